@@ -1,0 +1,77 @@
+/** The `rcm help` text. redis-cli's cluster help, plus our global options. */
+
+export const CLUSTER_HELP = `Cluster Manager Commands:
+  create         host1:port1 ... hostN:portN
+                 --cluster-replicas <arg>
+  check          <host:port> or <host> <port> - separated by either colon or space
+                 --cluster-search-multiple-owners
+  info           <host:port> or <host> <port> - separated by either colon or space
+  fix            <host:port> or <host> <port> - separated by either colon or space
+                 --cluster-search-multiple-owners
+                 --cluster-fix-with-unreachable-masters
+  reshard        <host:port> or <host> <port> - separated by either colon or space
+                 --cluster-from <arg>
+                 --cluster-to <arg>
+                 --cluster-slots <arg>
+                 --cluster-yes
+                 --cluster-timeout <arg>
+                 --cluster-pipeline <arg>
+                 --cluster-replace
+  rebalance      <host:port> or <host> <port> - separated by either colon or space
+                 --cluster-weight <node1=w1...nodeN=wN>
+                 --cluster-use-empty-masters
+                 --cluster-timeout <arg>
+                 --cluster-simulate
+                 --cluster-pipeline <arg>
+                 --cluster-threshold <arg>
+                 --cluster-replace
+  add-node       new_host:new_port existing_host:existing_port
+                 --cluster-slave
+                 --cluster-master-id <arg>
+  del-node       host:port node_id
+  call           host:port command arg arg .. arg
+                 --cluster-only-masters
+                 --cluster-only-replicas
+  set-timeout    host:port milliseconds
+  import         host:port
+                 --cluster-from <arg>
+                 --cluster-from-user <arg>
+                 --cluster-from-pass <arg>
+                 --cluster-from-askpass
+                 --cluster-copy
+                 --cluster-replace
+  backup         host:port backup_directory
+  help           
+
+For check, fix, reshard, del-node, set-timeout, info, rebalance, call, import, backup you can specify the host and port of any working node in the cluster.
+
+Cluster Manager Options:
+  --cluster-yes  Automatic yes to cluster commands prompts
+
+`;
+
+export const RCM_HELP = `Usage: rcm <subcommand> [arguments] [options]
+       (the same subcommands and --cluster-* options as \`redis-cli --cluster\`)
+
+Available in this version: info, check, help.
+
+Connection options (every node):
+  -a, --pass <password>   Password (also read from REDISCLI_AUTH)
+  --user <username>       ACL user name (used with a password)
+  --askpass               Prompt for the password
+  --no-auth-warning       Do not warn about passwords on the command line
+  --tls                   Use TLS
+  --cacert <file>         CA certificate file to verify the nodes
+  --cacertdir <dir>       Directory of CA certificates
+  --cert <file>           Client certificate
+  --key <file>            Client private key
+  --sni <host>            TLS server name
+  --insecure              Do not verify the server certificate
+  -t, --connect-timeout <s>  Connect timeout in seconds (default 10)
+  --address-map <ann=real>   Reach announced ip:port at host:port (repeatable; NAT, Docker, SSH)
+
+Output:
+  --json                  Machine-readable result (topology, summary, findings) on stdout
+  --help                  This text
+
+`;

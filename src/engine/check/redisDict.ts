@@ -1,0 +1,116 @@
+/**
+ * Emulation of the iteration order of Redis's `dict` (SipHash-1-2 with a zero
+ * key, power-of-two tables, head insertion, incremental rehash). redis-cli keeps
+ * open slots and uncovered slots in such a dict, so the order it prints them in
+ * is this order, not numeric order. Pure; written from the behavioural spec.
+ */
+
+const MASK = (1n << 64n) - 1n;
+
+function rotl(x: bigint, b: bigint): bigint {
+  return ((x << b) | (x >> (64n - b))) & MASK;
+}
+
+/** SipHash-1-2 with a 16-byte all-zero key. */
+export function siphash12(data: Uint8Array): bigint {
+  let v0 = 0x736f6d6570736575n;
+  let v1 = 0x646f72616e646f6dn;
+  let v2 = 0x6c7967656e657261n;
+  let v3 = 0x7465646279746573n;
+  const round = (): void => {
+    v0 = (v0 + v1) & MASK; v1 = rotl(v1, 13n) ^ v0; v0 = rotl(v0, 32n);
+    v2 = (v2 + v3) & MASK; v3 = rotl(v3, 16n) ^ v2;
+    v0 = (v0 + v3) & MASK; v3 = rotl(v3, 21n) ^ v0;
+    v2 = (v2 + v1) & MASK; v1 = rotl(v1, 17n) ^ v2; v2 = rotl(v2, 32n);
+  };
+  const full = Math.floor(data.length / 8) * 8;
+  for (let i = 0; i < full; i += 8) {
+    let m = 0n;
+    for (let j = 7; j >= 0; j--) m = (m << 8n) | BigInt(data[i + j]!);
+    v3 ^= m; round(); v0 ^= m;
+  }
+  let b = BigInt(data.length & 0xff) << 56n;
+  for (let i = full; i < data.length; i++) b |= BigInt(data[i]!) << BigInt(8 * (i - full));
+  v3 ^= b; round(); v0 ^= b;
+  v2 ^= 0xffn; round(); round();
+  return v0 ^ v1 ^ v2 ^ v3;
+}
+
+interface Entry<V> { key: string; value: V; hash: bigint }
+
+/** Insert-only Redis dict: add-or-replace and iteration order. */
+export class RedisDictOrder<V> {
+  private tables: Entry<V>[][][] = [[], []];
+  private used = [0, 0];
+  private rehashIdx = -1;
+
+  private index(hash: bigint, t: number): number {
+    return Number(hash & BigInt(this.tables[t]!.length - 1));
+  }
+
+  private rehashStep(): void {
+    if (this.rehashIdx === -1) return;
+    const t0 = this.tables[0]!;
+    const t1 = this.tables[1]!;
+    let emptyVisits = 10;
+    if (this.used[0]! > 0) {
+      while (t0[this.rehashIdx]!.length === 0) {
+        this.rehashIdx++;
+        if (--emptyVisits === 0) return;
+      }
+      for (const e of t0[this.rehashIdx]!) {
+        t1[this.index(e.hash, 1)]!.unshift(e);
+        this.used[0]!--;
+        this.used[1]!++;
+      }
+      t0[this.rehashIdx] = [];
+      this.rehashIdx++;
+    }
+    if (this.used[0] === 0) {
+      this.tables = [t1, []];
+      this.used = [this.used[1]!, 0];
+      this.rehashIdx = -1;
+    }
+  }
+
+  private expandIfNeeded(): void {
+    if (this.rehashIdx !== -1) return;
+    const t0 = this.tables[0]!;
+    if (t0.length === 0) {
+      this.tables[0] = Array.from({ length: 4 }, () => []);
+      return;
+    }
+    if (this.used[0]! >= t0.length) {
+      let size = 4;
+      while (size < this.used[0]! + 1) size *= 2;
+      this.tables[1] = Array.from({ length: size }, () => []);
+      this.rehashIdx = 0;
+    }
+  }
+
+  set(key: string, value: V): void {
+    this.rehashStep();
+    this.expandIfNeeded();
+    const hash = siphash12(new TextEncoder().encode(key));
+    const tabs = this.rehashIdx !== -1 ? [0, 1] : [0];
+    for (const t of tabs) {
+      const bucket = this.tables[t]![this.index(hash, t)]!;
+      const found = bucket.find((e) => e.key === key);
+      if (found) { found.value = value; return; }
+    }
+    const t = this.rehashIdx !== -1 ? 1 : 0;
+    this.tables[t]![this.index(hash, t)]!.unshift({ key, value, hash });
+    this.used[t]!++;
+  }
+
+  entries(): [string, V][] {
+    const out: [string, V][] = [];
+    for (const bucket of this.tables[0]!) for (const e of bucket) out.push([e.key, e.value]);
+    if (this.rehashIdx !== -1) for (const bucket of this.tables[1]!) for (const e of bucket) out.push([e.key, e.value]);
+    return out;
+  }
+
+  keys(): string[] {
+    return this.entries().map(([k]) => k);
+  }
+}

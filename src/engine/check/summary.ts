@@ -1,0 +1,34 @@
+/** The cluster summary printed by `info` and `check`. Pure. */
+import type { Topology } from '../model/types';
+import { isReplicaNode, nodeRef, type NodeRef } from './check';
+
+export interface MasterSummary {
+  readonly node: NodeRef;
+  readonly keys: number | { readonly error: string };
+  readonly slots: number;
+  readonly replicas: number;
+}
+
+export interface ClusterSummary {
+  readonly masters: readonly MasterSummary[];
+  /** Set when every master answered DBSIZE. */
+  readonly totalKeys?: number;
+  /** float32(total) / 16384 in float32, as redis-cli computes it. */
+  readonly keysPerSlot?: number;
+}
+
+export function summarizeCluster(topology: Topology): ClusterSummary {
+  const masters: MasterSummary[] = [];
+  let total = 0;
+  let failed = false;
+  for (const n of topology.nodes) {
+    if (isReplicaNode(n) || !n.id) continue;
+    const replicas = topology.nodes.filter((r) => r !== n && isReplicaNode(r) && r.masterId === n.id).length;
+    masters.push({ node: nodeRef(n), keys: n.dbsize, slots: n.slotCount, replicas });
+    if (typeof n.dbsize === 'number') total += n.dbsize;
+    else failed = true;
+  }
+  if (failed) return { masters };
+  const f = Math.fround;
+  return { masters, totalKeys: total, keysPerSlot: f(f(total) / 16384) };
+}

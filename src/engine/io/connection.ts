@@ -1,0 +1,109 @@
+/**
+ * One plain ioredis connection per node: no cluster mode, no redirect
+ * following, no reconnects, no offline queue. AUTH is sent explicitly so that
+ * failures are reported in redis-cli's words.
+ */
+import Redis, { type RedisOptions } from 'ioredis';
+import { EngineError } from '../model/errors';
+import { resolveAddress, type ConnectionOptions } from './options';
+import { authError, connectError } from './socketErrors';
+
+export type Arg = string | number | Buffer;
+
+/** A connected node. `addr` is the address shown to users. */
+export interface NodeClient {
+  readonly addr: string;
+  /** Sends one command; rejects with an EngineError carrying the server's reply text. */
+  call(command: string, ...args: Arg[]): Promise<unknown>;
+  /** Sends many commands in one pipeline; each result is a value or an error text. */
+  pipeline(commands: readonly (readonly [string, ...Arg[]])[]): Promise<({ ok: true; value: unknown } | { ok: false; error: string })[]>;
+  close(): void;
+}
+
+class IoredisNodeClient implements NodeClient {
+  constructor(readonly addr: string, private readonly redis: Redis) {}
+
+  async call(command: string, ...args: Arg[]): Promise<unknown> {
+    try {
+      return await this.redis.call(command, ...args);
+    } catch (e) {
+      throw replyError(e, this.addr);
+    }
+  }
+
+  async pipeline(commands: readonly (readonly [string, ...Arg[]])[]) {
+    const p = this.redis.pipeline();
+    for (const [cmd, ...args] of commands) p.call(cmd, ...args);
+    let res: [Error | null, unknown][] | null;
+    try {
+      res = await p.exec();
+    } catch (e) {
+      throw replyError(e, this.addr);
+    }
+    return (res ?? []).map(([e, v]) =>
+      e ? { ok: false as const, error: e.message } : { ok: true as const, value: v });
+  }
+
+  close(): void {
+    this.redis.disconnect(false);
+  }
+}
+
+function replyError(e: unknown, addr: string): EngineError {
+  if (e instanceof EngineError) return e;
+  const text = e instanceof Error ? e.message : String(e);
+  if (/Connection is closed|Stream isn't writeable|ECONNRESET|EPIPE/.test(text)) {
+    return new EngineError({ code: 'connection-lost', node: addr, cause: text, message: `Lost the connection to ${addr}: ${text}` });
+  }
+  if (/^NOAUTH/.test(text)) return authError(text, addr, false);
+  return new EngineError({ code: 'reply-error', node: addr, cause: text, message: `Node ${addr} replied with error: ${text}` });
+}
+
+/** Connects to `host:port` (after the address map) and authenticates. */
+export async function connectNode(host: string, port: number, opts: ConnectionOptions = {}): Promise<NodeClient> {
+  const addr = `${host}:${port}`;
+  const target = resolveAddress(host, port, opts.addressMap);
+  const options: RedisOptions = {
+    host: target.host,
+    port: target.port,
+    lazyConnect: true,
+    enableReadyCheck: false,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    reconnectOnError: () => false,
+    autoResubscribe: false,
+    keepAlive: 15000,
+    connectTimeout: opts.connectTimeoutMs ?? 10000,
+    stringNumbers: true,
+  };
+  if (opts.tls) {
+    options.tls = {
+      ca: opts.tls.ca,
+      cert: opts.tls.cert,
+      key: opts.tls.key,
+      servername: opts.tls.servername,
+      rejectUnauthorized: !opts.tls.insecure,
+    };
+  }
+  const redis = new Redis(options);
+  let lastError: unknown;
+  redis.on('error', (e) => { lastError = e; });
+  try {
+    await redis.connect();
+  } catch (e) {
+    redis.disconnect(false);
+    throw connectError(lastError ?? e, addr);
+  }
+  const client = new IoredisNodeClient(addr, redis);
+  if (opts.password !== undefined && opts.password !== '') {
+    const args = opts.user ? [opts.user, opts.password] : [opts.password];
+    try {
+      await redis.call('AUTH', ...args);
+    } catch (e) {
+      client.close();
+      throw authError(e instanceof Error ? e.message : String(e), addr, true);
+    }
+  }
+  return client;
+}

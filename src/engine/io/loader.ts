@@ -1,0 +1,205 @@
+/**
+ * Loads a cluster from one entry node, as redis-cli does, but opens the
+ * connections to all other nodes concurrently. Unreachable nodes are
+ * reported in the topology, not fatal.
+ */
+import { EngineError, type EngineErrorData } from '../model/errors';
+import { countSlots } from '../model/slots';
+import type { ClusterNode, ClusterNodesLine, NodeFlag, SkippedNode, Topology } from '../model/types';
+import { configSignature } from '../check/signature';
+import { findMyself, isReplicaFlags, parseClusterNodes } from '../parse/clusterNodes';
+import { infoNumber, parseInfo } from '../parse/info';
+import { connectNode, type NodeClient } from './connection';
+import type { ConnectionOptions } from './options';
+import { SLOT_COUNT } from '../model/slots';
+
+export interface LoadOptions extends ConnectionOptions {
+  /** Count keys in slots each master does not own (for --cluster-search-multiple-owners). */
+  readonly searchMultipleOwners?: boolean;
+}
+
+/** A loaded cluster with its open node connections (keyed by node id). */
+export interface ClusterSession {
+  readonly topology: Topology;
+  readonly clients: ReadonlyMap<string, NodeClient>;
+  close(): void;
+}
+
+interface NodeProbe {
+  lines: ClusterNodesLine[];
+  myself: ClusterNodesLine;
+  dbsize: number | { error: string };
+  info: Record<string, string>;
+}
+
+/** CLUSTER NODES + DBSIZE + INFO in one round trip. */
+async function probe(client: NodeClient): Promise<NodeProbe> {
+  const [nodes, dbsize, info] = await client.pipeline([['CLUSTER', 'NODES'], ['DBSIZE'], ['INFO']]);
+  if (!nodes!.ok) throw new EngineError({ code: 'reply-error', node: client.addr, cause: nodes!.error, message: `Node ${client.addr} replied with error: ${nodes!.error}` });
+  const lines = parseClusterNodes(String(nodes!.value));
+  const myself = findMyself(lines);
+  if (!myself) throw new EngineError({ code: 'invalid-reply', node: client.addr, message: `CLUSTER NODES of ${client.addr} has no "myself" line` });
+  return {
+    lines,
+    myself,
+    dbsize: dbsize!.ok && /^\d+$/.test(String(dbsize!.value)) ? Number(dbsize!.value) : { error: dbsize!.ok ? '' : dbsize!.error },
+    info: info!.ok ? parseInfo(String(info!.value)) : {},
+  };
+}
+
+function buildNode(
+  host: string, port: number, own: NodeProbe, entryView: ClusterNodesLine | null,
+): Omit<ClusterNode, 'replicaCount'> {
+  const me = own.myself;
+  const entryFlags = entryView?.flags ?? [];
+  const ownReplica = isReplicaFlags(me.flags);
+  const entryReplica = isReplicaFlags(entryFlags);
+  const masterId = ownReplica ? me.masterId : entryReplica ? entryView?.masterId ?? null : null;
+  return {
+    id: me.id,
+    host,
+    port,
+    busPort: me.address?.busPort ?? entryView?.address?.busPort ?? 0,
+    ...(me.address?.hostname ? { hostname: me.address.hostname } : {}),
+    flags: me.flags,
+    role: ownReplica || entryReplica ? 'replica' : 'master',
+    masterId,
+    configEpoch: me.configEpoch,
+    linkState: entryView ? entryView.linkState : 'connected',
+    slots: me.slots,
+    slotCount: countSlots(me.slots),
+    migrating: me.migrating,
+    importing: me.importing,
+    flagsSeenByEntry: entryFlags.length ? entryFlags : me.flags,
+    signature: configSignature(own.lines),
+    dbsize: own.dbsize,
+    stats: {
+      keys: typeof own.dbsize === 'number' ? own.dbsize : undefined,
+      usedMemory: infoNumber(own.info, 'used_memory'),
+      usedMemoryHuman: own.info.used_memory_human,
+      replicationOffset: infoNumber(own.info, 'master_repl_offset'),
+      connectedClients: infoNumber(own.info, 'connected_clients'),
+      redisVersion: own.info.redis_version,
+    },
+  };
+}
+
+const EXCLUDING_FLAGS: readonly NodeFlag[] = ['noaddr', 'disconnected', 'fail'];
+
+/** Opens the entry node, then every node it knows (concurrently), and builds the topology. */
+export async function openCluster(entryHost: string, entryPort: number, opts: LoadOptions = {}): Promise<ClusterSession> {
+  const entryAddr = `${entryHost}:${entryPort}`;
+  const entry = await connectNode(entryHost, entryPort, opts);
+  const clients = new Map<string, NodeClient>();
+  const closeAll = (): void => { for (const c of clients.values()) c.close(); entry.close(); };
+  try {
+    let infoText: string;
+    try {
+      infoText = String(await entry.call('INFO'));
+    } catch (e) {
+      const ee = e as EngineError;
+      throw ee.code === 'auth-required' ? ee : new EngineError({ code: 'reply-error', node: entryAddr, cause: ee.detail ?? ee.message, message: `Node ${entryAddr} replied with error: ${ee.detail ?? ee.message}` });
+    }
+    if (parseInfo(infoText).cluster_enabled !== '1') {
+      throw new EngineError({ code: 'not-cluster-enabled', node: entryAddr, message: `Node ${entryAddr} is not configured as a cluster node (cluster_enabled:0): start it with cluster-enabled yes.` });
+    }
+    const entryProbe = await probe(entry);
+    clients.set(entryProbe.myself.id, entry);
+
+    const friends = entryProbe.lines.filter((l) => l !== entryProbe.myself);
+    const results = await Promise.all(friends.map(async (line) => {
+      if (!line.address || !line.address.host || line.address.port === 0) return { line, outcome: { kind: 'no-address' as const } };
+      const { host, port } = line.address;
+      let client: NodeClient;
+      try {
+        client = await connectNode(host, port, opts);
+      } catch (e) {
+        return { line, outcome: { kind: 'unreachable' as const, error: (e as EngineError).toJSON() as EngineErrorData } };
+      }
+      try {
+        return { line, outcome: { kind: 'ok' as const, client, probe: await probe(client) } };
+      } catch (e) {
+        client.close();
+        return { line, outcome: { kind: 'load-failed' as const, error: (e as Error).message } };
+      }
+    }));
+
+    const nodes: Omit<ClusterNode, 'replicaCount'>[] = [buildNode(entryHost, entryPort, entryProbe, null)];
+    const skipped: SkippedNode[] = [];
+    for (const { line, outcome } of results) {
+      const base = {
+        id: line.id,
+        host: line.address?.host ?? '',
+        port: line.address?.port ?? 0,
+        role: isReplicaFlags(line.flags) ? 'replica' as const : 'master' as const,
+        flags: line.flags,
+        slots: line.slots,
+      };
+      if (outcome.kind !== 'ok') {
+        skipped.push({ ...base, reason: outcome });
+        continue;
+      }
+      const ownFlags = outcome.probe.myself.flags;
+      const bad = EXCLUDING_FLAGS.filter((f) => line.flags.includes(f) || ownFlags.includes(f));
+      if (bad.length > 0) {
+        outcome.client.close();
+        skipped.push({ ...base, reason: { kind: 'flagged', flags: bad } });
+        continue;
+      }
+      clients.set(outcome.probe.myself.id, outcome.client);
+      nodes.push(buildNode(base.host, base.port, outcome.probe, line));
+    }
+
+    const orphanReplicas: Topology['orphanReplicas'][number][] = [];
+    const replicaCounts = new Map<string, number>();
+    for (const n of nodes) {
+      if (!n.masterId) continue;
+      if (nodes.some((m) => m.id === n.masterId)) replicaCounts.set(n.masterId, (replicaCounts.get(n.masterId) ?? 0) + 1);
+      else orphanReplicas.push({ host: n.host, port: n.port, masterId: n.masterId });
+    }
+    const loaded: ClusterNode[] = nodes.map((n) => ({ ...n, replicaCount: replicaCounts.get(n.id) ?? 0 }));
+    const topology: Topology = {
+      entry: { host: entryHost, port: entryPort },
+      nodes: loaded,
+      skipped,
+      unreachableMasters: skipped.filter((s) => s.role === 'master').length,
+      orphanReplicas,
+      ...(opts.searchMultipleOwners ? { foreignKeys: await countForeignKeys(loaded, clients) } : {}),
+    };
+    return { topology, clients, close: closeAll };
+  } catch (e) {
+    closeAll();
+    throw e;
+  }
+}
+
+/** For each master, keys held in slots it does not claim (pipelined COUNTKEYSINSLOT, masters in parallel). */
+async function countForeignKeys(nodes: readonly ClusterNode[], clients: ReadonlyMap<string, NodeClient>) {
+  const masters = nodes.filter((n) => n.role === 'master');
+  const perMaster = await Promise.all(masters.map(async (m) => {
+    const client = clients.get(m.id);
+    if (!client) return [];
+    const owned = new Uint8Array(SLOT_COUNT);
+    for (const r of m.slots) owned.fill(1, r.start, r.end + 1);
+    const slots: number[] = [];
+    for (let s = 0; s < SLOT_COUNT; s++) if (!owned[s]) slots.push(s);
+    const found: { nodeId: string; slot: number; keys: number }[] = [];
+    for (let i = 0; i < slots.length; i += 4096) {
+      const chunk = slots.slice(i, i + 4096);
+      const res = await client.pipeline(chunk.map((s) => ['CLUSTER', 'COUNTKEYSINSLOT', s] as const));
+      res.forEach((r, j) => {
+        const n = r.ok ? Number(r.value) : 0;
+        if (n > 0) found.push({ nodeId: m.id, slot: chunk[j]!, keys: n });
+      });
+    }
+    return found;
+  }));
+  return perMaster.flat();
+}
+
+/** Loads the topology and closes every connection. */
+export async function loadTopology(entryHost: string, entryPort: number, opts: LoadOptions = {}): Promise<Topology> {
+  const session = await openCluster(entryHost, entryPort, opts);
+  session.close();
+  return session.topology;
+}

@@ -1,0 +1,59 @@
+/**
+ * Typed engine errors. Callers branch on `code`, never on message text; the
+ * message is a ready-to-print English sentence that names the node and cause.
+ */
+
+export type EngineErrorCode =
+  | 'invalid-address'      // the user gave something that is not host:port
+  | 'unreachable'          // TCP connect failed (refused, timed out, no route)
+  | 'dns-failed'           // the host name does not resolve
+  | 'tls-failed'           // TLS handshake failed
+  | 'auth-required'        // the node wants a password and none was given
+  | 'auth-failed'          // AUTH was refused (wrong password / user)
+  | 'not-cluster-enabled'  // cluster_enabled:0
+  | 'no-such-node'         // a node id that is not in the cluster
+  | 'reply-error'          // a node answered a command with an error
+  | 'invalid-reply'        // a reply could not be parsed
+  | 'connection-lost'      // the connection closed mid-command
+  | 'timeout'              // a deadline passed
+  | 'cancelled'            // the caller aborted
+  | 'usage';               // bad command-line / API usage
+
+/** The serialisable form of an EngineError. */
+export interface EngineErrorData {
+  readonly code: EngineErrorCode;
+  readonly message: string;
+  /** `host:port` of the node concerned, when there is one. */
+  readonly node?: string;
+  /** The low-level cause (socket error text, server reply). */
+  readonly cause?: string;
+}
+
+export class EngineError extends Error {
+  readonly code: EngineErrorCode;
+  readonly node?: string;
+  readonly detail?: string;
+
+  constructor(data: EngineErrorData) {
+    super(data.message);
+    this.name = 'EngineError';
+    this.code = data.code;
+    this.node = data.node;
+    this.detail = data.cause;
+  }
+
+  toJSON(): EngineErrorData {
+    return { code: this.code, message: this.message, node: this.node, cause: this.detail };
+  }
+}
+
+export function isEngineError(e: unknown): e is EngineError {
+  return e instanceof EngineError;
+}
+
+/** Wraps anything thrown into an EngineError, keeping EngineErrors as they are. */
+export function toEngineError(e: unknown, node?: string): EngineError {
+  if (e instanceof EngineError) return e;
+  const text = e instanceof Error ? e.message : String(e);
+  return new EngineError({ code: 'reply-error', message: node ? `Node ${node} replied with error: ${text}` : text, node, cause: text });
+}

@@ -1,0 +1,56 @@
+/**
+ * The `info` and `check` operations: load, compute, render. The result carries
+ * the data (topology, summary, findings) and redis-cli's exact output.
+ */
+import { checkCluster, type CheckResult } from '../check/check';
+import { summarizeCluster, type ClusterSummary } from '../check/summary';
+import { EngineError } from '../model/errors';
+import type { Topology } from '../model/types';
+import { openCluster, type LoadOptions } from '../io/loader';
+import { renderCheck, renderLoadMessages, renderNodeErrorChunks, renderSummary } from '../render/checkText';
+import type { OutputChunk } from '../render/output';
+
+export interface InfoReport {
+  readonly topology: Topology;
+  readonly summary: ClusterSummary;
+  readonly output: readonly OutputChunk[];
+  readonly exitCode: 0;
+}
+
+export interface CheckReport {
+  readonly topology: Topology;
+  readonly summary: ClusterSummary;
+  readonly check: CheckResult;
+  readonly output: readonly OutputChunk[];
+  /** 1 when the check found problems, as redis-cli. */
+  readonly exitCode: 0 | 1;
+}
+
+export async function runInfo(host: string, port: number, opts: LoadOptions = {}): Promise<InfoReport> {
+  const session = await openCluster(host, port, opts);
+  session.close();
+  const { topology } = session;
+  const summary = summarizeCluster(topology);
+  return { topology, summary, output: [...renderLoadMessages(topology), ...renderSummary(summary)], exitCode: 0 };
+}
+
+export async function runCheck(host: string, port: number, opts: LoadOptions = {}): Promise<CheckReport> {
+  const session = await openCluster(host, port, opts);
+  session.close();
+  const { topology } = session;
+  const summary = summarizeCluster(topology);
+  const check = checkCluster(topology, { searchMultipleOwners: opts.searchMultipleOwners });
+  return {
+    topology,
+    summary,
+    check,
+    output: [...renderLoadMessages(topology), ...renderSummary(summary), ...renderCheck(topology, check)],
+    exitCode: check.ok ? 0 : 1,
+  };
+}
+
+/** redis-cli's output for an error that stopped an operation before it began. */
+export function renderFatal(e: unknown, host: string, port: number): OutputChunk[] {
+  if (e instanceof EngineError) return renderNodeErrorChunks({ code: e.code, cause: e.detail, message: e.message }, e.node ?? `${host}:${port}`);
+  return [{ stream: 'stderr', level: 'plain', text: `${e instanceof Error ? e.message : String(e)}\n` }];
+}

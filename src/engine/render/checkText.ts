@@ -1,0 +1,99 @@
+/** Renders load messages, the summary and the check exactly as redis-cli 7.0 prints them. Pure. */
+import type { CheckResult } from '../check/check';
+import type { ClusterSummary } from '../check/summary';
+import { formatSlotRanges } from '../model/slots';
+import type { ClusterNode, Topology } from '../model/types';
+import { formatFixed } from './cformat';
+import { err, out, type OutputChunk } from './output';
+
+/** What redis-cli prints while loading: connection errors and unknown-master warnings. */
+export function renderLoadMessages(topology: Topology): OutputChunk[] {
+  const chunks: OutputChunk[] = [];
+  for (const s of topology.skipped) {
+    const addr = `${s.host}:${s.port}`;
+    if (s.reason.kind === 'unreachable') chunks.push(...renderNodeErrorChunks(s.reason.error, addr));
+    else if (s.reason.kind === 'load-failed') chunks.push(out(`[ERR] Unable to load info for node ${addr}\n`, 'error'));
+  }
+  for (const o of topology.orphanReplicas) {
+    chunks.push(out(`*** WARNING: ${o.host}:${o.port} claims to be slave of unknown node ID ${o.masterId}.\n`, 'warn'));
+  }
+  return chunks;
+}
+
+/** A connection-level error in redis-cli's words and streams. */
+export function renderNodeErrorChunks(e: { code: string; cause?: string; message: string }, addr: string): OutputChunk[] {
+  switch (e.code) {
+    case 'unreachable':
+    case 'dns-failed':
+      return [err(`Could not connect to Redis at ${addr}: ${e.cause ?? e.message}\n`)];
+    case 'tls-failed':
+      return [err(`TLS Error: ${e.cause ?? e.message}\n`)];
+    case 'auth-failed':
+      return [out(`Node ${addr} replied with error:\n${e.cause ?? e.message}\n`, 'error')];
+    case 'auth-required':
+      return [out(`[ERR] Node ${addr} ${e.cause ?? e.message}\n`, 'error')];
+    case 'not-cluster-enabled':
+      return [out(`[ERR] Node ${addr} is not configured as a cluster node.\n`, 'error')];
+    case 'reply-error':
+      return [out(`Node ${addr} replied with error:\n${e.cause ?? e.message}\n`, 'error')];
+    default:
+      return [err(`${e.message}\n`)];
+  }
+}
+
+export function renderSummary(summary: ClusterSummary): OutputChunk[] {
+  const chunks: OutputChunk[] = [];
+  for (const m of summary.masters) {
+    if (typeof m.keys !== 'number') {
+      chunks.push(out(`Node ${m.node.addr} replied with error:\n${m.keys.error}\n`, 'error'));
+      return chunks;
+    }
+    chunks.push(out(`${m.node.addr} (${m.node.id.slice(0, 8)}...) -> ${m.keys} keys | ${m.slots} slots | ${m.replicas} slaves.\n`));
+  }
+  chunks.push(out(`[OK] ${summary.totalKeys ?? 0} keys in ${summary.masters.length} masters.\n`, 'ok'));
+  chunks.push(out(`${formatFixed(summary.keysPerSlot ?? 0, 2)} keys per slot on average.\n`));
+  return chunks;
+}
+
+/** One node block of a listing (no trailing newline, as in redis-cli). */
+export function renderNodeBlock(n: ClusterNode, indent = 0): string {
+  const I = ' '.repeat(indent);
+  const r = n.role === 'replica' ? 'S' : 'M';
+  const flags = n.flags.filter((f) => f !== 'myself').join(',');
+  let s = `${I}${r}: ${n.id} ${n.host}:${n.port}\n${I}   slots:${formatSlotRanges(n.slots)} (${n.slotCount} slots) ${flags}`;
+  if (n.masterId) s += `\n${I}   replicates ${n.masterId}`;
+  else if (n.replicaCount > 0) s += `\n${I}   ${n.replicaCount} additional replica(s)`;
+  return s;
+}
+
+export function renderCheck(topology: Topology, result: CheckResult): OutputChunk[] {
+  const chunks: OutputChunk[] = [];
+  const first = topology.nodes[0];
+  const firstAddr = first ? `${first.host}:${first.port}` : `${topology.entry.host}:${topology.entry.port}`;
+  chunks.push(out(`>>> Performing Cluster Check (using node ${firstAddr})\n`, 'info'));
+  for (const n of topology.nodes) chunks.push(out(`${renderNodeBlock(n)}\n`));
+  chunks.push(result.configConsistent
+    ? out('[OK] All nodes agree about slots configuration.\n', 'ok')
+    : out("[ERR] Nodes don't agree about configuration!\n", 'error'));
+  chunks.push(out('>>> Check for open slots...\n', 'info'));
+  for (const f of result.findings) {
+    if (f.code === 'slots-migrating') chunks.push(out(`[WARNING] Node ${f.node.addr} has slots in migrating state ${f.slots.join(',')}.\n`, 'error'));
+    if (f.code === 'slots-importing') chunks.push(out(`[WARNING] Node ${f.node.addr} has slots in importing state ${f.slots.join(',')}.\n`, 'error'));
+  }
+  if (result.openSlots.length > 0) {
+    chunks.push(out(`[WARNING] The following slots are open: ${result.openSlots.join(',')}.\n`, 'error'));
+  }
+  chunks.push(out('>>> Check slots coverage...\n', 'info'));
+  chunks.push(result.uncovered.length === 0
+    ? out('[OK] All 16384 slots covered.\n', 'ok')
+    : out('[ERR] Not all 16384 slots are covered by nodes.\n\n', 'error'));
+  if (result.multipleOwners) {
+    chunks.push(out('>>> Check for multiple slot owners...\n', 'info'));
+    for (const m of result.multipleOwners) {
+      chunks.push(out(`[WARNING] Slot ${m.slot} has ${m.owners.length} owners:\n`, 'error'));
+      for (const o of m.owners) chunks.push(out(`    ${o.addr}\n`, 'error'));
+    }
+    if (result.multipleOwners.length === 0) chunks.push(out('[OK] No multiple owners found.\n', 'ok'));
+  }
+  return chunks;
+}
