@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseArgs } from '../../src/cli/args';
+
+test('redis-cli grammar: options anywhere, first run of plain tokens are arguments', () => {
+  const p = parseArgs(['check', '--cluster-search-multiple-owners', '127.0.0.1:7000', 'extra']);
+  assert.equal(p.subcommand, 'check');
+  assert.deepEqual(p.args, ['127.0.0.1:7000', 'extra']);
+  assert.ok(p.flags.has('--cluster-search-multiple-owners'));
+});
+
+test('a leading --cluster is accepted, values are consumed unconditionally', () => {
+  const p = parseArgs(['-a', '-secret', '--cluster', 'info', '127.0.0.1', '7000', '--user', 'ops']);
+  assert.equal(p.subcommand, 'info');
+  assert.deepEqual(p.args, ['127.0.0.1', '7000']);
+  assert.equal(p.values['-a'], '-secret');
+  assert.equal(p.values['--user'], 'ops');
+});
+
+test('stray tokens after the arguments are ignored, as redis-cli does', () => {
+  const p = parseArgs(['add-node', 'A:1', '--cluster-slave', 'B:2']);
+  assert.deepEqual(p.args, ['A:1']);
+});
+
+test('weights, repeated weights and unknown options', () => {
+  const p = parseArgs(['rebalance', 'h:1', '--cluster-weight', 'abc=2', 'def=0', '--cluster-simulate']);
+  assert.deepEqual(p.weights, ['abc=2', 'def=0']);
+  assert.throws(() => parseArgs(['rebalance', 'h:1', '--cluster-weight', 'a=1', '--cluster-weight', 'b=2']), /more than once/);
+  assert.throws(() => parseArgs(['check', 'h:1', '--cluster-foo']), /Unrecognized option or bad number of args for: '--cluster-foo'/);
+  assert.throws(() => parseArgs(['check', 'h:1', '--cluster-from']), /Unrecognized option/);
+});
+
+test('repeatable address maps', () => {
+  const p = parseArgs(['check', 'h:1', '--address-map', 'a:1=b:2', '--address-map', 'c:3=d:4']);
+  assert.deepEqual(p.multi['--address-map'], ['a:1=b:2', 'c:3=d:4']);
+});
