@@ -3,26 +3,13 @@
  * `--cluster-*` options follow redis-cli, so `redis-cli --cluster check h:p`
  * becomes `rcm check h:p`.
  */
-import { colourize, parseEntryAddress, renderFatal, runCheck, runInfo, EngineError, type OutputChunk } from '../engine';
+import { renderFatal, EngineError, parseEntryAddress } from '../engine';
 import { ArgError, parseArgs, type ParsedArgs } from './args';
+import { COMMANDS, NOT_YET } from './commands';
 import { connectionOptions } from './connection';
+import { writeChunks, writeJson, type Io } from './context';
 import { CLUSTER_HELP, RCM_HELP } from './help';
 import { askPassword } from './prompt';
-
-const PLANNED = new Set(['create', 'fix', 'reshard', 'rebalance', 'add-node', 'del-node', 'call', 'set-timeout', 'import', 'backup']);
-
-interface Io {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  env: NodeJS.ProcessEnv;
-}
-
-function write(io: Io, chunks: readonly OutputChunk[]): void {
-  const colours = (io.env.TERM ?? '').includes('xterm');
-  for (const c of chunks) (c.stream === 'stdout' ? io.stdout : io.stderr)(colourize(c, colours));
-}
-
-const ADDRESS_ERROR = '[ERR] Invalid arguments: you need to pass either a valid address (ie. 120.0.0.1:7000) or space separated IP and port (ie. 120.0.0.1 7000)\n';
 
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   let p: ParsedArgs;
@@ -34,28 +21,22 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
   if (p.flags.has('--help') || p.subcommand === null) {
     io.stdout(RCM_HELP);
-    return p.subcommand === null && !p.flags.has('--help') ? 1 : 0;
+    return p.flags.has('--help') ? 0 : 1;
   }
   const sub = p.subcommand.toLowerCase();
   if (sub === 'help') {
     io.stdout(CLUSTER_HELP);
     return 1;
   }
-  if (PLANNED.has(sub)) {
-    io.stderr(`rcm: '${sub}' is not available in this version yet (available: info, check, help).\n`);
+  const command = COMMANDS.find((c) => c.name === sub);
+  if (!command) {
+    io.stderr(NOT_YET.has(sub)
+      ? `rcm: '${sub}' is not available in this version yet (available: ${COMMANDS.map((c) => c.name).join(', ')}, help).\n`
+      : 'Unknown --cluster subcommand\n');
     return 1;
   }
-  if (sub !== 'info' && sub !== 'check') {
-    io.stderr('Unknown --cluster subcommand\n');
-    return 1;
-  }
-  if (p.args.length < 1) {
+  if (p.args.length < command.arity[0] || p.args.length > command.arity[1]) {
     io.stderr('[ERR] Wrong number of arguments for specified --cluster sub command\n');
-    return 1;
-  }
-  const entry = parseEntryAddress(p.args);
-  if (!entry) {
-    io.stderr(ADDRESS_ERROR);
     return 1;
   }
   if ((p.values['-a'] !== undefined || p.values['--pass'] !== undefined) && !p.flags.has('--no-auth-warning')) {
@@ -64,13 +45,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   const json = p.flags.has('--json');
   try {
     const asked = p.flags.has('--askpass') ? await askPassword('Please input password: ') : undefined;
-    const opts = { ...connectionOptions(p, io.env, asked), searchMultipleOwners: p.flags.has('--cluster-search-multiple-owners') };
-    const report = sub === 'info' ? await runInfo(entry.host, entry.port, opts) : await runCheck(entry.host, entry.port, opts);
-    if (json) {
-      const { output: _output, ...data } = report;
-      io.stdout(`${JSON.stringify({ command: sub, ok: report.exitCode === 0, ...data }, null, 2)}\n`);
-    } else write(io, report.output);
-    return report.exitCode;
+    return await command.run({ args: p, io, conn: connectionOptions(p, io.env, asked), json });
   } catch (e) {
     if (e instanceof ArgError) {
       io.stderr(`${e.message}\n`);
@@ -78,10 +53,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     if (json) {
       const error = e instanceof EngineError ? e.toJSON() : { code: 'internal', message: String(e) };
-      io.stdout(`${JSON.stringify({ command: sub, ok: false, error }, null, 2)}\n`);
+      writeJson(io, { command: sub, ok: false, error });
     } else {
-      write(io, renderFatal(e, entry.host, entry.port));
-      if (io.env.RCM_EXPLAIN !== '0' && e instanceof EngineError) io.stderr(`rcm: ${e.message}\n`);
+      const entry = parseEntryAddress(p.args.slice(0, 1)) ?? { host: '?', port: 0 };
+      writeChunks(io, renderFatal(e, entry.host, entry.port));
+      if (e instanceof EngineError) io.stderr(`rcm: ${e.message}\n`);
+      else io.stderr(`rcm: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
     }
     return 1;
   }
@@ -92,6 +69,7 @@ if (require.main === module) {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     env: process.env,
+    isTTY: process.stdout.isTTY === true,
   }).then((code) => {
     process.exitCode = code;
   }, (e) => {

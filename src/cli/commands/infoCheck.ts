@@ -1,0 +1,21 @@
+/** `rcm info` and `rcm check`. */
+import { parseEntryAddress, runCheck, runInfo } from '../../engine';
+import { ADDRESS_ERROR, writeChunks, writeJson, type CliCommand, type CommandContext } from '../context';
+
+async function infoOrCheck(name: 'info' | 'check', ctx: CommandContext): Promise<number> {
+  const entry = parseEntryAddress(ctx.args.args);
+  if (!entry) {
+    ctx.io.stderr(ADDRESS_ERROR);
+    return 1;
+  }
+  const opts = { ...ctx.conn, searchMultipleOwners: ctx.args.flags.has('--cluster-search-multiple-owners') };
+  const report = name === 'info' ? await runInfo(entry.host, entry.port, opts) : await runCheck(entry.host, entry.port, opts);
+  if (ctx.json) {
+    const { output: _output, ...data } = report;
+    writeJson(ctx.io, { command: name, ok: report.exitCode === 0, ...data });
+  } else writeChunks(ctx.io, report.output);
+  return report.exitCode;
+}
+
+export const infoCommand: CliCommand = { name: 'info', arity: [1, Infinity], run: (ctx) => infoOrCheck('info', ctx) };
+export const checkCommand: CliCommand = { name: 'check', arity: [1, Infinity], run: (ctx) => infoOrCheck('check', ctx) };

@@ -1,0 +1,39 @@
+/** What every CLI subcommand receives. */
+import { colourize, type ConnectionOptions, type OutputChunk } from '../engine';
+import type { ParsedArgs } from './args';
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** Reads one answer from standard input (prompts); undefined at EOF. */
+  readAnswer?: (maxBytes: number) => Promise<string | undefined>;
+  isTTY?: boolean;
+}
+
+export interface CommandContext {
+  readonly args: ParsedArgs;
+  readonly io: Io;
+  /** Connection options for cluster nodes (password already resolved). */
+  readonly conn: ConnectionOptions;
+  readonly json: boolean;
+}
+
+/** A subcommand: validates its arguments itself and returns the exit code. */
+export interface CliCommand {
+  readonly name: string;
+  /** redis-cli's arity rule: [min, max] positional args (max Infinity = unbounded). */
+  readonly arity: readonly [number, number];
+  run(ctx: CommandContext): Promise<number>;
+}
+
+export function writeChunks(io: Io, chunks: readonly OutputChunk[]): void {
+  const colours = (io.env.TERM ?? '').includes('xterm');
+  for (const c of chunks) (c.stream === 'stdout' ? io.stdout : io.stderr)(colourize(c, colours));
+}
+
+export function writeJson(io: Io, value: unknown): void {
+  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export const ADDRESS_ERROR = '[ERR] Invalid arguments: you need to pass either a valid address (ie. 120.0.0.1:7000) or space separated IP and port (ie. 120.0.0.1 7000)\n';
