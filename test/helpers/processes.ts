@@ -1,0 +1,208 @@
+/**
+ * Starting, stopping and killing daemonized redis-server processes, each in
+ * its own temp dir (mkdtemp 'rcm-test-') on its own verified-free ports.
+ */
+
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { allocatePortPair, LOCALHOST } from './ports';
+import { ping, rawCommands, type AuthArgs } from './rawCommand';
+import {
+  addRecord, allRecords, bindHandle, pidFilePath, procState, readPidFile, recordOf, sigkill, type NodeHandle, type NodeRecord,
+} from './registry';
+import { waitFor, WaitAborted } from './wait';
+
+export interface StartOptions {
+  /** requirepass + masterauth. */
+  password?: string;
+  /** An extra ACL user with full access (`user NAME on >PASSWORD ~* &* +@all`). */
+  aclUser?: { name: string; password: string };
+  /** cluster-enabled (default true). */
+  cluster?: boolean;
+  /** cluster-node-timeout in ms (default 2000). */
+  nodeTimeout?: number;
+  /** Raw config lines appended to the generated redis.conf. */
+  extraConfig?: string[];
+  /** How long to wait for each node to answer PING (default 15000 ms). */
+  startTimeoutMs?: number;
+}
+
+/** Quotes a config value for redis.conf (sdssplitargs syntax). */
+function q(value: string): string {
+  let out = '"';
+  for (const byte of Buffer.from(value, 'utf8')) {
+    const ch = String.fromCharCode(byte);
+    if (ch === '"' || ch === '\\') out += '\\' + ch;
+    else if (byte >= 0x20 && byte < 0x7f) out += ch;
+    else out += '\\x' + byte.toString(16).padStart(2, '0');
+  }
+  return out + '"';
+}
+
+function configText(dir: string, port: number, busPort: number, opts: StartOptions): string {
+  const lines = [
+    `bind ${LOCALHOST}`,
+    `port ${port}`,
+    'daemonize yes',
+    `dir ${q(dir)}`,
+    `pidfile ${q(pidFilePath(dir))}`,
+    `logfile ${q(path.join(dir, 'redis.log'))}`,
+    'save ""',
+    'appendonly no',
+    'repl-diskless-sync-delay 0', // replicas link up at once instead of after 5 s
+  ];
+  if (opts.cluster !== false) {
+    lines.push(
+      'cluster-enabled yes',
+      `cluster-port ${busPort}`,
+      'cluster-config-file nodes.conf',
+      `cluster-node-timeout ${opts.nodeTimeout ?? 2000}`,
+    );
+  }
+  if (opts.password !== undefined) lines.push(`requirepass ${q(opts.password)}`, `masterauth ${q(opts.password)}`);
+  if (opts.aclUser) lines.push(`user ${q(opts.aclUser.name)} on ${q('>' + opts.aclUser.password)} ~* &* +@all`);
+  lines.push(...(opts.extraConfig ?? []));
+  return lines.join('\n') + '\n';
+}
+
+/** Runs redis-server on a config file; with daemonize the parent exits once forked. */
+function launch(confPath: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('redis-server', [confPath], { timeout: 10_000 }, (err, stdout, stderr) => {
+      if (!err) return resolve();
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        return reject(new Error('redis-server was not found on PATH; install Redis >= 7.0 to run the integration tests'));
+      }
+      const output = `${stdout}${stderr}`.trim();
+      reject(new Error(`redis-server ${confPath} failed (exit ${String(err.code)}):\n${output || err.message}`));
+    });
+  });
+}
+
+function logTail(dir: string, lines = 15): string {
+  try {
+    return fs.readFileSync(path.join(dir, 'redis.log'), 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+const PORT_IN_USE = /Failed listening on port|Address already in use|Could not create server TCP listening socket/i;
+
+/** Starts one node; retries on fresh ports if it lost a port race. Cleans up after itself on failure. */
+async function startOne(opts: StartOptions, auth: AuthArgs): Promise<NodeHandle> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rcm-test-'));
+  const record: NodeRecord = { dir, port: 0, auth, pid: null, state: 'starting', stopping: null };
+  addRecord(record);
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const { port, busPort } = await allocatePortPair();
+      record.port = port;
+      const confPath = path.join(dir, 'redis.conf');
+      fs.rmSync(path.join(dir, 'redis.log'), { force: true });
+      fs.rmSync(pidFilePath(dir), { force: true }); // never read a previous attempt's pid
+      fs.writeFileSync(confPath, configText(dir, port, busPort, opts));
+      await launch(confPath);
+      try {
+        await waitFor(`redis-server on port ${port} to answer PING`, async () => {
+          record.pid ??= readPidFile(dir);
+          if (record.pid !== null && (await ping(port, auth))) return true;
+          if (PORT_IN_USE.test(logTail(dir, 50))) throw new WaitAborted(`port clash on ${port}/${busPort}`);
+          return record.pid === null ? 'no pidfile yet' : 'no PONG yet';
+        }, opts.startTimeoutMs ?? 15_000, 50);
+      } catch (err) {
+        if (record.pid !== null) sigkill(record.pid);
+        if (err instanceof WaitAborted && attempt < 3) {
+          record.pid = null;
+          continue;
+        }
+        throw new Error(`${(err as Error).message}\n--- ${dir}/redis.log ---\n${logTail(dir)}`);
+      }
+      record.state = 'running';
+      const handle: NodeHandle = {
+        host: LOCALHOST, port, busPort: opts.cluster === false ? 0 : busPort, pid: record.pid!, dir, addr: `${LOCALHOST}:${port}`,
+      };
+      bindHandle(handle, record);
+      return handle;
+    }
+  } catch (err) {
+    await stopRecord(record);
+    throw err;
+  }
+}
+
+/** AUTH arguments the harness itself uses for a node started with `opts`. */
+function adminAuth(opts: StartOptions): AuthArgs {
+  if (opts.password !== undefined) return [opts.password];
+  if (opts.aclUser) return [opts.aclUser.name, opts.aclUser.password];
+  return [];
+}
+
+/** Starts `count` redis-server processes in parallel and waits until each answers PING. */
+export async function startNodes(count: number, opts: StartOptions = {}): Promise<NodeHandle[]> {
+  const auth = adminAuth(opts);
+  const results = await Promise.allSettled(Array.from({ length: count }, () => startOne(opts, auth)));
+  const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await stopNodes(started);
+    throw failed.reason;
+  }
+  return started;
+}
+
+/** Waits until a pid is no longer running; optionally until it is reaped too. */
+function waitProc(pid: number, until: 'dead' | 'reaped', timeoutMs: number): Promise<void> {
+  return waitFor(`pid ${pid} to be ${until}`, () => {
+    const state = procState(pid);
+    return state === 'gone' || (until === 'dead' && state === 'zombie') ? true : state;
+  }, timeoutMs, 50);
+}
+
+/** Stops one record exactly once: SHUTDOWN NOSAVE NOW, then SIGKILL, then rm -rf its dir. */
+function stopRecord(record: NodeRecord): Promise<void> {
+  if (record.state === 'stopped') return Promise.resolve();
+  if (record.stopping) return record.stopping;
+  const wasUp = record.state === 'running' || record.state === 'starting';
+  record.state = 'stopping';
+  record.stopping = (async () => {
+    const pid = record.pid ?? readPidFile(record.dir);
+    if (pid !== null) {
+      if (wasUp && procState(pid) === 'running') {
+        await rawCommands(record.port, record.auth, [['SHUTDOWN', 'NOSAVE', 'NOW']], 1000);
+        await waitProc(pid, 'dead', 2000).catch(() => sigkill(pid));
+      }
+      // Daemons are reaped by init; a zombie is dead, so tolerate a slow reaper.
+      await waitProc(pid, 'reaped', 10_000).catch(() => undefined);
+    }
+    await fs.promises.rm(record.dir, { recursive: true, force: true });
+    record.state = 'stopped';
+  })();
+  return record.stopping;
+}
+
+function stopRecords(records: readonly NodeRecord[]): Promise<void> {
+  return Promise.all(records.map(stopRecord)).then(() => undefined);
+}
+
+/** Stops the given nodes (each at most once, idempotent) and removes their temp dirs. */
+export function stopNodes(handles: readonly NodeHandle[]): Promise<void> {
+  return stopRecords(handles.map(recordOf));
+}
+
+/** Stops every node this process started and has not stopped yet. */
+export function stopAllNodes(): Promise<void> {
+  return stopRecords(allRecords());
+}
+
+/** SIGKILLs a node on purpose; it stays down, and stopNodes later only removes its dir. */
+export async function killNode(handle: NodeHandle): Promise<void> {
+  const record = recordOf(handle);
+  if (record.state !== 'running') throw new Error(`killNode: ${handle.addr} is ${record.state}`);
+  record.state = 'killed';
+  sigkill(handle.pid);
+  await waitProc(handle.pid, 'dead', 5000);
+  await waitProc(handle.pid, 'reaped', 10_000).catch(() => undefined);
+}

@@ -1,0 +1,28 @@
+/** Running the real redis-cli (the reference implementation) from tests. */
+
+import { execFile } from 'node:child_process';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `redis-cli ...args` with TERM=dumb (no colours); never rejects on a non-zero exit. */
+export function runRedisCli(args: readonly string[], opts: { password?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  const auth = opts.password !== undefined ? ['-a', opts.password, '--no-auth-warning'] : [];
+  return new Promise((resolve, reject) => {
+    execFile('redis-cli', [...auth, ...args], { env: { ...process.env, TERM: 'dumb' }, timeout: opts.timeoutMs ?? 30_000 },
+      (err, stdout, stderr) => {
+        if (err && typeof err.code !== 'number') {
+          return reject(err.code === 'ENOENT' ? new Error('redis-cli was not found on PATH') : err);
+        }
+        resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
+      });
+  });
+}
+
+/** `redis-cli --cluster check ADDR [extra...]`. */
+export function redisCliCheck(addr: string, opts: { password?: string; extra?: string[] } = {}): Promise<CliResult> {
+  return runRedisCli(['--cluster', 'check', addr, ...(opts.extra ?? [])], { password: opts.password });
+}
