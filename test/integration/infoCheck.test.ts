@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   createCluster, killNode, multipleOwners, openSlotBoth, openSlotImporting, openSlotMigrating, populate,
-  runRedisCli, stopAllNodes, uncoverSlot, type TestCluster,
+  runRedisCli, startStandalone, stopAllNodes, stopNodes, uncoverSlot, type TestCluster,
 } from '../helpers/redisCluster';
 import { redisCliStderr, runRcm } from '../helpers/rcm';
 
@@ -169,7 +169,6 @@ describe('errors: message, stream and exit code as redis-cli, plus a specific ex
   });
 
   test('a standalone (non-cluster) redis-server', async () => {
-    const { startStandalone, stopNodes } = await import('../helpers/redisCluster');
     const node = await startStandalone();
     try {
       const ref = await runRedisCli(['--cluster', 'check', node.addr]);
