@@ -25,3 +25,18 @@ export { openCluster, loadTopology } from './io/loader';
 export type { ClusterSession, LoadOptions } from './io/loader';
 export { runInfo, runCheck, renderFatal } from './ops/infoCheck';
 export type { InfoReport, CheckReport } from './ops/infoCheck';
+// Migration engine
+export type { MovePlan, SlotMove, PlanNode, MoveGroup, RebalanceDetails, MigrationOptions, NothingToDo } from './model/plan';
+export { groupMoves } from './model/plan';
+export type { SlotPort, SetSlotAction, MigrateOptions, Clock } from './exec/port';
+export type { MigrationEvent, MigrationEventType, ProgressSnapshot } from './exec/events';
+export { executePlan } from './exec/executor';
+export type { ExecuteOptions, ExecuteResult } from './exec/executor';
+export { createBatchSizer } from './exec/batchSize';
+export { readJournalState } from './exec/journal';
+export type { JournalRecord, JournalSink, JournalState } from './exec/journal';
+export { validatePlan } from './plan/validatePlan';
+export { createSlotPort } from './io/slotPort';
+export { FileJournal, readJournalFile } from './io/journalFile';
+export { applyPlan, resumeJournal } from './ops/applyPlan';
+export type { ApplyOptions, ApplyResult } from './ops/applyPlan';

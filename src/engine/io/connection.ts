@@ -10,13 +10,15 @@ import { authError, connectError } from './socketErrors';
 
 export type Arg = string | number | Buffer;
 
+export type PipelineResult = { ok: true; value: unknown } | { ok: false; error: string };
+
 /** A connected node. `addr` is the address shown to users. */
 export interface NodeClient {
   readonly addr: string;
   /** Sends one command; rejects with an EngineError carrying the server's reply text. */
   call(command: string, ...args: Arg[]): Promise<unknown>;
-  /** Sends many commands in one pipeline; each result is a value or an error text. */
-  pipeline(commands: readonly (readonly [string, ...Arg[]])[]): Promise<({ ok: true; value: unknown } | { ok: false; error: string })[]>;
+  /** Sends many commands in one pipeline; each result is a value or an error text. Bulk replies are Buffers with `buffers`. */
+  pipeline(commands: readonly (readonly [string, ...Arg[]])[], options?: { buffers?: boolean }): Promise<PipelineResult[]>;
   close(): void;
 }
 
@@ -31,9 +33,12 @@ class IoredisNodeClient implements NodeClient {
     }
   }
 
-  async pipeline(commands: readonly (readonly [string, ...Arg[]])[]) {
+  async pipeline(commands: readonly (readonly [string, ...Arg[]])[], options: { buffers?: boolean } = {}): Promise<PipelineResult[]> {
     const p = this.redis.pipeline();
-    for (const [cmd, ...args] of commands) p.call(cmd, ...args);
+    for (const [cmd, ...args] of commands) {
+      if (options.buffers) p.callBuffer(cmd, ...args);
+      else p.call(cmd, ...args);
+    }
     let res: [Error | null, unknown][] | null;
     try {
       res = await p.exec();

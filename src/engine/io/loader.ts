@@ -61,6 +61,7 @@ function buildNode(
     port,
     busPort: me.address?.busPort ?? entryView?.address?.busPort ?? 0,
     ...(me.address?.hostname ? { hostname: me.address.hostname } : {}),
+    announcedHost: me.address?.host || entryView?.address?.host || host,
     flags: me.flags,
     role: ownReplica || entryReplica ? 'replica' : 'master',
     masterId,

@@ -17,6 +17,10 @@ export type EngineErrorCode =
   | 'connection-lost'      // the connection closed mid-command
   | 'timeout'              // a deadline passed
   | 'cancelled'            // the caller aborted
+  | 'cluster-not-ok'       // the check found problems that block the operation
+  | 'migration-failed'     // moving a slot's keys or ownership failed (slot left open; fix/resume completes it)
+  | 'busy-key'             // a key exists on both sides with different values (use --cluster-replace)
+  | 'plan-stale'           // the cluster changed since the plan was made
   | 'usage';               // bad command-line / API usage
 
 /** The serialisable form of an EngineError. */

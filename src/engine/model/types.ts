@@ -69,6 +69,8 @@ export interface ClusterNode {
   readonly port: number;
   readonly busPort: number;
   readonly hostname?: string;
+  /** The ip the node announces in CLUSTER NODES (what other nodes use to reach it, e.g. for MIGRATE). */
+  readonly announcedHost: string;
   /** The node's own flags (including `myself`). */
   readonly flags: readonly NodeFlag[];
   readonly role: Role;

@@ -1,0 +1,31 @@
+/** Progress events of a migration: plain data for the CLI, the extension and the webview. */
+import type { EngineErrorData } from '../model/errors';
+
+export interface ProgressSnapshot {
+  readonly slotsDone: number;
+  readonly totalSlots: number;
+  readonly keysMoved: number;
+  /** Keys counted in the planned slots before the run (estimate of the work). */
+  readonly keysTotal: number;
+  readonly elapsedMs: number;
+  /** Keys per second over the run so far. */
+  readonly keysPerSec: number;
+  /** Estimated seconds left (by keys when there are any, else by slots); null when unknown. */
+  readonly etaSec: number | null;
+}
+
+export type MigrationEvent =
+  | { readonly type: 'plan-started'; readonly totalSlots: number; readonly keysTotal: number; readonly lanes: number }
+  | { readonly type: 'group-started'; readonly sourceId: string; readonly targetId: string; readonly slots: number }
+  | { readonly type: 'slot-started'; readonly slot: number; readonly sourceId: string; readonly targetId: string }
+  | { readonly type: 'slot-done'; readonly slot: number; readonly sourceId: string; readonly targetId: string; readonly keys: number }
+  | { readonly type: 'batch'; readonly sourceId: string; readonly targetId: string; readonly keys: number; readonly ms: number; readonly bytes?: number }
+  | { readonly type: 'busy-keys'; readonly slot: number; readonly keys: readonly string[]; readonly action: 'replaced' | 'identical-replaced' | 'refused' }
+  | { readonly type: 'retry'; readonly sourceId: string; readonly reason: string; readonly attempt: number }
+  | { readonly type: 'verify-mismatch'; readonly slot: number; readonly before: number; readonly after: number }
+  | { readonly type: 'progress'; readonly progress: ProgressSnapshot }
+  | { readonly type: 'error'; readonly error: EngineErrorData; readonly slots?: readonly number[] }
+  | { readonly type: 'cancelled'; readonly progress: ProgressSnapshot }
+  | { readonly type: 'plan-finished'; readonly progress: ProgressSnapshot; readonly verified: boolean; readonly mismatches: number };
+
+export type MigrationEventType = MigrationEvent['type'];

@@ -1,0 +1,187 @@
+/**
+ * Runs a finished MovePlan through a SlotPort. Moves between disjoint
+ * source/target pairs run in parallel lanes; each lane moves windows of slots
+ * (pipelined SETSLOTs, mixed-slot MIGRATE batches). Cancellation and failures
+ * stop lanes at window boundaries, so a cancelled run leaves no slot open.
+ */
+import { EngineError, type EngineErrorData } from '../model/errors';
+import type { MovePlan, SlotMove } from '../model/plan';
+import { createBatchSizer } from './batchSize';
+import type { MigrationEvent, ProgressSnapshot } from './events';
+import type { JournalSink } from './journal';
+import { moveWindow } from './moveWindow';
+import { systemClock, type Clock, type SlotPort } from './port';
+
+export interface ExecuteOptions {
+  readonly timeoutMs?: number;
+  readonly replace?: boolean;
+  /** Fixed keys per batch (redis-cli's --cluster-pipeline); adaptive when undefined. */
+  readonly pipeline?: number;
+  /** Latency budget of one MIGRATE for the adaptive batch size, ms. */
+  readonly budgetMs?: number;
+  /** Slots opened together per lane. */
+  readonly windowSlots?: number;
+  /** Run disjoint source/target pairs at the same time (default true). */
+  readonly parallel?: boolean;
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (e: MigrationEvent) => void;
+  readonly clock?: Clock;
+  readonly journal?: JournalSink;
+}
+
+export interface ExecuteResult {
+  readonly status: 'done' | 'cancelled' | 'failed';
+  readonly progress: ProgressSnapshot;
+  readonly doneSlots: readonly number[];
+  readonly keysBySlot: Readonly<Record<number, number>>;
+  readonly error?: EngineErrorData;
+  readonly mismatches: number;
+}
+
+interface Lane { sourceId: string; targetId: string; moves: SlotMove[] }
+
+function lanesOf(moves: readonly SlotMove[]): Lane[] {
+  const lanes: Lane[] = [];
+  const byPair = new Map<string, Lane>();
+  for (const m of moves) {
+    const key = `${m.sourceId}>${m.targetId}`;
+    let lane = byPair.get(key);
+    if (!lane) {
+      lane = { sourceId: m.sourceId, targetId: m.targetId, moves: [] };
+      byPair.set(key, lane);
+      lanes.push(lane);
+    }
+    lane.moves.push(m);
+  }
+  return lanes;
+}
+
+export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteOptions = {}): Promise<ExecuteResult> {
+  const clock = opts.clock ?? systemClock;
+  const emit = (e: MigrationEvent): void => { opts.onEvent?.(e); };
+  const started = clock.now();
+  const window = Math.max(1, opts.windowSlots ?? 64);
+  const lanes = lanesOf(plan.moves);
+
+  // Key counts before: the work estimate and the verification baseline.
+  const before = new Map<number, number>();
+  await Promise.all(lanes.map(async (l) => {
+    const slots = l.moves.map((m) => m.slot);
+    const [src, dst] = await Promise.all([port.countKeysInSlots(l.sourceId, slots), port.countKeysInSlots(l.targetId, slots)]);
+    slots.forEach((s, i) => before.set(s, Math.max(0, src[i]!) + Math.max(0, dst[i]!)));
+  }));
+  const keysTotal = [...before.values()].reduce((a, b) => a + b, 0);
+
+  let keysMoved = 0;
+  let mismatches = 0;
+  const doneSlots: number[] = [];
+  const keysBySlot: Record<number, number> = {};
+  let failure: EngineErrorData | undefined;
+  const snapshot = (): ProgressSnapshot => {
+    const elapsedMs = clock.now() - started;
+    const keysPerSec = elapsedMs > 0 ? (keysMoved * 1000) / elapsedMs : 0;
+    let etaSec: number | null = null;
+    if (keysTotal > 0 && keysPerSec > 0) etaSec = Math.max(0, (keysTotal - keysMoved) / keysPerSec);
+    else if (doneSlots.length > 0 && elapsedMs > 0) etaSec = ((plan.moves.length - doneSlots.length) * elapsedMs) / doneSlots.length / 1000;
+    return { slotsDone: doneSlots.length, totalSlots: plan.moves.length, keysMoved, keysTotal, elapsedMs, keysPerSec, etaSec };
+  };
+  const stopRequested = (): boolean => failure !== undefined || opts.signal?.aborted === true;
+
+  emit({ type: 'plan-started', totalSlots: plan.moves.length, keysTotal, lanes: lanes.length });
+
+  const runLane = async (lane: Lane): Promise<void> => {
+    try {
+      await runLaneWindows(lane);
+    } catch (e) {
+      const err = e instanceof EngineError ? e.toJSON() : { code: 'migration-failed' as const, message: e instanceof Error ? e.message : String(e) };
+      failure ??= err;
+      emit({ type: 'error', error: err });
+    }
+  };
+
+  const runLaneWindows = async (lane: Lane): Promise<void> => {
+    const ctx = {
+      port, clock, emit,
+      sizer: createBatchSizer({ fixed: opts.pipeline, budgetMs: opts.budgetMs }),
+      migrate: { timeoutMs: opts.timeoutMs ?? 60000, replace: opts.replace ?? false },
+    };
+    emit({ type: 'group-started', sourceId: lane.sourceId, targetId: lane.targetId, slots: lane.moves.length });
+    for (let i = 0; i < lane.moves.length; i += window) {
+      if (stopRequested()) return;
+      const slots = lane.moves.slice(i, i + window).map((m) => m.slot);
+      await opts.journal?.append({ t: 'window', sourceId: lane.sourceId, targetId: lane.targetId, slots, at: clock.now() });
+      for (const slot of slots) emit({ type: 'slot-started', slot, sourceId: lane.sourceId, targetId: lane.targetId });
+      let moved: Map<number, number>;
+      try {
+        moved = await moveWindow(ctx, lane.sourceId, lane.targetId, slots);
+      } catch (e) {
+        const err = e instanceof EngineError ? e.toJSON() : { code: 'migration-failed' as const, message: String(e) };
+        failure ??= err;
+        emit({ type: 'error', error: err, slots });
+        return;
+      }
+      const windowKeys = [...moved.values()].reduce((a, b) => a + b, 0);
+      await opts.journal?.append({ t: 'done', slots, keys: windowKeys, at: clock.now() });
+      const after = await port.countKeysInSlots(lane.targetId, slots);
+      slots.forEach((slot, j) => {
+        const keys = moved.get(slot) ?? 0;
+        keysMoved += keys;
+        keysBySlot[slot] = keys;
+        doneSlots.push(slot);
+        emit({ type: 'slot-done', slot, sourceId: lane.sourceId, targetId: lane.targetId, keys });
+        const b = before.get(slot) ?? 0;
+        if (after[j] !== b) {
+          mismatches++;
+          emit({ type: 'verify-mismatch', slot, before: b, after: after[j]! });
+        }
+      });
+      emit({ type: 'progress', progress: snapshot() });
+    }
+  };
+
+  await schedule(lanes, opts.parallel !== false, runLane);
+
+  const progress = snapshot();
+  let status: ExecuteResult['status'] = 'done';
+  if (failure) status = 'failed';
+  else if (doneSlots.length < plan.moves.length) status = 'cancelled';
+  await opts.journal?.append({ t: 'end', status, at: clock.now(), ...(failure ? { error: failure.message } : {}) });
+  if (status === 'cancelled') emit({ type: 'cancelled', progress });
+  if (status === 'done') emit({ type: 'plan-finished', progress, verified: mismatches === 0, mismatches });
+  return { status, progress, doneSlots, keysBySlot, mismatches, ...(failure ? { error: failure } : {}) };
+}
+
+/**
+ * Starts a lane when none of its nodes is busy and no earlier waiting lane
+ * uses one of them (per-node plan order is kept).
+ */
+async function schedule(lanes: readonly Lane[], parallel: boolean, run: (l: Lane) => Promise<void>): Promise<void> {
+  if (!parallel) {
+    for (const l of lanes) await run(l);
+    return;
+  }
+  const waiting = [...lanes];
+  const busy = new Set<string>();
+  const running = new Set<Promise<void>>();
+  const nodesOf = (l: Lane) => [l.sourceId, l.targetId];
+  while (waiting.length > 0 || running.size > 0) {
+    const claimed = new Set<string>();
+    for (let i = 0; i < waiting.length;) {
+      const lane = waiting[i]!;
+      const nodes = nodesOf(lane);
+      if (nodes.some((n) => busy.has(n) || claimed.has(n))) {
+        for (const n of nodes) claimed.add(n);
+        i++;
+        continue;
+      }
+      waiting.splice(i, 1);
+      for (const n of nodes) busy.add(n);
+      const p: Promise<void> = run(lane).finally(() => {
+        for (const n of nodes) busy.delete(n);
+        running.delete(p);
+      });
+      running.add(p);
+    }
+    if (running.size > 0) await Promise.race(running);
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Moves every key of a window of open slots from source to target:
+ * GETKEYSINSLOT for all pending slots in one pipeline, then MIGRATE … KEYS,
+ * one command per slot (MIGRATE refuses keys of different slots), several
+ * pipelined per round trip up to the batch size, until every slot is empty
+ * on the source.
+ */
+import { EngineError } from '../model/errors';
+import type { BatchSizer } from './batchSize';
+import type { MigrationEvent } from './events';
+import type { Clock, MigrateOptions, SlotPort } from './port';
+
+export interface KeyMoveContext {
+  readonly port: SlotPort;
+  readonly clock: Clock;
+  readonly sizer: BatchSizer;
+  readonly migrate: MigrateOptions;
+  readonly emit: (e: MigrationEvent) => void;
+  readonly maxRetries?: number;
+}
+
+interface SlotKeys { readonly slot: number; readonly keys: readonly Buffer[] }
+
+/** Returns keys moved per slot. Throws EngineError('migration-failed' | 'busy-key') leaving the slots open. */
+export async function moveWindowKeys(ctx: KeyMoveContext, sourceId: string, targetId: string, slots: readonly number[]): Promise<Map<number, number>> {
+  const moved = new Map<number, number>(slots.map((s) => [s, 0]));
+  let pending = [...slots];
+  while (pending.length > 0) {
+    const lists = await ctx.port.getKeysInSlots(sourceId, pending, ctx.sizer.current());
+    const work: SlotKeys[] = [];
+    lists.forEach((keys, i) => { if (keys.length > 0) work.push({ slot: pending[i]!, keys }); });
+    pending = work.map((w) => w.slot);
+    let i = 0;
+    while (i < work.length) {
+      // Pack whole slots into one pipelined round trip up to the batch size (at least one slot).
+      const budget = ctx.sizer.current();
+      const round: SlotKeys[] = [];
+      let n = 0;
+      while (i < work.length && (round.length === 0 || n + work[i]!.keys.length <= budget)) {
+        round.push(work[i]!);
+        n += work[i]!.keys.length;
+        i++;
+      }
+      await migrateRound(ctx, sourceId, targetId, round, ctx.maxRetries ?? 3);
+      for (const r of round) moved.set(r.slot, (moved.get(r.slot) ?? 0) + r.keys.length);
+    }
+  }
+  return moved;
+}
+
+async function migrateRound(ctx: KeyMoveContext, sourceId: string, targetId: string, round: readonly SlotKeys[], retries: number): Promise<void> {
+  const keys = round.reduce((a, r) => a + r.keys.length, 0);
+  const t0 = ctx.clock.now();
+  const errors = await ctx.port.migrate(sourceId, targetId, round.map((r) => r.keys), ctx.migrate);
+  const ms = ctx.clock.now() - t0;
+  const failed = round.map((r, i) => ({ r, error: errors[i] ?? null })).filter((x) => x.error !== null);
+  if (failed.length === 0) {
+    ctx.sizer.observe(keys, ms);
+    ctx.emit({ type: 'batch', sourceId, targetId, keys, ms });
+    return;
+  }
+  for (const { r, error } of failed) {
+    if (error!.includes('BUSYKEY')) {
+      await resolveBusyKeys(ctx, sourceId, targetId, r);
+      continue;
+    }
+    const transient = /IOERR|timeout|TRYAGAIN|LOADING/i.test(error!);
+    if (transient && retries > 0) {
+      ctx.sizer.shrink();
+      ctx.emit({ type: 'retry', sourceId, reason: error!, attempt: (ctx.maxRetries ?? 3) - retries + 1 });
+      await migrateRound(ctx, sourceId, targetId, [r], retries - 1);
+      continue;
+    }
+    throw new EngineError({
+      code: 'migration-failed',
+      node: ctx.port.nodeAddr(sourceId),
+      cause: error!,
+      message: `MIGRATE of slot ${r.slot} from ${ctx.port.nodeAddr(sourceId)} to ${ctx.port.nodeAddr(targetId)} failed: ${error}. The slots in flight stay open; run "rcm fix" or resume the journal to complete them.`,
+    });
+  }
+}
+
+/**
+ * BUSYKEY: some keys exist on the target. With --cluster-replace, overwrite.
+ * Without it, compare DUMP payloads (redis-cli uses DEBUG DIGEST-VALUE, which
+ * Redis ≥ 7 disables by default): identical values are replaced, different
+ * ones stop the move with the key names.
+ */
+async function resolveBusyKeys(ctx: KeyMoveContext, sourceId: string, targetId: string, group: SlotKeys): Promise<void> {
+  const { keys, slot } = group;
+  if (!ctx.migrate.replace) {
+    const [src, dst] = await Promise.all([ctx.port.dump(sourceId, keys), ctx.port.dump(targetId, keys)]);
+    const differing = keys.filter((_, i) => dst[i] !== null && src[i] !== null && !src[i]!.equals(dst[i]!));
+    if (differing.length > 0) {
+      const names = differing.map((k) => k.toString('utf8'));
+      ctx.emit({ type: 'busy-keys', slot, keys: names, action: 'refused' });
+      throw new EngineError({
+        code: 'busy-key',
+        node: ctx.port.nodeAddr(targetId),
+        cause: names.join(', '),
+        message: `Found ${names.length} key(s) in slot ${slot} on both ${ctx.port.nodeAddr(sourceId)} and ${ctx.port.nodeAddr(targetId)} with different values: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}. Fix them by hand, or run again with --cluster-replace to overwrite the target's values.`,
+      });
+    }
+    ctx.emit({ type: 'busy-keys', slot, keys: keys.filter((_, i) => dst[i] !== null).map((k) => k.toString('utf8')), action: 'identical-replaced' });
+  } else {
+    ctx.emit({ type: 'busy-keys', slot, keys: keys.map((k) => k.toString('utf8')), action: 'replaced' });
+  }
+  const [error] = await ctx.port.migrate(sourceId, targetId, [keys], { ...ctx.migrate, replace: true });
+  if (error) {
+    throw new EngineError({ code: 'migration-failed', node: ctx.port.nodeAddr(sourceId), cause: error, message: `MIGRATE … REPLACE of slot ${slot} from ${ctx.port.nodeAddr(sourceId)} failed: ${error}` });
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * What the migration executor needs from a cluster. The real implementation
+ * (io/slotPort.ts) sends pipelined commands over the node connections; tests
+ * may use an in-memory fake to pin down failure paths.
+ */
+
+export type SetSlotAction =
+  | { readonly slot: number; readonly action: 'IMPORTING' | 'MIGRATING' | 'NODE'; readonly nodeId: string }
+  | { readonly slot: number; readonly action: 'STABLE' };
+
+export interface MigrateOptions {
+  readonly timeoutMs: number;
+  readonly replace: boolean;
+}
+
+export interface SlotPort {
+  /** `host:port` of a node, for messages. */
+  nodeAddr(nodeId: string): string;
+  /** Ids of every reachable master (for the final SETSLOT NODE broadcast). */
+  masterIds(): readonly string[];
+  /** CLUSTER SETSLOT for many slots on one node, pipelined. Per item: null, or the error text. */
+  setSlots(nodeId: string, items: readonly SetSlotAction[]): Promise<(string | null)[]>;
+  /** CLUSTER GETKEYSINSLOT slot count, for each slot (pipelined). Keys are binary-safe. */
+  getKeysInSlots(nodeId: string, slots: readonly number[], count: number): Promise<Buffer[][]>;
+  /** CLUSTER COUNTKEYSINSLOT for each slot (pipelined). */
+  countKeysInSlots(nodeId: string, slots: readonly number[]): Promise<number[]>;
+  /**
+   * MIGRATE on the source towards the target (db 0), one command per key group
+   * (every group's keys in one slot: MIGRATE refuses CROSSSLOT), pipelined.
+   * Per group: null on success, else the error text.
+   */
+  migrate(sourceId: string, targetId: string, groups: readonly (readonly Buffer[])[], opts: MigrateOptions): Promise<(string | null)[]>;
+  /** DUMP payloads of keys on a node (null where missing), to compare colliding keys. */
+  dump(nodeId: string, keys: readonly Buffer[]): Promise<(Buffer | null)[]>;
+}
+
+/** Time source, injected so the executor can be tested deterministically. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };

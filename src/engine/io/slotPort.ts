@@ -1,0 +1,62 @@
+/** The SlotPort over a loaded cluster session: pipelined commands on the node connections. */
+import type { MigrateOptions, SetSlotAction, SlotPort } from '../exec/port';
+import { EngineError } from '../model/errors';
+import type { ClusterSession } from './loader';
+import type { Arg, NodeClient } from './connection';
+import type { ConnectionOptions } from './options';
+
+export function createSlotPort(session: ClusterSession, conn: ConnectionOptions): SlotPort {
+  const nodes = new Map(session.topology.nodes.map((n) => [n.id, n]));
+  const client = (id: string): NodeClient => {
+    const c = session.clients.get(id);
+    if (!c) throw new EngineError({ code: 'no-such-node', message: `Node ${id} is not connected (it is not in the loaded cluster)` });
+    return c;
+  };
+  const auth: Arg[] = conn.password ? (conn.user ? ['AUTH2', conn.user, conn.password] : ['AUTH', conn.password]) : [];
+
+  return {
+    nodeAddr: (id) => {
+      const n = nodes.get(id);
+      return n ? `${n.host}:${n.port}` : id;
+    },
+    masterIds: () => session.topology.nodes.filter((n) => n.role === 'master').map((n) => n.id),
+    async setSlots(nodeId, items: readonly SetSlotAction[]) {
+      const res = await client(nodeId).pipeline(items.map((it) =>
+        it.action === 'STABLE' ? ['CLUSTER', 'SETSLOT', it.slot, 'STABLE'] as const : ['CLUSTER', 'SETSLOT', it.slot, it.action, it.nodeId] as const));
+      return res.map((r) => (r.ok ? null : r.error));
+    },
+    async getKeysInSlots(nodeId, slots, count) {
+      const res = await client(nodeId).pipeline(slots.map((s) => ['CLUSTER', 'GETKEYSINSLOT', s, count] as const), { buffers: true });
+      return res.map((r, i) => {
+        if (!r.ok) throw new EngineError({ code: 'reply-error', node: client(nodeId).addr, cause: r.error, message: `CLUSTER GETKEYSINSLOT ${slots[i]} on ${client(nodeId).addr} failed: ${r.error}` });
+        return r.value as Buffer[];
+      });
+    },
+    async countKeysInSlots(nodeId, slots) {
+      const c = client(nodeId);
+      const out: number[] = [];
+      for (let i = 0; i < slots.length; i += 4096) {
+        const res = await c.pipeline(slots.slice(i, i + 4096).map((s) => ['CLUSTER', 'COUNTKEYSINSLOT', s] as const));
+        for (const r of res) out.push(r.ok ? Number(r.value) : -1);
+      }
+      return out;
+    },
+    async migrate(sourceId, targetId, groups, opts: MigrateOptions) {
+      const target = nodes.get(targetId);
+      if (!target) return groups.map(() => `unknown target node ${targetId}`);
+      const head: Arg[] = [target.announcedHost, target.port, '', 0, opts.timeoutMs];
+      if (opts.replace) head.push('REPLACE');
+      head.push(...auth, 'KEYS');
+      const res = await client(sourceId).pipeline(groups.map((keys) => ['MIGRATE', ...head, ...keys] as const));
+      return res.map((r) => (r.ok ? (r.value === 'OK' || r.value === 'NOKEY' ? null : `unexpected MIGRATE reply ${String(r.value)}`) : r.error));
+    },
+    async dump(nodeId, keys) {
+      // ASKING before each DUMP: on an importing target the slot is not owned yet.
+      const res = await client(nodeId).pipeline(keys.flatMap((k) => [['ASKING'] as const, ['DUMP', k] as const]), { buffers: true });
+      return keys.map((_, i) => {
+        const r = res[2 * i + 1]!;
+        return r.ok && Buffer.isBuffer(r.value) ? r.value : null;
+      });
+    },
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * Runs a plan on a live cluster: reload, validate against the current
+ * topology, journal, execute, then check. Also resumes a journal.
+ */
+import { checkCluster, type CheckResult } from '../check/check';
+import { executePlan, type ExecuteOptions, type ExecuteResult } from '../exec/executor';
+import { readJournalState } from '../exec/journal';
+import { EngineError } from '../model/errors';
+import type { MovePlan, SlotMove } from '../model/plan';
+import { validatePlan } from '../plan/validatePlan';
+import { readJournalFile, FileJournal } from '../io/journalFile';
+import { openCluster, type LoadOptions } from '../io/loader';
+import { createSlotPort } from '../io/slotPort';
+
+export interface ApplyOptions extends LoadOptions, ExecuteOptions {
+  /** Append-only journal file for resume (created if missing). */
+  readonly journalPath?: string;
+}
+
+export interface ApplyResult extends ExecuteResult {
+  /** Moves found already done (resume) and only finalised. */
+  readonly alreadyMoved: number;
+  /** The check run after the moves. */
+  readonly check: CheckResult;
+}
+
+export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed = false): Promise<ApplyResult> {
+  const session = await openCluster(plan.entry.host, plan.entry.port, opts);
+  let journal: FileJournal | undefined;
+  try {
+    const { toMove, alreadyMoved } = validatePlan(plan, session.topology);
+    const port = createSlotPort(session, opts);
+    if (alreadyMoved.length > 0) await finalizeMoved(port, alreadyMoved);
+    if (opts.journalPath) {
+      journal = new FileJournal(opts.journalPath);
+      if (!resumed) await journal.append({ t: 'plan', plan, at: Date.now() });
+    }
+    const result = await executePlan({ ...plan, moves: toMove }, port, { ...opts, journal });
+    const after = await openCluster(plan.entry.host, plan.entry.port, opts);
+    after.close();
+    return { ...result, alreadyMoved: alreadyMoved.length, check: checkCluster(after.topology) };
+  } finally {
+    journal?.close();
+    session.close();
+  }
+}
+
+/** Slots whose target already owns them: close any open state and tell everyone. */
+async function finalizeMoved(port: ReturnType<typeof createSlotPort>, moves: readonly SlotMove[]): Promise<void> {
+  for (const m of moves) {
+    await port.setSlots(m.targetId, [{ slot: m.slot, action: 'NODE', nodeId: m.targetId }]);
+    await port.setSlots(m.sourceId, [{ slot: m.slot, action: 'NODE', nodeId: m.targetId }]);
+    await Promise.all(port.masterIds().filter((id) => id !== m.sourceId && id !== m.targetId)
+      .map((id) => port.setSlots(id, [{ slot: m.slot, action: 'NODE', nodeId: m.targetId }])));
+  }
+}
+
+/** Continues an interrupted run from its journal: only the moves not recorded as done. */
+export async function resumeJournal(path: string, opts: Omit<ApplyOptions, 'journalPath'> = {}): Promise<ApplyResult & { plan: MovePlan; skipped: number }> {
+  const state = readJournalState(readJournalFile(path));
+  if (state.ended === 'done') {
+    throw new EngineError({ code: 'usage', message: `The run in ${path} already finished; there is nothing to resume.` });
+  }
+  const remaining = state.plan.moves.filter((m) => !state.done.has(m.slot));
+  const plan: MovePlan = { ...state.plan, moves: remaining };
+  const result = await applyPlan(plan, { ...opts, journalPath: path }, true);
+  return { ...result, plan: state.plan, skipped: state.done.size };
+}
