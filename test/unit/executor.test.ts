@@ -1,0 +1,147 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createBatchSizer, executePlan, readJournalState, type JournalRecord, type MigrationEvent, type MovePlan } from '../../src/engine';
+import { FakeCluster } from '../fixtures/fakeSlotPort';
+
+function plan(moves: [number, string, string][]): MovePlan {
+  return {
+    version: 1, kind: 'reshard', entry: { host: 'fake', port: 1 }, nodes: [],
+    moves: moves.map(([slot, sourceId, targetId]) => ({ slot, sourceId, targetId })), groups: [], totalSlots: moves.length,
+  };
+}
+const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+
+function openSlots(c: FakeCluster): number {
+  let n = 0;
+  for (const node of c.nodes.values()) n += node.migrating.size + node.importing.size;
+  return n;
+}
+
+test('moves every key, closes every slot, verifies counts, emits ordered events', async () => {
+  const c = new FakeCluster();
+  c.addNode('A', range(0, 99), 7);
+  c.addNode('B', range(100, 199));
+  const events: MigrationEvent[] = [];
+  const res = await executePlan(plan(range(0, 49).map((s) => [s, 'A', 'B'])), c, { windowSlots: 8, onEvent: (e) => events.push(e) });
+  assert.equal(res.status, 'done');
+  assert.equal(res.progress.keysMoved, 50 * 7);
+  assert.equal(res.progress.keysTotal, 50 * 7);
+  assert.equal(res.mismatches, 0);
+  assert.equal(openSlots(c), 0);
+  assert.ok(range(0, 49).every((s) => c.nodes.get('B')!.owned.has(s) && !c.nodes.get('A')!.owned.has(s)));
+  assert.equal(c.nodes.get('B')!.data.get(10)!.get('k10:3'), 'v10:3');
+  assert.equal(events[0]!.type, 'plan-started');
+  assert.equal(events.at(-1)!.type, 'plan-finished');
+  assert.equal(events.filter((e) => e.type === 'slot-done').length, 50);
+  // Protocol order per slot: IMPORTING on target before MIGRATING on source, target NODE before source NODE.
+  const i = (s: string) => c.log.indexOf(s);
+  assert.ok(i('B SETSLOT 3 IMPORTING A') < i('A SETSLOT 3 MIGRATING B'));
+  assert.ok(i('A SETSLOT 3 MIGRATING B') < i('B SETSLOT 3 NODE B'));
+  assert.ok(i('B SETSLOT 3 NODE B') < i('A SETSLOT 3 NODE B'));
+});
+
+test('BUSYKEY with different values stops with the key names and leaves the slot open for fix', async () => {
+  const c = new FakeCluster();
+  c.addNode('A', [5], 3);
+  c.addNode('B', []);
+  c.nodes.get('B')!.data.set(5, new Map([['k5:1', 'other']]));
+  const res = await executePlan(plan([[5, 'A', 'B']]), c);
+  assert.equal(res.status, 'failed');
+  assert.equal(res.error?.code, 'busy-key');
+  assert.match(res.error!.message, /k5:1/);
+  assert.match(res.error!.message, /--cluster-replace/);
+  assert.equal(c.nodes.get('A')!.migrating.get(5), 'B');
+  assert.equal(c.nodes.get('B')!.data.get(5)!.get('k5:1'), 'other', 'the target value was not overwritten');
+});
+
+test('BUSYKEY with identical values, or with --cluster-replace, completes', async () => {
+  for (const replace of [false, true]) {
+    const c = new FakeCluster();
+    c.addNode('A', [5], 3);
+    c.addNode('B', []);
+    c.nodes.get('B')!.data.set(5, new Map([['k5:1', replace ? 'other' : 'v5:1']]));
+    const events: MigrationEvent[] = [];
+    const res = await executePlan(plan([[5, 'A', 'B']]), c, { replace, onEvent: (e) => events.push(e) });
+    assert.equal(res.status, 'done', `replace=${replace}`);
+    assert.equal(c.nodes.get('B')!.data.get(5)!.get('k5:1'), 'v5:1');
+    // With --cluster-replace the first MIGRATE already carries REPLACE (redis-cli retries after BUSYKEY).
+    if (!replace) assert.ok(events.some((e) => e.type === 'busy-keys' && e.action === 'identical-replaced'));
+  }
+});
+
+test('a transient IOERR is retried; a persistent error fails naming the slot', async () => {
+  const c = new FakeCluster();
+  c.addNode('A', [1, 2], 4);
+  c.addNode('B', []);
+  c.migrateHook = (_s, _slot, call) => (call === 0 ? 'IOERR error or timeout reading to target instance' : null);
+  const events: MigrationEvent[] = [];
+  const ok = await executePlan(plan([[1, 'A', 'B'], [2, 'A', 'B']]), c, { onEvent: (e) => events.push(e) });
+  assert.equal(ok.status, 'done');
+  assert.ok(events.some((e) => e.type === 'retry'));
+
+  const d = new FakeCluster();
+  d.addNode('A', [1], 4);
+  d.addNode('B', []);
+  d.migrateHook = () => 'ERR Target instance replied with error: NOAUTH';
+  const bad = await executePlan(plan([[1, 'A', 'B']]), d);
+  assert.equal(bad.status, 'failed');
+  assert.equal(bad.error?.code, 'migration-failed');
+  assert.match(bad.error!.message, /slot 1 .*NOAUTH/);
+});
+
+test('a refused IMPORTING is rolled back: nothing left open', async () => {
+  const c = new FakeCluster();
+  c.addNode('A', [1, 2, 3], 1);
+  c.addNode('B', []);
+  c.setSlotHook = (node, it) => (node === 'B' && it.action === 'IMPORTING' && it.slot === 3 ? 'ERR boom' : null);
+  const res = await executePlan(plan([[1, 'A', 'B'], [2, 'A', 'B'], [3, 'A', 'B']]), c);
+  assert.equal(res.status, 'failed');
+  assert.match(res.error!.message, /refused to import slot 3/);
+  assert.equal(openSlots(c), 0);
+  assert.equal(c.nodes.get('A')!.data.get(1)!.size, 1);
+});
+
+test('disjoint source/target pairs run in parallel; pairs sharing a node do not', async () => {
+  const c = new FakeCluster();
+  c.addNode('A', range(0, 9), 2); c.addNode('B', []); c.addNode('C', range(10, 19), 2); c.addNode('D', []);
+  await executePlan(plan([...range(0, 9).map((s) => [s, 'A', 'B'] as [number, string, string]), ...range(10, 19).map((s) => [s, 'C', 'D'] as [number, string, string])]), c, { windowSlots: 2 });
+  assert.equal(c.maxInFlight, 2);
+  const d = new FakeCluster();
+  d.addNode('A', range(0, 9), 2); d.addNode('B', []); d.addNode('C', range(10, 19), 2);
+  await executePlan(plan([...range(0, 9).map((s) => [s, 'A', 'B'] as [number, string, string]), ...range(10, 19).map((s) => [s, 'C', 'B'] as [number, string, string])]), d, { windowSlots: 2 });
+  assert.equal(d.maxInFlight, 1);
+});
+
+test('an aborted signal before start opens nothing; the journal records windows and the end', async () => {
+  const c = new FakeCluster();
+  c.addNode('A', [1, 2], 1); c.addNode('B', []);
+  const ac = new AbortController();
+  ac.abort();
+  const records: JournalRecord[] = [];
+  const res = await executePlan(plan([[1, 'A', 'B'], [2, 'A', 'B']]), c, { signal: ac.signal, journal: { append: async (r) => { records.push(r); } } });
+  assert.equal(res.status, 'cancelled');
+  assert.equal(c.log.length, 0);
+  assert.deepEqual(records.map((r) => r.t), ['end']);
+
+  const d = new FakeCluster();
+  d.addNode('A', [1, 2, 3], 1); d.addNode('B', []);
+  const recs: JournalRecord[] = [{ t: 'plan', plan: plan([[1, 'A', 'B'], [2, 'A', 'B'], [3, 'A', 'B']]), at: 0 }];
+  await executePlan(plan([[1, 'A', 'B'], [2, 'A', 'B'], [3, 'A', 'B']]), d, { windowSlots: 2, journal: { append: async (r) => { recs.push(r); } } });
+  const state = readJournalState(recs);
+  assert.deepEqual([...state.done].sort(), [1, 2, 3]);
+  assert.equal(state.ended, 'done');
+  assert.deepEqual(readJournalState(recs.slice(0, 4)).inFlight, [3]);
+});
+
+test('the adaptive batch size grows under budget, shrinks over it, stays fixed with --cluster-pipeline', () => {
+  const s = createBatchSizer({ initial: 100, budgetMs: 10, max: 800 });
+  s.observe(100, 1);
+  assert.equal(s.current(), 200);
+  s.observe(200, 50);
+  assert.equal(s.current(), 100);
+  s.observe(10, 50); // a short batch says nothing
+  assert.equal(s.current(), 100);
+  const f = createBatchSizer({ fixed: 10 });
+  f.observe(10, 1000); f.shrink();
+  assert.equal(f.current(), 10);
+});
