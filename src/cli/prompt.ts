@@ -1,5 +1,7 @@
-/** Reading a password from the terminal without echo (--askpass). */
+/** Reading answers from the terminal: passwords without echo (--askpass) and redis-cli's yes/no questions. */
+import * as fs from 'node:fs';
 import { createInterface } from 'node:readline';
+import type { Io } from './context';
 
 export function askPassword(question: string): Promise<string> {
   return new Promise((resolve) => {
@@ -9,4 +11,37 @@ export function askPassword(question: string): Promise<string> {
     out._writeToOutput = (s: string) => { if (s.includes('\n')) process.stdout.write('\n'); };
     rl.question('', (answer) => { rl.close(); resolve(answer); });
   });
+}
+
+/**
+ * One raw read of at most `maxBytes` bytes from standard input, as redis-cli
+ * does for its yes/no questions (nothing more is consumed). undefined at EOF.
+ * Asynchronous, so pending stdout is flushed while waiting.
+ */
+export function readRawAnswer(maxBytes: number): Promise<string | undefined> {
+  const buf = Buffer.alloc(maxBytes);
+  return new Promise((resolve) => {
+    const attempt = (): void => {
+      fs.read(0, buf, 0, maxBytes, null, (e, n) => {
+        if (e && (e.code === 'EAGAIN' || e.code === 'EINTR')) {
+          setTimeout(attempt, 50);
+          return;
+        }
+        resolve(e || n === 0 ? undefined : buf.subarray(0, n).toString('latin1'));
+      });
+    };
+    attempt();
+  });
+}
+
+/**
+ * redis-cli's confirmation (spec §1.7): `message (type 'yes' to accept): `,
+ * one read of at most 4 bytes, accepted iff the first 3 bytes are "yes".
+ * `assumeYes` (--cluster-yes / REDISCLI_CLUSTER_YES=1) answers without asking.
+ */
+export async function confirmYes(io: Io, message: string, assumeYes: boolean): Promise<boolean> {
+  if (assumeYes) return true;
+  io.stdout(`${message} (type 'yes' to accept): `);
+  const answer = await (io.readAnswer ?? readRawAnswer)(4);
+  return answer !== undefined && answer.length > 0 && answer.slice(0, 3) === 'yes';
 }

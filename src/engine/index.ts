@@ -40,3 +40,11 @@ export { createSlotPort } from './io/slotPort';
 export { FileJournal, readJournalFile } from './io/journalFile';
 export { applyPlan, resumeJournal } from './ops/applyPlan';
 export type { ApplyOptions, ApplyResult } from './ops/applyPlan';
+
+// Topology operations: create, add-node, del-node, call, set-timeout, failover, sandbox
+export { splitSlots, planCreate, createMasterCount, interleaveByHost, seededRandom } from './plan/createPlan';
+export type { CreateNodeInput, CreatePlan, CreateRole } from './plan/createPlan';
+export { antiAffinityScore } from './plan/antiAffinity';
+export type { OpHooks, WaitOptions } from './ops/opOutput';
+export { runCreate, parseCreateAddress } from './ops/create';
+export type { CreateOptions, CreateReport } from './ops/create';

@@ -1,0 +1,20 @@
+/** `rcm create host1:port1 … hostN:portN [--cluster-replicas R] [--cluster-yes]`. */
+import { atoi, runCreate } from '../../engine';
+import type { CliCommand } from '../context';
+import { opHooks, writeReportJson } from '../opHooks';
+
+export const createCommand: CliCommand = {
+  name: 'create',
+  // redis-cli 7.0.15 wants at least 2 addresses; fewer than 3 masters is refused later with its own message.
+  arity: [2, Infinity],
+  async run(ctx) {
+    const replicasText = ctx.args.values['--cluster-replicas'];
+    const report = await runCreate(ctx.args.args, {
+      ...ctx.conn,
+      ...opHooks(ctx),
+      replicas: replicasText === undefined ? 0 : atoi(replicasText),
+    });
+    if (ctx.json) writeReportJson(ctx, 'create', report);
+    return report.exitCode;
+  },
+};

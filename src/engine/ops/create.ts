@@ -1,0 +1,186 @@
+/**
+ * `create`: validate fresh nodes, plan (plan/createPlan.ts), confirm, then
+ * ADDSLOTS, SET-CONFIG-EPOCH, MEET, wait for agreement, REPLICATE and check.
+ * Output follows redis-cli 7.0 (spec §3.1, §4.2). Deliberate differences:
+ *  - the join wait polls every ~100 ms and has a deadline (redis-cli: 1 s, none);
+ *  - duplicate nodes, a negative replica count and nodes already owning slots
+ *    are refused up front (redis-cli accepts them, or dies with SIGFPE);
+ *  - a failed late CLUSTER REPLICATE or a failing final check makes the exit
+ *    code 1 (redis-cli ignores both and exits 0).
+ */
+import { lookup } from 'node:dns/promises';
+import { checkCluster, type CheckResult } from '../check/check';
+import type { Topology } from '../model/types';
+import { openCluster } from '../io/loader';
+import type { ConnectionOptions } from '../io/options';
+import { createMasterCount, planCreate, type CreateNodeInput, type CreatePlan } from '../plan/createPlan';
+import { renderCheck, renderLoadMessages } from '../render/checkText';
+import { renderCreateAllocation, renderCreatePreview, renderTooFewMasters } from '../render/createText';
+import { err, out, type OutputChunk } from '../render/output';
+import { everyoneKnows, waitForJoin } from './joinWait';
+import type { JoinView } from '../render/joinText';
+import { probeFreshNode, type FreshNode } from './newNode';
+import { errorText, OutputLog, type OpHooks, type WaitOptions } from './opOutput';
+
+export interface CreateOptions extends ConnectionOptions, OpHooks, WaitOptions {
+  /** --cluster-replicas (default 0). */
+  readonly replicas?: number;
+  /** Randomness for the anti-affinity optimiser (default Math.random). */
+  readonly random?: () => number;
+}
+
+export interface CreateReport {
+  /** The validated nodes, in argument order (empty when validation failed). */
+  readonly nodes: readonly CreateNodeInput[];
+  readonly plan?: CreatePlan;
+  /** false when validation failed or the plan was declined. */
+  readonly applied: boolean;
+  readonly topology?: Topology;
+  readonly check?: CheckResult;
+  readonly output: readonly OutputChunk[];
+  readonly exitCode: 0 | 1;
+}
+
+/** `host:port` as create reads it: `@bus` cut, split at the last `:`. */
+export function parseCreateAddress(arg: string): { host: string; port: number } | null {
+  const at = arg.lastIndexOf('@');
+  const a = at >= 0 ? arg.slice(0, at) : arg;
+  const colon = a.lastIndexOf(':');
+  if (colon < 0) return null;
+  const port = Number(a.slice(colon + 1));
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) return null;
+  return { host: a.slice(0, colon), port };
+}
+
+/** CLUSTER MEET arguments for `node` at `ip`: the bus port is given only when it is not port + 10000. */
+export function meetArgs(ip: string, node: { readonly port: number; readonly busPort: number }): (string | number)[] {
+  return node.busPort !== 0 && node.busPort !== node.port + 10000 ? [ip, node.port, node.busPort] : [ip, node.port];
+}
+
+/** Numeric IP for CLUSTER MEET (the nodes cannot resolve names the way we do). */
+export async function resolveForMeet(host: string): Promise<string | null> {
+  try {
+    return (await lookup(host)).address;
+  } catch {
+    return null;
+  }
+}
+
+export async function runCreate(addresses: readonly string[], opts: CreateOptions = {}): Promise<CreateReport> {
+  const log = new OutputLog(opts.onOutput);
+  const fresh: FreshNode[] = [];
+  const fail = (extra: Partial<CreateReport> = {}): CreateReport => ({ nodes: [], applied: false, ...extra, output: log.chunks, exitCode: 1 });
+  try {
+    // Validate in argument order; nodes before the first malformed address are probed concurrently.
+    const parsed = addresses.map(parseCreateAddress);
+    const firstBad = parsed.findIndex((p) => p === null);
+    const valid = (firstBad < 0 ? parsed : parsed.slice(0, firstBad)) as { host: string; port: number }[];
+    const probes = await Promise.all(valid.map((a) => probeFreshNode(a.host, a.port, opts)));
+    for (const p of probes) if (p.ok) fresh.push(p.node);
+    const rejected = probes.find((p) => !p.ok);
+    if (rejected && !rejected.ok) {
+      log.emit(...rejected.output);
+      return fail();
+    }
+    if (firstBad >= 0) {
+      log.emit(err(`Invalid address format: ${addresses[firstBad]!.replace(/@[^@]*$/, '')}\n`));
+      return fail();
+    }
+    const seen = new Map<string, FreshNode>();
+    for (const n of fresh) {
+      const twin = seen.get(n.id);
+      if (twin) {
+        log.emit(out(`[ERR] Node ${n.host}:${n.port} is the same node as ${twin.host}:${twin.port} (node ID ${n.id}): list every node once.\n`, 'error'));
+        return fail();
+      }
+      seen.set(n.id, n);
+    }
+    const replicas = opts.replicas ?? 0;
+    if (!Number.isInteger(replicas) || replicas < 0) {
+      log.emit(out(`[ERR] Invalid --cluster-replicas ${replicas}: the number of replicas per master must be 0 or more.\n`, 'error'));
+      return fail();
+    }
+    if (createMasterCount(fresh.length, replicas) < 3) {
+      log.emit(...renderTooFewMasters(fresh.length, replicas));
+      return fail();
+    }
+
+    const nodes: CreateNodeInput[] = fresh.map((n) => ({ host: n.host, port: n.port, id: n.id }));
+    const plan = planCreate(nodes, replicas, opts.random ?? Math.random);
+    log.emit(...renderCreateAllocation(nodes, plan));
+    log.emit(...renderCreatePreview(nodes, fresh.map((n) => n.flags.join(',')), plan));
+    // Declining is a success, as in redis-cli.
+    if (opts.confirm && !(await opts.confirm('Can I set the above configuration?'))) {
+      return { nodes, plan, applied: false, output: log.chunks, exitCode: 0 };
+    }
+    return await apply(fresh, nodes, plan, opts, log);
+  } finally {
+    for (const n of fresh) n.client.close();
+  }
+}
+
+async function apply(fresh: readonly FreshNode[], nodes: CreateNodeInput[], plan: CreatePlan, opts: CreateOptions, log: OutputLog): Promise<CreateReport> {
+  const done = (exitCode: 0 | 1, extra: Partial<CreateReport> = {}): CreateReport => ({ nodes, plan, applied: true, ...extra, output: log.chunks, exitCode });
+  const replyError = (n: FreshNode, e: unknown) => out(`Node ${n.host}:${n.port} replied with error:\n${errorText(e)}\n`, 'error');
+
+  const addSlots = await Promise.all(fresh.map(async (n, i) => {
+    const role = plan.roles[i]!;
+    if (role.role !== 'master' || !role.slots) return null;
+    const slots: number[] = [];
+    for (let s = role.slots.start; s <= role.slots.end; s++) slots.push(s);
+    return n.client.call('CLUSTER', 'ADDSLOTS', ...slots).then(() => null, (e: unknown) => replyError(n, e));
+  }));
+  const slotError = addSlots.find((c) => c !== null);
+  if (slotError) {
+    log.emit(slotError);
+    return done(1);
+  }
+  log.emit(out('>>> Nodes configuration updated\n', 'info'), out('>>> Assign a different config epoch to each node\n', 'info'));
+  // Replies are ignored, as redis-cli does (a node may already have an epoch).
+  await Promise.all(fresh.map((n, i) => n.client.call('CLUSTER', 'SET-CONFIG-EPOCH', i + 1).catch(() => undefined)));
+
+  log.emit(out('>>> Sending CLUSTER MEET messages to join the cluster\n', 'info'));
+  const ips = await Promise.all(fresh.map((n) => resolveForMeet(n.host)));
+  const unresolved = fresh.findIndex((_, i) => ips[i] === null);
+  if (unresolved >= 0) {
+    log.emit(err(`Invalid IP address or hostname specified: ${fresh[unresolved]!.host}\n`));
+    return done(1);
+  }
+  const meets = await Promise.all(fresh.slice(1).map((n) =>
+    n.client.call('CLUSTER', 'MEET', ...meetArgs(ips[0]!, fresh[0]!)).then(() => null, (e: unknown) => replyError(n, e))));
+  const meetError = meets.find((c) => c !== null);
+  if (meetError) {
+    log.emit(meetError);
+    return done(1);
+  }
+
+  // redis-cli lets gossip spread the rest, which takes seconds on a fresh cluster.
+  // Once the first node knows everyone, we also introduce every node to every
+  // other one: a MEET from a known node carries its slots, so the configuration
+  // converges in a few cluster-cron ticks. MEETing a known node is harmless.
+  const ids = nodes.map((n) => n.id);
+  let introduced = false;
+  const introduce = async (views: readonly JoinView[]): Promise<void> => {
+    if (introduced || everyoneKnows(ids)(views.slice(0, 1)) !== true) return;
+    introduced = true;
+    await Promise.all(fresh.map((n, i) => Promise.all(fresh.map((m, j) =>
+      i === j ? undefined : n.client.call('CLUSTER', 'MEET', ...meetArgs(ips[j]!, m)).catch(() => undefined)))));
+  };
+
+  const joined = await waitForJoin(fresh.map((n) => n.client), { ...opts, log, condition: everyoneKnows(ids), onPoll: introduce });
+  if (!joined.ok) return done(1);
+
+  const replicate = await Promise.all(fresh.map((n, i) => {
+    const role = plan.roles[i]!;
+    if (role.role !== 'replica') return null;
+    return n.client.call('CLUSTER', 'REPLICATE', nodes[role.master]!.id).then(() => null, (e: unknown) => replyError(n, e));
+  }));
+  const replicateErrors = replicate.filter((c): c is OutputChunk => c !== null);
+  log.emit(...replicateErrors);
+
+  const session = await openCluster(fresh[0]!.host, fresh[0]!.port, opts);
+  session.close();
+  const check = checkCluster(session.topology);
+  log.emit(...renderLoadMessages(session.topology), ...renderCheck(session.topology, check));
+  return done(replicateErrors.length === 0 && check.ok ? 0 : 1, { topology: session.topology, check });
+}

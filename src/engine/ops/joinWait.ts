@@ -1,0 +1,87 @@
+/**
+ * Waiting until nodes agree about the cluster configuration (spec §2.10).
+ * Unlike redis-cli (one poll per second, no deadline) we poll every
+ * ~100 ms and give up at a deadline, reporting the links that never came up.
+ * The dots keep redis-cli's pace: one per second of waiting.
+ */
+import { signaturesAgree, configSignature } from '../check/signature';
+import type { ClusterNodesLine } from '../model/types';
+import { parseClusterNodes } from '../parse/clusterNodes';
+import type { NodeClient } from '../io/connection';
+import { linkProblems, renderLinkProblems, type JoinView } from '../render/joinText';
+import { out } from '../render/output';
+import { DEFAULT_JOIN_TIMEOUT_MS, DEFAULT_POLL_INTERVAL_MS, sleep, type OutputLog, type WaitOptions } from './opOutput';
+
+/** An extra condition on the views; a string says what is still missing. */
+export type JoinCondition = (views: readonly JoinView[]) => true | string;
+
+export interface JoinWaitOptions extends WaitOptions {
+  readonly log: OutputLog;
+  readonly condition?: JoinCondition;
+  /** Called after every poll that did not find agreement (e.g. to speed gossip up). */
+  readonly onPoll?: (views: readonly JoinView[]) => Promise<void>;
+  /** First line printed (default redis-cli's "Waiting for the cluster to join"). */
+  readonly banner?: string;
+}
+
+export type JoinResult = { readonly ok: true; readonly waitedMs: number } | { readonly ok: false; readonly waitedMs: number; readonly reason: string };
+
+async function viewOf(client: NodeClient): Promise<JoinView> {
+  try {
+    return { addr: client.addr, lines: parseClusterNodes(String(await client.call('CLUSTER', 'NODES'))) };
+  } catch {
+    return { addr: client.addr, lines: null };
+  }
+}
+
+/** One poll: null when consistent (and the condition holds), else why not. */
+export async function pollAgreement(clients: readonly NodeClient[], condition?: JoinCondition): Promise<{ views: JoinView[]; pending: string | null }> {
+  const views = await Promise.all(clients.map(viewOf));
+  const down = views.find((v) => v.lines === null);
+  if (down) return { views, pending: `${down.addr} did not answer CLUSTER NODES` };
+  if (!signaturesAgree(views.map((v) => configSignature(v.lines!)))) return { views, pending: 'the nodes do not agree about the slots configuration yet' };
+  const extra = condition ? condition(views) : true;
+  return { views, pending: extra === true ? null : extra };
+}
+
+/** Polls until consistent or the deadline passes. Prints the banner, one dot per second, then a newline. */
+export async function waitForJoin(clients: readonly NodeClient[], opts: JoinWaitOptions): Promise<JoinResult> {
+  const { log } = opts;
+  const timeout = opts.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS;
+  const interval = opts.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  log.emit(out(`${opts.banner ?? 'Waiting for the cluster to join'}\n`));
+  const started = Date.now();
+  let dots = 0;
+  for (;;) {
+    const { views, pending } = await pollAgreement(clients, opts.condition);
+    const waited = Date.now() - started;
+    if (pending === null) {
+      log.emit(out('\n'));
+      return { ok: true, waitedMs: waited };
+    }
+    for (; dots < Math.floor(waited / 1000); dots++) log.emit(out('.'));
+    if (waited >= timeout) {
+      log.emit(out('\n'), ...renderLinkProblems(linkProblems(views)));
+      log.emit(out(`[ERR] Gave up waiting after ${Math.round(waited / 1000)} s: ${pending}.\n`, 'error'));
+      return { ok: false, waitedMs: waited, reason: pending };
+    }
+    await opts.onPoll?.(views);
+    await sleep(interval);
+  }
+}
+
+/** Condition: every view lists each of `ids` as a known node (not in handshake, with an address). */
+export function everyoneKnows(ids: readonly string[]): JoinCondition {
+  return (views) => {
+    for (const v of views) {
+      const known = new Set((v.lines ?? []).filter(isSettled).map((l) => l.id));
+      const missing = ids.find((id) => !known.has(id));
+      if (missing) return `${v.addr} does not know node ${missing} yet`;
+    }
+    return true;
+  };
+}
+
+function isSettled(l: ClusterNodesLine): boolean {
+  return !l.flags.includes('handshake') && !l.flags.includes('noaddr') && l.address !== null;
+}

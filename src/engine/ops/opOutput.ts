@@ -1,0 +1,53 @@
+/**
+ * What the topology operations (create, add-node, del-node, call,
+ * set-timeout, failover, sandbox) share: streaming output, the confirmation
+ * hook and the deadlines of their waits.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import type { OutputChunk } from '../render/output';
+
+export interface OpHooks {
+  /** Receives every output chunk as soon as it is produced (the CLI prints it, a UI shows it). */
+  readonly onOutput?: (chunk: OutputChunk) => void;
+  /**
+   * Asked before a step that cannot be undone; resolves true to go on.
+   * Absent: the answer is yes (API callers that confirmed beforehand).
+   */
+  readonly confirm?: (message: string) => Promise<boolean>;
+}
+
+export interface WaitOptions {
+  /** Deadline for the cluster to agree after a change, in ms (default 60000). redis-cli has none. */
+  readonly joinTimeoutMs?: number;
+  /** How often the nodes are polled while waiting, in ms (default 100; redis-cli polls once a second). */
+  readonly pollIntervalMs?: number;
+}
+
+export const DEFAULT_JOIN_TIMEOUT_MS = 60_000;
+export const DEFAULT_POLL_INTERVAL_MS = 100;
+
+/** Collects the chunks of one operation and forwards each to the hook. */
+export class OutputLog {
+  readonly chunks: OutputChunk[] = [];
+
+  constructor(private readonly onOutput?: (chunk: OutputChunk) => void) {}
+
+  emit(...chunks: readonly OutputChunk[]): void {
+    for (const c of chunks) {
+      this.chunks.push(c);
+      this.onOutput?.(c);
+    }
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return delay(ms).then(() => undefined);
+}
+
+/** The reply text of a failed command (EngineError detail, else the message). */
+export function errorText(e: unknown): string {
+  if (e && typeof e === 'object' && 'detail' in e && typeof (e as { detail?: unknown }).detail === 'string') {
+    return (e as { detail: string }).detail;
+  }
+  return e instanceof Error ? e.message : String(e);
+}

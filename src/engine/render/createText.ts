@@ -1,0 +1,42 @@
+/** redis-cli 7.0's texts for `create`: allocation, anti-affinity outcome, plan preview. Pure. */
+import { countSlots, formatSlotRanges } from '../model/slots';
+import type { CreateNodeInput, CreatePlan } from '../plan/createPlan';
+import { out, type OutputChunk } from './output';
+
+const addr = (n: CreateNodeInput): string => `${n.host}:${n.port}`;
+
+export function renderTooFewMasters(nodes: number, replicas: number): OutputChunk[] {
+  return [
+    out(`*** ERROR: Invalid configuration for cluster creation.\n*** Redis Cluster requires at least 3 master nodes.\n*** This is not possible with ${nodes} nodes and ${replicas} replicas per node.`, 'error'),
+    out(`\n*** At least ${3 * (replicas + 1)} nodes are required.\n`, 'error'),
+  ];
+}
+
+/** ">>> Performing hash slots allocation…", the master ranges, "Adding replica …" and the anti-affinity lines. */
+export function renderCreateAllocation(nodes: readonly CreateNodeInput[], plan: CreatePlan): OutputChunk[] {
+  const chunks: OutputChunk[] = [out(`>>> Performing hash slots allocation on ${nodes.length} nodes...\n`, 'info')];
+  plan.slotRanges.forEach((r, i) => chunks.push(out(`Master[${i}] -> Slots ${r.start} - ${r.end}\n`)));
+  plan.initialPairs.forEach((p, i) => {
+    if (i === plan.extraPairsFrom) chunks.push(out('Adding extra replicas...\n'));
+    chunks.push(out(`Adding replica ${addr(nodes[p.replica]!)} to ${addr(nodes[p.master]!)}\n`));
+  });
+  if (plan.initialScore > 0) {
+    chunks.push(out('>>> Trying to optimize slaves allocation for anti-affinity\n', 'info'));
+    if (plan.finalScore === 0) chunks.push(out('[OK] Perfect anti-affinity obtained!\n', 'ok'));
+    else if (plan.finalScore >= 10000) chunks.push(out('[WARNING] Some slaves are in the same host as their master\n', 'warn'));
+    else chunks.push(out('[WARNING] Some slaves of the same master are in the same host\n', 'warn'));
+  }
+  return chunks;
+}
+
+/** The listing shown before "Can I set the above configuration?" (input order). */
+export function renderCreatePreview(nodes: readonly CreateNodeInput[], flags: readonly string[], plan: CreatePlan): OutputChunk[] {
+  return nodes.map((n, i) => {
+    const role = plan.roles[i]!;
+    if (role.role === 'replica') {
+      return out(`S: ${n.id} ${addr(n)}\n   replicates ${nodes[role.master]!.id}\n`);
+    }
+    const ranges = role.slots ? [role.slots] : [];
+    return out(`M: ${n.id} ${addr(n)}\n   slots:${formatSlotRanges(ranges)} (${countSlots(ranges)} slots) ${flags[i] ?? 'master'}\n`);
+  });
+}
