@@ -12,7 +12,7 @@ const VALUE_OPTIONS = new Set([
   '--address-map', '-d', '--tls-ciphers', '--tls-ciphersuites',
   '--cluster-replicas', '--cluster-from', '--cluster-to', '--cluster-slots', '--cluster-timeout',
   '--cluster-pipeline', '--cluster-threshold', '--cluster-master-id', '--cluster-from-user',
-  '--cluster-from-pass',
+  '--cluster-from-pass', '--plan-out', '--journal', '--budget-ms',
 ]);
 
 /** Flags (no value). */

@@ -11,6 +11,8 @@ export interface PopulateOptions {
   ttl?: boolean;
   /** SETs per pipeline (default 1000). */
   batchSize?: number;
+  /** Pad every value to this many bytes (default: `value:${i}` as is). */
+  valueSize?: number;
 }
 
 /** Slot → owning master, as the first live master sees it (undefined = uncovered). */
@@ -57,11 +59,12 @@ export async function populate(cluster: TestCluster, count: number, opts: Popula
   }
   await Promise.all([...perMaster].map(async ([master, indexes]) => {
     const client = cluster.client(master);
+    const value = (i: number): string => (opts.valueSize ? `value:${i}:`.padEnd(opts.valueSize, 'x') : `value:${i}`);
     for (let start = 0; start < indexes.length; start += batchSize) {
       const pipeline = client.pipeline();
       for (const i of indexes.slice(start, start + batchSize)) {
-        if (opts.ttl) pipeline.set(prefix + i, `value:${i}`, 'EX', 3600 + (i % 3600));
-        else pipeline.set(prefix + i, `value:${i}`);
+        if (opts.ttl) pipeline.set(prefix + i, value(i), 'EX', 3600 + (i % 3600));
+        else pipeline.set(prefix + i, value(i));
       }
       const results = (await pipeline.exec()) ?? [];
       const failed = results.find(([err]) => err);

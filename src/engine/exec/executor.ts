@@ -60,7 +60,7 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
   const clock = opts.clock ?? systemClock;
   const emit = (e: MigrationEvent): void => { opts.onEvent?.(e); };
   const started = clock.now();
-  const window = Math.max(1, opts.windowSlots ?? 64);
+  const window = Math.max(1, opts.windowSlots ?? 128);
   const lanes = lanesOf(plan.moves);
 
   // Key counts before: the work estimate and the verification baseline.

@@ -66,12 +66,13 @@ export function renderNodeBlock(n: ClusterNode, indent = 0): string {
   return s;
 }
 
-export function renderCheck(topology: Topology, result: CheckResult): OutputChunk[] {
+/** `quiet` omits the node listing, as redis-cli's quiet check (rebalance). */
+export function renderCheck(topology: Topology, result: CheckResult, quiet = false): OutputChunk[] {
   const chunks: OutputChunk[] = [];
   const first = topology.nodes[0];
   const firstAddr = first ? `${first.host}:${first.port}` : `${topology.entry.host}:${topology.entry.port}`;
   chunks.push(out(`>>> Performing Cluster Check (using node ${firstAddr})\n`, 'info'));
-  for (const n of topology.nodes) chunks.push(out(`${renderNodeBlock(n)}\n`));
+  if (!quiet) for (const n of topology.nodes) chunks.push(out(`${renderNodeBlock(n)}\n`));
   chunks.push(result.configConsistent
     ? out('[OK] All nodes agree about slots configuration.\n', 'ok')
     : out("[ERR] Nodes don't agree about configuration!\n", 'error'));

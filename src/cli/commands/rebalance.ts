@@ -1,0 +1,45 @@
+/** `rcm rebalance`: redis-cli's rebalance plan and output, executed by the migration engine. */
+import { writeFileSync } from 'node:fs';
+import {
+  atof, checkCluster, loadTopology, parseEntryAddress, parseWeights, planRebalance, renderCheck, renderRebalancePlan,
+} from '../../engine';
+import { ADDRESS_ERROR, writeChunks, writeJson, type CliCommand, type CommandContext } from '../context';
+import { migrationFlags, runPlanFromCli } from '../runPlan';
+
+export async function rebalance(ctx: CommandContext): Promise<number> {
+  const entry = parseEntryAddress(ctx.args.args);
+  if (!entry) {
+    ctx.io.stderr(ADDRESS_ERROR);
+    return 1;
+  }
+  migrationFlags(ctx);
+  const topology = await loadTopology(entry.host, entry.port, ctx.conn);
+  parseWeights(topology, ctx.args.weights); // unknown / malformed weights fail before the check, as redis-cli
+  const check = checkCluster(topology);
+  if (!ctx.json) writeChunks(ctx.io, renderCheck(topology, check, true));
+  if (!check.ok) {
+    ctx.io.stdout('*** Please fix your cluster problems before rebalancing\n');
+    return 1;
+  }
+  const t = ctx.args.values['--cluster-threshold'];
+  const plan = planRebalance(topology, {
+    weights: ctx.args.weights,
+    useEmptyMasters: ctx.args.flags.has('--cluster-use-empty-masters'),
+    ...(t !== undefined ? { threshold: atof(t) } : {}),
+  });
+  const simulate = ctx.args.flags.has('--cluster-simulate');
+  if (ctx.json && (plan.kind === 'nothing-to-do' || simulate || ctx.args.values['--plan-out'])) {
+    writeJson(ctx.io, { command: 'rebalance', ok: true, plan });
+  } else if (!ctx.json) {
+    writeChunks(ctx.io, renderRebalancePlan(plan, topology, { verbose: ctx.args.flags.has('--verbose'), simulate }));
+  }
+  if (plan.kind === 'nothing-to-do' || simulate) return 0;
+  if (ctx.args.values['--plan-out']) {
+    writeFileSync(ctx.args.values['--plan-out'], `${JSON.stringify(plan, null, 2)}\n`);
+    ctx.io.stderr(`rcm: plan written to ${ctx.args.values['--plan-out']} (run it with: rcm apply ${ctx.args.values['--plan-out']})\n`);
+    return 0;
+  }
+  return runPlanFromCli(ctx, plan, topology, 'rebalance');
+}
+
+export const rebalanceCommand: CliCommand = { name: 'rebalance', arity: [1, Infinity], run: rebalance };

@@ -1,0 +1,78 @@
+/** `rcm reshard`: redis-cli's reshard (same prompts, plan and output), executed by the migration engine. */
+import { writeFileSync } from 'node:fs';
+import {
+  atoi, checkCluster, EngineError, findNodeForResharding, loadTopology, TARGET_AS_SOURCE, parseEntryAddress, planReshard, renderCheck, renderReshardPlan,
+  type Topology,
+} from '../../engine';
+import { ADDRESS_ERROR, writeChunks, type CliCommand, type CommandContext } from '../context';
+import { readLine } from '../lineReader';
+import { assumeYes } from '../opHooks';
+import { migrationFlags, runPlanFromCli } from '../runPlan';
+
+async function ask(ctx: CommandContext, question: string): Promise<string> {
+  ctx.io.stdout(question);
+  const line = await (ctx.io.readAnswer ? ctx.io.readAnswer(255) : readLine());
+  if (line === undefined) throw new EngineError({ code: 'usage', message: 'No answer (end of input). Give --cluster-slots, --cluster-to and --cluster-from to run without questions.' });
+  return line.replace(/\r?\n$/, '').trim();
+}
+
+async function askSlots(ctx: CommandContext): Promise<number> {
+  for (;;) {
+    const n = atoi(await ask(ctx, 'How many slots do you want to move (from 1 to 16384)? '));
+    if (n > 0 && n <= 16384) return n;
+  }
+}
+
+/** redis-cli's source questions: each answer is checked at once (unknown id: exit; the target: say so, ask again). */
+async function askSources(ctx: CommandContext, topology: Topology, to: string): Promise<string[] | 'all'> {
+  ctx.io.stdout("Please enter all the source node IDs.\n  Type 'all' to use all the nodes as source nodes for the hash slots.\n  Type 'done' once you entered all the source nodes IDs.\n");
+  const ids: string[] = [];
+  for (;;) {
+    const a = await ask(ctx, `Source node #${ids.length + 1}: `);
+    if (a === 'done') return ids;
+    if (a === 'all') return 'all';
+    if (!a) continue;
+    const node = findNodeForResharding(topology, a);
+    if (node.id.toLowerCase() === to.toLowerCase()) {
+      ctx.io.stdout(`${TARGET_AS_SOURCE}\n`);
+      continue;
+    }
+    ids.push(node.id);
+  }
+}
+
+export async function reshard(ctx: CommandContext): Promise<number> {
+  const entry = parseEntryAddress(ctx.args.args);
+  if (!entry) {
+    ctx.io.stderr(ADDRESS_ERROR);
+    return 1;
+  }
+  migrationFlags(ctx); // validate options before touching the cluster
+  const topology: Topology = await loadTopology(entry.host, entry.port, ctx.conn);
+  const check = checkCluster(topology);
+  if (!ctx.json) writeChunks(ctx.io, renderCheck(topology, check));
+  if (!check.ok) {
+    ctx.io.stderr('*** Please fix your cluster problems before resharding\n');
+    return 1;
+  }
+  const v = ctx.args.values;
+  const slots = v['--cluster-slots'] !== undefined && atoi(v['--cluster-slots']) !== 0 ? atoi(v['--cluster-slots']) : await askSlots(ctx);
+  const to = v['--cluster-to'] ?? await ask(ctx, 'What is the receiving node ID? ');
+  findNodeForResharding(topology, to); // an unknown or replica target stops here, before the sources, as redis-cli
+  // Tokens go to the planner as given: it checks them in order as redis-cli does (`badid,all` is an error).
+  const from = v['--cluster-from'] !== undefined ? v['--cluster-from'].split(',') : await askSources(ctx, topology, to);
+  const { plan, warnings } = planReshard(topology, { from, to, slots });
+  if (!ctx.json) writeChunks(ctx.io, renderReshardPlan(topology, plan, warnings));
+  if (v['--plan-out']) {
+    writeFileSync(v['--plan-out'], `${JSON.stringify(plan, null, 2)}\n`);
+    ctx.io.stderr(`rcm: plan written to ${v['--plan-out']} (run it with: rcm apply ${v['--plan-out']})\n`);
+    return 0;
+  }
+  if (!assumeYes(ctx)) {
+    const answer = await ask(ctx, 'Do you want to proceed with the proposed reshard plan (yes/no)? ').catch(() => '');
+    if (answer.slice(0, 3) !== 'yes') return 1;
+  }
+  return runPlanFromCli(ctx, plan, topology, 'reshard');
+}
+
+export const reshardCommand: CliCommand = { name: 'reshard', arity: [1, Infinity], run: reshard };

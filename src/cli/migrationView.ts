@@ -1,0 +1,69 @@
+/**
+ * Renders migration events on the terminal: redis-cli's lines on stdout
+ * (reshard: `Moving slot S from A to B: ` + a dot per key; rebalance: the
+ * group line + a `#` per slot), a progress bar on stderr when it is a TTY, and
+ * rcm's summary on stderr.
+ */
+import type { MigrationEvent, MovePlan, ProgressSnapshot, Topology } from '../engine';
+import type { Io } from './context';
+
+export interface MigrationView {
+  onEvent(e: MigrationEvent): void;
+  finish(): void;
+}
+
+export function formatProgress(p: ProgressSnapshot): string {
+  const pct = p.totalSlots > 0 ? Math.floor((p.slotsDone * 100) / p.totalSlots) : 100;
+  const width = 24;
+  const filled = Math.round((pct / 100) * width);
+  const eta = p.etaSec === null ? '?' : `${Math.ceil(p.etaSec)}s`;
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}% ${p.slotsDone}/${p.totalSlots} slots, ${p.keysMoved}/${p.keysTotal} keys, ${Math.round(p.keysPerSec)} keys/s, ETA ${eta}`;
+}
+
+export function createMigrationView(io: Io, plan: MovePlan, topology: Topology, style: 'reshard' | 'rebalance', quiet = false): MigrationView {
+  const addr = (id: string): string => {
+    const n = topology.nodes.find((x) => x.id === id);
+    return n ? `${n.host}:${n.port}` : id;
+  };
+  const bar = io.isTTY === true && process.stderr.isTTY === true;
+  let lastBar = 0;
+  const groupDone = new Map<string, number>();
+  const clearBar = (): void => { if (bar) io.stderr('\r\x1b[K'); };
+  return {
+    onEvent(e) {
+      if (e.type === 'slot-done' && !quiet) {
+        clearBar();
+        if (style === 'reshard') {
+          io.stdout(`Moving slot ${e.slot} from ${addr(e.sourceId)} to ${addr(e.targetId)}: ${'.'.repeat(e.keys)}\n`);
+        } else {
+          const key = `${e.sourceId}>${e.targetId}`;
+          const n = (groupDone.get(key) ?? 0) + 1;
+          groupDone.set(key, n);
+          const group = plan.groups.find((g) => g.sourceId === e.sourceId && g.targetId === e.targetId);
+          if (group && n === group.slots) io.stdout(`Moving ${group.slots} slots from ${addr(e.sourceId)} to ${addr(e.targetId)}\n${'#'.repeat(group.slots)}\n`);
+        }
+      }
+      if (e.type === 'progress' && bar && Date.now() - lastBar > 100) {
+        lastBar = Date.now();
+        io.stderr(`\r\x1b[K${formatProgress(e.progress)}`);
+      }
+      if (e.type === 'busy-keys' && e.action !== 'refused') {
+        clearBar();
+        io.stdout(`\n*** Target key exists\n*** Replacing target keys...\n`);
+      }
+      if (e.type === 'verify-mismatch') {
+        clearBar();
+        io.stderr(`rcm: slot ${e.slot}: ${e.before} keys before the move, ${e.after} on the target after it (keys written, deleted or expired meanwhile?)\n`);
+      }
+    },
+    finish() {
+      clearBar();
+    },
+  };
+}
+
+export function summaryLine(p: ProgressSnapshot, mismatches: number): string {
+  const secs = (p.elapsedMs / 1000).toFixed(2);
+  const verify = mismatches === 0 ? 'key counts verified' : `${mismatches} slot(s) with key-count differences`;
+  return `rcm: moved ${p.slotsDone} slots and ${p.keysMoved} keys in ${secs}s (${Math.round(p.keysPerSec)} keys/s); ${verify}.\n`;
+}

@@ -1,0 +1,94 @@
+/** Executes a plan from the CLI: journal, Ctrl-C as a safe stop, live view, summary, exit code. */
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyPlan, loadTopology, readJournalFile, readJournalState, resumeJournal, type ApplyResult, type MovePlan, type Topology } from '../engine';
+import { ArgError } from './args';
+import type { CommandContext } from './context';
+import { createMigrationView, summaryLine } from './migrationView';
+
+export interface MigrationFlags {
+  readonly timeoutMs: number;
+  readonly replace: boolean;
+  readonly pipeline?: number;
+  readonly budgetMs?: number;
+}
+
+/** --cluster-timeout, --cluster-pipeline, --cluster-replace, --budget-ms; refuses values redis-cli silently misuses. */
+export function migrationFlags(ctx: CommandContext): MigrationFlags {
+  const v = ctx.args.values;
+  const timeoutMs = v['--cluster-timeout'] !== undefined ? Number.parseInt(v['--cluster-timeout'], 10) : 60000;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new ArgError(`--cluster-timeout must be a positive number of milliseconds (got "${v['--cluster-timeout']}").`);
+  let pipeline: number | undefined;
+  if (v['--cluster-pipeline'] !== undefined) {
+    pipeline = Number.parseInt(v['--cluster-pipeline'], 10);
+    if (!Number.isFinite(pipeline) || pipeline <= 0) {
+      throw new ArgError(`--cluster-pipeline must be at least 1 (got "${v['--cluster-pipeline']}"): with 0 redis-cli would treat every slot as empty and fail to move slots that hold keys.`);
+    }
+  }
+  const budgetMs = v['--budget-ms'] !== undefined ? Number(v['--budget-ms']) : undefined;
+  if (budgetMs !== undefined && !(budgetMs > 0)) throw new ArgError('--budget-ms must be a positive number of milliseconds.');
+  return { timeoutMs, replace: ctx.args.flags.has('--cluster-replace'), pipeline, budgetMs };
+}
+
+function defaultJournalPath(kind: string): string {
+  const dir = join(tmpdir(), 'rcm-journals');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, `${kind}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
+}
+
+function withSigint<T>(ctx: CommandContext, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    ctx.io.stderr('\nrcm: stopping after the slots in flight (Ctrl-C again to quit at once; open slots can then be closed with "rcm fix")…\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  return run(controller.signal).finally(() => process.off('SIGINT', onSigint));
+}
+
+function report(ctx: CommandContext, result: ApplyResult, style: 'reshard' | 'rebalance', journalPath: string): number {
+  if (result.status === 'done') {
+    ctx.io.stderr(summaryLine(result.progress, result.mismatches));
+    if (!result.check.ok) ctx.io.stderr('rcm: the check after the moves found problems: run "rcm check" for details.\n');
+    return 0;
+  }
+  if (result.status === 'cancelled') {
+    ctx.io.stderr(`rcm: stopped after ${result.progress.slotsDone} of ${result.progress.totalSlots} slots; no slot was left open. Continue with: rcm resume ${journalPath}\n`);
+    return 1;
+  }
+  const err = result.error!;
+  ctx.io.stdout(style === 'reshard' ? `clusterManagerMoveSlot failed: ${err.cause ?? err.message}\n` : `*** clusterManagerMoveSlot: ${err.cause ?? err.message}\n`);
+  ctx.io.stderr(`rcm: ${err.message}\nrcm: ${result.progress.slotsDone} slots were moved. After fixing the cause, continue with: rcm resume ${journalPath}\n`);
+  return 1;
+}
+
+export async function runPlanFromCli(ctx: CommandContext, plan: MovePlan, topology: Topology, style: 'reshard' | 'rebalance'): Promise<number> {
+  const flags = migrationFlags(ctx);
+  const journalPath = ctx.args.values['--journal'] ?? defaultJournalPath(plan.kind);
+  ctx.io.stderr(`rcm: journal ${journalPath}\n`);
+  const view = createMigrationView(ctx.io, plan, topology, style, ctx.json);
+  const result = await withSigint(ctx, (signal) => applyPlan(plan, { ...ctx.conn, ...flags, journalPath, signal, onEvent: (e) => view.onEvent(e) }));
+  view.finish();
+  if (ctx.json) ctx.io.stdout(`${JSON.stringify({ command: plan.kind, ok: result.status === 'done', journal: journalPath, ...result }, null, 2)}\n`);
+  return report(ctx, result, style, journalPath);
+}
+
+export async function resumeFromCli(ctx: CommandContext, journalPath: string): Promise<number> {
+  const flags = migrationFlags(ctx);
+  const { plan } = readJournalState(readJournalFile(journalPath));
+  const topology = await loadTopology(plan.entry.host, plan.entry.port, ctx.conn);
+  const view = createMigrationView(ctx.io, plan, topology, plan.kind, ctx.json);
+  const result = await withSigint(ctx, (signal) => resumeJournal(journalPath, {
+    ...ctx.conn, ...flags, signal,
+    onEvent: (e) => {
+      if (e.type === 'plan-started') ctx.io.stderr(`rcm: resuming ${journalPath}: ${e.totalSlots} slots left to move\n`);
+      view.onEvent(e);
+    },
+  }));
+  view.finish();
+  if (ctx.json) ctx.io.stdout(`${JSON.stringify({ command: 'resume', ok: result.status === 'done', ...result }, null, 2)}\n`);
+  if (result.alreadyMoved > 0) ctx.io.stderr(`rcm: ${result.alreadyMoved} slot(s) had moved before the interruption and were only finalised.\n`);
+  return report(ctx, result, result.plan.kind, journalPath);
+}
