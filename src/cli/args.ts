@@ -10,6 +10,7 @@
 const VALUE_OPTIONS = new Set([
   '-a', '--pass', '--user', '--cacert', '--cacertdir', '--cert', '--key', '--sni', '-t', '--connect-timeout',
   '--address-map', '-d', '--tls-ciphers', '--tls-ciphersuites',
+  '--masters', '--replicas', '--port', '--dir',
   '--cluster-replicas', '--cluster-from', '--cluster-to', '--cluster-slots', '--cluster-timeout',
   '--cluster-pipeline', '--cluster-threshold', '--cluster-master-id', '--cluster-from-user',
   '--cluster-from-pass', '--plan-out', '--journal', '--budget-ms',
@@ -21,6 +22,7 @@ const FLAG_OPTIONS = new Set([
   '--cluster-yes', '--cluster-search-multiple-owners', '--cluster-fix-with-unreachable-masters',
   '--cluster-use-empty-masters', '--cluster-simulate', '--cluster-replace', '--cluster-copy',
   '--cluster-slave', '--cluster-only-masters', '--cluster-only-replicas', '--cluster-from-askpass',
+  '--force', '--takeover',
 ]);
 
 export interface ParsedArgs {

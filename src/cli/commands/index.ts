@@ -2,12 +2,24 @@
 import type { CliCommand } from '../context';
 import { checkCommand, infoCommand } from './infoCheck';
 import { createCommand } from './create';
+import { addNodeCommand } from './addNode';
+import { delNodeCommand } from './delNode';
+import { callCommand } from './call';
+import { setTimeoutCommand } from './setTimeout';
+import { failoverCommand } from './failover';
+import { sandboxCommand } from './sandbox';
 
 export const COMMANDS: readonly CliCommand[] = [
   infoCommand,
   checkCommand,
   createCommand,
+  addNodeCommand,
+  delNodeCommand,
+  callCommand,
+  setTimeoutCommand,
+  failoverCommand,
+  sandboxCommand,
 ];
 
 /** redis-cli subcommands not yet available in rcm (a clear message instead of "unknown"). */
-export const NOT_YET = new Set(['fix', 'reshard', 'rebalance', 'add-node', 'del-node', 'call', 'set-timeout', 'import', 'backup']);
+export const NOT_YET = new Set(['fix', 'reshard', 'rebalance', 'import', 'backup']);

@@ -21,6 +21,7 @@ export type EngineErrorCode =
   | 'migration-failed'     // moving a slot's keys or ownership failed (slot left open; fix/resume completes it)
   | 'busy-key'             // a key exists on both sides with different values (use --cluster-replace)
   | 'plan-stale'           // the cluster changed since the plan was made
+  | 'not-installed'        // a program the operation needs (redis-server) is not on PATH
   | 'usage';               // bad command-line / API usage
 
 /** The serialisable form of an EngineError. */

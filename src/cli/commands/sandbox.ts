@@ -1,0 +1,57 @@
+/**
+ * `rcm sandbox up [--masters 3 --replicas 1 --port 7000 --dir DIR]`,
+ * `rcm sandbox down [--port P | --dir DIR]`, `rcm sandbox status [--port P | --dir DIR]`:
+ * a throw-away local cluster built from the redis-server on PATH.
+ */
+import { atoi, isEngineError, sandboxDown, sandboxStatus, sandboxUp } from '../../engine';
+import { writeChunks, type CliCommand, type CommandContext } from '../context';
+import { opHooks, writeReportJson } from '../opHooks';
+
+const USAGE = 'Usage: rcm sandbox up [--masters 3] [--replicas 1] [--port 7000] [--dir DIR]\n       rcm sandbox down|status [--port 7000 | --dir DIR]\n';
+
+function numberOption(ctx: CommandContext, name: string): number | undefined {
+  const v = ctx.args.values[name];
+  return v === undefined ? undefined : atoi(v);
+}
+
+async function run(ctx: CommandContext): Promise<number> {
+  const action = ctx.args.args[0];
+  const where = { dir: ctx.args.values['--dir'], port: numberOption(ctx, '--port') };
+  if (action === 'up') {
+    const report = await sandboxUp({
+      ...where,
+      masters: numberOption(ctx, '--masters'),
+      replicas: numberOption(ctx, '--replicas'),
+      onOutput: opHooks(ctx).onOutput,
+    });
+    if (ctx.json) writeReportJson(ctx, 'sandbox up', report);
+    return report.exitCode;
+  }
+  if (action === 'down') {
+    const report = await sandboxDown(where, { onOutput: opHooks(ctx).onOutput });
+    if (ctx.json) writeReportJson(ctx, 'sandbox down', report);
+    return report.exitCode;
+  }
+  if (action === 'status') {
+    const report = sandboxStatus(where);
+    if (ctx.json) writeReportJson(ctx, 'sandbox status', report);
+    else writeChunks(ctx.io, report.output);
+    return report.exitCode;
+  }
+  ctx.io.stderr(USAGE);
+  return 1;
+}
+
+export const sandboxCommand: CliCommand = {
+  name: 'sandbox',
+  arity: [1, 1],
+  async run(ctx) {
+    try {
+      return await run(ctx);
+    } catch (e) {
+      if (!isEngineError(e)) throw e;
+      ctx.io.stderr(`rcm: ${e.message}\n`);
+      return 1;
+    }
+  },
+};

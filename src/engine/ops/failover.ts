@@ -1,0 +1,126 @@
+/**
+ * `failover REPLICA [--force|--takeover]` (not in redis-cli): CLUSTER FAILOVER
+ * on the replica, then a deadline-bounded wait until it calls itself master
+ * and every reachable node agrees about the new slot owner.
+ */
+import { nodeRef, type NodeRef } from '../check/check';
+import type { Topology } from '../model/types';
+import type { NodeClient } from '../io/connection';
+import { openCluster, type LoadOptions } from '../io/loader';
+import { parseClusterNodes } from '../parse/clusterNodes';
+import { parseInfo } from '../parse/info';
+import { renderLoadMessages } from '../render/checkText';
+import { out, type OutputChunk } from '../render/output';
+import { waitForJoin } from './joinWait';
+import { DEFAULT_POLL_INTERVAL_MS, errorText, OutputLog, sleep, type OpHooks, type WaitOptions } from './opOutput';
+
+export type FailoverMode = 'default' | 'force' | 'takeover';
+
+export interface FailoverOptions extends LoadOptions, OpHooks, WaitOptions {
+  /** CLUSTER FAILOVER [FORCE|TAKEOVER]. */
+  readonly mode?: FailoverMode;
+}
+
+export interface FailoverReport {
+  readonly topology: Topology;
+  readonly node: NodeRef;
+  /** The master it replicated (null when that master was not loaded, e.g. down). */
+  readonly formerMaster: NodeRef | null;
+  readonly promoted: boolean;
+  readonly output: readonly OutputChunk[];
+  readonly exitCode: 0 | 1;
+}
+
+/** A manual failover is abandoned by Redis after 5 s; this leaves room for the news to spread. */
+export const DEFAULT_FAILOVER_TIMEOUT_MS = 15_000;
+
+/**
+ * A default (coordinated) failover only happens when the replica's replication
+ * link is up and its master knows it as its replica (right after a role change
+ * neither holds yet). Waits for both.
+ */
+async function waitForSync(replica: NodeClient, master: NodeClient | undefined, replicaId: string, opts: FailoverOptions, log: OutputLog): Promise<boolean> {
+  const status = async (): Promise<string> => {
+    try {
+      const link = parseInfo(String(await replica.call('INFO', 'replication'))).master_link_status ?? 'unknown';
+      if (link !== 'up') return `master_link_status:${link}`;
+      if (!master) return 'up';
+      const lines = parseClusterNodes(String(await master.call('CLUSTER', 'NODES')));
+      const line = lines.find((l) => l.id === replicaId);
+      const myself = lines.find((l) => l.flags.includes('myself'));
+      return line && myself && line.masterId === myself.id ? 'up' : `its master does not list ${replica.addr} as its replica yet`;
+    } catch (e) {
+      return errorText(e);
+    }
+  };
+  let state = await status();
+  if (state === 'up') return true;
+  log.emit(out(`Waiting for ${replica.addr} to be in sync with its master\n`));
+  const started = Date.now();
+  const timeout = opts.joinTimeoutMs ?? DEFAULT_FAILOVER_TIMEOUT_MS;
+  let dots = 0;
+  while (state !== 'up') {
+    const waited = Date.now() - started;
+    for (; dots < Math.floor(waited / 1000); dots++) log.emit(out('.'));
+    if (waited >= timeout) {
+      log.emit(out('\n'), out(`[ERR] ${replica.addr} is not in sync with its master (${state}); if the master is down, use --force.\n`, 'error'));
+      return false;
+    }
+    await sleep(opts.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
+    state = await status();
+  }
+  log.emit(out('\n'));
+  return true;
+}
+
+export async function runFailover(host: string, port: number, opts: FailoverOptions = {}): Promise<FailoverReport> {
+  const log = new OutputLog(opts.onOutput);
+  const session = await openCluster(host, port, opts);
+  const { topology } = session;
+  const replica = topology.nodes[0]!;
+  const addr = `${host}:${port}`;
+  const master = topology.nodes.find((n) => n.id === replica.masterId);
+  const formerMaster = master ? nodeRef(master) : null;
+  const report = (promoted: boolean): FailoverReport => ({
+    topology, node: nodeRef(replica), formerMaster, promoted, output: log.chunks, exitCode: promoted ? 0 : 1,
+  });
+  try {
+    log.emit(...renderLoadMessages(topology));
+    if (replica.role !== 'replica' || !replica.masterId) {
+      log.emit(out(`[ERR] Node ${addr} is not a replica: run failover on a replica of the master it should replace.\n`, 'error'));
+      return report(false);
+    }
+    const mode = opts.mode ?? 'default';
+    const args = mode === 'default' ? [] : [mode.toUpperCase()];
+    const masterText = master ? `${master.host}:${master.port}` : `${replica.masterId} (not reachable)`;
+    const client = session.clients.get(replica.id)!;
+    const masterClient = master ? session.clients.get(master.id) : undefined;
+    if (mode === 'default' && !(await waitForSync(client, masterClient, replica.id, opts, log))) return report(false);
+    log.emit(out(`>>> Sending CLUSTER FAILOVER${args.map((a) => ` ${a}`).join('')} to ${addr}, replica of ${masterText}\n`, 'info'));
+    try {
+      await client.call('CLUSTER', 'FAILOVER', ...args);
+    } catch (e) {
+      log.emit(out(`Node ${addr} replied with error:\n${errorText(e)}\n`, 'error'));
+      return report(false);
+    }
+    const hint = mode === 'default'
+      ? ' (a default failover needs its master to answer: try --force, or --takeover when no majority of masters is reachable)'
+      : mode === 'force' ? ' (a forced failover still needs a majority of masters to vote: try --takeover)' : '';
+    const clients = topology.nodes.map((n) => session.clients.get(n.id)!);
+    const waited = await waitForJoin(clients, {
+      ...opts,
+      joinTimeoutMs: opts.joinTimeoutMs ?? DEFAULT_FAILOVER_TIMEOUT_MS,
+      log,
+      banner: 'Waiting for the failover',
+      condition: (views) => {
+        const me = views[0]?.lines?.find((l) => l.flags.includes('myself'));
+        return me && me.flags.includes('master') ? true : `${addr} is still a replica${hint}`;
+      },
+    });
+    if (!waited.ok) return report(false);
+    log.emit(out(`[OK] ${addr} is now a master (it replaced ${masterText}).\n`, 'ok'));
+    return report(true);
+  } finally {
+    session.close();
+  }
+}
