@@ -13,7 +13,7 @@ const VALUE_OPTIONS = new Set([
   '--masters', '--replicas', '--port', '--dir',
   '--cluster-replicas', '--cluster-from', '--cluster-to', '--cluster-slots', '--cluster-timeout',
   '--cluster-pipeline', '--cluster-threshold', '--cluster-master-id', '--cluster-from-user',
-  '--cluster-from-pass', '--plan-out', '--journal', '--budget-ms',
+  '--cluster-from-pass', '--plan-out', '--journal', '--budget-ms', '--migration-strategy',
 ]);
 
 /** Flags (no value). */

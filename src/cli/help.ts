@@ -53,7 +53,20 @@ Cluster Manager Options:
 export const RCM_HELP = `Usage: rcm <subcommand> [arguments] [options]
        (the same subcommands and --cluster-* options as \`redis-cli --cluster\`)
 
-Available in this version: info, check, help.
+Subcommands: redis-cli's (see \`rcm help\`) and:
+  apply PLAN.json         Run a plan saved with --plan-out (reshard, rebalance)
+  resume JOURNAL          Continue an interrupted reshard/rebalance exactly where it stopped
+
+Migration options (reshard, rebalance, apply, resume):
+  --plan-out FILE         Write the plan as JSON and stop (run it later with rcm apply)
+  --journal FILE          Where to keep the run's journal (default: a new file in $TMPDIR/rcm-journals)
+  --cluster-pipeline N    Fixed keys per MIGRATE batch (default: adaptive, see --budget-ms)
+  --budget-ms MS          Latency budget of one MIGRATE round for the adaptive batch size (default 4)
+  --cluster-timeout MS    MIGRATE timeout (default 60000)
+  --migration-strategy S  auto (default: server-side atomic migration when every master is Redis >= 8.4
+                          or Valkey >= 9.0) or legacy (SETSLOT + MIGRATE, as redis-cli 7)
+  --cluster-replace       Overwrite keys that exist on the target (else identical values are replaced,
+                          different ones stop the move and are listed)
 
 Connection options (every node):
   -a, --pass <password>   Password (also read from REDISCLI_AUTH)

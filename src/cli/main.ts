@@ -20,7 +20,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     return 1;
   }
   if (p.flags.has('--help') || p.subcommand === null) {
-    io.stdout(RCM_HELP);
+    io.stdout(`${RCM_HELP}Available in this version: ${COMMANDS.map((c) => c.name).join(', ')}, help.\n`);
     return p.flags.has('--help') ? 0 : 1;
   }
   const sub = p.subcommand.toLowerCase();

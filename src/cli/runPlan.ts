@@ -12,6 +12,7 @@ export interface MigrationFlags {
   readonly replace: boolean;
   readonly pipeline?: number;
   readonly budgetMs?: number;
+  readonly strategy: 'auto' | 'legacy';
 }
 
 /** --cluster-timeout, --cluster-pipeline, --cluster-replace, --budget-ms; refuses values redis-cli silently misuses. */
@@ -28,7 +29,9 @@ export function migrationFlags(ctx: CommandContext): MigrationFlags {
   }
   const budgetMs = v['--budget-ms'] !== undefined ? Number(v['--budget-ms']) : undefined;
   if (budgetMs !== undefined && !(budgetMs > 0)) throw new ArgError('--budget-ms must be a positive number of milliseconds.');
-  return { timeoutMs, replace: ctx.args.flags.has('--cluster-replace'), pipeline, budgetMs };
+  const strategy = v['--migration-strategy'] ?? 'auto';
+  if (strategy !== 'auto' && strategy !== 'legacy') throw new ArgError(`--migration-strategy must be auto or legacy (got "${strategy}").`);
+  return { timeoutMs, replace: ctx.args.flags.has('--cluster-replace'), pipeline, budgetMs, strategy };
 }
 
 function defaultJournalPath(kind: string): string {

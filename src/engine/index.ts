@@ -73,3 +73,5 @@ export { planRebalance, parseWeights, DEFAULT_THRESHOLD } from './plan/rebalance
 export type { RebalanceOptions } from './plan/rebalance';
 export { renderReshardPlan, renderRebalancePlan, renderNothingToDo, renderRebalanceGroupLine } from './render/planText';
 export type { RebalanceRenderOptions } from './render/planText';
+export { detectStrategy, versionAtLeast } from './exec/strategy';
+export type { StrategyKind } from './exec/strategy';

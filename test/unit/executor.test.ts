@@ -145,3 +145,25 @@ test('the adaptive batch size grows under budget, shrinks over it, stays fixed w
   f.observe(10, 1000); f.shrink();
   assert.equal(f.current(), 10);
 });
+
+test('epoch guard: the target waits to learn the source epoch, then ends above it', async () => {
+  const c = new FakeCluster();
+  c.addNode('A', [1], 1); c.addNode('B', []);
+  c.epochMine.set('A', 7); c.epochCurrent.set('A', 7);
+  c.epochMine.set('B', 3); c.epochCurrent.set('B', 5); // stale view of A
+  let t = 0;
+  const clock = { now: () => t, sleep: async (ms: number) => { t += ms; if (t >= 100) c.epochCurrent.set('B', 7); } };
+  const res = await executePlan(plan([[1, 'A', 'B']]), c, { clock });
+  assert.equal(res.status, 'done');
+  assert.ok(t >= 100, 'waited for gossip');
+  assert.ok(c.epochMine.get('B')! > 7, `B epoch ${c.epochMine.get('B')}`);
+
+  const d = new FakeCluster();
+  d.addNode('A', [1], 1); d.addNode('B', []);
+  d.epochMine.set('A', 9); d.epochCurrent.set('A', 9); d.epochCurrent.set('B', 2);
+  let u = 0;
+  const stuck = await executePlan(plan([[1, 'A', 'B']]), d, { clock: { now: () => u, sleep: async (ms: number) => { u += ms; } } });
+  assert.equal(stuck.status, 'failed');
+  assert.equal(stuck.error?.code, 'timeout');
+  assert.ok(d.nodes.get('A')!.owned.has(1) && !d.nodes.get('B')!.owned.has(1), 'ownership untouched');
+});

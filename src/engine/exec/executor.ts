@@ -9,7 +9,7 @@ import type { MovePlan, SlotMove } from '../model/plan';
 import { createBatchSizer } from './batchSize';
 import type { MigrationEvent, ProgressSnapshot } from './events';
 import type { JournalSink } from './journal';
-import { moveWindow } from './moveWindow';
+import { WINDOW_MOVERS, type StrategyKind } from './strategy';
 import { systemClock, type Clock, type SlotPort } from './port';
 
 export interface ExecuteOptions {
@@ -27,6 +27,8 @@ export interface ExecuteOptions {
   readonly onEvent?: (e: MigrationEvent) => void;
   readonly clock?: Clock;
   readonly journal?: JournalSink;
+  /** How windows move (default legacy; applyPlan picks atomic when every master supports it). */
+  readonly strategy?: StrategyKind;
 }
 
 export interface ExecuteResult {
@@ -113,7 +115,7 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
       for (const slot of slots) emit({ type: 'slot-started', slot, sourceId: lane.sourceId, targetId: lane.targetId });
       let moved: Map<number, number>;
       try {
-        moved = await moveWindow(ctx, lane.sourceId, lane.targetId, slots);
+        moved = await WINDOW_MOVERS[opts.strategy ?? 'legacy'](ctx, lane.sourceId, lane.targetId, slots, before);
       } catch (e) {
         const err = e instanceof EngineError ? e.toJSON() : { code: 'migration-failed' as const, message: String(e) };
         failure ??= err;

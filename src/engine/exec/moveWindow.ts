@@ -5,6 +5,7 @@
  * other master.
  */
 import { EngineError } from '../model/errors';
+import { targetEpochAboveSource, targetSeesSourceEpoch } from './epochGuard';
 import { moveWindowKeys, type KeyMoveContext } from './keyMover';
 import type { SetSlotAction } from './port';
 
@@ -36,10 +37,12 @@ export async function moveWindow(ctx: KeyMoveContext, sourceId: string, targetId
 
   const moved = await moveWindowKeys(ctx, sourceId, targetId, slots);
 
+  await targetSeesSourceEpoch(port, ctx.clock, sourceId, targetId);
   const own = firstError(await port.setSlots(targetId, each('NODE', targetId)), slots);
   if (own) {
     throw new EngineError({ code: 'migration-failed', node: dst, cause: own.error, message: `Assigning slot ${own.slot} to ${dst} failed: ${own.error}. Its keys are on the target; run "rcm fix" to close it.` });
   }
+  await targetEpochAboveSource(port, ctx.clock, sourceId, targetId);
   const srcErr = firstError((await port.setSlots(sourceId, each('NODE', targetId))).map((e) => (e?.startsWith(NOT_MASTER) ? null : e)), slots);
   if (srcErr) {
     throw new EngineError({ code: 'migration-failed', node: src, cause: srcErr.error, message: `Telling ${src} that slot ${srcErr.slot} moved to ${dst} failed: ${srcErr.error}. Run "rcm fix" to close it.` });

@@ -32,11 +32,19 @@ export interface SlotPort {
   migrate(sourceId: string, targetId: string, groups: readonly (readonly Buffer[])[], opts: MigrateOptions): Promise<(string | null)[]>;
   /** DUMP payloads of keys on a node (null where missing), to compare colliding keys. */
   dump(nodeId: string, keys: readonly Buffer[]): Promise<(Buffer | null)[]>;
+  /** cluster_current_epoch and cluster_my_epoch of a node (CLUSTER INFO), and whether it is a master (ROLE). */
+  epochs(nodeId: string): Promise<{ readonly current: number; readonly mine: number; readonly master: boolean }>;
+  /** CLUSTER BUMPEPOCH on a node. */
+  bumpEpoch(nodeId: string): Promise<void>;
+  /** Any command on one node (server-side atomic migration). Rejects with the reply error. */
+  command?(nodeId: string, ...args: (string | number)[]): Promise<unknown>;
 }
 
 /** Time source, injected so the executor can be tested deterministically. */
 export interface Clock {
   now(): number;
+  /** Waits (polling of server-side migrations). */
+  sleep?(ms: number): Promise<void>;
 }
 
-export const systemClock: Clock = { now: () => Date.now() };
+export const systemClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };

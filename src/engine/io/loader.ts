@@ -81,6 +81,8 @@ function buildNode(
       replicationOffset: infoNumber(own.info, 'master_repl_offset'),
       connectedClients: infoNumber(own.info, 'connected_clients'),
       redisVersion: own.info.redis_version,
+      serverName: own.info.server_name === 'valkey' || own.info.valkey_version !== undefined ? 'valkey' : 'redis',
+      serverVersion: own.info.valkey_version ?? own.info.redis_version,
     },
   };
 }

@@ -2,6 +2,7 @@
 import type { MigrateOptions, SetSlotAction, SlotPort } from '../exec/port';
 import { EngineError } from '../model/errors';
 import type { ClusterSession } from './loader';
+import { parseInfo } from '../parse/info';
 import type { Arg, NodeClient } from './connection';
 import type { ConnectionOptions } from './options';
 
@@ -50,6 +51,17 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
       const res = await client(sourceId).pipeline(groups.map((keys) => ['MIGRATE', ...head, ...keys] as const));
       return res.map((r) => (r.ok ? (r.value === 'OK' || r.value === 'NOKEY' ? null : `unexpected MIGRATE reply ${String(r.value)}`) : r.error));
     },
+    async epochs(nodeId) {
+      const [ci, role] = await client(nodeId).pipeline([['CLUSTER', 'INFO'], ['ROLE']]);
+      if (!ci!.ok) throw new EngineError({ code: 'reply-error', node: client(nodeId).addr, cause: ci!.error, message: `CLUSTER INFO on ${client(nodeId).addr} failed: ${ci!.error}` });
+      const info = parseInfo(String(ci!.value));
+      const master = role!.ok && Array.isArray(role!.value) && role!.value[0] === 'master';
+      return { current: Number(info.cluster_current_epoch ?? 0), mine: Number(info.cluster_my_epoch ?? 0), master };
+    },
+    async bumpEpoch(nodeId) {
+      await client(nodeId).call('CLUSTER', 'BUMPEPOCH');
+    },
+    command: (nodeId, ...args) => client(nodeId).call(String(args[0]), ...args.slice(1)),
     async dump(nodeId, keys) {
       // ASKING before each DUMP: on an importing target the slot is not owned yet.
       const res = await client(nodeId).pipeline(keys.flatMap((k) => [['ASKING'] as const, ['DUMP', k] as const]), { buffers: true });

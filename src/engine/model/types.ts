@@ -59,6 +59,10 @@ export interface NodeStats {
   readonly replicationOffset?: number;
   readonly connectedClients?: number;
   readonly redisVersion?: string;
+  /** `valkey` when the server says so (INFO server_name / valkey_version), else `redis`. */
+  readonly serverName?: 'redis' | 'valkey';
+  /** The server's own version (valkey_version for Valkey, else redis_version). */
+  readonly serverVersion?: string;
 }
 
 /** A node that was reached and loaded. Fields come from the node's own view. */

@@ -5,6 +5,7 @@
 import { checkCluster, type CheckResult } from '../check/check';
 import { executePlan, type ExecuteOptions, type ExecuteResult } from '../exec/executor';
 import { readJournalState } from '../exec/journal';
+import { detectStrategy, type StrategyKind } from '../exec/strategy';
 import { EngineError } from '../model/errors';
 import type { MovePlan, SlotMove } from '../model/plan';
 import { validatePlan } from '../plan/validatePlan';
@@ -12,9 +13,11 @@ import { readJournalFile, FileJournal } from '../io/journalFile';
 import { openCluster, type LoadOptions } from '../io/loader';
 import { createSlotPort } from '../io/slotPort';
 
-export interface ApplyOptions extends LoadOptions, ExecuteOptions {
+export interface ApplyOptions extends LoadOptions, Omit<ExecuteOptions, 'strategy'> {
   /** Append-only journal file for resume (created if missing). */
   readonly journalPath?: string;
+  /** 'auto' (default): server-side atomic migration when every master supports it, else legacy. */
+  readonly strategy?: 'auto' | StrategyKind;
 }
 
 export interface ApplyResult extends ExecuteResult {
@@ -35,7 +38,9 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
       journal = new FileJournal(opts.journalPath);
       if (!resumed) await journal.append({ t: 'plan', plan, at: Date.now() });
     }
-    const result = await executePlan({ ...plan, moves: toMove }, port, { ...opts, journal });
+    const masters = session.topology.nodes.filter((n) => n.role === 'master').map((n) => n.stats);
+    const strategy = !opts.strategy || opts.strategy === 'auto' ? detectStrategy(masters) : opts.strategy;
+    const result = await executePlan({ ...plan, moves: toMove }, port, { ...opts, journal, strategy });
     const after = await openCluster(plan.entry.host, plan.entry.port, opts);
     after.close();
     return { ...result, alreadyMoved: alreadyMoved.length, check: checkCluster(after.topology) };
