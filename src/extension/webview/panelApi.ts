@@ -1,0 +1,44 @@
+/**
+ * The contract between the extension's commands (which gather inputs and
+ * compute plans) and the migration panel (plan preview, live progress).
+ * Commands depend on this interface only; the panel implements it.
+ */
+import type { ConnectionOptions, MovePlan, NothingToDo, RebalanceOptions, Topology } from '../../engine';
+
+export type MigrationKind = 'reshard' | 'rebalance' | 'drain';
+
+export interface MigrationSettings {
+  /** Fixed keys per batch, or undefined for the engine's adaptive batches. */
+  readonly pipeline?: number;
+  readonly timeoutMs: number;
+  readonly replace: boolean;
+}
+
+export interface MigrationRequest {
+  readonly kind: MigrationKind;
+  readonly clusterId: string;
+  readonly clusterName: string;
+  /** The topology the plan was computed from. */
+  readonly topology: Topology;
+  readonly plan: MovePlan | NothingToDo;
+  /** For rebalance/drain: the options, so the panel can change them and recompute (planners are pure). */
+  readonly rebalanceOptions?: RebalanceOptions;
+  readonly settings: MigrationSettings;
+}
+
+export type MigrationOutcome = 'executed' | 'failed' | 'cancelled' | 'closed';
+
+export interface MigrationPanelHost {
+  /** Opens (or reveals) the panel on the plan; resolves when the run ends or the user cancels/closes it. */
+  show(request: MigrationRequest): Promise<MigrationOutcome>;
+}
+
+/** What the panel needs from the extension (built in the composition root). */
+export interface MigrationPanelDeps {
+  /** Connection options including secrets, for the engine only: never posted to the webview. */
+  connection(clusterId: string): Promise<ConnectionOptions>;
+  /** Called after a run (any outcome) so the tree refreshes. */
+  clusterChanged(clusterId: string): void;
+  /** Reveal a node in the tree (legend click). */
+  revealNode(clusterId: string, nodeId: string): void;
+}
