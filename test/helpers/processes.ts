@@ -15,6 +15,8 @@ import {
 import { waitFor, WaitAborted } from './wait';
 
 export interface StartOptions {
+  /** Address to bind (default 127.0.0.1); another loopback address such as 127.0.0.2 acts as a second host. */
+  host?: string;
   /** requirepass + masterauth. */
   password?: string;
   /** An extra ACL user with full access (`user NAME on >PASSWORD ~* &* +@all`). */
@@ -43,7 +45,7 @@ function q(value: string): string {
 
 function configText(dir: string, port: number, busPort: number, opts: StartOptions): string {
   const lines = [
-    `bind ${LOCALHOST}`,
+    `bind ${opts.host ?? LOCALHOST}`,
     `port ${port}`,
     'daemonize yes',
     `dir ${q(dir)}`,
@@ -53,6 +55,9 @@ function configText(dir: string, port: number, busPort: number, opts: StartOptio
     'appendonly no',
     'repl-diskless-sync-delay 0', // replicas link up at once instead of after 5 s
   ];
+  // Outgoing connections from the bind address, so peers see this node's own IP
+  // (without it a 127.0.0.2 node would appear as 127.0.0.1 to its peers).
+  if (opts.host !== undefined && opts.host !== LOCALHOST) lines.push(`bind-source-addr ${opts.host}`);
   if (opts.cluster !== false) {
     lines.push(
       'cluster-enabled yes',
@@ -94,11 +99,12 @@ const PORT_IN_USE = /Failed listening on port|Address already in use|Could not c
 /** Starts one node; retries on fresh ports if it lost a port race. Cleans up after itself on failure. */
 async function startOne(opts: StartOptions, auth: AuthArgs): Promise<NodeHandle> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rcm-test-'));
-  const record: NodeRecord = { dir, port: 0, auth, pid: null, state: 'starting', stopping: null };
+  const host = opts.host ?? LOCALHOST;
+  const record: NodeRecord = { dir, host, port: 0, auth, pid: null, state: 'starting', stopping: null };
   addRecord(record);
   try {
     for (let attempt = 1; ; attempt++) {
-      const { port, busPort } = await allocatePortPair();
+      const { port, busPort } = await allocatePortPair(host);
       record.port = port;
       const confPath = path.join(dir, 'redis.conf');
       fs.rmSync(path.join(dir, 'redis.log'), { force: true });
@@ -108,7 +114,7 @@ async function startOne(opts: StartOptions, auth: AuthArgs): Promise<NodeHandle>
       try {
         await waitFor(`redis-server on port ${port} to answer PING`, async () => {
           record.pid ??= readPidFile(dir);
-          if (record.pid !== null && (await ping(port, auth))) return true;
+          if (record.pid !== null && (await ping(port, auth, 500, host))) return true;
           if (PORT_IN_USE.test(logTail(dir, 50))) throw new WaitAborted(`port clash on ${port}/${busPort}`);
           return record.pid === null ? 'no pidfile yet' : 'no PONG yet';
         }, opts.startTimeoutMs ?? 15_000, 50);
@@ -122,7 +128,7 @@ async function startOne(opts: StartOptions, auth: AuthArgs): Promise<NodeHandle>
       }
       record.state = 'running';
       const handle: NodeHandle = {
-        host: LOCALHOST, port, busPort: opts.cluster === false ? 0 : busPort, pid: record.pid!, dir, addr: `${LOCALHOST}:${port}`,
+        host, port, busPort: opts.cluster === false ? 0 : busPort, pid: record.pid!, dir, addr: `${host}:${port}`,
       };
       bindHandle(handle, record);
       return handle;
@@ -171,7 +177,7 @@ function stopRecord(record: NodeRecord): Promise<void> {
     const pid = record.pid ?? readPidFile(record.dir);
     if (pid !== null) {
       if (wasUp && procState(pid) === 'running') {
-        await rawCommands(record.port, record.auth, [['SHUTDOWN', 'NOSAVE', 'NOW']], 1000);
+        await rawCommands(record.port, record.auth, [['SHUTDOWN', 'NOSAVE', 'NOW']], 1000, record.host);
         await waitProc(pid, 'dead', 2000).catch(() => sigkill(pid));
       }
       // Daemons are reaped by init; a zombie is dead, so tolerate a slow reaper.

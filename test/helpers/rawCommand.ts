@@ -19,12 +19,12 @@ function encode(args: readonly string[]): string {
  * with the reply lines received before `expected` lines arrived, the peer
  * closed, or `timeoutMs` elapsed. Never rejects.
  */
-export function rawCommands(port: number, auth: AuthArgs, commands: string[][], timeoutMs = 1000): Promise<string[]> {
+export function rawCommands(port: number, auth: AuthArgs, commands: string[][], timeoutMs = 1000, host = LOCALHOST): Promise<string[]> {
   const all = auth.length > 0 ? [['AUTH', ...auth], ...commands] : commands;
   return new Promise((resolve) => {
     let buffer = '';
     const lines = (): string[] => buffer.split('\r\n').slice(0, -1);
-    const socket = net.connect({ host: LOCALHOST, port });
+    const socket = net.connect({ host, port });
     const finish = (): void => {
       clearTimeout(timer);
       socket.destroy();
@@ -43,7 +43,7 @@ export function rawCommands(port: number, auth: AuthArgs, commands: string[][], 
 }
 
 /** True when the server answers PING with PONG (after AUTH if given). */
-export async function ping(port: number, auth: AuthArgs, timeoutMs = 500): Promise<boolean> {
-  const replies = await rawCommands(port, auth, [['PING']], timeoutMs);
+export async function ping(port: number, auth: AuthArgs, timeoutMs = 500, host = LOCALHOST): Promise<boolean> {
+  const replies = await rawCommands(port, auth, [['PING']], timeoutMs, host);
   return replies[replies.length - 1] === '+PONG';
 }

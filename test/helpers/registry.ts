@@ -10,12 +10,13 @@ import type { AuthArgs } from './rawCommand';
 
 /** A started redis-server. `busPort` is 0 for non-cluster nodes. */
 export interface NodeHandle {
-  readonly host: '127.0.0.1';
+  /** '127.0.0.1' unless started with another loopback `host` (e.g. '127.0.0.2' as a second "machine"). */
+  readonly host: string;
   readonly port: number;
   readonly busPort: number;
   readonly pid: number;
   readonly dir: string;
-  /** '127.0.0.1:PORT' */
+  /** 'HOST:PORT' */
   readonly addr: string;
 }
 
@@ -24,6 +25,8 @@ export type NodeState = 'starting' | 'running' | 'killed' | 'stopping' | 'stoppe
 /** Internal record; exists from mkdtemp on, before the pid is known. */
 export interface NodeRecord {
   dir: string;
+  /** Bind address (default 127.0.0.1). */
+  host?: string;
   port: number;
   auth: AuthArgs;
   pid: number | null;
