@@ -1,6 +1,9 @@
 /** The one table of rcm subcommands. Add a subcommand: one file + one line here. */
 import type { CliCommand } from '../context';
 import { checkCommand, infoCommand } from './infoCheck';
+import { applyCommand, resumeCommand } from './apply';
+import { rebalanceCommand } from './rebalance';
+import { reshardCommand } from './reshard';
 import { createCommand } from './create';
 import { addNodeCommand } from './addNode';
 import { delNodeCommand } from './delNode';
@@ -12,6 +15,10 @@ import { sandboxCommand } from './sandbox';
 export const COMMANDS: readonly CliCommand[] = [
   infoCommand,
   checkCommand,
+  reshardCommand,
+  rebalanceCommand,
+  applyCommand,
+  resumeCommand,
   createCommand,
   addNodeCommand,
   delNodeCommand,
@@ -22,4 +29,4 @@ export const COMMANDS: readonly CliCommand[] = [
 ];
 
 /** redis-cli subcommands not yet available in rcm (a clear message instead of "unknown"). */
-export const NOT_YET = new Set(['fix', 'reshard', 'rebalance', 'import', 'backup']);
+export const NOT_YET = new Set(['fix', 'import', 'backup']);
