@@ -56,6 +56,15 @@ export const RCM_HELP = `Usage: rcm <subcommand> [arguments] [options]
 Subcommands: redis-cli's (see \`rcm help\`) and:
   apply PLAN.json         Run a plan saved with --plan-out (reshard, rebalance)
   resume JOURNAL          Continue an interrupted reshard/rebalance exactly where it stopped
+  failover REPLICA [--force|--takeover]
+                          Promote a replica (CLUSTER FAILOVER) and wait until the cluster agrees
+  sandbox up|down|status  A throw-away local cluster from the redis-server on PATH:
+                          up [--masters 3] [--replicas 1] [--port 7000] [--dir $TMPDIR/rcm-sandbox-PORT]
+
+Differences in the topology commands (create, add-node, del-node, call, set-timeout):
+  joins are polled quickly with a deadline; del-node also removes a node that is down;
+  call asks before destructive commands (FLUSHALL, SHUTDOWN, CONFIG SET, ...; --cluster-yes skips);
+  set-timeout exits 1 when a node failed
 
 Migration options (reshard, rebalance, apply, resume):
   --plan-out FILE         Write the plan as JSON and stop (run it later with rcm apply)
