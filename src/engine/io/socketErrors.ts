@@ -19,6 +19,7 @@ const HINTS: Record<string, string> = {
   ETIMEDOUT: 'no answer before the connect timeout (firewall, wrong host, or the node is down)',
   EHOSTUNREACH: 'the host cannot be reached from this machine',
   ENETUNREACH: 'the network of that address cannot be reached from this machine',
+  ECONNRESET: 'the node closed the connection at once (does it expect TLS? then add --tls)',
   ENOTFOUND: 'the host name does not resolve',
   EAI_NONAME: 'the host name does not resolve',
   EAI_AGAIN: 'the host name could not be resolved right now',
@@ -29,7 +30,7 @@ export function connectError(e: unknown, addr: string): EngineError {
   const code = err?.code ?? '';
   const msg = err?.message ?? String(e);
   if (/certificate|SSL|TLS|handshake|wrong version number|self.signed|CERT_/i.test(msg) || /^ERR_SSL|^ERR_TLS|CERT/.test(code)) {
-    return new EngineError({ code: 'tls-failed', node: addr, cause: msg, message: `TLS handshake with ${addr} failed: ${msg}` });
+    return new EngineError({ code: 'tls-failed', node: addr, cause: msg, message: `TLS handshake with ${addr} failed: ${tlsHint(msg)} (${msg})` });
   }
   const reason = REASONS[code];
   if (reason) {
@@ -62,4 +63,14 @@ export function authError(text: string, addr: string, passwordGiven: boolean): E
     return new EngineError({ code: 'auth-failed', node: addr, cause: text, message: `Node ${addr} has no password configured but one was given: ${text}` });
   }
   return new EngineError({ code: 'reply-error', node: addr, cause: text, message: `Node ${addr} replied with error: ${text}` });
+}
+
+/** A plain-words reading of an OpenSSL / Node TLS error. */
+function tlsHint(msg: string): string {
+  if (/certificate required/i.test(msg)) return 'the node requires a client certificate: give --cert and --key';
+  if (/self.signed|unable to (get|verify)|UNABLE_TO_VERIFY|unknown ca/i.test(msg)) return "the node's certificate is not signed by a trusted CA: give the right --cacert (or --insecure to skip verification)";
+  if (/altname|Hostname\/IP does not match|ERR_TLS_CERT_ALTNAME/i.test(msg)) return "the certificate's names do not match the address: use --sni NAME";
+  if (/wrong version number|packet length too long|record layer/i.test(msg)) return 'the port does not speak TLS: drop --tls or use the TLS port';
+  if (/expired/i.test(msg)) return 'the certificate has expired';
+  return 'see the OpenSSL error';
 }
