@@ -15,6 +15,8 @@ import { runRcm } from '../test/helpers/rcm';
 const KEYS = Number(process.env.BENCH_KEYS ?? 1_000_000);
 const VALUE = Number(process.env.BENCH_VALUE ?? 100);
 const SLOTS = Number(process.env.BENCH_SLOTS ?? 1000);
+/** Extra rcm options to compare settings, e.g. BENCH_RCM_ARGS='--budget-ms 1'. */
+const RCM_ARGS = (process.env.BENCH_RCM_ARGS ?? '').split(' ').filter(Boolean);
 
 /** A client doing SET/GET in a loop; returns latencies (ms) recorded while `phase` is active. */
 function loadClient(cluster: TestCluster) {
@@ -97,7 +99,7 @@ async function main(): Promise<void> {
       () => countKeysInSlots(cluster, b!, slotsA));
     slotsA = await firstSlots(b!, SLOTS);
     const ours = await timed('rcm reshard', cluster, client,
-      () => runRcm(['reshard', cluster.entry.addr, '--cluster-from', b!, '--cluster-to', a!, '--cluster-slots', String(SLOTS), '--cluster-yes'], { timeoutMs: 3_600_000 }),
+      () => runRcm(['reshard', cluster.entry.addr, '--cluster-from', b!, '--cluster-to', a!, '--cluster-slots', String(SLOTS), '--cluster-yes', ...RCM_ARGS], { timeoutMs: 3_600_000 }),
       () => countKeysInSlots(cluster, a!, slotsA));
     console.log(`reshard: rcm/redis-cli = ${(ours / cli).toFixed(2)}x`);
 
@@ -115,7 +117,7 @@ async function main(): Promise<void> {
     const cliR = await timed('redis-cli rebalance', cluster, client, () => runRedisCli(['--cluster', 'rebalance', cluster.entry.addr], { timeoutMs: 3_600_000 }), () => movedByRebalance(before));
     await unbalance();
     before = await snapshot();
-    const oursR = await timed('rcm rebalance', cluster, client, () => runRcm(['rebalance', cluster.entry.addr], { timeoutMs: 3_600_000 }), () => movedByRebalance(before));
+    const oursR = await timed('rcm rebalance', cluster, client, () => runRcm(['rebalance', cluster.entry.addr, ...RCM_ARGS], { timeoutMs: 3_600_000 }), () => movedByRebalance(before));
     console.log(`rebalance: rcm/redis-cli = ${(oursR / cliR).toFixed(2)}x`);
     console.log(`keys in the cluster at the end: ${await keysIn(cluster)} (expected ${KEYS} + client keys)`);
   } finally {

@@ -28,7 +28,7 @@ export function createBatchSizer(o: BatchSizerOptions = {}): BatchSizer {
   }
   const min = o.min ?? 10;
   const max = o.max ?? 1000;
-  const budget = o.budgetMs ?? 4;
+  const budget = o.budgetMs ?? 2;
   let size = Math.min(max, Math.max(min, o.initial ?? 100));
   return {
     current: () => size,

@@ -1,9 +1,9 @@
 /**
  * Moves every key of a window of open slots from source to target:
  * GETKEYSINSLOT for all pending slots in one pipeline, then MIGRATE … KEYS,
- * one command per slot (MIGRATE refuses keys of different slots), several
- * pipelined per round trip up to the batch size, until every slot is empty
- * on the source.
+ * one command per slot (MIGRATE refuses keys of different slots; the batch
+ * size caps the keys per command), a few in flight on separate connections,
+ * until every slot is empty on the source.
  */
 import { EngineError } from '../model/errors';
 import type { BatchSizer } from './batchSize';
@@ -21,6 +21,9 @@ export interface KeyMoveContext {
 
 interface SlotKeys { readonly slot: number; readonly keys: readonly Buffer[] }
 
+/** How many single-slot MIGRATEs run at once on one source (each on its own connection). */
+export const MIGRATE_CONCURRENCY = 2;
+
 /** Returns keys moved per slot. Throws EngineError('migration-failed' | 'busy-key') leaving the slots open. */
 export async function moveWindowKeys(ctx: KeyMoveContext, sourceId: string, targetId: string, slots: readonly number[]): Promise<Map<number, number>> {
   const moved = new Map<number, number>(slots.map((s) => [s, 0]));
@@ -30,20 +33,23 @@ export async function moveWindowKeys(ctx: KeyMoveContext, sourceId: string, targ
     const work: SlotKeys[] = [];
     lists.forEach((keys, i) => { if (keys.length > 0) work.push({ slot: pending[i]!, keys }); });
     pending = work.map((w) => w.slot);
-    let i = 0;
-    while (i < work.length) {
-      // Pack whole slots into one pipelined round trip up to the batch size (at least one slot).
-      const budget = ctx.sizer.current();
-      const round: SlotKeys[] = [];
-      let n = 0;
-      while (i < work.length && (round.length === 0 || n + work[i]!.keys.length <= budget)) {
-        round.push(work[i]!);
-        n += work[i]!.keys.length;
-        i++;
+    // A few workers, one MIGRATE (one slot's keys) each in flight: the source stays busy
+    // without any single command or pipeline holding it for long.
+    let next = 0;
+    let failure: unknown;
+    const worker = async (): Promise<void> => {
+      while (failure === undefined && next < work.length) {
+        const item = work[next++]!;
+        try {
+          await migrateRound(ctx, sourceId, targetId, [item], ctx.maxRetries ?? 3);
+          moved.set(item.slot, (moved.get(item.slot) ?? 0) + item.keys.length);
+        } catch (e) {
+          failure ??= e;
+        }
       }
-      await migrateRound(ctx, sourceId, targetId, round, ctx.maxRetries ?? 3);
-      for (const r of round) moved.set(r.slot, (moved.get(r.slot) ?? 0) + r.keys.length);
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(MIGRATE_CONCURRENCY, work.length) }, worker));
+    if (failure !== undefined) throw failure;
   }
   return moved;
 }

@@ -36,6 +36,8 @@ export interface SlotPort {
   epochs(nodeId: string): Promise<{ readonly current: number; readonly mine: number; readonly master: boolean }>;
   /** CLUSTER BUMPEPOCH on a node. */
   bumpEpoch(nodeId: string): Promise<void>;
+  /** Releases any extra connections the port opened. */
+  close?(): void;
   /** Any command on one node (server-side atomic migration). Rejects with the reply error. */
   command?(nodeId: string, ...args: (string | number)[]): Promise<unknown>;
 }

@@ -3,7 +3,7 @@ import type { MigrateOptions, SetSlotAction, SlotPort } from '../exec/port';
 import { EngineError } from '../model/errors';
 import type { ClusterSession } from './loader';
 import { parseInfo } from '../parse/info';
-import type { Arg, NodeClient } from './connection';
+import { connectNode, type Arg, type NodeClient } from './connection';
 import type { ConnectionOptions } from './options';
 
 export function createSlotPort(session: ClusterSession, conn: ConnectionOptions): SlotPort {
@@ -13,6 +13,11 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
     if (!c) throw new EngineError({ code: 'no-such-node', message: `Node ${id} is not connected (it is not in the loaded cluster)` });
     return c;
   };
+  const pool = connectionPool((id) => {
+    const n = nodes.get(id);
+    if (!n) throw new EngineError({ code: 'no-such-node', message: `Node ${id} is not in the loaded cluster` });
+    return connectNode(n.host, n.port, conn);
+  }, client);
   const auth: Arg[] = conn.password ? (conn.user ? ['AUTH2', conn.user, conn.password] : ['AUTH', conn.password]) : [];
 
   return {
@@ -48,9 +53,16 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
       const head: Arg[] = [target.announcedHost, target.port, '', 0, opts.timeoutMs];
       if (opts.replace) head.push('REPLACE');
       head.push(...auth, 'KEYS');
-      const res = await client(sourceId).pipeline(groups.map((keys) => ['MIGRATE', ...head, ...keys] as const));
-      return res.map((r) => (r.ok ? (r.value === 'OK' || r.value === 'NOKEY' ? null : `unexpected MIGRATE reply ${String(r.value)}`) : r.error));
+      // One MIGRATE per connection at a time: the source serves other clients between our commands.
+      const c = groups.length === 1 ? await pool.acquire(sourceId) : client(sourceId);
+      try {
+        const res = await c.pipeline(groups.map((keys) => ['MIGRATE', ...head, ...keys] as const));
+        return res.map((r) => (r.ok ? (r.value === 'OK' || r.value === 'NOKEY' ? null : `unexpected MIGRATE reply ${String(r.value)}`) : r.error));
+      } finally {
+        if (groups.length === 1) pool.release(sourceId, c);
+      }
     },
+    close: () => pool.close(),
     async epochs(nodeId) {
       const [ci, role] = await client(nodeId).pipeline([['CLUSTER', 'INFO'], ['ROLE']]);
       if (!ci!.ok) throw new EngineError({ code: 'reply-error', node: client(nodeId).addr, cause: ci!.error, message: `CLUSTER INFO on ${client(nodeId).addr} failed: ${ci!.error}` });
@@ -69,6 +81,44 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
         const r = res[2 * i + 1]!;
         return r.ok && Buffer.isBuffer(r.value) ? r.value : null;
       });
+    },
+  };
+}
+
+/**
+ * Extra connections per node for MIGRATE, so several single MIGRATEs can be in
+ * flight on one source without pipelining them on one connection (Redis runs a
+ * connection's pipelined commands back to back, stalling other clients).
+ */
+function connectionPool(open: (id: string) => Promise<NodeClient>, main: (id: string) => NodeClient, max = 2) {
+  const free = new Map<string, NodeClient[]>();
+  const all: NodeClient[] = [];
+  const count = new Map<string, number>();
+  return {
+    async acquire(id: string): Promise<NodeClient> {
+      const list = free.get(id);
+      if (list && list.length > 0) return list.pop()!;
+      if ((count.get(id) ?? 0) >= max) return main(id);
+      count.set(id, (count.get(id) ?? 0) + 1);
+      try {
+        const c = await open(id);
+        all.push(c);
+        return c;
+      } catch {
+        count.set(id, (count.get(id) ?? 1) - 1);
+        return main(id);
+      }
+    },
+    release(id: string, c: NodeClient): void {
+      if (c === main(id)) return;
+      let list = free.get(id);
+      if (!list) free.set(id, (list = []));
+      list.push(c);
+    },
+    close(): void {
+      for (const c of all) c.close();
+      all.length = 0;
+      free.clear();
     },
   };
 }

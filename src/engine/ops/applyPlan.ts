@@ -40,7 +40,7 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
     }
     const masters = session.topology.nodes.filter((n) => n.role === 'master').map((n) => n.stats);
     const strategy = !opts.strategy || opts.strategy === 'auto' ? detectStrategy(masters) : opts.strategy;
-    const result = await executePlan({ ...plan, moves: toMove }, port, { ...opts, journal, strategy });
+    const result = await executePlan({ ...plan, moves: toMove }, port, { ...opts, journal, strategy }).finally(() => port.close?.());
     const after = await openCluster(plan.entry.host, plan.entry.port, opts);
     after.close();
     return { ...result, alreadyMoved: alreadyMoved.length, check: checkCluster(after.topology) };
