@@ -22,7 +22,13 @@ export type EngineErrorCode =
   | 'busy-key'             // a key exists on both sides with different values (use --cluster-replace)
   | 'plan-stale'           // the cluster changed since the plan was made
   | 'not-installed'        // a program the operation needs (redis-server) is not on PATH
-  | 'usage';               // bad command-line / API usage
+  | 'usage'                // bad command-line / API usage
+  // data operations (import, backup, restore)
+  | 'source-is-cluster'    // import: the source is a cluster node (it must be a standalone server)
+  | 'sync-failed'          // backup: the replication handshake or the RDB transfer failed
+  | 'file-error'           // a local file or directory could not be read or written
+  | 'rdb-corrupt'          // an RDB file is truncated, corrupt or uses something we cannot read
+  | 'backup-invalid';      // restore: the directory is missing or is not a backup (nodes.json, RDB files)
 
 /** The serialisable form of an EngineError. */
 export interface EngineErrorData {
