@@ -70,13 +70,19 @@ export async function waitForJoin(clients: readonly NodeClient[], opts: JoinWait
   }
 }
 
-/** Condition: every view lists each of `ids` as a known node (not in handshake, with an address). */
+/**
+ * Condition: every view lists each of `ids` as a known node (with an address)
+ * and no handshake is pending any more (a MEET to a node already known leaves
+ * a short-lived handshake entry until the peer answers).
+ */
 export function everyoneKnows(ids: readonly string[]): JoinCondition {
   return (views) => {
     for (const v of views) {
       const known = new Set((v.lines ?? []).filter(isSettled).map((l) => l.id));
       const missing = ids.find((id) => !known.has(id));
       if (missing) return `${v.addr} does not know node ${missing} yet`;
+      const pending = (v.lines ?? []).find((l) => l.flags.includes('handshake'));
+      if (pending) return `${v.addr} is still in handshake with ${pending.addressText}`;
     }
     return true;
   };
