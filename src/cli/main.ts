@@ -65,6 +65,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 }
 
 if (require.main === module) {
+  // `rcm … | head`: a closed pipe ends the output quietly, as for other command-line tools.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); throw e; });
   run(process.argv.slice(2), {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),

@@ -81,6 +81,7 @@ export async function connectNode(host: string, port: number, opts: ConnectionOp
     keepAlive: 15000,
     connectTimeout: opts.connectTimeoutMs ?? 10000,
     stringNumbers: true,
+    disconnectTimeout: 500,
   };
   if (opts.tls) {
     options.tls = {
@@ -97,7 +98,9 @@ export async function connectNode(host: string, port: number, opts: ConnectionOp
   try {
     await redis.connect();
   } catch (e) {
-    redis.disconnect(false);
+    // After a failed connect the socket is already gone; disconnecting again would
+    // only arm ioredis's 2 s "destroy the stream" timer and keep the process alive.
+    if (redis.status !== 'end') redis.disconnect(false);
     throw connectError(lastError ?? e, addr);
   }
   const client = new IoredisNodeClient(addr, redis);
