@@ -1,0 +1,137 @@
+/**
+ * The panel host's I/O that does not need VS Code: counting keys per slot
+ * (CLUSTER COUNTKEYSINSLOT, all masters concurrently, pipelined in chunks),
+ * the panel's own journal folder and what a journal says about its run.
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
+import { connectNode, readJournalFile, readJournalState, type ConnectionOptions, type SlotRange } from '../../engine';
+
+/** Slots per pipelined round trip. */
+const CHUNK = 1024;
+
+export interface KeyCountTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly slots: readonly SlotRange[];
+}
+
+export interface KeyCountFailure {
+  readonly addr: string;
+  readonly message: string;
+}
+
+/**
+ * Counts keys in every slot each master owns; results arrive per chunk as
+ * `[slot, keys]` pairs. A master that cannot be reached is reported, the others
+ * still count. Stops between chunks when `signal` aborts.
+ */
+export async function countKeysPerSlot(
+  targets: readonly KeyCountTarget[],
+  conn: ConnectionOptions,
+  onChunk: (entries: [number, number][]) => void,
+  signal?: AbortSignal,
+): Promise<KeyCountFailure[]> {
+  const failures: KeyCountFailure[] = [];
+  await Promise.all(targets.map(async (t) => {
+    const slots: number[] = [];
+    for (const r of t.slots) for (let s = r.start; s <= r.end; s++) slots.push(s);
+    if (slots.length === 0) return;
+    let client: Awaited<ReturnType<typeof connectNode>> | undefined;
+    try {
+      client = await connectNode(t.host, t.port, conn);
+      for (let i = 0; i < slots.length; i += CHUNK) {
+        if (signal?.aborted) return;
+        const chunk = slots.slice(i, i + CHUNK);
+        const replies = await client.pipeline(chunk.map((s) => ['CLUSTER', 'COUNTKEYSINSLOT', s] as const));
+        const entries: [number, number][] = [];
+        replies.forEach((r, j) => {
+          if (r.ok && Number.isFinite(Number(r.value))) entries.push([chunk[j]!, Number(r.value)]);
+        });
+        onChunk(entries);
+      }
+    } catch (e) {
+      failures.push({ addr: `${t.host}:${t.port}`, message: e instanceof Error ? e.message : String(e) });
+    } finally {
+      client?.close();
+    }
+  }));
+  return failures;
+}
+
+/** The folder where the panel keeps its run journals (created on demand). */
+export function journalDir(storageDir: string): string {
+  return join(storageDir, 'journals');
+}
+
+export function newJournalPath(storageDir: string, kind: string, at: Date): string {
+  const dir = journalDir(storageDir);
+  mkdirSync(dir, { recursive: true });
+  return join(dir, `${kind}-${at.toISOString().replace(/[:.]/g, '-')}.jsonl`);
+}
+
+/** Only journals the panel wrote itself may be resumed from the panel (the path comes back from webview state). */
+export function isOwnJournal(storageDir: string, path: string): boolean {
+  const dir = resolve(journalDir(storageDir)) + sep;
+  const p = resolve(path);
+  return p.startsWith(dir) && p.endsWith('.jsonl') && !p.slice(dir.length).includes(sep);
+}
+
+export interface JournalStatus {
+  readonly ended?: 'done' | 'cancelled' | 'failed';
+  readonly remaining: number;
+  readonly total: number;
+}
+
+/** What a journal says: undefined when it cannot be read. */
+export function journalStatus(path: string): JournalStatus | undefined {
+  try {
+    const state = readJournalState(readJournalFile(path));
+    const remaining = state.plan.moves.filter((m) => !state.done.has(m.slot)).length;
+    return { ...(state.ended ? { ended: state.ended } : {}), remaining, total: state.plan.moves.length };
+  } catch {
+    return undefined;
+  }
+}
+
+const lockPath = (journal: string): string => `${journal}.lock`;
+
+/** Marks a journal as in use by this process (pid) while its run goes on. */
+export function lockJournal(journal: string, pid: number = process.pid): void {
+  writeFileSync(lockPath(journal), String(pid));
+}
+
+export function unlockJournal(journal: string): void {
+  rmSync(lockPath(journal), { force: true });
+}
+
+/** Is a live process (other than a dead extension host) still running this journal? */
+export function journalInUse(journal: string, alive: (pid: number) => boolean = processAlive): boolean {
+  let pid: number;
+  try {
+    pid = Number.parseInt(readFileSync(lockPath(journal), 'utf8'), 10);
+  } catch {
+    return false;
+  }
+  return Number.isSafeInteger(pid) && pid > 0 && alive(pid);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A journal can be resumed from the panel when the panel wrote it, its run did
+ * not finish, moves remain, and no live process is still running it (after a
+ * window reload the old extension host is gone; a run in another window is not).
+ */
+export function canResumeJournal(storageDir: string, path: string | undefined, alive?: (pid: number) => boolean): boolean {
+  if (!path || !isOwnJournal(storageDir, path) || journalInUse(path, alive)) return false;
+  const st = journalStatus(path);
+  return st !== undefined && st.ended !== 'done' && st.remaining > 0;
+}

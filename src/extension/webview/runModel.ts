@@ -1,0 +1,308 @@
+/**
+ * Host-side aggregation of a migration's events into what the panel shows,
+ * and the throttle that bounds how often it is posted: a fast migration
+ * emits thousands of events per second, the webview gets at most a few
+ * messages per second. vscode-free (clock and timers injected) so both are
+ * unit-tested under Node.
+ */
+import type { ApplyResult, CheckResult, MigrationEvent, MovePlan } from '../../engine';
+import type { CheckView, GroupProgressView, LogEntry, LogLevel, ProgressDelta, ProgressView, RunView, SummaryView } from '../../shared/protocol';
+import { LOG_LIMIT } from '../../shared/protocol';
+import type { StringKey } from '../../shared/strings';
+import { formatRanges, toRanges } from '../../shared/slotMap';
+
+export type Translate = (key: StringKey, ...args: (string | number)[]) => string;
+
+interface GroupState {
+  sourceId: string;
+  targetId: string;
+  slots: number;
+  slotsDone: number;
+  keysMoved: number;
+  state: GroupProgressView['state'];
+  inflightKeys: number;
+}
+
+const pairKey = (s: string, t: string): string => `${s}>${t}`;
+
+/** Folds MigrationEvents into progress, per-pair progress, newly moved slots and log lines. */
+export class RunAggregator {
+  private readonly groups: GroupState[] = [];
+  private readonly byPair = new Map<string, GroupState>();
+  private startedAt: number;
+  private totalSlots: number;
+  private keysTotal = 0;
+  private slotsDone = 0;
+  private doneKeys = 0;
+  private engineProgress: ProgressView | null = null;
+  private pendingDone: number[] = [];
+  private pendingLog: LogEntry[] = [];
+  private droppedLog = 0;
+  private stopping = false;
+
+  constructor(
+    plan: MovePlan,
+    private readonly now: () => number,
+    private readonly t: Translate,
+    private readonly addrOf: (id: string) => string,
+  ) {
+    this.startedAt = now();
+    this.totalSlots = plan.moves.length;
+    for (const m of plan.moves) {
+      const key = pairKey(m.sourceId, m.targetId);
+      let g = this.byPair.get(key);
+      if (!g) {
+        g = { sourceId: m.sourceId, targetId: m.targetId, slots: 0, slotsDone: 0, keysMoved: 0, state: 'waiting', inflightKeys: 0 };
+        this.byPair.set(key, g);
+        this.groups.push(g);
+      }
+      g.slots++;
+    }
+  }
+
+  /** Adds a log line (host notes as well as engine events). */
+  log(level: LogLevel, text: string): void {
+    this.pendingLog.push({ atMs: Math.max(0, this.now() - this.startedAt), level, text });
+    if (this.pendingLog.length > LOG_LIMIT) {
+      this.droppedLog += this.pendingLog.length - LOG_LIMIT;
+      this.pendingLog.splice(0, this.pendingLog.length - LOG_LIMIT);
+    }
+  }
+
+  requestStop(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.log('warn', this.t('log.cancelRequested'));
+  }
+
+  get isStopping(): boolean {
+    return this.stopping;
+  }
+
+  onEvent(e: MigrationEvent): void {
+    switch (e.type) {
+      case 'plan-started':
+        // The engine counts what is left to move (slots already moved are only finalised).
+        this.startedAt = this.now();
+        this.totalSlots = e.totalSlots;
+        this.keysTotal = e.keysTotal;
+        this.log('info', this.t('log.started', e.totalSlots, e.keysTotal, e.lanes));
+        break;
+      case 'group-started': {
+        const g = this.byPair.get(pairKey(e.sourceId, e.targetId));
+        if (g) g.state = 'running';
+        this.log('info', this.t('log.group', e.slots, this.addrOf(e.sourceId), this.addrOf(e.targetId)));
+        break;
+      }
+      case 'batch': {
+        const g = this.byPair.get(pairKey(e.sourceId, e.targetId));
+        if (g) g.inflightKeys += e.keys;
+        break;
+      }
+      case 'slot-done': {
+        const g = this.byPair.get(pairKey(e.sourceId, e.targetId));
+        this.slotsDone++;
+        this.doneKeys += e.keys;
+        this.pendingDone.push(e.slot);
+        if (g) {
+          g.slotsDone++;
+          g.keysMoved += e.keys;
+          g.inflightKeys = 0;
+          if (g.slotsDone >= g.slots) {
+            g.state = 'done';
+            this.log('info', this.t('log.groupDone', g.slots, this.addrOf(g.sourceId), this.addrOf(g.targetId)));
+          }
+        }
+        break;
+      }
+      case 'busy-keys': {
+        const keys = e.keys.slice(0, 5).join(', ') + (e.keys.length > 5 ? ', …' : '');
+        if (e.action === 'replaced') this.log('warn', this.t('log.busy.replaced', e.slot, e.keys.length));
+        else if (e.action === 'identical-replaced') this.log('info', this.t('log.busy.identical', e.slot, e.keys.length));
+        else this.log('error', this.t('log.busy.refused', e.slot, e.keys.length, keys));
+        break;
+      }
+      case 'retry':
+        this.log('warn', this.t('log.retry', e.attempt, this.addrOf(e.sourceId), e.reason));
+        break;
+      case 'verify-mismatch':
+        this.log('warn', this.t('log.mismatch', e.slot, e.before, e.after));
+        break;
+      case 'error': {
+        const slots = e.slots && e.slots.length > 0 ? ` [${formatRanges(toRanges(e.slots), 3).text}]` : '';
+        this.log('error', this.t('log.error', e.error.message + slots));
+        break;
+      }
+      case 'progress':
+        this.engineProgress = e.progress;
+        break;
+      case 'cancelled':
+        this.engineProgress = e.progress;
+        this.log('warn', this.t('log.cancelled', this.slotsDone, this.totalSlots));
+        break;
+      case 'plan-finished':
+        this.engineProgress = e.progress;
+        this.log('info', this.t('log.finished', this.slotsDone, this.doneKeys));
+        break;
+      case 'slot-started':
+        break;
+    }
+  }
+
+  progress(): ProgressView {
+    const elapsedMs = Math.max(0, this.now() - this.startedAt);
+    const inflight = this.groups.reduce((a, g) => a + g.inflightKeys, 0);
+    const keysMoved = Math.max(this.doneKeys + inflight, this.engineProgress?.keysMoved ?? 0);
+    const slotsDone = Math.max(this.slotsDone, this.engineProgress?.slotsDone ?? 0);
+    const keysPerSec = elapsedMs > 0 ? (keysMoved * 1000) / elapsedMs : 0;
+    let etaSec: number | null = null;
+    if (slotsDone >= this.totalSlots) etaSec = 0;
+    else if (this.keysTotal > 0 && keysPerSec > 0) etaSec = Math.max(0, (this.keysTotal - keysMoved) / keysPerSec);
+    else if (slotsDone > 0 && elapsedMs > 0) etaSec = ((this.totalSlots - slotsDone) * elapsedMs) / slotsDone / 1000;
+    return { slotsDone, totalSlots: this.totalSlots, keysMoved, keysTotal: this.keysTotal, elapsedMs, keysPerSec, etaSec };
+  }
+
+  groupViews(): GroupProgressView[] {
+    return this.groups.map((g) => ({
+      sourceId: g.sourceId, targetId: g.targetId, slots: g.slots, slotsDone: g.slotsDone,
+      keysMoved: g.keysMoved + g.inflightKeys, state: g.state,
+    }));
+  }
+
+  runView(journalPath?: string): RunView {
+    return { progress: this.progress(), groups: this.groupViews(), stopping: this.stopping, ...(journalPath ? { journalPath } : {}) };
+  }
+
+  hasPending(): boolean {
+    return this.pendingDone.length > 0 || this.pendingLog.length > 0;
+  }
+
+  /** Everything since the last delta; resets the pending lists. */
+  takeDelta(): ProgressDelta {
+    const log = this.pendingLog;
+    if (this.droppedLog > 0) {
+      log.unshift({ atMs: log[0]?.atMs ?? 0, level: 'warn', text: `… ${this.droppedLog} …` });
+      this.droppedLog = 0;
+    }
+    const delta: ProgressDelta = { progress: this.progress(), groups: this.groupViews(), newlyDone: this.pendingDone, log, stopping: this.stopping };
+    this.pendingDone = [];
+    this.pendingLog = [];
+    return delta;
+  }
+}
+
+export interface Timers {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const realTimers: Timers = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+/**
+ * Calls `flush` at most once per `intervalMs`: the first poke after a quiet
+ * period flushes at once, later pokes within the interval are coalesced into
+ * one flush at its end.
+ */
+export class Throttle {
+  private last = Number.NEGATIVE_INFINITY;
+  private timer: unknown = undefined;
+  private disposed = false;
+
+  constructor(private readonly intervalMs: number, private readonly flush: () => void, private readonly timers: Timers = realTimers) {}
+
+  poke(): void {
+    if (this.disposed || this.timer !== undefined) return;
+    const wait = this.last + this.intervalMs - this.timers.now();
+    if (wait <= 0) {
+      this.run();
+      return;
+    }
+    this.timer = this.timers.setTimeout(() => {
+      this.timer = undefined;
+      this.run();
+    }, wait);
+  }
+
+  /** Flushes now (e.g. at the end of a run) and cancels a pending flush. */
+  flushNow(): void {
+    if (this.disposed) return;
+    this.cancelTimer();
+    this.run();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.cancelTimer();
+  }
+
+  private cancelTimer(): void {
+    if (this.timer !== undefined) {
+      this.timers.clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private run(): void {
+    this.last = this.timers.now();
+    this.flush();
+  }
+}
+
+/** One localized line per check finding. */
+export function checkView(check: CheckResult, t: Translate): CheckView {
+  const findings: string[] = [];
+  for (const f of check.findings) {
+    switch (f.code) {
+      case 'config-disagree': findings.push(t('check.configDisagree')); break;
+      case 'slots-migrating': findings.push(t('check.migrating', f.node.addr, formatRanges(toRanges(f.slots), 8).text)); break;
+      case 'slots-importing': findings.push(t('check.importing', f.node.addr, formatRanges(toRanges(f.slots), 8).text)); break;
+      case 'open-slots': findings.push(t('check.openSlots', formatRanges(toRanges(f.slots), 8).text)); break;
+      case 'slots-uncovered': findings.push(t('check.uncovered', f.count)); break;
+      case 'multiple-owners': findings.push(t('check.multipleOwners', f.slot, f.owners.map((o) => o.addr).join(', '))); break;
+    }
+  }
+  return { ok: check.ok, findings };
+}
+
+/** The summary of a run that returned a result. */
+export function summaryOf(result: ApplyResult, progress: ProgressView, t: Translate, journalPath: string | undefined, resumable: boolean): SummaryView {
+  return {
+    status: result.status,
+    slotsMoved: progress.slotsDone,
+    totalSlots: progress.totalSlots,
+    keysMoved: progress.keysMoved,
+    durationMs: progress.elapsedMs,
+    keysPerSec: progress.keysPerSec,
+    verified: result.mismatches === 0,
+    mismatches: result.mismatches,
+    alreadyMoved: result.alreadyMoved,
+    check: checkView(result.check, t),
+    ...(result.error ? { error: result.error.message } : {}),
+    ...(journalPath ? { journalPath } : {}),
+    resumable: resumable && result.status !== 'done',
+  };
+}
+
+/** The summary of a run that threw before or after moving (unreachable node, stale plan, …). */
+export function failureSummary(message: string, progress: ProgressView, journalPath: string | undefined, resumable: boolean): SummaryView {
+  return {
+    status: 'failed',
+    slotsMoved: progress.slotsDone,
+    totalSlots: progress.totalSlots,
+    keysMoved: progress.keysMoved,
+    durationMs: progress.elapsedMs,
+    keysPerSec: progress.keysPerSec,
+    verified: false,
+    mismatches: 0,
+    alreadyMoved: 0,
+    check: null,
+    error: message,
+    ...(journalPath ? { journalPath } : {}),
+    resumable,
+  };
+}
