@@ -75,3 +75,4 @@ export { renderReshardPlan, renderRebalancePlan, renderNothingToDo, renderRebala
 export type { RebalanceRenderOptions } from './render/planText';
 export { detectStrategy, versionAtLeast } from './exec/strategy';
 export type { StrategyKind } from './exec/strategy';
+export { planSlotMove } from './plan/moveSlots'; // move chosen slots (the extension's "Move These Slots To…")

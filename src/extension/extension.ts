@@ -1,23 +1,94 @@
 /**
- * Composition root of the VS Code extension. This first version only
- * activates and proves the engine loads inside the extension host; the tree,
- * commands and webview come with their own issues.
+ * Composition root of the VS Code extension: builds every service once,
+ * passes collaborators through constructors, pushes every disposable into
+ * context.subscriptions. No globals.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { SLOT_COUNT } from '../engine';
+import { registerCommands } from './commands/registry';
+import type { CommandDeps } from './commands/context';
+import { offerResume } from './commands/resumeMigration';
+import { CONTEXT_KEYS, VIEW_ID } from './constants';
+import { ClusterAccess } from './services/clusterAccess';
+import { Config } from './services/config';
+import { Journals } from './services/journals';
+import { Log } from './services/log';
+import { MigrationRunner } from './services/migrationRunner';
+import { MigrationStatus } from './services/migrationStatus';
+import { PanelRunWatcher } from './services/panelRunWatcher';
+import { ProfileRegistry } from './services/profiles';
+import { findOnPath } from './services/redisServer';
+import { ResultDocuments } from './services/results';
+import { ClusterStore } from './tree/clusterStore';
+import { ClusterTreeProvider } from './tree/clusterTreeProvider';
+import type { TreeElement } from './tree/model';
+import { MigrationPanel, registerMigrationPanelSerializer } from './webview/migrationPanel';
+import type { MigrationPanelDeps } from './webview/panelApi';
 
-export function activate(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('Redis Cluster Manager', { log: true });
-  context.subscriptions.push(log);
-  log.info(`Redis Cluster Manager activated (engine ready, ${SLOT_COUNT} hash slots).`);
-  context.subscriptions.push(
-    vscode.commands.registerCommand('redisClusterManager.showVersion', () => {
-      const version = String((context.extension.packageJSON as { version?: string }).version ?? '');
-      void vscode.window.showInformationMessage(vscode.l10n.t('Redis Cluster Manager {0}', version));
-    }),
-  );
+/** What activate() returns: for other extensions and the e2e tests (read-only views of the model). */
+export interface ExtensionApi {
+  readonly store: ClusterStore;
+  readonly registry: ProfileRegistry;
+  readonly tree: vscode.TreeView<TreeElement>;
+}
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const push = <T extends vscode.Disposable>(d: T): T => { context.subscriptions.push(d); return d; };
+  const log = push(new Log('Redis Cluster Manager'));
+  const config = new Config();
+  const registry = push(new ProfileRegistry(context.globalState, context.secrets, config, log));
+  const access = new ClusterAccess(registry, log);
+  const store = push(new ClusterStore(registry, access, config, context.globalState, log));
+  const provider = push(new ClusterTreeProvider(store));
+  const tree = push(vscode.window.createTreeView(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true, canSelectMany: false }));
+  const results = push(new ResultDocuments());
+  const status = push(new MigrationStatus());
+  const storageDir = context.globalStorageUri.fsPath;
+  const journals = new Journals(storageDir, context.globalState);
+  const runner = new MigrationRunner(access, journals, status, log, (id) => void store.load(id).catch(() => undefined));
+
+  const reveal = async (element: TreeElement): Promise<void> => {
+    try {
+      await tree.reveal(element, { select: true, focus: false, expand: element.kind === 'cluster' });
+    } catch {
+      /* the view is not shown or the element is gone: nothing to reveal */
+    }
+  };
+  const panelDeps: MigrationPanelDeps = {
+    connection: (clusterId) => access.options(clusterId),
+    clusterChanged: (clusterId) => void store.load(clusterId).catch(() => undefined),
+    revealNode: (clusterId, nodeId) => void reveal({ kind: 'node', clusterId, nodeId }),
+  };
+  const migrations = push(new MigrationPanel(context, panelDeps));
+  push(registerMigrationPanelSerializer(context, panelDeps));
+
+  let redisServerPath: string | undefined;
+  const redisServer = async (): Promise<string | undefined> => {
+    redisServerPath = await findOnPath('redis-server');
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.redisServerAvailable, redisServerPath !== undefined);
+    return redisServerPath;
+  };
+  void redisServer();
+
+  const deps: CommandDeps = {
+    extension: context, registry, access, store, log, config, results, migrations, runner, journals,
+    panelWatcher: new PanelRunWatcher(path.join(storageDir, 'journals'), status),
+    redisServer, reveal,
+  };
+  registerCommands(context, deps);
+
+  // Poll only while someone looks at the tree; load the clusters the first time it is shown.
+  push(tree.onDidChangeVisibility((e) => store.setVisible(e.visible)));
+  if (tree.visible) store.setVisible(true);
+  // An interrupted migration on a cluster just opened is offered for resume.
+  push(store.onDidLoad(({ clusterId, first }) => {
+    if (first) void offerResume(deps, clusterId).catch((e: unknown) => log.warn('journal', String(e)));
+  }));
+
+  log.info('activate', `Redis Cluster Manager ${String((context.extension.packageJSON as { version?: string }).version ?? '')} activated`);
+  return { store, registry, tree };
 }
 
 export function deactivate(): void {
-  // Nothing to release: every disposable is in context.subscriptions.
+  // Every disposable is in context.subscriptions.
 }

@@ -1,0 +1,34 @@
+/** Building a MigrationRequest and handing it to the migration panel (which previews and runs it). */
+import * as vscode from 'vscode';
+import type { MovePlan, NothingToDo, RebalanceOptions } from '../../engine';
+import type { ClusterView } from '../tree/model';
+import type { MigrationKind, MigrationOutcome, MigrationRequest } from '../webview/panelApi';
+import type { CommandDeps } from './context';
+
+export async function showPlan(
+  deps: CommandDeps, view: ClusterView & { id: string }, kind: MigrationKind, plan: MovePlan | NothingToDo, rebalanceOptions?: RebalanceOptions,
+): Promise<MigrationOutcome> {
+  const m = deps.config.migration();
+  const request: MigrationRequest = {
+    kind,
+    clusterId: view.id,
+    clusterName: view.profile.name,
+    topology: view.topology!,
+    plan,
+    ...(rebalanceOptions ? { rebalanceOptions } : {}),
+    settings: { ...(m.pipeline ? { pipeline: m.pipeline } : {}), timeoutMs: m.timeoutMs, replace: m.replace },
+  };
+  deps.log.info('migration', plan.kind === 'nothing-to-do'
+    ? `${kind} on ${view.profile.name}: nothing to do (${plan.reason})`
+    : `${kind} on ${view.profile.name}: plan of ${plan.totalSlots} slots in ${plan.groups.length} group(s)`);
+  const pending = deps.migrations.show(request);
+  deps.panelWatcher.watch(`${view.profile.name}: ${kind}`, pending);
+  const outcome = await pending;
+  deps.log.info('migration', `${kind} on ${view.profile.name}: ${outcome}`);
+  if (outcome !== 'closed') void deps.store.load(view.id).catch(() => undefined);
+  return outcome;
+}
+
+export function noMastersMessage(): string {
+  return vscode.l10n.t('The cluster needs at least two masters for this.');
+}

@@ -1,0 +1,82 @@
+/**
+ * Ids shared by package.json and the code: commands, the view, context keys,
+ * settings and storage keys. Pure (no `vscode`): unit tests compare these
+ * lists with package.json.
+ */
+
+export const EXTENSION_ID = 'rcm-team.redis-cluster-manager';
+export const VIEW_CONTAINER_ID = 'redisClusterManager';
+export const VIEW_ID = 'redisClusterManager.clusters';
+export const CONFIG_SECTION = 'redisClusterManager';
+export const RESULT_SCHEME = 'redis-cluster';
+
+/** Every command the extension contributes; the registry must handle each (checked by the compiler and a unit test). */
+export const COMMAND_IDS = [
+  'redisClusterManager.addCluster',
+  'redisClusterManager.editCluster',
+  'redisClusterManager.removeCluster',
+  'redisClusterManager.connect',
+  'redisClusterManager.disconnect',
+  'redisClusterManager.createSandbox',
+  'redisClusterManager.refresh',
+  'redisClusterManager.check',
+  'redisClusterManager.info',
+  'redisClusterManager.fix',
+  'redisClusterManager.reshard',
+  'redisClusterManager.reshardFromHere',
+  'redisClusterManager.reshardToHere',
+  'redisClusterManager.rebalance',
+  'redisClusterManager.drain',
+  'redisClusterManager.moveSlots',
+  'redisClusterManager.addNode',
+  'redisClusterManager.addReplica',
+  'redisClusterManager.deleteNode',
+  'redisClusterManager.call',
+  'redisClusterManager.callOnNode',
+  'redisClusterManager.setTimeout',
+  'redisClusterManager.import',
+  'redisClusterManager.backup',
+  'redisClusterManager.restore',
+  'redisClusterManager.failover',
+  'redisClusterManager.createCluster',
+  'redisClusterManager.copyNodeId',
+  'redisClusterManager.openNodeInfo',
+  'redisClusterManager.resumeMigration',
+  'redisClusterManager.showLog',
+] as const;
+
+export type CommandId = (typeof COMMAND_IDS)[number];
+
+/** Context keys set with `setContext` and used in `when` clauses. */
+export const CONTEXT_KEYS = {
+  /** true when at least one cluster profile exists (viewsWelcome shows otherwise). */
+  hasClusters: 'redisClusterManager.hasClusters',
+  /** true when `redis-server` is on PATH (the sandbox command needs it). */
+  redisServerAvailable: 'redisClusterManager.redisServerAvailable',
+  /** true while a migration runs. */
+  migrationRunning: 'redisClusterManager.migrationRunning',
+} as const;
+
+/** Setting keys under `redisClusterManager.`. */
+export const SETTING_KEYS = [
+  'clusters',
+  'refreshIntervalSeconds',
+  'connectTimeoutMs',
+  'migration.pipeline',
+  'migration.timeoutMs',
+  'migration.replace',
+  'confirmations',
+] as const;
+
+export type SettingKey = (typeof SETTING_KEYS)[number];
+
+/** globalState key of the profiles added from the UI (no secrets in there). */
+export const PROFILES_STATE_KEY = 'redisClusterManager.profiles';
+/** globalState key of journals the user chose not to resume. */
+export const DISMISSED_JOURNALS_KEY = 'redisClusterManager.dismissedJournals';
+
+/** The only secret keys the extension writes. */
+export type SecretKey = `redisClusterManager.password.${string}`;
+export function passwordKey(profileId: string): SecretKey {
+  return `redisClusterManager.password.${profileId}`;
+}

@@ -1,0 +1,58 @@
+/** Turns engine errors (typed by code) into localized, readable sentences. Pure. */
+import type { L10n } from './l10n';
+
+/** The fields of an EngineError the extension reads (structural, so tests need no engine instance). */
+export interface ErrorLike {
+  readonly code?: string;
+  readonly message: string;
+  readonly node?: string;
+  readonly detail?: string;
+}
+
+export function asErrorLike(e: unknown): ErrorLike {
+  if (e && typeof e === 'object' && 'message' in e) {
+    const o = e as { code?: unknown; message: unknown; node?: unknown; detail?: unknown; cause?: unknown };
+    return {
+      message: String(o.message),
+      ...(typeof o.code === 'string' ? { code: o.code } : {}),
+      ...(typeof o.node === 'string' ? { node: o.node } : {}),
+      ...(typeof o.detail === 'string' ? { detail: o.detail } : typeof o.cause === 'string' ? { detail: o.cause } : {}),
+    };
+  }
+  return { message: String(e) };
+}
+
+/** One sentence for a notification; the engine's own English message goes to the log. */
+export function describeError(e: unknown, l10n: L10n): string {
+  const err = asErrorLike(e);
+  const node = err.node ?? '?';
+  const cause = err.detail ?? err.message;
+  switch (err.code) {
+    case 'invalid-address': return l10n.t('Not a valid address: {0}', err.message);
+    case 'unreachable': return l10n.t('Could not connect to {0}: {1}.', node, cause);
+    case 'dns-failed': return l10n.t('The host name of {0} does not resolve ({1}).', node, cause);
+    case 'tls-failed': return l10n.t('The TLS handshake with {0} failed: {1}', node, cause);
+    case 'auth-required': return l10n.t('{0} requires a password. Edit the cluster to set the user name and password.', node);
+    case 'auth-failed': return l10n.t('{0} rejected the user name or password ({1}). Edit the cluster to correct them.', node, cause);
+    case 'not-cluster-enabled': return l10n.t('{0} is not a cluster node (cluster_enabled:0): start it with cluster-enabled yes.', node);
+    case 'no-such-node': return l10n.t('No such node: {0}', err.message);
+    case 'reply-error': return l10n.t('{0} replied with an error: {1}', node, cause);
+    case 'invalid-reply': return l10n.t('{0} sent a reply that could not be read: {1}', node, err.message);
+    case 'connection-lost': return l10n.t('The connection to {0} was lost: {1}', node, cause);
+    case 'timeout': return l10n.t('Timed out: {0}', err.message);
+    case 'cancelled': return l10n.t('Cancelled.');
+    case 'cluster-not-ok': return l10n.t('The cluster has problems that block this operation: {0}', err.message);
+    case 'migration-failed': return l10n.t('Moving slots failed: {0}. Resume the migration, or run Fix to close any open slot.', err.message);
+    case 'busy-key': return l10n.t('A key exists on both nodes with different values: {0}. Enable the "replace" setting to overwrite.', err.message);
+    case 'plan-stale': return l10n.t('The cluster changed since the plan was made: {0}. Compute the plan again.', err.message);
+    case 'not-installed': return l10n.t('A program this needs is not installed: {0}', err.message);
+    case 'usage': return err.message;
+    default: return err.message;
+  }
+}
+
+/** Whether an error means "fix the credentials" (offer "Edit Cluster…"). */
+export function isCredentialError(e: unknown): boolean {
+  const code = asErrorLike(e).code;
+  return code === 'auth-failed' || code === 'auth-required';
+}

@@ -1,0 +1,259 @@
+/**
+ * Tree elements → plain descriptions of tree items (label, description,
+ * markdown tooltip, codicon + theme colour, contextValue). Pure: the
+ * provider turns these into `vscode.TreeItem`s; unit tests build them from
+ * fixture topologies.
+ */
+import { rangeSize, type ClusterNode, type SkippedNode } from '../../engine';
+import type { CommandId } from '../constants';
+import { describeError } from '../model/errors';
+import type { L10n } from '../model/l10n';
+import { clusterContext, contextValue, nodeContext } from './contextValues';
+import { coveredSlots, elementId, findNode, isMaster, type ClusterView, type ElementOf, type TreeElement, type Views } from './model';
+import { SLOT_COUNT } from '../../engine';
+
+export interface TreeItemModel {
+  readonly id: string;
+  readonly label: string;
+  readonly description?: string;
+  /** Markdown. */
+  readonly tooltip?: string;
+  readonly icon: { readonly id: string; readonly color?: string };
+  readonly contextValue: string;
+  readonly collapsible: 'none' | 'collapsed' | 'expanded';
+  readonly command?: { readonly command: CommandId; readonly title: string };
+}
+
+export const COLORS = {
+  ok: 'testing.iconPassed',
+  fail: 'testing.iconFailed',
+  warning: 'list.warningForeground',
+  error: 'errorForeground',
+  master: 'charts.blue',
+  replica: 'charts.purple',
+  muted: 'disabledForeground',
+} as const;
+
+export function shortId(id: string): string {
+  return id.slice(0, 8);
+}
+
+/** Escapes text for a markdown tooltip. */
+export function md(text: string): string {
+  return text.replace(/([\\`*_{}[\]()#+\-.!|<>])/g, '\\$1');
+}
+
+export function formatBytes(n: number | undefined): string | undefined {
+  if (n === undefined || !Number.isFinite(n)) return undefined;
+  const units = ['B', 'K', 'M', 'G', 'T'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+  return u === 0 ? `${v}B` : `${v.toFixed(2)}${units[u]}`;
+}
+
+function keysOf(n: ClusterNode): number | undefined {
+  return typeof n.dbsize === 'number' ? n.dbsize : n.stats.keys;
+}
+
+/** Flags worth showing: those the entry node sees, minus the role. */
+export function shownFlags(n: ClusterNode | SkippedNode): string[] {
+  const flags = 'flagsSeenByEntry' in n ? n.flagsSeenByEntry : n.flags;
+  return flags.filter((f) => f !== 'master' && f !== 'slave' && f !== 'noflags');
+}
+
+export function buildTreeItem(element: TreeElement, views: Views, l10n: L10n): TreeItemModel {
+  switch (element.kind) {
+    case 'cluster': return clusterItem(element, views.get(element.clusterId), l10n);
+    case 'node': return nodeItem(element, views, l10n);
+    case 'slots': return slotsItem(element, l10n);
+    case 'openSlot': return openSlotItem(element, views, l10n);
+    case 'message': return messageItem(element, views.get(element.clusterId), l10n);
+  }
+}
+
+function clusterItem(e: ElementOf<'cluster'>, view: ClusterView | undefined, l10n: L10n): TreeItemModel {
+  const id = elementId(e);
+  const profile = view?.profile;
+  const name = profile?.name ?? e.clusterId;
+  const t = view?.topology;
+  const base = { id, label: name };
+  const ctx = (connected: boolean, fail = false, problems = false) => clusterContext({
+    connected, fail, problems, sandbox: !!profile?.sandbox, settings: profile?.source === 'settings',
+  });
+  const seeds = profile ? profile.seeds.join(', ') : '';
+  if (!view || view.status === 'disconnected' || (view.status === 'error' && !t)) {
+    const failed = view?.status === 'error';
+    return {
+      ...base,
+      description: failed ? l10n.t('error') : l10n.t('disconnected'),
+      tooltip: `**${md(name)}**\n\n${md(seeds)}\n\n${failed && view?.error ? md(describeError(view.error, l10n)) : md(l10n.t('Not connected. Right-click → Connect.'))}`,
+      icon: failed ? { id: 'error', color: COLORS.error } : { id: 'debug-disconnect', color: COLORS.muted },
+      contextValue: ctx(false),
+      collapsible: failed ? 'expanded' : 'none',
+    };
+  }
+  if (view.status === 'connecting' && !t) {
+    return { ...base, description: l10n.t('connecting…'), tooltip: `**${md(name)}**\n\n${md(seeds)}`, icon: { id: 'loading~spin' }, contextValue: ctx(true), collapsible: 'collapsed' };
+  }
+  const topo = t!;
+  const covered = coveredSlots(topo);
+  const ok = covered === SLOT_COUNT;
+  const problems = !(view.check?.ok ?? true) || topo.skipped.length > 0 || !!view.error;
+  const masters = topo.nodes.filter(isMaster).length;
+  const replicas = topo.nodes.length - masters;
+  const keys = view.summary?.totalKeys;
+  const state = ok ? 'ok' : 'fail';
+  const parts = [
+    state,
+    l10n.t('{0}/{1} slots', covered, SLOT_COUNT),
+    l10n.t('{0} masters', masters),
+    ...(keys !== undefined ? [l10n.t('{0} keys', keys)] : []),
+  ];
+  const findings = view.check?.findings ?? [];
+  const tip = [
+    `**${md(name)}** — cluster\\_state ${state}`,
+    '',
+    `- ${md(l10n.t('Seeds'))}: ${md(seeds)}`,
+    `- ${md(l10n.t('Slots covered'))}: ${covered} / ${SLOT_COUNT}`,
+    `- ${md(l10n.t('Masters'))}: ${masters}, ${md(l10n.t('replicas'))}: ${replicas}`,
+    ...(keys !== undefined ? [`- ${md(l10n.t('Keys'))}: ${keys}`] : []),
+    ...(topo.skipped.length > 0 ? [`- $(warning) ${md(l10n.t('{0} node(s) could not be loaded', topo.skipped.length))}`] : []),
+    ...(findings.length > 0 ? [`- $(warning) ${md(l10n.t('Check found {0} problem(s): run Check for details', findings.length))}`] : []),
+    ...(view.error ? [`- $(error) ${md(describeError(view.error, l10n))}`] : []),
+  ].join('\n');
+  return {
+    ...base,
+    description: parts.join(' · '),
+    tooltip: tip,
+    icon: { id: 'server-environment', color: !ok ? COLORS.fail : problems ? COLORS.warning : COLORS.ok },
+    contextValue: ctx(true, !ok, problems),
+    collapsible: 'expanded',
+  };
+}
+
+function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel {
+  const id = elementId(e);
+  const view = views.get(e.clusterId);
+  const info = findNode(view, e.nodeId);
+  if (!info) {
+    return { id, label: shortId(e.nodeId), description: l10n.t('gone'), icon: { id: 'question', color: COLORS.muted }, contextValue: contextValue('rcm:message'), collapsible: 'none' };
+  }
+  const addr = `${info.node.host}:${info.node.port}`;
+  if (info.down) {
+    const s = info.node;
+    const why = s.reason.kind === 'flagged' ? s.reason.flags.join(',')
+      : s.reason.kind === 'unreachable' ? l10n.t('unreachable')
+        : s.reason.kind === 'no-address' ? l10n.t('no address') : l10n.t('load failed');
+    const detail = s.reason.kind === 'unreachable' ? describeError(s.reason.error, l10n) : s.reason.kind === 'load-failed' ? s.reason.error : why;
+    const slots = s.slots.reduce((a, r) => a + rangeSize(r), 0);
+    return {
+      id,
+      label: addr || shortId(s.id),
+      description: [shortId(s.id), s.role === 'master' ? l10n.t('master') : l10n.t('replica'), why].join(' · '),
+      tooltip: [
+        `**${md(addr)}** — ${md(l10n.t('down'))}`,
+        '',
+        `- ID: \`${s.id}\``,
+        `- ${md(l10n.t('Flags'))}: ${md(s.flags.join(','))}`,
+        `- ${md(l10n.t('Slots'))}: ${slots}`,
+        `- $(error) ${md(detail)}`,
+      ].join('\n'),
+      icon: { id: 'error', color: COLORS.error },
+      contextValue: nodeContext({ role: s.role, empty: slots === 0, down: true }),
+      collapsible: s.slots.length > 0 ? 'collapsed' : 'none',
+    };
+  }
+  const n = info.node;
+  const master = isMaster(n);
+  const flags = shownFlags(n);
+  const failing = flags.includes('fail') || flags.includes('fail?');
+  const open = n.migrating.length + n.importing.length;
+  const keys = keysOf(n);
+  const mem = n.stats.usedMemoryHuman ?? formatBytes(n.stats.usedMemory);
+  const desc = [
+    shortId(n.id),
+    master ? l10n.t('{0} slots', n.slotCount) : l10n.t('replica'),
+    ...(keys !== undefined ? [l10n.t('{0} keys', keys)] : []),
+    ...(mem ? [mem] : []),
+    ...flags,
+    ...(n.linkState === 'disconnected' ? [l10n.t('link down')] : []),
+    ...(open > 0 ? [l10n.t('{0} open slot(s)', open)] : []),
+  ];
+  const icon = failing ? { id: flags.includes('fail') ? 'error' : 'warning', color: flags.includes('fail') ? COLORS.error : COLORS.warning }
+    : open > 0 || n.linkState === 'disconnected' ? { id: master ? 'server' : 'mirror', color: COLORS.warning }
+      : { id: master ? 'server' : 'mirror', color: master ? COLORS.master : COLORS.replica };
+  const masterNode = !master && n.masterId ? view?.topology?.nodes.find((m) => m.id === n.masterId) : undefined;
+  const tip = [
+    `**${md(addr)}** — ${master ? md(l10n.t('master')) : md(l10n.t('replica'))}`,
+    '',
+    `- ID: \`${n.id}\``,
+    ...(n.hostname ? [`- ${md(l10n.t('Hostname'))}: ${md(n.hostname)}`] : []),
+    ...(n.announcedHost !== n.host ? [`- ${md(l10n.t('Announced address'))}: ${md(`${n.announcedHost}:${n.port}`)}`] : []),
+    ...(!master ? [`- ${md(l10n.t('Replica of'))}: ${masterNode ? md(`${masterNode.host}:${masterNode.port}`) : `\`${n.masterId ?? '-'}\``}`] : []),
+    `- ${md(l10n.t('Config epoch'))}: ${n.configEpoch}`,
+    ...(master ? [`- ${md(l10n.t('Slots'))}: ${n.slotCount}`] : []),
+    ...(keys !== undefined ? [`- ${md(l10n.t('Keys'))}: ${keys}`] : []),
+    ...(mem ? [`- ${md(l10n.t('Used memory'))}: ${md(mem)}`] : []),
+    ...(n.stats.replicationOffset !== undefined ? [`- ${md(l10n.t('Replication offset'))}: ${n.stats.replicationOffset}`] : []),
+    ...(n.stats.serverVersion ? [`- ${md(l10n.t('Version'))}: ${md(`${n.stats.serverName ?? 'redis'} ${n.stats.serverVersion}`)}`] : []),
+    `- ${md(l10n.t('Flags'))}: ${md(n.flagsSeenByEntry.join(','))}`,
+    `- ${md(l10n.t('Link'))}: ${md(n.linkState)}`,
+    ...(open > 0 ? [`- $(warning) ${md(l10n.t('{0} open slot(s): run Fix', open))}`] : []),
+  ].join('\n');
+  const hasChildren = n.slots.length > 0 || open > 0 || (master && n.replicaCount > 0)
+    || (master && !!view?.topology?.nodes.some((r) => r.masterId === n.id));
+  return {
+    id,
+    label: addr,
+    description: desc.join(' · '),
+    tooltip: tip,
+    icon,
+    contextValue: nodeContext({ role: master ? 'master' : 'replica', empty: n.slotCount === 0, down: false }),
+    collapsible: hasChildren ? 'collapsed' : 'none',
+  };
+}
+
+export function slotRangeLabel(start: number, end: number, l10n: L10n): string {
+  const count = end - start + 1;
+  const range = start === end ? `[${start}]` : `[${start}-${end}]`;
+  return count === 1 ? l10n.t('{0} (1 slot)', range) : l10n.t('{0} ({1} slots)', range, count);
+}
+
+function slotsItem(e: ElementOf<'slots'>, l10n: L10n): TreeItemModel {
+  return {
+    id: elementId(e),
+    label: slotRangeLabel(e.start, e.end, l10n),
+    tooltip: md(l10n.t('Hash slots {0} to {1}. Right-click → Move These Slots To… to reshard them.', e.start, e.end)),
+    icon: { id: 'symbol-number' },
+    contextValue: contextValue('rcm:slots'),
+    collapsible: 'none',
+  };
+}
+
+function openSlotItem(e: ElementOf<'openSlot'>, views: Views, l10n: L10n): TreeItemModel {
+  const peer = findNode(views.get(e.clusterId), e.peerId);
+  const peerText = peer ? `${peer.node.host}:${peer.node.port}` : shortId(e.peerId);
+  const label = e.state === 'migrating' ? l10n.t('slot {0} migrating → {1}', e.slot, peerText) : l10n.t('slot {0} importing ← {1}', e.slot, peerText);
+  return {
+    id: elementId(e),
+    label,
+    tooltip: md(l10n.t('Slot {0} was left open by an interrupted migration. Resume the migration or run Fix to close it.', e.slot)),
+    icon: { id: e.state === 'migrating' ? 'arrow-right' : 'arrow-left', color: COLORS.warning },
+    contextValue: contextValue('rcm:openSlot', [e.state]),
+    collapsible: 'none',
+  };
+}
+
+function messageItem(e: ElementOf<'message'>, view: ClusterView | undefined, l10n: L10n): TreeItemModel {
+  const text = view?.error ? describeError(view.error, l10n) : l10n.t('Unknown problem');
+  return {
+    id: elementId(e),
+    label: text,
+    tooltip: md(view?.error?.message ?? text),
+    icon: { id: 'error', color: COLORS.error },
+    contextValue: contextValue('rcm:message'),
+    collapsible: 'none',
+    command: { command: 'redisClusterManager.editCluster', title: l10n.t('Edit Cluster…') },
+  };
+}
