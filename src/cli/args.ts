@@ -14,6 +14,7 @@ const VALUE_OPTIONS = new Set([
   '--cluster-replicas', '--cluster-from', '--cluster-to', '--cluster-slots', '--cluster-timeout',
   '--cluster-pipeline', '--cluster-threshold', '--cluster-master-id', '--cluster-from-user',
   '--cluster-from-pass', '--plan-out', '--journal', '--budget-ms', '--migration-strategy',
+  '--cluster-from-cacert', '--cluster-from-cert', '--cluster-from-key', '--cluster-from-sni',
 ]);
 
 /** Flags (no value). */
@@ -23,6 +24,7 @@ const FLAG_OPTIONS = new Set([
   '--cluster-use-empty-masters', '--cluster-simulate', '--cluster-replace', '--cluster-copy',
   '--cluster-slave', '--cluster-only-masters', '--cluster-only-replicas', '--cluster-from-askpass',
   '--force', '--takeover',
+  '--cluster-from-tls', '--cluster-from-insecure',
 ]);
 
 export interface ParsedArgs {

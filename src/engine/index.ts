@@ -76,3 +76,27 @@ export type { RebalanceRenderOptions } from './render/planText';
 export { detectStrategy, versionAtLeast } from './exec/strategy';
 export type { StrategyKind } from './exec/strategy';
 export { planSlotMove } from './plan/moveSlots'; // move chosen slots (the extension's "Move These Slots To…")
+// Data operations: import, backup, restore (and the RDB reader behind them)
+export { runImport } from './ops/import';
+export type { ImportOptions, ImportReport } from './ops/import';
+export { runBackup, listBackupRdbFiles } from './ops/backup';
+export type { BackupOptions, BackupReport, BackupFile } from './ops/backup';
+export { runRestore, backupFiles } from './ops/restore';
+export type { RestoreOptions, RestoreReport, RestoreFileReport } from './ops/restore';
+export type { DataEvent, DataEventType, DataOp, DataProgress } from './data/events';
+export { syncRdbToFile } from './io/replicationSync';
+export type { RdbSyncOptions, RdbSyncResult, SyncFraming } from './io/replicationSync';
+export { readRdbFile, parseRdbBuffer } from './data/rdbReader';
+export type { RdbReadOptions, RdbFileInfo } from './data/rdbReader';
+export { RdbParser } from './data/rdbParser';
+export type { RdbRecord, RdbKeyRecord } from './data/rdbParser';
+export { RdbError } from './data/rdbCursor';
+export { decodeRdbValue, decodeListpack, decodeZiplist, decodeIntset, decodeZipmap, formatStreamId } from './data/rdbDecode';
+export type { RdbValue, StreamId, StreamGroup, PackedElement } from './data/rdbDecode';
+export { dumpPayload, parseDumpPayload } from './data/dumpPayload';
+export { RdbType, RdbOpcode, dataTypeOf, moduleTypeName } from './data/rdbFormat';
+export type { RedisDataType } from './data/rdbFormat';
+export { crc64, Crc64 } from './data/crc64';
+export { lzfDecompress } from './data/lzf';
+export { keyHashSlot } from './data/keySlot';
+export { renderNodesJson, backupFileName } from './render/dataText';

@@ -11,6 +11,9 @@ import { callCommand } from './call';
 import { setTimeoutCommand } from './setTimeout';
 import { failoverCommand } from './failover';
 import { sandboxCommand } from './sandbox';
+import { importCommand } from './import';
+import { backupCommand } from './backup';
+import { restoreCommand } from './restore';
 
 export const COMMANDS: readonly CliCommand[] = [
   infoCommand,
@@ -26,7 +29,10 @@ export const COMMANDS: readonly CliCommand[] = [
   setTimeoutCommand,
   failoverCommand,
   sandboxCommand,
+  importCommand,
+  backupCommand,
+  restoreCommand,
 ];
 
 /** redis-cli subcommands not yet available in rcm (a clear message instead of "unknown"). */
-export const NOT_YET = new Set(['fix', 'import', 'backup']);
+export const NOT_YET = new Set(['fix']);

@@ -1,0 +1,53 @@
+/**
+ * `rcm restore HOST:PORT DIR [--cluster-replace] [--cluster-pipeline N]`: load a
+ * backup (rcm's or redis-cli's) into a cluster, whatever its slot layout.
+ * Existing keys are left alone unless --cluster-replace is given.
+ */
+import { parseEntryAddress, runRestore } from '../../engine';
+import { ArgError } from '../args';
+import { ADDRESS_ERROR, type CliCommand } from '../context';
+import { createDataView, rate, withSigint } from '../dataView';
+import { writeReportJson } from '../opHooks';
+
+export const restoreCommand: CliCommand = {
+  name: 'restore',
+  arity: [2, 2],
+  async run(ctx) {
+    const entry = parseEntryAddress(ctx.args.args.slice(0, 1));
+    if (!entry || !ctx.args.args[0]!.includes(':')) {
+      ctx.io.stderr(ADDRESS_ERROR);
+      return 1;
+    }
+    const dir = ctx.args.args[1]!;
+    const pipelineText = ctx.args.values['--cluster-pipeline'];
+    let batchKeys: number | undefined;
+    if (pipelineText !== undefined) {
+      batchKeys = Number.parseInt(pipelineText, 10);
+      if (!Number.isFinite(batchKeys) || batchKeys <= 0) throw new ArgError(`--cluster-pipeline must be at least 1 (got "${pipelineText}").`);
+    }
+    const view = createDataView(ctx);
+    const report = await withSigint(ctx, 'restore', (signal) => runRestore(entry.host, entry.port, dir, {
+      ...ctx.conn,
+      replace: ctx.args.flags.has('--cluster-replace'),
+      batchKeys,
+      signal,
+      onOutput: view.onOutput,
+      onEvent: view.onEvent,
+    })).finally(() => view.finish());
+    if (ctx.json) {
+      writeReportJson(ctx, 'restore', report);
+      return report.exitCode;
+    }
+    const p = report.progress;
+    if (report.status === 'done') {
+      const skipped = report.existing + report.expired + report.skippedOtherDbs + Object.values(report.skippedModules).reduce((a, b) => a + b, 0);
+      ctx.io.stderr(`rcm: restored ${report.restored} keys in ${rate(p)}${skipped ? `; ${skipped} left alone (${report.existing} existing, ${report.expired} expired, ${Object.values(report.skippedModules).reduce((a, b) => a + b, 0)} module values, ${report.skippedOtherDbs} in other databases)` : ''}.\n`);
+    } else if (report.status === 'cancelled') {
+      ctx.io.stderr(`rcm: restore stopped after ${report.restored} keys; running it again restores the rest (existing keys are left alone without --cluster-replace).\n`);
+    } else if (report.error) {
+      ctx.io.stderr(`rcm: ${report.error.message}\n`);
+      if (report.restored > 0) ctx.io.stderr(`rcm: ${report.restored} keys had been restored before it stopped.\n`);
+    }
+    return report.exitCode;
+  },
+};

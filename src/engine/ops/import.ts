@@ -1,0 +1,332 @@
+/**
+ * `import HOST:PORT --cluster-from SRC` (spec §3.11, §4.15): move (or copy)
+ * every key of a standalone server into the cluster.
+ *
+ * Like redis-cli: check the cluster first, refuse a cluster node as source,
+ * SCAN the source and MIGRATE each key to the master owning its slot, COPY /
+ * REPLACE as asked, keys (and their TTLs) moved by the source itself. Unlike
+ * redis-cli, keys are batched: MIGRATE … KEYS with up to `batchKeys` keys per
+ * target master (the source is not in cluster mode, so a batch may mix slots
+ * of one master), several MIGRATEs pipelined while the SCAN goes on. Passwords
+ * are sent as arguments (spaces and `%` work) and the source may use TLS.
+ *
+ * Without REPLACE, a key that already exists in the cluster stops the import
+ * with its name; every other key is either in the cluster or still in the
+ * source.
+ */
+import { checkCluster, type CheckResult } from '../check/check';
+import { keyHashSlot } from '../data/keySlot';
+import type { DataEvent, DataProgress } from '../data/events';
+import { EngineError, type EngineErrorData } from '../model/errors';
+import { SLOT_COUNT } from '../model/slots';
+import type { ClusterNode, Topology } from '../model/types';
+import { connectNode, type Arg, type NodeClient } from '../io/connection';
+import { openCluster, type LoadOptions } from '../io/loader';
+import { resolveAddress, type ConnectionOptions } from '../io/options';
+import { parseInfo } from '../parse/info';
+import { renderCheck, renderLoadMessages } from '../render/checkText';
+import {
+  renderImportKeyCount, renderImportStart, renderMigratedKeys, renderMigrateFailure, renderSourceAuthFailed,
+  renderSourceConnectError, renderSourceIsCluster, renderSourceReplyError,
+} from '../render/dataText';
+import type { OutputChunk } from '../render/output';
+import { DataLog, DataProgressEmitter } from './dataOutput';
+import { errorText, type OpHooks } from './opOutput';
+
+export interface ImportOptions extends LoadOptions, OpHooks {
+  /** The standalone source server. */
+  readonly from: { readonly host: string; readonly port: number };
+  /** How to reach the source: user/password (--cluster-from-user/-pass), TLS (rcm only), connect timeout. */
+  readonly source?: ConnectionOptions;
+  /** Keep the keys in the source (MIGRATE … COPY). */
+  readonly copy?: boolean;
+  /** Overwrite keys that exist in the cluster (MIGRATE … REPLACE). */
+  readonly replace?: boolean;
+  /** MIGRATE timeout in ms (--cluster-timeout, default 60000). */
+  readonly timeoutMs?: number;
+  /** Keys per MIGRATE command (default 1000). */
+  readonly batchKeys?: number;
+  /** SCAN COUNT (default 1000, as redis-cli). */
+  readonly scanCount?: number;
+  /** MIGRATE commands in flight on the source connection (default 4). */
+  readonly maxInFlight?: number;
+  /** redis-cli's `Migrating «key» to «addr»: OK` line per key (default true). */
+  readonly printKeys?: boolean;
+  readonly onEvent?: (e: DataEvent) => void;
+  /** Stop after the batches in flight (nothing is lost: each key is in the source or in the cluster). */
+  readonly signal?: AbortSignal;
+  readonly now?: () => number;
+}
+
+export interface ImportReport {
+  readonly topology?: Topology;
+  readonly check?: CheckResult;
+  readonly status: 'done' | 'failed' | 'cancelled';
+  readonly progress: DataProgress;
+  /** Keys that already existed in the cluster and stopped the import (without --cluster-replace). */
+  readonly conflicts: readonly string[];
+  /** Keys left in the source at the end (DBSIZE), when it was asked. */
+  readonly remainingInSource?: number;
+  readonly error?: EngineErrorData;
+  /** Output except the per-key lines (those are streamed to onOutput only). */
+  readonly output: readonly OutputChunk[];
+  readonly exitCode: 0 | 1;
+}
+
+const BUSYKEY_REPLY = 'ERR Target instance replied with error: BUSYKEY Target key name already exists.';
+
+interface Target {
+  readonly node: ClusterNode;
+  readonly addr: string;
+  /** Where the source connects to (announced address, through the address map). */
+  readonly host: string;
+  readonly port: number;
+  readonly client: NodeClient;
+  buffer: Buffer[];
+  /** The keys of `buffer` (latin1): SCAN may return a key twice, and a key twice in one MIGRATE fails with BUSYKEY. */
+  inBuffer: Set<string>;
+}
+
+class ImportStop extends Error {
+  constructor(readonly error: EngineError, readonly conflicts: readonly string[] = []) {
+    super(error.message);
+  }
+}
+
+export async function runImport(host: string, port: number, opts: ImportOptions): Promise<ImportReport> {
+  const log = new DataLog(opts.onOutput);
+  const now = opts.now ?? Date.now;
+  const progress = new DataProgressEmitter('import', now, opts.onEvent);
+  const src = `${opts.from.host}:${opts.from.port}`;
+  const fail = (error: EngineError, extra: Partial<ImportReport> = {}): ImportReport => {
+    progress.emit({ type: 'error', error: error.toJSON() });
+    return { status: 'failed', progress: progress.snapshot(), conflicts: [], error: error.toJSON(), output: log.chunks, exitCode: 1, ...extra };
+  };
+
+  log.emit(renderImportStart(src, `${host}:${port}`));
+  const session = await openCluster(host, port, opts);
+  let source: NodeClient | undefined;
+  try {
+    const { topology } = session;
+    const check = checkCluster(topology);
+    log.emit(...renderLoadMessages(topology), ...renderCheck(topology, check));
+    if (!check.ok) {
+      return fail(new EngineError({ code: 'cluster-not-ok', message: 'The cluster check found problems: fix them (rcm fix) before importing.' }), { topology, check });
+    }
+
+    // The source: plain connection, own credentials, AUTH errors in redis-cli's words.
+    try {
+      source = await connectNode(opts.from.host, opts.from.port, { ...opts.source, addressMap: opts.addressMap });
+    } catch (e) {
+      const ee = e as EngineError;
+      if (ee.code === 'auth-failed' || ee.code === 'reply-error') log.emit(renderSourceAuthFailed(ee.detail ?? ee.message));
+      else if (ee.code === 'tls-failed') log.emit(renderSourceConnectError(src, `TLS error: ${ee.detail ?? ee.message}`));
+      else log.emit(renderSourceConnectError(src, ee.detail ?? ee.message));
+      return fail(new EngineError({ code: ee.code, node: src, cause: ee.detail, message: `Cannot use the import source ${src}: ${ee.message}` }), { topology, check });
+    }
+    let info: Record<string, string>;
+    let dbsize: number;
+    try {
+      info = parseInfo(String(await source.call('INFO')));
+    } catch (e) {
+      log.emit(renderSourceReplyError(src, errorText(e)));
+      const ee = e as EngineError;
+      return fail(new EngineError({ code: ee.code ?? 'reply-error', node: src, cause: errorText(e), message: `The import source ${src} replied with an error: ${errorText(e)}` }), { topology, check });
+    }
+    if (info.cluster_enabled === '1') {
+      log.emit(renderSourceIsCluster());
+      return fail(new EngineError({ code: 'source-is-cluster', node: src, message: `The import source ${src} is a cluster node; import reads a standalone server (to move keys between clusters, back one up and restore it).` }), { topology, check });
+    }
+    try {
+      dbsize = Number(await source.call('DBSIZE'));
+    } catch (e) {
+      log.emit(renderSourceReplyError(src, errorText(e)));
+      return fail(new EngineError({ code: 'reply-error', node: src, cause: errorText(e), message: `The import source ${src} replied with an error: ${errorText(e)}` }), { topology, check });
+    }
+    log.emit(renderImportKeyCount(dbsize));
+    progress.counter.keysTotal = dbsize;
+
+    const result = await importKeys(topology, session.clients, source, src, opts, log, progress);
+    let remainingInSource: number | undefined;
+    if (!opts.copy) remainingInSource = Number(await source.call('DBSIZE').catch(() => NaN));
+    const snap = progress.snapshot();
+    if (result.stop) {
+      progress.emit({ type: 'error', error: result.stop.error.toJSON() });
+      return {
+        topology, check, status: 'failed', progress: snap, conflicts: result.stop.conflicts, remainingInSource,
+        error: result.stop.error.toJSON(), output: log.chunks, exitCode: 1,
+      };
+    }
+    if (result.cancelled) {
+      progress.emit({ type: 'cancelled', progress: snap });
+      return {
+        topology, check, status: 'cancelled', progress: snap, conflicts: [], remainingInSource,
+        error: new EngineError({ code: 'cancelled', message: `Import cancelled after ${snap.keysMoved} keys; the other keys are still in the source.` }).toJSON(),
+        output: log.chunks, exitCode: 1,
+      };
+    }
+    progress.emit({ type: 'data-finished', progress: snap });
+    return { topology, check, status: 'done', progress: snap, conflicts: [], remainingInSource, output: log.chunks, exitCode: 0 };
+  } finally {
+    source?.close();
+    session.close();
+  }
+}
+
+async function importKeys(
+  topology: Topology, clients: ReadonlyMap<string, NodeClient>, source: NodeClient, src: string,
+  opts: ImportOptions, log: DataLog, progress: DataProgressEmitter,
+): Promise<{ stop?: ImportStop; cancelled?: boolean }> {
+  const batchKeys = Math.max(1, opts.batchKeys ?? 1000);
+  const scanCount = Math.max(1, opts.scanCount ?? 1000);
+  const maxInFlight = Math.max(1, opts.maxInFlight ?? 4);
+  const timeoutMs = opts.timeoutMs ?? 60000;
+  const printKeys = opts.printKeys !== false;
+  const copy = opts.copy === true;
+  const replace = opts.replace === true;
+
+  // Slot map: for each slot, the first master (list order) claiming it, as redis-cli.
+  const owner: (Target | undefined)[] = new Array(SLOT_COUNT);
+  const targets: Target[] = [];
+  for (const n of topology.nodes) {
+    if (n.role !== 'master' || n.slotCount === 0) continue;
+    const client = clients.get(n.id);
+    if (!client) continue;
+    const reach = opts.addressMap?.[`${n.announcedHost}:${n.port}`] ? resolveAddress(n.announcedHost, n.port, opts.addressMap) : { host: n.announcedHost, port: n.port };
+    const t: Target = { node: n, addr: `${n.host}:${n.port}`, host: reach.host, port: reach.port, client, buffer: [], inBuffer: new Set() };
+    targets.push(t);
+    for (const r of n.slots) for (let s = r.start; s <= r.end; s++) owner[s] ??= t;
+  }
+  progress.emit({ type: 'data-started', op: 'import', keysTotal: progress.counter.keysTotal, targets: targets.length });
+
+  const auth: Arg[] = opts.password ? (opts.user ? ['AUTH2', opts.user, opts.password] : ['AUTH', opts.password]) : [];
+  const migrateHead = (t: Target, replaceNow: boolean): Arg[] => [
+    t.host, t.port, '', 0, timeoutMs, ...(copy ? ['COPY'] : []), ...(replaceNow ? ['REPLACE'] : []), ...auth, 'KEYS',
+  ];
+  const seen = copy && !replace ? new Set<string>() : null;
+  const inflight = new Set<Promise<void>>();
+  let stop: ImportStop | undefined;
+
+  const conflictStop = (t: Target, conflicts: readonly Buffer[], detail: string): ImportStop => {
+    const names = conflicts.map((k) => k.toString());
+    log.emit(...renderMigrateFailure(conflicts[0] ?? null, t.addr, src, BUSYKEY_REPLY));
+    progress.emit({ type: 'busy-keys', op: 'import', targetId: t.node.id, keys: names, action: 'refused' });
+    const shown = names.slice(0, 10).map((n) => `"${n}"`).join(', ') + (names.length > 10 ? `, … (${names.length - 10} more)` : '');
+    const what = names.length === 1 ? `Key ${shown} already exists` : `Keys ${shown} already exist`;
+    return new ImportStop(new EngineError({
+      code: 'busy-key',
+      node: t.addr,
+      cause: detail,
+      message: `${what} in the cluster (on ${t.addr}); the import stopped there. Run again with --cluster-replace to overwrite existing keys, or remove them first. Every other key is either in the cluster or still in the source.`,
+    }), names);
+  };
+
+  const succeeded = (t: Target, keys: readonly Buffer[], ms: number): void => {
+    progress.counter.keysMoved += keys.length;
+    if (printKeys) log.stream(renderMigratedKeys(keys, t.addr));
+    progress.emit({ type: 'batch', op: 'import', targetId: t.node.id, keys: keys.length, ms });
+    progress.tick();
+  };
+
+  const migrate = async (t: Target, keys: Buffer[], attempt: number): Promise<void> => {
+    if (seen && attempt === 0) {
+      // COPY without REPLACE: MIGRATE would copy the other keys of the batch and then fail
+      // without saying which key exists; look first, so the conflicting key can be named.
+      const res = await t.client.pipeline(keys.map((k) => ['EXISTS', k] as const));
+      const existing = keys.filter((_, i) => res[i]!.ok && Number(res[i]!.ok ? res[i]!.value : 0) > 0);
+      const failed = res.find((r) => !r.ok);
+      if (failed && !failed.ok) throw new ImportStop(new EngineError({ code: 'reply-error', node: t.addr, cause: failed.error, message: `EXISTS on ${t.addr} failed: ${failed.error}` }));
+      if (existing.length > 0) throw conflictStop(t, existing, 'BUSYKEY');
+    }
+    const t0 = Date.now();
+    let reply: unknown;
+    try {
+      reply = await source.call('MIGRATE', ...migrateHead(t, replace || (copy && attempt > 0)), ...keys);
+    } catch (e) {
+      const text = errorText(e);
+      if (/BUSYKEY/.test(text)) {
+        // Keys that failed stay in the source (the others were moved); in COPY mode every key stays.
+        let conflicts: Buffer[] = keys;
+        if (!copy) {
+          const res = await source.pipeline(keys.map((k) => ['EXISTS', k] as const));
+          conflicts = keys.filter((_, i) => res[i]!.ok && Number(res[i]!.ok ? res[i]!.value : 0) > 0);
+          const moved = keys.filter((k) => !conflicts.includes(k));
+          if (moved.length > 0) succeeded(t, moved, Date.now() - t0);
+        }
+        throw conflictStop(t, conflicts.length > 0 ? conflicts : keys, text);
+      }
+      if (/IOERR|timeout|TRYAGAIN|LOADING/i.test(text) && attempt < 3) {
+        // Moving is idempotent (moved keys are gone from the source); a COPY retry replaces what the failed attempt copied.
+        progress.emit({ type: 'retry', op: 'import', targetId: t.node.id, reason: text, attempt: attempt + 1 });
+        await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
+        return migrate(t, keys, attempt + 1);
+      }
+      log.emit(...renderMigrateFailure(keys[0] ?? null, t.addr, src, text));
+      throw new ImportStop(new EngineError({
+        code: (e as EngineError).code === 'connection-lost' ? 'connection-lost' : 'migration-failed',
+        node: src,
+        cause: text,
+        message: `MIGRATE of ${keys.length} key(s) from ${src} to ${t.addr} failed: ${text}`,
+      }));
+    }
+    if (reply !== 'OK' && reply !== 'NOKEY') {
+      throw new ImportStop(new EngineError({ code: 'invalid-reply', node: src, cause: String(reply), message: `MIGRATE on ${src} answered ${String(reply)}` }));
+    }
+    succeeded(t, keys, Date.now() - t0);
+  };
+
+  const dispatch = async (t: Target): Promise<void> => {
+    if (t.buffer.length === 0) return;
+    const keys = t.buffer;
+    t.buffer = [];
+    t.inBuffer.clear();
+    while (inflight.size >= maxInFlight) await Promise.race(inflight);
+    if (stop) return;
+    const p: Promise<void> = migrate(t, keys, 0)
+      .catch((e) => {
+        stop ??= e instanceof ImportStop ? e : new ImportStop(e instanceof EngineError ? e : new EngineError({ code: 'migration-failed', node: src, message: String(e) }));
+      })
+      .finally(() => { inflight.delete(p); });
+    inflight.add(p);
+  };
+
+  let cursor = '0';
+  let cancelled = false;
+  try {
+    do {
+      if (opts.signal?.aborted) {
+        cancelled = true;
+        break;
+      }
+      const [res] = await source.pipeline([['SCAN', cursor, 'COUNT', scanCount]], { buffers: true });
+      if (!res!.ok) {
+        log.emit(renderSourceReplyError(src, res!.error));
+        stop ??= new ImportStop(new EngineError({ code: 'reply-error', node: src, cause: res!.error, message: `SCAN on ${src} failed: ${res!.error}` }));
+        break;
+      }
+      const [next, keys] = res!.value as [Buffer, Buffer[]];
+      cursor = next.toString();
+      progress.counter.keysScanned += keys.length;
+      for (const key of keys) {
+        const id = key.toString('latin1');
+        if (seen) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+        }
+        const t = owner[keyHashSlot(key)];
+        if (!t) continue; // cannot happen after a passing check (every slot covered)
+        if (t.inBuffer.has(id)) continue;
+        t.inBuffer.add(id);
+        t.buffer.push(key);
+        if (t.buffer.length >= batchKeys) await dispatch(t);
+        if (stop) break;
+      }
+      if (stop) break;
+    } while (cursor !== '0');
+    if (!stop && !cancelled) for (const t of targets) await dispatch(t);
+  } finally {
+    await Promise.all([...inflight]);
+  }
+  progress.tick(true);
+  return { stop, cancelled };
+}
