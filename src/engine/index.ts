@@ -75,6 +75,8 @@ export { renderReshardPlan, renderRebalancePlan, renderNothingToDo, renderRebala
 export type { RebalanceRenderOptions } from './render/planText';
 export { detectStrategy, versionAtLeast } from './exec/strategy';
 export type { StrategyKind } from './exec/strategy';
+export * from './ops/fix'; // fix: runFix, previewFix and their types
+export * from './fix/analysis'; // fix decisions (pure): analyzeOpenSlot, partitionUncovered, pickCoverMaster…
 export { planSlotMove } from './plan/moveSlots'; // move chosen slots (the extension's "Move These Slots To…")
 // Data operations: import, backup, restore (and the RDB reader behind them)
 export { runImport } from './ops/import';

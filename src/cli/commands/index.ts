@@ -14,6 +14,7 @@ import { sandboxCommand } from './sandbox';
 import { importCommand } from './import';
 import { backupCommand } from './backup';
 import { restoreCommand } from './restore';
+import { fixCommand } from './fix';
 
 export const COMMANDS: readonly CliCommand[] = [
   infoCommand,
@@ -32,7 +33,8 @@ export const COMMANDS: readonly CliCommand[] = [
   importCommand,
   backupCommand,
   restoreCommand,
+  fixCommand,
 ];
 
 /** redis-cli subcommands not yet available in rcm (a clear message instead of "unknown"). */
-export const NOT_YET = new Set(['fix']);
+export const NOT_YET = new Set<string>([]);

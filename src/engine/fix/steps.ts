@@ -1,0 +1,265 @@
+/**
+ * The I/O building blocks of `fix` (spec §2.8, §2.9): set-slot-owner
+ * transaction, tolerant DELSLOTS, SETSLOT, key counts and the slot move in
+ * its fix flavours (COLD: slot states untouched). Errors are printed in
+ * redis-cli's words and reported as `false`, as redis-cli's fix paths do.
+ * Key moves reuse the migration engine's key mover (batched, pipelined
+ * MIGRATE, BUSYKEY handling).
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { createBatchSizer, type BatchSizer } from '../exec/batchSize';
+import type { MigrationEvent } from '../exec/events';
+import { moveWindowKeys } from '../exec/keyMover';
+import { systemClock, type SlotPort } from '../exec/port';
+import type { NodeClient } from '../io/connection';
+import type { ClusterSession } from '../io/loader';
+import { EngineError, toEngineError } from '../model/errors';
+import type { ClusterNode } from '../model/types';
+import { parseInfo } from '../parse/info';
+import {
+  renderBusyKeys, renderDifferingKeys, renderMovingSlot, renderReplyError, renderSlotNotServed,
+} from '../render/fixText';
+import { err, out, type OutputChunk } from '../render/output';
+
+/** What fix did, step by step (the JSON report and the extension show it). */
+export type FixAction =
+  | { readonly slot: number; readonly action: 'set-owner'; readonly node: string; readonly stable?: boolean }
+  | { readonly slot: number; readonly action: 'delslots'; readonly node: string }
+  | { readonly slot: number; readonly action: 'setslot'; readonly node: string; readonly state: 'NODE' | 'IMPORTING' | 'MIGRATING' | 'STABLE'; readonly peer?: string }
+  | { readonly slot: number; readonly action: 'move-keys'; readonly from: string; readonly to: string; readonly keys: number; readonly cold: boolean; readonly ok: boolean };
+
+export interface FixStepOptions {
+  /** MIGRATE timeout (--cluster-timeout, default 60000). */
+  readonly timeoutMs?: number;
+  /** --cluster-replace: overwrite colliding keys on the target. */
+  readonly replace?: boolean;
+  /** --cluster-pipeline: fixed MIGRATE batch; default adaptive. */
+  readonly pipeline?: number;
+  readonly budgetMs?: number;
+  /**
+   * How long a move waits for the source to leave cluster state `fail` when
+   * MIGRATE answers `CLUSTERDOWN The cluster is down` (default 10000 ms).
+   * redis-cli fails at once (spec §5.13); a second run then repairs the slot.
+   */
+  readonly clusterDownWaitMs?: number;
+}
+
+const NOT_MASTER = 'ERR Please use SETSLOT only with masters.';
+
+/** The connections, the output and the record of one fix run. */
+export class FixIo {
+  readonly actions: FixAction[] = [];
+  private readonly sizer: BatchSizer;
+  private readonly nodes: Map<string, ClusterNode>;
+
+  constructor(
+    readonly session: ClusterSession,
+    readonly port: SlotPort,
+    private readonly emitChunk: (c: OutputChunk) => void,
+    readonly opts: FixStepOptions,
+  ) {
+    this.sizer = createBatchSizer({ fixed: opts.pipeline, budgetMs: opts.budgetMs });
+    this.nodes = new Map(session.topology.nodes.map((n) => [n.id, n]));
+  }
+
+  /** Masters in node-list order (redis-cli skips nodes flagged replica). */
+  masters(): ClusterNode[] {
+    return this.session.topology.nodes.filter((n) => n.role === 'master');
+  }
+
+  addr(id: string): string {
+    const n = this.nodes.get(id);
+    return n ? `${n.host}:${n.port}` : id;
+  }
+
+  emit(...chunks: OutputChunk[]): void {
+    for (const c of chunks) this.emitChunk(c);
+  }
+
+  client(id: string): NodeClient {
+    const c = this.session.clients.get(id);
+    if (!c) throw new EngineError({ code: 'no-such-node', message: `Node ${id} is not connected (it is not in the loaded cluster)` });
+    return c;
+  }
+
+  /** One command; a reply error is returned (not thrown). Connection errors throw. */
+  async tryCall(id: string, ...args: (string | number)[]): Promise<{ ok: true; value: unknown } | { ok: false; error: string }> {
+    try {
+      return { ok: true, value: await this.client(id).call(String(args[0]), ...args.slice(1)) };
+    } catch (e) {
+      const ee = toEngineError(e);
+      if (ee.code !== 'reply-error') throw ee;
+      return { ok: false, error: ee.detail ?? ee.message };
+    }
+  }
+
+  /** CLUSTER SETSLOT; an error is printed and gives false. */
+  async setSlot(id: string, slot: number, state: 'NODE' | 'IMPORTING' | 'MIGRATING', peer: string): Promise<boolean>;
+  async setSlot(id: string, slot: number, state: 'STABLE'): Promise<boolean>;
+  async setSlot(id: string, slot: number, state: 'NODE' | 'IMPORTING' | 'MIGRATING' | 'STABLE', peer?: string): Promise<boolean> {
+    const r = await this.tryCall(id, 'CLUSTER', 'SETSLOT', slot, state, ...(peer !== undefined ? [peer] : []));
+    this.actions.push({ slot, action: 'setslot', node: this.addr(id), state, ...(peer !== undefined ? { peer: this.addr(peer) } : {}) });
+    if (!r.ok) this.emit(renderReplyError(this.addr(id), r.error));
+    return r.ok;
+  }
+
+  /**
+   * Set slot owner (spec §2.9): MULTI, DELSLOTS, ADDSLOTS, [SETSLOT STABLE],
+   * BUMPEPOCH, EXEC on the node. Only an ADDSLOTS error counts.
+   */
+  async setSlotOwner(id: string, slot: number, stable: boolean): Promise<boolean> {
+    const cmds: [string, ...(string | number)[]][] = [['MULTI'], ['CLUSTER', 'DELSLOTS', slot], ['CLUSTER', 'ADDSLOTS', slot]];
+    if (stable) cmds.push(['CLUSTER', 'SETSLOT', slot, 'STABLE']);
+    cmds.push(['CLUSTER', 'BUMPEPOCH'], ['EXEC']);
+    const res = await this.client(id).pipeline(cmds);
+    this.actions.push({ slot, action: 'set-owner', node: this.addr(id), ...(stable ? { stable } : {}) });
+    const exec = res[res.length - 1]!;
+    let error: string | null = null;
+    if (!exec.ok) error = exec.error;
+    else if (Array.isArray(exec.value)) {
+      const add = exec.value[1] as unknown;
+      if (add instanceof Error) error = add.message;
+    } else error = `unexpected EXEC reply ${String(exec.value)}`;
+    if (error !== null) {
+      this.emit(renderReplyError(this.addr(id), error));
+      return false;
+    }
+    return true;
+  }
+
+  /** Tolerant DELSLOTS: an error is ignored when the node then shows the slot unassigned. */
+  async delSlotTolerant(id: string, slot: number): Promise<boolean> {
+    const r = await this.tryCall(id, 'CLUSTER', 'DELSLOTS', slot);
+    this.actions.push({ slot, action: 'delslots', node: this.addr(id) });
+    if (r.ok) return true;
+    const served = await this.slotServed(id, slot);
+    if (served === false) return true;
+    this.emit(renderReplyError(this.addr(id), r.error));
+    return false;
+  }
+
+  /** CLUSTER SLOTS on the node: whether it knows an owner of the slot; null if CLUSTER SLOTS failed (printed). */
+  async slotServed(id: string, slot: number): Promise<boolean | null> {
+    const r = await this.tryCall(id, 'CLUSTER', 'SLOTS');
+    if (!r.ok) {
+      this.emit(renderReplyError(this.addr(id), r.error));
+      return null;
+    }
+    const ranges = Array.isArray(r.value) ? (r.value as unknown[][]) : [];
+    return ranges.some((range) => Number(range[0]) <= slot && slot <= Number(range[1]));
+  }
+
+  /** COUNTKEYSINSLOT of one slot on each node (in parallel); -1 where it failed (printed). */
+  async countKeys(ids: readonly string[], slot: number): Promise<number[]> {
+    return Promise.all(ids.map(async (id) => {
+      const r = await this.tryCall(id, 'CLUSTER', 'COUNTKEYSINSLOT', slot);
+      if (!r.ok) {
+        this.emit(renderReplyError(this.addr(id), r.error));
+        return -1;
+      }
+      return Number(r.value);
+    }));
+  }
+
+  /**
+   * moveSlot (spec §2.8) with VERBOSE (a dot per key). COLD leaves slot states
+   * alone (the source must already be IMPORTING, or own the slot, for MIGRATE
+   * to run locally); otherwise IMPORTING/MIGRATING first and SETSLOT NODE on
+   * the target, the source and every other master afterwards.
+   */
+  async moveSlot(sourceId: string, targetId: string, slot: number, cold: boolean): Promise<boolean> {
+    this.emit(renderMovingSlot(slot, this.addr(sourceId), this.addr(targetId)));
+    if (!cold) {
+      if (!(await this.setSlot(targetId, slot, 'IMPORTING', sourceId))) return false;
+      if (!(await this.setSlot(sourceId, slot, 'MIGRATING', targetId))) return false;
+    }
+    const keys = await this.moveKeys(sourceId, targetId, slot);
+    this.emit(out('\n'));
+    this.actions.push({ slot, action: 'move-keys', from: this.addr(sourceId), to: this.addr(targetId), keys: Math.max(0, keys), cold, ok: keys >= 0 });
+    if (keys < 0) return false;
+    if (cold) return true;
+    if (!(await this.setSlot(targetId, slot, 'NODE', targetId))) return false;
+    const src = await this.tryCall(sourceId, 'CLUSTER', 'SETSLOT', slot, 'NODE', targetId);
+    this.actions.push({ slot, action: 'setslot', node: this.addr(sourceId), state: 'NODE', peer: this.addr(targetId) });
+    // Fix paths print a source error and go on; "only with masters" means the source became a replica (issue #9223).
+    if (!src.ok && !src.error.startsWith(NOT_MASTER)) this.emit(renderReplyError(this.addr(sourceId), src.error));
+    const others = this.masters().filter((m) => m.id !== sourceId && m.id !== targetId);
+    const results = await Promise.all(others.map((m) => this.tryCall(m.id, 'CLUSTER', 'SETSLOT', slot, 'NODE', targetId)));
+    let ok = true;
+    results.forEach((r, i) => {
+      this.actions.push({ slot, action: 'setslot', node: this.addr(others[i]!.id), state: 'NODE', peer: this.addr(targetId) });
+      if (!r.ok && ok) {
+        this.emit(renderReplyError(this.addr(others[i]!.id), r.error));
+        ok = false;
+      }
+    });
+    return ok;
+  }
+
+  /** The key loop: keys moved, or -1 after printing why it failed. */
+  private async moveKeys(sourceId: string, targetId: string, slot: number): Promise<number> {
+    let dots = 0;
+    let total = 0;
+    const emit = (e: MigrationEvent): void => {
+      if (e.type === 'batch') {
+        this.emit(out('.'.repeat(e.keys)));
+        dots += e.keys;
+      } else if (e.type === 'busy-keys') {
+        this.emit(...renderBusyKeys(e.action));
+        if (e.action === 'refused') this.emit(...renderDifferingKeys(e.keys, this.addr(sourceId), this.addr(targetId)));
+      }
+    };
+    const ctx = {
+      port: this.port,
+      clock: systemClock,
+      sizer: this.sizer,
+      migrate: { timeoutMs: this.opts.timeoutMs ?? 60000, replace: this.opts.replace ?? false },
+      emit,
+    };
+    let notServedTried = false;
+    let clusterDownDeadline: number | null = null;
+    for (;;) {
+      try {
+        const moved = await moveWindowKeys(ctx, sourceId, targetId, [slot]);
+        total += moved.get(slot) ?? 0;
+        // Keys moved by a BUSYKEY retry (REPLACE) are not reported as batches: their dots now.
+        if (total > dots) this.emit(out('.'.repeat(total - dots)));
+        return total;
+      } catch (e) {
+        const ee = toEngineError(e);
+        if (ee.code === 'busy-key') return -1; // the keys were listed above
+        if (ee.code !== 'migration-failed' && ee.code !== 'reply-error') throw ee;
+        const text = ee.detail ?? ee.message;
+        // Deliberate difference: while the source still believes the cluster is down
+        // (it has not yet heard that the slots were covered), wait instead of failing.
+        if (text.startsWith('CLUSTERDOWN The cluster is down')) {
+          if (clusterDownDeadline === null) {
+            clusterDownDeadline = Date.now() + (this.opts.clusterDownWaitMs ?? 10_000);
+            this.emit(err(`rcm: ${this.addr(sourceId)} still sees the cluster down (it has not heard yet that the slots were covered); waiting for its cluster state to turn ok.\n`));
+          }
+          if (await this.waitClusterOk(sourceId, clusterDownDeadline)) continue;
+        } else if (!notServedTried && ee.code === 'migration-failed') {
+          notServedTried = true;
+          if ((await this.slotServed(sourceId, slot)) === false) {
+            this.emit(renderSlotNotServed(this.addr(targetId)));
+            await this.tryCall(sourceId, 'CLUSTER', 'SETSLOT', slot, 'NODE', targetId);
+            this.actions.push({ slot, action: 'setslot', node: this.addr(sourceId), state: 'NODE', peer: this.addr(targetId) });
+            continue;
+          }
+        }
+        this.emit(out('\n'), renderReplyError(this.addr(sourceId), text));
+        return -1;
+      }
+    }
+  }
+
+  /** Polls CLUSTER INFO until cluster_state:ok (true) or the deadline (false). */
+  private async waitClusterOk(id: string, deadline: number): Promise<boolean> {
+    while (Date.now() < deadline) {
+      const r = await this.tryCall(id, 'CLUSTER', 'INFO');
+      if (r.ok && parseInfo(String(r.value)).cluster_state === 'ok') return true;
+      await delay(100);
+    }
+    return false;
+  }
+}

@@ -1,0 +1,459 @@
+/**
+ * `fix` (redis-cli --cluster fix, spec §3.4): the check, with each problem
+ * repaired right after the stage that found it — open slots (§3.4.1), slot
+ * coverage (§3.4.2), and with --cluster-search-multiple-owners slots owned or
+ * held by several masters (§3.4.3). Output and exit code follow redis-cli 7.0;
+ * the decisions are the pure functions of fix/analysis.ts.
+ *
+ * Deliberate differences from redis-cli (each covered by a test):
+ *  1. Multiple owners, non-owner holding keys: the non-owner is put in
+ *     IMPORTING state before its keys are moved (and made STABLE after), so
+ *     MIGRATE runs there instead of being redirected with MOVED — redis-cli
+ *     fails on this case (open PR redis/redis#8353).
+ *  2. Uncovered slots without keys go to the masters with the fewest slots
+ *     (ties: list order), counting each pick, in contiguous runs, instead of
+ *     redis-cli's time-seeded rand() (which sends every slot fixed within a
+ *     second to one node).
+ *  3. The coverage questions honour --cluster-yes / REDISCLI_CLUSTER_YES
+ *     (the `confirm` hook; absent = yes); redis-cli always asks (PR #7247).
+ *  4. Nothing is modified before a coverage question is answered: the key
+ *     holders are only read (GETKEYSINSLOT … 1) to build the lists shown.
+ *     `previewFix` computes the whole plan without modifying anything, for a
+ *     UI that shows it before running `runFix`.
+ *  5. Coverage and multiple-owner stages read the nodes' slot claims afresh
+ *     (redis-cli reuses what it loaded, partly updated in memory, so after a
+ *     case 2/3 move it can report a stale owner).
+ *  6. A move whose MIGRATE gets `CLUSTERDOWN The cluster is down` (the source
+ *     has not heard yet that the uncovered slots were covered) waits up to
+ *     10 s for the source's cluster_state to turn ok and goes on, where
+ *     redis-cli fails and needs a second run (spec §5.13).
+ *  7. Key moves use the migration engine's key mover: batches sized
+ *     adaptively unless --cluster-pipeline is given, transient MIGRATE errors
+ *     retried, BUSYKEY without --cluster-replace decided by comparing DUMP
+ *     payloads (redis-cli's DEBUG DIGEST-VALUE is disabled by default on
+ *     Redis ≥ 7, so redis-cli always fails there).
+ */
+import { checkCluster, type CheckResult } from '../check/check';
+import { summarizeCluster, type ClusterSummary } from '../check/summary';
+import {
+  analyzeOpenSlot, assignUncoveredWithoutKeys, findMultipleOwners, nodeWithMostKeys, partitionUncovered,
+  type OpenSlotAnalysis, type SlotNodeState, type UncoveredPartition,
+} from '../fix/analysis';
+import { FixIo, type FixAction, type FixStepOptions } from '../fix/steps';
+import { openCluster, type ClusterSession, type LoadOptions } from '../io/loader';
+import { createSlotPort } from '../io/slotPort';
+import { toEngineError, type EngineErrorData } from '../model/errors';
+import { SLOT_COUNT, slotBitmap } from '../model/slots';
+import type { ClusterNode, Topology } from '../model/types';
+import { findMyself, parseClusterNodes } from '../parse/clusterNodes';
+import { renderLoadMessages, renderSummary } from '../render/checkText';
+import {
+  COVERAGE_QUESTION, renderCannotSelectOwner, renderCaseLine, renderCheckUntilCoverage, renderConfiguringOwner,
+  renderCoverageHeader, renderCoverageResult, renderCoveringSlot, renderFixingCoverage, renderFixingMultipleOwners,
+  renderMultipleOwners, renderMultipleOwnersFailed, renderMultipleOwnersHeader, renderNoClearOwner, renderNoMultipleOwners,
+  renderOpenSlotAnalysis, renderReplyError, renderSettingStable, renderUncoveredGroup, renderUnhandled,
+  renderUnreachableGuard, type UncoveredGroup,
+} from '../render/fixText';
+import { err, type OutputChunk } from '../render/output';
+import { OutputLog, type OpHooks } from './opOutput';
+
+export type { FixAction } from '../fix/steps';
+
+export interface FixOptions extends LoadOptions, OpHooks, FixStepOptions {
+  /** --cluster-fix-with-unreachable-masters: repair even though some masters could not be reached. */
+  readonly fixWithUnreachableMasters?: boolean;
+}
+
+/** What each stage found and did. */
+export interface FixStages {
+  readonly openSlots: readonly { readonly slot: number; readonly analysis?: OpenSlotAnalysis; readonly ok: boolean }[];
+  /** Slots uncovered when the coverage stage ran (after the open-slot fixes). */
+  readonly uncovered: readonly number[];
+  readonly coverage?: { readonly partition: UncoveredPartition; readonly fixed: number; readonly declined: readonly UncoveredGroup[] };
+  /** Only with searchMultipleOwners. */
+  readonly multipleOwners?: readonly { readonly slot: number; readonly owners: readonly string[]; readonly ok: boolean }[];
+}
+
+export interface FixReport {
+  readonly topology: Topology;
+  readonly summary: ClusterSummary;
+  /** The check as loaded, before anything was fixed. */
+  readonly check: CheckResult;
+  readonly stages: FixStages;
+  /** Every cluster-changing command sent, in order (including any a node refused). */
+  readonly actions: readonly FixAction[];
+  /** Set when fix stopped at the unreachable-masters guard (nothing changed by that stage). */
+  readonly refused?: 'unreachable-masters';
+  readonly error?: EngineErrorData;
+  readonly output: readonly OutputChunk[];
+  /** redis-cli's final check result: 0 when the last stage ended well. */
+  readonly exitCode: 0 | 1;
+}
+
+interface MasterClaims {
+  readonly node: ClusterNode;
+  readonly claims: Uint8Array;
+}
+
+function hasSlot(n: ClusterNode, slot: number): boolean {
+  return n.slots.some((r) => r.start <= slot && slot <= r.end);
+}
+
+/** Each master's own current claims (CLUSTER NODES, myself line), node-list order. */
+async function readClaims(io: FixIo): Promise<MasterClaims[]> {
+  return Promise.all(io.masters().map(async (node) => {
+    const text = String(await io.client(node.id).call('CLUSTER', 'NODES'));
+    const me = findMyself(parseClusterNodes(text));
+    return { node, claims: slotBitmap(me?.slots ?? []) };
+  }));
+}
+
+/** Per master, keys in slots it does not claim (pipelined COUNTKEYSINSLOT). */
+async function foreignKeys(io: FixIo, masters: readonly MasterClaims[]): Promise<{ nodeId: string; slot: number; keys: number }[]> {
+  const per = await Promise.all(masters.map(async (m) => {
+    const slots: number[] = [];
+    for (let s = 0; s < SLOT_COUNT; s++) if (!m.claims[s]) slots.push(s);
+    const counts = await io.port.countKeysInSlots(m.node.id, slots);
+    return slots.map((slot, i) => ({ nodeId: m.node.id, slot, keys: counts[i]! })).filter((x) => x.keys > 0);
+  }));
+  return per.flat();
+}
+
+/** Masters answering GETKEYSINSLOT slot 1 with a key, per slot (list order). null after an error (printed). */
+async function keyHolders(io: FixIo, slots: readonly number[]): Promise<Map<number, string[]> | null> {
+  const masters = io.masters();
+  const replies = await Promise.all(masters.map(async (m) => {
+    const res: ({ ok: true; value: unknown } | { ok: false; error: string })[] = [];
+    for (let i = 0; i < slots.length; i += 4096) {
+      res.push(...await io.client(m.id).pipeline(slots.slice(i, i + 4096).map((s) => ['CLUSTER', 'GETKEYSINSLOT', s, 1] as const)));
+    }
+    return res;
+  }));
+  const holders = new Map<number, string[]>(slots.map((s) => [s, []]));
+  for (let i = 0; i < masters.length; i++) {
+    for (let j = 0; j < slots.length; j++) {
+      const r = replies[i]![j]!;
+      if (!r.ok) {
+        io.emit(renderReplyError(io.addr(masters[i]!.id), r.error));
+        return null;
+      }
+      if (Array.isArray(r.value) && r.value.length > 0) holders.get(slots[j]!)!.push(masters[i]!.id);
+    }
+  }
+  return holders;
+}
+
+function slotStates(io: FixIo, slot: number, counts: readonly number[]): SlotNodeState[] {
+  return io.masters().map((m, i) => ({
+    id: m.id,
+    claims: hasSlot(m, slot),
+    migratingTo: m.migrating.find((o) => o.slot === slot)?.peerId ?? null,
+    importingFrom: m.importing.find((o) => o.slot === slot)?.peerId ?? null,
+    keys: counts[i]!,
+  }));
+}
+
+/** §3.4.1 for one slot: analysis, owner election, demotions, then the case. */
+async function fixOpenSlot(io: FixIo, slot: number): Promise<{ ok: boolean; analysis?: OpenSlotAnalysis }> {
+  const masters = io.masters();
+  const counts = await io.countKeys(masters.map((m) => m.id), slot);
+  if (counts.some((c) => c < 0)) return { ok: false };
+  const a = analyzeOpenSlot(slot, slotStates(io, slot, counts));
+  const addr = (id: string): string => io.addr(id);
+  io.emit(...renderOpenSlotAnalysis(a, addr));
+  const done = (ok: boolean): { ok: boolean; analysis: OpenSlotAnalysis } => ({ ok, analysis: a });
+
+  if (a.action.kind === 'no-owner') {
+    io.emit(renderNoClearOwner(), renderCannotSelectOwner());
+    return done(false);
+  }
+  const owner = a.owner!;
+  if (a.elected !== undefined) {
+    io.emit(renderNoClearOwner(), renderConfiguringOwner(addr(owner)));
+    if (!(await io.setSlot(owner, slot, 'STABLE'))) return done(false);
+    if (!(await io.setSlotOwner(owner, slot, false))) return done(false);
+  }
+  for (const id of a.demoted) {
+    if (!(await io.delSlotTolerant(id, slot))) return done(false);
+    if (!(await io.setSlot(id, slot, 'NODE', owner))) return done(false);
+    if (!(await io.setSlot(id, slot, 'IMPORTING', owner))) return done(false);
+  }
+
+  const line = renderCaseLine(a, addr);
+  if (line) io.emit(line);
+  const act = a.action;
+  switch (act.kind) {
+    case 'case1':
+      return done(await io.moveSlot(act.source, act.target, slot, false));
+    case 'case2': {
+      for (const src of act.sources) {
+        if (!(await io.moveSlot(src, act.owner, slot, true))) return done(false);
+        io.emit(renderSettingStable(slot, addr(src)));
+        if (!(await io.setSlot(src, slot, 'STABLE'))) return done(false);
+      }
+      // The keys moved "cold": tell every other master who owns the slot.
+      for (const m of masters) {
+        if (m.id === act.owner) continue;
+        if (!(await io.setSlot(m.id, slot, 'NODE', act.owner))) return done(false);
+      }
+      return done(true);
+    }
+    case 'case3-move': {
+      if (!(await io.moveSlot(act.source, act.target, slot, false))) return done(false);
+      for (const id of act.close) if (!(await io.setSlot(id, slot, 'STABLE'))) return done(false);
+      return done(true);
+    }
+    case 'case3-close':
+      for (const id of act.close) if (!(await io.setSlot(id, slot, 'STABLE'))) return done(false);
+      return done(true);
+    case 'case4':
+      return done(await io.setSlot(act.node, slot, 'STABLE'));
+    default:
+      io.emit(renderUnhandled(a, addr));
+      return done(false);
+  }
+}
+
+/** §3.4.2: the number of slots fixed, or -1 after an error. */
+async function fixCoverage(
+  io: FixIo, uncovered: readonly number[], claims: readonly MasterClaims[], confirm: (q: string) => Promise<boolean>,
+): Promise<{ fixed: number; partition?: UncoveredPartition; declined: UncoveredGroup[] }> {
+  io.emit(renderFixingCoverage());
+  const declined: UncoveredGroup[] = [];
+  const holders = await keyHolders(io, uncovered);
+  if (!holders) return { fixed: -1, declined };
+  const partition = partitionUncovered(uncovered, (s) => holders.get(s) ?? []);
+  const slotCount = new Map(claims.map((c) => [c.node.id, c.claims.reduce((a, b) => a + b, 0)]));
+  let fixed = 0;
+  const fail = { fixed: -1, partition, declined };
+
+  const ask = async (group: UncoveredGroup, slots: readonly number[]): Promise<boolean> => {
+    if (slots.length === 0) return false;
+    io.emit(...renderUncoveredGroup(group, slots));
+    const yes = await confirm(COVERAGE_QUESTION[group]);
+    if (!yes) declined.push(group);
+    return yes;
+  };
+
+  if (await ask('none', partition.none)) {
+    const owners = assignUncoveredWithoutKeys(partition.none, io.masters().map((m) => ({ id: m.id, slotCount: slotCount.get(m.id) ?? 0 })));
+    for (const slot of partition.none) {
+      const id = owners.get(slot);
+      if (id === undefined) return fail;
+      io.emit(renderCoveringSlot(slot, io.addr(id), false));
+      if (!(await io.setSlotOwner(id, slot, false))) return fail;
+      fixed++;
+    }
+  }
+  if (await ask('single', partition.single.map((x) => x.slot))) {
+    for (const { slot, holder } of partition.single) {
+      io.emit(renderCoveringSlot(slot, io.addr(holder), false));
+      if (!(await io.setSlotOwner(holder, slot, false))) return fail;
+      fixed++;
+    }
+  }
+  if (await ask('multi', partition.multi.map((x) => x.slot))) {
+    for (const { slot, holders: hs } of partition.multi) {
+      const counts = await io.countKeys(hs, slot);
+      if (counts.some((c) => c < 0)) return fail;
+      const target = nodeWithMostKeys(hs.map((id, i) => ({ id, keys: counts[i]! })))!;
+      io.emit(renderCoveringSlot(slot, io.addr(target), true));
+      if (!(await io.setSlotOwner(target, slot, true))) return fail;
+      for (const h of hs) {
+        if (h === target) continue;
+        // SETSLOT NODE + IMPORTING on the holder so that its MIGRATE runs locally.
+        if (!(await io.setSlot(h, slot, 'NODE', target))) return fail;
+        if (!(await io.setSlot(h, slot, 'IMPORTING', target))) return fail;
+        if (!(await io.moveSlot(h, target, slot, true))) return fail;
+        if (!(await io.setSlot(h, slot, 'STABLE'))) return fail;
+      }
+      fixed++;
+    }
+  }
+  return { fixed, partition, declined };
+}
+
+/** §3.4.3 for one slot, with the IMPORTING step redis-cli lacks (PR #8353). */
+async function fixMultipleOwners(io: FixIo, slot: number, owners: readonly string[]): Promise<boolean> {
+  const counts = await io.countKeys(owners, slot);
+  const owner = (counts.some((c) => c < 0) ? null : nodeWithMostKeys(owners.map((id, i) => ({ id, keys: counts[i]! })))) ?? owners[0]!;
+  io.emit(...renderFixingMultipleOwners(slot, io.addr(owner)));
+  if (!(await io.setSlotOwner(owner, slot, false))) return false;
+  for (const m of io.masters()) {
+    if (m.id === owner) continue;
+    const [count] = await io.countKeys([m.id], slot);
+    if (count! < 0) return false;
+    if (!(await io.delSlotTolerant(m.id, slot))) return false;
+    if (!(await io.setSlot(m.id, slot, 'NODE', owner))) return false;
+    if (count! > 0) {
+      // Deliberate difference (redis/redis PR #8353): without IMPORTING the
+      // node redirects its own MIGRATE with MOVED and the fix fails.
+      if (!(await io.setSlot(m.id, slot, 'IMPORTING', owner))) return false;
+      if (!(await io.moveSlot(m.id, owner, slot, true))) return false;
+      if (!(await io.setSlot(m.id, slot, 'STABLE'))) return false;
+    }
+  }
+  return true;
+}
+
+function fixIoFor(session: ClusterSession, opts: FixOptions, emit: (c: OutputChunk) => void): FixIo {
+  return new FixIo(session, createSlotPort(session, opts), emit, opts);
+}
+
+/** Runs fix against the cluster reachable at host:port. Load errors throw (as for check). */
+export async function runFix(host: string, port: number, opts: FixOptions = {}): Promise<FixReport> {
+  const session = await openCluster(host, port, { ...opts, searchMultipleOwners: false });
+  const log = new OutputLog(opts.onOutput);
+  const confirm = opts.confirm ?? (async () => true);
+  const { topology } = session;
+  const io = fixIoFor(session, opts, (c) => log.emit(c));
+  const summary = summarizeCluster(topology);
+  const check = checkCluster(topology);
+  const openSlots: { slot: number; analysis?: OpenSlotAnalysis; ok: boolean }[] = [];
+  const uncovered: number[] = [];
+  let coverage: FixStages['coverage'];
+  let multipleOwners: { slot: number; owners: string[]; ok: boolean }[] | undefined;
+  const report = (exitCode: 0 | 1, extra: Partial<FixReport> = {}): FixReport => ({
+    topology, summary, check,
+    stages: { openSlots, uncovered, ...(coverage ? { coverage } : {}), ...(multipleOwners ? { multipleOwners } : {}) },
+    actions: io.actions, output: log.chunks, exitCode, ...extra,
+  });
+  const guarded = (stage: 'open-slots' | 'coverage'): boolean => {
+    if (topology.unreachableMasters === 0 || opts.fixWithUnreachableMasters) return false;
+    log.emit(renderUnreachableGuard(stage, topology.unreachableMasters));
+    return true;
+  };
+
+  try {
+    log.emit(...renderLoadMessages(topology), ...renderSummary(summary), ...renderCheckUntilCoverage(topology, check));
+    let result = check.configConsistent;
+
+    if (check.openSlots.length > 0) {
+      result = false;
+      for (const slot of check.openSlots) {
+        if (guarded('open-slots')) return report(1, { refused: 'unreachable-masters' });
+        const r = await fixOpenSlot(io, slot);
+        openSlots.push({ slot, ...r });
+        result = r.ok;
+        if (!r.ok) break;
+      }
+    }
+
+    log.emit(renderCoverageHeader());
+    let claims = await readClaims(io);
+    for (let s = 0; s < SLOT_COUNT; s++) if (!claims.some((c) => c.claims[s])) uncovered.push(s);
+    log.emit(renderCoverageResult(uncovered.length));
+    if (uncovered.length > 0) {
+      result = false;
+      if (guarded('coverage')) return report(1, { refused: 'unreachable-masters' });
+      const c = await fixCoverage(io, uncovered, claims, confirm);
+      coverage = { partition: c.partition ?? { none: [], single: [], multi: [] }, fixed: c.fixed, declined: c.declined };
+      if (c.fixed > 0) result = true;
+    }
+
+    if (opts.searchMultipleOwners) {
+      log.emit(renderMultipleOwnersHeader());
+      claims = await readClaims(io);
+      const found = findMultipleOwners(claims.map((c) => ({ id: c.node.id, claims: c.claims })), await foreignKeys(io, claims));
+      multipleOwners = [];
+      let unfixed = 0;
+      for (const { slot, owners } of found) {
+        result = false;
+        log.emit(...renderMultipleOwners(slot, owners.map((id) => io.addr(id))));
+        unfixed++;
+        const ok = await fixMultipleOwners(io, slot, owners);
+        multipleOwners.push({ slot, owners: owners.map((id) => io.addr(id)), ok });
+        result = ok;
+        if (!ok) {
+          log.emit(renderMultipleOwnersFailed(slot));
+          break;
+        }
+        unfixed--;
+      }
+      if (unfixed === 0) log.emit(renderNoMultipleOwners());
+    }
+    return report(result ? 0 : 1);
+  } catch (e) {
+    const ee = toEngineError(e);
+    log.emit(err(`${ee.message}\n`));
+    return report(1, { error: ee.toJSON() });
+  } finally {
+    io.port.close?.();
+    session.close();
+  }
+}
+
+/** What fix would do, computed without changing anything (for a UI to show before runFix). */
+export interface FixPreview {
+  readonly topology: Topology;
+  readonly check: CheckResult;
+  /** `host:port` of every loaded node, by id. */
+  readonly nodes: Readonly<Record<string, string>>;
+  /** fix would stop at the unreachable-masters guard (some masters are unreachable and the option is absent). */
+  readonly blockedByUnreachableMasters: boolean;
+  /** Open slots in the order fix handles them, with the case chosen for each. */
+  readonly openSlots: readonly OpenSlotAnalysis[];
+  /** Slots still uncovered once the open slots are fixed, grouped as the coverage fix asks about them. */
+  readonly uncovered: UncoveredPartition;
+  /** Where each group's slots would go: `none` by the fewest-slots rule, `multi` to the holder with most keys. */
+  readonly coverTargets: readonly { readonly slot: number; readonly target: string; readonly moveFrom: readonly string[] }[];
+  /** Only with searchMultipleOwners: slots with several owners and the owner fix would keep. */
+  readonly multipleOwners?: readonly { readonly slot: number; readonly owners: readonly string[]; readonly owner: string }[];
+}
+
+export async function previewFix(host: string, port: number, opts: FixOptions = {}): Promise<FixPreview> {
+  const session = await openCluster(host, port, { ...opts, searchMultipleOwners: false });
+  const io = fixIoFor(session, opts, () => undefined);
+  try {
+    const { topology } = session;
+    const check = checkCluster(topology);
+    const masters = io.masters();
+    const openSlots: OpenSlotAnalysis[] = [];
+    for (const slot of check.openSlots) {
+      const counts = await io.countKeys(masters.map((m) => m.id), slot);
+      openSlots.push(analyzeOpenSlot(slot, slotStates(io, slot, counts)));
+    }
+    const coveredByOpenFix = new Set(openSlots.filter((a) => a.action.kind !== 'unhandled' && a.action.kind !== 'no-owner').map((a) => a.slot));
+    const claims = await readClaims(io);
+    const uncovered: number[] = [];
+    for (let s = 0; s < SLOT_COUNT; s++) if (!claims.some((c) => c.claims[s]) && !coveredByOpenFix.has(s)) uncovered.push(s);
+    const holders = (await keyHolders(io, uncovered)) ?? new Map<number, string[]>();
+    const partition = partitionUncovered(uncovered, (s) => holders.get(s) ?? []);
+    const slotCount = new Map(claims.map((c) => [c.node.id, c.claims.reduce((a, b) => a + b, 0)]));
+    const coverTargets: { slot: number; target: string; moveFrom: string[] }[] = [];
+    const owners = assignUncoveredWithoutKeys(partition.none, masters.map((m) => ({ id: m.id, slotCount: slotCount.get(m.id) ?? 0 })));
+    for (const slot of partition.none) {
+      const id = owners.get(slot);
+      if (id !== undefined) coverTargets.push({ slot, target: id, moveFrom: [] });
+    }
+    for (const { slot, holder } of partition.single) coverTargets.push({ slot, target: holder, moveFrom: [] });
+    for (const { slot, holders: hs } of partition.multi) {
+      const counts = await io.countKeys(hs, slot);
+      const target = nodeWithMostKeys(hs.map((id, i) => ({ id, keys: counts[i]! })))!;
+      coverTargets.push({ slot, target, moveFrom: hs.filter((h) => h !== target) });
+    }
+    let multipleOwners: { slot: number; owners: string[]; owner: string }[] | undefined;
+    if (opts.searchMultipleOwners) {
+      const found = findMultipleOwners(claims.map((c) => ({ id: c.node.id, claims: c.claims })), await foreignKeys(io, claims));
+      multipleOwners = [];
+      for (const { slot, owners } of found) {
+        const counts = await io.countKeys(owners, slot);
+        multipleOwners.push({ slot, owners, owner: nodeWithMostKeys(owners.map((id, i) => ({ id, keys: counts[i]! }))) ?? owners[0]! });
+      }
+    }
+    return {
+      topology,
+      check,
+      nodes: Object.fromEntries(topology.nodes.map((n) => [n.id, `${n.host}:${n.port}`])),
+      blockedByUnreachableMasters: topology.unreachableMasters > 0 && !opts.fixWithUnreachableMasters
+        && (check.openSlots.length > 0 || uncovered.length > 0),
+      openSlots,
+      uncovered: partition,
+      coverTargets,
+      ...(multipleOwners ? { multipleOwners } : {}),
+    };
+  } finally {
+    io.port.close?.();
+    session.close();
+  }
+}

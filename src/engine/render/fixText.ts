@@ -1,0 +1,173 @@
+/**
+ * The lines `fix` prints, in redis-cli 7.0's words and logger levels (spec
+ * §3.4, §4.6–4.9, §4.17). The check stages come from checkText.ts; fix
+ * interleaves its lines after each stage, so the check is split here. Pure.
+ */
+import type { CheckResult } from '../check/check';
+import type { OpenSlotAnalysis } from '../fix/analysis';
+import { formatSlotRanges, rangesFromSlots } from '../model/slots';
+import type { Topology } from '../model/types';
+import { renderCheck } from './checkText';
+import { out, type OutputChunk } from './output';
+
+const COVERAGE_HEADER = '>>> Check slots coverage...\n';
+
+/** The check up to (not including) the coverage stage: header, node listing, agreement, open slots. */
+export function renderCheckUntilCoverage(topology: Topology, check: CheckResult): OutputChunk[] {
+  const all = renderCheck(topology, { ...check, multipleOwners: undefined });
+  const i = all.findIndex((c) => c.text === COVERAGE_HEADER);
+  return i < 0 ? all : all.slice(0, i);
+}
+
+export function renderCoverageHeader(): OutputChunk {
+  return out(COVERAGE_HEADER, 'info');
+}
+
+export function renderCoverageResult(uncovered: number): OutputChunk {
+  return uncovered === 0
+    ? out('[OK] All 16384 slots covered.\n', 'ok')
+    : out('[ERR] Not all 16384 slots are covered by nodes.\n\n', 'error');
+}
+
+const DANGEROUS_TAIL = 'unreachable masters is dangerous: redis-cli will assume that slots about masters that are not reachable are not covered, and will try to reassign them to the reachable nodes. This can cause data loss and is rarely what you want to do. If you really want to proceed use the --cluster-fix-with-unreachable-masters option.\n';
+
+/** The unreachable-masters guard (the text names redis-cli, as the original does). */
+export function renderUnreachableGuard(stage: 'open-slots' | 'coverage', count: number): OutputChunk {
+  const what = stage === 'open-slots' ? 'open slots' : 'slots coverage';
+  return out(`*** Fixing ${what} with ${count} ${DANGEROUS_TAIL}`, 'warn');
+}
+
+export function renderReplyError(addr: string, error: string): OutputChunk {
+  return out(`Node ${addr} replied with error:\n${error}\n`, 'error');
+}
+
+/**
+ * The lines of fix open slot up to the case decision: the key warnings and
+ * "Set as migrating/importing in" (plain stdout). `addr` maps ids to ip:port.
+ */
+export function renderOpenSlotAnalysis(a: OpenSlotAnalysis, addr: (id: string) => string): OutputChunk[] {
+  const chunks: OutputChunk[] = [out(`>>> Fixing open slot ${a.slot}\n`, 'info')];
+  for (const id of a.nonOwnerKeys) chunks.push(out(`*** Found keys about slot ${a.slot} in non-owner node ${addr(id)}!\n`, 'warn'));
+  for (const id of a.keyHolders) chunks.push(out(`*** Found keys about slot ${a.slot} in node ${addr(id)}!\n`, 'warn'));
+  if (a.migrating.length > 0) chunks.push(out(`Set as migrating in: ${a.migrating.map(addr).join(',')}\n`));
+  if (a.importing.length > 0) chunks.push(out(`Set as importing in: ${a.importing.map(addr).join(',')}\n`));
+  return chunks;
+}
+
+export function renderNoClearOwner(): OutputChunk {
+  return out('>>> No single clear owner for the slot, selecting an owner by # of keys...\n', 'info');
+}
+
+export function renderCannotSelectOwner(): OutputChunk {
+  return out("[ERR] Can't select a slot owner. Impossible to fix.\n", 'error');
+}
+
+export function renderConfiguringOwner(ownerAddr: string): OutputChunk {
+  return out(`*** Configuring ${ownerAddr} as the slot owner\n`, 'warn');
+}
+
+/** The ">>> Case …" line (null for the unhandled case, see renderUnhandled). */
+export function renderCaseLine(a: OpenSlotAnalysis, addr: (id: string) => string): OutputChunk | null {
+  const s = a.slot;
+  const act = a.action;
+  switch (act.kind) {
+    case 'case1':
+      return out(`>>> Case 1: Moving slot ${s} from ${addr(act.source)} to ${addr(act.target)}\n`, 'info');
+    case 'case2':
+      // redis-cli prints the slot number where a key count was meant (spec §5.6); kept for identical output.
+      return out(`>>> Case 2: Moving all the ${s} slot keys to its owner ${addr(act.owner)}\n`, 'info');
+    case 'case3-move':
+      return out(`>>> Case 3: Moving slot ${s} from ${addr(act.source)} to ${addr(act.target)} and closing it on all the other importing nodes.\n`, 'info');
+    case 'case3-close':
+      return out(`>>> Case 3: Closing slot ${s} on both migrating and importing nodes.\n`, 'info');
+    case 'case4':
+      return out(`>>> Case 4: Closing slot ${s} on ${addr(act.node)}\n`, 'info');
+    default:
+      return null;
+  }
+}
+
+export function renderUnhandled(a: OpenSlotAnalysis, addr: (id: string) => string): OutputChunk {
+  const owner = a.owner !== null ? addr(a.owner) : '?';
+  return out(`[ERR] Sorry, redis-cli can't fix this slot yet (work in progress). Slot is set as migrating in ${a.migrating.map(addr).join(',')}, as importing in ${a.importing.map(addr).join(',')}, owner is ${owner}\n`, 'error');
+}
+
+export function renderSettingStable(slot: number, nodeAddr: string): OutputChunk {
+  return out(`>>> Setting ${slot} as STABLE in ${nodeAddr}\n`, 'info');
+}
+
+export function renderMovingSlot(slot: number, from: string, to: string): OutputChunk {
+  return out(`Moving slot ${slot} from ${from} to ${to}: `);
+}
+
+export function renderFixingCoverage(): OutputChunk {
+  return out('>>> Fixing slots coverage...\n', 'info');
+}
+
+export type UncoveredGroup = 'none' | 'single' | 'multi';
+
+const GROUP_TITLE: Record<UncoveredGroup, string> = {
+  none: 'The following uncovered slots have no keys across the cluster:\n',
+  single: 'The following uncovered slots have keys in just one node:\n',
+  multi: 'The following uncovered slots have keys in multiple nodes:\n',
+};
+
+/**
+ * The confirmation questions, exactly redis-cli's. For `none` the question
+ * still says "random node" although we pick deterministically (fewest slots),
+ * so that prompts match redis-cli word for word.
+ */
+export const COVERAGE_QUESTION: Record<UncoveredGroup, string> = {
+  none: 'Fix these slots by covering with a random node?',
+  single: 'Fix these slots by covering with those nodes?',
+  multi: 'Fix these slots by moving keys into a single node?',
+};
+
+/** The group title and its slots as ranges (`[500-502]`); the question follows (confirm hook). */
+export function renderUncoveredGroup(group: UncoveredGroup, slots: readonly number[]): OutputChunk[] {
+  return [out(GROUP_TITLE[group]), out(`${formatSlotRanges(rangesFromSlots(slots))}\n`)];
+}
+
+export function renderCoveringSlot(slot: number, nodeAddr: string, moving: boolean): OutputChunk {
+  return out(moving ? `>>> Covering slot ${slot} moving keys to ${nodeAddr}\n` : `>>> Covering slot ${slot} with ${nodeAddr}\n`, 'info');
+}
+
+export function renderMultipleOwnersHeader(): OutputChunk {
+  return out('>>> Check for multiple slot owners...\n', 'info');
+}
+
+export function renderMultipleOwners(slot: number, owners: readonly string[]): OutputChunk[] {
+  return [out(`[WARNING] Slot ${slot} has ${owners.length} owners:\n`, 'error'), ...owners.map((o) => out(`    ${o}\n`, 'error'))];
+}
+
+export function renderFixingMultipleOwners(slot: number, ownerAddr: string): OutputChunk[] {
+  return [out(`>>> Fixing multiple owners for slot ${slot}...\n`, 'info'), out(`>>> Setting slot ${slot} owner: ${ownerAddr}\n`, 'info')];
+}
+
+export function renderMultipleOwnersFailed(slot: number): OutputChunk {
+  return out(`Failed to fix multiple owners for slot ${slot}\n`, 'error');
+}
+
+export function renderNoMultipleOwners(): OutputChunk {
+  return out('[OK] No multiple owners found.\n', 'ok');
+}
+
+/** BUSYKEY during a move (spec §2.8): what redis-cli prints before replacing or refusing. */
+export function renderBusyKeys(action: 'replaced' | 'identical-replaced' | 'refused'): OutputChunk[] {
+  const chunks = [out('\n*** Target key exists\n', 'warn')];
+  if (action !== 'replaced') chunks.push(out('*** Checking key values on both nodes...\n', 'warn'));
+  if (action !== 'refused') chunks.push(out('*** Replacing target keys...\n', 'warn'));
+  return chunks;
+}
+
+export function renderDifferingKeys(keys: readonly string[], source: string, target: string): OutputChunk[] {
+  return [
+    out(`*** Found ${keys.length} key(s) in both source node and target node having different values.\n    Source node: ${source}\n    Target node: ${target}\n    Keys(s):\n`, 'error'),
+    ...keys.map((k) => out(`    - ${k}\n`, 'error')),
+    out('Please fix the above key(s) manually and try again or relaunch the command \nwith --cluster-replace option to force key overriding.\n', 'error'),
+  ];
+}
+
+export function renderSlotNotServed(targetAddr: string): OutputChunk {
+  return out(`*** Slot was not served, setting owner to node ${targetAddr}.\n`, 'warn');
+}
