@@ -66,6 +66,9 @@ Differences in the topology commands (create, add-node, del-node, call, set-time
   call asks before destructive commands (FLUSHALL, SHUTDOWN, CONFIG SET, ...; --cluster-yes skips);
   set-timeout exits 1 when a node failed
 
+rcm fix answers its coverage questions with --cluster-yes (redis-cli always asks), fixes multiple owners
+when the non-owner holds keys, and never changes anything before a question is answered.
+
 Migration options (reshard, rebalance, apply, resume):
   --plan-out FILE         Write the plan as JSON and stop (run it later with rcm apply)
   --journal FILE          Where to keep the run's journal (default: a new file in $TMPDIR/rcm-journals)
