@@ -108,7 +108,20 @@ export class ByteCursor {
     return n;
   }
 
-  /** A 64-bit length as BigInt (module ids). */
+  /** Skips a length of any size (64-bit stream ids and counters). */
+  skipLen(): void {
+    const b = this.u8();
+    const kind = b >> 6;
+    if (kind === 1) this.skip(1);
+    else if (b === 0x80) this.skip(4);
+    else if (b === 0x81) this.skip(8);
+    else if (kind !== 0) {
+      this.pos--;
+      this.corrupt(`unknown length encoding 0x${b.toString(16)}`);
+    }
+  }
+
+  /** A 64-bit length as BigInt (module ids, stream ids and counters). */
   lenBig(): bigint {
     this.need(1);
     const b = this.buf[this.pos];

@@ -12,8 +12,8 @@ export interface StreamId { readonly ms: number; readonly seq: number }
 export interface StreamGroup {
   readonly name: Buffer;
   readonly lastId: StreamId;
-  /** RDB_TYPE_STREAM_LISTPACKS_2 and later. */
-  readonly entriesRead?: number;
+  /** RDB_TYPE_STREAM_LISTPACKS_2 and later; null when the server does not know it (stored as 2^64-1). */
+  readonly entriesRead?: number | null;
   readonly pending: readonly { readonly id: StreamId; readonly deliveryTime: number; readonly deliveryCount: number }[];
   readonly consumers: readonly { readonly name: Buffer; readonly seenTime: number; readonly activeTime?: number; readonly pending: readonly StreamId[] }[];
 }
@@ -219,6 +219,11 @@ function rawStreamId(b: Buffer, at = 0): StreamId {
 const STREAM_ITEM_FLAG_DELETED = 1;
 const STREAM_ITEM_FLAG_SAMEFIELDS = 2;
 
+/** A 64-bit counter or id part (exact up to 2^53). */
+function u64(c: ByteCursor): number {
+  return Number(c.lenBig());
+}
+
 function decodeStream(c: ByteCursor, type: number): RdbValue {
   const entries: { id: StreamId; fields: [Buffer, Buffer][] }[] = [];
   const nodes = c.len();
@@ -253,27 +258,31 @@ function decodeStream(c: ByteCursor, type: number): RdbValue {
       if (!(flags & STREAM_ITEM_FLAG_DELETED)) entries.push({ id, fields });
     }
   }
-  const length = c.len();
-  const lastId = { ms: c.len(), seq: c.len() };
+  const length = u64(c);
+  const lastId = { ms: u64(c), seq: u64(c) };
   let firstId: StreamId | undefined;
   let maxDeletedId: StreamId | undefined;
   let entriesAdded: number | undefined;
   if (type >= RdbType.STREAM_LISTPACKS_2) {
-    firstId = { ms: c.len(), seq: c.len() };
-    maxDeletedId = { ms: c.len(), seq: c.len() };
-    entriesAdded = c.len();
+    firstId = { ms: u64(c), seq: u64(c) };
+    maxDeletedId = { ms: u64(c), seq: u64(c) };
+    entriesAdded = u64(c);
   }
   const groups: StreamGroup[] = [];
   const groupCount = c.len();
   for (let g = 0; g < groupCount; g++) {
     const name = c.string();
-    const groupLast = { ms: c.len(), seq: c.len() };
-    const entriesRead = type >= RdbType.STREAM_LISTPACKS_2 ? c.len() : undefined;
+    const groupLast = { ms: u64(c), seq: u64(c) };
+    let entriesRead: number | null | undefined;
+    if (type >= RdbType.STREAM_LISTPACKS_2) {
+      const v = c.lenBig();
+      entriesRead = v === 0xffffffffffffffffn ? null : Number(v);
+    }
     const pending: { id: StreamId; deliveryTime: number; deliveryCount: number }[] = [];
     const pelSize = c.len();
     for (let p = 0; p < pelSize; p++) {
       const id = rawStreamId(c.bytes(16));
-      pending.push({ id, deliveryTime: c.msTime(), deliveryCount: c.len() });
+      pending.push({ id, deliveryTime: c.msTime(), deliveryCount: u64(c) });
     }
     const consumers: { name: Buffer; seenTime: number; activeTime?: number; pending: StreamId[] }[] = [];
     const consumerCount = c.len();

@@ -298,30 +298,30 @@ function skipModuleValue(c: ByteCursor): void {
   }
 }
 
-/** Skips one stream value (types 15, 19, 21). */
+/** Skips one stream value (types 15, 19, 21). Ids and counters are 64-bit. */
 function skipStream(c: ByteCursor, type: number): void {
   const nodes = c.len();
   for (let i = 0; i < nodes; i++) {
     c.skipString(); // master id (16 bytes)
     c.skipString(); // listpack
   }
-  c.len(); // length
-  c.len(); // last id ms
-  c.len(); // last id seq
+  c.skipLen(); // length
+  c.skipLen(); // last id ms
+  c.skipLen(); // last id seq
   if (type >= RdbType.STREAM_LISTPACKS_2) {
-    c.len(); c.len(); // first id
-    c.len(); c.len(); // max deleted id
-    c.len(); // entries added
+    c.skipLen(); c.skipLen(); // first id
+    c.skipLen(); c.skipLen(); // max deleted id
+    c.skipLen(); // entries added
   }
   const groups = c.len();
   for (let g = 0; g < groups; g++) {
     c.skipString(); // name
-    c.len(); c.len(); // last delivered id
-    if (type >= RdbType.STREAM_LISTPACKS_2) c.len(); // entries read
+    c.skipLen(); c.skipLen(); // last delivered id
+    if (type >= RdbType.STREAM_LISTPACKS_2) c.skipLen(); // entries read (2^64-1 when unknown)
     const pel = c.len();
     for (let p = 0; p < pel; p++) {
       c.skip(16 + 8); // raw id, delivery time
-      c.len(); // delivery count
+      c.skipLen(); // delivery count
     }
     const consumers = c.len();
     for (let k = 0; k < consumers; k++) {

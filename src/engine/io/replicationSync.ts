@@ -21,6 +21,12 @@ export interface RdbSyncOptions extends ConnectionOptions {
   readonly idleTimeoutMs?: number;
   /** Called once the master announced the payload (redis-cli prints "SYNC sent to master, writing …"). */
   readonly onFraming?: (framing: SyncFraming) => void;
+  /**
+   * Announce `REPLCONF capa eof` before SYNC, so a master with repl-diskless-sync
+   * streams the snapshot without writing it to its disk (`$EOF:` framing).
+   * Off by default: redis-cli sends a bare SYNC (a disk-based transfer).
+   */
+  readonly diskless?: boolean;
   /** Called as payload bytes are written. */
   readonly onBytes?: (bytes: number) => void;
   readonly signal?: AbortSignal;
@@ -181,6 +187,11 @@ export async function syncRdbToFile(host: string, port: number, path: string, op
       socket.write(resp(opts.user ? ['AUTH', opts.user, opts.password] : ['AUTH', opts.password]));
       const reply = await reader.line(false);
       if (reply.startsWith('-')) throw authError(reply.slice(1), addr, true);
+    }
+    if (opts.diskless) {
+      socket.write(resp(['REPLCONF', 'capa', 'eof']));
+      const reply = await reader.line(false);
+      if (reply.startsWith('-')) throw new EngineError({ code: 'sync-failed', node: addr, cause: reply, message: `REPLCONF capa eof refused by ${addr}: ${reply}` });
     }
     socket.write('SYNC\r\n');
     const head = await reader.line(true);

@@ -36,6 +36,8 @@ import type { OpHooks } from './opOutput';
 export interface BackupOptions extends LoadOptions, OpHooks {
   /** Fail a transfer when the master sends nothing for this long (default 60000 ms; keep-alives count). */
   readonly idleTimeoutMs?: number;
+  /** Ask for diskless transfers (REPLCONF capa eof; used when the masters have repl-diskless-sync yes). Default off, as redis-cli. */
+  readonly diskless?: boolean;
   readonly onEvent?: (e: DataEvent) => void;
   readonly signal?: AbortSignal;
   readonly now?: () => number;
