@@ -94,7 +94,7 @@ function clusterItem(e: ElementOf<'cluster'>, view: ClusterView | undefined, l10
     };
   }
   if (view.status === 'connecting' && !t) {
-    return { ...base, description: l10n.t('connecting…'), tooltip: `**${md(name)}**\n\n${md(seeds)}`, icon: { id: 'loading~spin' }, contextValue: ctx(true), collapsible: 'collapsed' };
+    return { ...base, description: l10n.t('connecting…'), tooltip: `**${md(name)}**\n\n${md(seeds)}`, icon: { id: 'loading~spin' }, contextValue: ctx(true), collapsible: 'expanded' };
   }
   const topo = t!;
   const covered = coveredSlots(topo);

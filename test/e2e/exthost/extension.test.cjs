@@ -1,0 +1,84 @@
+/* global require, process, describe, it, before, setTimeout */
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS, loaded with require() by the extension host */
+// Inside the real extension host (code-server, Node 24): activation, the command table against
+// package.json, the cached model from a settings-defined cluster, Check's redis-cli output in a
+// read-only document, and a wrong password that is reported, not fatal. (Modal dialogs are
+// auto-cancelled in this mode, so journeys with confirmations run in the UI suite.)
+const assert = require('node:assert');
+const vscode = require('vscode');
+
+const EXT_ID = 'rcm-team.redis-cluster-manager';
+const SEED = process.env.RCM_E2E_SEED;
+const LOCKED = process.env.RCM_E2E_LOCKED;
+
+async function until(what, fn, ms = 30000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('Redis Cluster Manager in the extension host', () => {
+  let api;
+  let ext;
+  before(async () => {
+    ext = vscode.extensions.getExtension(EXT_ID);
+    assert.ok(ext, 'extension found');
+    api = await ext.activate();
+  });
+
+  it('registers every command package.json contributes', async () => {
+    const all = new Set(await vscode.commands.getCommands(true));
+    const declared = ext.packageJSON.contributes.commands.map((c) => c.command);
+    assert.ok(declared.length >= 30);
+    for (const id of declared) assert.ok(all.has(id), `${id} is not registered`);
+  });
+
+  it('lists the cluster from the clusters setting and loads its topology into the cached model', async () => {
+    const profile = api.registry.list().find((p) => p.name === 'e2e');
+    assert.ok(profile, 'profile from settings');
+    assert.strictEqual(profile.source, 'settings');
+    assert.deepStrictEqual(profile.seeds, [SEED]);
+    await vscode.commands.executeCommand('workbench.view.extension.redisClusterManager');
+    const view = await until('the cluster to load', () => {
+      const v = api.store.get(profile.id);
+      return v && v.status === 'connected' && v.topology ? v : undefined;
+    });
+    assert.strictEqual(view.topology.nodes.filter((n) => n.role === 'master').length, 3);
+    assert.strictEqual(view.topology.nodes.length, 6);
+    assert.ok(view.check.ok, 'check ok');
+  });
+
+  it('Check opens a read-only document with redis-cli\'s output', async () => {
+    const profile = api.registry.list().find((p) => p.name === 'e2e');
+    const code = await vscode.commands.executeCommand('redisClusterManager.check', { kind: 'cluster', clusterId: profile.id });
+    assert.strictEqual(code, 0);
+    const doc = vscode.window.activeTextEditor.document;
+    assert.strictEqual(doc.uri.scheme, 'redis-cluster');
+    const text = doc.getText();
+    assert.match(text, new RegExp(`^${SEED.replace(/\./g, '\\.')} \\([0-9a-f]{8}\\.\\.\\.\\) -> \\d+ keys \\| \\d+ slots \\| 1 slaves\\.`, 'm'));
+    assert.match(text, /\[OK\] All nodes agree about slots configuration\./);
+    assert.match(text, /\[OK\] All 16384 slots covered\./);
+  });
+
+  it('a wrong password is reported with a readable reason; the secret stays out of settings', async () => {
+    const id = await vscode.commands.executeCommand('redisClusterManager.addCluster', { name: 'wrong-password', seeds: [LOCKED], password: 'not-the-password' });
+    assert.ok(id, 'profile added');
+    const view = await until('the load to fail', () => {
+      const v = api.store.get(id);
+      return v && v.status === 'error' ? v : undefined;
+    });
+    assert.strictEqual(view.error.code, 'auth-failed');
+    assert.match(view.error.detail, /WRONGPASS/);
+    const settings = JSON.stringify(vscode.workspace.getConfiguration('redisClusterManager').get('clusters'));
+    assert.ok(!settings.includes('not-the-password'));
+    assert.ok(!JSON.stringify(api.registry.get(id)).includes('not-the-password'));
+    // The extension is still alive and the other cluster still loads.
+    await vscode.commands.executeCommand('redisClusterManager.refresh');
+    const e2e = api.registry.list().find((p) => p.name === 'e2e');
+    assert.strictEqual(api.store.get(e2e.id).status, 'connected');
+  });
+});

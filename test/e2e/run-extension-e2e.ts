@@ -1,0 +1,311 @@
+/**
+ * The extension's e2e suite in a real VS Code: code-server's workbench in
+ * headless Chromium (playwright-core + Debian's chromium), against a real
+ * local cluster (the engine's sandbox: 3 masters + 3 replicas), plus a fresh
+ * node for Add Node and a password-protected redis-server for the wrong-password case.
+ *
+ *   1. extension-host tests (mocha inside code-server's extension host, real `vscode` API): exthost/*.cjs
+ *   2. UI journeys driven like a user: tree, palette, right-click, modal dialogs, notifications
+ *
+ * Screenshots go to .test-artifacts/e2e/. Ends with "N passed, N failed".
+ * Env: E2E_HOME (code-server install), RCM_E2E_CS_PORT (default: first free of 8471-8479),
+ * RCM_E2E_REDIS_PORT (first of 9 redis ports, default: a free block from 7300), KEEP=1 to leave things running.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { format } from 'node:util';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { sandboxDown, sandboxUp } from '../../src/engine';
+import { CHROMIUM, codeServerInstalled, freePort, portFree, REPO, startCodeServer, type CodeServer } from './codeServer';
+
+const ARTIFACTS = join(REPO, '.test-artifacts', 'e2e');
+const t0 = Date.now();
+const log = (m: string): void => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
+let passed = 0;
+let failed = 0;
+
+async function redisBlock(): Promise<number> {
+  if (process.env.RCM_E2E_REDIS_PORT) return Number(process.env.RCM_E2E_REDIS_PORT);
+  for (let base = 7300; base < 7900; base += 20) {
+    let ok = true;
+    for (let p = base; p < base + 12 && ok; p++) ok = (await portFree(p)) && (await portFree(p + 10000));
+    if (ok) return base;
+  }
+  throw new Error('no free block of redis ports');
+}
+
+/** A redis-server in the foreground of its own process (killed at the end). */
+function redisServer(port: number, dir: string, extra: string[]): ChildProcess {
+  mkdirSync(dir, { recursive: true });
+  return spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no', ...extra], { stdio: 'ignore' });
+}
+
+async function waitPing(port: number, password?: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const r = spawnSync('redis-cli', ['-p', String(port), ...(password ? ['-a', password, '--no-auth-warning'] : []), 'PING'], { encoding: 'utf8' });
+    if (r.stdout.trim() === 'PONG') return;
+    if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not start`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Extension-host tests
+
+async function runExtensionHostTests(browser: Browser, cs: CodeServer): Promise<void> {
+  log('extension-host tests: loading the workbench with the mocha suite');
+  const page = await (await browser.newContext()).newPage();
+  let done!: (code: unknown) => void;
+  const exited = new Promise((r) => (done = r));
+  let pass = 0;
+  let fail = 0;
+  const noise = /\[AgentHost|ChatModelSelection|AccountPolicyGate|open-vsx\.org|authentication provider|Creating a socket|connection token|grace time|builtin extensions cache|Service Worker|^Canceled|vsda|Ignoring the error/;
+  await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown) => {
+    const line = format(...([] as unknown[]).concat(args));
+    const p = /^\s*(\d+) passing/.exec(line); if (p) pass = Number(p[1]);
+    const f = /^\s*(\d+) failing/.exec(line); if (f) fail = Number(f[1]);
+    if (!noise.test(line)) console.log(`  | ${line}`);
+  });
+  await page.exposeFunction('codeAutomationExit', (code: unknown) => done(code));
+  await page.goto(cs.url({ dev: true, testsPath: join(REPO, 'test', 'e2e', 'exthost', 'index.cjs') }));
+  const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 240_000))]);
+  if (code !== 0) await page.screenshot({ path: join(ARTIFACTS, 'exthost-failure.png') }).catch(() => undefined);
+  if (code !== 0 && fail === 0) fail = 1;
+  log(`extension-host tests: exit code ${String(code)}, ${pass} passing, ${fail} failing`);
+  passed += pass;
+  failed += fail;
+  await page.context().close();
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. UI journeys
+
+class Workbench {
+  constructor(readonly page: Page) {}
+
+  async command(title: string): Promise<void> {
+    const { page } = this;
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+    await page.keyboard.press('Enter');
+  }
+
+  /** Types into the open input box (or quick pick filter) and presses Enter. */
+  async answer(text: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget:not(.hidden) input');
+    await input.waitFor();
+    await input.fill(text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  async pick(label: string): Promise<void> {
+    await this.page.locator('.quick-input-widget:not(.hidden) .quick-input-list .monaco-list-row', { hasText: label }).first().click();
+  }
+
+  async dialogButton(label: string): Promise<void> {
+    await this.page.locator('.monaco-dialog-box .monaco-button', { hasText: label }).first().click();
+  }
+
+  treeItem(name: RegExp | string) {
+    return this.page.locator('.part.sidebar .monaco-list-row[role="treeitem"]', { hasText: name });
+  }
+
+  async contextMenu(name: RegExp | string, action: string): Promise<void> {
+    await this.treeItem(name).first().click({ button: 'right' });
+    // The menu ignores a mouse-up right after it opened (the right-click's own): hover the item, then Enter.
+    const item = this.page.locator('.context-view .monaco-menu .action-item', { hasText: action }).first();
+    await item.hover();
+    await this.page.waitForTimeout(200);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Notifications never show as toasts with the smoke-test driver: read the notification center. */
+  async notification(text: RegExp | string, timeout = 30_000): Promise<string> {
+    await this.command('Notifications: Show Notifications');
+    const item = this.page.locator('.notifications-center .notification-list-item-message', { hasText: text }).first();
+    await item.waitFor({ timeout });
+    const message = (await item.textContent()) ?? '';
+    return message;
+  }
+
+  async hideNotifications(): Promise<void> {
+    await this.command('Notifications: Hide Notifications');
+  }
+
+  async shot(name: string): Promise<void> {
+    await this.page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+    log(`screenshot .test-artifacts/e2e/${name}.png`);
+  }
+}
+
+const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+async function runUiJourneys(browser: Browser, cs: CodeServer, ports: { seed: number; fresh: number; locked: number }): Promise<void> {
+  const context = await browser.newContext({ viewport: { width: 1500, height: 950 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(60_000);
+  page.on('pageerror', (e) => console.log('  | page error:', e.message));
+  const wb = new Workbench(page);
+  const journeys: [string, () => Promise<void>][] = [];
+  const journey = (name: string, fn: () => Promise<void>): void => { journeys.push([name, fn]); };
+  const seedAddr = `127.0.0.1:${ports.seed}`;
+  let replicaAddr = '';
+
+  journey('the view lists the cluster; a master expands to its replica and slot ranges', async () => {
+    await page.goto(cs.url({ dev: true }));
+    await page.locator('.monaco-workbench').waitFor();
+    await page.getByRole('tab', { name: /Redis Cluster/ }).first().click();
+    const cluster = wb.treeItem(/e2e/).first();
+    await cluster.waitFor();
+    await wb.treeItem(/ok · 16384\/16384 slots · 3 masters/).first().waitFor({ timeout: 60_000 });
+    if ((await cluster.getAttribute('aria-expanded')) === 'false') await cluster.click();
+    const master = wb.treeItem(new RegExp(`^${esc(seedAddr)}`)).first();
+    await master.waitFor();
+    await master.click();
+    const replica = page.locator('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="3"]', { hasText: / · replica/ }).first();
+    await replica.waitFor();
+    const clusterPorts = [0, 1, 2, 3, 4, 5].map((i) => ports.seed + i).join('|');
+    replicaAddr = new RegExp(`127\\.0\\.0\\.1:(${clusterPorts})`).exec((await replica.textContent()) ?? '')![0];
+    await page.locator('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="3"]', { hasText: '(5461 slots)' }).first().waitFor();
+    await wb.shot('tree');
+  });
+
+  journey('Check from the palette shows redis-cli\'s "[OK] All 16384 slots covered."', async () => {
+    await wb.command('Redis Cluster: Check');
+    await page.locator('.editor-instance .view-lines', { hasText: /\[OK\]\sAll\s16384\sslots\scovered\./ }).first().waitFor();
+    await page.locator('.tabs-container .tab', { hasText: 'Check e2e' }).first().waitFor();
+    await wb.shot('check-result');
+  });
+
+  journey('right-click a replica → Failover makes it a master in the tree', async () => {
+    await wb.contextMenu(new RegExp(`^${esc(replicaAddr)}`), 'Failover');
+    await wb.dialogButton('Failover');
+    const promoted = page.locator('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="2"]', { hasText: new RegExp(`^${esc(replicaAddr)}.* slots`) });
+    await promoted.first().waitFor({ timeout: 90_000 });
+    await wb.notification(`${replicaAddr} is now a master`);
+    await wb.hideNotifications();
+    await wb.shot('after-failover');
+  });
+
+  journey('Add Node (palette) then Delete Node (right-click) round-trip', async () => {
+    const fresh = `127.0.0.1:${ports.fresh}`;
+    await wb.command('Redis Cluster: Add Node…');
+    await wb.answer(fresh);
+    await wb.pick('Empty master');
+    await wb.dialogButton('Add Node');
+    const added = page.locator('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="2"]', { hasText: new RegExp(`^${esc(fresh)}.*0 slots`) });
+    await added.first().waitFor({ timeout: 90_000 });
+    await wb.shot('node-added');
+    await wb.contextMenu(new RegExp(`^${esc(fresh)}`), 'Delete Node…');
+    await wb.dialogButton('Delete Node');
+    await wb.notification(`${fresh} was removed from e2e`);
+    await wb.hideNotifications();
+    await added.first().waitFor({ state: 'detached', timeout: 60_000 });
+  });
+
+  journey('a wrong password gives a readable error and no crash', async () => {
+    await wb.command('Redis Cluster: Add Cluster…');
+    await wb.answer(`127.0.0.1:${ports.locked}`);
+    await wb.answer('locked');
+    await wb.answer('');
+    await wb.answer('wrong-password');
+    await wb.pick('No TLS');
+    await wb.answer('');
+    const message = await wb.notification(/rejected the user name or password/);
+    if (message.includes('wrong-password')) throw new Error(`the password leaked into a notification: ${message}`);
+    await wb.shot('wrong-password');
+    await wb.hideNotifications();
+    await wb.treeItem(/WRONGPASS/).first().waitFor();
+    // Still alive: the other cluster refreshes.
+    await wb.command('Redis Cluster: Refresh');
+    await wb.treeItem(/ok · 16384\/16384 slots · 3 masters/).first().waitFor();
+  });
+
+  for (const [name, fn] of journeys) {
+    const started = Date.now();
+    try {
+      await fn();
+      passed++;
+      log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+    } catch (e) {
+      failed++;
+      log(`FAIL ${name}: ${(e as Error).message.split('\n')[0]}`);
+      console.log((e as Error).stack);
+      await page.screenshot({ path: join(ARTIFACTS, `failure-${journeys.findIndex((j) => j[0] === name) + 1}.png`) }).catch(() => undefined);
+      if (name.startsWith('the view lists')) break; // nothing else can work without the tree
+    }
+  }
+  await context.close();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  if (!codeServerInstalled()) throw new Error('code-server is not installed: run bash test/e2e/install-code-server.sh');
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install chromium`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  if (!existsSync(join(REPO, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run npm run build first');
+
+  const base = await redisBlock();
+  const ports = { seed: base, fresh: base + 6, locked: base + 7 };
+  const work = mkdtempSync(join(tmpdir(), 'rcm-e2e-'));
+  const extras: ChildProcess[] = [];
+  let cs: CodeServer | undefined;
+  let browser: Browser | undefined;
+  const sandboxDir = join(work, 'sandbox');
+  try {
+    log(`sandbox cluster on 127.0.0.1:${base}-${base + 5}`);
+    await sandboxUp({ port: base, dir: sandboxDir, masters: 3, replicas: 1 });
+    extras.push(redisServer(ports.fresh, join(work, 'fresh'), ['--cluster-enabled', 'yes', '--cluster-config-file', join(work, 'fresh', 'nodes.conf'), '--cluster-node-timeout', '5000']));
+    extras.push(redisServer(ports.locked, join(work, 'locked'), ['--requirepass', 'the-password']));
+    await waitPing(ports.fresh);
+    await waitPing(ports.locked, 'the-password');
+
+    const csPort = process.env.RCM_E2E_CS_PORT ? Number(process.env.RCM_E2E_CS_PORT) : await freePort(8471, 8479);
+    const settings = {
+      'redisClusterManager.clusters': [{ name: 'e2e', seeds: [`127.0.0.1:${ports.seed}`] }],
+      'redisClusterManager.refreshIntervalSeconds': 0,
+    };
+    process.env.RCM_E2E_SEED = `127.0.0.1:${ports.seed}`;
+    process.env.RCM_E2E_LOCKED = `127.0.0.1:${ports.locked}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM, headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+
+    cs = await startCodeServer({ port: csPort, stateDir: join(work, 'cs-exthost'), workspaceSettings: settings });
+    log(`code-server on 127.0.0.1:${csPort} (extension-host tests)`);
+    await runExtensionHostTests(browser, cs);
+    await cs.stop();
+
+    cs = await startCodeServer({ port: csPort, stateDir: join(work, 'cs-ui'), workspaceSettings: settings });
+    log(`code-server on 127.0.0.1:${csPort} (UI journeys)`);
+    await runUiJourneys(browser, cs, ports);
+  } finally {
+    await browser?.close().catch(() => undefined);
+    if (process.env.KEEP) {
+      log(`KEEP=1: left running (code-server ${cs?.url({ dev: true }) ?? '-'}, state in ${work})`);
+    } else {
+      await cs?.stop();
+      for (const p of extras) p.kill('SIGTERM');
+      await sandboxDown({ dir: sandboxDir }).catch(() => undefined);
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+}
+
+main().then(() => {
+  log(`done in ${((Date.now() - t0) / 1000).toFixed(0)}s`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed > 0 || passed === 0 ? 1 : 0);
+}, (e: unknown) => {
+  console.error(e);
+  console.log(`${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+});

@@ -1,0 +1,171 @@
+/** The tree built from fixture topologies: children, parents, ids and item descriptions (pure builders). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkCluster, summarizeCluster, type Topology } from '../../src/engine';
+import { englishL10n } from '../../src/extension/model/l10n';
+import type { ClusterProfile } from '../../src/extension/model/profile';
+import { ALL_CONTEXT_VALUES } from '../../src/extension/tree/contextValues';
+import { buildTreeItem, slotRangeLabel } from '../../src/extension/tree/items';
+import { childrenOf, elementId, parentOf, type ClusterView, type TreeElement } from '../../src/extension/tree/model';
+import { master, replica, topology } from '../fixtures/topologyBuilder';
+
+const M1 = 'a'.repeat(40);
+const M2 = 'b'.repeat(40);
+const M3 = 'c'.repeat(40);
+const R1 = 'd'.repeat(40);
+const R2 = 'e'.repeat(40);
+const profile: ClusterProfile = { id: 'p1', name: 'prod', seeds: ['127.0.0.1:7000'], source: 'storage' };
+
+function healthy(): Topology {
+  return topology([
+    master(M1, 7000, [{ start: 0, end: 5460 }], { dbsize: 10, stats: { keys: 10, usedMemoryHuman: '1.50M', replicationOffset: 42 }, flagsSeenByEntry: ['myself', 'master'] }),
+    master(M2, 7001, [{ start: 5461, end: 10922 }], { dbsize: 20 }),
+    master(M3, 7002, [{ start: 10923, end: 16383 }], { dbsize: 30 }),
+    replica(R1, 7003, M1),
+    replica(R2, 7004, M2),
+  ]);
+}
+
+function viewOf(t: Topology, extra: Partial<ClusterView> = {}): Map<string, ClusterView> {
+  return new Map([['p1', { profile, status: 'connected', topology: t, check: checkCluster(t), summary: summarizeCluster(t), ...extra }]]);
+}
+
+const cluster: TreeElement = { kind: 'cluster', clusterId: 'p1' };
+
+test('cluster → masters; master → its replica and slot ranges', () => {
+  const views = viewOf(healthy());
+  assert.deepEqual(childrenOf(undefined, views, ['p1']), [cluster]);
+  const masters = childrenOf(cluster, views, ['p1']);
+  assert.deepEqual(masters.map((e) => (e.kind === 'node' ? e.nodeId : e.kind)), [M1, M2, M3]);
+  const under = childrenOf(masters[0], views, ['p1']);
+  assert.deepEqual(under, [
+    { kind: 'node', clusterId: 'p1', nodeId: R1 },
+    { kind: 'slots', clusterId: 'p1', nodeId: M1, start: 0, end: 5460 },
+  ]);
+  assert.deepEqual(parentOf(under[0]!, views), masters[0]);
+  assert.deepEqual(parentOf(under[1]!, views), masters[0]);
+  assert.deepEqual(parentOf(masters[0]!, views), cluster);
+  assert.equal(childrenOf(under[1], views, ['p1']).length, 0);
+});
+
+test('the cluster item: state ok, slots covered, masters, keys; connected context', () => {
+  const item = buildTreeItem(cluster, viewOf(healthy()), englishL10n);
+  assert.equal(item.label, 'prod');
+  assert.equal(item.description, 'ok · 16384/16384 slots · 3 masters · 60 keys');
+  assert.equal(item.contextValue, 'rcm:cluster+connected');
+  assert.equal(item.icon.color, 'testing.iconPassed');
+  assert.equal(item.collapsible, 'expanded');
+});
+
+test('a master item: address, short id, slot count, keys, memory, flags; tooltip with full id and offset', () => {
+  const item = buildTreeItem({ kind: 'node', clusterId: 'p1', nodeId: M1 }, viewOf(healthy()), englishL10n);
+  assert.equal(item.label, '127.0.0.1:7000');
+  assert.equal(item.description, 'aaaaaaaa · 5461 slots · 10 keys · 1.50M · myself');
+  assert.equal(item.contextValue, 'rcm:node+master');
+  assert.equal(item.icon.id, 'server');
+  assert.match(item.tooltip!, new RegExp(`ID: \`${M1}\``));
+  assert.match(item.tooltip!, /Replication offset: 42/);
+  assert.match(item.tooltip!, /Config epoch: 1/);
+  assert.equal(item.collapsible, 'collapsed');
+  assert.equal(item.id, `node/p1/${M1}`);
+});
+
+test('slot range labels as the issue shows them', () => {
+  assert.equal(slotRangeLabel(0, 5460, englishL10n), '[0-5460] (5461 slots)');
+  assert.equal(slotRangeLabel(7, 7, englishL10n), '[7] (1 slot)');
+  const item = buildTreeItem({ kind: 'slots', clusterId: 'p1', nodeId: M1, start: 0, end: 5460 }, viewOf(healthy()), englishL10n);
+  assert.equal(item.contextValue, 'rcm:slots');
+});
+
+test('a replica item and an empty master', () => {
+  const t = topology([...healthy().nodes, master('f'.repeat(40), 7005, [])]);
+  const views = viewOf(t);
+  const r = buildTreeItem({ kind: 'node', clusterId: 'p1', nodeId: R1 }, views, englishL10n);
+  assert.equal(r.contextValue, 'rcm:node+replica');
+  assert.match(r.tooltip!, /Replica of: 127\\\.0\\\.0\\\.1:7000/);
+  const empty = buildTreeItem({ kind: 'node', clusterId: 'p1', nodeId: 'f'.repeat(40) }, views, englishL10n);
+  assert.equal(empty.contextValue, 'rcm:node+master+empty');
+  assert.equal(empty.collapsible, 'none');
+});
+
+test('open slots and failing nodes are marked with warning/error codicons', () => {
+  const t = topology([
+    master(M1, 7000, [{ start: 0, end: 8191 }], { migrating: [{ slot: 100, peerId: M2 }] }),
+    master(M2, 7001, [{ start: 8192, end: 16383 }], { importing: [{ slot: 100, peerId: M1 }], flagsSeenByEntry: ['master', 'fail?'] }),
+  ]);
+  const views = viewOf(t);
+  const m1 = { kind: 'node', clusterId: 'p1', nodeId: M1 } as const;
+  const kids = childrenOf(m1, views, ['p1']);
+  const open = kids.find((k) => k.kind === 'openSlot')!;
+  assert.deepEqual(open, { kind: 'openSlot', clusterId: 'p1', nodeId: M1, slot: 100, state: 'migrating', peerId: M2 });
+  const openItem = buildTreeItem(open, views, englishL10n);
+  assert.equal(openItem.label, 'slot 100 migrating → 127.0.0.1:7001');
+  assert.equal(openItem.icon.color, 'list.warningForeground');
+  const m1Item = buildTreeItem(m1, views, englishL10n);
+  assert.match(m1Item.description!, /1 open slot\(s\)/);
+  assert.equal(m1Item.icon.color, 'list.warningForeground');
+  const m2Item = buildTreeItem({ kind: 'node', clusterId: 'p1', nodeId: M2 }, views, englishL10n);
+  assert.equal(m2Item.icon.id, 'warning');
+  assert.match(m2Item.description!, /fail\?/);
+  const c = buildTreeItem(cluster, views, englishL10n);
+  assert.equal(c.contextValue, 'rcm:cluster+connected+problems');
+  assert.equal(c.icon.color, 'list.warningForeground');
+});
+
+test('an unreachable master: the cluster fails, the node is listed as down and can be deleted only when empty', () => {
+  const base = healthy();
+  const t: Topology = {
+    ...topology(base.nodes.filter((n) => n.id !== M3)),
+    skipped: [{ id: M3, host: '127.0.0.1', port: 7002, role: 'master', flags: ['master', 'fail'], slots: [{ start: 10923, end: 16383 }], reason: { kind: 'flagged', flags: ['fail'] } }],
+    unreachableMasters: 1,
+  };
+  const views = viewOf(t);
+  const c = buildTreeItem(cluster, views, englishL10n);
+  assert.match(c.description!, /^fail · 10923\/16384 slots · 2 masters/);
+  assert.equal(c.contextValue, 'rcm:cluster+connected+fail+problems');
+  const down = childrenOf(cluster, views, ['p1']).at(-1)!;
+  assert.deepEqual(down, { kind: 'node', clusterId: 'p1', nodeId: M3 });
+  const item = buildTreeItem(down, views, englishL10n);
+  assert.equal(item.contextValue, 'rcm:node+master+down');
+  assert.equal(item.icon.color, 'errorForeground');
+  assert.match(item.description!, /fail$/);
+});
+
+test('a replica whose master is not loaded sits under the cluster', () => {
+  const t = topology([master(M1, 7000, [{ start: 0, end: 16383 }]), replica(R1, 7003, M2)]);
+  const views = viewOf(t);
+  const kids = childrenOf(cluster, views, ['p1']);
+  assert.deepEqual(kids.map((k) => (k.kind === 'node' ? k.nodeId : k.kind)), [M1, R1]);
+  assert.deepEqual(parentOf(kids[1]!, views), cluster);
+});
+
+test('disconnected and failed clusters: no nodes; a failed load shows its error as a child', () => {
+  const off = new Map<string, ClusterView>([['p1', { profile, status: 'disconnected' }]]);
+  assert.deepEqual(childrenOf(cluster, off, ['p1']), []);
+  const offItem = buildTreeItem(cluster, off, englishL10n);
+  assert.equal(offItem.contextValue, 'rcm:cluster+disconnected');
+  assert.equal(offItem.description, 'disconnected');
+  const failed = new Map<string, ClusterView>([['p1', {
+    profile: { ...profile, sandbox: { dir: '/tmp/x', port: 7000 } }, status: 'error',
+    error: { code: 'auth-failed', node: '127.0.0.1:7000', message: 'x', detail: 'WRONGPASS invalid username-password pair' },
+  }]]);
+  const kids = childrenOf(cluster, failed, ['p1']);
+  assert.deepEqual(kids, [{ kind: 'message', clusterId: 'p1', key: 'error' }]);
+  const msg = buildTreeItem(kids[0]!, failed, englishL10n);
+  assert.match(msg.label, /127\.0\.0\.1:7000 rejected the user name or password \(WRONGPASS/);
+  assert.equal(msg.command?.command, 'redisClusterManager.editCluster');
+  assert.equal(buildTreeItem(cluster, failed, englishL10n).contextValue, 'rcm:cluster+disconnected+sandbox');
+});
+
+test('every element id is unique and every produced context value is known', () => {
+  const t = topology([...healthy().nodes, master('f'.repeat(40), 7005, [])]);
+  const views = viewOf(t);
+  const all: TreeElement[] = [];
+  const walk = (e?: TreeElement): void => {
+    for (const c of childrenOf(e, views, ['p1'])) { all.push(c); walk(c); }
+  };
+  walk();
+  const ids = all.map(elementId);
+  assert.equal(new Set(ids).size, ids.length);
+  for (const e of all) assert.ok(ALL_CONTEXT_VALUES.includes(buildTreeItem(e, views, englishL10n).contextValue), elementId(e));
+});
