@@ -18,6 +18,8 @@ export interface OperationOptions {
   readonly component: string;
   /** Reload the cluster afterwards (operations that change it). */
   readonly refresh?: boolean;
+  /** Offer Cancel (the operation must honour the AbortSignal). */
+  readonly cancellable?: boolean;
 }
 
 /** The last non-empty line of what an operation printed so far (for the progress message). */
@@ -29,7 +31,7 @@ function lastLine(text: string): string {
 export async function runOperation<R extends OperationReport>(
   deps: CommandDeps,
   o: OperationOptions,
-  fn: (host: string, port: number, opts: ConnectionOptions & OpHooks, signal: AbortSignal) => Promise<R>,
+  fn: (host: string, port: number, opts: ConnectionOptions & OpHooks, signal: AbortSignal, report: (message: string) => void) => Promise<R>,
 ): Promise<R> {
   deps.log.info(o.component, `${o.title} (${deps.registry.get(o.clusterId)?.name ?? o.clusterId})`);
   try {
@@ -43,8 +45,8 @@ export async function runOperation<R extends OperationReport>(
           if (line) p.report(line.slice(0, 120));
           if (printed.length > 4096) printed = printed.slice(-1024);
         },
-      }, p.signal);
-    }));
+      }, p.signal, (message) => p.report(message));
+    }), { cancellable: o.cancellable ?? false });
     deps.log.output(o.component, report.output);
     return report;
   } finally {
