@@ -99,17 +99,29 @@ export class App {
   }
 
   private mounted = false;
+  private readonly side = h('div', { class: 'col-side' });
+  private sideOrder = '';
 
   private mount(): void {
     const { els } = this;
     this.root.replaceChildren(
       els.header, els.banners, els.toolbar,
-      h('div', { class: 'layout' },
-        h('div', { class: 'col-map' }, els.mapSection),
-        h('div', { class: 'col-side' }, els.plan, els.options, els.progress, els.summary, els.log)),
+      h('div', { class: 'layout' }, h('div', { class: 'col-map' }, els.mapSection), this.side),
     );
+    this.sideOrder = '';
     this.root.removeAttribute('aria-busy');
     this.mounted = true;
+  }
+
+  /** What matters most comes first: the plan before a run, progress during it, the summary after it. */
+  private arrangeSide(phase: PanelSnapshot['phase']): void {
+    if (phase === this.sideOrder) return;
+    this.sideOrder = phase;
+    const { plan, options, progress, summary, log } = this.els;
+    const order = phase === 'preview' ? [plan, options, progress, summary, log]
+      : phase === 'running' ? [progress, log, plan, options, summary]
+        : [summary, progress, plan, log, options];
+    this.side.replaceChildren(...order);
   }
 
   onMessage(m: HostToWebview): void {
@@ -293,6 +305,7 @@ export class App {
 
   render(): void {
     if (!this.mounted || !this.snapshot) return;
+    this.arrangeSide(this.snapshot.phase);
     this.renderChrome();
     this.renderMap();
     this.renderPlan();
@@ -552,7 +565,10 @@ export class App {
     const s = this.snapshot;
     const run = s?.run;
     this.els.progress.hidden = !run;
-    if (!s || !run) return;
+    if (!s || !run) {
+      this.els.progress.replaceChildren();
+      return;
+    }
     const { t, fmt } = this;
     const p = run.progress;
     const stat = (k: StringKey, value: string, id: string) => [h('dt', null, t(k)), h('dd', { id }, value)];
@@ -585,7 +601,10 @@ export class App {
   private renderSummary(): void {
     const sum = this.snapshot?.summary;
     this.els.summary.hidden = !sum;
-    if (!sum) return;
+    if (!sum) {
+      this.els.summary.replaceChildren();
+      return;
+    }
     const { t, fmt } = this;
     const title = t(sum.status === 'done' ? 'summary.done' : sum.status === 'cancelled' ? 'summary.cancelled' : 'summary.failed');
     const row = (k: StringKey, value: Child, id?: string) => [h('dt', null, t(k)), h('dd', { id }, value)];
@@ -615,7 +634,10 @@ export class App {
     const s = this.snapshot;
     const log = s?.log ?? [];
     this.els.log.hidden = !s?.run && log.length === 0;
-    if (this.els.log.hidden) return;
+    if (this.els.log.hidden) {
+      this.els.log.replaceChildren();
+      return;
+    }
     const { t, fmt } = this;
     const prev = this.els.log.querySelector('.log-list');
     const atBottom = !prev || prev.scrollTop + prev.clientHeight >= prev.scrollHeight - 4;

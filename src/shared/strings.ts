@@ -110,7 +110,7 @@ export const EN_STRINGS = {
   // log
   'log.heading': 'Events',
   'log.empty': 'No events yet.',
-  'log.started': 'Started: {0} slots, about {1} keys, {2} lane(s) in parallel.',
+  'log.started': 'Started: {0} slots, about {1} keys, {2} source → target pair(s).',
   'log.group': 'Moving {0} slots from {1} to {2}.',
   'log.groupDone': 'Moved {0} slots from {1} to {2}.',
   'log.retry': 'Retry {0} on {1}: {2}',

@@ -56,6 +56,15 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+function numberFormat(locale: string): (n: number) => string {
+  try {
+    const f = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+    return (n) => f.format(n);
+  } catch {
+    return String;
+  }
+}
+
 function parseAddr(addr: string): { host: string; port: number } | undefined {
   const i = addr.lastIndexOf(':');
   const port = Number(addr.slice(i + 1));
@@ -75,6 +84,7 @@ class PanelSession implements vscode.Disposable {
   private run: ActiveRun | null = null;
   private settle: ((o: MigrationOutcome) => void) | null = null;
   private canResumeRestored = false;
+  private live: LiveInputs | null;
   readonly onDidDispose: vscode.Event<void>;
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
 
@@ -82,18 +92,19 @@ class PanelSession implements vscode.Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly deps: MigrationPanelDeps,
     private readonly panel: vscode.WebviewPanel,
-    private live: LiveInputs | null,
-    restored: PersistedState | null,
+    start: { readonly request: MigrationRequest } | { readonly restored: PersistedState },
   ) {
     this.strings = loadStrings(context.extensionUri.fsPath, vscode.env.language);
     this.t = translator(this.strings);
     this.onDidDispose = this.disposeEmitter.event;
-    if (live) {
-      this.snapshot = PanelSession.initialSnapshot(live.request);
+    if ('request' in start) {
+      this.live = PanelSession.liveInputs(start.request);
+      this.snapshot = PanelSession.initialSnapshot(start.request);
     } else {
-      this.snapshot = restored!.snapshot;
-      if (restored!.keyCounts && restored!.keyCounts.length === 16384) {
-        this.keyCounts = Int32Array.from(restored!.keyCounts);
+      this.live = null;
+      this.snapshot = start.restored.snapshot;
+      if (start.restored.keyCounts && start.restored.keyCounts.length === 16384) {
+        this.keyCounts = Int32Array.from(start.restored.keyCounts);
         this.keysState = 'done';
       }
       this.refreshResumable();
@@ -107,6 +118,10 @@ class PanelSession implements vscode.Disposable {
       this.disposeEmitter,
     );
     this.render();
+  }
+
+  private static liveInputs(request: MigrationRequest): LiveInputs {
+    return { topology: request.topology, plan: isMovePlan(request.plan) ? request.plan : null, request };
   }
 
   private static initialSnapshot(r: MigrationRequest): PanelSnapshot {
@@ -138,15 +153,20 @@ class PanelSession implements vscode.Disposable {
     this.panel.reveal(undefined, false);
   }
 
+  /** The outcome of the request shown now (one caller at a time). */
+  outcome(): Promise<MigrationOutcome> {
+    this.finish('closed');
+    return new Promise<MigrationOutcome>((resolve) => { this.settle = resolve; });
+  }
+
   /** Shows a new request in this (idle) panel; the previous request's caller gets 'closed'. */
   open(request: MigrationRequest): Promise<MigrationOutcome> {
-    this.finish('closed');
-    this.live = { topology: request.topology, plan: isMovePlan(request.plan) ? request.plan : null, request };
+    const outcome = this.outcome();
+    this.live = PanelSession.liveInputs(request);
     this.snapshot = PanelSession.initialSnapshot(request);
     this.keyCounts = null;
     this.keysState = 'idle';
     this.panel.title = this.t('panel.title', request.clusterName);
-    const outcome = new Promise<MigrationOutcome>((resolve) => { this.settle = resolve; });
     if (this.ready) this.sendInit();
     this.reveal();
     return outcome;
@@ -356,7 +376,7 @@ class PanelSession implements vscode.Disposable {
       doneSlots = [...state.done];
     }
 
-    const aggregator = new RunAggregator(plan, () => Date.now(), this.t, this.addrOf);
+    const aggregator = new RunAggregator(plan, () => Date.now(), this.t, this.addrOf, numberFormat(vscode.env.language));
     const throttle = new Throttle(PROGRESS_INTERVAL_MS, () => this.flushProgress());
     const active: ActiveRun = { controller: new AbortController(), aggregator, throttle, journalPath };
     this.run = active;
@@ -468,12 +488,12 @@ export class MigrationPanel implements MigrationPanelHost, vscode.Disposable {
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
       webviewOptions(this.context.extensionUri),
     );
-    const session = new PanelSession(this.context, this.deps, panel, null, null);
+    const session = new PanelSession(this.context, this.deps, panel, { request });
     this.sessions.set(request.clusterId, session);
     session.onDidDispose(() => {
       if (this.sessions.get(request.clusterId) === session) this.sessions.delete(request.clusterId);
     });
-    return session.open(request);
+    return session.outcome();
   }
 
   dispose(): void {
@@ -490,7 +510,7 @@ export function registerMigrationPanelSerializer(context: vscode.ExtensionContex
         panel.dispose();
         return Promise.resolve();
       }
-      new PanelSession(context, deps, panel, null, state);
+      new PanelSession(context, deps, panel, { restored: state });
       return Promise.resolve();
     },
   });

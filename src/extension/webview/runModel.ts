@@ -45,6 +45,7 @@ export class RunAggregator {
     private readonly now: () => number,
     private readonly t: Translate,
     private readonly addrOf: (id: string) => string,
+    private readonly num: (n: number) => string = String,
   ) {
     this.startedAt = now();
     this.totalSlots = plan.moves.length;
@@ -86,12 +87,12 @@ export class RunAggregator {
         this.startedAt = this.now();
         this.totalSlots = e.totalSlots;
         this.keysTotal = e.keysTotal;
-        this.log('info', this.t('log.started', e.totalSlots, e.keysTotal, e.lanes));
+        this.log('info', this.t('log.started', this.num(e.totalSlots), this.num(e.keysTotal), e.lanes));
         break;
       case 'group-started': {
         const g = this.byPair.get(pairKey(e.sourceId, e.targetId));
         if (g) g.state = 'running';
-        this.log('info', this.t('log.group', e.slots, this.addrOf(e.sourceId), this.addrOf(e.targetId)));
+        this.log('info', this.t('log.group', this.num(e.slots), this.addrOf(e.sourceId), this.addrOf(e.targetId)));
         break;
       }
       case 'batch': {
@@ -110,7 +111,7 @@ export class RunAggregator {
           g.inflightKeys = 0;
           if (g.slotsDone >= g.slots) {
             g.state = 'done';
-            this.log('info', this.t('log.groupDone', g.slots, this.addrOf(g.sourceId), this.addrOf(g.targetId)));
+            this.log('info', this.t('log.groupDone', this.num(g.slots), this.addrOf(g.sourceId), this.addrOf(g.targetId)));
           }
         }
         break;
@@ -138,11 +139,11 @@ export class RunAggregator {
         break;
       case 'cancelled':
         this.engineProgress = e.progress;
-        this.log('warn', this.t('log.cancelled', this.slotsDone, this.totalSlots));
+        this.log('warn', this.t('log.cancelled', this.num(this.slotsDone), this.num(this.totalSlots)));
         break;
       case 'plan-finished':
         this.engineProgress = e.progress;
-        this.log('info', this.t('log.finished', this.slotsDone, this.doneKeys));
+        this.log('info', this.t('log.finished', this.num(this.slotsDone), this.num(this.doneKeys)));
         break;
       case 'slot-started':
         break;

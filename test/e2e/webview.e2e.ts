@@ -1,0 +1,241 @@
+/**
+ * The migration panel in a real VS Code (code-server + headless Chromium)
+ * against a real local cluster with keys:
+ *   Rebalance from the palette on an unbalanced cluster → the panel shows the
+ *   plan (its totals equal the engine's plan for the same topology) → Execute →
+ *   progress advances → summary (verified, check OK) → the tree shows balanced
+ *   slot counts; then a second run (a drain set up by changing a weight in the
+ *   panel and recomputing) is cancelled midway and leaves the cluster clean
+ *   (check OK, no open slot, no key lost). Screenshots of the plan, the
+ *   progress and the summary go to .test-artifacts/.
+ *
+ * Run: npm run build && npx tsx --test test/e2e/webview.e2e.ts
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyPlan, checkCluster, loadTopology, planRebalance, planReshard, type MovePlan, type Topology } from '../../src/engine';
+import { cmd, createCluster, keySlot, populate, type TestCluster } from '../helpers/redisCluster';
+import { codeServerInstalled, INSTALL_HINT, openWorkbench, startCodeServer, type CodeServer, type Workbench } from './webviewHarness';
+
+const KEYS = Number(process.env.WEBVIEW_E2E_KEYS ?? 600_000);
+/** Keys per MIGRATE: small, so a run lasts long enough to watch (and to cancel) it. */
+const PIPELINE = 1;
+const CLUSTER_NAME = 'e2e-webview';
+
+const t0 = Date.now();
+const log = (m: string): void => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
+
+let cluster: TestCluster | undefined;
+let cs: CodeServer | undefined;
+let wb: Workbench | undefined;
+let ids: string[] = [];
+
+const skip = codeServerInstalled() ? false : INSTALL_HINT;
+
+async function topologyNow(): Promise<Topology> {
+  return loadTopology(cluster!.entry.host, cluster!.entry.port);
+}
+
+async function totalKeys(): Promise<number> {
+  let n = 0;
+  for (const m of cluster!.masters) n += Number(await cmd(cluster!.client(m), 'DBSIZE'));
+  return n;
+}
+
+/** Keys currently in the plan's slots (what the panel should show as keys to move). */
+async function keysInPlan(plan: MovePlan, topo: Topology): Promise<number> {
+  let sum = 0;
+  for (const node of topo.nodes.filter((n) => n.role === 'master')) {
+    const slots = plan.moves.filter((m) => m.sourceId === node.id).map((m) => m.slot);
+    if (slots.length === 0) continue;
+    const handle = cluster!.masters.find((h) => h.port === node.port)!;
+    const p = cluster!.client(handle).pipeline();
+    for (const s of slots) p.call('CLUSTER', 'COUNTKEYSINSLOT', String(s));
+    for (const [err, v] of (await p.exec()) ?? []) if (!err) sum += Number(v);
+  }
+  return sum;
+}
+
+async function attr(selector: string, name: string): Promise<string | null> {
+  return wb!.panel.locator(selector).getAttribute(name);
+}
+
+/** Waits for the run to end, recording the overall progress values seen; screenshots progress midway once. */
+async function watchRun(total: number, opts: { shot?: string; cancelAfterProgress?: boolean }): Promise<number[]> {
+  const seen: number[] = [];
+  let shotTaken = false;
+  let cancelled = false;
+  const deadline = Date.now() + 240_000;
+  while (Date.now() < deadline) {
+    if ((await wb!.panel.locator('#summary-status').count()) > 0) break;
+    const now = await attr('#overall-progress', 'aria-valuenow').catch(() => null);
+    if (now !== null) {
+      const v = Number(now);
+      if (seen[seen.length - 1] !== v) seen.push(v);
+      if (v > 0 && v < total) {
+        if (opts.shot && !shotTaken) {
+          await wb!.shot(opts.shot);
+          shotTaken = true;
+          log(`progress screenshot at ${v}/${total} slots`);
+        }
+        if (opts.cancelAfterProgress && !cancelled) {
+          await wb!.panel.locator('#btn-cancel-run').click();
+          cancelled = true;
+          log(`Cancel clicked at ${v}/${total} slots`);
+        }
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await wb!.panel.locator('#summary-status').waitFor({ timeout: 60_000 });
+  if (opts.shot) assert.ok(shotTaken, `the run ended before progress could be seen midway (values seen: ${seen.join(', ')})`);
+  if (opts.cancelAfterProgress) assert.ok(cancelled, `the run ended before it could be cancelled midway (values seen: ${seen.join(', ')})`);
+  return seen;
+}
+
+/** The Rebalance command's multi-select options pick. */
+async function optionsPick(): Promise<void> {
+  await wb!.page.locator('.quick-input-widget input[placeholder*="press Enter"]').waitFor();
+}
+
+/** Runs a test body; on failure saves a screenshot of the workbench next to the others. */
+function withShotOnFailure(name: string, body: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    try {
+      await body();
+    } catch (e) {
+      await wb?.shot(`webview-failure-${name}.png`).catch(() => undefined);
+      throw e;
+    }
+  };
+}
+
+before(async () => {
+  if (skip) return;
+  cluster = await createCluster({ masters: 3 });
+  ids = await Promise.all(cluster.masters.map((m) => cluster!.nodeId(m)));
+  // Unbalance it: 3000 slots from the third master to the first, then fill it with keys.
+  const { plan } = planReshard(await topologyNow(), { from: [ids[2]!], to: ids[0]!, slots: 3000 });
+  const skew = await applyPlan(plan, {});
+  assert.equal(skew.status, 'done');
+  await populate(cluster, KEYS);
+  log(`cluster ${cluster.masters.map((m) => m.addr).join(' ')} with ${KEYS} keys`);
+  cs = await startCodeServer({
+    'redisClusterManager.clusters': [{ name: CLUSTER_NAME, seeds: [cluster.entry.addr] }],
+    'redisClusterManager.migration.pipeline': PIPELINE,
+  });
+  wb = await openWorkbench(cs, log);
+  log('workbench visible');
+}, { timeout: 180_000 });
+
+after(async () => {
+  await wb?.close().catch(() => undefined);
+  await cs?.stop().catch(() => undefined);
+  await cluster?.stop().catch(() => undefined);
+  log('stopped');
+});
+
+test('rebalance from the palette: plan preview equals the engine plan, execute, progress, summary, balanced tree', { skip, timeout: 400_000 }, withShotOnFailure('rebalance', async () => {
+  const { page, panel } = wb!;
+  // The tree first, so the cluster is loaded and its node rows can be read later.
+  await page.getByRole('tab', { name: /Redis Cluster/ }).click();
+  await page.getByRole('treeitem', { name: new RegExp(CLUSTER_NAME) }).waitFor();
+
+  await wb!.runCommand('Redis Cluster: Rebalance…');
+  await optionsPick();
+  await page.keyboard.press('Enter'); // default options
+  await panel.locator('#plan-total-slots').waitFor();
+  log('panel shows a plan');
+
+  const topo = await topologyNow();
+  const expected = planRebalance(topo, {}) as MovePlan;
+  assert.equal(expected.kind, 'rebalance');
+  assert.equal(Number(await attr('#plan-total-slots', 'data-value')), expected.totalSlots, 'total slots equal the engine plan');
+  assert.equal(Number(await attr('#plan-total-slots', 'data-groups')), expected.groups.length, 'moves equal the engine plan');
+  assert.equal(await panel.locator('#plan-table tbody tr').count(), expected.groups.length);
+  assert.equal(await attr('#phase-badge', 'data-phase'), 'preview');
+  // Keys per slot are counted lazily; the total then equals the keys in the planned slots.
+  await panel.locator('#plan-total-keys[data-value]:not([data-value=""])').waitFor();
+  assert.equal(Number(await attr('#plan-total-keys', 'data-value')), await keysInPlan(expected, topo), 'keys to move');
+  // Shading by keys per slot, once counted.
+  await panel.locator('#shade-keys').check();
+  // Hovering the map describes a slot (the first slot belongs to the first master and moves in this plan).
+  const map = panel.locator('#slot-map');
+  await map.hover({ position: { x: 2, y: 2 } });
+  await panel.locator('#slot-map-tooltip', { hasText: 'Slot 0' }).waitFor();
+  log(`plan: ${expected.totalSlots} slots in ${expected.groups.length} move(s), as the engine plans it`);
+  await wb!.shot('webview-plan.png');
+
+  await panel.locator('#btn-execute').click();
+  await panel.locator('#phase-badge[data-phase="running"]').waitFor();
+  const seen = await watchRun(expected.totalSlots, { shot: 'webview-progress.png' });
+  assert.ok(seen.length >= 3, `progress advanced in steps: ${seen.join(', ')}`);
+  assert.deepEqual([...seen].sort((a, b) => a - b), seen, 'progress never goes back');
+
+  assert.equal(await attr('#summary-status', 'data-status'), 'done');
+  assert.equal(await attr('#summary-check', 'data-ok'), 'true', 'post-check OK');
+  assert.match(await panel.locator('#summary-verify').innerText(), /match/);
+  assert.match(await panel.locator('#summary-moved').innerText(), new RegExp(`${expected.totalSlots.toLocaleString('en')} / ${expected.totalSlots.toLocaleString('en')}`));
+  await wb!.shot('webview-summary.png');
+  log('summary: done, verified, check OK');
+
+  // The cluster is balanced, and so is what the tree shows.
+  const after = await topologyNow();
+  assert.ok(checkCluster(after).ok);
+  const counts = after.nodes.filter((n) => n.role === 'master').map((n) => n.slotCount).sort();
+  assert.deepEqual(counts, [5461, 5461, 5462]);
+  assert.equal(await totalKeys(), KEYS);
+  for (const m of cluster!.masters) {
+    const node = after.nodes.find((n) => n.port === m.port)!;
+    await page.locator('.monaco-list-row', { hasText: m.addr }).filter({ hasText: `${node.slotCount} slots` }).first().waitFor({ timeout: 30_000 });
+  }
+  log(`tree shows ${counts.join('/')} slots`);
+}));
+
+test('a second run cancelled midway leaves the cluster clean: check OK, no open slot, no key lost', { skip, timeout: 400_000 }, withShotOnFailure('cancel', async () => {
+  const { page, panel } = wb!;
+  await wb!.runCommand('Redis Cluster: Rebalance…');
+  await optionsPick();
+  await page.keyboard.press('Enter');
+  // Balanced now: the panel says so and offers the options.
+  await panel.locator('#banner-nothing').waitFor();
+  assert.equal(await panel.locator('#btn-execute').isDisabled(), true);
+  // Weight 0 for the first master (a drain), recomputed by the pure planner in the panel.
+  await panel.locator(`#w-${ids[0]}`).fill('0');
+  await panel.locator('#btn-recompute').click();
+  await panel.locator('#plan-total-slots').waitFor();
+  const topo = await topologyNow();
+  const expected = planRebalance(topo, { weights: [`${ids[0]}=0`] }) as MovePlan;
+  assert.equal(Number(await attr('#plan-total-slots', 'data-value')), expected.totalSlots, 'recomputed plan equals the engine plan');
+  log(`recomputed: drain of ${expected.totalSlots} slots`);
+
+  await panel.locator('#btn-execute').click();
+  await panel.locator('#phase-badge[data-phase="running"]').waitFor();
+  await watchRun(expected.totalSlots, { cancelAfterProgress: true });
+  assert.equal(await attr('#summary-status', 'data-status'), 'cancelled');
+  const moved = Number(await attr('#overall-progress', 'aria-valuenow'));
+  assert.ok(moved > 0 && moved < expected.totalSlots, `stopped midway (${moved} of ${expected.totalSlots})`);
+  assert.equal(await attr('#summary-check', 'data-ok'), 'true', 'post-check OK after the cancel');
+  assert.ok(await panel.locator('#btn-resume').isVisible(), 'the cancelled run can be resumed from the panel');
+  await wb!.shot('webview-cancelled-summary.png');
+
+  // Clean: no open slot, every slot covered once, every key still there and readable where the cluster says it is.
+  const after = await topologyNow();
+  const check = checkCluster(after);
+  assert.ok(check.ok, JSON.stringify(check.findings));
+  assert.deepEqual(check.openSlots, []);
+  const before = topo.nodes.find((n) => n.id === ids[0])!.slotCount;
+  assert.equal(after.nodes.find((n) => n.id === ids[0])!.slotCount, before - moved, 'the drained master gave exactly the slots the panel reported');
+  assert.equal(await totalKeys(), KEYS, 'no key lost');
+  const owner = new Map<number, number>();
+  for (const n of after.nodes) for (const r of n.slots) for (let s = r.start; s <= r.end; s++) owner.set(s, n.port);
+  for (let i = 0; i < KEYS; i += Math.floor(KEYS / 500)) {
+    const key = `key:${i}`;
+    const handle = cluster!.masters.find((m) => m.port === owner.get(keySlot(key)))!;
+    assert.equal(await cluster!.client(handle).get(key), `value:${i}`, key);
+  }
+  log(`cancelled after ${moved} of ${expected.totalSlots} slots; cluster clean, ${KEYS} keys`);
+
+  await panel.locator('#btn-close').click();
+  await page.locator('iframe.webview.ready').waitFor({ state: 'detached' });
+}));
