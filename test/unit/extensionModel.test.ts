@@ -1,5 +1,8 @@
 /** Pure pieces of the extension: profiles, address maps, command lines, redaction, error texts, slot lists, planSlotMove. */
 import { test } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { EngineError, planSlotMove, validatePlan } from '../../src/engine';
 import { splitCommandLine } from '../../src/extension/model/commandLine';
@@ -11,6 +14,7 @@ import {
 } from '../../src/extension/model/profile';
 import { REDACTED, Redactor } from '../../src/extension/model/redact';
 import { parseSlotList } from '../../src/extension/model/slotList';
+import { Journals, journalMatches, remainingMoves } from '../../src/extension/services/journals';
 import { master, replica, topology } from '../fixtures/topologyBuilder';
 
 test('host:port parsing, IPv6 included', () => {
@@ -121,4 +125,40 @@ test('planSlotMove: exactly the chosen slots, sources then target, valid against
   assert.throws(() => planSlotMove(t, { slots: [0], to: '4'.repeat(40) }), (e: EngineError) => e.code === 'no-such-node');
   assert.throws(() => planSlotMove(t, { slots: [], to: M3 }), (e: EngineError) => e.code === 'usage');
   assert.throws(() => planSlotMove(t, { slots: [20000], to: M3 }), (e: EngineError) => e.code === 'usage');
+});
+
+test('journals: an interrupted run on this cluster is pending until its moves are done; others are ignored', async () => {
+  const M1 = '1'.repeat(40); const M2 = '2'.repeat(40);
+  const t = topology([master(M1, 7000, [{ start: 0, end: 8191 }]), master(M2, 7001, [{ start: 8192, end: 16383 }])]);
+  const plan = planSlotMove(t, { slots: [0, 1, 2], to: M2 });
+  const state = { plan, done: new Set([0]), inFlight: [] };
+  assert.ok(journalMatches(state, t));
+  assert.equal(remainingMoves(state, t), 2);
+  const moved = topology([master(M1, 7000, [{ start: 2, end: 8191 }]), master(M2, 7001, [{ start: 0, end: 1 }, { start: 8192, end: 16383 }])]);
+  assert.equal(remainingMoves(state, moved), 1, 'slot 1 already owned by the target');
+  assert.ok(!journalMatches(state, topology([master('9'.repeat(40), 7000, [{ start: 0, end: 16383 }])])));
+
+  const dir = mkdtempSync(join(tmpdir(), 'rcm-journals-test-'));
+  const memory = new Map<string, unknown>();
+  const memento = { get: <T>(k: string, d: T): T => (memory.has(k) ? memory.get(k) as T : d), update: async (k: string, v: unknown): Promise<void> => { memory.set(k, v); } };
+  try {
+    const journals = new Journals(dir, memento);
+    const file = journals.newPath('reshard');
+    const lines = [{ t: 'plan', plan, at: 1 }, { t: 'window', sourceId: M1, targetId: M2, slots: [0], at: 2 }, { t: 'done', slots: [0], keys: 5, at: 3 }];
+    writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    writeFileSync(join(dir, 'journals', 'junk.jsonl'), 'not json\n');
+    const pending = journals.pending(t).filter((p) => p.path.startsWith(dir));
+    assert.equal(pending.length, 1);
+    assert.equal(pending[0]!.remaining, 2);
+    journals.active.add(file);
+    assert.equal(journals.pending(t).filter((p) => p.path.startsWith(dir)).length, 0, 'a run in progress is not offered');
+    journals.active.delete(file);
+    await journals.dismiss(file);
+    assert.equal(journals.pending(t).filter((p) => p.path.startsWith(dir)).length, 0, 'dismissed');
+    assert.equal(journals.pending(t, true).filter((p) => p.path.startsWith(dir)).length, 1, 'the command still lists it');
+    writeFileSync(file, [...lines, { t: 'end', status: 'done', at: 4 }].map((l) => JSON.stringify(l)).join('\n') + '\n');
+    assert.equal(journals.pending(t, true).filter((p) => p.path.startsWith(dir)).length, 0, 'finished runs are not pending');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

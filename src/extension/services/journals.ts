@@ -5,9 +5,14 @@
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type * as vscode from 'vscode';
 import { readJournalFile, readJournalState, type JournalState, type Topology } from '../../engine';
 import { DISMISSED_JOURNALS_KEY } from '../constants';
+
+/** The slice of vscode.Memento used here (so this module runs without vscode, in unit tests too). */
+export interface MementoLike {
+  get<T>(key: string, defaultValue: T): T;
+  update(key: string, value: unknown): PromiseLike<void>;
+}
 
 export interface PendingJournal {
   readonly path: string;
@@ -34,7 +39,7 @@ export class Journals {
   /** Journals of runs in progress in this window (never offered for resume). */
   readonly active = new Set<string>();
 
-  constructor(private readonly storageDir: string, private readonly memento: vscode.Memento) {}
+  constructor(private readonly storageDir: string, private readonly memento: MementoLike) {}
 
   /** A new journal path for a run started by the extension. */
   newPath(kind: string): string {
