@@ -14,7 +14,7 @@ import {
 } from '../../src/extension/model/profile';
 import { REDACTED, Redactor } from '../../src/extension/model/redact';
 import { parseSlotList } from '../../src/extension/model/slotList';
-import { Journals, journalMatches, remainingMoves } from '../../src/extension/services/journals';
+import { Journals, journalMatches, lockJournal, remainingMoves, unlockJournal } from '../../src/extension/services/journals';
 import { master, replica, topology } from '../fixtures/topologyBuilder';
 
 test('host:port parsing, IPv6 included', () => {
@@ -153,6 +153,11 @@ test('journals: an interrupted run on this cluster is pending until its moves ar
     journals.active.add(file);
     assert.equal(journals.pending(t).filter((p) => p.path.startsWith(dir)).length, 0, 'a run in progress is not offered');
     journals.active.delete(file);
+    lockJournal(file);
+    assert.equal(journals.pending(t).filter((p) => p.path.startsWith(dir)).length, 0, 'a run locked by a live process is not offered');
+    writeFileSync(`${file}.lock`, '999999999');
+    assert.equal(journals.pending(t).filter((p) => p.path.startsWith(dir)).length, 1, 'a lock of a dead process does not count');
+    unlockJournal(file);
     await journals.dismiss(file);
     assert.equal(journals.pending(t).filter((p) => p.path.startsWith(dir)).length, 0, 'dismissed');
     assert.equal(journals.pending(t, true).filter((p) => p.path.startsWith(dir)).length, 1, 'the command still lists it');

@@ -2,7 +2,7 @@
  * Migration journals: where runs keep them, and which ones were interrupted
  * on a given cluster (offered for resume when the cluster is opened).
  */
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readJournalFile, readJournalState, type JournalState, type Topology } from '../../engine';
@@ -33,6 +33,34 @@ export function remainingMoves(state: JournalState, topology: Topology): number 
 export function journalMatches(state: JournalState, topology: Topology): boolean {
   const ids = new Set([...topology.nodes.map((n) => n.id), ...topology.skipped.map((n) => n.id)]);
   return state.plan.nodes.length > 0 && state.plan.nodes.every((n) => ids.has(n.id));
+}
+
+/**
+ * A run in progress marks its journal with `<journal>.lock` holding its process id (the migration
+ * panel does the same), so no window offers to resume a run that another one is still executing.
+ */
+export function lockJournal(file: string): void {
+  writeFileSync(`${file}.lock`, String(process.pid));
+}
+
+export function unlockJournal(file: string): void {
+  rmSync(`${file}.lock`, { force: true });
+}
+
+export function journalInUse(file: string): boolean {
+  let pid: number;
+  try {
+    pid = Number.parseInt(readFileSync(`${file}.lock`, 'utf8'), 10);
+  } catch {
+    return false;
+  }
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export class Journals {
@@ -74,7 +102,7 @@ export class Journals {
       }
       for (const name of names) {
         const file = path.join(dir, name);
-        if (skip.has(file) || this.active.has(file)) continue;
+        if (skip.has(file) || this.active.has(file) || journalInUse(file)) continue;
         try {
           const state = readJournalState(readJournalFile(file));
           if (state.ended === 'done' || !journalMatches(state, topology)) continue;

@@ -9,7 +9,7 @@ import { describeError } from '../model/errors';
 import { nodeAddr } from '../model/planSummary';
 import type { MigrationSettings } from '../webview/panelApi';
 import type { ClusterAccess } from './clusterAccess';
-import type { Journals } from './journals';
+import { lockJournal, unlockJournal, type Journals } from './journals';
 import type { Log } from './log';
 import { progressText, type MigrationStatus } from './migrationStatus';
 import { withProgress } from './progress';
@@ -39,6 +39,7 @@ export class MigrationRunner {
     const journalPath = req.journalPath ?? this.journals.newPath(req.plan?.kind ?? 'migration');
     const handle = this.status.begin(`${req.title} (${req.clusterName})`);
     this.journals.active.add(journalPath);
+    lockJournal(journalPath);
     this.log.info('migration', `${req.title} on ${req.clusterName}: journal ${journalPath}`);
     let result: ApplyResult | undefined;
     let total = req.plan?.moves.length ?? 0;
@@ -78,6 +79,7 @@ export class MigrationRunner {
     } finally {
       handle.end();
       this.journals.active.delete(journalPath);
+      unlockJournal(journalPath);
       this.changed(req.clusterId);
     }
     const s = result.progress;
