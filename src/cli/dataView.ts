@@ -9,6 +9,8 @@ import type { CommandContext } from './context';
 export interface DataView {
   readonly onOutput?: (chunk: OutputChunk) => void;
   readonly onEvent: (e: DataEvent) => void;
+  /** Writes what is buffered (before a question, say). */
+  flush(): void;
   /** Writes what is buffered and clears the progress line. */
   finish(): void;
 }
@@ -67,6 +69,10 @@ export function createDataView(ctx: CommandContext): DataView {
       flushOut();
       io.stderr(`\r\x1b[K${formatDataProgress(e.progress)}`);
       barShown = true;
+    },
+    flush() {
+      flushOut();
+      clearBar();
     },
     finish() {
       flushOut();

@@ -84,7 +84,7 @@ describe('rcm restore', () => {
     process.stderr.write(`# ${res.stderr.trim()}\n`);
   });
 
-  test('again: existing keys are reported and left untouched; with --cluster-replace they are overwritten', async () => {
+  test('again: existing keys are reported and left untouched; with --cluster-replace (confirmed) they are overwritten', async () => {
     const route = await clusterRoute(target);
     const changed = [keys[5]!, keys[81_000]!, keys[keys.length - 1]!];
     for (const k of changed) {
@@ -97,7 +97,11 @@ describe('rcm restore', () => {
     assert.match(res.stdout, /\[OK\] Restored 0 keys /);
     assert.match(res.stdout, /loaded 0 time\(s\) on 4 master\(s\), 4 already present \(left untouched\)/);
     for (const k of changed) assert.equal(await route(k).get(k), 'changed in the target');
-    res = await runRcm(['restore', target.entry.addr, ours, '--cluster-replace'], { timeoutMs: 120_000 });
+    res = await runRcm(['restore', target.entry.addr, ours, '--cluster-replace'], { input: 'no\n' });
+    assert.equal(res.code, 1, res.stdout.slice(-1500) + res.stderr);
+    assert.match(res.stdout, new RegExp(`The cluster already holds ${keys.length} keys; with --cluster-replace every key of the backup that exists there will be overwritten\\. Restore\\? \\(type 'yes' to accept\\): \\*\\*\\* Restore not confirmed: nothing was written\\.\\n`));
+    for (const k of changed) assert.equal(await route(k).get(k), 'changed in the target');
+    res = await runRcm(['restore', target.entry.addr, ours, '--cluster-replace', '--cluster-yes'], { timeoutMs: 120_000 });
     assert.equal(res.code, 0, res.stdout.slice(-1500) + res.stderr);
     assert.match(res.stdout, new RegExp(`\\[OK\\] Restored ${keys.length} keys `));
     await assertSameData();

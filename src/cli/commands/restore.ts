@@ -1,13 +1,15 @@
 /**
- * `rcm restore HOST:PORT DIR [--cluster-replace] [--cluster-pipeline N]`: load a
- * backup (rcm's or redis-cli's) into a cluster, whatever its slot layout.
- * Existing keys are left alone unless --cluster-replace is given.
+ * `rcm restore HOST:PORT DIR [--cluster-replace [--cluster-yes]] [--cluster-pipeline N]`:
+ * load a backup (rcm's or redis-cli's) into a cluster, whatever its slot layout.
+ * Existing keys are left alone unless --cluster-replace is given; then, if the
+ * cluster has keys, redis-cli's yes/no question is asked first (--cluster-yes
+ * or REDISCLI_CLUSTER_YES=1 answer it).
  */
 import { parseEntryAddress, runRestore } from '../../engine';
 import { ArgError } from '../args';
 import { ADDRESS_ERROR, type CliCommand } from '../context';
 import { createDataView, rate, withSigint } from '../dataView';
-import { writeReportJson } from '../opHooks';
+import { opHooks, writeReportJson } from '../opHooks';
 
 export const restoreCommand: CliCommand = {
   name: 'restore',
@@ -26,6 +28,7 @@ export const restoreCommand: CliCommand = {
       if (!Number.isFinite(batchKeys) || batchKeys <= 0) throw new ArgError(`--cluster-pipeline must be at least 1 (got "${pipelineText}").`);
     }
     const view = createDataView(ctx);
+    const { confirm } = opHooks(ctx);
     const report = await withSigint(ctx, 'restore', (signal) => runRestore(entry.host, entry.port, dir, {
       ...ctx.conn,
       replace: ctx.args.flags.has('--cluster-replace'),
@@ -33,6 +36,10 @@ export const restoreCommand: CliCommand = {
       signal,
       onOutput: view.onOutput,
       onEvent: view.onEvent,
+      confirm: (message) => {
+        view.flush();
+        return confirm(message);
+      },
     })).finally(() => view.finish());
     if (ctx.json) {
       writeReportJson(ctx, 'restore', report);

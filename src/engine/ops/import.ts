@@ -20,7 +20,7 @@ import type { DataEvent, DataProgress } from '../data/events';
 import { EngineError, type EngineErrorData } from '../model/errors';
 import { SLOT_COUNT } from '../model/slots';
 import type { ClusterNode, Topology } from '../model/types';
-import { connectNode, type Arg, type NodeClient } from '../io/connection';
+import { connectNode, type Arg, type NodeClient, type PipelineResult } from '../io/connection';
 import { openCluster, type LoadOptions } from '../io/loader';
 import { resolveAddress, type ConnectionOptions } from '../io/options';
 import { parseInfo } from '../parse/info';
@@ -85,6 +85,15 @@ interface Target {
   buffer: Buffer[];
   /** The keys of `buffer` (latin1): SCAN may return a key twice, and a key twice in one MIGRATE fails with BUSYKEY. */
   inBuffer: Set<string>;
+}
+
+/** An EXISTS reply of 1. */
+function isOne(r: PipelineResult): boolean {
+  return r.ok && Number(r.value) > 0;
+}
+
+function sameDump(a: PipelineResult, b: PipelineResult): boolean {
+  return a.ok && b.ok && Buffer.isBuffer(a.value) && Buffer.isBuffer(b.value) && a.value.equals(b.value);
 }
 
 class ImportStop extends Error {
@@ -233,7 +242,7 @@ async function importKeys(
       // COPY without REPLACE: MIGRATE would copy the other keys of the batch and then fail
       // without saying which key exists; look first, so the conflicting key can be named.
       const res = await t.client.pipeline(keys.map((k) => ['EXISTS', k] as const));
-      const existing = keys.filter((_, i) => res[i]!.ok && Number(res[i]!.ok ? res[i]!.value : 0) > 0);
+      const existing = keys.filter((_, i) => isOne(res[i]!));
       const failed = res.find((r) => !r.ok);
       if (failed && !failed.ok) throw new ImportStop(new EngineError({ code: 'reply-error', node: t.addr, cause: failed.error, message: `EXISTS on ${t.addr} failed: ${failed.error}` }));
       if (existing.length > 0) throw conflictStop(t, existing, 'BUSYKEY');
@@ -249,9 +258,24 @@ async function importKeys(
         let conflicts: Buffer[] = keys;
         if (!copy) {
           const res = await source.pipeline(keys.map((k) => ['EXISTS', k] as const));
-          conflicts = keys.filter((_, i) => res[i]!.ok && Number(res[i]!.ok ? res[i]!.value : 0) > 0);
+          conflicts = keys.filter((_, i) => isOne(res[i]!));
           const moved = keys.filter((k) => !conflicts.includes(k));
           if (moved.length > 0) succeeded(t, moved, Date.now() - t0);
+          if (attempt > 0 && conflicts.length > 0) {
+            // After an IOERR the target may hold keys the source could not delete: those are
+            // our own copies (same DUMP on both sides) and are replaced; any other value is a conflict.
+            const [src, dst] = await Promise.all([
+              source.pipeline(conflicts.map((k) => ['DUMP', k] as const), { buffers: true }),
+              t.client.pipeline(conflicts.map((k) => ['DUMP', k] as const), { buffers: true }),
+            ]);
+            const ours = conflicts.filter((_, i) => sameDump(src[i]!, dst[i]!));
+            const others = conflicts.filter((k) => !ours.includes(k));
+            if (others.length > 0) throw conflictStop(t, others, text);
+            const t1 = Date.now();
+            await source.call('MIGRATE', ...migrateHead(t, true), ...ours);
+            succeeded(t, ours, Date.now() - t1);
+            return;
+          }
         }
         throw conflictStop(t, conflicts.length > 0 ? conflicts : keys, text);
       }

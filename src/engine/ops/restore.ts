@@ -259,6 +259,16 @@ export async function runRestore(host: string, port: number, dir: string, opts: 
     progress.counter.keysTotal = files.reduce((a, f) => a + f.keys, 0);
     progress.counter.bytesTotal = files.reduce((a, f) => a + f.bytes, 0);
 
+    // Overwriting is the one destructive thing a restore does: ask when the cluster has keys.
+    const present = topology.nodes.filter((n) => n.role === 'master').reduce((a, n) => a + (typeof n.dbsize === 'number' ? n.dbsize : 0), 0);
+    if (replace && present > 0 && opts.confirm) {
+      const yes = await opts.confirm(`The cluster already holds ${present} keys; with --cluster-replace every key of the backup that exists there will be overwritten. Restore?`);
+      if (!yes) {
+        log.emit(out('*** Restore not confirmed: nothing was written.\n', 'warn'));
+        return report('failed', new EngineError({ code: 'cancelled', message: 'The restore was not confirmed; nothing was written.' }));
+      }
+    }
+
     // 2. Slot map of the target.
     const owner: (Queue | undefined)[] = new Array(SLOT_COUNT);
     const queues: Queue[] = [];
