@@ -13,8 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dumpPayload, loadTopology, readRdbFile, runBackup, type ClusterNode, type RdbKeyRecord } from '../../src/engine';
 import { createCluster, runRedisCli, stopAllNodes, type TestCluster } from '../helpers/redisCluster';
-import { clusterRoute, writeDataset } from '../helpers/dataset';
+import { clusterRoute, diffSnapshots, snapshotKeys, writeDataset } from '../helpers/dataset';
 import { runRcm } from '../helpers/rcm';
+import { enableTls, makeCerts } from '../helpers/certs';
 
 after(() => stopAllNodes());
 
@@ -158,5 +159,35 @@ describe('rcm backup of a 3+3 cluster with ~200k keys of every type', () => {
       if (existsSync(dir) && statSync(dir).isDirectory() && dir !== '/sys/kernel') assert.deepEqual(readdirSync(dir), []);
     }
     if (readOnly) chmodSync(readOnly, 0o755);
+  });
+});
+
+describe('rcm backup and restore with a password (space and %) over TLS', () => {
+  test('AUTH and TLS on the raw SYNC sockets; the backup restores into the same cluster', async () => {
+    const password = 'bk pw%s%d';
+    const certs = makeCerts();
+    const cluster = await createCluster({ masters: 3, password });
+    const dir = mkdtempSync(join(tmpdir(), 'rcm-backup-tls-'));
+    try {
+      const route = await clusterRoute(cluster);
+      const keys = await writeDataset(route, { prefix: 't:', strings: 3000, lists: 100, sets: 100, zsets: 100, hashes: 100, streams: 20 });
+      const before = await snapshotKeys(route, keys);
+      const maps: string[] = [];
+      for (const n of cluster.nodes) maps.push('--address-map', `127.0.0.1:${n.port}=127.0.0.1:${await enableTls(cluster.client(n), certs)}`);
+      const entry = maps[1]!.split('=')[1]!;
+      const args = ['-a', password, '--no-auth-warning', '--tls', '--cacert', join(certs, 'ca.crt'), '--cert', join(certs, 'client.crt'), '--key', join(certs, 'client.key'), ...maps];
+      let res = await runRcm(['backup', entry, dir, ...args]);
+      assert.equal(res.code, 0, res.stdout.slice(-800) + res.stderr);
+      assert.equal(readdirSync(dir).filter((f) => f.endsWith('.rdb')).length, 3);
+      for (const f of readdirSync(dir).filter((x) => x.endsWith('.rdb'))) assert.equal((await checkRdb(join(dir, f))).code, 0);
+      await Promise.all(cluster.masters.map((m) => cluster.client(m).flushall()));
+      res = await runRcm(['restore', entry, dir, ...args]);
+      assert.equal(res.code, 0, res.stdout.slice(-800) + res.stderr);
+      assert.deepEqual(diffSnapshots(before, await snapshotKeys(route, keys)), []);
+    } finally {
+      await cluster.stop();
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(certs, { recursive: true, force: true });
+    }
   });
 });

@@ -7,10 +7,13 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { createCluster, keySlot, runRedisCli, startStandalone, stopAllNodes, stopNodes, type NodeHandle, type TestCluster } from '../helpers/redisCluster';
 import { clusterRoute, diffSnapshots, snapshotKeys, writeDataset } from '../helpers/dataset';
 import { runRcm } from '../helpers/rcm';
+import { enableTls, makeCerts } from '../helpers/certs';
 
 after(() => stopAllNodes());
 
@@ -219,6 +222,32 @@ describe('rcm import with credentials', () => {
     } finally {
       await cluster.stop();
       await stopNodes([secret, acl]);
+    }
+  });
+});
+
+describe('rcm import from a TLS source (redis-cli cannot)', () => {
+  test('--cluster-from-tls with CA and client certificate; without TLS options the plain-text attempt fails clearly', async () => {
+    const certs = makeCerts();
+    const cluster = await createCluster({ masters: 3 });
+    const src = await startStandalone();
+    try {
+      const c = client(src);
+      for (let i = 0; i < 500; i++) await c.set(`tls:${i}`, String(i), 'EX', 4000);
+      const tlsPort = await enableTls(c, certs);
+      const from = `127.0.0.1:${tlsPort}`;
+      const tlsArgs = ['--cluster-from-tls', '--cluster-from-cacert', join(certs, 'ca.crt'), '--cluster-from-cert', join(certs, 'client.crt'), '--cluster-from-key', join(certs, 'client.key')];
+      let res = await runRcm(['import', cluster.entry.addr, '--cluster-from', from], { timeoutMs: 20_000 });
+      assert.equal(res.code, 1);
+      res = await runRcm(['import', cluster.entry.addr, '--cluster-from', from, ...tlsArgs, '--cluster-from-sni', 'localhost']);
+      assert.equal(res.code, 0, res.stdout.slice(-500) + res.stderr);
+      assert.equal(await c.dbsize(), 0);
+      assert.equal(await clusterSize(cluster), 500);
+      c.disconnect();
+    } finally {
+      await cluster.stop();
+      await stopNodes([src]);
+      rmSync(certs, { recursive: true, force: true });
     }
   });
 });

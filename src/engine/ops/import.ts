@@ -131,7 +131,9 @@ export async function runImport(host: string, port: number, opts: ImportOptions)
       if (ee.code === 'auth-failed' || ee.code === 'reply-error') log.emit(renderSourceAuthFailed(ee.detail ?? ee.message));
       else if (ee.code === 'tls-failed') log.emit(renderSourceConnectError(src, `TLS error: ${ee.detail ?? ee.message}`));
       else log.emit(renderSourceConnectError(src, ee.detail ?? ee.message));
-      return fail(new EngineError({ code: ee.code, node: src, cause: ee.detail, message: `Cannot use the import source ${src}: ${ee.message}` }), { topology, check });
+      // The hints name the cluster's TLS options; the source has its own.
+      const hint = ee.message.replace(/--(tls|cacert|cert|key|sni|insecure)\b/g, '--cluster-from-$1');
+      return fail(new EngineError({ code: ee.code, node: src, cause: ee.detail, message: `Cannot use the import source ${src}: ${hint}` }), { topology, check });
     }
     let info: Record<string, string>;
     let dbsize: number;
