@@ -96,15 +96,17 @@ class Workbench {
     await page.keyboard.press('Enter');
   }
 
-  /** Types into the open input box (or quick pick filter) and presses Enter. */
-  async answer(text: string): Promise<void> {
+  /** Types into the open input box (or quick pick filter) and presses Enter; `step` waits for that title first. */
+  async answer(text: string, step?: string): Promise<void> {
+    if (step) await this.page.locator('.quick-input-widget:not(.hidden) .quick-input-title', { hasText: step }).waitFor();
     const input = this.page.locator('.quick-input-widget:not(.hidden) input');
     await input.waitFor();
     await input.fill(text);
     await this.page.keyboard.press('Enter');
   }
 
-  async pick(label: string): Promise<void> {
+  async pick(label: string, step?: string): Promise<void> {
+    if (step) await this.page.locator('.quick-input-widget:not(.hidden) .quick-input-title', { hasText: step }).waitFor();
     await this.page.locator('.quick-input-widget:not(.hidden) .quick-input-list .monaco-list-row', { hasText: label }).first().click();
   }
 
@@ -211,12 +213,12 @@ async function runUiJourneys(browser: Browser, cs: CodeServer, ports: { seed: nu
 
   journey('a wrong password gives a readable error and no crash', async () => {
     await wb.command('Redis Cluster: Add Cluster…');
-    await wb.answer(`127.0.0.1:${ports.locked}`);
-    await wb.answer('locked');
-    await wb.answer('');
-    await wb.answer('wrong-password');
-    await wb.pick('No TLS');
-    await wb.answer('');
+    await wb.answer(`127.0.0.1:${ports.locked}`, '(1/6)');
+    await wb.answer('locked', '(2/6)');
+    await wb.answer('', '(3/6)');
+    await wb.answer('wrong-password', '(4/6)');
+    await wb.pick('No TLS', '(5/6)');
+    await wb.answer('', '(6/6)');
     const message = await wb.notification(/rejected the user name or password/);
     if (message.includes('wrong-password')) throw new Error(`the password leaked into a notification: ${message}`);
     await wb.shot('wrong-password');
@@ -225,6 +227,19 @@ async function runUiJourneys(browser: Browser, cs: CodeServer, ports: { seed: nu
     // Still alive: the other cluster refreshes.
     await wb.command('Redis Cluster: Refresh');
     await wb.treeItem(/ok · 16384\/16384 slots · 3 masters/).first().waitFor();
+  });
+
+  journey('Reshard… from the palette opens its plan in the migration panel', async () => {
+    await wb.command('Redis Cluster: Reshard…');
+    await wb.pick('e2e'); // two clusters by now: the other one is the wrong-password one
+    await wb.page.locator('.quick-input-widget:not(.hidden) .quick-input-list .monaco-list-row').first().click(); // target: the first master
+    await wb.pick('All other masters');
+    await page.keyboard.press('Enter');
+    await wb.answer('100');
+    const panel = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await panel.locator('body', { hasText: /100 slots in \d+ move\(s\) between 3 masters/ }).first().waitFor({ timeout: 60_000 });
+    await wb.shot('reshard-plan');
+    await wb.command('View: Close All Editors');
   });
 
   for (const [name, fn] of journeys) {
