@@ -147,6 +147,19 @@ describe('rcm restore', () => {
     assert.ok((await route('kept-ttl').pttl('kept-ttl')) > 500_000);
   });
 
+  test('a backup in a newer RDB format than the cluster reads: refused with the reason, nothing written', async () => {
+    await emptyCluster(target);
+    const dir = newDir();
+    const body = Buffer.concat([Buffer.from('REDIS0011'), Buffer.from([0xfe, 0, 0, 1]), Buffer.from('k'), Buffer.from([1]), Buffer.from('v'), Buffer.from([0xff])]);
+    const crc = Buffer.alloc(8);
+    new Crc64().update(body).writeLE(crc, 0);
+    writeFileSync(join(dir, 'redis-node-127.0.0.1-1-abc.rdb'), Buffer.concat([body, crc]));
+    const res = await runRcm(['restore', target.entry.addr, dir]);
+    assert.equal(res.code, 1, res.stdout + res.stderr);
+    assert.match(res.stderr, /RESTORE of key k on \S+ failed: ERR DUMP payload version or checksum are wrong \(the backup is in RDB format version 11: a server older than the one that wrote it cannot load it\)/);
+    assert.equal(await clusterSize(target), 0);
+  });
+
   test('bad backups: missing directory, missing RDB file, truncated and corrupt RDB: a specific error and nothing written', async () => {
     await emptyCluster(target);
     const copy = (): { dir: string; rdb: string } => {

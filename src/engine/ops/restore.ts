@@ -283,6 +283,7 @@ export async function runRestore(host: string, port: number, dir: string, opts: 
     progress.emit({ type: 'data-started', op: 'restore', keysTotal: progress.counter.keysTotal, targets: queues.length });
 
     let stop: RestoreStop | undefined;
+    const fileVersions = [...new Set(files.map((f) => f.rdbVersion))].join('/');
     const send = async (q: Queue, cmds: [string, ...Arg[]][], keys: Buffer[], bytes: number): Promise<void> => {
       const t0 = Date.now();
       const res = await q.client.pipeline(cmds);
@@ -299,11 +300,14 @@ export async function runRestore(host: string, port: number, dir: string, opts: 
           if (existingKeys.length < 100) existingKeys.push(name);
           return;
         }
+        const hint = /payload version or checksum/i.test(r.error)
+          ? ` (the backup is in RDB format version ${fileVersions}: a server older than the one that wrote it cannot load it)`
+          : /Bad data format/i.test(r.error) ? ' (the server cannot load this value: was the backup written by a newer Redis?)' : '';
         stop ??= new RestoreStop(new EngineError({
           code: 'reply-error',
           node: q.addr,
           cause: r.error,
-          message: `RESTORE of key ${keys[i]!.toString()} on ${q.addr} failed: ${r.error}`,
+          message: `RESTORE of key ${keys[i]!.toString()} on ${q.addr} failed: ${r.error}${hint}`,
         }));
       });
       progress.counter.keysMoved = restored;
@@ -329,6 +333,7 @@ export async function runRestore(host: string, port: number, dir: string, opts: 
 
     const moduleWarnings: OutputChunk[] = [];
     const functionCodes = new Map<string, Buffer>();
+    const moduleAuxWarned = new Set<string>();
     let otherDbWarned = false;
     const restoreKey = async (rec: RdbKeyRecord, version: number): Promise<void> => {
       progress.counter.keysScanned++;
@@ -388,6 +393,10 @@ export async function runRestore(host: string, port: number, dir: string, opts: 
         const rec = r.value;
         if (rec.kind === 'key') await restoreKey(rec, f.rdbVersion);
         else if (rec.kind === 'function') functionCodes.set(rec.code.toString('latin1'), rec.code);
+        else if (rec.kind === 'module-aux' && !moduleAuxWarned.has(rec.moduleName)) {
+          moduleAuxWarned.add(rec.moduleName);
+          log.emit(renderRestoreSkipped(`Skipping the auxiliary data of module type '${rec.moduleName}' (it can only be loaded by the module itself).`));
+        }
       }
     };
 
