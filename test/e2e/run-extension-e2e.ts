@@ -62,12 +62,13 @@ async function runExtensionHostTests(browser: Browser, cs: CodeServer): Promise<
   const exited = new Promise((r) => (done = r));
   let pass = 0;
   let fail = 0;
-  const noise = /\[AgentHost|ChatModelSelection|AccountPolicyGate|open-vsx\.org|authentication provider|Creating a socket|connection token|grace time|builtin extensions cache|Service Worker|^Canceled|vsda|Ignoring the error/;
+  const noise = /\[AgentHost|ChatModelSelection|AccountPolicyGate|open-vsx\.org|authentication provider|Creating a socket|connection token|grace time|builtin extensions cache|Service Worker|^Canceled|vsda|Ignoring the error|Failed snippets/;
   await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown) => {
     const line = format(...([] as unknown[]).concat(args));
     const p = /^\s*(\d+) passing/.exec(line); if (p) pass = Number(p[1]);
     const f = /^\s*(\d+) failing/.exec(line); if (f) fail = Number(f[1]);
-    if (!noise.test(line)) console.log(`  | ${line}`);
+    // Workbench errors arrive as one multi-line message with a stack: show the first line only.
+    if (!noise.test(line)) console.log(`  | ${/\n\s+at /.test(line) ? line.split('\n')[0] : line}`);
   });
   await page.exposeFunction('codeAutomationExit', (code: unknown) => done(code));
   await page.goto(cs.url({ dev: true, testsPath: join(REPO, 'test', 'e2e', 'exthost', 'index.cjs') }));

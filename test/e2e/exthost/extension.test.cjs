@@ -64,6 +64,36 @@ describe('Redis Cluster Manager in the extension host', () => {
     assert.match(text, /\[OK\] All 16384 slots covered\./);
   });
 
+  it('Info, Open Node Info and Copy Node ID work from tree elements', async () => {
+    const profile = api.registry.list().find((p) => p.name === 'e2e');
+    assert.strictEqual(await vscode.commands.executeCommand('redisClusterManager.info', { kind: 'cluster', clusterId: profile.id }), 0);
+    assert.match(vscode.window.activeTextEditor.document.getText(), /\[OK\] 0 keys in 3 masters\.|keys in 3 masters\./);
+    const node = api.store.get(profile.id).topology.nodes[0];
+    await vscode.commands.executeCommand('redisClusterManager.openNodeInfo', { kind: 'node', clusterId: profile.id, nodeId: node.id });
+    const text = vscode.window.activeTextEditor.document.getText();
+    assert.match(text, /# CLUSTER NODES/);
+    assert.match(text, /cluster_enabled:1/);
+    assert.ok(text.includes(node.id));
+    assert.strictEqual(await vscode.commands.executeCommand('redisClusterManager.copyNodeId', { kind: 'node', clusterId: profile.id, nodeId: node.id }), node.id);
+  });
+
+  it('editing a cluster defined in settings writes the change back to that setting, without secrets', async () => {
+    const profile = api.registry.list().find((p) => p.name === 'e2e');
+    await api.registry.update({ ...profile, user: 'ops' }, 'a-secret');
+    const value = await until('the setting to change', () => {
+      const v = vscode.workspace.getConfiguration('redisClusterManager').get('clusters');
+      return v && v[0] && v[0].user === 'ops' ? v : undefined;
+    });
+    assert.ok(!JSON.stringify(value).includes('a-secret'));
+    assert.strictEqual(await api.registry.password(profile.id), 'a-secret');
+    await api.registry.update({ ...profile, user: undefined }, null);
+    await until('the setting to be restored', () => {
+      const v = vscode.workspace.getConfiguration('redisClusterManager').get('clusters');
+      return v && v[0] && v[0].user === undefined ? v : undefined;
+    });
+    assert.strictEqual(await api.registry.password(profile.id), undefined);
+  });
+
   it('a wrong password is reported with a readable reason; the secret stays out of settings', async () => {
     const id = await vscode.commands.executeCommand('redisClusterManager.addCluster', { name: 'wrong-password', seeds: [LOCKED], password: 'not-the-password' });
     assert.ok(id, 'profile added');
