@@ -30,7 +30,7 @@ async function redisBlock(): Promise<number> {
   if (process.env.RCM_E2E_REDIS_PORT) return Number(process.env.RCM_E2E_REDIS_PORT);
   for (let base = 7300; base < 7900; base += 20) {
     let ok = true;
-    for (let p = base; p < base + 12 && ok; p++) ok = (await portFree(p)) && (await portFree(p + 10000));
+    for (let p = base; p < base + 14 && ok; p++) ok = (await portFree(p)) && (await portFree(p + 10000));
     if (ok) return base;
   }
   throw new Error('no free block of redis ports');
@@ -212,6 +212,25 @@ async function runUiJourneys(browser: Browser, cs: CodeServer, ports: { seed: nu
     await added.first().waitFor({ state: 'detached', timeout: 60_000 });
   });
 
+  journey('Fix… shows what it will repair, asks, and closes an open slot', async () => {
+    const nodes = spawnSync('redis-cli', ['-p', String(ports.seed), 'CLUSTER', 'NODES'], { encoding: 'utf8' }).stdout.trim().split('\n').map((l) => l.split(' '));
+    const owner = nodes.find((f) => f[2]!.includes('master') && f.slice(8).some((r) => r.startsWith('0-')))!;
+    const other = nodes.find((f) => f[2]!.includes('master') && f[0] !== owner[0])!;
+    const ownerPort = owner[1]!.split('@')[0]!.split(':')[1]!;
+    const r = spawnSync('redis-cli', ['-p', ownerPort, 'CLUSTER', 'SETSLOT', '0', 'MIGRATING', other[0]!], { encoding: 'utf8' });
+    if (r.stdout.trim() !== 'OK') throw new Error(`could not open slot 0: ${r.stdout}${r.stderr}`);
+    await wb.command('Redis Cluster: Refresh');
+    await wb.treeItem(/problems|open slot/).first().waitFor().catch(() => undefined);
+    await wb.command('Redis Cluster: Fix…');
+    await page.locator('.monaco-dialog-box', { hasText: /Close open slot 0/ }).waitFor();
+    await wb.shot('fix-preview');
+    await wb.dialogButton('Fix');
+    await wb.notification(/e2e fixed: \d+ change\(s\) made\./);
+    await wb.hideNotifications();
+    const after = spawnSync('redis-cli', ['--cluster', 'check', `127.0.0.1:${ports.seed}`], { encoding: 'utf8', env: { ...process.env, TERM: 'dumb' } }).stdout;
+    if (!/\[OK\] All 16384 slots covered\./.test(after) || /\[WARNING\]|\[ERR\]/.test(after)) throw new Error(`still broken:\n${after}`);
+  });
+
   journey('a wrong password gives a readable error and no crash', async () => {
     await wb.command('Redis Cluster: Add Cluster…');
     await wb.answer(`127.0.0.1:${ports.locked}`, '(1/6)');
@@ -290,6 +309,7 @@ async function main(): Promise<void> {
     };
     process.env.RCM_E2E_SEED = `127.0.0.1:${ports.seed}`;
     process.env.RCM_E2E_LOCKED = `127.0.0.1:${ports.locked}`;
+    process.env.RCM_E2E_SANDBOX_PORT = String(base + 10);
     browser = await chromium.launch({
       executablePath: CHROMIUM, headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -311,6 +331,7 @@ async function main(): Promise<void> {
       await cs?.stop();
       for (const p of extras) p.kill('SIGTERM');
       await sandboxDown({ dir: sandboxDir }).catch(() => undefined);
+      await sandboxDown({ port: base + 10 }).catch(() => undefined); // the one the extension-host suite creates
       rmSync(work, { recursive: true, force: true });
     }
   }

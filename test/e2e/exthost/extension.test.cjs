@@ -111,4 +111,19 @@ describe('Redis Cluster Manager in the extension host', () => {
     const e2e = api.registry.list().find((p) => p.name === 'e2e');
     assert.strictEqual(api.store.get(e2e.id).status, 'connected');
   });
+
+  it('Create Local Sandbox Cluster starts redis-server processes and adds the cluster to the tree', async () => {
+    const port = Number(process.env.RCM_E2E_SANDBOX_PORT);
+    const id = await vscode.commands.executeCommand('redisClusterManager.createSandbox', { port, masters: 3, replicas: 0 });
+    assert.ok(id, 'sandbox profile added');
+    const profile = api.registry.get(id);
+    assert.deepStrictEqual(profile.seeds, [`127.0.0.1:${port}`]);
+    assert.ok(profile.sandbox && profile.sandbox.dir);
+    const view = await until('the sandbox to load', () => {
+      const v = api.store.get(id);
+      return v && v.status === 'connected' && v.topology ? v : undefined;
+    });
+    assert.strictEqual(view.topology.nodes.length, 3);
+    assert.ok(view.check.ok);
+  });
 });
