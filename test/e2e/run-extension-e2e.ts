@@ -222,7 +222,7 @@ async function runUiJourneys(browser: Browser, cs: CodeServer, ports: { seed: nu
     await wb.command('Redis Cluster: Refresh');
     await wb.treeItem(/problems|open slot/).first().waitFor().catch(() => undefined);
     await wb.command('Redis Cluster: Fix…');
-    await page.locator('.monaco-dialog-box', { hasText: /Close open slot 0/ }).waitFor();
+    await page.locator('.monaco-dialog-box', { hasText: /Slot 0: close it on 127\.0\.0\.1:\d+/ }).waitFor();
     await wb.shot('fix-preview');
     await wb.dialogButton('Fix');
     await wb.notification(/e2e fixed: \d+ change\(s\) made\./);

@@ -15,7 +15,18 @@ function shortSlots(slots: readonly number[]): string {
 export function fixPlanLines(p: FixPreview): string[] {
   const addr = (id: string): string => p.nodes[id] ?? id.slice(0, 8);
   const lines: string[] = [];
-  for (const a of p.openSlots) lines.push(vscode.l10n.t('Close open slot {0} ({1})', a.slot, a.action.kind));
+  for (const a of p.openSlots) {
+    const act = a.action;
+    switch (act.kind) {
+      case 'case1': lines.push(vscode.l10n.t('Slot {0}: finish moving it from {1} to {2}', a.slot, addr(act.source), addr(act.target))); break;
+      case 'case2': lines.push(vscode.l10n.t('Slot {0}: move its keys back to {1}, which keeps it', a.slot, addr(act.owner))); break;
+      case 'case3-move': lines.push(vscode.l10n.t('Slot {0}: finish moving it from {1} to {2}, close it elsewhere', a.slot, addr(act.source), addr(act.target))); break;
+      case 'case3-close': lines.push(vscode.l10n.t('Slot {0}: close it on {1}', a.slot, act.close.map(addr).join(', '))); break;
+      case 'case4': lines.push(vscode.l10n.t('Slot {0}: close it on {1}', a.slot, addr(act.node))); break;
+      case 'unhandled': lines.push(vscode.l10n.t('Slot {0}: left as is (fix cannot repair this combination; see Check)', a.slot)); break;
+      case 'no-owner': lines.push(vscode.l10n.t('Slot {0}: no master can own it', a.slot)); break;
+    }
+  }
   const byTarget = new Map<string, number[]>();
   for (const c of p.coverTargets) byTarget.set(c.target, [...(byTarget.get(c.target) ?? []), c.slot]);
   for (const [target, slots] of byTarget) lines.push(vscode.l10n.t('Cover {0} uncovered slot(s) {1} with {2}', slots.length, shortSlots(slots), addr(target)));

@@ -18,6 +18,8 @@ export class ClusterStore implements vscode.Disposable {
   private readonly views = new Map<string, ClusterView>();
   private order: string[] = [];
   private readonly inFlight = new Map<string, Promise<ClusterView>>();
+  /** Loads asked for while one was running: the running one may predate a change, so load once more. */
+  private readonly again = new Set<string>();
   private readonly emitter = new vscode.EventEmitter<void>();
   /** Fires after any view changed. */
   readonly onDidChange = this.emitter.event;
@@ -97,7 +99,10 @@ export class ClusterStore implements vscode.Disposable {
   /** Loads (or reloads) one cluster; concurrent calls share the same load. */
   load(id: string): Promise<ClusterView> {
     const running = this.inFlight.get(id);
-    if (running) return running;
+    if (running) {
+      this.again.add(id);
+      return running;
+    }
     const before = this.views.get(id);
     if (!before) return Promise.reject(new Error(vscode.l10n.t('The cluster is no longer in the list.')));
     const first = before.status !== 'connected';
@@ -116,6 +121,7 @@ export class ClusterStore implements vscode.Disposable {
         throw e;
       } finally {
         this.inFlight.delete(id);
+        if (this.again.delete(id) && this.views.has(id)) void this.load(id).catch(() => undefined);
       }
     })();
     this.inFlight.set(id, p);
