@@ -279,6 +279,14 @@ async function importKeys(
             return;
           }
         }
+        if (copy) {
+          // A key written into the cluster after the pre-check: name the keys whose values differ.
+          const [src, dst] = await Promise.all([
+            source.pipeline(keys.map((k) => ['DUMP', k] as const), { buffers: true }),
+            t.client.pipeline(keys.map((k) => ['DUMP', k] as const), { buffers: true }),
+          ]);
+          conflicts = keys.filter((_, i) => !sameDump(src[i]!, dst[i]!));
+        }
         throw conflictStop(t, conflicts.length > 0 ? conflicts : keys, text);
       }
       if (/IOERR|timeout|TRYAGAIN|LOADING/i.test(text) && attempt < 3) {
