@@ -6,8 +6,10 @@
  * SCAN the source and MIGRATE each key to the master owning its slot, COPY /
  * REPLACE as asked, keys (and their TTLs) moved by the source itself. Unlike
  * redis-cli, keys are batched: MIGRATE … KEYS with up to `batchKeys` keys per
- * target master (the source is not in cluster mode, so a batch may mix slots
- * of one master), several MIGRATEs pipelined while the SCAN goes on. Passwords
+ * target master, several MIGRATEs pipelined while the SCAN goes on. The
+ * source is not in cluster mode, so it never answers CROSSSLOT and sends each
+ * key to the target as its own RESTORE: a batch may mix the slots of one
+ * master (should a server refuse that, the batch is split by slot). Passwords
  * are sent as arguments (spaces and `%` work) and the source may use TLS.
  *
  * Without REPLACE, a key that already exists in the cluster stops the import
@@ -288,6 +290,19 @@ async function importKeys(
           conflicts = keys.filter((_, i) => !sameDump(src[i]!, dst[i]!));
         }
         throw conflictStop(t, conflicts.length > 0 ? conflicts : keys, text);
+      }
+      if (/CROSSSLOT/.test(text) && new Set(keys.map((k) => keyHashSlot(k))).size > 1) {
+        // A standalone source sends each key as its own RESTORE, so batches may mix the slots of
+        // one master; should a server refuse that, fall back to one MIGRATE per slot.
+        const bySlot = new Map<number, Buffer[]>();
+        for (const k of keys) {
+          const slot = keyHashSlot(k);
+          let g = bySlot.get(slot);
+          if (!g) bySlot.set(slot, (g = []));
+          g.push(k);
+        }
+        await Promise.all([...bySlot.values()].map((g) => migrate(t, g, attempt)));
+        return;
       }
       if (/IOERR|timeout|TRYAGAIN|LOADING/i.test(text) && attempt < 3) {
         // Moving is idempotent (moved keys are gone from the source); a COPY retry replaces what the failed attempt copied.
