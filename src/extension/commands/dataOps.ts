@@ -27,6 +27,7 @@ export const importData: CommandHandler = async (deps, arg) => {
   const from = await askAddress(title, vscode.l10n.t('Address of the standalone Redis server to import from (host:port)'));
   const user = (await ask({ title, prompt: vscode.l10n.t('ACL user of the source; leave empty for the default user') })).trim();
   const password = await ask({ title, prompt: vscode.l10n.t('Password of the source; leave empty for none (it is not saved)'), password: true });
+  deps.log.redactor.add(password);
   type M = vscode.QuickPickItem & { copy: boolean };
   const mode = await quickPick<M>([
     { label: vscode.l10n.t('Copy'), description: vscode.l10n.t('the source keeps its keys'), copy: true },

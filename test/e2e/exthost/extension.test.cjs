@@ -126,4 +126,41 @@ describe('Redis Cluster Manager in the extension host', () => {
     assert.strictEqual(view.topology.nodes.length, 3);
     assert.ok(view.check.ok);
   });
+
+  it('an interrupted migration found in a journal is resumed under progress and completes', async () => {
+    const fs = require('node:fs');
+    const os = require('node:os');
+    const path = require('node:path');
+    const profile = api.registry.list().find((p) => p.name === 'e2e');
+    const t = (await api.store.load(profile.id)).topology;
+    const masters = t.nodes.filter((n) => n.role === 'master');
+    const owns = (n, slot) => n.slots.some((r) => r.start <= slot && slot <= r.end);
+    const source = masters.find((m) => owns(m, 16383));
+    const target = masters.find((m) => m !== source);
+    const slots = [16381, 16382, 16383];
+    const node = (n, after) => ({ id: n.id, host: n.host, port: n.port, slotsBefore: n.slotCount, slotsAfter: after });
+    const plan = {
+      version: 1, kind: 'reshard', entry: { host: t.entry.host, port: t.entry.port },
+      nodes: [node(source, source.slotCount - 3), node(target, target.slotCount + 3)],
+      moves: slots.map((slot) => ({ slot, sourceId: source.id, targetId: target.id })),
+      groups: [{ sourceId: source.id, targetId: target.id, slots: 3 }], totalSlots: 3, requestedSlots: 3,
+    };
+    const dir = path.join(os.tmpdir(), 'rcm-journals');
+    fs.mkdirSync(dir, { recursive: true });
+    const journal = path.join(dir, `e2e-interrupted-${process.pid}.jsonl`);
+    fs.writeFileSync(journal, `${JSON.stringify({ t: 'plan', plan, at: Date.now() })}\n`);
+    try {
+      const outcome = await vscode.commands.executeCommand('redisClusterManager.resumeMigration', { kind: 'cluster', clusterId: profile.id });
+      assert.strictEqual(outcome, 'executed');
+      const after = await until('the slots to be moved', async () => {
+        const v = await api.store.load(profile.id);
+        const tgt = v.topology.nodes.find((n) => n.id === target.id);
+        return slots.every((s) => owns(tgt, s)) ? v : undefined;
+      });
+      assert.ok(after.check.ok, 'no open slot left');
+      assert.ok(!fs.existsSync(`${journal}.lock`), 'the lock is released');
+    } finally {
+      fs.rmSync(journal, { force: true });
+    }
+  });
 });
