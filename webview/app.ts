@@ -55,7 +55,7 @@ export class App {
   private derived: Derived | null = null;
   private optionsSignature = '';
   private persistTimer: number | undefined;
-  private map: SlotMapView;
+  private readonly map: SlotMapView;
 
   private readonly els = {
     header: h('header', { class: 'header' }),
@@ -94,7 +94,7 @@ export class App {
     this.strings = strings;
     this.t = translator(strings);
     this.fmt = new Formatter(locale, this.t);
-    this.map = new SlotMapView(this.t, this.fmt);
+    this.map.setText(this.t, this.fmt);
     this.optionsSignature = '';
   }
 
@@ -586,7 +586,7 @@ export class App {
         stat('progress.slots', t('progress.slotsValue', fmt.n(p.slotsDone), fmt.n(p.totalSlots)), 'progress-slots'),
         stat('progress.keys', p.keysTotal > 0 ? t('progress.keysValue', fmt.n(p.keysMoved), fmt.n(p.keysTotal)) : fmt.n(p.keysMoved), 'progress-keys'),
         stat('progress.rate', t('progress.rateValue', fmt.n(p.keysPerSec)), 'progress-rate'),
-        stat('progress.eta', p.etaSec === null ? t('progress.unknown') : fmt.duration(p.etaSec * 1000), 'progress-eta'),
+        stat('progress.eta', p.etaSec === null || s.phase === 'finished' ? t('progress.unknown') : fmt.duration(p.etaSec * 1000), 'progress-eta'),
         stat('progress.elapsed', fmt.duration(p.elapsedMs), 'progress-elapsed')),
       h('h3', null, t('progress.perMove')),
       h('div', { class: 'table-wrap' }, h('table', { class: 'groups-table' },

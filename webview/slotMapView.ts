@@ -53,7 +53,7 @@ export class SlotMapView {
   private keyboardActive = false;
   private maxKeys = 0;
 
-  constructor(private readonly t: T, private readonly fmt: Formatter) {
+  constructor(private t: T, private fmt: Formatter) {
     this.canvas = h('canvas', {
       id: 'slot-map', width: GRID * CELL, height: GRID * CELL, tabindex: 0, role: 'img',
       'aria-label': t('map.label'), 'aria-describedby': 'slot-map-status', 'data-fk': 'slot-map',
@@ -79,6 +79,13 @@ export class SlotMapView {
       this.draw();
     });
     new MutationObserver(() => this.draw()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  }
+
+  /** New display language: labels and number formats. */
+  setText(t: T, fmt: Formatter): void {
+    this.t = t;
+    this.fmt = fmt;
+    this.canvas.setAttribute('aria-label', t('map.label'));
   }
 
   /** The live region that describes the slot under the pointer or keyboard cursor. */

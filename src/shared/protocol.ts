@@ -99,7 +99,7 @@ export interface GroupProgressView {
   readonly slotsDone: number;
   readonly slots: number;
   readonly keysMoved: number;
-  readonly state: 'waiting' | 'running' | 'done';
+  readonly state: 'waiting' | 'running' | 'done' | 'stopped';
 }
 
 export type LogLevel = 'info' | 'warn' | 'error';

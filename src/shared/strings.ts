@@ -106,6 +106,7 @@ export const EN_STRINGS = {
   'progress.state.waiting': 'waiting',
   'progress.state.running': 'moving',
   'progress.state.done': 'done',
+  'progress.state.stopped': 'stopped',
   'progress.stopping': 'Stopping at the next safe point: the slots in flight finish, no slot is left open.',
   // log
   'log.heading': 'Events',

@@ -134,6 +134,25 @@ test('the aggregator turns engine events into progress, per-move progress, moved
   assert.match(d2.log[2]!.text, /boom \[1-3\]/);
 });
 
+test('a run that ends early: unfinished pairs are stopped and no time left is estimated', () => {
+  const topo = unbalanced();
+  const { plan } = planReshard(topo, { from: 'all', to: D, slots: 600 });
+  let now = 0;
+  const agg = new RunAggregator(plan, () => now, t, (id) => id.slice(0, 4), (n) => n.toLocaleString('en'));
+  agg.onEvent({ type: 'plan-started', totalSlots: 600, keysTotal: 6000, lanes: 3 });
+  agg.onEvent({ type: 'group-started', sourceId: plan.moves[0]!.sourceId, targetId: D, slots: 200 });
+  for (const m of plan.moves.slice(0, 10)) {
+    now += 10;
+    agg.onEvent({ type: 'slot-done', slot: m.slot, sourceId: m.sourceId, targetId: m.targetId, keys: 10 });
+  }
+  assert.ok(agg.progress().etaSec! > 0);
+  agg.onEvent({ type: 'cancelled', progress: agg.progress() });
+  agg.end();
+  assert.equal(agg.progress().etaSec, null);
+  assert.deepEqual(agg.groupViews().map((g) => g.state), ['stopped', 'stopped', 'stopped']);
+  assert.deepEqual(agg.takeDelta().log.map((l) => l.text).slice(-1), ['Stopped after 10 of 600 slots; no slot was left open.']);
+});
+
 class FakeTimers implements Timers {
   t = 0;
   private queue: { at: number; fn: () => void; id: number }[] = [];

@@ -430,6 +430,7 @@ class PanelSession implements vscode.Disposable {
     } finally {
       throttle.dispose();
     }
+    aggregator.end();
     this.run = null;
     const done: HostToWebview = { type: 'runFinished', summary, delta: aggregator.takeDelta() };
     this.snapshot = reduceSnapshot(this.snapshot, done);

@@ -39,6 +39,7 @@ export class RunAggregator {
   private pendingLog: LogEntry[] = [];
   private droppedLog = 0;
   private stopping = false;
+  private ended = false;
 
   constructor(
     plan: MovePlan,
@@ -74,6 +75,12 @@ export class RunAggregator {
     if (this.stopping) return;
     this.stopping = true;
     this.log('warn', this.t('log.cancelRequested'));
+  }
+
+  /** The run is over (any outcome): pairs not finished are stopped, there is no time left to estimate. */
+  end(): void {
+    this.ended = true;
+    for (const g of this.groups) if (g.state !== 'done') g.state = 'stopped';
   }
 
   get isStopping(): boolean {
@@ -158,6 +165,7 @@ export class RunAggregator {
     const keysPerSec = elapsedMs > 0 ? (keysMoved * 1000) / elapsedMs : 0;
     let etaSec: number | null = null;
     if (slotsDone >= this.totalSlots) etaSec = 0;
+    else if (this.ended) etaSec = null;
     else if (this.keysTotal > 0 && keysPerSec > 0) etaSec = Math.max(0, (this.keysTotal - keysMoved) / keysPerSec);
     else if (slotsDone > 0 && elapsedMs > 0) etaSec = ((this.totalSlots - slotsDone) * elapsedMs) / slotsDone / 1000;
     return { slotsDone, totalSlots: this.totalSlots, keysMoved, keysTotal: this.keysTotal, elapsedMs, keysPerSec, etaSec };
