@@ -166,6 +166,7 @@ export const EN_STRINGS = {
   'host.noPlan': 'There is no plan to export.',
   'host.notLive': 'This panel was restored after a reload: run the command again to make a fresh plan.',
   'host.busy': 'A run is already in progress.',
+  'host.otherRun': 'Another migration is running on this cluster (in another panel or window): wait for it to finish.',
   'host.closedDuringRun': 'The migration panel was closed during the run: the run stops at the next safe point. Continue it with: rcm resume {0}',
   'host.resumeUnsafe': 'This run cannot be resumed from here.',
   'host.journalDone': 'The journal says this run already finished: there is nothing to resume.',

@@ -186,6 +186,11 @@ test('rebalance from the palette: plan preview equals the engine plan, execute, 
   const map = panel.locator('#slot-map');
   await map.hover({ position: { x: 2, y: 2 } });
   await panel.locator('#slot-map-tooltip', { hasText: 'Slot 0' }).waitFor();
+  // …and so does the keyboard: the map is focusable, arrows move a cursor announced in a live region.
+  await map.focus();
+  await map.press('ArrowDown');
+  await map.press('ArrowRight');
+  await panel.locator('#slot-map-status', { hasText: /^Slot 129 · Owner / }).waitFor();
   log(`plan: ${expected.totalSlots} slots in ${expected.groups.length} move(s), as the engine plans it`);
   await wb!.shot('webview-plan.png');
 

@@ -12,7 +12,7 @@ import { planRebalance, planReshard, type MigrationEvent, type MovePlan, type Sl
 import { buildPlanView, groupViews, recomputeRebalance } from '../../src/extension/webview/planView';
 import { RunAggregator, Throttle, checkView, summaryOf, type Timers } from '../../src/extension/webview/runModel';
 import { contentSecurityPolicy, newNonce, renderHtml } from '../../src/extension/webview/html';
-import { canResumeJournal, isOwnJournal, journalDir, journalInUse, lockJournal, newJournalPath, unlockJournal } from '../../src/extension/webview/hostIo';
+import { canResumeJournal, isOwnJournal, journalDir, journalInUse, lockJournal, newJournalPath, runsInProgress, unlockJournal } from '../../src/extension/webview/hostIo';
 import { languageCandidates, loadStrings } from '../../src/extension/webview/strings';
 import { EN_STRINGS, formatString, mergeStrings, translator } from '../../src/shared/strings';
 import { master, replica, topology } from '../fixtures/topologyBuilder';
@@ -273,6 +273,9 @@ test('only the panel\'s own unfinished, unlocked journals can be resumed from th
   assert.equal(journalInUse(path, (pid) => pid === 4242), true);
   assert.equal(canResumeJournal(storage, path, (pid) => pid === 4242), false, 'a live process still runs it');
   assert.equal(canResumeJournal(storage, path, () => false), true, 'its process is gone (window reloaded)');
+  assert.deepEqual(runsInProgress(storage, [B, D], (pid) => pid === 4242), [path], 'a run on this cluster is going on');
+  assert.deepEqual(runsInProgress(storage, ['9'.repeat(40)], (pid) => pid === 4242), [], 'another cluster is not blocked');
+  assert.deepEqual(runsInProgress(storage, [B, D], () => false), [], 'a dead process blocks nothing');
   unlockJournal(path);
   assert.equal(journalInUse(path), false);
   writeFileSync(path, readFileSync(path, 'utf8') + rec({ t: 'end', status: 'cancelled', at: 3 }));

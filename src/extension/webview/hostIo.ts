@@ -3,7 +3,7 @@
  * (CLUSTER COUNTKEYSINSLOT, all masters concurrently, pipelined in chunks),
  * the panel's own journal folder and what a journal says about its run.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { connectNode, readJournalFile, readJournalState, type ConnectionOptions, type SlotRange } from '../../engine';
 
@@ -134,4 +134,29 @@ export function canResumeJournal(storageDir: string, path: string | undefined, a
   if (!path || !isOwnJournal(storageDir, path) || journalInUse(path, alive)) return false;
   const st = journalStatus(path);
   return st !== undefined && st.ended !== 'done' && st.remaining > 0;
+}
+
+/**
+ * Journals in the panel's folder whose run is going on right now (locked by a
+ * live process: this window or another) and that move slots of any of `nodeIds`:
+ * a second migration on the same cluster must not start meanwhile.
+ */
+export function runsInProgress(storageDir: string, nodeIds: readonly string[], alive?: (pid: number) => boolean): string[] {
+  const dir = journalDir(storageDir);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const ids = new Set(nodeIds);
+  return names.filter((n) => n.endsWith('.jsonl')).map((n) => join(dir, n)).filter((path) => {
+    if (!journalInUse(path, alive)) return false;
+    try {
+      const { plan } = readJournalState(readJournalFile(path));
+      return plan.nodes.some((n) => ids.has(n.id)) || plan.moves.some((m) => ids.has(m.sourceId) || ids.has(m.targetId));
+    } catch {
+      return true; // locked but unreadable yet: be safe
+    }
+  });
 }

@@ -20,7 +20,7 @@ import {
 } from '../../shared/protocol';
 import type { StringKey } from '../../shared/strings';
 import { newNonce, renderHtml } from './html';
-import { canResumeJournal, countKeysPerSlot, lockJournal, newJournalPath, unlockJournal, type KeyCountTarget } from './hostIo';
+import { canResumeJournal, countKeysPerSlot, lockJournal, newJournalPath, runsInProgress, unlockJournal, type KeyCountTarget } from './hostIo';
 import type { MigrationOutcome, MigrationPanelDeps, MigrationPanelHost, MigrationRequest } from './panelApi';
 import { buildPlanView, isMovePlan, recomputeRebalance } from './planView';
 import { RunAggregator, Throttle, failureSummary, summaryOf, type Translate } from './runModel';
@@ -376,6 +376,8 @@ class PanelSession implements vscode.Disposable {
       doneSlots = [...state.done];
     }
 
+    // One migration per cluster at a time, whichever panel or window started it.
+    if (runsInProgress(storage, this.snapshot.view.nodes.map((n) => n.id)).some((j) => j !== journalPath)) return this.t('host.otherRun');
     const aggregator = new RunAggregator(plan, () => Date.now(), this.t, this.addrOf, numberFormat(vscode.env.language));
     const throttle = new Throttle(PROGRESS_INTERVAL_MS, () => this.flushProgress());
     const active: ActiveRun = { controller: new AbortController(), aggregator, throttle, journalPath };
