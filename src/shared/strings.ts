@@ -47,7 +47,6 @@ export const EN_STRINGS = {
   'map.unassigned': 'Unassigned',
   'map.moving': 'Moving (inner square: target)',
   'map.open': 'Open slot',
-  'legend.entry': '{0}: {1} slots ({2})',
   'legend.after': '→ {0}',
   'legend.reveal': 'Reveal {0} in the cluster tree: {1} slots, {2} of the cluster{3}',
   'legend.revealAfter': ', {0} after the plan',
