@@ -55,6 +55,8 @@ export const RCM_HELP = `Usage: rcm <subcommand> [arguments] [options]
 
 Subcommands: redis-cli's (see \`rcm help\`) and:
   apply PLAN.json         Run a plan saved with --plan-out (reshard, rebalance)
+  restore HOST:PORT DIR   Load a backup (rcm's or redis-cli's) into a cluster of any slot layout
+                          (--cluster-replace overwrites existing keys after a question; --cluster-yes answers)
   resume JOURNAL          Continue an interrupted reshard/rebalance exactly where it stopped
   failover REPLICA [--force|--takeover]
                           Promote a replica (CLUSTER FAILOVER) and wait until the cluster agrees
@@ -68,6 +70,9 @@ Differences in the topology commands (create, add-node, del-node, call, set-time
 
 rcm fix answers its coverage questions with --cluster-yes (redis-cli always asks), fixes multiple owners
 when the non-owner holds keys, and never changes anything before a question is answered.
+
+Import source over TLS (redis-cli has none): --cluster-from-tls, --cluster-from-cacert FILE,
+  --cluster-from-cert FILE, --cluster-from-key FILE, --cluster-from-sni NAME, --cluster-from-insecure
 
 Migration options (reshard, rebalance, apply, resume):
   --plan-out FILE         Write the plan as JSON and stop (run it later with rcm apply)
