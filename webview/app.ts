@@ -6,7 +6,7 @@
  */
 import {
   reduceSnapshot,
-  type GroupProgressView, type HostToWebview, type NodeView, type PanelMode, type PanelSnapshot, type PersistedState,
+  type GroupProgressView, type HostToWebview, type LogEntry, type NodeView, type PanelMode, type PanelSnapshot, type PersistedState,
   type PlanView, type RebalanceOptionsView, type StringTable, type WebviewNotification, type WebviewRequest,
 } from '../src/shared/protocol';
 import { NONE, SLOTS, buildOwnerMap, buildTargetMap, countByOwner, formatRanges, ownersAfter } from '../src/shared/slotMap';
@@ -96,6 +96,7 @@ export class App {
     this.fmt = new Formatter(locale, this.t);
     this.map.setText(this.t, this.fmt);
     this.optionsSignature = '';
+    this.logList = null;
   }
 
   private mounted = false;
@@ -630,21 +631,36 @@ export class App {
     );
   }
 
+  private logList: HTMLOListElement | null = null;
+  private logShown: readonly LogEntry[] = [];
+
+  /** The event log grows by appending, so screen readers announce only the new lines (role=log). */
   private renderLog(): void {
     const s = this.snapshot;
     const log = s?.log ?? [];
     this.els.log.hidden = !s?.run && log.length === 0;
     if (this.els.log.hidden) {
       this.els.log.replaceChildren();
+      this.logList = null;
+      this.logShown = [];
       return;
     }
     const { t, fmt } = this;
-    const prev = this.els.log.querySelector('.log-list');
-    const atBottom = !prev || prev.scrollTop + prev.clientHeight >= prev.scrollHeight - 4;
-    const list = h('ol', { class: 'log-list', role: 'log', 'aria-live': 'polite', tabindex: 0, 'aria-labelledby': 'log-heading' },
-      log.length === 0 ? h('li', { class: 'muted' }, t('log.empty')) : log.map((e) =>
-        h('li', { class: `log-${e.level}` }, h('span', { class: 'time' }, fmt.clock(e.atMs)), ' ', e.text)));
-    replaceContent(this.els.log, h('h2', { id: 'log-heading' }, t('log.heading')), list);
-    if (atBottom) list.scrollTop = list.scrollHeight;
+    const item = (e: LogEntry) => h('li', { class: `log-${e.level}` }, h('span', { class: 'time' }, fmt.clock(e.atMs)), ' ', e.text);
+    const prev = this.logShown;
+    const list = this.logList;
+    const atBottom = !list || list.scrollTop + list.clientHeight >= list.scrollHeight - 4;
+    const appendable = list !== null && this.els.log.contains(list) && prev.length > 0 && log.length >= prev.length
+      && log[0] === prev[0] && log[prev.length - 1] === prev[prev.length - 1];
+    if (appendable) {
+      for (const e of log.slice(prev.length)) list.append(item(e));
+    } else {
+      const fresh = h('ol', { class: 'log-list', role: 'log', 'aria-live': 'polite', tabindex: 0, 'aria-labelledby': 'log-heading' },
+        log.length === 0 ? h('li', { class: 'muted' }, t('log.empty')) : log.map(item));
+      replaceContent(this.els.log, h('h2', { id: 'log-heading' }, t('log.heading')), fresh);
+      this.logList = fresh;
+    }
+    this.logShown = log;
+    if (atBottom && this.logList) this.logList.scrollTop = this.logList.scrollHeight;
   }
 }
