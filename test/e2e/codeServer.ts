@@ -66,7 +66,7 @@ const USER_SETTINGS = {
 export async function startCodeServer(o: { port: number; stateDir: string; workspaceSettings?: Record<string, unknown> }): Promise<CodeServer> {
   if (!codeServerInstalled()) throw new Error(`code-server is not installed in ${E2E_HOME}: run bash test/e2e/install-code-server.sh`);
   const { port, stateDir } = o;
-  for (const d of ['ud', 'xdg-config', 'xdg-data', 'ext']) rmSync(join(stateDir, d), { recursive: true, force: true });
+  for (const d of ['ud', 'xdg-config', 'xdg-data']) rmSync(join(stateDir, d), { recursive: true, force: true });
   const workspace = join(stateDir, 'workspace');
   mkdirSync(join(stateDir, 'ud', 'User'), { recursive: true });
   mkdirSync(join(stateDir, 'ext'), { recursive: true });

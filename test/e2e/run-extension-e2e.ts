@@ -6,6 +6,7 @@
  *
  *   1. extension-host tests (mocha inside code-server's extension host, real `vscode` API): exthost/*.cjs
  *   2. UI journeys driven like a user: tree, palette, right-click, modal dialogs, notifications
+ *   3. the packaged VSIX installed into a code-server that does not load the sources
  *
  * Screenshots go to .test-artifacts/e2e/. Ends with "N passed, N failed".
  * Env: E2E_HOME (code-server install), RCM_E2E_CS_PORT (default: first free of 8471-8479),
@@ -18,7 +19,7 @@ import { join } from 'node:path';
 import { format } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { sandboxDown, sandboxUp } from '../../src/engine';
-import { CHROMIUM, codeServerInstalled, freePort, portFree, REPO, startCodeServer, type CodeServer } from './codeServer';
+import { CHROMIUM, CODE_SERVER, codeServerInstalled, freePort, NODE24_BIN, portFree, REPO, startCodeServer, type CodeServer } from './codeServer';
 
 const ARTIFACTS = join(REPO, '.test-artifacts', 'e2e');
 const t0 = Date.now();
@@ -280,6 +281,45 @@ async function runUiJourneys(browser: Browser, cs: CodeServer, ports: { seed: nu
 }
 
 // ---------------------------------------------------------------------------------------------
+// 3. The packaged VSIX, installed like a user would, in a VS Code that does not load the sources
+
+async function runVsixCheck(browser: Browser, port: number, stateDir: string, settings: Record<string, unknown>): Promise<void> {
+  const name = 'the packaged VSIX installs into VS Code and shows the cluster';
+  const started = Date.now();
+  const vsix = join(stateDir, 'redis-cluster-manager.vsix');
+  let cs: CodeServer | undefined;
+  try {
+    const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string => {
+      const r = spawnSync(cmd, args, { cwd: REPO, encoding: 'utf8', env });
+      if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stdout}${r.stderr}`);
+      return r.stdout;
+    };
+    mkdirSync(stateDir, { recursive: true });
+    run(process.execPath, ['esbuild.js', '--production']);
+    run(process.execPath, [join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '-o', vsix]);
+    run(CODE_SERVER, ['--extensions-dir', join(stateDir, 'ext'), '--install-extension', vsix],
+      { ...process.env, PATH: `${NODE24_BIN}:${process.env.PATH ?? ''}`, XDG_CONFIG_HOME: join(stateDir, 'xdg-config') });
+    cs = await startCodeServer({ port, stateDir, workspaceSettings: settings });
+    const page = await (await browser.newContext({ viewport: { width: 1500, height: 950 } })).newPage();
+    page.setDefaultTimeout(60_000);
+    await page.goto(cs.url()); // no extensionDevelopmentPath: only the installed extension
+    await page.getByRole('tab', { name: /Redis Cluster/ }).first().click();
+    await page.locator('.part.sidebar .monaco-list-row[role="treeitem"]', { hasText: /ok · 16384\/16384 slots · 3 masters/ }).first().waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'vsix-installed.png') });
+    await page.context().close();
+    passed++;
+    log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+  } catch (e) {
+    failed++;
+    log(`FAIL ${name}: ${(e as Error).message.split('\n')[0]}`);
+    console.log((e as Error).stack);
+  } finally {
+    await cs?.stop();
+    spawnSync(process.execPath, ['esbuild.js'], { cwd: REPO }); // back to the development build
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
   if (!codeServerInstalled()) throw new Error('code-server is not installed: run bash test/e2e/install-code-server.sh');
@@ -323,6 +363,10 @@ async function main(): Promise<void> {
     cs = await startCodeServer({ port: csPort, stateDir: join(work, 'cs-ui'), workspaceSettings: settings });
     log(`code-server on 127.0.0.1:${csPort} (UI journeys)`);
     await runUiJourneys(browser, cs, ports);
+    await cs.stop();
+    cs = undefined;
+    log('packaging the VSIX and installing it into a fresh code-server');
+    await runVsixCheck(browser, csPort, join(work, 'cs-vsix'), settings);
   } finally {
     await browser?.close().catch(() => undefined);
     if (process.env.KEEP) {
