@@ -40,10 +40,10 @@ async function main(): Promise<void> {
     return;
   }
   if (!codeServerInstalled()) {
-    console.log('\nNo desktop VS Code (`code`) on PATH and no code-server installed.');
+    console.log('\nThe sandbox cluster is running and checked (above). To see it in VS Code: there is no desktop VS Code (`code`) on PATH and no code-server installed.');
     console.log('Either install the browser-based VS Code of the e2e setup (a few minutes, outside the repo):  npm run e2e:install');
     console.log('or install the extension into your VS Code:  npm run package && code --install-extension redis-cluster-manager.vsix');
-    process.exitCode = 1;
+    console.log(`Then run npm start again. Stop the sandbox with: npm run rcm -- sandbox down${port === 7000 ? '' : ` --port ${port}`}`);
     return;
   }
   const csPort = await freePort(8470, 8479);
