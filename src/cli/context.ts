@@ -1,5 +1,5 @@
 /** What every CLI subcommand receives. */
-import { colourize, type ConnectionOptions, type OutputChunk } from '../engine';
+import { colourize, parseEntryAddress, type ConnectionOptions, type OutputChunk } from '../engine';
 import type { ParsedArgs } from './args';
 
 export interface Io {
@@ -34,6 +34,17 @@ export function writeChunks(io: Io, chunks: readonly OutputChunk[]): void {
 
 export function writeJson(io: Io, value: unknown): void {
   io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * The entry address of a subcommand, or null after printing redis-cli's error.
+ * `either`: `host:port` or `host port` (check, info, fix, reshard, rebalance);
+ * `host:port`: only the first argument, in that form (the other subcommands).
+ */
+export function entryArgument(ctx: CommandContext, form: 'either' | 'host:port'): { host: string; port: number } | null {
+  const entry = parseEntryAddress(form === 'either' ? ctx.args.args : ctx.args.args.slice(0, 1));
+  if (!entry) ctx.io.stderr(ADDRESS_ERROR);
+  return entry;
 }
 
 export const ADDRESS_ERROR = '[ERR] Invalid arguments: you need to pass either a valid address (ie. 120.0.0.1:7000) or space separated IP and port (ie. 120.0.0.1 7000)\n';

@@ -3,8 +3,8 @@
  * through SYNC, nodes.json), masters in parallel, every file verified before
  * it takes its final name.
  */
-import { parseEntryAddress, runBackup } from '../../engine';
-import { ADDRESS_ERROR, type CliCommand } from '../context';
+import { runBackup } from '../../engine';
+import { entryArgument, type CliCommand } from '../context';
 import { createDataView, withSigint } from '../dataView';
 import { writeReportJson } from '../opHooks';
 
@@ -12,11 +12,8 @@ export const backupCommand: CliCommand = {
   name: 'backup',
   arity: [2, 2],
   async run(ctx) {
-    const entry = parseEntryAddress(ctx.args.args.slice(0, 1));
-    if (!entry || !ctx.args.args[0]!.includes(':')) {
-      ctx.io.stderr(ADDRESS_ERROR);
-      return 1;
-    }
+    const entry = entryArgument(ctx, 'host:port');
+    if (!entry) return 1;
     const dir = ctx.args.args[1]!;
     const view = createDataView(ctx);
     const timeout = ctx.args.values['--cluster-timeout'];

@@ -1,17 +1,14 @@
 /** `rcm call HOST:PORT COMMAND [ARG…] [--cluster-only-masters|--cluster-only-replicas] [-d DELIM]`. */
-import { parseEntryAddress, runCall } from '../../engine';
-import { ADDRESS_ERROR, type CliCommand } from '../context';
+import { runCall } from '../../engine';
+import { entryArgument, type CliCommand } from '../context';
 import { opHooks, writeReportJson } from '../opHooks';
 
 export const callCommand: CliCommand = {
   name: 'call',
   arity: [2, Infinity],
   async run(ctx) {
-    const entry = parseEntryAddress(ctx.args.args.slice(0, 1));
-    if (!entry) {
-      ctx.io.stderr(ADDRESS_ERROR);
-      return 1;
-    }
+    const entry = entryArgument(ctx, 'host:port');
+    if (!entry) return 1;
     const report = await runCall(entry.host, entry.port, ctx.args.args.slice(1), {
       ...ctx.conn,
       ...opHooks(ctx),

@@ -1,17 +1,14 @@
 /** `rcm failover REPLICA_HOST:PORT [--force|--takeover]` (not in redis-cli). */
-import { parseEntryAddress, runFailover } from '../../engine';
-import { ADDRESS_ERROR, type CliCommand } from '../context';
+import { runFailover } from '../../engine';
+import { entryArgument, type CliCommand } from '../context';
 import { opHooks, writeReportJson } from '../opHooks';
 
 export const failoverCommand: CliCommand = {
   name: 'failover',
   arity: [1, 1],
   async run(ctx) {
-    const entry = parseEntryAddress(ctx.args.args.slice(0, 1));
-    if (!entry) {
-      ctx.io.stderr(ADDRESS_ERROR);
-      return 1;
-    }
+    const entry = entryArgument(ctx, 'host:port');
+    if (!entry) return 1;
     const force = ctx.args.flags.has('--force');
     const takeover = ctx.args.flags.has('--takeover');
     if (force && takeover) {

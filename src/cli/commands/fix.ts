@@ -8,17 +8,14 @@
  * (PR redis/redis#7247); scripts and the crash-recovery flow need it, and
  * without it rcm asks exactly as redis-cli does.
  */
-import { parseEntryAddress, runFix } from '../../engine';
-import { ADDRESS_ERROR, type CliCommand, type CommandContext } from '../context';
+import { runFix } from '../../engine';
+import { entryArgument, type CliCommand, type CommandContext } from '../context';
 import { opHooks, writeReportJson } from '../opHooks';
 import { migrationFlags } from '../runPlan';
 
 async function fix(ctx: CommandContext): Promise<number> {
-  const entry = parseEntryAddress(ctx.args.args);
-  if (!entry) {
-    ctx.io.stderr(ADDRESS_ERROR);
-    return 1;
-  }
+  const entry = entryArgument(ctx, 'either');
+  if (!entry) return 1;
   const flags = migrationFlags(ctx); // validates --cluster-timeout / --cluster-pipeline before touching the cluster
   const report = await runFix(entry.host, entry.port, {
     ...ctx.conn,

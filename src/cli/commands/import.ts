@@ -8,9 +8,9 @@
  * moved in batches; --cluster-pipeline sets the keys per MIGRATE (default 1000).
  */
 import { readFileSync } from 'node:fs';
-import { atoi, parseEntryAddress, runImport, type ConnectionOptions } from '../../engine';
+import { atoi, runImport, type ConnectionOptions } from '../../engine';
 import { ArgError } from '../args';
-import { ADDRESS_ERROR, type CliCommand, type CommandContext } from '../context';
+import { entryArgument, type CliCommand, type CommandContext } from '../context';
 import { createDataView, rate, withSigint } from '../dataView';
 import { writeReportJson } from '../opHooks';
 import { askPassword } from '../prompt';
@@ -65,11 +65,8 @@ export const importCommand: CliCommand = {
   name: 'import',
   arity: [1, 1],
   async run(ctx) {
-    const entry = parseEntryAddress(ctx.args.args.slice(0, 1));
-    if (!entry) {
-      ctx.io.stderr(ADDRESS_ERROR);
-      return 1;
-    }
+    const entry = entryArgument(ctx, 'host:port');
+    if (!entry) return 1;
     const fromText = ctx.args.values['--cluster-from'];
     if (fromText === undefined) {
       ctx.io.stderr("[ERR] Option '--cluster-from' is required for subcommand 'import'.\n");

@@ -1,13 +1,10 @@
 /** `rcm info` and `rcm check`. */
-import { parseEntryAddress, runCheck, runInfo } from '../../engine';
-import { ADDRESS_ERROR, writeChunks, writeJson, type CliCommand, type CommandContext } from '../context';
+import { runCheck, runInfo } from '../../engine';
+import { entryArgument, writeChunks, writeJson, type CliCommand, type CommandContext } from '../context';
 
 async function infoOrCheck(name: 'info' | 'check', ctx: CommandContext): Promise<number> {
-  const entry = parseEntryAddress(ctx.args.args);
-  if (!entry) {
-    ctx.io.stderr(ADDRESS_ERROR);
-    return 1;
-  }
+  const entry = entryArgument(ctx, 'either');
+  if (!entry) return 1;
   const opts = { ...ctx.conn, searchMultipleOwners: ctx.args.flags.has('--cluster-search-multiple-owners') };
   const report = name === 'info' ? await runInfo(entry.host, entry.port, opts) : await runCheck(entry.host, entry.port, opts);
   if (ctx.json) {

@@ -1,17 +1,14 @@
 /** `rcm rebalance`: redis-cli's rebalance plan and output, executed by the migration engine. */
 import { writeFileSync } from 'node:fs';
 import {
-  atof, checkCluster, loadTopology, parseEntryAddress, parseWeights, planRebalance, renderCheck, renderRebalancePlan,
+  atof, checkCluster, loadTopology, parseWeights, planRebalance, renderCheck, renderRebalancePlan,
 } from '../../engine';
-import { ADDRESS_ERROR, writeChunks, writeJson, type CliCommand, type CommandContext } from '../context';
+import { entryArgument, writeChunks, writeJson, type CliCommand, type CommandContext } from '../context';
 import { migrationFlags, runPlanFromCli } from '../runPlan';
 
 export async function rebalance(ctx: CommandContext): Promise<number> {
-  const entry = parseEntryAddress(ctx.args.args);
-  if (!entry) {
-    ctx.io.stderr(ADDRESS_ERROR);
-    return 1;
-  }
+  const entry = entryArgument(ctx, 'either');
+  if (!entry) return 1;
   migrationFlags(ctx);
   const topology = await loadTopology(entry.host, entry.port, ctx.conn);
   parseWeights(topology, ctx.args.weights); // unknown / malformed weights fail before the check, as redis-cli

@@ -1,10 +1,10 @@
 /** `rcm reshard`: redis-cli's reshard (same prompts, plan and output), executed by the migration engine. */
 import { writeFileSync } from 'node:fs';
 import {
-  atoi, checkCluster, EngineError, findNodeForResharding, loadTopology, TARGET_AS_SOURCE, parseEntryAddress, planReshard, renderCheck, renderReshardPlan,
+  atoi, checkCluster, EngineError, findNodeForResharding, loadTopology, TARGET_AS_SOURCE, planReshard, renderCheck, renderReshardPlan,
   type Topology,
 } from '../../engine';
-import { ADDRESS_ERROR, writeChunks, type CliCommand, type CommandContext } from '../context';
+import { entryArgument, writeChunks, type CliCommand, type CommandContext } from '../context';
 import { readLine } from '../lineReader';
 import { assumeYes } from '../opHooks';
 import { migrationFlags, runPlanFromCli } from '../runPlan';
@@ -42,11 +42,8 @@ async function askSources(ctx: CommandContext, topology: Topology, to: string): 
 }
 
 export async function reshard(ctx: CommandContext): Promise<number> {
-  const entry = parseEntryAddress(ctx.args.args);
-  if (!entry) {
-    ctx.io.stderr(ADDRESS_ERROR);
-    return 1;
-  }
+  const entry = entryArgument(ctx, 'either');
+  if (!entry) return 1;
   migrationFlags(ctx); // validate options before touching the cluster
   const topology: Topology = await loadTopology(entry.host, entry.port, ctx.conn);
   const check = checkCluster(topology);

@@ -5,9 +5,9 @@
  * cluster has keys, redis-cli's yes/no question is asked first (--cluster-yes
  * or REDISCLI_CLUSTER_YES=1 answer it).
  */
-import { parseEntryAddress, runRestore } from '../../engine';
+import { runRestore } from '../../engine';
 import { ArgError } from '../args';
-import { ADDRESS_ERROR, type CliCommand } from '../context';
+import { entryArgument, type CliCommand } from '../context';
 import { createDataView, rate, withSigint } from '../dataView';
 import { opHooks, writeReportJson } from '../opHooks';
 
@@ -15,11 +15,8 @@ export const restoreCommand: CliCommand = {
   name: 'restore',
   arity: [2, 2],
   async run(ctx) {
-    const entry = parseEntryAddress(ctx.args.args.slice(0, 1));
-    if (!entry || !ctx.args.args[0]!.includes(':')) {
-      ctx.io.stderr(ADDRESS_ERROR);
-      return 1;
-    }
+    const entry = entryArgument(ctx, 'host:port');
+    if (!entry) return 1;
     const dir = ctx.args.args[1]!;
     const pipelineText = ctx.args.values['--cluster-pipeline'];
     let batchKeys: number | undefined;

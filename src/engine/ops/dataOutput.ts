@@ -1,5 +1,6 @@
 /** Output and event plumbing shared by import, backup and restore. */
 import type { OutputChunk } from '../render/output';
+import { OutputLog } from './opOutput';
 import { ProgressCounter, type DataEvent, type DataOp, type DataProgress } from '../data/events';
 
 /**
@@ -7,18 +8,7 @@ import { ProgressCounter, type DataEvent, type DataOp, type DataProgress } from 
  * "recorded" in the report (per-key lines of a big import are streamed, not
  * kept in memory).
  */
-export class DataLog {
-  readonly chunks: OutputChunk[] = [];
-
-  constructor(private readonly onOutput?: (chunk: OutputChunk) => void) {}
-
-  emit(...chunks: readonly OutputChunk[]): void {
-    for (const c of chunks) {
-      this.chunks.push(c);
-      this.onOutput?.(c);
-    }
-  }
-
+export class DataLog extends OutputLog {
   /** Streamed to the hook only. */
   stream(chunks: readonly OutputChunk[]): void {
     if (!this.onOutput) return;

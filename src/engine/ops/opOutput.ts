@@ -30,7 +30,7 @@ export const DEFAULT_POLL_INTERVAL_MS = 100;
 export class OutputLog {
   readonly chunks: OutputChunk[] = [];
 
-  constructor(private readonly onOutput?: (chunk: OutputChunk) => void) {}
+  constructor(protected readonly onOutput?: (chunk: OutputChunk) => void) {}
 
   emit(...chunks: readonly OutputChunk[]): void {
     for (const c of chunks) {
