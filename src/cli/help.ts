@@ -78,7 +78,7 @@ Migration options (reshard, rebalance, apply, resume):
   --plan-out FILE         Write the plan as JSON and stop (run it later with rcm apply)
   --journal FILE          Where to keep the run's journal (default: a new file in $TMPDIR/rcm-journals)
   --cluster-pipeline N    Fixed keys per MIGRATE batch (default: adaptive, see --budget-ms)
-  --budget-ms MS          Latency budget of one MIGRATE round for the adaptive batch size (default 4)
+  --budget-ms MS          Latency budget of one MIGRATE for the adaptive batch size (default 2)
   --cluster-timeout MS    MIGRATE timeout (default 60000)
   --migration-strategy S  auto (default: server-side atomic migration when every master is Redis >= 8.4
                           or Valkey >= 9.0) or legacy (SETSLOT + MIGRATE, as redis-cli 7)
