@@ -24,14 +24,22 @@ interface SlotKeys { readonly slot: number; readonly keys: readonly Buffer[] }
 /** How many single-slot MIGRATEs run at once on one source (each on its own connection). */
 export const MIGRATE_CONCURRENCY = 2;
 
+/** Slots per pipelined GETKEYSINSLOT round trip. */
+export const KEY_LOOKUP_SLOTS = 16;
+
 /** Returns keys moved per slot. Throws EngineError('migration-failed' | 'busy-key') leaving the slots open. */
 export async function moveWindowKeys(ctx: KeyMoveContext, sourceId: string, targetId: string, slots: readonly number[]): Promise<Map<number, number>> {
   const moved = new Map<number, number>(slots.map((s) => [s, 0]));
   let pending = [...slots];
   while (pending.length > 0) {
-    const lists = await ctx.port.getKeysInSlots(sourceId, pending, ctx.sizer.current());
+    // GETKEYSINSLOT for a few slots per round trip: one reply for a whole window could hold
+    // thousands of keys and stall the source for milliseconds.
     const work: SlotKeys[] = [];
-    lists.forEach((keys, i) => { if (keys.length > 0) work.push({ slot: pending[i]!, keys }); });
+    for (let i = 0; i < pending.length; i += KEY_LOOKUP_SLOTS) {
+      const chunk = pending.slice(i, i + KEY_LOOKUP_SLOTS);
+      const lists = await ctx.port.getKeysInSlots(sourceId, chunk, ctx.sizer.current());
+      lists.forEach((keys, j) => { if (keys.length > 0) work.push({ slot: chunk[j]!, keys }); });
+    }
     pending = work.map((w) => w.slot);
     // A few workers, one MIGRATE (one slot's keys) each in flight: the source stays busy
     // without any single command or pipeline holding it for long.
