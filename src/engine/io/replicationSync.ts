@@ -231,16 +231,21 @@ export async function syncRdbToFile(host: string, port: number, path: string, op
       if ((e as NodeJS.ErrnoException | undefined)?.code === 'ABORT_ERR') return new EngineError({ code: 'cancelled', node: addr, message: `RDB transfer from ${addr} cancelled` });
       return new EngineError({ code: 'sync-failed', node: addr, cause: why, message: `I/O Error reading RDB payload from socket (${addr}: ${why}, after ${written} bytes)` });
     };
+    /** The next chunk of the payload; a closed or failed socket is a lost transfer. */
+    const next = async (): Promise<Buffer> => {
+      let b: Buffer | null;
+      try {
+        b = await reader.chunk();
+      } catch (e) {
+        throw lost(e);
+      }
+      if (b === null) throw lost();
+      return b;
+    };
     if (framing.mode === 'length') {
       let left = framing.length;
       while (left > 0) {
-        let b: Buffer | null;
-        try {
-          b = await reader.chunk();
-        } catch (e) {
-          throw lost(e);
-        }
-        if (b === null) throw lost();
+        const b = await next();
         const take = b.length > left ? b.subarray(0, left) : b;
         await write(take);
         left -= take.length;
@@ -249,13 +254,7 @@ export async function syncRdbToFile(host: string, port: number, path: string, op
       // Hold back the last 40 bytes: they may be (the start of) the mark.
       let tail: Buffer = Buffer.alloc(0);
       for (;;) {
-        let b: Buffer | null;
-        try {
-          b = await reader.chunk();
-        } catch (e) {
-          throw lost(e);
-        }
-        if (b === null) throw lost();
+        const b = await next();
         const data = tail.length ? Buffer.concat([tail, b]) : b;
         const at = data.indexOf(mark!);
         if (at !== -1) {
