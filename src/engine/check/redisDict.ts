@@ -36,6 +36,8 @@ export function siphash12(data: Uint8Array): bigint {
   return v0 ^ v1 ^ v2 ^ v3;
 }
 
+const UTF8 = new TextEncoder();
+
 interface Entry<V> { key: string; value: V; hash: bigint }
 
 /** Insert-only Redis dict: add-or-replace and iteration order. */
@@ -91,7 +93,7 @@ export class RedisDictOrder<V> {
   set(key: string, value: V): void {
     this.rehashStep();
     this.expandIfNeeded();
-    const hash = siphash12(new TextEncoder().encode(key));
+    const hash = siphash12(UTF8.encode(key));
     const tabs = this.rehashIdx !== -1 ? [0, 1] : [0];
     for (const t of tabs) {
       const bucket = this.tables[t]![this.index(hash, t)]!;

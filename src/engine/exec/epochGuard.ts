@@ -9,14 +9,10 @@
  * epoch; afterwards, make sure its epoch is above the source's.
  */
 import { EngineError } from '../model/errors';
-import type { Clock, SlotPort } from './port';
+import { clockSleep, type Clock, type SlotPort } from './port';
 
 const STEP_MS = 20;
 const DEADLINE_MS = 10000;
-
-async function sleep(clock: Clock, ms: number): Promise<void> {
-  await (clock.sleep ?? ((t: number) => new Promise<void>((r) => setTimeout(r, t))))(ms);
-}
 
 /** Waits until the target's current epoch is at least the source's config epoch. */
 export async function targetSeesSourceEpoch(port: SlotPort, clock: Clock, sourceId: string, targetId: string): Promise<void> {
@@ -27,7 +23,7 @@ export async function targetSeesSourceEpoch(port: SlotPort, clock: Clock, source
     if (clock.now() > end) {
       throw new EngineError({ code: 'timeout', node: port.nodeAddr(targetId), message: `${port.nodeAddr(targetId)} has not learned the config epoch of ${port.nodeAddr(sourceId)} (${src.mine}; it knows ${dst.current}) after ${DEADLINE_MS / 1000}s: is the cluster bus between them working? No slot was reassigned.` });
     }
-    await sleep(clock, STEP_MS);
+    await clockSleep(clock, STEP_MS);
   }
 }
 
@@ -42,6 +38,6 @@ export async function targetEpochAboveSource(port: SlotPort, clock: Clock, sourc
       throw new EngineError({ code: 'timeout', node: port.nodeAddr(targetId), message: `The config epoch of ${port.nodeAddr(targetId)} (${dst.mine}) does not exceed ${port.nodeAddr(sourceId)}'s (${src.mine}) after ${DEADLINE_MS / 1000}s; the slots stay open for "rcm fix".` });
     }
     await port.bumpEpoch(targetId);
-    await sleep(clock, STEP_MS);
+    await clockSleep(clock, STEP_MS);
   }
 }

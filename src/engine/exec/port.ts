@@ -50,3 +50,8 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+
+/** Waits with the clock's own sleep (tests advance a fake clock), else the system's. */
+export function clockSleep(clock: Clock, ms: number): Promise<void> {
+  return (clock.sleep ?? systemClock.sleep!)(ms);
+}

@@ -9,6 +9,7 @@ import { EngineError } from '../model/errors';
 import { rangesFromSlots } from '../model/slots';
 import type { KeyMoveContext } from './keyMover';
 import { moveWindow } from './moveWindow';
+import { clockSleep } from './port';
 
 export type StrategyKind = 'legacy' | 'redis-atomic' | 'valkey-atomic';
 
@@ -54,7 +55,7 @@ async function poll(ctx: KeyMoveContext, read: () => Promise<'running' | 'done' 
     if (state === 'done') return;
     if (state !== 'running') throw new EngineError({ code: 'migration-failed', cause: state.error, message: `${what} failed: ${state.error}` });
     if (ctx.clock.now() > deadline) throw new EngineError({ code: 'timeout', message: `${what} did not finish in time` });
-    await (ctx.clock.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))))(100);
+    await clockSleep(ctx.clock, 100);
   }
 }
 
