@@ -9,6 +9,7 @@ import type { ClusterNode, ClusterNodesLine, NodeFlag, SkippedNode, Topology } f
 import { configSignature } from '../check/signature';
 import { findMyself, isReplicaFlags, parseClusterNodes } from '../parse/clusterNodes';
 import { infoNumber, parseInfo } from '../parse/info';
+import { countKeysInSlots } from './bulk';
 import { connectNode, type NodeClient } from './connection';
 import type { ConnectionOptions } from './options';
 import { SLOT_COUNT } from '../model/slots';
@@ -186,16 +187,8 @@ async function countForeignKeys(nodes: readonly ClusterNode[], clients: Readonly
     for (const r of m.slots) owned.fill(1, r.start, r.end + 1);
     const slots: number[] = [];
     for (let s = 0; s < SLOT_COUNT; s++) if (!owned[s]) slots.push(s);
-    const found: { nodeId: string; slot: number; keys: number }[] = [];
-    for (let i = 0; i < slots.length; i += 4096) {
-      const chunk = slots.slice(i, i + 4096);
-      const res = await client.pipeline(chunk.map((s) => ['CLUSTER', 'COUNTKEYSINSLOT', s] as const));
-      res.forEach((r, j) => {
-        const n = r.ok ? Number(r.value) : 0;
-        if (n > 0) found.push({ nodeId: m.id, slot: chunk[j]!, keys: n });
-      });
-    }
-    return found;
+    const counts = await countKeysInSlots(client, slots);
+    return slots.map((slot, i) => ({ nodeId: m.id, slot, keys: counts[i]! })).filter((f) => f.keys > 0);
   }));
   return perMaster.flat();
 }

@@ -3,6 +3,7 @@ import type { MigrateOptions, SetSlotAction, SlotPort } from '../exec/port';
 import { EngineError } from '../model/errors';
 import type { ClusterSession } from './loader';
 import { parseInfo } from '../parse/info';
+import { countKeysInSlots } from './bulk';
 import { connectNode, type Arg, type NodeClient } from './connection';
 import type { ConnectionOptions } from './options';
 
@@ -38,15 +39,7 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
         return r.value as Buffer[];
       });
     },
-    async countKeysInSlots(nodeId, slots) {
-      const c = client(nodeId);
-      const out: number[] = [];
-      for (let i = 0; i < slots.length; i += 4096) {
-        const res = await c.pipeline(slots.slice(i, i + 4096).map((s) => ['CLUSTER', 'COUNTKEYSINSLOT', s] as const));
-        for (const r of res) out.push(r.ok ? Number(r.value) : -1);
-      }
-      return out;
-    },
+    countKeysInSlots: (nodeId, slots) => countKeysInSlots(client(nodeId), slots),
     async migrate(sourceId, targetId, groups, opts: MigrateOptions) {
       const target = nodes.get(targetId);
       if (!target) return groups.map(() => `unknown target node ${targetId}`);

@@ -42,6 +42,7 @@ import {
 import { FixIo, type FixAction, type FixStepOptions } from '../fix/steps';
 import { openCluster, type ClusterSession, type LoadOptions } from '../io/loader';
 import { createSlotPort } from '../io/slotPort';
+import { pipelineInChunks } from '../io/bulk';
 import { toEngineError, type EngineErrorData } from '../model/errors';
 import { SLOT_COUNT, slotBitmap } from '../model/slots';
 import type { ClusterNode, Topology } from '../model/types';
@@ -123,11 +124,7 @@ async function foreignKeys(io: FixIo, masters: readonly MasterClaims[]): Promise
 async function keyHolders(io: FixIo, slots: readonly number[]): Promise<Map<number, string[]> | null> {
   const masters = io.masters();
   const replies = await Promise.all(masters.map(async (m) => {
-    const res: ({ ok: true; value: unknown } | { ok: false; error: string })[] = [];
-    for (let i = 0; i < slots.length; i += 4096) {
-      res.push(...await io.client(m.id).pipeline(slots.slice(i, i + 4096).map((s) => ['CLUSTER', 'GETKEYSINSLOT', s, 1] as const)));
-    }
-    return res;
+    return pipelineInChunks(io.client(m.id), slots.map((s) => ['CLUSTER', 'GETKEYSINSLOT', s, 1] as const));
   }));
   const holders = new Map<number, string[]>(slots.map((s) => [s, []]));
   for (let i = 0; i < masters.length; i++) {
