@@ -1,5 +1,5 @@
 /** Line-at-a-time answers from standard input for interactive questions (reshard). */
-import * as fs from 'node:fs';
+import { readStdin } from './prompt';
 
 let buffered = '';
 let eof = false;
@@ -19,24 +19,8 @@ export async function readLine(): Promise<string | undefined> {
       buffered = '';
       return rest;
     }
-    const chunk = await readChunk();
+    const chunk = (await readStdin(4096))?.toString('utf8');
     if (chunk === undefined) eof = true;
     else buffered += chunk;
   }
-}
-
-function readChunk(): Promise<string | undefined> {
-  const buf = Buffer.alloc(4096);
-  return new Promise((resolve) => {
-    const attempt = (): void => {
-      fs.read(0, buf, 0, buf.length, null, (e, n) => {
-        if (e && (e.code === 'EAGAIN' || e.code === 'EINTR')) {
-          setTimeout(attempt, 20);
-          return;
-        }
-        resolve(e || n === 0 ? undefined : buf.subarray(0, n).toString('utf8'));
-      });
-    };
-    attempt();
-  });
 }

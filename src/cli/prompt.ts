@@ -18,16 +18,21 @@ export function askPassword(question: string): Promise<string> {
  * does for its yes/no questions (nothing more is consumed). undefined at EOF.
  * Asynchronous, so pending stdout is flushed while waiting.
  */
-export function readRawAnswer(maxBytes: number): Promise<string | undefined> {
+export async function readRawAnswer(maxBytes: number): Promise<string | undefined> {
+  return (await readStdin(maxBytes))?.toString('latin1');
+}
+
+/** One read(2) of at most `maxBytes` from standard input (retried while it would block); undefined at EOF. */
+export function readStdin(maxBytes: number): Promise<Buffer | undefined> {
   const buf = Buffer.alloc(maxBytes);
   return new Promise((resolve) => {
     const attempt = (): void => {
       fs.read(0, buf, 0, maxBytes, null, (e, n) => {
         if (e && (e.code === 'EAGAIN' || e.code === 'EINTR')) {
-          setTimeout(attempt, 50);
+          setTimeout(attempt, 20);
           return;
         }
-        resolve(e || n === 0 ? undefined : buf.subarray(0, n).toString('latin1'));
+        resolve(e || n === 0 ? undefined : buf.subarray(0, n));
       });
     };
     attempt();
