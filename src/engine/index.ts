@@ -37,7 +37,7 @@ export { readJournalState } from './exec/journal';
 export type { JournalRecord, JournalSink, JournalState } from './exec/journal';
 export { validatePlan } from './plan/validatePlan';
 export { createSlotPort } from './io/slotPort';
-export { FileJournal, readJournalFile } from './io/journalFile';
+export { FileJournal, readJournalFile, lockJournal, unlockJournal, journalLockPid, journalInUse, newJournalPath } from './io/journalFile';
 export { applyPlan, resumeJournal } from './ops/applyPlan';
 export type { ApplyOptions, ApplyResult } from './ops/applyPlan';
 

@@ -1,22 +1,27 @@
 /** The journal as a file: one JSON record per line, appended and fsynced. */
-import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { appendFile, open, type FileHandle } from 'node:fs/promises';
 import type { JournalRecord, JournalSink } from '../exec/journal';
 import { EngineError } from '../model/errors';
 
 export class FileJournal implements JournalSink {
-  private readonly fd: number;
+  private handle: Promise<FileHandle> | undefined;
 
   constructor(readonly path: string) {
-    this.fd = openSync(path, 'a');
+    closeSync(openSync(path, 'a')); // create it now: a bad path fails before anything moves
   }
 
+  /** Appends one line and waits for fdatasync, without blocking the event loop (other lanes keep moving). */
   async append(record: JournalRecord): Promise<void> {
-    writeSync(this.fd, `${JSON.stringify(record)}\n`);
-    fsyncSync(this.fd);
+    this.handle ??= open(this.path, 'a');
+    const h = await this.handle;
+    await appendFile(h, `${JSON.stringify(record)}\n`);
+    await h.datasync();
   }
 
-  close(): void {
-    closeSync(this.fd);
+  async close(): Promise<void> {
+    await this.handle?.then((h) => h.close()).catch(() => undefined);
   }
 }
 
@@ -38,4 +43,52 @@ export function readJournalFile(path: string): JournalRecord[] {
     }
   });
   return out;
+}
+
+/**
+ * A run in progress marks its journal with `<journal>.lock` holding its process
+ * id, so nobody resumes a run that another process (an rcm, an extension
+ * window, the migration panel) is still executing.
+ */
+export function journalLockPath(journal: string): string {
+  return `${journal}.lock`;
+}
+
+export function lockJournal(journal: string, pid: number = process.pid): void {
+  writeFileSync(journalLockPath(journal), String(pid));
+}
+
+export function unlockJournal(journal: string): void {
+  rmSync(journalLockPath(journal), { force: true });
+}
+
+/** The pid holding the journal's lock, if any. */
+export function journalLockPid(journal: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(journalLockPath(journal), 'utf8'), 10);
+    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Is a live process running this journal's plan right now? */
+export function journalInUse(journal: string, alive: (pid: number) => boolean = processAlive): boolean {
+  const pid = journalLockPid(journal);
+  return pid !== undefined && alive(pid);
+}
+
+/** A new journal file name in `dir` (created if needed) for a run of `kind` started `at`. */
+export function newJournalPath(dir: string, kind: string, at: Date = new Date()): string {
+  mkdirSync(dir, { recursive: true });
+  return join(dir, `${kind}-${at.toISOString().replace(/[:.]/g, '-')}.jsonl`);
 }

@@ -9,7 +9,7 @@ import { detectStrategy, type StrategyKind } from '../exec/strategy';
 import { EngineError } from '../model/errors';
 import type { MovePlan, SlotMove } from '../model/plan';
 import { validatePlan } from '../plan/validatePlan';
-import { readJournalFile, FileJournal } from '../io/journalFile';
+import { FileJournal, journalLockPid, lockJournal, processAlive, readJournalFile, unlockJournal } from '../io/journalFile';
 import { openCluster, type LoadOptions } from '../io/loader';
 import { createSlotPort } from '../io/slotPort';
 
@@ -28,6 +28,12 @@ export interface ApplyResult extends ExecuteResult {
 }
 
 export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed = false): Promise<ApplyResult> {
+  if (opts.journalPath) {
+    const holder = journalLockPid(opts.journalPath);
+    if (holder !== undefined && holder !== process.pid && processAlive(holder)) {
+      throw new EngineError({ code: 'usage', message: `The run of ${opts.journalPath} is still going on in process ${holder}; wait for it (or stop it) before running it here.` });
+    }
+  }
   const session = await openCluster(plan.entry.host, plan.entry.port, opts);
   let journal: FileJournal | undefined;
   try {
@@ -36,6 +42,7 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
     if (alreadyMoved.length > 0) await finalizeMoved(port, alreadyMoved);
     if (opts.journalPath) {
       journal = new FileJournal(opts.journalPath);
+      lockJournal(opts.journalPath);
       if (!resumed) await journal.append({ t: 'plan', plan, at: Date.now() });
     }
     const masters = session.topology.nodes.filter((n) => n.role === 'master').map((n) => n.stats);
@@ -45,7 +52,10 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
     after.close();
     return { ...result, alreadyMoved: alreadyMoved.length, check: checkCluster(after.topology) };
   } finally {
-    journal?.close();
+    if (journal) {
+      await journal.close();
+      unlockJournal(journal.path);
+    }
     session.close();
   }
 }

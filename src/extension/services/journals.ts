@@ -2,10 +2,10 @@
  * Migration journals: where runs keep them, and which ones were interrupted
  * on a given cluster (offered for resume when the cluster is opened).
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { readJournalFile, readJournalState, type JournalState, type Topology } from '../../engine';
+import { journalInUse, newJournalPath, readJournalFile, readJournalState, type JournalState, type Topology } from '../../engine';
 import { DISMISSED_JOURNALS_KEY } from '../constants';
 
 /** The slice of vscode.Memento used here (so this module runs without vscode, in unit tests too). */
@@ -35,33 +35,8 @@ export function journalMatches(state: JournalState, topology: Topology): boolean
   return state.plan.nodes.length > 0 && state.plan.nodes.every((n) => ids.has(n.id));
 }
 
-/**
- * A run in progress marks its journal with `<journal>.lock` holding its process id (the migration
- * panel does the same), so no window offers to resume a run that another one is still executing.
- */
-export function lockJournal(file: string): void {
-  writeFileSync(`${file}.lock`, String(process.pid));
-}
-
-export function unlockJournal(file: string): void {
-  rmSync(`${file}.lock`, { force: true });
-}
-
-export function journalInUse(file: string): boolean {
-  let pid: number;
-  try {
-    pid = Number.parseInt(readFileSync(`${file}.lock`, 'utf8'), 10);
-  } catch {
-    return false;
-  }
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+// Journal locks live in the engine (rcm, the runner and the panel share them).
+export { journalInUse, lockJournal, unlockJournal } from '../../engine';
 
 export class Journals {
   /** Journals of runs in progress in this window (never offered for resume). */
@@ -71,9 +46,7 @@ export class Journals {
 
   /** A new journal path for a run started by the extension. */
   newPath(kind: string): string {
-    const dir = path.join(this.storageDir, 'journals');
-    mkdirSync(dir, { recursive: true });
-    return path.join(dir, `${kind}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
+    return newJournalPath(path.join(this.storageDir, 'journals'), kind);
   }
 
   /** The extension's journals and the CLI's ($TMPDIR/rcm-journals). */

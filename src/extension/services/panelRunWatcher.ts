@@ -2,9 +2,9 @@
  * The status-bar item for runs inside the migration panel: while a panel is
  * open, the journal it locked with this process's pid tells how far its run got.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { readJournalFile, readJournalState } from '../../engine';
+import { journalLockPid, readJournalFile, readJournalState } from '../../engine';
 import type { MigrationStatus, MigrationStatusHandle } from './migrationStatus';
 
 export class PanelRunWatcher {
@@ -18,13 +18,8 @@ export class PanelRunWatcher {
     } catch {
       return [];
     }
-    return names.filter((n) => n.endsWith('.jsonl.lock')).map((n) => path.join(this.journalDir, n)).filter((lock) => {
-      try {
-        return Number.parseInt(readFileSync(lock, 'utf8'), 10) === process.pid;
-      } catch {
-        return false;
-      }
-    }).map((lock) => lock.slice(0, -'.lock'.length));
+    return names.filter((n) => n.endsWith('.jsonl')).map((n) => path.join(this.journalDir, n))
+      .filter((journal) => journalLockPid(journal) === process.pid);
   }
 
   /** Shows progress in the status bar while `pending` (a panel's show()) has not settled. */

@@ -3,9 +3,12 @@
  * (CLUSTER COUNTKEYSINSLOT, all masters concurrently, pipelined in chunks),
  * the panel's own journal folder and what a journal says about its run.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { connectNode, readJournalFile, readJournalState, type ConnectionOptions, type SlotRange } from '../../engine';
+import {
+  connectNode, journalInUse, lockJournal, newJournalPath as engineNewJournalPath, readJournalFile, readJournalState, unlockJournal,
+  type ConnectionOptions, type SlotRange,
+} from '../../engine';
 
 /** Slots per pipelined round trip. */
 const CHUNK = 1024;
@@ -65,9 +68,7 @@ export function journalDir(storageDir: string): string {
 }
 
 export function newJournalPath(storageDir: string, kind: string, at: Date): string {
-  const dir = journalDir(storageDir);
-  mkdirSync(dir, { recursive: true });
-  return join(dir, `${kind}-${at.toISOString().replace(/[:.]/g, '-')}.jsonl`);
+  return engineNewJournalPath(journalDir(storageDir), kind, at);
 }
 
 /** Only journals the panel wrote itself may be resumed from the panel (the path comes back from webview state). */
@@ -94,36 +95,8 @@ export function journalStatus(path: string): JournalStatus | undefined {
   }
 }
 
-const lockPath = (journal: string): string => `${journal}.lock`;
-
-/** Marks a journal as in use by this process (pid) while its run goes on. */
-export function lockJournal(journal: string, pid: number = process.pid): void {
-  writeFileSync(lockPath(journal), String(pid));
-}
-
-export function unlockJournal(journal: string): void {
-  rmSync(lockPath(journal), { force: true });
-}
-
-/** Is a live process (other than a dead extension host) still running this journal? */
-export function journalInUse(journal: string, alive: (pid: number) => boolean = processAlive): boolean {
-  let pid: number;
-  try {
-    pid = Number.parseInt(readFileSync(lockPath(journal), 'utf8'), 10);
-  } catch {
-    return false;
-  }
-  return Number.isSafeInteger(pid) && pid > 0 && alive(pid);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+// Journal locks live in the engine (rcm, the extension's runner and the panel share them).
+export { journalInUse, lockJournal, unlockJournal };
 
 /**
  * A journal can be resumed from the panel when the panel wrote it, its run did
