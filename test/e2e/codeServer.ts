@@ -17,6 +17,16 @@ export const NODE24_BIN = join(E2E_HOME, 'node24', 'node_modules', 'node-linux-x
 export const CODE_SERVER = join(E2E_HOME, 'cs', 'node_modules', '.bin', 'code-server');
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
+/** Runs a command from the palette (F1, type its title, pick the first matching row). */
+export async function runPaletteCommand(page: import('playwright-core').Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
 export function codeServerInstalled(): boolean {
   return existsSync(CODE_SERVER) && existsSync(join(NODE24_BIN, 'node'));
 }

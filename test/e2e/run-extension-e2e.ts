@@ -12,14 +12,15 @@
  * Env: E2E_HOME (code-server install), RCM_E2E_CS_PORT (default: first free of 8471-8479),
  * RCM_E2E_REDIS_PORT (first of 9 redis ports, default: a free block from 7300), KEEP=1 to leave things running.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { sandboxDown, sandboxUp } from '../../src/engine';
-import { CHROMIUM, CODE_SERVER, codeServerInstalled, freePort, NODE24_BIN, portFree, REPO, startCodeServer, type CodeServer } from './codeServer';
+import { startNodes, startStandalone, stopNodes, type NodeHandle } from '../helpers/redisCluster';
+import { CHROMIUM, CODE_SERVER, codeServerInstalled, freePort, NODE24_BIN, portFree, REPO, runPaletteCommand, startCodeServer, type CodeServer } from './codeServer';
 
 const ARTIFACTS = join(REPO, '.test-artifacts', 'e2e');
 const t0 = Date.now();
@@ -35,22 +36,6 @@ async function redisBlock(): Promise<number> {
     if (ok) return base;
   }
   throw new Error('no free block of redis ports');
-}
-
-/** A redis-server in the foreground of its own process (killed at the end). */
-function redisServer(port: number, dir: string, extra: string[]): ChildProcess {
-  mkdirSync(dir, { recursive: true });
-  return spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'no', ...extra], { stdio: 'ignore' });
-}
-
-async function waitPing(port: number, password?: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const r = spawnSync('redis-cli', ['-p', String(port), ...(password ? ['-a', password, '--no-auth-warning'] : []), 'PING'], { encoding: 'utf8' });
-    if (r.stdout.trim() === 'PONG') return;
-    if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not start`);
-    await new Promise((res) => setTimeout(res, 100));
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -89,13 +74,7 @@ class Workbench {
   constructor(readonly page: Page) {}
 
   async command(title: string): Promise<void> {
-    const { page } = this;
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(`>${title}`);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-    await page.keyboard.press('Enter');
+    await runPaletteCommand(this.page, title);
   }
 
   /** Types into the open input box (or quick pick filter) and presses Enter; `step` waits for that title first. */
@@ -328,19 +307,18 @@ async function main(): Promise<void> {
   if (!existsSync(join(REPO, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run npm run build first');
 
   const base = await redisBlock();
-  const ports = { seed: base, fresh: base + 6, locked: base + 7 };
   const work = mkdtempSync(join(tmpdir(), 'rcm-e2e-'));
-  const extras: ChildProcess[] = [];
+  const extras: NodeHandle[] = [];
   let cs: CodeServer | undefined;
   let browser: Browser | undefined;
   const sandboxDir = join(work, 'sandbox');
   try {
     log(`sandbox cluster on 127.0.0.1:${base}-${base + 5}`);
     await sandboxUp({ port: base, dir: sandboxDir, masters: 3, replicas: 1 });
-    extras.push(redisServer(ports.fresh, join(work, 'fresh'), ['--cluster-enabled', 'yes', '--cluster-config-file', join(work, 'fresh', 'nodes.conf'), '--cluster-node-timeout', '5000']));
-    extras.push(redisServer(ports.locked, join(work, 'locked'), ['--requirepass', 'the-password']));
-    await waitPing(ports.fresh);
-    await waitPing(ports.locked, 'the-password');
+    // The test harness starts (and always stops) the fresh node for Add Node and the password-protected server.
+    extras.push(...await startNodes(1, { nodeTimeout: 5000 }));
+    extras.push(await startStandalone({ password: 'the-password' }));
+    const ports = { seed: base, fresh: extras[0]!.port, locked: extras[1]!.port };
 
     const csPort = process.env.RCM_E2E_CS_PORT ? Number(process.env.RCM_E2E_CS_PORT) : await freePort(8471, 8479);
     const settings = {
@@ -373,7 +351,7 @@ async function main(): Promise<void> {
       log(`KEEP=1: left running (code-server ${cs?.url({ dev: true }) ?? '-'}, state in ${work})`);
     } else {
       await cs?.stop();
-      for (const p of extras) p.kill('SIGTERM');
+      await stopNodes(extras);
       await sandboxDown({ dir: sandboxDir }).catch(() => undefined);
       await sandboxDown({ port: base + 10 }).catch(() => undefined); // the one the extension-host suite creates
       rmSync(work, { recursive: true, force: true });

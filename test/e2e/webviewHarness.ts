@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
-import { CHROMIUM, codeServerInstalled, freePort, REPO, startCodeServer, type CodeServer } from './codeServer';
+import { CHROMIUM, codeServerInstalled, freePort, REPO, runPaletteCommand, startCodeServer, type CodeServer } from './codeServer';
 
 export { codeServerInstalled };
 export const ARTIFACTS = join(REPO, '.test-artifacts', 'webview');
@@ -64,14 +64,7 @@ export async function openWorkbench(cs: CodeServer, log: (m: string) => void): P
     page,
     browser,
     panel,
-    async runCommand(title: string) {
-      await page.keyboard.press('F1');
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor();
-      await input.fill(`>${title}`);
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-      await page.keyboard.press('Enter');
-    },
+    runCommand: (title: string) => runPaletteCommand(page, title),
     async shot(name: string) {
       const path = join(ARTIFACTS, name);
       await page.screenshot({ path });
