@@ -7,47 +7,16 @@
  * Env: BENCH_KEYS (default 1000000), BENCH_VALUE (100 bytes), BENCH_SLOTS (1000).
  */
 import { performance } from 'node:perf_hooks';
-import { Cluster } from 'ioredis';
 import { loadTopology } from '../src/engine';
 import { createCluster, populate, runRedisCli, stopAllNodes, type TestCluster } from '../test/helpers/redisCluster';
 import { runRcm } from '../test/helpers/rcm';
+import { loadClient, type LoadClient } from './client';
 
 const KEYS = Number(process.env.BENCH_KEYS ?? 1_000_000);
 const VALUE = Number(process.env.BENCH_VALUE ?? 100);
 const SLOTS = Number(process.env.BENCH_SLOTS ?? 1000);
 /** Extra rcm options to compare settings, e.g. BENCH_RCM_ARGS='--budget-ms 1'. */
 const RCM_ARGS = (process.env.BENCH_RCM_ARGS ?? '').split(' ').filter(Boolean);
-
-/** A client doing SET/GET in a loop; returns latencies (ms) recorded while `phase` is active. */
-function loadClient(cluster: TestCluster) {
-  const client = new Cluster([{ host: cluster.entry.host, port: cluster.entry.port }], { maxRedirections: 64 });
-  let samples: number[] = [];
-  let errors = 0;
-  let running = true;
-  const loop = (async () => {
-    let i = 0;
-    while (running) {
-      const t0 = performance.now();
-      try {
-        await client.set(`bench:client:${i % 10000}`, 'x');
-        await client.get(`key:${(i * 7919) % KEYS}`);
-      } catch {
-        errors++;
-      }
-      samples.push(performance.now() - t0);
-      i++;
-    }
-  })();
-  return {
-    reset: () => { samples = []; errors = 0; },
-    stats: () => {
-      const s = [...samples].sort((a, b) => a - b);
-      const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
-      return { ops: s.length, p50: q(0.5), p99: q(0.99), max: s[s.length - 1] ?? NaN, errors };
-    },
-    stop: async () => { running = false; await loop; await client.quit(); },
-  };
-}
 
 async function masters(cluster: TestCluster) {
   const t = await loadTopology(cluster.entry.host, cluster.entry.port);
@@ -58,7 +27,7 @@ async function keysIn(cluster: TestCluster): Promise<number> {
   return (await masters(cluster)).reduce((a, n) => a + (n.dbsize as number), 0);
 }
 
-async function timed(name: string, cluster: TestCluster, client: ReturnType<typeof loadClient>, run: () => Promise<{ code: number; stdout: string; stderr: string }>, keysMoved: () => Promise<number>) {
+async function timed(name: string, cluster: TestCluster, client: LoadClient, run: () => Promise<{ code: number; stdout: string; stderr: string }>, keysMoved: () => Promise<number>) {
   client.reset();
   const t0 = performance.now();
   const res = await run();
@@ -81,7 +50,7 @@ async function countKeysInSlots(cluster: TestCluster, nodeId: string, slots: num
 async function main(): Promise<void> {
   console.log(`3+3 cluster, ${KEYS} keys of ${VALUE} bytes; reshard ${SLOTS} slots; rebalance after moving 4000 slots to one master`);
   const cluster = await createCluster({ masters: 3, replicas: 1 });
-  const client = loadClient(cluster);
+  const client = loadClient(cluster, KEYS);
   try {
     const t0 = performance.now();
     await populate(cluster, KEYS, { valueSize: VALUE, batchSize: 5000 });

@@ -49,6 +49,8 @@ export class App {
   private keysDone = false;
   private keysError: string | null = null;
   private shade = false;
+  /** The "Fast" box: run without the client-latency budget. */
+  private fast = false;
   private pending = new Set<string>();
   private notice: string | null = null;
   private optionsError: string | null = null;
@@ -201,12 +203,12 @@ export class App {
 
   private execute = (): void => {
     this.notice = null;
-    void this.call({ type: 'execute' });
+    void this.call({ type: 'execute', ...(this.fast ? { fast: true } : {}) });
   };
 
   private resume = (): void => {
     this.notice = null;
-    void this.call({ type: 'resume' });
+    void this.call({ type: 'resume', ...(this.fast ? { fast: true } : {}) });
   };
 
   private exportPlan = (): void => {
@@ -359,6 +361,12 @@ export class App {
         { primary: true, disabled: stopping, aria: stopping ? t('action.stopping') : t('action.cancelRun') }));
     } else if (s.phase === 'preview' && this.mode === 'live') {
       buttons.push(btn('btn-execute', t('action.execute'), this.execute, { primary: true, disabled: !hasPlan || busy('execute') || busy('recompute') }));
+      buttons.push(h('label', { class: 'check', title: t('action.fastHint') },
+        h('input', {
+          type: 'checkbox', id: 'opt-fast', 'data-fk': 'opt-fast', checked: this.fast,
+          onchange: ((e: Event) => { this.fast = (e.target as HTMLInputElement).checked; }) as EventListener,
+        }),
+        t('action.fast')));
       buttons.push(btn('btn-export', t('action.export'), this.exportPlan, { disabled: !hasPlan || busy('exportPlan') }));
       buttons.push(btn('btn-cancel', t('action.cancel'), this.dismiss));
     } else {

@@ -13,7 +13,7 @@ const VALUE_OPTIONS = new Set([
   '--masters', '--replicas', '--port', '--dir',
   '--cluster-replicas', '--cluster-from', '--cluster-to', '--cluster-slots', '--cluster-timeout',
   '--cluster-pipeline', '--cluster-threshold', '--cluster-master-id', '--cluster-from-user',
-  '--cluster-from-pass', '--plan-out', '--journal', '--budget-ms', '--migration-strategy',
+  '--cluster-from-pass', '--plan-out', '--journal', '--budget-ms', '--migration-strategy', '--max-client-latency-ms',
   '--cluster-from-cacert', '--cluster-from-cert', '--cluster-from-key', '--cluster-from-sni',
 ]);
 
@@ -23,7 +23,7 @@ const FLAG_OPTIONS = new Set([
   '--cluster-yes', '--cluster-search-multiple-owners', '--cluster-fix-with-unreachable-masters',
   '--cluster-use-empty-masters', '--cluster-simulate', '--cluster-replace', '--cluster-copy',
   '--cluster-slave', '--cluster-only-masters', '--cluster-only-replicas', '--cluster-from-askpass',
-  '--force', '--takeover',
+  '--force', '--takeover', '--fast',
   '--cluster-from-tls', '--cluster-from-insecure',
 ]);
 

@@ -79,6 +79,10 @@ Migration options (reshard, rebalance, apply, resume):
   --journal FILE          Where to keep the run's journal (default: a new file in $TMPDIR/rcm-journals)
   --cluster-pipeline N    Fixed keys per MIGRATE batch (default: adaptive, see --budget-ms)
   --budget-ms MS          Latency budget of one MIGRATE for the adaptive batch size (default 2)
+  --max-client-latency-ms MS
+                          Client-latency budget: PING probes to the source and target pace batch size,
+                          MIGRATEs in flight and parallel pairs to keep round trips within it (default 1)
+  --fast                  No client-latency budget: full speed (maintenance windows)
   --cluster-timeout MS    MIGRATE timeout (default 60000)
   --migration-strategy S  auto (default: server-side atomic migration when every master is Redis >= 8.4
                           or Valkey >= 9.0) or legacy (SETSLOT + MIGRATE, as redis-cli 7)

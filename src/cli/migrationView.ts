@@ -4,7 +4,7 @@
  * group line + a `#` per slot), a progress bar on stderr when it is a TTY, and
  * rcm's summary on stderr.
  */
-import type { MigrationEvent, MovePlan, ProgressSnapshot, Topology } from '../engine';
+import { describePace, type MigrationEvent, type MovePlan, type ProgressSnapshot, type Topology } from '../engine';
 import type { Io } from './context';
 
 export interface MigrationView {
@@ -20,7 +20,7 @@ export function formatProgress(p: ProgressSnapshot): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}% ${p.slotsDone}/${p.totalSlots} slots, ${p.keysMoved}/${p.keysTotal} keys, ${Math.round(p.keysPerSec)} keys/s, ETA ${eta}`;
 }
 
-export function createMigrationView(io: Io, plan: MovePlan, topology: Topology, style: 'reshard' | 'rebalance', quiet = false): MigrationView {
+export function createMigrationView(io: Io, plan: MovePlan, topology: Topology, style: 'reshard' | 'rebalance', quiet = false, verbose = false): MigrationView {
   const addr = (id: string): string => {
     const n = topology.nodes.find((x) => x.id === id);
     return n ? `${n.host}:${n.port}` : id;
@@ -50,6 +50,10 @@ export function createMigrationView(io: Io, plan: MovePlan, topology: Topology, 
       if (e.type === 'busy-keys' && e.action !== 'refused') {
         clearBar();
         io.stdout(`\n*** Target key exists\n*** Replacing target keys...\n`);
+      }
+      if (e.type === 'pace' && verbose) {
+        clearBar();
+        io.stderr(`rcm: pace: ${describePace(e.pace)} (${e.pace.reason}${e.pace.node ? `, on ${addr(e.pace.node)}` : ''})\n`);
       }
       if (e.type === 'verify-mismatch') {
         clearBar();

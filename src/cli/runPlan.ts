@@ -12,10 +12,12 @@ export interface MigrationFlags {
   readonly replace: boolean;
   readonly pipeline?: number;
   readonly budgetMs?: number;
+  readonly maxClientLatencyMs?: number;
+  readonly fast: boolean;
   readonly strategy: 'auto' | 'legacy';
 }
 
-/** --cluster-timeout, --cluster-pipeline, --cluster-replace, --budget-ms; refuses values redis-cli silently misuses. */
+/** --cluster-timeout, --cluster-pipeline, --cluster-replace, --budget-ms, --max-client-latency-ms, --fast; refuses values redis-cli silently misuses. */
 export function migrationFlags(ctx: CommandContext): MigrationFlags {
   const v = ctx.args.values;
   const timeoutMs = v['--cluster-timeout'] !== undefined ? Number.parseInt(v['--cluster-timeout'], 10) : 60000;
@@ -29,9 +31,16 @@ export function migrationFlags(ctx: CommandContext): MigrationFlags {
   }
   const budgetMs = v['--budget-ms'] !== undefined ? Number(v['--budget-ms']) : undefined;
   if (budgetMs !== undefined && !(budgetMs > 0)) throw new ArgError('--budget-ms must be a positive number of milliseconds.');
+  const latency = v['--max-client-latency-ms'];
+  const maxClientLatencyMs = latency !== undefined ? Number(latency) : undefined;
+  if (maxClientLatencyMs !== undefined && !(Number.isFinite(maxClientLatencyMs) && maxClientLatencyMs > 0)) {
+    throw new ArgError(`--max-client-latency-ms must be a positive number of milliseconds (got "${latency}").`);
+  }
+  const fast = ctx.args.flags.has('--fast');
+  if (fast && maxClientLatencyMs !== undefined) throw new ArgError('--fast drops the client-latency budget: give either --fast or --max-client-latency-ms, not both.');
   const strategy = v['--migration-strategy'] ?? 'auto';
   if (strategy !== 'auto' && strategy !== 'legacy') throw new ArgError(`--migration-strategy must be auto or legacy (got "${strategy}").`);
-  return { timeoutMs, replace: ctx.args.flags.has('--cluster-replace'), pipeline, budgetMs, strategy };
+  return { timeoutMs, replace: ctx.args.flags.has('--cluster-replace'), pipeline, budgetMs, maxClientLatencyMs, fast, strategy };
 }
 
 function defaultJournalPath(kind: string): string {
@@ -71,7 +80,7 @@ export async function runPlanFromCli(ctx: CommandContext, plan: MovePlan, topolo
   const flags = migrationFlags(ctx);
   const journalPath = ctx.args.values['--journal'] ?? defaultJournalPath(plan.kind);
   ctx.io.stderr(`rcm: journal ${journalPath}\n`);
-  const view = createMigrationView(ctx.io, plan, topology, style, ctx.json);
+  const view = createMigrationView(ctx.io, plan, topology, style, ctx.json, ctx.args.flags.has('--verbose'));
   const result = await withSigint(ctx, (signal) => applyPlan(plan, { ...ctx.conn, ...flags, journalPath, signal, onEvent: (e) => view.onEvent(e) }));
   view.finish();
   if (ctx.json) ctx.io.stdout(`${JSON.stringify({ command: plan.kind, ok: result.status === 'done', journal: journalPath, ...result }, null, 2)}\n`);
@@ -82,7 +91,7 @@ export async function resumeFromCli(ctx: CommandContext, journalPath: string): P
   const flags = migrationFlags(ctx);
   const { plan } = readJournalState(readJournalFile(journalPath));
   const topology = await loadTopology(plan.entry.host, plan.entry.port, ctx.conn);
-  const view = createMigrationView(ctx.io, plan, topology, plan.kind, ctx.json);
+  const view = createMigrationView(ctx.io, plan, topology, plan.kind, ctx.json, ctx.args.flags.has('--verbose'));
   const result = await withSigint(ctx, (signal) => resumeJournal(journalPath, {
     ...ctx.conn, ...flags, signal,
     onEvent: (e) => {

@@ -30,7 +30,9 @@ export type { MovePlan, SlotMove, PlanNode, MoveGroup, RebalanceDetails, Migrati
 export { groupMoves } from './model/plan';
 export type { SlotPort, SetSlotAction, MigrateOptions, Clock } from './exec/port';
 export type { MigrationEvent, MigrationEventType, ProgressSnapshot } from './exec/events';
-export { executePlan } from './exec/executor';
+export { DEFAULT_MAX_CLIENT_LATENCY_MS, executePlan } from './exec/executor';
+export { createPaceController, describePace, PACE_LADDER, UNLIMITED_LANES } from './exec/pace';
+export type { Pace, PaceController, PaceOptions, PaceWhy } from './exec/pace';
 export type { ExecuteOptions, ExecuteResult } from './exec/executor';
 export { createBatchSizer } from './exec/batchSize';
 export { readJournalState } from './exec/journal';

@@ -64,6 +64,7 @@ export const SETTING_KEYS = [
   'connectTimeoutMs',
   'migration.pipeline',
   'migration.timeoutMs',
+  'migration.maxClientLatencyMs',
   'migration.replace',
   'confirmations',
 ] as const;

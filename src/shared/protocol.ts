@@ -59,6 +59,8 @@ export interface SettingsView {
   readonly pipeline?: number;
   readonly timeoutMs: number;
   readonly replace: boolean;
+  /** Client-latency budget of paced migrations, ms. */
+  readonly maxClientLatencyMs?: number;
 }
 
 export type PlanKind = 'reshard' | 'rebalance' | 'drain';
@@ -197,8 +199,9 @@ export function isPersistedState(v: unknown): v is PersistedState {
 
 /** Requests from the webview: the host answers each with one `response` carrying the same id. */
 export type WebviewRequest =
-  | { readonly type: 'execute'; readonly requestId: number }
-  | { readonly type: 'resume'; readonly requestId: number }
+  /** `fast`: the panel's "Fast" box: no client-latency budget (maintenance windows). */
+  | { readonly type: 'execute'; readonly requestId: number; readonly fast?: boolean }
+  | { readonly type: 'resume'; readonly requestId: number; readonly fast?: boolean }
   | { readonly type: 'exportPlan'; readonly requestId: number }
   | { readonly type: 'recompute'; readonly requestId: number; readonly options: RebalanceOptionsView }
   | { readonly type: 'loadKeyCounts'; readonly requestId: number };
@@ -271,6 +274,8 @@ export function parseWebviewToHost(v: unknown): WebviewToHost | undefined {
       return isStr(v.nodeId) && v.nodeId.length <= 64 ? { type: 'revealNode', nodeId: v.nodeId } : undefined;
     case 'execute':
     case 'resume':
+      if (!isInt(v.requestId) || (v.fast !== undefined && typeof v.fast !== 'boolean')) return undefined;
+      return { type: v.type, requestId: v.requestId, ...(v.fast === true ? { fast: true } : {}) };
     case 'exportPlan':
     case 'loadKeyCounts':
       return isInt(v.requestId) ? { type: v.type, requestId: v.requestId } : undefined;

@@ -1,5 +1,6 @@
 /** Progress events of a migration: plain data for the CLI, the extension and the webview. */
 import type { EngineErrorData } from '../model/errors';
+import type { Pace } from './pace';
 
 export interface ProgressSnapshot {
   readonly slotsDone: number;
@@ -12,6 +13,8 @@ export interface ProgressSnapshot {
   readonly keysPerSec: number;
   /** Estimated seconds left (by keys when there are any, else by slots); null when unknown. */
   readonly etaSec: number | null;
+  /** The current pace of a latency-paced (legacy) run. */
+  readonly pace?: Pace;
 }
 
 export type MigrationEvent =
@@ -24,6 +27,8 @@ export type MigrationEvent =
   | { readonly type: 'retry'; readonly sourceId: string; readonly reason: string; readonly attempt: number }
   | { readonly type: 'verify-mismatch'; readonly slot: number; readonly before: number; readonly after: number }
   | { readonly type: 'progress'; readonly progress: ProgressSnapshot }
+  /** The latency-paced executor chose a new pace (also once at the start). */
+  | { readonly type: 'pace'; readonly pace: Pace }
   | { readonly type: 'error'; readonly error: EngineErrorData; readonly slots?: readonly number[] }
   | { readonly type: 'cancelled'; readonly progress: ProgressSnapshot }
   | { readonly type: 'plan-finished'; readonly progress: ProgressSnapshot; readonly verified: boolean; readonly mismatches: number };

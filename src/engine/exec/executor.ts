@@ -9,6 +9,7 @@ import type { MovePlan, SlotMove } from '../model/plan';
 import { createBatchSizer } from './batchSize';
 import type { MigrationEvent, ProgressSnapshot } from './events';
 import type { JournalSink } from './journal';
+import { startPaceRunner, type PaceRunner } from './paceProbe';
 import { WINDOW_MOVERS, type StrategyKind } from './strategy';
 import { systemClock, type Clock, type SlotPort } from './port';
 
@@ -21,6 +22,13 @@ export interface ExecuteOptions {
   readonly budgetMs?: number;
   /** Slots opened together per lane. */
   readonly windowSlots?: number;
+  /**
+   * Client-latency budget, ms: the legacy executor probes the nodes it moves between and
+   * paces batch size, MIGRATEs in flight and parallel pairs to keep their round trips within it.
+   */
+  readonly maxClientLatencyMs?: number;
+  /** Maintenance window: no latency budget, full speed. */
+  readonly fast?: boolean;
   /** Run disjoint source/target pairs at the same time (default true). */
   readonly parallel?: boolean;
   readonly signal?: AbortSignal;
@@ -58,6 +66,9 @@ function lanesOf(moves: readonly SlotMove[]): Lane[] {
   return lanes;
 }
 
+/** Default client-latency budget, ms (chosen with bench/latency.bench.ts). */
+export const DEFAULT_MAX_CLIENT_LATENCY_MS = 1;
+
 export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteOptions = {}): Promise<ExecuteResult> {
   const clock = opts.clock ?? systemClock;
   const emit = (e: MigrationEvent): void => { opts.onEvent?.(e); };
@@ -85,11 +96,19 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
     let etaSec: number | null = null;
     if (keysTotal > 0 && keysPerSec > 0) etaSec = Math.max(0, (keysTotal - keysMoved) / keysPerSec);
     else if (doneSlots.length > 0 && elapsedMs > 0) etaSec = ((plan.moves.length - doneSlots.length) * elapsedMs) / doneSlots.length / 1000;
-    return { slotsDone: doneSlots.length, totalSlots: plan.moves.length, keysMoved, keysTotal, elapsedMs, keysPerSec, etaSec };
+    const pace = pacer?.pace();
+    return { slotsDone: doneSlots.length, totalSlots: plan.moves.length, keysMoved, keysTotal, elapsedMs, keysPerSec, etaSec, ...(pace ? { pace } : {}) };
   };
   const stopRequested = (): boolean => failure !== undefined || opts.signal?.aborted === true;
 
   emit({ type: 'plan-started', totalSlots: plan.moves.length, keysTotal, lanes: lanes.length });
+
+  // Latency pacing (legacy protocol only: atomic migration is paced by the servers).
+  const strategy = opts.strategy ?? 'legacy';
+  const pacer: PaceRunner | undefined = strategy === 'legacy' && opts.pipeline === undefined
+    ? startPaceRunner(port, clock, { maxClientLatencyMs: opts.maxClientLatencyMs ?? DEFAULT_MAX_CLIENT_LATENCY_MS, fast: opts.fast }, (pace) => emit({ type: 'pace', pace }))
+    : undefined;
+  if (pacer) emit({ type: 'pace', pace: pacer.pace() });
 
   const runLane = async (lane: Lane): Promise<void> => {
     try {
@@ -106,6 +125,7 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
       port, clock, emit,
       sizer: createBatchSizer({ fixed: opts.pipeline, budgetMs: opts.budgetMs }),
       migrate: { timeoutMs: opts.timeoutMs ?? 60000, replace: opts.replace ?? false },
+      ...(pacer ? { pace: () => pacer.pace(), countOwn: (id: string, n: number) => pacer.countOwn(id, n) } : {}),
     };
     emit({ type: 'group-started', sourceId: lane.sourceId, targetId: lane.targetId, slots: lane.moves.length });
     for (let i = 0; i < lane.moves.length; i += window) {
@@ -115,7 +135,7 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
       for (const slot of slots) emit({ type: 'slot-started', slot, sourceId: lane.sourceId, targetId: lane.targetId });
       let moved: Map<number, number>;
       try {
-        moved = await WINDOW_MOVERS[opts.strategy ?? 'legacy'](ctx, lane.sourceId, lane.targetId, slots, before);
+        moved = await WINDOW_MOVERS[strategy](ctx, lane.sourceId, lane.targetId, slots, before);
       } catch (e) {
         const err = e instanceof EngineError ? e.toJSON() : { code: 'migration-failed' as const, message: String(e) };
         failure ??= err;
@@ -141,7 +161,19 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
     }
   };
 
-  await schedule(lanes, opts.parallel !== false, runLane);
+  const runWatched = async (lane: Lane): Promise<void> => {
+    pacer?.watch([lane.sourceId, lane.targetId]);
+    try {
+      await runLane(lane);
+    } finally {
+      pacer?.unwatch([lane.sourceId, lane.targetId]);
+    }
+  };
+  try {
+    await schedule(lanes, opts.parallel !== false, runWatched, pacer);
+  } finally {
+    await pacer?.stop();
+  }
 
   const progress = snapshot();
   let status: ExecuteResult['status'] = 'done';
@@ -155,9 +187,10 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
 
 /**
  * Starts a lane when none of its nodes is busy and no earlier waiting lane
- * uses one of them (per-node plan order is kept).
+ * uses one of them (per-node plan order is kept), up to the pace's number of
+ * parallel pairs.
  */
-async function schedule(lanes: readonly Lane[], parallel: boolean, run: (l: Lane) => Promise<void>): Promise<void> {
+async function schedule(lanes: readonly Lane[], parallel: boolean, run: (l: Lane) => Promise<void>, pacer?: PaceRunner): Promise<void> {
   if (!parallel) {
     for (const l of lanes) await run(l);
     return;
@@ -168,7 +201,8 @@ async function schedule(lanes: readonly Lane[], parallel: boolean, run: (l: Lane
   const nodesOf = (l: Lane) => [l.sourceId, l.targetId];
   while (waiting.length > 0 || running.size > 0) {
     const claimed = new Set<string>();
-    for (let i = 0; i < waiting.length;) {
+    const cap = pacer ? Math.max(1, pacer.pace().lanes) : Number.POSITIVE_INFINITY;
+    for (let i = 0; i < waiting.length && running.size < cap;) {
       const lane = waiting[i]!;
       const nodes = nodesOf(lane);
       if (nodes.some((n) => busy.has(n) || claimed.has(n))) {
@@ -184,6 +218,7 @@ async function schedule(lanes: readonly Lane[], parallel: boolean, run: (l: Lane
       });
       running.add(p);
     }
-    if (running.size > 0) await Promise.race(running);
+    // A faster pace may allow more pairs: wake up on pace changes too.
+    if (running.size > 0) await Promise.race(pacer && waiting.length > 0 ? [...running, pacer.changed()] : running);
   }
 }

@@ -8,6 +8,7 @@
 import { EngineError } from '../model/errors';
 import type { BatchSizer } from './batchSize';
 import type { MigrationEvent } from './events';
+import type { Pace } from './pace';
 import type { Clock, MigrateOptions, SlotPort } from './port';
 
 export interface KeyMoveContext {
@@ -17,6 +18,17 @@ export interface KeyMoveContext {
   readonly migrate: MigrateOptions;
   readonly emit: (e: MigrationEvent) => void;
   readonly maxRetries?: number;
+  /** The live pace (latency-paced runs): caps keys per MIGRATE and MIGRATEs in flight. */
+  readonly pace?: () => Pace;
+  /** Counts commands sent to a node (the pace probe subtracts them from its ops/s). */
+  readonly countOwn?: (nodeId: string, commands: number) => void;
+}
+
+/** Keys per MIGRATE now: the sizer's latency-budgeted size, capped by the pace. */
+export function batchKeys(ctx: KeyMoveContext): number {
+  const size = ctx.sizer.current();
+  const pace = ctx.pace?.();
+  return pace ? Math.max(1, Math.min(size, pace.batchKeys)) : size;
 }
 
 interface SlotKeys { readonly slot: number; readonly keys: readonly Buffer[] }
@@ -37,7 +49,8 @@ export async function moveWindowKeys(ctx: KeyMoveContext, sourceId: string, targ
     const work: SlotKeys[] = [];
     for (let i = 0; i < pending.length; i += KEY_LOOKUP_SLOTS) {
       const chunk = pending.slice(i, i + KEY_LOOKUP_SLOTS);
-      const lists = await ctx.port.getKeysInSlots(sourceId, chunk, ctx.sizer.current());
+      const lists = await ctx.port.getKeysInSlots(sourceId, chunk, batchKeys(ctx));
+      ctx.countOwn?.(sourceId, chunk.length);
       lists.forEach((keys, j) => { if (keys.length > 0) work.push({ slot: chunk[j]!, keys }); });
     }
     pending = work.map((w) => w.slot);
@@ -56,7 +69,8 @@ export async function moveWindowKeys(ctx: KeyMoveContext, sourceId: string, targ
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(MIGRATE_CONCURRENCY, work.length) }, worker));
+    const inFlight = Math.max(1, Math.min(MIGRATE_CONCURRENCY, ctx.pace?.().inFlight ?? MIGRATE_CONCURRENCY));
+    await Promise.all(Array.from({ length: Math.min(inFlight, work.length) }, worker));
     if (failure !== undefined) throw failure;
   }
   return moved;
@@ -67,6 +81,8 @@ async function migrateRound(ctx: KeyMoveContext, sourceId: string, targetId: str
   const t0 = ctx.clock.now();
   const errors = await ctx.port.migrate(sourceId, targetId, round.map((r) => r.keys), ctx.migrate);
   const ms = ctx.clock.now() - t0;
+  ctx.countOwn?.(sourceId, round.length);
+  ctx.countOwn?.(targetId, keys + round.length); // one RESTORE-ASKING per key, and SELECT/AUTH
   const failed = round.map((r, i) => ({ r, error: errors[i] ?? null })).filter((x) => x.error !== null);
   if (failed.length === 0) {
     ctx.sizer.observe(keys, ms);

@@ -38,6 +38,10 @@ export interface SlotPort {
   bumpEpoch(nodeId: string): Promise<void>;
   /** Releases any extra connections the port opened. */
   close?(): void;
+  /** PING on a connection of its own (the pacing probe: it queues behind MIGRATEs as a client would). */
+  probe?(nodeId: string): Promise<void>;
+  /** instantaneous_ops_per_sec of a node (INFO stats, on the probe connection). */
+  opsPerSec?(nodeId: string): Promise<number>;
   /** Any command on one node (server-side atomic migration). Rejects with the reply error. */
   command?(nodeId: string, ...args: (string | number)[]): Promise<unknown>;
 }
@@ -45,11 +49,13 @@ export interface SlotPort {
 /** Time source, injected so the executor can be tested deterministically. */
 export interface Clock {
   now(): number;
+  /** Monotonic sub-millisecond time for measuring round trips (default: now). */
+  hrNow?(): number;
   /** Waits (polling of server-side migrations). */
   sleep?(ms: number): Promise<void>;
 }
 
-export const systemClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+export const systemClock: Clock = { now: () => Date.now(), hrNow: () => performance.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
 
 /** Waits with the clock's own sleep (tests advance a fake clock), else the system's. */
 export function clockSleep(clock: Clock, ms: number): Promise<void> {

@@ -19,6 +19,11 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
     if (!n) throw new EngineError({ code: 'no-such-node', message: `Node ${id} is not in the loaded cluster` });
     return connectNode(n.host, n.port, conn);
   }, client);
+  const probes = probeConnections((id) => {
+    const n = nodes.get(id);
+    if (!n) throw new EngineError({ code: 'no-such-node', message: `Node ${id} is not in the loaded cluster` });
+    return connectNode(n.host, n.port, conn);
+  });
   const auth: Arg[] = conn.password ? (conn.user ? ['AUTH2', conn.user, conn.password] : ['AUTH', conn.password]) : [];
 
   return {
@@ -55,7 +60,14 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
         if (groups.length === 1) pool.release(sourceId, c);
       }
     },
-    close: () => pool.close(),
+    close: () => { pool.close(); probes.close(); },
+    async probe(nodeId) {
+      await (await probes.get(nodeId)).call('PING');
+    },
+    async opsPerSec(nodeId) {
+      const info = parseInfo(String(await (await probes.get(nodeId)).call('INFO', 'stats')));
+      return Number(info.instantaneous_ops_per_sec ?? 0);
+    },
     async epochs(nodeId) {
       const [ci, role] = await client(nodeId).pipeline([['CLUSTER', 'INFO'], ['ROLE']]);
       if (!ci!.ok) throw new EngineError({ code: 'reply-error', node: client(nodeId).addr, cause: ci!.error, message: `CLUSTER INFO on ${client(nodeId).addr} failed: ${ci!.error}` });
@@ -112,6 +124,26 @@ function connectionPool(open: (id: string) => Promise<NodeClient>, main: (id: st
       for (const c of all) c.close();
       all.length = 0;
       free.clear();
+    },
+  };
+}
+
+/** One probe connection per node, opened on first use. */
+function probeConnections(open: (id: string) => Promise<NodeClient>) {
+  const conns = new Map<string, Promise<NodeClient>>();
+  return {
+    get(id: string): Promise<NodeClient> {
+      let c = conns.get(id);
+      if (!c) {
+        c = open(id);
+        conns.set(id, c);
+        c.catch(() => conns.delete(id));
+      }
+      return c;
+    },
+    close(): void {
+      for (const c of conns.values()) void c.then((x) => x.close(), () => undefined);
+      conns.clear();
     },
   };
 }

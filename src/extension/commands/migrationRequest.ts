@@ -16,7 +16,7 @@ export async function showPlan(
     topology: view.topology!,
     plan,
     ...(rebalanceOptions ? { rebalanceOptions } : {}),
-    settings: { ...(m.pipeline ? { pipeline: m.pipeline } : {}), timeoutMs: m.timeoutMs, replace: m.replace },
+    settings: { ...(m.pipeline ? { pipeline: m.pipeline } : {}), timeoutMs: m.timeoutMs, replace: m.replace, maxClientLatencyMs: m.maxClientLatencyMs },
   };
   deps.log.info('migration', plan.kind === 'nothing-to-do'
     ? `${kind} on ${view.profile.name}: nothing to do (${plan.reason})`

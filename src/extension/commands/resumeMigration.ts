@@ -13,7 +13,7 @@ export async function resumeJournalRun(deps: CommandDeps, clusterId: string, clu
   const m = deps.config.migration();
   return deps.runner.run({
     clusterId, clusterName, title: vscode.l10n.t('Resume migration'), journalPath: j.path,
-    settings: { ...(m.pipeline ? { pipeline: m.pipeline } : {}), timeoutMs: m.timeoutMs, replace: m.replace },
+    settings: { ...(m.pipeline ? { pipeline: m.pipeline } : {}), timeoutMs: m.timeoutMs, replace: m.replace, maxClientLatencyMs: m.maxClientLatencyMs },
   });
 }
 

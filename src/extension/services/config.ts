@@ -9,6 +9,8 @@ export interface MigrationConfig {
   readonly pipeline?: number;
   readonly timeoutMs: number;
   readonly replace: boolean;
+  /** Client-latency budget of paced migrations, ms. */
+  readonly maxClientLatencyMs: number;
 }
 
 export class Config {
@@ -34,10 +36,12 @@ export class Config {
   migration(): MigrationConfig {
     const pipeline = this.get<number>('migration.pipeline', 0);
     const timeoutMs = this.get<number>('migration.timeoutMs', 60000);
+    const latency = this.get<number>('migration.maxClientLatencyMs', 1);
     return {
       ...(Number.isInteger(pipeline) && pipeline > 0 ? { pipeline } : {}),
       timeoutMs: Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : 60000,
       replace: this.get<boolean>('migration.replace', false),
+      maxClientLatencyMs: Number.isFinite(latency) && latency > 0 ? latency : 1,
     };
   }
 

@@ -4,7 +4,7 @@
  * notification. Cancel stops at a slot boundary: no slot is left open.
  */
 import * as vscode from 'vscode';
-import { applyPlan, resumeJournal, type ApplyResult, type MigrationEvent, type MovePlan } from '../../engine';
+import { applyPlan, describePace, resumeJournal, type ApplyResult, type MigrationEvent, type MovePlan } from '../../engine';
 import { describeError } from '../model/errors';
 import { nodeAddr } from '../model/planSummary';
 import type { MigrationSettings } from '../webview/panelApi';
@@ -63,6 +63,7 @@ export class MigrationRunner {
           ...opts,
           timeoutMs: req.settings.timeoutMs,
           replace: req.settings.replace,
+          ...(req.settings.maxClientLatencyMs !== undefined ? { maxClientLatencyMs: req.settings.maxClientLatencyMs } : {}),
           ...(req.settings.pipeline ? { pipeline: req.settings.pipeline } : {}),
           signal: p.signal,
           onEvent,
@@ -124,6 +125,7 @@ export class MigrationRunner {
       case 'slot-done': this.log.trace('migration', `slot ${e.slot}: ${e.keys} keys ${addr(e.sourceId)} → ${addr(e.targetId)}`); break;
       case 'busy-keys': this.log.warn('migration', `slot ${e.slot}: keys present on both sides (${e.action}): ${e.keys.slice(0, 5).join(', ')}`); break;
       case 'retry': this.log.warn('migration', `retry ${e.attempt} on ${addr(e.sourceId)}: ${e.reason}`); break;
+      case 'pace': this.log.debug('migration', `pace: ${describePace(e.pace)} (${e.pace.reason})`); break;
       case 'verify-mismatch': this.log.warn('migration', `slot ${e.slot}: ${e.before} keys before, ${e.after} after`); break;
       case 'error': this.log.error('migration', e.error.message); break;
       case 'plan-finished': this.log.info('migration', `finished: ${e.progress.slotsDone} slots, ${e.progress.keysMoved} keys, verified=${e.verified}`); break;

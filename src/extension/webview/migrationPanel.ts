@@ -242,10 +242,10 @@ class PanelSession implements vscode.Disposable {
         this.panel.dispose();
         return;
       case 'execute':
-        this.respond(m, this.startRun('execute'));
+        this.respond(m, this.startRun('execute', m.fast === true));
         return;
       case 'resume':
-        this.respond(m, this.startRun('resume'));
+        this.respond(m, this.startRun('resume', m.fast === true));
         return;
       case 'recompute':
         this.respond(m, this.recompute(m.options));
@@ -347,7 +347,7 @@ class PanelSession implements vscode.Disposable {
 
   private addrOf = (id: string): string => this.snapshot.view.nodes.find((n) => n.id === id)?.addr ?? id.slice(0, 8);
 
-  private startRun(kind: 'execute' | 'resume'): string | undefined {
+  private startRun(kind: 'execute' | 'resume', fast = false): string | undefined {
     if (this.run) return this.t('host.busy');
     const storage = this.context.globalStorageUri.fsPath;
     let plan: MovePlan;
@@ -388,7 +388,7 @@ class PanelSession implements vscode.Disposable {
     const started: HostToWebview = { type: 'runStarted', run: aggregator.runView(journalPath), doneSlots };
     this.snapshot = reduceSnapshot(this.snapshot, started);
     this.post(started);
-    void this.execute(active, kind, plan);
+    void this.execute(active, kind, plan, fast);
     return undefined;
   }
 
@@ -400,7 +400,7 @@ class PanelSession implements vscode.Disposable {
     this.post(m);
   }
 
-  private async execute(active: ActiveRun, kind: 'execute' | 'resume', plan: MovePlan): Promise<void> {
+  private async execute(active: ActiveRun, kind: 'execute' | 'resume', plan: MovePlan, fast: boolean): Promise<void> {
     const { aggregator, throttle, controller, journalPath } = active;
     const settings = this.snapshot.view.settings;
     const storage = this.context.globalStorageUri.fsPath;
@@ -418,6 +418,8 @@ class PanelSession implements vscode.Disposable {
         ...(settings.pipeline !== undefined ? { pipeline: settings.pipeline } : {}),
         timeoutMs: settings.timeoutMs,
         replace: settings.replace,
+        ...(settings.maxClientLatencyMs !== undefined ? { maxClientLatencyMs: settings.maxClientLatencyMs } : {}),
+        ...(fast ? { fast: true } : {}),
       };
       const result: ApplyResult = kind === 'execute'
         ? await applyPlan(plan, { ...opts, journalPath })

@@ -12,6 +12,8 @@ export interface MigrationSettings {
   readonly pipeline?: number;
   readonly timeoutMs: number;
   readonly replace: boolean;
+  /** Client-latency budget of paced migrations, ms (engine default when undefined). */
+  readonly maxClientLatencyMs?: number;
 }
 
 export interface MigrationRequest {

@@ -98,7 +98,7 @@ export function buildPlanView(input: PlanViewInput): PlanView {
     totalSlots: movePlan ? movePlan.moves.length : 0,
     ...(!isMovePlan(plan) ? { nothingToDo: { reason: plan.reason, ...(plan.threshold !== undefined ? { threshold: plan.threshold } : {}) } } : {}),
     ...(input.rebalanceOptions ? { rebalance: rebalanceOptionsView(input.rebalanceOptions) } : {}),
-    settings: { ...(input.settings.pipeline !== undefined ? { pipeline: input.settings.pipeline } : {}), timeoutMs: input.settings.timeoutMs, replace: input.settings.replace },
+    settings: { ...(input.settings.pipeline !== undefined ? { pipeline: input.settings.pipeline } : {}), timeoutMs: input.settings.timeoutMs, replace: input.settings.replace, ...(input.settings.maxClientLatencyMs !== undefined ? { maxClientLatencyMs: input.settings.maxClientLatencyMs } : {}) },
   };
   return view;
 }

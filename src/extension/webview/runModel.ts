@@ -5,7 +5,7 @@
  * messages per second. vscode-free (clock and timers injected) so both are
  * unit-tested under Node.
  */
-import type { ApplyResult, CheckResult, MigrationEvent, MovePlan } from '../../engine';
+import { UNLIMITED_LANES, type ApplyResult, type CheckResult, type MigrationEvent, type MovePlan } from '../../engine';
 import type { CheckView, GroupProgressView, LogEntry, LogLevel, ProgressDelta, ProgressView, RunView, SummaryView } from '../../shared/protocol';
 import { LOG_LIMIT } from '../../shared/protocol';
 import type { StringKey } from '../../shared/strings';
@@ -128,6 +128,13 @@ export class RunAggregator {
         if (e.action === 'replaced') this.log('warn', this.t('log.busy.replaced', e.slot, e.keys.length));
         else if (e.action === 'identical-replaced') this.log('info', this.t('log.busy.identical', e.slot, e.keys.length));
         else this.log('error', this.t('log.busy.refused', e.slot, e.keys.length, keys));
+        break;
+      }
+      case 'pace': {
+        const p = e.pace;
+        const lanes = p.lanes >= UNLIMITED_LANES ? '∞' : String(p.lanes);
+        const key = ({ start: 'log.pace.start', fast: 'log.pace.fast', 'over-budget': 'log.pace.over', 'under-budget': 'log.pace.under', idle: 'log.pace.idle' } as const)[p.why];
+        this.log(p.why === 'over-budget' ? 'warn' : 'info', this.t(key, this.num(p.batchKeys), p.inFlight, lanes, p.budgetMs ?? '', p.probeMs?.toFixed(2) ?? '', p.node ? this.addrOf(p.node) : ''));
         break;
       }
       case 'retry':
