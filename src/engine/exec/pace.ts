@@ -6,9 +6,12 @@
  * the clients' latency within a budget. A probe queued behind a MIGRATE waits
  * exactly as a client command does, so its round trip is what a client feels.
  *
- * The pace climbs a ladder one rung at a time while the probes stay well
- * under the budget, and drops two rungs when they exceed it. No clock of its
- * own: every call passes the time.
+ * The budget is what the move may ADD to a client's round trip: the signal is
+ * a high recent probe less the node's floor (the lowest of its last probes,
+ * i.e. its round trip when no MIGRATE is in the way), so a slow network or a
+ * busy host does not stall the move. The pace climbs a ladder one rung at a
+ * time while the signal stays well under the budget, and drops two rungs when
+ * it exceeds it. No clock of its own: every call passes the time.
  */
 
 export interface Pace {
@@ -27,12 +30,12 @@ export interface Pace {
   readonly budgetMs: number | null;
   /** The node whose probe decided (slowing down). */
   readonly node?: string;
-  /** Slowest recent probe round trip over the probed nodes, ms (null before any probe). */
+  /** Largest recent probe round trip above its node's floor, over the probed nodes, ms (null before any probe). */
   readonly probeMs: number | null;
 }
 
 export interface PaceOptions {
-  /** Budget for a client's round trip during the move, ms. */
+  /** Budget for what the move adds to a client's round trip, ms. */
   readonly maxClientLatencyMs: number;
   /** Maintenance mode: no budget, the fastest rung, no probes. */
   readonly fast?: boolean;
@@ -57,6 +60,7 @@ interface Rung { readonly batchKeys: number; readonly inFlight: number; readonly
 export const PACE_LADDER: readonly Rung[] = [
   { batchKeys: 10, inFlight: 1, lanes: 1 },
   { batchKeys: 20, inFlight: 1, lanes: 1 },
+  { batchKeys: 30, inFlight: 1, lanes: 2 },
   { batchKeys: 40, inFlight: 1, lanes: 2 },
   { batchKeys: 60, inFlight: 1, lanes: 4 },
   { batchKeys: 100, inFlight: 1, lanes: 8 },
@@ -93,6 +97,8 @@ export function createPaceController(o: PaceOptions): PaceController {
   const keep = o.window ?? 8;
   const idleOps = o.idleOpsPerSec ?? 20;
   const probes = new Map<string, number[]>();
+  const floors = new Map<string, number[]>();
+  const FLOOR_WINDOW = 64;
   const ops = new Map<string, number>();
   let level = o.fast ? TOP : Math.max(0, Math.min(TOP, o.startLevel ?? 4));
   let changedAt = Number.NEGATIVE_INFINITY;
@@ -105,7 +111,8 @@ export function createPaceController(o: PaceOptions): PaceController {
     let worst: { ms: number; node: string } | null = null;
     for (const [node, xs] of probes) {
       if (xs.length === 0) continue;
-      const ms = signalOf(xs);
+      const floor = Math.min(...(floors.get(node) ?? xs));
+      const ms = Math.max(0, signalOf(xs) - floor);
       if (!worst || ms > worst.ms) worst = { ms, node };
     }
     return worst;
@@ -118,6 +125,10 @@ export function createPaceController(o: PaceOptions): PaceController {
       if (!xs) probes.set(nodeId, (xs = []));
       xs.push(rttMs);
       if (xs.length > keep) xs.shift();
+      let fl = floors.get(nodeId);
+      if (!fl) floors.set(nodeId, (fl = []));
+      fl.push(rttMs);
+      if (fl.length > FLOOR_WINDOW) fl.shift();
       fresh++;
     },
     observeOps(nodeId, clientOpsPerSec) {
@@ -125,6 +136,7 @@ export function createPaceController(o: PaceOptions): PaceController {
     },
     forget(nodeId) {
       probes.delete(nodeId);
+      floors.delete(nodeId);
       ops.delete(nodeId);
     },
     decide(at) {
@@ -144,11 +156,11 @@ export function createPaceController(o: PaceOptions): PaceController {
       } else if (s.ms > budget) {
         level = Math.max(0, level - 2);
         why = 'over-budget';
-        reason = `probe round trip ${fmt(s.ms)} ms > budget ${budget} ms: slowing down`;
+        reason = `probes ${fmt(s.ms)} ms above their floor > budget ${budget} ms: slowing down`;
       } else if (s.ms < budget * 0.6) {
         level = Math.min(TOP, level + 1);
         why = 'under-budget';
-        reason = `probe round trip ${fmt(s.ms)} ms < 60% of budget ${budget} ms: speeding up`;
+        reason = `probes ${fmt(s.ms)} ms above their floor < 60% of budget ${budget} ms: speeding up`;
       } else {
         return null;
       }
