@@ -4,7 +4,7 @@
  * group line + a `#` per slot), a progress bar on stderr when it is a TTY, and
  * rcm's summary on stderr.
  */
-import { describePace, type MigrationEvent, type MovePlan, type ProgressSnapshot, type Topology } from '../engine';
+import { describePace, renderBigKeys, type MigrationEvent, type MovePlan, type ProgressSnapshot, type Topology } from '../engine';
 import type { Io } from './context';
 
 export interface MigrationView {
@@ -50,6 +50,12 @@ export function createMigrationView(io: Io, plan: MovePlan, topology: Topology, 
       if (e.type === 'busy-keys' && e.action !== 'refused') {
         clearBar();
         io.stdout(`\n*** Target key exists\n*** Replacing target keys...\n`);
+      }
+      if (e.type === 'big-keys') {
+        clearBar();
+        // Failover-risk warnings always (on stderr, as rcm's own lines); the list with --verbose.
+        if (verbose && !quiet) io.stderr(renderBigKeys(e.report, addr));
+        else for (const w of e.report.warnings) io.stderr(`rcm: warning: ${w.message}\n`);
       }
       if (e.type === 'pace' && verbose) {
         clearBar();

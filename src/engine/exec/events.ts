@@ -1,4 +1,5 @@
 /** Progress events of a migration: plain data for the CLI, the extension and the webview. */
+import type { BigKeyReport } from '../model/bigKeys';
 import type { EngineErrorData } from '../model/errors';
 import type { Pace } from './pace';
 
@@ -27,6 +28,8 @@ export type MigrationEvent =
   | { readonly type: 'retry'; readonly sourceId: string; readonly reason: string; readonly attempt: number }
   | { readonly type: 'verify-mismatch'; readonly slot: number; readonly before: number; readonly after: number }
   | { readonly type: 'progress'; readonly progress: ProgressSnapshot }
+  /** Keys whose transfer blocks long, found before the move (with failover-risk warnings). */
+  | { readonly type: 'big-keys'; readonly report: BigKeyReport }
   /** The latency-paced executor chose a new pace (also once at the start). */
   | { readonly type: 'pace'; readonly pace: Pace }
   | { readonly type: 'error'; readonly error: EngineErrorData; readonly slots?: readonly number[] }

@@ -4,6 +4,7 @@
  * (pipelined SETSLOTs, mixed-slot MIGRATE batches). Cancellation and failures
  * stop lanes at window boundaries, so a cancelled run leaves no slot open.
  */
+import type { BigKey } from '../model/bigKeys';
 import { EngineError, type EngineErrorData } from '../model/errors';
 import type { MovePlan, SlotMove } from '../model/plan';
 import { createBatchSizer } from './batchSize';
@@ -29,6 +30,8 @@ export interface ExecuteOptions {
   readonly maxClientLatencyMs?: number;
   /** Maintenance window: no latency budget, full speed. */
   readonly fast?: boolean;
+  /** Big keys of the plan (io/bigKeys.ts): moved last in their slot, one MIGRATE each with its own timeout. */
+  readonly bigKeys?: readonly BigKey[];
   /** Run disjoint source/target pairs at the same time (default true). */
   readonly parallel?: boolean;
   readonly signal?: AbortSignal;
@@ -75,6 +78,12 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
   const started = clock.now();
   const window = Math.max(1, opts.windowSlots ?? 128);
   const lanes = lanesOf(plan.moves);
+  const bigKeys = new Map<number, Map<string, BigKey>>();
+  for (const k of opts.bigKeys ?? []) {
+    let m = bigKeys.get(k.slot);
+    if (!m) bigKeys.set(k.slot, (m = new Map()));
+    m.set(k.key, k);
+  }
 
   // Key counts before: the work estimate and the verification baseline.
   const before = new Map<number, number>();
@@ -126,6 +135,7 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
       sizer: createBatchSizer({ fixed: opts.pipeline, budgetMs: opts.budgetMs }),
       migrate: { timeoutMs: opts.timeoutMs ?? 60000, replace: opts.replace ?? false },
       ...(pacer ? { pace: () => pacer.pace(), countOwn: (id: string, n: number) => pacer.countOwn(id, n) } : {}),
+      ...(bigKeys.size > 0 ? { bigKeys } : {}),
     };
     emit({ type: 'group-started', sourceId: lane.sourceId, targetId: lane.targetId, slots: lane.moves.length });
     for (let i = 0; i < lane.moves.length; i += window) {

@@ -5,6 +5,7 @@
  * size caps the keys per command), a few in flight on separate connections,
  * until every slot is empty on the source.
  */
+import type { BigKey } from '../model/bigKeys';
 import { EngineError } from '../model/errors';
 import type { BatchSizer } from './batchSize';
 import type { MigrationEvent } from './events';
@@ -22,6 +23,8 @@ export interface KeyMoveContext {
   readonly pace?: () => Pace;
   /** Counts commands sent to a node (the pace probe subtracts them from its ops/s). */
   readonly countOwn?: (nodeId: string, commands: number) => void;
+  /** Big keys found before the move, by slot and key name: moved last in their slot, alone, with their own timeout. */
+  readonly bigKeys?: ReadonlyMap<number, ReadonlyMap<string, BigKey>>;
 }
 
 /** Keys per MIGRATE now: the sizer's latency-budgeted size, capped by the pace. */
@@ -31,7 +34,16 @@ export function batchKeys(ctx: KeyMoveContext): number {
   return pace ? Math.max(1, Math.min(size, pace.batchKeys)) : size;
 }
 
-interface SlotKeys { readonly slot: number; readonly keys: readonly Buffer[] }
+interface SlotKeys { readonly slot: number; readonly keys: readonly Buffer[]; readonly timeoutMs?: number }
+
+/** Normal keys first; a slot's big keys only once nothing else is left, one MIGRATE each. */
+function splitBig(ctx: KeyMoveContext, slot: number, keys: readonly Buffer[]): SlotKeys[] {
+  const big = ctx.bigKeys?.get(slot);
+  if (!big) return [{ slot, keys }];
+  const normal = keys.filter((k) => !big.has(k.toString('utf8')));
+  if (normal.length > 0) return [{ slot, keys: normal }];
+  return keys.map((k) => ({ slot, keys: [k], timeoutMs: big.get(k.toString('utf8'))!.timeoutMs }));
+}
 
 /** How many single-slot MIGRATEs run at once on one source (each on its own connection). */
 export const MIGRATE_CONCURRENCY = 2;
@@ -51,9 +63,9 @@ export async function moveWindowKeys(ctx: KeyMoveContext, sourceId: string, targ
       const chunk = pending.slice(i, i + KEY_LOOKUP_SLOTS);
       const lists = await ctx.port.getKeysInSlots(sourceId, chunk, batchKeys(ctx));
       ctx.countOwn?.(sourceId, chunk.length);
-      lists.forEach((keys, j) => { if (keys.length > 0) work.push({ slot: chunk[j]!, keys }); });
+      lists.forEach((keys, j) => { if (keys.length > 0) work.push(...splitBig(ctx, chunk[j]!, keys)); });
     }
-    pending = work.map((w) => w.slot);
+    pending = [...new Set(work.map((w) => w.slot))];
     // A few workers, one MIGRATE (one slot's keys) each in flight: the source stays busy
     // without any single command or pipeline holding it for long.
     let next = 0;
@@ -79,7 +91,8 @@ export async function moveWindowKeys(ctx: KeyMoveContext, sourceId: string, targ
 async function migrateRound(ctx: KeyMoveContext, sourceId: string, targetId: string, round: readonly SlotKeys[], retries: number): Promise<void> {
   const keys = round.reduce((a, r) => a + r.keys.length, 0);
   const t0 = ctx.clock.now();
-  const errors = await ctx.port.migrate(sourceId, targetId, round.map((r) => r.keys), ctx.migrate);
+  const opts = round[0]?.timeoutMs !== undefined ? { ...ctx.migrate, timeoutMs: round[0].timeoutMs } : ctx.migrate;
+  const errors = await ctx.port.migrate(sourceId, targetId, round.map((r) => r.keys), opts);
   const ms = ctx.clock.now() - t0;
   ctx.countOwn?.(sourceId, round.length);
   ctx.countOwn?.(targetId, keys + round.length); // one RESTORE-ASKING per key, and SELECT/AUTH
@@ -95,6 +108,22 @@ async function migrateRound(ctx: KeyMoveContext, sourceId: string, targetId: str
       continue;
     }
     const transient = /IOERR|timeout|TRYAGAIN|LOADING/i.test(error!);
+    if (/timeout/i.test(error!) && ctx.port.finishTimedOut) {
+      // The target may have restored keys the source still holds: finish those instead of
+      // leaving two copies; move the rest again, with ten times the time.
+      const { remaining, replace } = await ctx.port.finishTimedOut(sourceId, targetId, r.keys);
+      ctx.emit({ type: 'retry', sourceId, reason: `${error} (${r.keys.length - remaining.length} of ${r.keys.length} key(s) had arrived and were finished)`, attempt: (ctx.maxRetries ?? 3) - retries + 1 });
+      if (remaining.length === 0) continue;
+      if (retries <= 0) {
+        throw new EngineError({
+          code: 'migration-failed', node: ctx.port.nodeAddr(sourceId), cause: error!,
+          message: `MIGRATE of slot ${r.slot} from ${ctx.port.nodeAddr(sourceId)} to ${ctx.port.nodeAddr(targetId)} kept timing out (${error}). The slot stays open; raise --cluster-timeout (now ${opts.timeoutMs} ms) and resume the journal.`,
+        });
+      }
+      const again: SlotKeys = { slot: r.slot, keys: remaining, timeoutMs: opts.timeoutMs * 10 };
+      await migrateRound(replace ? { ...ctx, migrate: { ...ctx.migrate, replace: true } } : ctx, sourceId, targetId, [again], retries - 1);
+      continue;
+    }
     if (transient && retries > 0) {
       ctx.sizer.shrink();
       ctx.emit({ type: 'retry', sourceId, reason: error!, attempt: (ctx.maxRetries ?? 3) - retries + 1 });

@@ -38,6 +38,14 @@ export interface SlotPort {
   bumpEpoch(nodeId: string): Promise<void>;
   /** Releases any extra connections the port opened. */
   close?(): void;
+  /**
+   * After a MIGRATE of `keys` failed with a timeout: the target may have restored some of
+   * them while the source kept its copies. For each key the target holds whose source copy
+   * is identical (compared under WATCH), deletes the source copy (what MIGRATE would have
+   * done); returns the keys still to move, and whether the target holds a stale copy of any
+   * (then the retry needs REPLACE: that copy came from this move).
+   */
+  finishTimedOut?(sourceId: string, targetId: string, keys: readonly Buffer[]): Promise<{ readonly remaining: Buffer[]; readonly replace: boolean }>;
   /** PING on a connection of its own (the pacing probe: it queues behind MIGRATEs as a client would). */
   probe?(nodeId: string): Promise<void>;
   /** instantaneous_ops_per_sec of a node (INFO stats, on the probe connection). */

@@ -61,6 +61,53 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
       }
     },
     close: () => { pool.close(); probes.close(); },
+    async finishTimedOut(sourceId, targetId, keys) {
+      const [src, dst] = [nodes.get(sourceId), nodes.get(targetId)];
+      if (!src || !dst) return { remaining: [...keys], replace: false };
+      const remaining: Buffer[] = [];
+      let replace = false;
+      // Own connections: WATCH must not share a connection with other commands.
+      const [s, d] = await Promise.all([connectNode(src.host, src.port, conn), connectNode(dst.host, dst.port, conn)]);
+      try {
+        for (const key of keys) {
+          const [, onTarget] = await d.pipeline([['ASKING'], ['DUMP', key]], { buffers: true });
+          const copy = onTarget!.ok && Buffer.isBuffer(onTarget!.value) ? onTarget!.value : null;
+          if (!copy) {
+            remaining.push(key);
+            continue;
+          }
+          // In a MIGRATING slot the source answers ASK for keys it no longer has: the move completed.
+          const [watch] = await s.pipeline([['WATCH', key]]);
+          if (!watch!.ok) {
+            if (watch!.error.startsWith('ASK ')) continue;
+            remaining.push(key);
+            continue;
+          }
+          const [mine] = await s.pipeline([['DUMP', key]], { buffers: true });
+          const own = mine!.ok && Buffer.isBuffer(mine!.value) ? mine!.value : null;
+          if (own === null) {
+            await s.call('UNWATCH');
+            continue; // the source no longer has it: the move completed
+          }
+          if (!own.equals(copy)) {
+            await s.call('UNWATCH');
+            remaining.push(key);
+            replace = true;
+            continue;
+          }
+          const res = await s.pipeline([['MULTI'], ['DEL', key], ['EXEC']]);
+          const exec = res[2]!;
+          if (!exec.ok || exec.value === null) {
+            remaining.push(key); // written meanwhile: move it again over the stale copy
+            replace = true;
+          }
+        }
+      } finally {
+        s.close();
+        d.close();
+      }
+      return { remaining, replace };
+    },
     async probe(nodeId) {
       await (await probes.get(nodeId)).call('PING');
     },

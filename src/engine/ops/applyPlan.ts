@@ -12,12 +12,16 @@ import { validatePlan } from '../plan/validatePlan';
 import { FileJournal, journalLockPid, lockJournal, processAlive, readJournalFile, unlockJournal } from '../io/journalFile';
 import { openCluster, type LoadOptions } from '../io/loader';
 import { createSlotPort } from '../io/slotPort';
+import { scanBigKeys } from '../io/bigKeys';
+import type { BigKeyReport } from '../model/bigKeys';
 
 export interface ApplyOptions extends LoadOptions, Omit<ExecuteOptions, 'strategy'> {
   /** Append-only journal file for resume (created if missing). */
   readonly journalPath?: string;
   /** 'auto' (default): server-side atomic migration when every master supports it, else legacy. */
   readonly strategy?: 'auto' | StrategyKind;
+  /** Time bound of the big-key sample before the move, ms (default 2000; 0 = no sample). */
+  readonly bigKeyScanMs?: number;
 }
 
 export interface ApplyResult extends ExecuteResult {
@@ -25,6 +29,8 @@ export interface ApplyResult extends ExecuteResult {
   readonly alreadyMoved: number;
   /** The check run after the moves. */
   readonly check: CheckResult;
+  /** Big keys found before the move. */
+  readonly bigKeys?: BigKeyReport;
 }
 
 export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed = false): Promise<ApplyResult> {
@@ -47,10 +53,14 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
     }
     const masters = session.topology.nodes.filter((n) => n.role === 'master').map((n) => n.stats);
     const strategy = !opts.strategy || opts.strategy === 'auto' ? detectStrategy(masters) : opts.strategy;
-    const result = await executePlan({ ...plan, moves: toMove }, port, { ...opts, journal, strategy }).finally(() => port.close?.());
+    const bigKeys = opts.bigKeyScanMs === 0 || toMove.length === 0
+      ? undefined
+      : await scanBigKeys(session.clients, { ...plan, moves: toMove }, port.nodeAddr, { timeBoundMs: opts.bigKeyScanMs, timeoutMs: opts.timeoutMs });
+    if (bigKeys && (bigKeys.keys.length > 0 || bigKeys.truncated)) opts.onEvent?.({ type: 'big-keys', report: bigKeys });
+    const result = await executePlan({ ...plan, moves: toMove }, port, { ...opts, journal, strategy, ...(bigKeys ? { bigKeys: bigKeys.keys } : {}) }).finally(() => port.close?.());
     const after = await openCluster(plan.entry.host, plan.entry.port, opts);
     after.close();
-    return { ...result, alreadyMoved: alreadyMoved.length, check: checkCluster(after.topology) };
+    return { ...result, alreadyMoved: alreadyMoved.length, check: checkCluster(after.topology), ...(bigKeys ? { bigKeys } : {}) };
   } finally {
     if (journal) {
       await journal.close();
