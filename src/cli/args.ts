@@ -24,7 +24,7 @@ const FLAG_OPTIONS = new Set([
   '--cluster-use-empty-masters', '--cluster-simulate', '--cluster-replace', '--cluster-copy',
   '--cluster-slave', '--cluster-only-masters', '--cluster-only-replicas', '--cluster-from-askpass',
   '--force', '--takeover', '--fast',
-  '--cluster-from-tls', '--cluster-from-insecure',
+  '--cluster-from-tls', '--cluster-from-insecure', '--debug', '--tls-skip-hostname-check', '-4', '-6',
 ]);
 
 export interface ParsedArgs {
@@ -37,7 +37,15 @@ export interface ParsedArgs {
   readonly weights: readonly string[];
 }
 
-export class ArgError extends Error {}
+/**
+ * A command-line error: printed as one `rcm: …` line, or as is when
+ * `verbatim` (redis-cli's own text for the same mistake).
+ */
+export class ArgError extends Error {
+  constructor(message: string, readonly verbatim = false) {
+    super(message);
+  }
+}
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   let subcommand: string | null = null;
@@ -53,7 +61,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   for (let i = 0; i < argv.length; i++) {
     const tok = argv[i]!;
     if (tok === '--cluster') {
-      if (clusterSeen || i === argv.length - 1) throw new ArgError('usage');
+      if (clusterSeen || i === argv.length - 1) throw new ArgError('usage', true);
       clusterSeen = true;
       subcommand = argv[++i]!;
       continue;
@@ -61,14 +69,19 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (tok.startsWith('-') && tok.length > 1) {
       if (tok === '--cluster-weight') {
         if (weightSeen) {
-          throw new ArgError('WARNING: you cannot use --cluster-weight more than once.\nYou can set more weights by adding them as a space-separated list, ie:\n--cluster-weight n1=w n2=w');
+          throw new ArgError('WARNING: you cannot use --cluster-weight more than once.\nYou can set more weights by adding them as a space-separated list, ie:\n--cluster-weight n1=w n2=w', true);
         }
         weightSeen = true;
         while (i + 1 < argv.length && argv[i + 1]!.includes('=') && !argv[i + 1]!.startsWith('--')) weights.push(argv[++i]!);
+        // redis-cli stops at an entry without '=' and then ignores it: the rebalance ran with equal weights.
+        const next = argv[i + 1];
+        if (next !== undefined && !next.startsWith('-') && (argsTaken || weights.length === 0)) {
+          throw new ArgError(`--cluster-weight entry '${next}' is not <node id prefix>=<weight>.`);
+        }
         continue;
       }
       if (VALUE_OPTIONS.has(tok)) {
-        if (i === argv.length - 1) throw new ArgError(`Unrecognized option or bad number of args for: '${tok}'`);
+        if (i === argv.length - 1) throw new ArgError(`Unrecognized option or bad number of args for: '${tok}'`, true);
         const v = argv[++i]!;
         values[tok] = v;
         (multi[tok] ??= []).push(v);
@@ -76,7 +89,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       }
       if (FLAG_OPTIONS.has(tok)) { flags.add(tok); continue; }
       if (tok === '-h') { flags.add('--help'); continue; }
-      throw new ArgError(`Unrecognized option or bad number of args for: '${tok}'`);
+      throw new ArgError(`Unrecognized option or bad number of args for: '${tok}'`, true);
     }
     if (subcommand === null) { subcommand = tok; continue; }
     if (argsTaken) continue;

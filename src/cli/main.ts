@@ -3,7 +3,7 @@
  * `--cluster-*` options follow redis-cli, so `redis-cli --cluster check h:p`
  * becomes `rcm check h:p`.
  */
-import { renderFatal, EngineError, parseEntryAddress } from '../engine';
+import { renderFatal, EngineError, parseEntryAddress, type EngineErrorCode } from '../engine';
 import { ArgError, parseArgs, type ParsedArgs } from './args';
 import { COMMANDS, NOT_YET } from './commands';
 import { connectionOptions } from './connection';
@@ -16,7 +16,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   try {
     p = parseArgs(argv);
   } catch (e) {
-    io.stderr(e instanceof ArgError && e.message === 'usage' ? RCM_HELP : `${(e as Error).message}\n`);
+    io.stderr(e instanceof ArgError && e.message === 'usage' ? RCM_HELP : e instanceof ArgError ? argErrorText(e) : `${String(e)}\n`);
     return 1;
   }
   if (p.flags.has('--help') || p.subcommand === null) {
@@ -48,25 +48,42 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     return await command.run({ args: p, io, conn: connectionOptions(p, io.env, asked), json });
   } catch (e) {
     if (e instanceof ArgError) {
-      io.stderr(`${e.message}\n`);
+      io.stderr(argErrorText(e));
       return 1;
     }
     if (json) {
-      const error = e instanceof EngineError ? e.toJSON() : { code: 'internal', message: String(e) };
+      const error = e instanceof EngineError ? e.toJSON() : { code: 'internal' satisfies EngineErrorCode, message: String(e) };
       writeJson(io, { command: sub, ok: false, error });
-    } else {
+    } else if (e instanceof EngineError) {
       const entry = parseEntryAddress(p.args.slice(0, 1)) ?? { host: '?', port: 0 };
       writeChunks(io, renderFatal(e, entry.host, entry.port));
-      if (e instanceof EngineError) io.stderr(`rcm: ${e.message}\n`);
-      else io.stderr(`rcm: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
-    }
+      io.stderr(`rcm: ${e.message}\n`);
+    } else io.stderr(internalErrorText(e, p.flags.has('--debug')));
     return 1;
   }
+}
+
+function argErrorText(e: ArgError): string {
+  return e.verbatim ? `${e.message}\n` : `rcm: ${e.message}\n`;
+}
+
+/** The one line a bug gets (never a stack trace, unless --debug asks for it). */
+export function internalErrorText(e: unknown, debug: boolean): string {
+  const message = e instanceof Error ? e.message : String(e);
+  if (debug) return `rcm: internal error: ${e instanceof Error && e.stack ? e.stack : message}\n`;
+  return `rcm: internal error: ${message.split('\n')[0]} (run with --debug to see where)\n`;
 }
 
 if (require.main === module) {
   // `rcm … | head`: a closed pipe ends the output quietly, as for other command-line tools.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); throw e; });
+  const debug = process.argv.includes('--debug');
+  const fatal = (e: unknown): void => {
+    process.stderr.write(internalErrorText(e, debug));
+    process.exit(1);
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
   run(process.argv.slice(2), {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
@@ -74,8 +91,8 @@ if (require.main === module) {
     isTTY: process.stdout.isTTY === true,
   }).then((code) => {
     process.exitCode = code;
-  }, (e) => {
-    process.stderr.write(`rcm: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
+  }, (e: unknown) => {
+    process.stderr.write(internalErrorText(e, debug));
     process.exitCode = 1;
   });
 }

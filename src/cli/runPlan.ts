@@ -1,9 +1,10 @@
 /** Executes a plan from the CLI: journal, Ctrl-C as a safe stop, live view, summary, exit code. */
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { applyPlan, loadTopology, readJournalFile, readJournalState, resumeJournal, type ApplyResult, type MovePlan, type Topology } from '../engine';
+import {
+  applyPlan, journalDir, loadTopology, newJournalPath, readJournalFile, readJournalState, resumeJournal,
+  type ApplyResult, type MovePlan, type Topology,
+} from '../engine';
 import { ArgError } from './args';
+import { decimalOption, intOption, RANGES } from './numbers';
 import type { CommandContext } from './context';
 import { createMigrationView, summaryLine } from './migrationView';
 
@@ -17,36 +18,24 @@ export interface MigrationFlags {
   readonly strategy: 'auto' | 'legacy';
 }
 
-/** --cluster-timeout, --cluster-pipeline, --cluster-replace, --budget-ms, --max-client-latency-ms, --fast; refuses values redis-cli silently misuses. */
+/** --cluster-timeout, --cluster-pipeline, --cluster-replace, --budget-ms, --max-client-latency-ms, --fast, strictly (numbers.ts); refuses values redis-cli silently misuses. */
 export function migrationFlags(ctx: CommandContext): MigrationFlags {
-  const v = ctx.args.values;
-  const timeoutMs = v['--cluster-timeout'] !== undefined ? Number.parseInt(v['--cluster-timeout'], 10) : 60000;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new ArgError(`--cluster-timeout must be a positive number of milliseconds (got "${v['--cluster-timeout']}").`);
-  let pipeline: number | undefined;
-  if (v['--cluster-pipeline'] !== undefined) {
-    pipeline = Number.parseInt(v['--cluster-pipeline'], 10);
-    if (!Number.isFinite(pipeline) || pipeline <= 0) {
-      throw new ArgError(`--cluster-pipeline must be at least 1 (got "${v['--cluster-pipeline']}"): with 0 redis-cli would treat every slot as empty and fail to move slots that hold keys.`);
-    }
-  }
-  const budgetMs = v['--budget-ms'] !== undefined ? Number(v['--budget-ms']) : undefined;
-  if (budgetMs !== undefined && !(budgetMs > 0)) throw new ArgError('--budget-ms must be a positive number of milliseconds.');
-  const latency = v['--max-client-latency-ms'];
-  const maxClientLatencyMs = latency !== undefined ? Number(latency) : undefined;
-  if (maxClientLatencyMs !== undefined && !(Number.isFinite(maxClientLatencyMs) && maxClientLatencyMs > 0)) {
-    throw new ArgError(`--max-client-latency-ms must be a positive number of milliseconds (got "${latency}").`);
-  }
-  const fast = ctx.args.flags.has('--fast');
+  const p = ctx.args;
+  const timeoutMs = intOption(p, '--cluster-timeout', RANGES.timeoutMs, 60000);
+  // With 0 redis-cli would treat every slot as empty and fail to move slots that hold keys.
+  const pipeline = intOption(p, '--cluster-pipeline', RANGES.pipeline, undefined);
+  const budgetMs = decimalOption(p, '--budget-ms', { min: 0, max: 60000 }, undefined);
+  const maxClientLatencyMs = decimalOption(p, '--max-client-latency-ms', { min: 0, max: 60000 }, undefined);
+  const fast = p.flags.has('--fast');
   if (fast && maxClientLatencyMs !== undefined) throw new ArgError('--fast drops the client-latency budget: give either --fast or --max-client-latency-ms, not both.');
-  const strategy = v['--migration-strategy'] ?? 'auto';
+  const strategy = p.values['--migration-strategy'] ?? 'auto';
   if (strategy !== 'auto' && strategy !== 'legacy') throw new ArgError(`--migration-strategy must be auto or legacy (got "${strategy}").`);
-  return { timeoutMs, replace: ctx.args.flags.has('--cluster-replace'), pipeline, budgetMs, maxClientLatencyMs, fast, strategy };
+  return { timeoutMs, replace: p.flags.has('--cluster-replace'), pipeline, budgetMs, maxClientLatencyMs, fast, strategy };
 }
 
-function defaultJournalPath(kind: string): string {
-  const dir = join(tmpdir(), 'rcm-journals');
-  mkdirSync(dir, { recursive: true });
-  return join(dir, `${kind}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
+/** rcm's own lines on a successful run (journal, summary, strategy): only with --verbose, never in the way of a caller. */
+export function verbose(ctx: CommandContext): boolean {
+  return ctx.args.flags.has('--verbose') && !ctx.json;
 }
 
 function withSigint<T>(ctx: CommandContext, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -62,8 +51,8 @@ function withSigint<T>(ctx: CommandContext, run: (signal: AbortSignal) => Promis
 
 function report(ctx: CommandContext, result: ApplyResult, style: 'reshard' | 'rebalance', journalPath: string): number {
   if (result.status === 'done') {
-    ctx.io.stderr(summaryLine(result.progress, result.mismatches));
-    if (!result.check.ok) ctx.io.stderr('rcm: the check after the moves found problems: run "rcm check" for details.\n');
+    if (verbose(ctx)) ctx.io.stderr(summaryLine(result.progress, result.mismatches));
+    if (!result.check.ok && !ctx.json) ctx.io.stderr('rcm: the check after the moves found problems: run "rcm check" for details.\n');
     return 0;
   }
   if (result.status === 'cancelled') {
@@ -72,14 +61,14 @@ function report(ctx: CommandContext, result: ApplyResult, style: 'reshard' | 're
   }
   const err = result.error!;
   ctx.io.stdout(style === 'reshard' ? `clusterManagerMoveSlot failed: ${err.cause ?? err.message}\n` : `*** clusterManagerMoveSlot: ${err.cause ?? err.message}\n`);
-  ctx.io.stderr(`rcm: ${err.message}\nrcm: ${result.progress.slotsDone} slots were moved. After fixing the cause, continue with: rcm resume ${journalPath}\n`);
+  ctx.io.stderr(`rcm: ${err.message.replace(/\.?\s*$/, '')}; ${result.progress.slotsDone} slots were moved. After fixing the cause, continue with: rcm resume ${journalPath}\n`);
   return 1;
 }
 
 export async function runPlanFromCli(ctx: CommandContext, plan: MovePlan, topology: Topology, style: 'reshard' | 'rebalance'): Promise<number> {
   const flags = migrationFlags(ctx);
-  const journalPath = ctx.args.values['--journal'] ?? defaultJournalPath(plan.kind);
-  ctx.io.stderr(`rcm: journal ${journalPath}\n`);
+  const journalPath = ctx.args.values['--journal'] ?? newJournalPath(journalDir(undefined, ctx.io.env), plan.kind);
+  if (verbose(ctx)) ctx.io.stderr(`rcm: journal ${journalPath}\n`);
   const view = createMigrationView(ctx.io, plan, topology, style, ctx.json, ctx.args.flags.has('--verbose'));
   const result = await withSigint(ctx, (signal) => applyPlan(plan, { ...ctx.conn, ...flags, journalPath, signal, onEvent: (e) => view.onEvent(e) }));
   view.finish();
@@ -95,12 +84,12 @@ export async function resumeFromCli(ctx: CommandContext, journalPath: string): P
   const result = await withSigint(ctx, (signal) => resumeJournal(journalPath, {
     ...ctx.conn, ...flags, signal,
     onEvent: (e) => {
-      if (e.type === 'plan-started') ctx.io.stderr(`rcm: resuming ${journalPath}: ${e.totalSlots} slots left to move\n`);
+      if (e.type === 'plan-started' && verbose(ctx)) ctx.io.stderr(`rcm: resuming ${journalPath}: ${e.totalSlots} slots left to move\n`);
       view.onEvent(e);
     },
   }));
   view.finish();
   if (ctx.json) ctx.io.stdout(`${JSON.stringify({ command: 'resume', ok: result.status === 'done', ...result }, null, 2)}\n`);
-  if (result.alreadyMoved > 0) ctx.io.stderr(`rcm: ${result.alreadyMoved} slot(s) had moved before the interruption and were only finalised.\n`);
+  if (result.alreadyMoved > 0 && verbose(ctx)) ctx.io.stderr(`rcm: ${result.alreadyMoved} slot(s) had moved before the interruption and were only finalised.\n`);
   return report(ctx, result, result.plan.kind, journalPath);
 }

@@ -7,7 +7,7 @@ export type * from './model/types';
 export { EngineError, isEngineError, toEngineError } from './model/errors';
 export type { EngineErrorCode, EngineErrorData } from './model/errors';
 export { parseClusterNodes, parseClusterNodesLine, findMyself, isReplicaFlags } from './parse/clusterNodes';
-export { parseNodeAddress, parseEntryAddress, atoi, atof } from './parse/address';
+export { parseNodeAddress, parseEntryAddress, entryAddress, parseAddress, parseHostAndPort, formatAddress, atoi, atof, type AddressParse } from './parse/address';
 export { parseInfo } from './parse/info';
 export { configSignature, signaturesAgree } from './check/signature';
 export { checkCluster, nodeRef } from './check/check';
@@ -42,7 +42,8 @@ export { readJournalState } from './exec/journal';
 export type { JournalRecord, JournalSink, JournalState } from './exec/journal';
 export { validatePlan } from './plan/validatePlan';
 export { createSlotPort } from './io/slotPort';
-export { FileJournal, readJournalFile, lockJournal, unlockJournal, journalLockPid, journalInUse, newJournalPath } from './io/journalFile';
+export { planShapeProblem } from './model/plan';
+export { FileJournal, readJournalFile, lockJournal, unlockJournal, journalLockPid, journalInUse, newJournalPath, journalDir, legacyJournalDir, findJournal } from './io/journalFile';
 export { applyPlan, resumeJournal } from './ops/applyPlan';
 export type { ApplyOptions, ApplyResult } from './ops/applyPlan';
 

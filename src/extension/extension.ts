@@ -3,7 +3,6 @@
  * passes collaborators through constructors, pushes every disposable into
  * context.subscriptions. No globals.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/registry';
 import type { CommandDeps } from './commands/context';
@@ -16,6 +15,7 @@ import { Log } from './services/log';
 import { MigrationRunner } from './services/migrationRunner';
 import { MigrationStatus } from './services/migrationStatus';
 import { PanelRunWatcher } from './services/panelRunWatcher';
+import { journalDir } from './webview/hostIo';
 import { ProfileRegistry } from './services/profiles';
 import { findOnPath } from './services/redisServer';
 import { ResultDocuments } from './services/results';
@@ -72,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   const deps: CommandDeps = {
     extension: context, registry, access, store, log, config, results, migrations, runner, journals,
-    panelWatcher: new PanelRunWatcher(path.join(storageDir, 'journals'), status),
+    panelWatcher: new PanelRunWatcher(journalDir(storageDir), status),
     redisServer, reveal,
   };
   registerCommands(context, deps);

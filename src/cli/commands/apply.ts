@@ -1,22 +1,22 @@
 /** `rcm apply PLAN.json` and `rcm resume JOURNAL`: run a saved plan, continue an interrupted run. */
 import { readFileSync } from 'node:fs';
-import { EngineError, loadTopology, renderRebalanceGroupLine, type MovePlan } from '../../engine';
+import { EngineError, findJournal, loadTopology, planShapeProblem, renderRebalanceGroupLine, type MovePlan } from '../../engine';
 import { writeChunks, type CliCommand, type CommandContext } from '../context';
 import { assumeYes } from '../opHooks';
 import { confirmYes } from '../prompt';
 import { resumeFromCli, runPlanFromCli } from '../runPlan';
 
+/** A plan file, checked against the plan's shape: a damaged one gets one line naming the file and what is wrong. */
 function readPlan(path: string): MovePlan {
-  let plan: MovePlan;
+  let value: unknown;
   try {
-    plan = JSON.parse(readFileSync(path, 'utf8')) as MovePlan;
+    value = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new EngineError({ code: 'usage', message: `Cannot read the plan ${path}: ${(e as Error).message}` });
+    throw new EngineError({ code: 'file-error', message: `Cannot read the plan ${path}: ${(e as Error).message}` });
   }
-  if (plan?.version !== 1 || !Array.isArray(plan.moves) || !plan.entry) {
-    throw new EngineError({ code: 'usage', message: `${path} is not a plan written by rcm (--plan-out).` });
-  }
-  return plan;
+  const problem = planShapeProblem(value);
+  if (problem) throw new EngineError({ code: 'file-error', message: `${path} is not a plan written by rcm (--plan-out): ${problem}.` });
+  return value as MovePlan;
 }
 
 async function apply(ctx: CommandContext): Promise<number> {
@@ -31,4 +31,4 @@ async function apply(ctx: CommandContext): Promise<number> {
 }
 
 export const applyCommand: CliCommand = { name: 'apply', arity: [1, 1], run: apply };
-export const resumeCommand: CliCommand = { name: 'resume', arity: [1, 1], run: (ctx) => resumeFromCli(ctx, ctx.args.args[0]!) };
+export const resumeCommand: CliCommand = { name: 'resume', arity: [1, 1], run: (ctx) => resumeFromCli(ctx, findJournal(ctx.args.args[0]!, ctx.io.env)) };

@@ -6,7 +6,9 @@
 import { runBackup } from '../../engine';
 import { entryArgument, type CliCommand } from '../context';
 import { createDataView, withSigint } from '../dataView';
+import { intOption, RANGES } from '../numbers';
 import { writeReportJson } from '../opHooks';
+import { verbose } from '../runPlan';
 
 export const backupCommand: CliCommand = {
   name: 'backup',
@@ -16,10 +18,10 @@ export const backupCommand: CliCommand = {
     if (!entry) return 1;
     const dir = ctx.args.args[1]!;
     const view = createDataView(ctx);
-    const timeout = ctx.args.values['--cluster-timeout'];
+    const idleTimeoutMs = intOption(ctx.args, '--cluster-timeout', RANGES.timeoutMs, undefined);
     const report = await withSigint(ctx, 'backup', (signal) => runBackup(entry.host, entry.port, dir, {
       ...ctx.conn,
-      idleTimeoutMs: timeout !== undefined && Number.parseInt(timeout, 10) > 0 ? Number.parseInt(timeout, 10) : undefined,
+      idleTimeoutMs,
       signal,
       onOutput: view.onOutput,
       onEvent: view.onEvent,
@@ -28,12 +30,12 @@ export const backupCommand: CliCommand = {
       writeReportJson(ctx, 'backup', report);
       return report.exitCode;
     }
-    if (report.exitCode === 0) {
+    if (report.exitCode === 0 && verbose(ctx)) {
       const keys = report.files.reduce((a, f) => a + f.keys, 0);
       const bytes = report.files.reduce((a, f) => a + f.bytes, 0);
       ctx.io.stderr(`rcm: ${report.files.length} RDB file(s), ${keys} keys, ${bytes} bytes, each read back and checksum-verified, in ${(report.progress.elapsedMs / 1000).toFixed(2)}s.\n`);
     } else if (report.error) {
-      ctx.io.stderr(`rcm: backup failed: ${report.error.message}\nrcm: no RDB file and no nodes.json of this run were left in '${dir}'.\n`);
+      ctx.io.stderr(`rcm: backup failed: ${report.error.message.replace(/\.?\s*$/, '')}; no RDB file and no nodes.json of this run were left in '${dir}'.\n`);
     }
     return report.exitCode;
   },

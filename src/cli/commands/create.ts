@@ -1,6 +1,7 @@
 /** `rcm create host1:port1 … hostN:portN [--cluster-replicas R] [--cluster-yes]`. */
-import { atoi, runCreate } from '../../engine';
+import { runCreate } from '../../engine';
 import type { CliCommand } from '../context';
+import { intOption, RANGES } from '../numbers';
 import { opHooks, writeReportJson } from '../opHooks';
 
 export const createCommand: CliCommand = {
@@ -8,11 +9,11 @@ export const createCommand: CliCommand = {
   // redis-cli 7.0.15 wants at least 2 addresses; fewer than 3 masters is refused later with its own message.
   arity: [2, Infinity],
   async run(ctx) {
-    const replicasText = ctx.args.values['--cluster-replicas'];
+    const replicas = intOption(ctx.args, '--cluster-replicas', RANGES.replicas, 0);
     const report = await runCreate(ctx.args.args, {
       ...ctx.conn,
       ...opHooks(ctx),
-      replicas: replicasText === undefined ? 0 : atoi(replicasText),
+      replicas,
     });
     if (ctx.json) writeReportJson(ctx, 'create', report);
     return report.exitCode;

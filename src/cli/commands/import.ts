@@ -12,8 +12,10 @@ import { atoi, runImport, type ConnectionOptions } from '../../engine';
 import { ArgError } from '../args';
 import { entryArgument, type CliCommand, type CommandContext } from '../context';
 import { createDataView, rate, withSigint } from '../dataView';
+import { intOption, RANGES } from '../numbers';
 import { writeReportJson } from '../opHooks';
 import { askPassword } from '../prompt';
+import { verbose } from '../runPlan';
 
 function readPem(path: string): string {
   try {
@@ -53,14 +55,6 @@ async function sourceConnection(ctx: CommandContext): Promise<ConnectionOptions>
   };
 }
 
-function positiveInt(ctx: CommandContext, option: string, fallback: number | undefined): number | undefined {
-  const text = ctx.args.values[option];
-  if (text === undefined) return fallback;
-  const n = Number.parseInt(text, 10);
-  if (!Number.isFinite(n) || n <= 0) throw new ArgError(`${option} must be a positive number (got "${text}").`);
-  return n;
-}
-
 export const importCommand: CliCommand = {
   name: 'import',
   arity: [1, 1],
@@ -77,8 +71,8 @@ export const importCommand: CliCommand = {
       ctx.io.stderr('[ERR] Invalid --cluster-from host. You need to pass a valid address (ie. 120.0.0.1:7000).\n');
       return 1;
     }
-    const timeoutMs = positiveInt(ctx, '--cluster-timeout', 60000);
-    const batchKeys = positiveInt(ctx, '--cluster-pipeline', undefined);
+    const timeoutMs = intOption(ctx.args, '--cluster-timeout', RANGES.timeoutMs, 60000);
+    const batchKeys = intOption(ctx.args, '--cluster-pipeline', RANGES.pipeline, undefined);
     const source = await sourceConnection(ctx);
     const view = createDataView(ctx);
     const report = await withSigint(ctx, 'import', (signal) => runImport(entry.host, entry.port, {
@@ -98,13 +92,13 @@ export const importCommand: CliCommand = {
       return report.exitCode;
     }
     const p = report.progress;
-    if (report.status === 'done') {
+    if (report.status === 'done' && verbose(ctx)) {
       ctx.io.stderr(`rcm: ${ctx.args.flags.has('--cluster-copy') ? 'copied' : 'moved'} ${p.keysMoved} keys in ${rate(p)}.\n`);
     } else if (report.error) {
-      ctx.io.stderr(`rcm: ${report.error.message}\n`);
-      if (p.keysMoved > 0) ctx.io.stderr(`rcm: ${p.keysMoved} keys were imported before it stopped.\n`);
+      const before = p.keysMoved > 0 ? ` (${p.keysMoved} keys were imported before it stopped)` : '';
+      ctx.io.stderr(`rcm: ${report.error.message.replace(/\.?\s*$/, '')}${before}.\n`);
     }
-    if (report.remainingInSource !== undefined && report.remainingInSource > 0 && report.status === 'done') {
+    if (report.remainingInSource !== undefined && report.remainingInSource > 0 && report.status === 'done' && verbose(ctx)) {
       ctx.io.stderr(`rcm: ${report.remainingInSource} keys are in the source now (written or changed during the import?); run the import again to move them.\n`);
     }
     return report.exitCode;

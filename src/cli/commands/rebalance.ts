@@ -1,15 +1,17 @@
 /** `rcm rebalance`: redis-cli's rebalance plan and output, executed by the migration engine. */
 import { writeFileSync } from 'node:fs';
 import {
-  atof, checkCluster, loadTopology, parseWeights, planRebalance, previewBigKeys, renderBigKeys, renderCheck, renderRebalancePlan,
+  checkCluster, loadTopology, parseWeights, planRebalance, previewBigKeys, renderBigKeys, renderCheck, renderRebalancePlan,
 } from '../../engine';
 import { entryArgument, writeChunks, writeJson, type CliCommand, type CommandContext } from '../context';
+import { decimalOption } from '../numbers';
 import { migrationFlags, runPlanFromCli } from '../runPlan';
 
 export async function rebalance(ctx: CommandContext): Promise<number> {
   const entry = entryArgument(ctx, 'either');
   if (!entry) return 1;
   migrationFlags(ctx);
+  const threshold = decimalOption(ctx.args, '--cluster-threshold', { min: 0, max: 100 }, undefined);
   const topology = await loadTopology(entry.host, entry.port, ctx.conn);
   parseWeights(topology, ctx.args.weights); // unknown / malformed weights fail before the check, as redis-cli
   const check = checkCluster(topology);
@@ -18,11 +20,10 @@ export async function rebalance(ctx: CommandContext): Promise<number> {
     ctx.io.stdout('*** Please fix your cluster problems before rebalancing\n');
     return 1;
   }
-  const t = ctx.args.values['--cluster-threshold'];
   const plan = planRebalance(topology, {
     weights: ctx.args.weights,
     useEmptyMasters: ctx.args.flags.has('--cluster-use-empty-masters'),
-    ...(t !== undefined ? { threshold: atof(t) } : {}),
+    ...(threshold !== undefined ? { threshold } : {}),
   });
   const simulate = ctx.args.flags.has('--cluster-simulate');
   const verbose = ctx.args.flags.has('--verbose');
@@ -39,7 +40,7 @@ export async function rebalance(ctx: CommandContext): Promise<number> {
   if (plan.kind === 'nothing-to-do' || simulate) return 0;
   if (ctx.args.values['--plan-out']) {
     writeFileSync(ctx.args.values['--plan-out'], `${JSON.stringify(plan, null, 2)}\n`);
-    ctx.io.stderr(`rcm: plan written to ${ctx.args.values['--plan-out']} (run it with: rcm apply ${ctx.args.values['--plan-out']})\n`);
+    if (verbose && !ctx.json) ctx.io.stderr(`rcm: plan written to ${ctx.args.values['--plan-out']} (run it with: rcm apply ${ctx.args.values['--plan-out']})\n`);
     return 0;
   }
   return runPlanFromCli(ctx, plan, topology, 'rebalance');

@@ -6,8 +6,9 @@ import {
 } from '../../engine';
 import { entryArgument, writeChunks, type CliCommand, type CommandContext } from '../context';
 import { readLine } from '../lineReader';
+import { intOption, RANGES } from '../numbers';
 import { assumeYes } from '../opHooks';
-import { migrationFlags, runPlanFromCli } from '../runPlan';
+import { migrationFlags, runPlanFromCli, verbose } from '../runPlan';
 
 async function ask(ctx: CommandContext, question: string): Promise<string> {
   ctx.io.stdout(question);
@@ -45,6 +46,7 @@ export async function reshard(ctx: CommandContext): Promise<number> {
   const entry = entryArgument(ctx, 'either');
   if (!entry) return 1;
   migrationFlags(ctx); // validate options before touching the cluster
+  intOption(ctx.args, '--cluster-slots', RANGES.slots, undefined);
   const topology: Topology = await loadTopology(entry.host, entry.port, ctx.conn);
   const check = checkCluster(topology);
   if (!ctx.json) writeChunks(ctx.io, renderCheck(topology, check));
@@ -53,7 +55,7 @@ export async function reshard(ctx: CommandContext): Promise<number> {
     return 1;
   }
   const v = ctx.args.values;
-  const slots = v['--cluster-slots'] !== undefined && atoi(v['--cluster-slots']) !== 0 ? atoi(v['--cluster-slots']) : await askSlots(ctx);
+  const slots = intOption(ctx.args, '--cluster-slots', RANGES.slots, undefined) ?? await askSlots(ctx);
   const to = v['--cluster-to'] ?? await ask(ctx, 'What is the receiving node ID? ');
   findNodeForResharding(topology, to); // an unknown or replica target stops here, before the sources, as redis-cli
   // Tokens go to the planner as given: it checks them in order as redis-cli does (`badid,all` is an error).
@@ -62,7 +64,7 @@ export async function reshard(ctx: CommandContext): Promise<number> {
   if (!ctx.json) writeChunks(ctx.io, renderReshardPlan(topology, plan, warnings));
   if (v['--plan-out']) {
     writeFileSync(v['--plan-out'], `${JSON.stringify(plan, null, 2)}\n`);
-    ctx.io.stderr(`rcm: plan written to ${v['--plan-out']} (run it with: rcm apply ${v['--plan-out']})\n`);
+    if (verbose(ctx)) ctx.io.stderr(`rcm: plan written to ${v['--plan-out']} (run it with: rcm apply ${v['--plan-out']})\n`);
     return 0;
   }
   if (!assumeYes(ctx)) {

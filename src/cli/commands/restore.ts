@@ -6,7 +6,8 @@
  * or REDISCLI_CLUSTER_YES=1 answer it).
  */
 import { runRestore } from '../../engine';
-import { ArgError } from '../args';
+import { intOption, RANGES } from '../numbers';
+import { verbose } from '../runPlan';
 import { entryArgument, type CliCommand } from '../context';
 import { createDataView, rate, withSigint } from '../dataView';
 import { opHooks, writeReportJson } from '../opHooks';
@@ -18,12 +19,7 @@ export const restoreCommand: CliCommand = {
     const entry = entryArgument(ctx, 'host:port');
     if (!entry) return 1;
     const dir = ctx.args.args[1]!;
-    const pipelineText = ctx.args.values['--cluster-pipeline'];
-    let batchKeys: number | undefined;
-    if (pipelineText !== undefined) {
-      batchKeys = Number.parseInt(pipelineText, 10);
-      if (!Number.isFinite(batchKeys) || batchKeys <= 0) throw new ArgError(`--cluster-pipeline must be at least 1 (got "${pipelineText}").`);
-    }
+    const batchKeys = intOption(ctx.args, '--cluster-pipeline', RANGES.pipeline, undefined);
     const view = createDataView(ctx);
     const { confirm } = opHooks(ctx);
     const report = await withSigint(ctx, 'restore', (signal) => runRestore(entry.host, entry.port, dir, {
@@ -43,14 +39,14 @@ export const restoreCommand: CliCommand = {
       return report.exitCode;
     }
     const p = report.progress;
-    if (report.status === 'done') {
+    if (report.status === 'done' && verbose(ctx)) {
       const skipped = report.existing + report.expired + report.skippedOtherDbs + Object.values(report.skippedModules).reduce((a, b) => a + b, 0);
       ctx.io.stderr(`rcm: restored ${report.restored} keys in ${rate(p)}${skipped ? `; ${skipped} left alone (${report.existing} existing, ${report.expired} expired, ${Object.values(report.skippedModules).reduce((a, b) => a + b, 0)} module values, ${report.skippedOtherDbs} in other databases)` : ''}.\n`);
     } else if (report.status === 'cancelled') {
       ctx.io.stderr(`rcm: restore stopped after ${report.restored} keys; running it again restores the rest (existing keys are left alone without --cluster-replace).\n`);
     } else if (report.error) {
-      ctx.io.stderr(`rcm: ${report.error.message}\n`);
-      if (report.restored > 0) ctx.io.stderr(`rcm: ${report.restored} keys had been restored before it stopped.\n`);
+      const before = report.restored > 0 ? ` (${report.restored} keys had been restored before it stopped)` : '';
+      ctx.io.stderr(`rcm: ${report.error.message.replace(/\.?\s*$/, '')}${before}.\n`);
     }
     return report.exitCode;
   },

@@ -3,15 +3,17 @@
  * `rcm sandbox down [--port P | --dir DIR]`, `rcm sandbox status [--port P | --dir DIR]`:
  * a throw-away local cluster built from the redis-server on PATH.
  */
-import { atoi, isEngineError, sandboxDown, sandboxStatus, sandboxUp } from '../../engine';
+import { isEngineError, sandboxDown, sandboxStatus, sandboxUp } from '../../engine';
 import { writeChunks, type CliCommand, type CommandContext } from '../context';
+import { intOption, RANGES } from '../numbers';
 import { opHooks, writeReportJson } from '../opHooks';
 
 const USAGE = 'Usage: rcm sandbox up [--masters 3] [--replicas 1] [--port 7000] [--dir DIR]\n       rcm sandbox down|status [--port 7000 | --dir DIR]\n';
 
-function numberOption(ctx: CommandContext, name: string): number | undefined {
-  const v = ctx.args.values[name];
-  return v === undefined ? undefined : atoi(v);
+function numberOption(ctx: CommandContext, name: '--masters' | '--replicas' | '--port'): number | undefined {
+  // The bus port is the data port + 10000: it must stay a port too.
+  const range = name === '--port' ? { min: 1, max: 65535 - 10000 } : name === '--masters' ? RANGES.masters : RANGES.replicas;
+  return intOption(ctx.args, name, range, undefined);
 }
 
 async function run(ctx: CommandContext): Promise<number> {

@@ -7,6 +7,7 @@ import Redis, { type RedisOptions } from 'ioredis';
 import { EngineError } from '../model/errors';
 import { resolveAddress, type ConnectionOptions } from './options';
 import { authError, connectError } from './socketErrors';
+import { nodeTlsOptions } from './tlsOptions';
 
 export type Arg = string | number | Buffer;
 
@@ -82,15 +83,10 @@ export async function connectNode(host: string, port: number, opts: ConnectionOp
     connectTimeout: opts.connectTimeoutMs ?? 10000,
     stringNumbers: true,
     disconnectTimeout: 500,
+    ...(opts.family ? { family: opts.family } : {}),
   };
   if (opts.tls) {
-    options.tls = {
-      ca: opts.tls.ca,
-      cert: opts.tls.cert,
-      key: opts.tls.key,
-      servername: opts.tls.servername,
-      rejectUnauthorized: !opts.tls.insecure,
-    };
+    options.tls = nodeTlsOptions(opts.tls, target.host);
   }
   const redis = new Redis(options);
   let lastError: unknown;

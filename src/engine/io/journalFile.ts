@@ -1,20 +1,21 @@
 /** The journal as a file: one JSON record per line, appended and fsynced. */
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import { appendFile, open, type FileHandle } from 'node:fs/promises';
-import type { JournalRecord, JournalSink } from '../exec/journal';
+import { journalRecordProblem, type JournalRecord, type JournalSink } from '../exec/journal';
 import { EngineError } from '../model/errors';
 
 export class FileJournal implements JournalSink {
   private handle: Promise<FileHandle> | undefined;
 
   constructor(readonly path: string) {
-    closeSync(openSync(path, 'a')); // create it now: a bad path fails before anything moves
+    closeSync(openSync(path, 'a', 0o600)); // create it now (private): a bad path fails before anything moves
   }
 
   /** Appends one line and waits for fdatasync, without blocking the event loop (other lanes keep moving). */
   async append(record: JournalRecord): Promise<void> {
-    this.handle ??= open(this.path, 'a');
+    this.handle ??= open(this.path, 'a', 0o600);
     const h = await this.handle;
     await appendFile(h, `${JSON.stringify(record)}\n`);
     await h.datasync();
@@ -33,15 +34,27 @@ export function readJournalFile(path: string): JournalRecord[] {
   } catch (e) {
     throw new EngineError({ code: 'usage', message: `Cannot read the journal ${path}: ${(e as Error).message}` });
   }
-  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const lines = text.split('\n');
+  const last = lines.map((l) => l.trim() !== '').lastIndexOf(true);
+  const damaged = (n: number, what: string): EngineError =>
+    new EngineError({ code: 'file-error', message: `The journal ${path} is damaged at line ${n}: ${what}.` });
   const out: JournalRecord[] = [];
-  lines.forEach((line, i) => {
+  for (let i = 0; i <= last; i++) {
+    const line = lines[i]!;
+    if (line.trim() === '') continue;
+    let value: unknown;
     try {
-      out.push(JSON.parse(line) as JournalRecord);
+      value = JSON.parse(line);
     } catch {
-      if (i !== lines.length - 1) throw new EngineError({ code: 'invalid-reply', message: `The journal ${path} is corrupt at line ${i + 1}` });
+      if (i === last) break; // a torn last line: the crash happened while it was written
+      throw damaged(i + 1, 'not JSON');
     }
-  });
+    const problem = journalRecordProblem(value);
+    if (problem) throw damaged(i + 1, problem);
+    if (out.length === 0 && (value as JournalRecord).t !== 'plan') throw damaged(i + 1, 'the first record is not the plan');
+    out.push(value as JournalRecord);
+  }
+  if (out.length === 0) throw new EngineError({ code: 'file-error', message: `The journal ${path} is empty: it has no plan record.` });
   return out;
 }
 
@@ -55,7 +68,7 @@ export function journalLockPath(journal: string): string {
 }
 
 export function lockJournal(journal: string, pid: number = process.pid): void {
-  writeFileSync(journalLockPath(journal), String(pid));
+  writeFileSync(journalLockPath(journal), String(pid), { mode: 0o600 });
 }
 
 export function unlockJournal(journal: string): void {
@@ -87,8 +100,46 @@ export function journalInUse(journal: string, alive: (pid: number) => boolean = 
   return pid !== undefined && alive(pid);
 }
 
-/** A new journal file name in `dir` (created if needed) for a run of `kind` started `at`. */
+/**
+ * The one place journal locations are decided. With `storageDir` (the
+ * extension's global storage): `storageDir/journals`. Without (rcm): the
+ * user's state directory, `$XDG_STATE_HOME/rcm/journals`, else
+ * `~/.local/state/rcm/journals` — private (0700), where journals were once
+ * world-readable under $TMPDIR.
+ */
+export function journalDir(storageDir?: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (storageDir !== undefined) return join(storageDir, 'journals');
+  const state = env.XDG_STATE_HOME && isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : join(env.HOME || homedir(), '.local', 'state');
+  return join(state, 'rcm', 'journals');
+}
+
+/** Where rcm wrote journals before they became private; rcm resume and the extension still look there. */
+export function legacyJournalDir(): string {
+  return join(tmpdir(), 'rcm-journals');
+}
+
+/** A new journal file name in `dir` (created 0700 if needed) for a run of `kind` started `at`. */
 export function newJournalPath(dir: string, kind: string, at: Date = new Date()): string {
-  mkdirSync(dir, { recursive: true });
+  if (!existsSync(dir)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700); // mkdir's mode is masked by the umask
+  }
   return join(dir, `${kind}-${at.toISOString().replace(/[:.]/g, '-')}.jsonl`);
+}
+
+/**
+ * The journal `rcm resume` means: the path as given if it exists, else a bare
+ * file name looked up in the journal directory, then in the old default.
+ */
+export function findJournal(given: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (existsSync(given) || given.includes('/')) return given;
+  for (const dir of [journalDir(undefined, env), legacyJournalDir()]) {
+    const p = join(dir, given);
+    try {
+      if (statSync(p).isFile()) return p;
+    } catch {
+      // not there
+    }
+  }
+  return given;
 }

@@ -1,4 +1,5 @@
 /** Connection options shared by every node connection. Plain data. */
+import { parseAddress } from '../parse/address';
 
 export interface TlsOptions {
   /** PEM text of the CA bundle (the CLI reads --cacert into this). */
@@ -10,6 +11,8 @@ export interface TlsOptions {
   readonly servername?: string;
   /** Skip certificate verification (--insecure). */
   readonly insecure?: boolean;
+  /** Verify the chain but not the host name (--tls-skip-hostname-check; redis-cli 7.0 never checks it). */
+  readonly skipHostnameCheck?: boolean;
 }
 
 export interface ConnectionOptions {
@@ -24,13 +27,14 @@ export interface ConnectionOptions {
    * Docker or SSH forwards. Listings keep the announced address.
    */
   readonly addressMap?: Readonly<Record<string, string>>;
+  /** Resolve host names to IPv4 only (-4) or IPv6 only (-6), as redis-cli 7.4+. */
+  readonly family?: 4 | 6;
 }
 
 /** Where to really connect for an announced address. */
 export function resolveAddress(host: string, port: number, map?: Readonly<Record<string, string>>): { host: string; port: number } {
   const mapped = map?.[`${host}:${port}`];
   if (!mapped) return { host, port };
-  const i = mapped.lastIndexOf(':');
-  if (i < 0) return { host: mapped, port };
-  return { host: mapped.slice(0, i), port: Number(mapped.slice(i + 1)) || port };
+  const a = parseAddress(mapped);
+  return a.ok ? { host: a.host, port: a.port } : { host: mapped, port };
 }

@@ -13,6 +13,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { EngineError } from '../model/errors';
 import { resolveAddress, type ConnectionOptions } from './options';
 import { authError, connectError } from './socketErrors';
+import { nodeTlsOptions } from './tlsOptions';
 
 export type SyncFraming = { readonly mode: 'length'; readonly length: number } | { readonly mode: 'eof' };
 
@@ -85,17 +86,9 @@ function openSocket(host: string, port: number, opts: ConnectionOptions): Promis
       resolve(socket);
     };
     if (opts.tls) {
-      socket = tls.connect({
-        host: target.host,
-        port: target.port,
-        ca: opts.tls.ca,
-        cert: opts.tls.cert,
-        key: opts.tls.key,
-        servername: opts.tls.servername ?? (net.isIP(target.host) ? undefined : target.host),
-        rejectUnauthorized: !opts.tls.insecure,
-      }, onConnect);
+      socket = tls.connect({ host: target.host, port: target.port, ...nodeTlsOptions(opts.tls, target.host) }, onConnect);
     } else {
-      socket = net.connect({ host: target.host, port: target.port }, onConnect);
+      socket = net.connect({ host: target.host, port: target.port, family: opts.family }, onConnect);
     }
     socket.once('error', onError);
     const timer = setTimeout(() => onError(Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT' })), timeoutMs);

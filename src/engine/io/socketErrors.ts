@@ -69,7 +69,9 @@ export function authError(text: string, addr: string, passwordGiven: boolean): E
 function tlsHint(msg: string): string {
   if (/certificate required/i.test(msg)) return 'the node requires a client certificate: give --cert and --key';
   if (/self.signed|unable to (get|verify)|UNABLE_TO_VERIFY|unknown ca/i.test(msg)) return "the node's certificate is not signed by a trusted CA: give the right --cacert (or --insecure to skip verification)";
-  if (/altname|Hostname\/IP does not match|ERR_TLS_CERT_ALTNAME/i.test(msg)) return "the certificate's names do not match the address: use --sni NAME";
+  if (/altname|Hostname\/IP does not match|ERR_TLS_CERT_ALTNAME/i.test(msg)) {
+    return "the certificate's names do not match the address: give --sni NAME with one of them, or --tls-skip-hostname-check to verify the chain only (as redis-cli 7.0)";
+  }
   if (/wrong version number|packet length too long|record layer/i.test(msg)) return 'the port does not speak TLS: drop --tls or use the TLS port';
   if (/expired/i.test(msg)) return 'the certificate has expired';
   return 'see the OpenSSL error';

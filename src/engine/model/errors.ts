@@ -23,6 +23,7 @@ export type EngineErrorCode =
   | 'plan-stale'           // the cluster changed since the plan was made
   | 'not-installed'        // a program the operation needs (redis-server) is not on PATH
   | 'usage'                // bad command-line / API usage
+  | 'internal'             // a bug: anything thrown that is not an EngineError (the CLI's top-level handler)
   // data operations (import, backup, restore)
   | 'source-is-cluster'    // import: the source is a cluster node (it must be a standalone server)
   | 'sync-failed'          // backup: the replication handshake or the RDB transfer failed

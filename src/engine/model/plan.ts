@@ -77,3 +77,55 @@ export function groupMoves(moves: readonly SlotMove[]): MoveGroup[] {
   }
   return groups;
 }
+
+// ---- Shape check of a plan read from a file (hand-written; no schema package) ----
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
+const isSlot = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 16384;
+const isPort = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535;
+const isId = (v: unknown): boolean => typeof v === 'string' && v !== '';
+
+function listProblem(v: unknown, name: string, item: (x: unknown, at: string) => string | null): string | null {
+  if (!Array.isArray(v)) return `"${name}" is not a list`;
+  for (let i = 0; i < v.length; i++) {
+    const p = item(v[i], `${name}[${i}]`);
+    if (p) return p;
+  }
+  return null;
+}
+
+function fieldsProblem(v: unknown, at: string, fields: Record<string, (x: unknown) => boolean>, what: Record<string, string>): string | null {
+  if (!isObj(v)) return `"${at}" is not an object`;
+  for (const [k, ok] of Object.entries(fields)) if (!ok(v[k])) return `"${at}.${k}" is missing or not ${what[k]}`;
+  return null;
+}
+
+/**
+ * What is wrong with `value` as a MovePlan (the first problem found), or null
+ * when it has the shape of one. Consistency with the cluster is validatePlan's job.
+ */
+export function planShapeProblem(value: unknown): string | null {
+  if (!isObj(value)) return 'it is not a JSON object';
+  if (value.version !== 1) return `"version" is ${JSON.stringify(value.version)}, not 1`;
+  if (value.kind !== 'reshard' && value.kind !== 'rebalance') return `"kind" is ${JSON.stringify(value.kind)}, not "reshard" or "rebalance"`;
+  const entry = fieldsProblem(value.entry, 'entry', { host: (x) => typeof x === 'string' && x !== '', port: isPort }, { host: 'a host', port: 'a port (1-65535)' });
+  if (entry) return entry;
+  const nodes = listProblem(value.nodes, 'nodes', (x, at) => fieldsProblem(x, at,
+    { id: isId, host: (h) => typeof h === 'string', port: isPort, slotsBefore: isCount, slotsAfter: isCount },
+    { id: 'a node id', host: 'a host', port: 'a port (1-65535)', slotsBefore: 'a slot count', slotsAfter: 'a slot count' }));
+  if (nodes) return nodes;
+  const moves = listProblem(value.moves, 'moves', (x, at) => fieldsProblem(x, at,
+    { slot: isSlot, sourceId: isId, targetId: isId },
+    { slot: 'a hash slot (0-16383)', sourceId: 'a node id', targetId: 'a node id' }));
+  if (moves) return moves;
+  const groups = listProblem(value.groups, 'groups', (x, at) => fieldsProblem(x, at,
+    { sourceId: isId, targetId: isId, slots: isCount },
+    { sourceId: 'a node id', targetId: 'a node id', slots: 'a slot count' }));
+  if (groups) return groups;
+  if (!isCount(value.totalSlots)) return '"totalSlots" is missing or not a slot count';
+  if ((value.moves as unknown[]).length !== value.totalSlots) return `"totalSlots" is ${String(value.totalSlots)} but there are ${(value.moves as unknown[]).length} moves`;
+  return null;
+}

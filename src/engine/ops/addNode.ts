@@ -92,7 +92,7 @@ export async function runAddNode(newHost: string, newPort: number, host: string,
 
     const entry = topology.nodes[0]!;
     log.emit(out(`>>> Send CLUSTER MEET to node ${newHost}:${newPort} to make it join the cluster.\n`, 'info'));
-    const ip = await resolveForMeet(entry.host);
+    const ip = await resolveForMeet(entry.host, opts.family);
     if (ip === null) {
       log.emit(err(`Invalid IP address or hostname specified: ${entry.host}\n`));
       return report(1);
@@ -127,14 +127,14 @@ async function waitUntilKnown(session: ClusterSession, fresh: FreshNode, opts: A
   const { nodes } = session.topology;
   const clients = [...nodes.map((n) => session.clients.get(n.id)!), fresh.client];
   const ids = [...nodes.map((n) => n.id), fresh.id];
-  const freshIp = await resolveForMeet(fresh.host);
+  const freshIp = await resolveForMeet(fresh.host, opts.family);
   let introduced = false;
   const introduce = async (views: readonly JoinView[]): Promise<void> => {
     if (introduced || freshIp === null || everyoneKnows([fresh.id])(views.slice(0, 1)) !== true) return;
     introduced = true;
     await Promise.all(nodes.map(async (n) => {
       await session.clients.get(n.id)!.call('CLUSTER', 'MEET', ...meetArgs(freshIp, fresh)).catch(() => undefined);
-      const ip = await resolveForMeet(n.host);
+      const ip = await resolveForMeet(n.host, opts.family);
       if (ip !== null) await fresh.client.call('CLUSTER', 'MEET', ...meetArgs(ip, n)).catch(() => undefined);
     }));
   };

@@ -11,6 +11,7 @@
 import { lookup } from 'node:dns/promises';
 import { checkCluster, type CheckResult } from '../check/check';
 import type { Topology } from '../model/types';
+import { parseEntryAddress } from '../parse/address';
 import { openCluster } from '../io/loader';
 import type { ConnectionOptions } from '../io/options';
 import { createMasterCount, planCreate, type CreateNodeInput, type CreatePlan } from '../plan/createPlan';
@@ -41,15 +42,9 @@ export interface CreateReport {
   readonly exitCode: 0 | 1;
 }
 
-/** `host:port` as create reads it: `@bus` cut, split at the last `:`. */
+/** `host:port` as create reads it (parse/address.ts: `@bus` cut, IPv6 bracketed or split at the last `:`). */
 export function parseCreateAddress(arg: string): { host: string; port: number } | null {
-  const at = arg.lastIndexOf('@');
-  const a = at >= 0 ? arg.slice(0, at) : arg;
-  const colon = a.lastIndexOf(':');
-  if (colon < 0) return null;
-  const port = Number(a.slice(colon + 1));
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) return null;
-  return { host: a.slice(0, colon), port };
+  return parseEntryAddress([arg]);
 }
 
 /** CLUSTER MEET arguments for `node` at `ip`: the bus port is given only when it is not port + 10000. */
@@ -58,9 +53,9 @@ export function meetArgs(ip: string, node: { readonly port: number; readonly bus
 }
 
 /** Numeric IP for CLUSTER MEET (the nodes cannot resolve names the way we do). */
-export async function resolveForMeet(host: string): Promise<string | null> {
+export async function resolveForMeet(host: string, family?: 4 | 6): Promise<string | null> {
   try {
-    return (await lookup(host)).address;
+    return (await lookup(host, family ? { family } : {})).address;
   } catch {
     return null;
   }
@@ -140,7 +135,7 @@ async function apply(fresh: readonly FreshNode[], nodes: CreateNodeInput[], plan
   await Promise.all(fresh.map((n, i) => n.client.call('CLUSTER', 'SET-CONFIG-EPOCH', i + 1).catch(() => undefined)));
 
   log.emit(out('>>> Sending CLUSTER MEET messages to join the cluster\n', 'info'));
-  const ips = await Promise.all(fresh.map((n) => resolveForMeet(n.host)));
+  const ips = await Promise.all(fresh.map((n) => resolveForMeet(n.host, opts.family)));
   const unresolved = fresh.findIndex((_, i) => ips[i] === null);
   if (unresolved >= 0) {
     log.emit(err(`Invalid IP address or hostname specified: ${fresh[unresolved]!.host}\n`));

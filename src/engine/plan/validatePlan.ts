@@ -5,7 +5,7 @@
  * typed error naming what changed.
  */
 import { EngineError } from '../model/errors';
-import type { MovePlan, SlotMove } from '../model/plan';
+import { planShapeProblem, type MovePlan, type SlotMove } from '../model/plan';
 import { SLOT_COUNT } from '../model/slots';
 import type { Topology } from '../model/types';
 
@@ -15,9 +15,8 @@ export interface ValidatedPlan {
 }
 
 export function validatePlan(plan: MovePlan, topology: Topology): ValidatedPlan {
-  if (plan.version !== 1 || !Array.isArray(plan.moves)) {
-    throw new EngineError({ code: 'usage', message: 'This is not a plan written by rcm (version 1).' });
-  }
+  const problem = planShapeProblem(plan);
+  if (problem) throw new EngineError({ code: 'usage', message: `This is not a plan written by rcm (version 1): ${problem}.` });
   const byId = new Map(topology.nodes.map((n) => [n.id, n]));
   const owners = new Map<number, Set<string>>();
   for (const n of topology.nodes) {

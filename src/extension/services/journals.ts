@@ -3,9 +3,8 @@
  * on a given cluster (offered for resume when the cluster is opened).
  */
 import { readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { journalInUse, newJournalPath, readJournalFile, readJournalState, type JournalState, type Topology } from '../../engine';
+import { journalDir, journalInUse, legacyJournalDir, newJournalPath, readJournalFile, readJournalState, type JournalState, type Topology } from '../../engine';
 import { DISMISSED_JOURNALS_KEY } from '../constants';
 
 /** The slice of vscode.Memento used here (so this module runs without vscode, in unit tests too). */
@@ -46,12 +45,12 @@ export class Journals {
 
   /** A new journal path for a run started by the extension. */
   newPath(kind: string): string {
-    return newJournalPath(path.join(this.storageDir, 'journals'), kind);
+    return newJournalPath(journalDir(this.storageDir), kind);
   }
 
-  /** The extension's journals and the CLI's ($TMPDIR/rcm-journals). */
+  /** The extension's journals and the CLI's (its state directory, and the old default $TMPDIR/rcm-journals). */
   dirs(): string[] {
-    return [path.join(this.storageDir, 'journals'), path.join(tmpdir(), 'rcm-journals')];
+    return [journalDir(this.storageDir), journalDir(), legacyJournalDir()];
   }
 
   dismissed(): Set<string> {

@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import {
-  connectNode, journalInUse, lockJournal, newJournalPath as engineNewJournalPath, readJournalFile, readJournalState, unlockJournal,
+  connectNode, journalDir as engineJournalDir, journalInUse, lockJournal, newJournalPath as engineNewJournalPath, readJournalFile, readJournalState, unlockJournal,
   type ConnectionOptions, type SlotRange,
 } from '../../engine';
 
@@ -64,7 +64,7 @@ export async function countKeysPerSlot(
 
 /** The folder where the panel keeps its run journals (created on demand). */
 export function journalDir(storageDir: string): string {
-  return join(storageDir, 'journals');
+  return engineJournalDir(storageDir);
 }
 
 export function newJournalPath(storageDir: string, kind: string, at: Date): string {
