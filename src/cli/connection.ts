@@ -1,8 +1,9 @@
 /** Builds engine connection options from parsed CLI options and the environment. */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConnectionOptions } from '../engine';
+import { parseAddress, type ConnectionOptions } from '../engine';
 import { ArgError, type ParsedArgs } from './args';
+import { decimalOption } from './numbers';
 
 export function connectionOptions(p: ParsedArgs, env: NodeJS.ProcessEnv, askedPassword?: string): ConnectionOptions {
   const password = askedPassword ?? p.values['--pass'] ?? p.values['-a'] ?? env.REDISCLI_AUTH;
@@ -15,11 +16,19 @@ export function connectionOptions(p: ParsedArgs, env: NodeJS.ProcessEnv, askedPa
   }
   const addressMap: Record<string, string> = {};
   for (const m of p.multi['--address-map'] ?? []) {
-    const [from, to] = m.split('=');
-    if (!from || !to || !from.includes(':')) throw new ArgError(`Invalid --address-map "${m}": expected announced-ip:port=host:port`);
-    addressMap[from] = to;
+    const eq = m.indexOf('=');
+    const from = parseAddress(eq < 0 ? '' : m.slice(0, eq));
+    const to = parseAddress(eq < 0 ? '' : m.slice(eq + 1));
+    if (eq < 0 || !from.ok || !to.ok) {
+      const why = eq < 0 ? 'there is no "="' : !from.ok ? `the announced address: ${from.reason}` : !to.ok ? `the reachable address: ${to.reason}` : '';
+      throw new ArgError(`Invalid --address-map "${m}" (expected announced-ip:port=host:port): ${why}.`);
+    }
+    addressMap[`${from.host}:${from.port}`] = `${to.host}:${to.port}`;
   }
-  const t = p.values['-t'] ?? p.values['--connect-timeout'];
+  const tOption = p.values['-t'] !== undefined ? '-t' : '--connect-timeout';
+  // redis-cli 7.4 reads -t as a decimal number of seconds (strtod).
+  const t = decimalOption(p, tOption, { min: 0, max: 86400 }, undefined);
+  if (p.flags.has('-4') && p.flags.has('-6')) throw new ArgError('-4 and -6 cannot be used together.');
   return {
     user: p.values['--user'],
     password,
@@ -29,13 +38,15 @@ export function connectionOptions(p: ParsedArgs, env: NodeJS.ProcessEnv, askedPa
       key: p.values['--key'] ? readPem(p.values['--key']) : undefined,
       servername: p.values['--sni'],
       insecure: p.flags.has('--insecure'),
+      skipHostnameCheck: p.flags.has('--tls-skip-hostname-check'),
     } : undefined,
-    connectTimeoutMs: t !== undefined && Number(t) > 0 ? Math.round(Number(t) * 1000) : undefined,
+    connectTimeoutMs: t !== undefined ? Math.max(1, Math.round(t * 1000)) : undefined,
     addressMap: Object.keys(addressMap).length ? addressMap : undefined,
+    ...(p.flags.has('-4') ? { family: 4 as const } : p.flags.has('-6') ? { family: 6 as const } : {}),
   };
 }
 
-function readPem(path: string): string {
+export function readPem(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {

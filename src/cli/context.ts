@@ -1,5 +1,5 @@
 /** What every CLI subcommand receives. */
-import { colourize, parseEntryAddress, type ConnectionOptions, type OutputChunk } from '../engine';
+import { colourize, entryAddress, type ConnectionOptions, type OutputChunk } from '../engine';
 import type { ParsedArgs } from './args';
 
 export interface Io {
@@ -42,9 +42,15 @@ export function writeJson(io: Io, value: unknown): void {
  * `host:port`: only the first argument, in that form (the other subcommands).
  */
 export function entryArgument(ctx: CommandContext, form: 'either' | 'host:port'): { host: string; port: number } | null {
-  const entry = parseEntryAddress(form === 'either' ? ctx.args.args : ctx.args.args.slice(0, 1));
-  if (!entry) ctx.io.stderr(ADDRESS_ERROR);
-  return entry;
+  return addressArgument(ctx, form === 'either' ? ctx.args.args : ctx.args.args.slice(0, 1));
+}
+
+/** An address from `args` (parse/address.ts), or null after redis-cli's error and one `rcm:` line with the reason. */
+export function addressArgument(ctx: CommandContext, args: readonly string[]): { host: string; port: number } | null {
+  const entry = entryAddress(args);
+  if (entry.ok) return { host: entry.host, port: entry.port };
+  ctx.io.stderr(`${ADDRESS_ERROR}rcm: bad address "${args.join(' ')}": ${entry.reason}.\n`);
+  return null;
 }
 
 export const ADDRESS_ERROR = '[ERR] Invalid arguments: you need to pass either a valid address (ie. 120.0.0.1:7000) or space separated IP and port (ie. 120.0.0.1 7000)\n';

@@ -57,7 +57,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     } else if (e instanceof EngineError) {
       const entry = parseEntryAddress(p.args.slice(0, 1)) ?? { host: '?', port: 0 };
       writeChunks(io, renderFatal(e, entry.host, entry.port));
-      io.stderr(`rcm: ${e.message}\n`);
+      // An unknown node id: redis-cli's line above, the candidates in ours.
+      io.stderr(`rcm: ${e.code === 'no-such-node' && e.detail ? e.detail : e.message.replace(/^(\*\*\* |\[ERR\] )/, '')}\n`);
     } else io.stderr(internalErrorText(e, p.flags.has('--debug')));
     return 1;
   }

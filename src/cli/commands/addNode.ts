@@ -1,18 +1,15 @@
 /** `rcm add-node NEW_HOST:PORT EXISTING_HOST:PORT [--cluster-slave [--cluster-master-id ID]]`. */
-import { parseEntryAddress, runAddNode } from '../../engine';
-import { ADDRESS_ERROR, type CliCommand } from '../context';
+import { runAddNode } from '../../engine';
+import { addressArgument, type CliCommand } from '../context';
 import { opHooks, writeReportJson } from '../opHooks';
 
 export const addNodeCommand: CliCommand = {
   name: 'add-node',
   arity: [2, 2],
   async run(ctx) {
-    const fresh = parseEntryAddress(ctx.args.args.slice(0, 1));
-    const existing = parseEntryAddress(ctx.args.args.slice(1, 2));
-    if (!fresh || !existing) {
-      ctx.io.stderr(ADDRESS_ERROR);
-      return 1;
-    }
+    const fresh = addressArgument(ctx, ctx.args.args.slice(0, 1));
+    const existing = fresh && addressArgument(ctx, ctx.args.args.slice(1, 2));
+    if (!fresh || !existing) return 1;
     const report = await runAddNode(fresh.host, fresh.port, existing.host, existing.port, {
       ...ctx.conn,
       ...opHooks(ctx),

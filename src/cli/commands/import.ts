@@ -7,32 +7,14 @@
  * redis-cli's import (same checks, messages and per-key lines) with keys
  * moved in batches; --cluster-pipeline sets the keys per MIGRATE (default 1000).
  */
-import { readFileSync } from 'node:fs';
-import { atoi, runImport, type ConnectionOptions } from '../../engine';
-import { ArgError } from '../args';
+import { parseAddress, runImport, type ConnectionOptions } from '../../engine';
+import { readPem } from '../connection';
 import { entryArgument, type CliCommand, type CommandContext } from '../context';
 import { createDataView, rate, withSigint } from '../dataView';
 import { intOption, RANGES } from '../numbers';
 import { writeReportJson } from '../opHooks';
 import { askPassword } from '../prompt';
 import { verbose } from '../runPlan';
-
-function readPem(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ArgError(`Cannot read ${path}: ${(e as Error).message}`);
-  }
-}
-
-/** The source address as redis-cli parses it: split at the last ':', port by atoi, neither empty nor 0. */
-function parseFrom(text: string): { host: string; port: number } | null {
-  const i = text.lastIndexOf(':');
-  if (i < 0) return null;
-  const host = text.slice(0, i);
-  const port = atoi(text.slice(i + 1));
-  return port > 0 ? { host, port } : null;
-}
 
 async function sourceConnection(ctx: CommandContext): Promise<ConnectionOptions> {
   const v = ctx.args.values;
@@ -45,6 +27,7 @@ async function sourceConnection(ctx: CommandContext): Promise<ConnectionOptions>
     user: v['--cluster-from-user'],
     password,
     connectTimeoutMs: ctx.conn.connectTimeoutMs,
+    family: ctx.conn.family,
     tls: tlsWanted ? {
       ca: v['--cluster-from-cacert'] ? readPem(v['--cluster-from-cacert']) : undefined,
       cert: v['--cluster-from-cert'] ? readPem(v['--cluster-from-cert']) : undefined,
@@ -66,9 +49,9 @@ export const importCommand: CliCommand = {
       ctx.io.stderr("[ERR] Option '--cluster-from' is required for subcommand 'import'.\n");
       return 1;
     }
-    const from = parseFrom(fromText);
-    if (!from) {
-      ctx.io.stderr('[ERR] Invalid --cluster-from host. You need to pass a valid address (ie. 120.0.0.1:7000).\n');
+    const from = parseAddress(fromText);
+    if (!from.ok) {
+      ctx.io.stderr(`[ERR] Invalid --cluster-from host. You need to pass a valid address (ie. 120.0.0.1:7000).\nrcm: bad --cluster-from "${fromText}": ${from.reason}.\n`);
       return 1;
     }
     const timeoutMs = intOption(ctx.args, '--cluster-timeout', RANGES.timeoutMs, 60000);
@@ -77,7 +60,7 @@ export const importCommand: CliCommand = {
     const view = createDataView(ctx);
     const report = await withSigint(ctx, 'import', (signal) => runImport(entry.host, entry.port, {
       ...ctx.conn,
-      from,
+      from: { host: from.host, port: from.port },
       source,
       copy: ctx.args.flags.has('--cluster-copy'),
       replace: ctx.args.flags.has('--cluster-replace'),

@@ -1,7 +1,7 @@
 /** `rcm reshard`: redis-cli's reshard (same prompts, plan and output), executed by the migration engine. */
 import { writeFileSync } from 'node:fs';
 import {
-  atoi, checkCluster, EngineError, findNodeForResharding, loadTopology, TARGET_AS_SOURCE, planReshard, renderCheck, renderReshardPlan,
+  checkCluster, EngineError, findNodeForResharding, loadTopology, TARGET_AS_SOURCE, planReshard, renderCheck, renderReshardPlan,
   type Topology,
 } from '../../engine';
 import { entryArgument, writeChunks, type CliCommand, type CommandContext } from '../context';
@@ -19,7 +19,9 @@ async function ask(ctx: CommandContext, question: string): Promise<string> {
 
 async function askSlots(ctx: CommandContext): Promise<number> {
   for (;;) {
-    const n = atoi(await ask(ctx, 'How many slots do you want to move (from 1 to 16384)? '));
+    // redis-cli reads the answer with atoi (`10x` is 10); a whole number only here, else the question again.
+    const a = await ask(ctx, 'How many slots do you want to move (from 1 to 16384)? ');
+    const n = /^\d+$/.test(a) ? Number(a) : 0;
     if (n > 0 && n <= 16384) return n;
   }
 }

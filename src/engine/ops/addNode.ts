@@ -10,6 +10,7 @@
 import { checkCluster, nodeRef, type CheckResult, type NodeRef } from '../check/check';
 import type { ClusterNode, Topology } from '../model/types';
 import { openCluster, type ClusterSession, type LoadOptions } from '../io/loader';
+import { renderCandidates } from '../render/candidates';
 import { renderCheck, renderLoadMessages } from '../render/checkText';
 import type { JoinView } from '../render/joinText';
 import { err, out, type OutputChunk } from '../render/output';
@@ -68,7 +69,7 @@ export async function runAddNode(newHost: string, newPort: number, host: string,
         const wanted = opts.masterId.toLowerCase();
         master = topology.nodes.find((n) => n.id.toLowerCase() === wanted && n.role === 'master');
         if (!master) {
-          log.emit(out(`[ERR] No such master ID ${opts.masterId}\n`, 'error'));
+          log.emit(out(`[ERR] No such master ID ${opts.masterId}\n`, 'error'), renderCandidates('the masters are', topology.nodes.filter((n) => n.role === 'master')));
           return report(1);
         }
       } else {

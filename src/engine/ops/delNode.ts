@@ -12,6 +12,7 @@ import { nodeRef, type NodeRef } from '../check/check';
 import { countSlots } from '../model/slots';
 import type { ClusterNode, SkippedNode, Topology } from '../model/types';
 import { openCluster, type LoadOptions } from '../io/loader';
+import { renderCandidates } from '../render/candidates';
 import { renderLoadMessages } from '../render/checkText';
 import { err, out, type OutputChunk } from '../render/output';
 import { masterWithFewestReplicas } from './addNode';
@@ -48,7 +49,7 @@ export async function runDelNode(host: string, port: number, nodeId: string, opt
     const down: SkippedNode | undefined = live ? undefined : topology.skipped.find((n) => n.id.toLowerCase() === wanted);
     const victim = live ?? down;
     if (!victim) {
-      log.emit(out(`[ERR] No such node ID ${nodeId}\n`, 'error'));
+      log.emit(out(`[ERR] No such node ID ${nodeId}\n`, 'error'), renderCandidates('the nodes are', [...topology.nodes, ...topology.skipped]));
       return report(1);
     }
     target = { ...nodeRef(victim), down: !live };

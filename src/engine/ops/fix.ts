@@ -16,8 +16,13 @@
  *     second to one node).
  *  3. The coverage questions honour --cluster-yes / REDISCLI_CLUSTER_YES
  *     (the `confirm` hook; absent = yes); redis-cli always asks (PR #7247).
- *  4. Nothing is modified before a coverage question is answered: the key
- *     holders are only read (GETKEYSINSLOT … 1) to build the lists shown.
+ *  4. Nothing is modified before a question is answered: the key holders
+ *     are only read (GETKEYSINSLOT … 1) to build the lists shown, and an open
+ *     slot or a slot with multiple owners is fixed after its own question
+ *     (`Fix open slot N?`), which redis-cli fixes without asking. So without
+ *     --cluster-yes and with stdin at end of input (cron, CI) nothing changes
+ *     and the exit code is 1. Decided so because rcm's help promised it and
+ *     a fix that moves keys unasked from a script is the riskier reading.
  *     `previewFix` computes the whole plan without modifying anything, for a
  *     UI that shows it before running `runFix`.
  *  5. Coverage and multiple-owner stages read the nodes' slot claims afresh
@@ -53,7 +58,7 @@ import {
   renderCoverageHeader, renderCoverageResult, renderCoveringSlot, renderFixingCoverage, renderFixingMultipleOwners,
   renderMultipleOwners, renderMultipleOwnersFailed, renderMultipleOwnersHeader, renderNoClearOwner, renderNoMultipleOwners,
   renderOpenSlotAnalysis, renderReplyError, renderSettingStable, renderUncoveredGroup, renderUnhandled,
-  renderUnreachableGuard, type UncoveredGroup,
+  renderUnreachableGuard, openSlotQuestion, multipleOwnersQuestion, renderNotConfirmed, type UncoveredGroup,
 } from '../render/fixText';
 import { err, type OutputChunk } from '../render/output';
 import { OutputLog, type OpHooks } from './opOutput';
@@ -150,8 +155,8 @@ function slotStates(io: FixIo, slot: number, counts: readonly number[]): SlotNod
   }));
 }
 
-/** §3.4.1 for one slot: analysis, owner election, demotions, then the case. */
-async function fixOpenSlot(io: FixIo, slot: number): Promise<{ ok: boolean; analysis?: OpenSlotAnalysis }> {
+/** §3.4.1 for one slot: analysis, the question (difference 4), owner election, demotions, then the case. */
+async function fixOpenSlot(io: FixIo, slot: number, confirm: (q: string) => Promise<boolean>): Promise<{ ok: boolean; analysis?: OpenSlotAnalysis }> {
   const masters = io.masters();
   const counts = await io.countKeys(masters.map((m) => m.id), slot);
   if (counts.some((c) => c < 0)) return { ok: false };
@@ -162,6 +167,10 @@ async function fixOpenSlot(io: FixIo, slot: number): Promise<{ ok: boolean; anal
 
   if (a.action.kind === 'no-owner') {
     io.emit(renderNoClearOwner(), renderCannotSelectOwner());
+    return done(false);
+  }
+  if (!(await confirm(openSlotQuestion(slot)))) {
+    io.emit(renderNotConfirmed(slot));
     return done(false);
   }
   const owner = a.owner!;
@@ -329,7 +338,7 @@ export async function runFix(host: string, port: number, opts: FixOptions = {}):
       result = false;
       for (const slot of check.openSlots) {
         if (guarded('open-slots')) return report(1, { refused: 'unreachable-masters' });
-        const r = await fixOpenSlot(io, slot);
+        const r = await fixOpenSlot(io, slot, confirm);
         openSlots.push({ slot, ...r });
         result = r.ok;
         if (!r.ok) break;
@@ -358,6 +367,10 @@ export async function runFix(host: string, port: number, opts: FixOptions = {}):
         result = false;
         log.emit(...renderMultipleOwners(slot, owners.map((id) => io.addr(id))));
         unfixed++;
+        if (!(await confirm(multipleOwnersQuestion(slot)))) {
+          log.emit(renderNotConfirmed(slot));
+          break;
+        }
         const ok = await fixMultipleOwners(io, slot, owners);
         multipleOwners.push({ slot, owners: owners.map((id) => io.addr(id)), ok });
         result = ok;

@@ -1,7 +1,6 @@
 /**
  * `set-timeout HOST:PORT MS` (spec §3.10, §4.5): CONFIG SET cluster-node-timeout
  * and CONFIG REWRITE on every node (concurrently; printed in node order).
- * Deliberate difference: the exit code is 1 when any node failed (redis-cli: 0).
  */
 import { nodeRef, type NodeRef } from '../check/check';
 import type { Topology } from '../model/types';
@@ -12,14 +11,29 @@ import { errorText, OutputLog, type OpHooks } from './opOutput';
 
 export const MIN_NODE_TIMEOUT_MS = 100;
 
+/** One node's outcome: the value is in effect (CONFIG SET), and persisted (CONFIG REWRITE) or not. */
+export type SetTimeoutResult =
+  | { readonly node: NodeRef; readonly ok: true; readonly persisted: true }
+  | { readonly node: NodeRef; readonly ok: true; readonly persisted: false; readonly rewriteError: string }
+  | { readonly node: NodeRef; readonly ok: false; readonly persisted: false; readonly error: string };
+
 export interface SetTimeoutReport {
   readonly topology?: Topology;
   readonly timeoutMs: number;
-  readonly results: readonly ({ readonly node: NodeRef; readonly ok: true } | { readonly node: NodeRef; readonly ok: false; readonly error: string })[];
+  /** `ok`: the new value is in effect on that node. */
+  readonly results: readonly SetTimeoutResult[];
   readonly output: readonly OutputChunk[];
   readonly exitCode: 0 | 1;
 }
 
+/**
+ * Deliberate difference (spec §3.10): redis-cli counts a node whose CONFIG
+ * REWRITE failed (no config file) as ERR although the new value is in effect
+ * there, and always exits 0. Here such a node is OK, its line says the value
+ * is not persisted, and a warning names the count; the exit code is 0 when the
+ * value is in effect on every node, else 1. A node where both succeed prints
+ * redis-cli's line, so a cluster with config files prints redis-cli's output.
+ */
 export async function runSetTimeout(host: string, port: number, timeoutMs: number, opts: LoadOptions & OpHooks = {}): Promise<SetTimeoutReport> {
   const log = new OutputLog(opts.onOutput);
   if (!Number.isInteger(timeoutMs) || timeoutMs < MIN_NODE_TIMEOUT_MS) {
@@ -31,23 +45,31 @@ export async function runSetTimeout(host: string, port: number, timeoutMs: numbe
   try {
     log.emit(...renderLoadMessages(topology));
     log.emit(out('>>> Reconfiguring node timeout in every cluster node...\n', 'info'));
-    const results = await Promise.all(topology.nodes.map(async (n) => {
+    const results = await Promise.all(topology.nodes.map(async (n): Promise<SetTimeoutResult> => {
       const client = session.clients.get(n.id)!;
       try {
         await client.call('CONFIG', 'SET', 'cluster-node-timeout', String(timeoutMs));
-        await client.call('CONFIG', 'REWRITE');
-        return { node: nodeRef(n), ok: true as const };
       } catch (e) {
-        return { node: nodeRef(n), ok: false as const, error: errorText(e) };
+        return { node: nodeRef(n), ok: false, persisted: false, error: errorText(e) };
+      }
+      try {
+        await client.call('CONFIG', 'REWRITE');
+        return { node: nodeRef(n), ok: true, persisted: true };
+      } catch (e) {
+        return { node: nodeRef(n), ok: true, persisted: false, rewriteError: errorText(e) };
       }
     }));
     for (const r of results) {
-      log.emit(r.ok
-        ? out(`*** New timeout set for ${r.node.addr}\n`, 'warn')
-        : out(`ERR setting node-timeout for ${r.node.addr}: ${r.error}\n`, 'error'));
+      if (!r.ok) log.emit(out(`ERR setting node-timeout for ${r.node.addr}: ${r.error}\n`, 'error'));
+      else if (r.persisted) log.emit(out(`*** New timeout set for ${r.node.addr}\n`, 'warn'));
+      else log.emit(out(`*** New timeout set for ${r.node.addr} (in effect, not persisted: ${r.rewriteError})\n`, 'warn'));
     }
     const failed = results.filter((r) => !r.ok).length;
+    const unpersisted = results.filter((r) => r.ok && !r.persisted).length;
     log.emit(out(`>>> New node timeout set. ${results.length - failed} OK, ${failed} ERR.\n`, 'info'));
+    if (unpersisted > 0) {
+      log.emit(out(`*** ${unpersisted} node(s) could not save the new timeout to a config file (CONFIG REWRITE failed; was the server started without one?): it is in effect there until they restart.\n`, 'warn'));
+    }
     return { topology, timeoutMs, results, output: log.chunks, exitCode: failed === 0 ? 0 : 1 };
   } finally {
     session.close();

@@ -12,6 +12,7 @@
  * 'usage' errors.
  */
 import { EngineError } from '../model/errors';
+import { candidatesText } from '../render/candidates';
 import type { MoveGroup, MovePlan, NothingToDo, PlanNode, SlotMove } from '../model/plan';
 import type { ClusterNode, Topology } from '../model/types';
 import { expectedSlots, f32, overThreshold, sumWeights } from './float32';
@@ -60,8 +61,17 @@ export function parseWeights(topology: Topology, entries: readonly string[]): Pa
       });
     }
     const lc = name.toLowerCase();
-    const node = topology.nodes.find((n) => n.id.startsWith(lc));
-    if (!node) throw new EngineError({ code: 'no-such-node', message: `*** No such master node ${name}` });
+    const matches = topology.nodes.filter((n) => n.id.startsWith(lc));
+    const masters = topology.nodes.filter((n) => n.role === 'master');
+    const node = matches[0];
+    if (!node) throw new EngineError({ code: 'no-such-node', message: `*** No such master node ${name}`, cause: `the masters are: ${candidatesText(masters)}` });
+    // redis-cli takes the first node whose id starts with the prefix, whichever it is.
+    if (matches.length > 1) {
+      throw new EngineError({
+        code: 'usage',
+        message: `*** Invalid --cluster-weight entry '${entry}': the prefix '${name}' matches ${matches.length} nodes (${candidatesText(matches)}); give more of the id.`,
+      });
+    }
     out.push({ node, weight: weight === 0 ? 0 : weight }); // no -0
   }
   return out;

@@ -11,6 +11,7 @@
  * table already has N entries, our plan is identical to it.
  */
 import { EngineError } from '../model/errors';
+import { candidatesText } from '../render/candidates';
 import { groupMoves, type MovePlan, type PlanNode, type SlotMove } from '../model/plan';
 import { normalizeRanges } from '../model/slots';
 import type { ClusterNode, Topology } from '../model/types';
@@ -134,7 +135,7 @@ export function findNodeForResharding(topology: Topology, id: string): ClusterNo
   const lc = id.toLowerCase();
   const node = topology.nodes.find((n) => n.id.toLowerCase() === lc);
   if (!node || node.role === 'replica') {
-    throw new EngineError({ code: 'no-such-node', message: notKnownOrNotMaster(id) });
+    throw new EngineError({ code: 'no-such-node', message: notKnownOrNotMaster(id), cause: `the masters are: ${candidatesText(topology.nodes.filter((n) => n.role === 'master'))}` });
   }
   return node;
 }

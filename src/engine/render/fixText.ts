@@ -123,6 +123,21 @@ export const COVERAGE_QUESTION: Record<UncoveredGroup, string> = {
   multi: 'Fix these slots by moving keys into a single node?',
 };
 
+/** rcm's question before fixing an open slot (redis-cli asks none). */
+export function openSlotQuestion(slot: number): string {
+  return `Fix open slot ${slot} as shown above?`;
+}
+
+/** rcm's question before fixing a slot with several owners (redis-cli asks none). */
+export function multipleOwnersQuestion(slot: number): string {
+  return `Fix the owners of slot ${slot} as shown above?`;
+}
+
+/** After a declined question: what stays as it is. */
+export function renderNotConfirmed(slot: number): OutputChunk {
+  return out(`*** Slot ${slot} left as it is (not confirmed).\n`, 'warn');
+}
+
 /** The group title and its slots as ranges (`[500-502]`); the question follows (confirm hook). */
 export function renderUncoveredGroup(group: UncoveredGroup, slots: readonly number[]): OutputChunk[] {
   return [out(GROUP_TITLE[group]), out(`${formatSlotRanges(rangesFromSlots(slots))}\n`)];

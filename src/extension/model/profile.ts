@@ -2,6 +2,7 @@
  * Cluster profiles: what the user saved about a cluster (never a password).
  * Pure parsing and validation of what the input boxes and settings give.
  */
+import { parseAddress } from '../../engine';
 import type { L10n } from './l10n';
 
 export interface TlsProfile {
@@ -38,14 +39,8 @@ export interface HostPort {
 
 /** `host:port` (IPv6 as `[::1]:7000` or `::1:7000`); null when malformed. */
 export function parseHostPort(text: string): HostPort | null {
-  const s = text.trim();
-  const bracket = /^\[([^\]]+)\]:(\d+)$/.exec(s);
-  const m = bracket ?? /^(.+):(\d+)$/.exec(s);
-  if (!m) return null;
-  const host = m[1]!.trim();
-  const port = Number(m[2]);
-  if (host === '' || /\s/.test(host) || !Number.isInteger(port) || port < 1 || port > 65535) return null;
-  return { host, port };
+  const a = parseAddress(text);
+  return a.ok ? { host: a.host, port: a.port } : null;
 }
 
 export function formatHostPort(a: HostPort): string {

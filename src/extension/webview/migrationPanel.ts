@@ -13,7 +13,7 @@
  * panel wrote itself (engine resumeJournal), once no process is running it.
  */
 import * as vscode from 'vscode';
-import { applyPlan, readJournalFile, readJournalState, resumeJournal, type ApplyResult, type MovePlan, type Topology } from '../../engine';
+import { applyPlan, parseAddress, readJournalFile, readJournalState, resumeJournal, type ApplyResult, type MovePlan, type Topology } from '../../engine';
 import {
   PROTOCOL_VERSION, isPersistedState, parseWebviewToHost, reduceSnapshot,
   type HostToWebview, type PanelSnapshot, type PersistedState, type PlanView, type SummaryView, type WebviewRequest, type WebviewToHost,
@@ -66,9 +66,8 @@ function numberFormat(locale: string): (n: number) => string {
 }
 
 function parseAddr(addr: string): { host: string; port: number } | undefined {
-  const i = addr.lastIndexOf(':');
-  const port = Number(addr.slice(i + 1));
-  return i > 0 && Number.isInteger(port) && port > 0 ? { host: addr.slice(0, i).replace(/^\[|\]$/g, ''), port } : undefined;
+  const a = parseAddress(addr);
+  return a.ok ? { host: a.host, port: a.port } : undefined;
 }
 
 /** One panel and everything it shows. */

@@ -1,0 +1,18 @@
+/** The nodes a user could have meant, for the `rcm:` line after an unknown or ambiguous node id. */
+import { err, type OutputChunk } from './output';
+
+export interface Candidate {
+  readonly id: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+/** `id (host:port), id (host:port)`; `none` for an empty list. */
+export function candidatesText(nodes: readonly Candidate[]): string {
+  return nodes.length ? nodes.map((n) => `${n.id} (${n.host}:${n.port})`).join(', ') : 'none';
+}
+
+/** `rcm: the masters are: …` on stderr. */
+export function renderCandidates(what: string, nodes: readonly Candidate[]): OutputChunk {
+  return err(`rcm: ${what}: ${candidatesText(nodes)}\n`);
+}
