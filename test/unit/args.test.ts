@@ -34,3 +34,10 @@ test('repeatable address maps', () => {
   const p = parseArgs(['check', 'h:1', '--address-map', 'a:1=b:2', '--address-map', 'c:3=d:4']);
   assert.deepEqual(p.multi['--address-map'], ['a:1=b:2', 'c:3=d:4']);
 });
+
+test('a --cluster-weight entry without "=" is refused, not ignored', () => {
+  assert.throws(() => parseArgs(['rebalance', 'h:1', '--cluster-weight', 'abc']), /--cluster-weight entry 'abc' is not <node id prefix>=<weight>/);
+  assert.throws(() => parseArgs(['rebalance', 'h:1', '--cluster-weight', 'a=1', 'b']), /entry 'b'/);
+  // Before the address, a weight list ends at the address (redis-cli's grammar).
+  assert.deepEqual(parseArgs(['rebalance', '--cluster-weight', 'a=1', 'h:1']).args, ['h:1']);
+});
