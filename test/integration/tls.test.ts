@@ -87,4 +87,20 @@ describe('TLS connections', () => {
     assert.equal(noCert.code, 1);
     assert.match(noCert.stderr, /requires a client certificate: give --cert and --key/);
   });
+
+  test('host-name mismatch: the message names the certificate\'s names and the way out; --tls-skip-hostname-check verifies the chain only', async () => {
+    const wrong = await runRcm(['check', entry, ...tlsArgs(), '--sni', 'wrong.example', ...maps]);
+    assert.equal(wrong.code, 1);
+    const rcmLines = wrong.stderr.split('\n').filter((l) => l.startsWith('rcm: '));
+    assert.equal(rcmLines.length, 1, wrong.stderr);
+    assert.match(rcmLines[0]!, /wrong\.example is not among the certificate's names \(CN=localhost, IP Address:127\.0\.0\.1, DNS:localhost\)/);
+    assert.match(rcmLines[0]!, /give --sni NAME with one of them, or --tls-skip-hostname-check/);
+    const skipped = await runRcm(['check', entry, ...tlsArgs(), '--sni', 'wrong.example', '--tls-skip-hostname-check', ...maps]);
+    assert.equal(skipped.code, 0, skipped.stdout + skipped.stderr);
+    assert.equal(skipped.stderr, '');
+    // The chain is still verified with --tls-skip-hostname-check.
+    const otherCa = await runRcm(['check', entry, '--tls', '--cacert', join(dir, 'other-ca.crt'), '--cert', join(dir, 'client.crt'), '--key', join(dir, 'client.key'), '--tls-skip-hostname-check', ...maps]);
+    assert.equal(otherCa.code, 1);
+    assert.match(otherCa.stderr, /not signed by a trusted CA/);
+  });
 });
