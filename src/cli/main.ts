@@ -56,7 +56,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       writeJson(io, { command: sub, ok: false, error });
     } else if (e instanceof EngineError) {
       const entry = parseEntryAddress(p.args.slice(0, 1)) ?? { host: '?', port: 0 };
-      writeChunks(io, renderFatal(e, entry.host, entry.port));
+      const fatal = renderFatal(e, entry.host, entry.port);
+      // Printed only when it says more than our line (redis-cli's words for the cause, an unknown id's line).
+      if (!(fatal.length === 1 && fatal[0]!.text === `${e.message}\n` && !(e.code === 'no-such-node' && e.detail))) writeChunks(io, fatal);
       // An unknown node id: redis-cli's line above, the candidates in ours.
       io.stderr(`rcm: ${e.code === 'no-such-node' && e.detail ? e.detail : e.message.replace(/^(\*\*\* |\[ERR\] )/, '')}\n`);
     } else io.stderr(internalErrorText(e, p.flags.has('--debug')));

@@ -119,7 +119,10 @@ async function scenario(slots: readonly number[], produce: () => Promise<void>, 
   await cluster.waitHealthy();
   await produce();
   const before = await totalKeys();
-  const ours = await runRcm(['fix', entry, ...args, ...(opts.ourArgs ?? [])], { input: opts.ourInput ?? '' });
+  // rcm asks before fixing an open slot or multiple owners (redis-cli does not): --cluster-yes answers,
+  // unless the test answers the coverage questions on stdin (then no slot is open).
+  const ourArgs = opts.ourArgs ?? (opts.ourInput === undefined ? ['--cluster-yes'] : []);
+  const ours = await runRcm(['fix', entry, ...args, ...ourArgs], { input: opts.ourInput ?? '' });
   await cluster.waitHealthy();
   const after = await totalKeys();
   const check = await redisCliCheck(entry, { extra: args.includes('--cluster-search-multiple-owners') ? ['--cluster-search-multiple-owners'] : [] });
@@ -291,10 +294,10 @@ describe('fix, deliberate differences', () => {
     const p = c(M1).pipeline();
     await p.call('ASKING').call('SET', k0!, 'other-value').exec();
     const before = await totalKeys(); // 2 on M0 + 3 on M1, k0 on both
-    const refused = await runRcm(['fix', cluster.entry.addr]);
+    const refused = await runRcm(['fix', cluster.entry.addr, '--cluster-yes']);
     assert.equal(refused.code, 1);
     assert.ok(refused.stdout.includes(`*** Target key exists\n*** Checking key values on both nodes...\n*** Found 1 key(s) in both source node and target node having different values.\n    Source node: ${M0.addr}\n    Target node: ${M1.addr}\n    Keys(s):\n    - ${k0}\nPlease fix the above key(s) manually`), refused.stdout);
-    const replaced = await runRcm(['fix', cluster.entry.addr, '--cluster-replace']);
+    const replaced = await runRcm(['fix', cluster.entry.addr, '--cluster-replace', '--cluster-yes']);
     assert.equal(replaced.code, 0, replaced.stdout);
     // The key mover sends REPLACE from the first MIGRATE with --cluster-replace, so redis-cli's
     // "*** Target key exists / *** Replacing target keys..." lines do not appear here.

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { createCluster, keySlot, runRedisCli, startStandalone, stopAllNodes, stopNodes, type NodeHandle, type TestCluster } from '../helpers/redisCluster';
 import { clusterRoute, diffSnapshots, snapshotKeys, writeDataset } from '../helpers/dataset';
-import { runRcm } from '../helpers/rcm';
+import { redisCliStderr, runRcm } from '../helpers/rcm';
 import { enableTls, makeCerts } from '../helpers/certs';
 
 after(() => stopAllNodes());
@@ -78,7 +78,7 @@ describe('rcm import', () => {
 
   test('move (no --cluster-copy): the source is emptied and nothing is lost', async () => {
     await flushCluster(cluster);
-    const res = await runRcm(['import', cluster.entry.addr, '--cluster-from', sourceNode.addr]);
+    const res = await runRcm(['import', cluster.entry.addr, '--cluster-from', sourceNode.addr, '--verbose']);
     assert.equal(res.code, 0, res.stdout.slice(-1000) + res.stderr);
     assert.match(res.stderr, new RegExp(`rcm: moved ${keys.length} keys in`));
     assert.equal(await source.dbsize(), 0);
@@ -136,7 +136,8 @@ describe('rcm import', () => {
     assert.equal(res.stderr, "[ERR] Option '--cluster-from' is required for subcommand 'import'.\n");
     res = await runRcm(['import', cluster.entry.addr, '--cluster-from', 'foo']);
     assert.equal(res.code, 1);
-    assert.equal(res.stderr, '[ERR] Invalid --cluster-from host. You need to pass a valid address (ie. 120.0.0.1:7000).\n');
+    assert.equal(redisCliStderr(res.stderr), '[ERR] Invalid --cluster-from host. You need to pass a valid address (ie. 120.0.0.1:7000).\n');
+    assert.match(res.stderr, /\nrcm: bad --cluster-from "foo": there is no ":port"/);
     res = await runRcm(['import', cluster.entry.addr, '--cluster-from', '127.0.0.1:1']);
     assert.equal(res.code, 1);
     assert.match(res.stderr, /^Could not connect to Redis at 127\.0\.0\.1:1: Connection refused\.\n/);

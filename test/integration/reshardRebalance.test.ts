@@ -38,7 +38,7 @@ describe('reshard and rebalance with 100k keys', () => {
   after(() => cluster.stop());
 
   test('reshard 1000 slots from all to one master: exact, nothing lost, check clean', async () => {
-    const res = await runRcm(['reshard', cluster.entry.addr, '--cluster-from', 'all', '--cluster-to', ids[0]!, '--cluster-slots', '1000', '--cluster-yes']);
+    const res = await runRcm(['reshard', cluster.entry.addr, '--cluster-from', 'all', '--cluster-to', ids[0]!, '--cluster-slots', '1000', '--cluster-yes', '--verbose']);
     assert.equal(res.code, 0, res.stdout.slice(-2000) + res.stderr);
     assert.equal(res.stdout.match(/^Moving slot \d+ from \S+ to \S+: \.*$/gm)?.length, 1000);
     assert.match(res.stderr, /rcm: moved 1000 slots and \d+ keys .*key counts verified/);
@@ -65,7 +65,7 @@ describe('reshard and rebalance with 100k keys', () => {
     const cases: [string[], RegExp][] = [
       [['reshard', cluster.entry.addr, '--cluster-from', 'all', '--cluster-to', 'nosuchid', '--cluster-slots', '10', '--cluster-yes'], /not known or not a master/],
       [['reshard', cluster.entry.addr, '--cluster-from', ids[1]!, '--cluster-to', ids[0]!, '--cluster-slots', '9000', '--cluster-yes'], /9000/],
-      [['reshard', cluster.entry.addr, '--cluster-from', 'all', '--cluster-to', ids[0]!, '--cluster-slots', '10', '--cluster-yes', '--cluster-pipeline', '0'], /--cluster-pipeline must be at least 1/],
+      [['reshard', cluster.entry.addr, '--cluster-from', 'all', '--cluster-to', ids[0]!, '--cluster-slots', '10', '--cluster-yes', '--cluster-pipeline', '0'], /--cluster-pipeline must be a whole number from 1 to /],
       [['rebalance', cluster.entry.addr, '--cluster-weight', 'zzz=2'], /No such master node zzz/],
       [['rebalance', cluster.entry.addr, '--cluster-weight', `${ids[0]!.slice(0, 6)}=abc`], /weight/i],
       [['rebalance', cluster.entry.addr, '--cluster-threshold', '0'], /threshold/i],

@@ -72,7 +72,7 @@ describe('rcm restore', () => {
   }
 
   test('our backup into 4 masters: every key and value equal, TTLs kept, the function library on every master', async () => {
-    const res = await runRcm(['restore', target.entry.addr, ours], { timeoutMs: 120_000 });
+    const res = await runRcm(['restore', target.entry.addr, ours, '--verbose'], { timeoutMs: 120_000 });
     assert.equal(res.code, 0, res.stdout.slice(-1500) + res.stderr);
     assert.equal(res.stdout.split('\n')[0], `>>> Restoring the backup in ${ours} into cluster ${target.entry.addr}`);
     assert.equal(res.stdout.match(/^>>> .*redis-node-.*\.rdb: \d+ keys, \d+ bytes, checksum ok$/gm)?.length, 3);

@@ -139,7 +139,8 @@ async function waitUntilKnown(session: ClusterSession, fresh: FreshNode, opts: A
       if (ip !== null) await fresh.client.call('CLUSTER', 'MEET', ...meetArgs(ip, n)).catch(() => undefined);
     }));
   };
-  const joined = await waitForJoin(clients, { ...opts, log, condition: everyoneKnows(ids), onPoll: introduce });
+  // redis-cli 7.0 returns without waiting; rcm waits (quietly, so the output stays redis-cli's) until every node knows the new one.
+  const joined = await waitForJoin(clients, { ...opts, log, condition: everyoneKnows(ids), onPoll: introduce, quiet: true });
   return joined.ok;
 }
 

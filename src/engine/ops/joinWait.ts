@@ -22,6 +22,8 @@ export interface JoinWaitOptions extends WaitOptions {
   readonly onPoll?: (views: readonly JoinView[]) => Promise<void>;
   /** First line printed (default redis-cli's "Waiting for the cluster to join"). */
   readonly banner?: string;
+  /** Print nothing unless the wait fails (where redis-cli does not wait at all: add-node). */
+  readonly quiet?: boolean;
 }
 
 export type JoinResult = { readonly ok: true; readonly waitedMs: number } | { readonly ok: false; readonly waitedMs: number; readonly reason: string };
@@ -49,19 +51,20 @@ export async function waitForJoin(clients: readonly NodeClient[], opts: JoinWait
   const { log } = opts;
   const timeout = opts.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS;
   const interval = opts.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-  log.emit(out(`${opts.banner ?? 'Waiting for the cluster to join'}\n`));
+  const banner = `${opts.banner ?? 'Waiting for the cluster to join'}\n`;
+  if (!opts.quiet) log.emit(out(banner));
   const started = Date.now();
   let dots = 0;
   for (;;) {
     const { views, pending } = await pollAgreement(clients, opts.condition);
     const waited = Date.now() - started;
     if (pending === null) {
-      log.emit(out('\n'));
+      if (!opts.quiet) log.emit(out('\n'));
       return { ok: true, waitedMs: waited };
     }
-    for (; dots < Math.floor(waited / 1000); dots++) log.emit(out('.'));
+    for (; dots < Math.floor(waited / 1000); dots++) if (!opts.quiet) log.emit(out('.'));
     if (waited >= timeout) {
-      log.emit(out('\n'), ...renderLinkProblems(linkProblems(views)));
+      log.emit(...(opts.quiet ? [out(banner)] : []), out('\n'), ...renderLinkProblems(linkProblems(views)));
       log.emit(out(`[ERR] Gave up waiting after ${Math.round(waited / 1000)} s: ${pending}.\n`, 'error'));
       return { ok: false, waitedMs: waited, reason: pending };
     }
