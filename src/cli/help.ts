@@ -63,20 +63,40 @@ Subcommands: redis-cli's (see \`rcm help\`) and:
   sandbox up|down|status  A throw-away local cluster from the redis-server on PATH:
                           up [--masters 3] [--replicas 1] [--port 7000] [--dir $TMPDIR/rcm-sandbox-PORT]
 
-Differences in the topology commands (create, add-node, del-node, call, set-timeout):
-  joins are polled quickly with a deadline; del-node also removes a node that is down;
-  call asks before destructive commands (FLUSHALL, SHUTDOWN, CONFIG SET, ...; --cluster-yes skips);
-  set-timeout exits 1 when a node failed
-
-rcm fix answers its coverage questions with --cluster-yes (redis-cli always asks), fixes multiple owners
-when the non-owner holds keys, and never changes anything before a question is answered.
+Deliberate differences from redis-cli 7.0 (the README lists them in full):
+  Output      on success stdout, stderr and exit status are redis-cli's; rcm's own lines (journal, summary)
+              only with --verbose or in --json; a failure adds exactly one "rcm: ..." line naming the cause;
+              a bug prints "rcm: internal error: ... (run with --debug to see where)"
+  Numbers     strict, not atoi/atof: a trailing character, a fraction, an empty or out-of-range value is
+              refused before anything changes (--cluster-slots 1-16384, --cluster-timeout and
+              --cluster-pipeline 1-2147483647, --cluster-replicas 0-100, --cluster-threshold >0-100,
+              set-timeout 100-2147483647 ms, -t >0-86400 s, ports 1-65535, weights >= 0)
+  Node ids    a --cluster-weight entry without "=", an id prefix matching several nodes and an unknown id
+              are errors naming the candidates (redis-cli ignores, picks the first, or names none)
+  Addresses   host:port, [::1]:7000, ::1:7000, host names, "host port"; -4/-6; errors name the cause
+              (refused, timed out, does not resolve, bad format); a connect timeout (-t, default 10 s)
+  TLS         the host name is verified (redis-cli checks only the chain); on a mismatch the error names
+              the certificate's names: use --sni NAME, or --tls-skip-hostname-check
+  Journals    private (0700/0600) in $XDG_STATE_HOME/rcm/journals, else ~/.local/state/rcm/journals;
+              rcm resume NAME also looks in the old $TMPDIR/rcm-journals; damaged files get one line
+  fix         asks before each open slot and multiple-owner fix too (redis-cli fixes them unasked);
+              --cluster-yes answers every question; without it and with stdin at end of input nothing
+              changes and the exit status is 1; fixes multiple owners when the non-owner holds keys
+  set-timeout per node: in effect and persisted, in effect but not persisted (no config file: redis-cli
+              says ERR), or not set; exit 0 when in effect on every node, else 1 (redis-cli: always 0)
+  Topology    create polls the join quickly with a deadline; add-node waits quietly until every node knows
+              the new one; del-node also removes a node that is down; call asks before destructive
+              commands (FLUSHALL, SHUTDOWN, CONFIG SET, ...; --cluster-yes answers)
+  Migrations  reshard moves exactly N slots; BUSYKEY compares DUMP payloads; rebalance groups run in
+              parallel; import moves keys in batches per master (its per-key lines in that order)
 
 Import source over TLS (redis-cli has none): --cluster-from-tls, --cluster-from-cacert FILE,
   --cluster-from-cert FILE, --cluster-from-key FILE, --cluster-from-sni NAME, --cluster-from-insecure
 
 Migration options (reshard, rebalance, apply, resume):
   --plan-out FILE         Write the plan as JSON and stop (run it later with rcm apply)
-  --journal FILE          Where to keep the run's journal (default: a new file in $TMPDIR/rcm-journals)
+  --journal FILE          Where to keep the run's journal (default: a new file in
+                          $XDG_STATE_HOME/rcm/journals, else ~/.local/state/rcm/journals)
   --cluster-pipeline N    Fixed keys per MIGRATE batch (default: adaptive, see --budget-ms)
   --budget-ms MS          Latency budget of one MIGRATE for the adaptive batch size (default 2)
   --max-client-latency-ms MS
@@ -101,11 +121,15 @@ Connection options (every node):
   --key <file>            Client private key
   --sni <host>            TLS server name
   --insecure              Do not verify the server certificate
+  --tls-skip-hostname-check  Verify the certificate chain but not the host name (as redis-cli 7.0)
   -t, --connect-timeout <s>  Connect timeout in seconds (default 10)
+  -4, -6                  Resolve host names to IPv4 / IPv6 addresses only
   --address-map <ann=real>   Reach announced ip:port at host:port (repeatable; NAT, Docker, SSH)
 
 Output:
-  --json                  Machine-readable result (topology, summary, findings) on stdout
+  --json                  Machine-readable result (topology, summary, findings, journal) on stdout
+  --verbose               rcm's own lines on stderr: the journal, the summary (and redis-cli's --verbose)
+  --debug                 Where an internal error happened (its stack)
   --help                  This text
 
 `;

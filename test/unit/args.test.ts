@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from '../../src/cli/args';
+import { RCM_HELP } from '../../src/cli/help';
 
 test('redis-cli grammar: options anywhere, first run of plain tokens are arguments', () => {
   const p = parseArgs(['check', '--cluster-search-multiple-owners', '127.0.0.1:7000', 'extra']);
@@ -40,4 +43,15 @@ test('a --cluster-weight entry without "=" is refused, not ignored', () => {
   assert.throws(() => parseArgs(['rebalance', 'h:1', '--cluster-weight', 'a=1', 'b']), /entry 'b'/);
   // Before the address, a weight list ends at the address (redis-cli's grammar).
   assert.deepEqual(parseArgs(['rebalance', '--cluster-weight', 'a=1', 'h:1']).args, ['h:1']);
+});
+
+test('rcm --help and the README list the deliberate differences', () => {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Where rcm deliberately differs from redis-cli 7.0'));
+  for (const topic of ['Strict numbers', 'Weights and node ids', 'Addresses', 'connect timeout', 'TLS host names', 'Private journals', '`fix` asks', '`set-timeout`', 'Topology commands']) {
+    assert.ok(section.includes(topic), `README: ${topic}`);
+  }
+  for (const topic of ['Output', 'Numbers', 'Node ids', 'Addresses', 'TLS', 'Journals', 'fix', 'set-timeout', 'Topology', '--tls-skip-hostname-check', '-4, -6', '--debug', '--verbose']) {
+    assert.ok(RCM_HELP.includes(topic), `help: ${topic}`);
+  }
 });
