@@ -57,8 +57,13 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     } else if (e instanceof EngineError) {
       const entry = parseEntryAddress(p.args.slice(0, 1)) ?? { host: '?', port: 0 };
       const fatal = renderFatal(e, entry.host, entry.port);
-      // Printed only when it says more than our line (redis-cli's words for the cause, an unknown id's line).
-      if (!(fatal.length === 1 && fatal[0]!.text === `${e.message}\n` && !(e.code === 'no-such-node' && e.detail))) writeChunks(io, fatal);
+      if (/^(\*\*\* |\[ERR\] )/.test(e.message)) {
+        // redis-cli's own line for this mistake (an unknown node id, say): on stdout through its logger, as redis-cli.
+        writeChunks(io, [{ stream: 'stdout', level: 'error', text: `${e.message}\n` }]);
+      } else if (!(fatal.length === 1 && fatal[0]!.text === `${e.message}\n`)) {
+        // redis-cli's words for the cause (Could not connect…), when they say more than our line.
+        writeChunks(io, fatal);
+      }
       // An unknown node id: redis-cli's line above, the candidates in ours.
       io.stderr(`rcm: ${e.code === 'no-such-node' && e.detail ? e.detail : e.message.replace(/^(\*\*\* |\[ERR\] )/, '')}\n`);
     } else io.stderr(internalErrorText(e, p.flags.has('--debug')));
