@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EngineError, streamText, type SlotRange, type Topology } from '../../src/engine';
-import { planRebalance } from '../../src/engine/plan/rebalance';
+import { parseWeights, planRebalance } from '../../src/engine/plan/rebalance';
 import { ownedSlots } from '../../src/engine/plan/reshard';
 import { expectedSlots, overThreshold, sumWeights } from '../../src/engine/plan/float32';
 import { renderRebalancePlan, renderRebalanceGroupLine } from '../../src/engine/render/planText';
@@ -250,4 +250,20 @@ test('determinism and JSON safety', () => {
   const a = planRebalance(topo, { threshold: 1 });
   assert.deepEqual(a, planRebalance(topo, { threshold: 1 }));
   assert.deepEqual(JSON.parse(JSON.stringify(a)), a);
+});
+
+test('weights: an id prefix matching several nodes is refused naming them; an unknown id names the masters', () => {
+  const A2 = 'e91a0000000000000000000000000000000000aa';
+  const topo = three([r(0, 5460)], [r(5461, 10922)], [r(10923, 16383)], [master(A2, 32004, [])]);
+  assert.throws(() => parseWeights(topo, ['e91a=2']), (e: EngineError) => {
+    assert.equal(e.code, 'usage');
+    assert.match(e.message, /the prefix 'e91a' matches 2 nodes \(e91a4871\S+ \(127\.0\.0\.1:32001\), e91a0000\S+ \(127\.0\.0\.1:32004\)\); give more of the id/);
+    return true;
+  });
+  assert.equal(parseWeights(topo, ['e91a4=2'])[0]!.node.id, A);
+  assert.throws(() => parseWeights(topo, ['zzz=1']), (e: EngineError) => {
+    assert.equal(e.message, '*** No such master node zzz');
+    assert.match(e.detail!, new RegExp(`^the masters are: ${A} \\(127\\.0\\.0\\.1:32001\\), ${B}`));
+    return true;
+  });
 });
