@@ -1,7 +1,8 @@
 /**
  * Crash safety: `rcm reshard` is killed with SIGKILL at random points; `rcm
  * resume JOURNAL` or `rcm fix` then completes the run: every slot covered, no slot open,
- * no key lost (12 trials, delays from a seeded generator so a failure replays).
+ * no key lost (12 trials; each kill comes a delay from a seeded generator after the journal's
+ * plan record appears, so a failure replays).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,11 +47,24 @@ async function totalKeys(): Promise<number> {
   return t.nodes.filter((n) => n.role === 'master').reduce((a, n) => a + (n.dbsize as number), 0);
 }
 
-function killedRun(args: string[], delayMs: number): Promise<{ killed: boolean }> {
+/**
+ * Runs rcm and kills it `delayMs` after its journal first holds the plan record, so the kill
+ * lands inside the run whatever the machine's load (a delay from the process start would often
+ * land in Node's start-up on a busy machine). Polls the file; gives up on the plan after 30 s.
+ */
+function killedRun(args: string[], journal: string, delayMs: number): Promise<{ killed: boolean }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [RCM_PATH, ...args], { stdio: 'ignore', env: { ...process.env, TERM: 'dumb' } });
-    const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+    const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const poll = setInterval(() => {
+      const planned = existsSync(journal) && readFileSync(journal, 'utf8').includes('"t":"plan"');
+      if (!planned && Date.now() - started < 30_000) return;
+      clearInterval(poll);
+      timer = setTimeout(() => child.kill('SIGKILL'), planned ? delayMs : 0);
+    }, 5);
     child.on('exit', (_code, signal) => {
+      clearInterval(poll);
       clearTimeout(timer);
       resolve({ killed: signal === 'SIGKILL' });
     });
@@ -65,9 +79,9 @@ test('SIGKILL during reshard, then resume or fix: all slots covered, none open, 
     const from = ids[trial % 3]!;
     const to = ids[(trial + 1) % 3]!;
     const journal = join(dir, `trial-${trial}.jsonl`);
-    const delay = 60 + Math.floor(random() * 500);
+    const delay = Math.floor(random() * 400);
     const { killed } = await killedRun(['reshard', cluster.entry.addr, '--cluster-from', from, '--cluster-to', to,
-      '--cluster-slots', '1500', '--cluster-yes', '--journal', journal], delay);
+      '--cluster-slots', '1500', '--cluster-yes', '--journal', journal], journal, delay);
     const hasPlan = existsSync(journal) && readFileSync(journal, 'utf8').includes('"t":"plan"');
     const finished = hasPlan && readFileSync(journal, 'utf8').includes('"t":"end"');
     if (killed && hasPlan && !finished) {
