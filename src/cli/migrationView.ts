@@ -25,7 +25,8 @@ export function createMigrationView(io: Io, plan: MovePlan, topology: Topology, 
     const n = topology.nodes.find((x) => x.id === id);
     return n ? `${n.host}:${n.port}` : id;
   };
-  const bar = io.isTTY === true && process.stderr.isTTY === true;
+  const interactive = process.stderr.isTTY === true;
+  const bar = io.isTTY === true && interactive;
   let lastBar = 0;
   const groupDone = new Map<string, number>();
   const clearBar = (): void => { if (bar) io.stderr('\r\x1b[K'); };
@@ -53,15 +54,16 @@ export function createMigrationView(io: Io, plan: MovePlan, topology: Topology, 
       }
       if (e.type === 'big-keys') {
         clearBar();
-        // Failover-risk warnings always (on stderr, as rcm's own lines); the list with --verbose.
+        // The list with --verbose; the failover-risk warnings also at a terminal. A script (no TTY)
+        // gets redis-cli's streams unchanged: nothing on stderr on success.
         if (verbose && !quiet) io.stderr(renderBigKeys(e.report, addr));
-        else for (const w of e.report.warnings) io.stderr(`rcm: warning: ${w.message}\n`);
+        else if (interactive) for (const w of e.report.warnings) io.stderr(`rcm: warning: ${w.message}\n`);
       }
       if (e.type === 'pace' && verbose) {
         clearBar();
         io.stderr(`rcm: pace: ${describePace(e.pace)} (${e.pace.reason}${e.pace.node ? `, on ${addr(e.pace.node)}` : ''})\n`);
       }
-      if (e.type === 'verify-mismatch') {
+      if (e.type === 'verify-mismatch' && (verbose || interactive)) {
         clearBar();
         io.stderr(`rcm: slot ${e.slot}: ${e.before} keys before the move, ${e.after} on the target after it (keys written, deleted or expired meanwhile?)\n`);
       }
