@@ -45,6 +45,12 @@ export { createSlotPort } from './io/slotPort';
 export { planShapeProblem } from './model/plan';
 export { FileJournal, readJournalFile, lockJournal, unlockJournal, journalLockPid, journalInUse, newJournalPath, journalDir, legacyJournalDir, findJournal } from './io/journalFile';
 export { applyPlan, resumeJournal } from './ops/applyPlan';
+export { decideLease, decodeLeaseName, encodeLeaseName, parseClientList, LEASE_PREFIX, LEASE_TTL_SEC } from './exec/lease';
+export type { LeaseHolder, LeaseDecision, ClientEntry, NodeListing, ForeignLease } from './exec/lease';
+export { assertClusterReady, assertAllowed, runCommands, probeCommands, dryRunVerdict, probeVerdict } from './exec/preflight';
+export type { RunKind, CommandVerdict } from './exec/preflight';
+export { acquireLease } from './io/lease';
+export type { MigrationLease, LeaseRequest } from './io/lease';
 export type { ApplyOptions, ApplyResult } from './ops/applyPlan';
 
 // Topology operations: create, add-node, del-node, call, set-timeout, failover, sandbox

@@ -24,6 +24,8 @@ export type EngineErrorCode =
   | 'not-installed'        // a program the operation needs (redis-server) is not on PATH
   | 'usage'                // bad command-line / API usage
   | 'internal'             // a bug: anything thrown that is not an EngineError (the CLI's top-level handler)
+  | 'lease-held'           // another run holds the cluster's migration lease (or a slot is open)
+  | 'no-permission'        // the connection's ACL user may not run a command the operation needs
   // data operations (import, backup, restore)
   | 'source-is-cluster'    // import: the source is a cluster node (it must be a standalone server)
   | 'sync-failed'          // backup: the replication handshake or the RDB transfer failed

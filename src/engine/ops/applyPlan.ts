@@ -5,7 +5,7 @@
 import { checkCluster, type CheckResult } from '../check/check';
 import { executePlan, type ExecuteOptions, type ExecuteResult } from '../exec/executor';
 import { readJournalState } from '../exec/journal';
-import { detectStrategy, type StrategyKind } from '../exec/strategy';
+import type { StrategyKind } from '../exec/strategy';
 import { EngineError } from '../model/errors';
 import type { MovePlan, SlotMove } from '../model/plan';
 import { validatePlan } from '../plan/validatePlan';
@@ -14,6 +14,7 @@ import { openCluster, type LoadOptions } from '../io/loader';
 import { createSlotPort } from '../io/slotPort';
 import { scanBigKeys } from '../io/bigKeys';
 import type { BigKeyReport } from '../model/bigKeys';
+import { openGuarded } from './runGuard';
 
 export interface ApplyOptions extends LoadOptions, Omit<ExecuteOptions, 'strategy'> {
   /** Append-only journal file for resume (created if missing). */
@@ -40,7 +41,11 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
       throw new EngineError({ code: 'usage', message: `The run of ${opts.journalPath} is still going on in process ${holder}; wait for it (or stop it) before running it here.` });
     }
   }
-  const session = await openCluster(plan.entry.host, plan.entry.port, opts);
+  // Preflight, the cluster-wide lease (refuses a second run, naming it), no open slot unless resuming.
+  const { session, lease, strategy } = await openGuarded(plan.entry.host, plan.entry.port, opts, {
+    op: resumed ? `resume of ${plan.kind}` : plan.kind, kind: 'move', journal: opts.journalPath, resume: resumed,
+    allowOpenSlots: resumed, requireReachableMasters: true, strategy: opts.strategy, replace: opts.replace,
+  });
   let journal: FileJournal | undefined;
   try {
     const { toMove, alreadyMoved } = validatePlan(plan, session.topology);
@@ -51,13 +56,13 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
       lockJournal(opts.journalPath);
       if (!resumed) await journal.append({ t: 'plan', plan, at: Date.now() });
     }
-    const masters = session.topology.nodes.filter((n) => n.role === 'master').map((n) => n.stats);
-    const strategy = !opts.strategy || opts.strategy === 'auto' ? detectStrategy(masters) : opts.strategy;
     const bigKeys = opts.bigKeyScanMs === 0 || toMove.length === 0
       ? undefined
       : await scanBigKeys(session.clients, { ...plan, moves: toMove }, port.nodeAddr, { timeBoundMs: opts.bigKeyScanMs, timeoutMs: opts.timeoutMs });
     if (bigKeys && (bigKeys.keys.length > 0 || bigKeys.truncated)) opts.onEvent?.({ type: 'big-keys', report: bigKeys });
-    const result = await executePlan({ ...plan, moves: toMove }, port, { ...opts, journal, strategy, ...(bigKeys ? { bigKeys: bigKeys.keys } : {}) }).finally(() => port.close?.());
+    // A lost lease (a newer holder took it over after this process stood still past its TTL) stops at the next window.
+    const signal = opts.signal ? AbortSignal.any([opts.signal, lease.lost]) : lease.lost;
+    const result = await executePlan({ ...plan, moves: toMove }, port, { ...opts, journal, strategy, signal, ...(bigKeys ? { bigKeys: bigKeys.keys } : {}) }).finally(() => port.close?.());
     const after = await openCluster(plan.entry.host, plan.entry.port, opts);
     after.close();
     return { ...result, alreadyMoved: alreadyMoved.length, check: checkCluster(after.topology), ...(bigKeys ? { bigKeys } : {}) };
@@ -67,6 +72,7 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
       unlockJournal(journal.path);
     }
     session.close();
+    lease.release();
   }
 }
 

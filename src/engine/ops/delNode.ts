@@ -11,12 +11,13 @@
 import { nodeRef, type NodeRef } from '../check/check';
 import { countSlots } from '../model/slots';
 import type { ClusterNode, SkippedNode, Topology } from '../model/types';
-import { openCluster, type LoadOptions } from '../io/loader';
+import type { LoadOptions } from '../io/loader';
 import { renderCandidates } from '../render/candidates';
 import { renderLoadMessages } from '../render/checkText';
 import { err, out, type OutputChunk } from '../render/output';
 import { masterWithFewestReplicas } from './addNode';
 import { errorText, OutputLog, type OpHooks } from './opOutput';
+import { openGuarded } from './runGuard';
 
 export interface DelNodeReport {
   readonly topology: Topology;
@@ -33,7 +34,8 @@ export interface DelNodeReport {
 export async function runDelNode(host: string, port: number, nodeId: string, opts: LoadOptions & OpHooks = {}): Promise<DelNodeReport> {
   const log = new OutputLog(opts.onOutput);
   log.emit(out(`>>> Removing node ${nodeId} from cluster ${host}:${port}\n`, 'info'));
-  const session = await openCluster(host, port, opts);
+  // Preflight and the cluster-wide lease (runGuard.ts); an open slot refuses: its importing side may be the node to delete.
+  const { session, lease } = await openGuarded(host, port, opts, { op: 'del-node', kind: 'del-node', allowOpenSlots: false, requireReachableMasters: false });
   const { topology } = session;
   const repointed: { replica: NodeRef; master: NodeRef }[] = [];
   const forgotBy: NodeRef[] = [];
@@ -110,5 +112,6 @@ export async function runDelNode(host: string, port: number, nodeId: string, opt
     return report(0);
   } finally {
     session.close();
+    lease.release();
   }
 }

@@ -62,6 +62,7 @@ import {
 } from '../render/fixText';
 import { err, type OutputChunk } from '../render/output';
 import { OutputLog, type OpHooks } from './opOutput';
+import { openGuarded } from './runGuard';
 
 export type { FixAction } from '../fix/steps';
 
@@ -308,7 +309,10 @@ function fixIoFor(session: ClusterSession, opts: FixOptions, emit: (c: OutputChu
 
 /** Runs fix against the cluster reachable at host:port. Load errors throw (as for check). */
 export async function runFix(host: string, port: number, opts: FixOptions = {}): Promise<FixReport> {
-  const session = await openCluster(host, port, { ...opts, searchMultipleOwners: false });
+  // Preflight and the cluster-wide lease (runGuard.ts): no other run may change the cluster while fix repairs it.
+  const { session, lease } = await openGuarded(host, port, { ...opts, searchMultipleOwners: false }, {
+    op: 'fix', kind: 'fix', allowOpenSlots: true, requireReachableMasters: false, strategy: 'legacy', replace: opts.replace,
+  });
   const log = new OutputLog(opts.onOutput);
   const confirm = opts.confirm ?? (async () => true);
   const { topology } = session;
@@ -390,6 +394,7 @@ export async function runFix(host: string, port: number, opts: FixOptions = {}):
   } finally {
     io.port.close?.();
     session.close();
+    lease.release();
   }
 }
 

@@ -1,0 +1,62 @@
+/**
+ * What every run that changes slot ownership does before its first change
+ * (applyPlan, fix, del-node): load the cluster, check that every master is
+ * reachable and that the user may send every command of the run, take the
+ * cluster-wide migration lease, refuse open slots (unless it is a resume or
+ * a fix), then load the cluster again: the topology the run works from is
+ * read while nobody else may change it.
+ */
+import { assertClusterReady, type RunKind } from '../exec/preflight';
+import { detectStrategy, type StrategyKind } from '../exec/strategy';
+import { acquireLease, type MigrationLease } from '../io/lease';
+import { openCluster, type ClusterSession, type LoadOptions } from '../io/loader';
+import { preflightPermissions } from '../io/preflight';
+
+export interface RunGuardRequest {
+  /** For the lease holder's description: reshard, rebalance, fix, del-node, resume… */
+  readonly op: string;
+  readonly kind: RunKind;
+  readonly journal?: string;
+  /** A resume: open slots allowed, and the lease of the same journal may be taken over. */
+  readonly resume?: boolean;
+  readonly allowOpenSlots: boolean;
+  readonly requireReachableMasters: boolean;
+  /** 'auto' or undefined: the strategy every master supports. */
+  readonly strategy?: 'auto' | StrategyKind;
+  readonly replace?: boolean;
+}
+
+export interface GuardedRun {
+  readonly session: ClusterSession;
+  readonly lease: MigrationLease;
+  readonly strategy: StrategyKind;
+}
+
+export async function openGuarded(host: string, port: number, opts: LoadOptions, req: RunGuardRequest): Promise<GuardedRun> {
+  const first = await openCluster(host, port, { ...opts, searchMultipleOwners: false });
+  let lease: MigrationLease | undefined;
+  let strategy: StrategyKind;
+  try {
+    const entry = `${host}:${port}`;
+    assertClusterReady(first.topology, { allowOpenSlots: true, requireReachableMasters: req.requireReachableMasters, entry });
+    const masters = first.topology.nodes.filter((n) => n.role === 'master').map((n) => n.stats);
+    strategy = !req.strategy || req.strategy === 'auto' ? detectStrategy(masters) : req.strategy;
+    await preflightPermissions(first, { kind: req.kind, strategy, replace: req.replace });
+    lease = await acquireLease(first.topology, opts, { op: req.op, journal: req.journal, resume: req.resume });
+  } finally {
+    first.close();
+  }
+  try {
+    const session = await openCluster(host, port, opts);
+    try {
+      assertClusterReady(session.topology, { allowOpenSlots: req.allowOpenSlots, requireReachableMasters: req.requireReachableMasters, entry: `${host}:${port}` });
+    } catch (e) {
+      session.close();
+      throw e;
+    }
+    return { session, lease, strategy };
+  } catch (e) {
+    lease.release();
+    throw e;
+  }
+}
