@@ -17,11 +17,13 @@ export interface PreflightRequest {
   readonly kind: RunKind;
   readonly strategy?: StrategyKind;
   readonly replace?: boolean;
+  /** The user the connection authenticated as (named in the message when ACL WHOAMI is not allowed). */
+  readonly user?: string;
 }
 
-async function checkNode(client: NodeClient, user: string, commands: readonly CommandSpec[], kind: RunKind): Promise<CommandVerdict[]> {
-  const [first, ...dry] = await client.pipeline([['ACL', 'DRYRUN', user, 'PING'], ...commands.map((c) => ['ACL', 'DRYRUN', user, ...c] as const)]);
-  if (first!.ok) {
+async function checkNode(client: NodeClient, user: string | undefined, commands: readonly CommandSpec[], kind: RunKind): Promise<CommandVerdict[]> {
+  const [first, ...dry] = user === undefined ? [] : await client.pipeline([['ACL', 'DRYRUN', user, 'PING'], ...commands.map((c) => ['ACL', 'DRYRUN', user, ...c] as const)]);
+  if (first?.ok) {
     // A command this server does not know (another version's atomic migration) replies with an error: not a denial.
     return dry.flatMap((r, i) => {
       const denied = dryRunVerdict(r);
@@ -37,15 +39,17 @@ async function checkNode(client: NodeClient, user: string, commands: readonly Co
 /** Throws `no-permission` (one line, nothing changed) when some node would refuse a command of the run. */
 export async function preflightPermissions(session: ClusterSession, req: PreflightRequest): Promise<void> {
   const nodes = session.topology.nodes;
-  let user: string | undefined;
+  let user: string | undefined = req.user;
   const verdicts = await Promise.all(nodes.map(async (n) => {
     const client = session.clients.get(n.id);
     if (!client) return [];
     const [who] = await client.pipeline([['ACL', 'WHOAMI']]);
-    if (!who!.ok) return []; // no ACL on this server (< 6): every authenticated connection may run everything
-    user = String(who!.value);
+    // No ACL on this server (< 6): every authenticated connection may run everything.
+    if (!who!.ok && !/^NOPERM/i.test(who!.error)) return [];
+    const me = who!.ok ? String(who!.value) : undefined;
+    if (me !== undefined) user = me;
     const commands = n.role === 'master' ? [...runCommands(req.kind, req.strategy, req.replace), ...LEASE_COMMANDS] : LEASE_COMMANDS;
-    return checkNode(client, user, commands, req.kind);
+    return checkNode(client, me, commands, req.kind);
   }));
   assertAllowed(verdicts.flat(), user);
 }

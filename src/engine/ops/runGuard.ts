@@ -41,7 +41,7 @@ export async function openGuarded(host: string, port: number, opts: LoadOptions,
     assertClusterReady(first.topology, { allowOpenSlots: true, requireReachableMasters: req.requireReachableMasters, entry });
     const masters = first.topology.nodes.filter((n) => n.role === 'master').map((n) => n.stats);
     strategy = !req.strategy || req.strategy === 'auto' ? detectStrategy(masters) : req.strategy;
-    await preflightPermissions(first, { kind: req.kind, strategy, replace: req.replace });
+    await preflightPermissions(first, { kind: req.kind, strategy, replace: req.replace, user: opts.password ? opts.user : undefined });
     lease = await acquireLease(first.topology, opts, { op: req.op, journal: req.journal, resume: req.resume });
   } finally {
     first.close();
