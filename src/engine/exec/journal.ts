@@ -7,7 +7,8 @@ import { EngineError } from '../model/errors';
 import { planShapeProblem, type MovePlan } from '../model/plan';
 
 export type JournalRecord =
-  | { readonly t: 'plan'; readonly plan: MovePlan; readonly at: number }
+  /** `shards`: each master's replicas at the start, so a resume after a failover finds who stands for a dead master. */
+  | { readonly t: 'plan'; readonly plan: MovePlan; readonly at: number; readonly shards?: Readonly<Record<string, readonly string[]>> }
   | { readonly t: 'window'; readonly sourceId: string; readonly targetId: string; readonly slots: readonly number[]; readonly at: number }
   | { readonly t: 'done'; readonly slots: readonly number[]; readonly keys: number; readonly at: number }
   | { readonly t: 'end'; readonly status: 'done' | 'cancelled' | 'failed'; readonly at: number; readonly error?: string };
@@ -24,6 +25,7 @@ export interface JournalState {
   /** Slots of windows opened but not recorded as done. */
   readonly inFlight: readonly number[];
   readonly ended?: 'done' | 'cancelled' | 'failed';
+  readonly shards?: Readonly<Record<string, readonly string[]>>;
 }
 
 const SLOT_LIST = (v: unknown): boolean => Array.isArray(v) && v.every((s) => Number.isInteger(s) && s >= 0 && s < 16384);
@@ -64,5 +66,5 @@ export function readJournalState(records: readonly JournalRecord[]): JournalStat
     if (r.t === 'done') for (const s of r.slots) done.add(s);
     if (r.t === 'end') ended = r.status;
   }
-  return { plan: planRec.plan, done, inFlight: [...opened].filter((s) => !done.has(s)), ended };
+  return { plan: planRec.plan, done, inFlight: [...opened].filter((s) => !done.has(s)), ended, ...(planRec.shards ? { shards: planRec.shards } : {}) };
 }

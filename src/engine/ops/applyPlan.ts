@@ -9,6 +9,7 @@ import type { StrategyKind } from '../exec/strategy';
 import { EngineError } from '../model/errors';
 import type { MovePlan, SlotMove } from '../model/plan';
 import { validatePlan } from '../plan/validatePlan';
+import { remapPlan, shardsOf, type ShardMap } from '../plan/remapPlan';
 import { FileJournal, journalLockPid, lockJournal, processAlive, readJournalFile, unlockJournal } from '../io/journalFile';
 import { openCluster, type LoadOptions } from '../io/loader';
 import { createSlotPort } from '../io/slotPort';
@@ -34,7 +35,7 @@ export interface ApplyResult extends ExecuteResult {
   readonly bigKeys?: BigKeyReport;
 }
 
-export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed = false): Promise<ApplyResult> {
+export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed = false, shards?: ShardMap): Promise<ApplyResult> {
   if (opts.journalPath) {
     const holder = journalLockPid(opts.journalPath);
     if (holder !== undefined && holder !== process.pid && processAlive(holder)) {
@@ -48,13 +49,15 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
   });
   let journal: FileJournal | undefined;
   try {
+    // A resume after a failover: each planned node stands for the current master of its shard.
+    if (resumed) plan = remapPlan(plan, session.topology, shards).plan;
     const { toMove, alreadyMoved } = validatePlan(plan, session.topology);
     const port = createSlotPort(session, opts);
     if (alreadyMoved.length > 0) await finalizeMoved(port, alreadyMoved);
     if (opts.journalPath) {
       journal = new FileJournal(opts.journalPath);
       lockJournal(opts.journalPath);
-      if (!resumed) await journal.append({ t: 'plan', plan, at: Date.now() });
+      if (!resumed) await journal.append({ t: 'plan', plan, at: Date.now(), shards: shardsOf(session.topology) });
     }
     const bigKeys = opts.bigKeyScanMs === 0 || toMove.length === 0
       ? undefined
@@ -94,6 +97,6 @@ export async function resumeJournal(path: string, opts: Omit<ApplyOptions, 'jour
   }
   const remaining = state.plan.moves.filter((m) => !state.done.has(m.slot));
   const plan: MovePlan = { ...state.plan, moves: remaining };
-  const result = await applyPlan(plan, { ...opts, journalPath: path }, true);
+  const result = await applyPlan(plan, { ...opts, journalPath: path }, true, state.shards);
   return { ...result, plan: state.plan, skipped: state.done.size };
 }
