@@ -212,3 +212,18 @@ export async function killNode(handle: NodeHandle): Promise<void> {
   await waitProc(handle.pid, 'dead', 5000);
   await waitProc(handle.pid, 'reaped', 10_000).catch(() => undefined);
 }
+
+/** Starts a node killed with killNode again, from its own dir and config (nodes.conf, data); waits for PING. */
+export async function restartNode(handle: NodeHandle): Promise<void> {
+  const record = recordOf(handle);
+  if (record.state !== 'killed') throw new Error(`restartNode: ${handle.addr} is ${record.state}`);
+  fs.rmSync(pidFilePath(record.dir), { force: true });
+  record.pid = null;
+  record.state = 'starting';
+  await launch(path.join(record.dir, 'redis.conf'));
+  await waitFor(`redis-server on port ${record.port} to answer PING again`, async () => {
+    record.pid ??= readPidFile(record.dir);
+    return record.pid !== null && (await ping(record.port, record.auth, 500, record.host)) ? true : 'no PONG yet';
+  }, 15_000, 50);
+  record.state = 'running';
+}

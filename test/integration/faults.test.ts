@@ -1,0 +1,288 @@
+/**
+ * Fault suite (issue #10): bounded trials on a real 3+3 cluster, each with a
+ * writer child process recording acknowledged writes (test/helpers/ackWriter.ts).
+ * After every trial: 0 acked writes lost (and the pre-loaded keys intact),
+ * all slots covered, no slot open, 0 keys in slots their node does not own,
+ * and every exit status honest (0 only when the work is done and verified).
+ *
+ * Random points come from a seeded generator; the seed is printed
+ * (RCM_FAULT_SEED=N replays a run). Per-scenario counts are printed at the end.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadTopology, type Topology } from '../../src/engine';
+import { killWriters, startAckWriter, verifyAcked, type WriterResult } from '../helpers/ackWriter';
+import { cmd, createCluster, keySlot, killNode, populate, redisCliCheck, restartNode, stopAllNodes, waitFor, type NodeHandle, type TestCluster } from '../helpers/redisCluster';
+import { RCM_PATH, runRcm } from '../helpers/rcm';
+import type { CliResult } from '../helpers/redisCli';
+
+after(() => stopAllNodes());
+after(() => killWriters());
+
+const SEED = Number(process.env.RCM_FAULT_SEED ?? (Date.now() % 1_000_000_007));
+const KEYS = 20_000;
+let cluster: TestCluster;
+let dir: string;
+const results: { scenario: string; trials: number; passed: number; notes: string[] }[] = [];
+
+/** mulberry32 */
+function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = rng(SEED);
+
+before(async () => {
+  console.log(`# fault suite seed ${SEED} (replay with RCM_FAULT_SEED=${SEED})`);
+  dir = mkdtempSync(join(tmpdir(), 'rcm-faults-'));
+  cluster = await createCluster({ masters: 3, replicas: 1 });
+  await populate(cluster, KEYS);
+});
+after(async () => {
+  for (const r of results) console.log(`# faults: ${r.scenario}: ${r.passed}/${r.trials} trials passed${r.notes.length ? ` (${r.notes.join('; ')})` : ''}`);
+  await cluster.stop();
+  if (process.env.RCM_FAULT_KEEP) console.log(`# kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+});
+
+function record(scenario: string): { trial(): void; pass(): void; note(s: string): void } {
+  const r = { scenario, trials: 0, passed: 0, notes: [] as string[] };
+  results.push(r);
+  return { trial: () => { r.trials++; }, pass: () => { r.passed++; }, note: (s) => { r.notes.push(s); } };
+}
+
+const handleAt = (host: string, port: number): NodeHandle | undefined => cluster.nodes.find((n) => n.host === host && n.port === port);
+
+/** The live topology, read from any live master. */
+async function topology(searchMultipleOwners = false): Promise<Topology> {
+  let last: unknown;
+  for (const h of cluster.liveNodes()) {
+    try {
+      const t = await loadTopology(h.host, h.port, { searchMultipleOwners });
+      if (t.nodes.find((n) => n.host === h.host && n.port === h.port)?.role === 'master') return t;
+    } catch (e) {
+      last = e;
+    }
+  }
+  throw new Error(`no live master answers: ${String(last)}`);
+}
+
+async function mastersNow(): Promise<{ id: string; addr: string; handle: NodeHandle }[]> {
+  const t = await topology();
+  return t.nodes.filter((n) => n.role === 'master').map((n) => ({ id: n.id, addr: `${n.host}:${n.port}`, handle: handleAt(n.host, n.port)! }));
+}
+
+/** Every acked write and pre-loaded key readable from its slot's owner; covered, closed, no orphan keys. */
+async function verifyCluster(label: string, writer: WriterResult): Promise<void> {
+  await cluster.waitHealthy(30_000);
+  const t = await topology(true);
+  const masters = t.nodes.filter((n) => n.role === 'master');
+  const covered = masters.reduce((a, n) => a + n.slotCount, 0);
+  assert.equal(covered, 16384, `${label}: ${covered} slots covered`);
+  const open = masters.flatMap((n) => [...n.migrating, ...n.importing].map((o) => `${n.port}:${o.slot}`));
+  assert.deepEqual(open, [], `${label}: open slots`);
+  const orphans = (t.foreignKeys ?? []).reduce((a, f) => a + f.keys, 0);
+  assert.equal(orphans, 0, `${label}: ${orphans} keys held in slots their node does not own: ${JSON.stringify(t.foreignKeys?.slice(0, 5))}`);
+  const owner = new Array<{ host: string; port: number }>(16384);
+  for (const n of masters) for (const r of n.slots) for (let s = r.start; s <= r.end; s++) owner[s] = n;
+  const preloaded = Array.from({ length: KEYS }, (_, i) => [`key:${i}`, `value:${i}`] as const);
+  const bad = await verifyAcked((s) => owner[s]!, [...preloaded, ...writer.acked]);
+  if (bad.length > 0) {
+    // Where are the missing keys? (diagnostics for the failure message)
+    const where = await Promise.all(bad.slice(0, 3).map(async (b) => {
+      const key = b.split(' ')[0]!;
+      const found = await Promise.all(cluster.liveNodes().map(async (h) => `${h.port}:${String(await cmd(cluster.client(h), 'EXISTS', key).catch((e: Error) => e.message))}`));
+      return `${key} slot ${keySlot(key)}: ${found.join(' ')}`;
+    }));
+    console.log(`# ${label}: ${where.join(' | ')}\n# masters: ${masters.map((n) => `${n.port} ${n.id.slice(0, 8)} ${JSON.stringify(n.slots)}`).join(' ; ')}`);
+  }
+  assert.deepEqual(bad.slice(0, 10), [], `${label}: ${bad.length} acked writes lost or unreachable (of ${writer.acked.length} acked + ${KEYS} pre-loaded)`);
+  const check = await redisCliCheck(`${masters[0]!.host}:${masters[0]!.port}`);
+  assert.equal(check.code, 0, `${label}: redis-cli --cluster check\n${check.stdout}`);
+}
+
+function journalState(path: string): { plan: boolean; ended: boolean; finished: boolean } {
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  return { plan: text.includes('"t":"plan"'), ended: text.includes('"t":"end"'), finished: text.includes('"t":"end","status":"done"') };
+}
+
+/** An rcm process; `kill` SIGKILLs it. A run still going after `deadlineMs` is killed and fails the trial. */
+function rcmProcess(args: readonly string[], deadlineMs = 60_000): { done: Promise<CliResult & { signal: NodeJS.Signals | null }>; kill(): void } {
+  const child = spawn(process.execPath, [RCM_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TERM: 'dumb' } });
+  let overdue = false;
+  const deadline = setTimeout(() => { overdue = true; child.kill('SIGKILL'); }, deadlineMs);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const done = new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('exit', (code, signal) => {
+      clearTimeout(deadline);
+      if (overdue) stderr += `\n(the test killed rcm ${args[0]} after ${deadlineMs} ms: it hung)`;
+      resolve({ code: code ?? -1, stdout, stderr, signal: overdue ? null : signal });
+    });
+  });
+  return { done, kill: () => child.kill('SIGKILL') };
+}
+
+const reshard = (entry: string, from: string, to: string, slots: number, journal: string, extra: string[] = []) => [
+  'reshard', entry, '--cluster-from', from, '--cluster-to', to, '--cluster-slots', String(slots), '--cluster-yes', '--journal', journal, ...extra,
+];
+
+/** Finishes an interrupted run the way an operator would; the result must be exit 0. */
+async function finish(journal: string, entry: string, how: 'resume' | 'fix'): Promise<void> {
+  const st = journalState(journal);
+  if (!st.plan || st.finished && how === 'resume') {
+    const fix = await runRcm(['fix', entry, '--cluster-yes'], { timeoutMs: 60_000 });
+    assert.equal(fix.code, 0, `fix: ${fix.stdout.slice(-800)}\n${fix.stderr}`);
+    return;
+  }
+  const res = how === 'resume' ? await runRcm(['resume', journal], { timeoutMs: 60_000 }) : await runRcm(['fix', entry, '--cluster-yes'], { timeoutMs: 60_000 });
+  console.log(`# ${how} ${journal}: exit ${res.code}: ${res.stderr.trim().split('\n').slice(-3).join(' / ')}`);
+  assert.equal(res.code, 0, `${how}: ${res.stdout.slice(-800)}\n${res.stderr}`);
+}
+
+test('kill -9 of rcm at random points, then resume or fix', async () => {
+  const r = record('kill -9 of rcm');
+  for (let trial = 0; trial < 4; trial++) {
+    r.trial();
+    const m = await mastersNow();
+    const from = m[trial % 3]!;
+    const to = m[(trial + 1) % 3]!;
+    const journal = join(dir, `kill-rcm-${trial}.jsonl`);
+    const writer = await startAckWriter(m.map((x) => x.addr), join(dir, `w-kill-rcm-${trial}.json`), `kr${trial}`);
+    const delay = 80 + Math.floor(random() * 900);
+    const run = rcmProcess(reshard(from.addr, from.id, to.id, 1200, journal, ['--cluster-pipeline', '50']));
+    const timer = setTimeout(() => run.kill(), delay);
+    const res = await run.done;
+    clearTimeout(timer);
+    if (res.signal === 'SIGKILL') {
+      await finish(journal, from.addr, trial % 2 === 0 ? 'resume' : 'fix');
+    } else {
+      assert.equal(res.code, 0, `trial ${trial}: rcm was not killed (delay ${delay} ms) and failed: ${res.stderr}`);
+      r.note(`trial ${trial} finished before its kill at ${delay} ms`);
+    }
+    await verifyCluster(`kill-rcm trial ${trial} (delay ${delay} ms)`, await writer.stop());
+    r.pass();
+  }
+});
+
+/** Waits until a replica of `deadId` owns slots as a master in the view of every live node (the failover is done). */
+async function waitPromoted(deadId: string, replicaIds: readonly string[], stopped: NodeHandle): Promise<void> {
+  await waitFor(`a replica to take over from ${deadId.slice(0, 8)}`, async () => {
+    const views = await Promise.all(cluster.liveNodes().filter((h) => h !== stopped).map(async (h) => ({
+      info: String(await cmd(cluster.client(h), 'CLUSTER', 'INFO')),
+      nodes: String(await cmd(cluster.client(h), 'CLUSTER', 'NODES')),
+    })));
+    for (const v of views) {
+      if (!v.info.includes('cluster_state:ok')) return 'cluster_state not ok everywhere';
+      const lines = v.nodes.split('\n');
+      if (lines.some((l) => l.startsWith(deadId) && / \d+(-\d+)?/.test(l.split(' ').slice(8).join(' ')))) return 'the dead master still owns slots in some view';
+      if (!lines.some((l) => replicaIds.some((r) => l.startsWith(r)) && l.split(' ')[2]!.includes('master'))) return 'no replica promoted in some view';
+    }
+    return true;
+  }, 30_000, 200);
+}
+
+/** kill -9 (or SIGSTOP) of one side of a running reshard, replica takeover, old master back, then resume. */
+async function failoverTrial(r: ReturnType<typeof record>, trial: number, side: 'source' | 'target', how: 'kill' | 'stop'): Promise<void> {
+  const dbg = (s: string): void => { if (process.env.RCM_FAULT_DEBUG) appendFileSync(process.env.RCM_FAULT_DEBUG, `${new Date().toISOString()} ${s}\n`); };
+  r.trial();
+  const m = await mastersNow();
+  const from = m[trial % 3]!;
+  const to = m[(trial + 1) % 3]!;
+  const entry = m[(trial + 2) % 3]!;
+  const victim = side === 'source' ? from : to;
+  const replicaIds = (await topology()).nodes.filter((n) => n.masterId === victim.id).map((n) => n.id);
+  assert.ok(replicaIds.length > 0, `trial ${trial}: ${victim.addr} has a replica`);
+  const journal = join(dir, `${how}-${side}-${trial}.jsonl`);
+  const writer = await startAckWriter([entry.addr], join(dir, `w-${how}-${side}-${trial}.json`), `${how[0]}${side[0]}${trial}`, 1);
+  dbg(`writer started; victim ${victim.addr}`);
+  const run = rcmProcess(reshard(entry.addr, from.id, to.id, 2000, journal, ['--cluster-pipeline', '20', '--cluster-timeout', '3000']));
+  // Strike once some windows are done, at a random point after that.
+  await waitFor('the reshard to have moved a window', () => readFileSync(journal, 'utf8').includes('"t":"done"') || 'no window done yet', 20_000, 20).catch(() => undefined);
+  await new Promise((res) => setTimeout(res, Math.floor(random() * 150)));
+  dbg('striking');
+  if (how === 'kill') await killNode(victim.handle);
+  else process.kill(victim.handle.pid, 'SIGSTOP');
+  dbg('struck');
+  try {
+    await waitPromoted(victim.id, replicaIds, victim.handle);
+  } finally {
+    if (how === 'stop') process.kill(victim.handle.pid, 'SIGCONT');
+  }
+  dbg('promoted');
+  const res = await run.done;
+  dbg(`rcm done ${res.code}`);
+  console.log(`# ${how} ${side} trial ${trial}: rcm exit ${res.code}: ${res.stderr.trim().split('\n').slice(-3).join(' / ')}`);
+  if (how === 'kill') await restartNode(victim.handle);
+  await cluster.waitHealthy(30_000);
+  dbg('healthy');
+  const st = journalState(journal);
+  if (res.code === 0) {
+    r.note(`trial ${trial}: the run finished (exit 0) through the ${how} of its ${side}`);
+  } else {
+    assert.ok(res.stderr.includes('rcm resume') || res.stderr.includes('rcm fix'), `trial ${trial}: a failed run says how to finish:\n${res.stderr}`);
+    assert.ok(st.plan, `trial ${trial}: journal has its plan`);
+    await finish(journal, entry.addr, 'resume');
+  }
+  await verifyCluster(`${how} ${side} trial ${trial}`, await writer.stop());
+  r.pass();
+}
+
+test('kill -9 of the source, then of the target, mid-reshard: replica takes over, old master back, resume completes', async () => {
+  const src = record('kill -9 of the source (failover, old master back)');
+  await failoverTrial(src, 0, 'source', 'kill');
+  const dst = record('kill -9 of the target (failover, old master back)');
+  await failoverTrial(dst, 1, 'target', 'kill');
+});
+
+test('SIGSTOP of the target past node-timeout, then SIGCONT: resume completes', async () => {
+  await failoverTrial(record('SIGSTOP of the target past node-timeout'), 2, 'target', 'stop');
+});
+
+test('two concurrent runs from two processes: at most one moves, the other is refused naming the holder', async () => {
+  const r = record('two concurrent runs');
+  for (let trial = 0; trial < 3; trial++) {
+    r.trial();
+    const m = await mastersNow();
+    const from = m[trial % 3]!;
+    const writer = await startAckWriter(m.map((x) => x.addr), join(dir, `w-two-${trial}.json`), `two${trial}`);
+    const runs = [1, 2].map((k) => rcmProcess(reshard(from.addr, from.id, m[(trial + k) % 3]!.id, 1000, join(dir, `two-${trial}-${k}.jsonl`))));
+    const out = await Promise.all(runs.map((x) => x.done));
+    const ok = out.filter((o) => o.code === 0).length;
+    for (const o of out) {
+      if (o.code !== 0) assert.match(o.stderr + o.stdout, /Another run is changing this cluster|is open on|Please fix your cluster problems/, `trial ${trial}: a refused run says why`);
+    }
+    if (ok === 2) r.note(`trial ${trial}: both ran, one after the other`);
+    if (ok === 0) r.note(`trial ${trial}: both refused (each saw the other)`);
+    await verifyCluster(`two runs trial ${trial}`, await writer.stop());
+    // Whatever got refused or interrupted leaves nothing open; the cluster is whole.
+    r.pass();
+  }
+});
+
+test('an ACL user without MIGRATE: refused before any change, cluster unchanged', async () => {
+  const r = record('ACL user without MIGRATE');
+  r.trial();
+  for (const h of cluster.liveNodes()) await cmd(cluster.client(h), 'ACL', 'SETUSER', 'faultnomig', 'on', '>pw', '~*', '&*', '+@all', '-migrate');
+  const m = await mastersNow();
+  const layout = async () => JSON.stringify((await topology()).nodes.filter((n) => n.role === 'master').map((n) => [n.id, n.slots, n.migrating, n.importing]).sort());
+  const before = await layout();
+  const writer = await startAckWriter(m.map((x) => x.addr), join(dir, 'w-acl.json'), 'acl');
+  const res = await runRcm([...reshard(m[0]!.addr, m[0]!.id, m[1]!.id, 500, join(dir, 'acl.jsonl')), '--user', 'faultnomig', '--pass', 'pw', '--no-auth-warning']);
+  assert.equal(res.code, 1, res.stdout + res.stderr);
+  assert.match(res.stderr, /may not run MIGRATE on .*nothing was changed/);
+  assert.equal(await layout(), before);
+  await verifyCluster('acl', await writer.stop());
+  r.pass();
+});
