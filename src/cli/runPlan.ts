@@ -53,6 +53,11 @@ function report(ctx: CommandContext, result: ApplyResult, style: 'reshard' | 're
   if (result.status === 'done') {
     if (verbose(ctx)) ctx.io.stderr(summaryLine(result.progress, result.mismatches));
     if (!result.check.ok && !ctx.json) ctx.io.stderr('rcm: the check after the moves found problems: run "rcm check" for details.\n');
+    // Keys that vanished are never "done and verified", even when clients may have deleted them meanwhile.
+    if (result.vanished && result.vanished.slots > 0) {
+      ctx.io.stderr(`rcm: [ERR] ${result.vanished.keys} key(s) in ${result.vanished.slots} moved slot(s) are missing on the target after the move (deleted or expired by clients meanwhile, or lost): verify the data before trusting this run.\n`);
+      return 1;
+    }
     return 0;
   }
   if (result.status === 'cancelled') {

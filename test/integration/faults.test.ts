@@ -190,7 +190,11 @@ async function waitPromoted(deadId: string, replicaIds: readonly string[], stopp
       if (!lines.some((l) => replicaIds.some((r) => l.startsWith(r)) && l.split(' ')[2]!.includes('master'))) return 'no replica promoted in some view';
     }
     return true;
-  }, 30_000, 200);
+  }, 40_000, 200).catch(async (e: Error) => {
+    const views = await Promise.all(cluster.liveNodes().filter((h) => h !== stopped).map(async (h) => `${h.port}: ${String(await cmd(cluster.client(h), 'CLUSTER', 'INFO')).match(/cluster_state:\w+/)?.[0]}\n${String(await cmd(cluster.client(h), 'CLUSTER', 'NODES'))}`));
+    const logs = cluster.nodes.map((h) => { try { return `--- ${h.port}\n${readFileSync(join(h.dir, 'redis.log'), 'utf8').split('\n').slice(-12).join('\n')}`; } catch { return ''; } });
+    throw new Error(`${e.message}\n${views.join('\n')}\n${logs.join('\n')}`);
+  });
 }
 
 /** kill -9 (or SIGSTOP) of one side of a running reshard, replica takeover, old master back, then resume. */

@@ -168,3 +168,21 @@ test('epoch guard: the target waits to learn the source epoch, then ends above i
   assert.equal(stuck.error?.code, 'timeout');
   assert.ok(d.nodes.get('A')!.owned.has(1) && !d.nodes.get('B')!.owned.has(1), 'ownership untouched');
 });
+
+test('keys that vanish in a move are counted per slot (the CLI then exits 1); keys added meanwhile are not', async () => {
+  const c = new FakeCluster();
+  c.addNode('A', range(0, 9), 5);
+  c.addNode('B', range(10, 19));
+  const count = c.countKeysInSlots.bind(c);
+  let calls = 0;
+  // The target's count after the window: slot 2 lost 2 keys, slot 3 gained 1 (a client wrote it).
+  c.countKeysInSlots = async (id, slots) => {
+    const n = await count(id, slots);
+    if (id === 'B' && ++calls > 1) return n.map((x, i) => (slots[i] === 2 ? x - 2 : slots[i] === 3 ? x + 1 : x));
+    return n;
+  };
+  const res = await executePlan(plan(range(0, 4).map((s) => [s, 'A', 'B'])), c, { windowSlots: 8 });
+  assert.equal(res.status, 'done');
+  assert.equal(res.mismatches, 2);
+  assert.deepEqual(res.vanished, { slots: 1, keys: 2 });
+});

@@ -49,6 +49,8 @@ export interface ExecuteResult {
   readonly keysBySlot: Readonly<Record<number, number>>;
   readonly error?: EngineErrorData;
   readonly mismatches: number;
+  /** Slots with fewer keys on the target after the move than on both sides before it, and how many keys are missing. */
+  readonly vanished?: { readonly slots: number; readonly keys: number };
 }
 
 interface Lane { sourceId: string; targetId: string; moves: SlotMove[] }
@@ -96,6 +98,7 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
 
   let keysMoved = 0;
   let mismatches = 0;
+  const vanished = { slots: 0, keys: 0 };
   const doneSlots: number[] = [];
   const keysBySlot: Record<number, number> = {};
   let failure: EngineErrorData | undefined;
@@ -164,6 +167,10 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
         const b = before.get(slot) ?? 0;
         if (after[j] !== b) {
           mismatches++;
+          if (after[j]! < b) {
+            vanished.slots++;
+            vanished.keys += b - after[j]!;
+          }
           emit({ type: 'verify-mismatch', slot, before: b, after: after[j]! });
         }
       });
@@ -192,7 +199,7 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
   await opts.journal?.append({ t: 'end', status, at: clock.now(), ...(failure ? { error: failure.message } : {}) });
   if (status === 'cancelled') emit({ type: 'cancelled', progress });
   if (status === 'done') emit({ type: 'plan-finished', progress, verified: mismatches === 0, mismatches });
-  return { status, progress, doneSlots, keysBySlot, mismatches, ...(failure ? { error: failure } : {}) };
+  return { status, progress, doneSlots, keysBySlot, mismatches, vanished, ...(failure ? { error: failure } : {}) };
 }
 
 /**
