@@ -41,6 +41,8 @@ export { createBatchSizer } from './exec/batchSize';
 export { readJournalState } from './exec/journal';
 export type { JournalRecord, JournalSink, JournalState } from './exec/journal';
 export { validatePlan } from './plan/validatePlan';
+export { findOrphans, renderOrphans } from './check/orphans';
+export type { OrphanFinding } from './check/orphans';
 export { remapPlan, shardsOf } from './plan/remapPlan';
 export type { RemappedPlan, ShardMap } from './plan/remapPlan';
 export { createSlotPort } from './io/slotPort';

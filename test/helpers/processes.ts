@@ -227,3 +227,8 @@ export async function restartNode(handle: NodeHandle): Promise<void> {
   }, 15_000, 50);
   record.state = 'running';
 }
+
+/** The node's current pid (it changes when restartNode starts it again; handle.pid keeps the first). */
+export function currentPid(handle: NodeHandle): number {
+  return recordOf(handle).pid ?? handle.pid;
+}

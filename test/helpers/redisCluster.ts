@@ -18,7 +18,7 @@ export { claimsSlot, myselfLine, parseClusterNodes, parseInfo, slotSignature, ty
 export { crc16, keyInSlot, keySlot, SLOT_COUNT } from './crc16';
 export { multipleOwners, openSlotBoth, openSlotImporting, openSlotMigrating, uncoverSlot, waitNodeSeenFailing, type OpenSlot } from './broken';
 export { populate, slotOwner, slotOwners, type PopulateOptions } from './populate';
-export { killNode, restartNode, startNodes, stopAllNodes, stopNodes, type StartOptions } from './processes';
+export { currentPid, killNode, restartNode, startNodes, stopAllNodes, stopNodes, type StartOptions } from './processes';
 export { redisCliCheck, runRedisCli, type CliResult } from './redisCli';
 export { nodeState, procState, type NodeHandle, type NodeState } from './registry';
 export { waitFor } from './wait';

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTopology, type Topology } from '../../src/engine';
 import { killWriters, startAckWriter, verifyAcked, type WriterResult } from '../helpers/ackWriter';
-import { cmd, createCluster, keySlot, killNode, populate, redisCliCheck, restartNode, stopAllNodes, waitFor, type NodeHandle, type TestCluster } from '../helpers/redisCluster';
+import { cmd, createCluster, currentPid, keySlot, killNode, populate, redisCliCheck, restartNode, stopAllNodes, waitFor, type NodeHandle, type TestCluster } from '../helpers/redisCluster';
 import { RCM_PATH, runRcm } from '../helpers/rcm';
 import type { CliResult } from '../helpers/redisCli';
 
@@ -176,19 +176,17 @@ test('kill -9 of rcm at random points, then resume or fix', async () => {
   }
 });
 
-/** Waits until a replica of `deadId` owns slots as a master in the view of every live node (the failover is done). */
+/**
+ * Waits until a replica of `deadId` owns slots as a master in the view of most live masters (the failover is done).
+ * Not "cluster_state ok everywhere": a target importing a slot from the dead master keeps it as owner (Redis never
+ * updates an importing slot from gossip) and stays cluster_state:fail until resume re-points that slot.
+ */
 async function waitPromoted(deadId: string, replicaIds: readonly string[], stopped: NodeHandle): Promise<void> {
   await waitFor(`a replica to take over from ${deadId.slice(0, 8)}`, async () => {
-    const views = await Promise.all(cluster.liveNodes().filter((h) => h !== stopped).map(async (h) => ({
-      info: String(await cmd(cluster.client(h), 'CLUSTER', 'INFO')),
-      nodes: String(await cmd(cluster.client(h), 'CLUSTER', 'NODES')),
-    })));
-    for (const v of views) {
-      if (!v.info.includes('cluster_state:ok')) return 'cluster_state not ok everywhere';
-      const lines = v.nodes.split('\n');
-      if (lines.some((l) => l.startsWith(deadId) && / \d+(-\d+)?/.test(l.split(' ').slice(8).join(' ')))) return 'the dead master still owns slots in some view';
-      if (!lines.some((l) => replicaIds.some((r) => l.startsWith(r)) && l.split(' ')[2]!.includes('master'))) return 'no replica promoted in some view';
-    }
+    const views = await Promise.all(cluster.liveNodes().filter((h) => h !== stopped).map(async (h) => String(await cmd(cluster.client(h), 'CLUSTER', 'NODES'))));
+    const masters = views.filter((v) => v.split('\n').some((l) => l.includes('myself,master')));
+    const promoted = masters.filter((v) => v.split('\n').some((l) => replicaIds.some((r) => l.startsWith(r)) && l.split(' ')[2]!.includes('master') && l.split(' ').length > 8));
+    if (promoted.length * 2 <= masters.length) return `a promoted replica owns slots in ${promoted.length} of ${masters.length} masters' views`;
     return true;
   }, 40_000, 200).catch(async (e: Error) => {
     const views = await Promise.all(cluster.liveNodes().filter((h) => h !== stopped).map(async (h) => `${h.port}: ${String(await cmd(cluster.client(h), 'CLUSTER', 'INFO')).match(/cluster_state:\w+/)?.[0]}\n${String(await cmd(cluster.client(h), 'CLUSTER', 'NODES'))}`));
@@ -216,21 +214,28 @@ async function failoverTrial(r: ReturnType<typeof record>, trial: number, side: 
   await waitFor('the reshard to have moved a window', () => readFileSync(journal, 'utf8').includes('"t":"done"') || 'no window done yet', 20_000, 20).catch(() => undefined);
   await new Promise((res) => setTimeout(res, Math.floor(random() * 150)));
   dbg('striking');
-  if (how === 'kill') await killNode(victim.handle);
-  else process.kill(victim.handle.pid, 'SIGSTOP');
-  dbg('struck');
   try {
+    if (how === 'kill') await killNode(victim.handle);
+    else process.kill(currentPid(victim.handle), 'SIGSTOP');
+    dbg('struck');
     await waitPromoted(victim.id, replicaIds, victim.handle);
+  } catch (e) {
+    run.kill(); // never leave a run going into the next trial
+    throw e;
   } finally {
-    if (how === 'stop') process.kill(victim.handle.pid, 'SIGCONT');
+    if (how === 'stop') process.kill(currentPid(victim.handle), 'SIGCONT');
   }
   dbg('promoted');
   const res = await run.done;
   dbg(`rcm done ${res.code}`);
   console.log(`# ${how} ${side} trial ${trial}: rcm exit ${res.code}: ${res.stderr.trim().split('\n').slice(-3).join(' / ')}`);
   if (how === 'kill') await restartNode(victim.handle);
-  await cluster.waitHealthy(30_000);
-  dbg('healthy');
+  // The old master back (empty after kill -9: no persistence) must turn replica of the promoted one before anything runs.
+  await waitFor(`${victim.addr} to rejoin as a replica`, async () => {
+    const role = await cmd(cluster.client(victim.handle), 'ROLE') as unknown[];
+    return role[0] === 'slave' || `role ${String(role[0])}`;
+  }, 30_000, 100);
+  dbg('rejoined');
   const st = journalState(journal);
   if (res.code === 0) {
     r.note(`trial ${trial}: the run finished (exit 0) through the ${how} of its ${side}`);

@@ -8,6 +8,7 @@ import { readJournalState } from '../exec/journal';
 import type { StrategyKind } from '../exec/strategy';
 import { EngineError } from '../model/errors';
 import type { MovePlan, SlotMove } from '../model/plan';
+import type { Topology } from '../model/types';
 import { validatePlan } from '../plan/validatePlan';
 import { remapPlan, shardsOf, type ShardMap } from '../plan/remapPlan';
 import { FileJournal, journalLockPid, lockJournal, processAlive, readJournalFile, unlockJournal } from '../io/journalFile';
@@ -54,6 +55,7 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
     const { toMove, alreadyMoved } = validatePlan(plan, session.topology);
     const port = createSlotPort(session, opts);
     if (alreadyMoved.length > 0) await finalizeMoved(port, alreadyMoved);
+    if (resumed) await reattachImports(port, session.topology, toMove);
     if (opts.journalPath) {
       journal = new FileJournal(opts.journalPath);
       lockJournal(opts.journalPath);
@@ -86,6 +88,41 @@ async function finalizeMoved(port: ReturnType<typeof createSlotPort>, moves: rea
     await port.setSlots(m.sourceId, [{ slot: m.slot, action: 'NODE', nodeId: m.targetId }]);
     await Promise.all(port.masterIds().filter((id) => id !== m.sourceId && id !== m.targetId)
       .map((id) => port.setSlots(id, [{ slot: m.slot, action: 'NODE', nodeId: m.targetId }])));
+  }
+}
+
+/**
+ * After a failover of the source, the target still imports the slots in
+ * flight from the dead master, and a node never takes a new owner of a slot
+ * it imports from gossip: it keeps the dead owner and reports cluster_state
+ * fail (CLUSTERDOWN) forever. Point those slots at the master that stands for
+ * the source now and import from it again (one pipeline, so clients are
+ * redirected away from the keys already moved only for that instant), then
+ * wait for the target's cluster_state to turn ok before anything moves.
+ */
+async function reattachImports(port: ReturnType<typeof createSlotPort>, topology: Topology, moves: readonly SlotMove[]): Promise<void> {
+  const byTarget = new Map<string, SlotMove[]>();
+  for (const m of moves) {
+    const target = topology.nodes.find((n) => n.id === m.targetId);
+    const imp = target?.importing.find((o) => o.slot === m.slot);
+    if (!imp || imp.peerId === m.sourceId) continue;
+    let list = byTarget.get(m.targetId);
+    if (!list) byTarget.set(m.targetId, (list = []));
+    list.push(m);
+  }
+  for (const [targetId, list] of byTarget) {
+    const res = await port.setSlots(targetId, list.flatMap((m) => [
+      { slot: m.slot, action: 'NODE' as const, nodeId: m.sourceId }, { slot: m.slot, action: 'IMPORTING' as const, nodeId: m.sourceId },
+    ]));
+    const bad = res.find((r) => r !== null);
+    if (bad) throw new EngineError({ code: 'migration-failed', node: port.nodeAddr(targetId), cause: bad, message: `Re-pointing the slots in flight on ${port.nodeAddr(targetId)} at the new master failed: ${bad}` });
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const info = String(await port.command?.(targetId, 'CLUSTER', 'INFO') ?? 'cluster_state:ok');
+      if (info.includes('cluster_state:ok')) break;
+      if (Date.now() > deadline) throw new EngineError({ code: 'timeout', node: port.nodeAddr(targetId), message: `${port.nodeAddr(targetId)} still reports cluster_state fail after its slots in flight were re-pointed; run "rcm fix".` });
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 }
 
