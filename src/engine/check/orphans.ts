@@ -5,7 +5,7 @@
  * node that came back with old data). An rcm finding redis-cli does not have.
  * Pure: from topology.foreignKeys (counted by the loader).
  */
-import { formatSlotRanges, rangesFromSlots } from '../model/slots';
+import { formatRangesPlain, rangesFromSlots } from '../model/slots';
 import type { Topology } from '../model/types';
 import { nodeRef, type NodeRef } from './check';
 import { out, type OutputChunk } from '../render/output';
@@ -29,5 +29,5 @@ export function findOrphans(topology: Topology): OrphanFinding[] {
 
 /** One `[ERR]` line per node, on stdout after the check's own findings (none on a healthy cluster). */
 export function renderOrphans(orphans: readonly OrphanFinding[]): OutputChunk[] {
-  return orphans.map((o) => out(`[ERR] Node ${o.node.addr} holds ${o.keys} key(s) in ${o.slots.length} slot(s) it does not own (${formatSlotRanges(rangesFromSlots(o.slots))}): no client can reach them.\n`, 'error'));
+  return orphans.map((o) => out(`[ERR] Node ${o.node.addr} holds ${o.keys} key(s) in ${o.slots.length} slot(s) it does not own (slots ${formatRangesPlain(rangesFromSlots(o.slots))}): no client can reach them.\n`, 'error'));
 }
