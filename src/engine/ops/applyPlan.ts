@@ -133,7 +133,8 @@ export async function resumeJournal(path: string, opts: Omit<ApplyOptions, 'jour
     throw new EngineError({ code: 'usage', message: `The run in ${path} already finished; there is nothing to resume.` });
   }
   const remaining = state.plan.moves.filter((m) => !state.done.has(m.slot));
-  const plan: MovePlan = { ...state.plan, moves: remaining };
+  // totalSlots follows the moves left: validatePlan checks the plan's shape (main's planShapeProblem).
+  const plan: MovePlan = { ...state.plan, moves: remaining, totalSlots: remaining.length };
   const result = await applyPlan(plan, { ...opts, journalPath: path }, true, state.shards);
   return { ...result, plan: state.plan, skipped: state.done.size };
 }

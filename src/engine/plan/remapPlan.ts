@@ -46,5 +46,6 @@ export function remapPlan(plan: MovePlan, topology: Topology, shards: ShardMap =
   if (remapped.length === 0) return { plan, remapped };
   const groups = plan.groups.map((g) => ({ ...g, sourceId: map(g.sourceId), targetId: map(g.targetId) }));
   // A move whose two ends now stand for the same master has nothing left to do.
-  return { plan: { ...plan, moves: moves.filter((m) => m.sourceId !== m.targetId), groups }, remapped };
+  const left = moves.filter((m) => m.sourceId !== m.targetId);
+  return { plan: { ...plan, moves: left, groups, totalSlots: left.length }, remapped };
 }
