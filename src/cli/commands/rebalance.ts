@@ -6,12 +6,15 @@ import {
 import { entryArgument, writeChunks, writeJson, type CliCommand, type CommandContext } from '../context';
 import { decimalOption } from '../numbers';
 import { migrationFlags, runPlanFromCli } from '../runPlan';
+import { balanceByOption, rebalanceByLoad } from './rebalanceLoad';
 
 export async function rebalance(ctx: CommandContext): Promise<number> {
   const entry = entryArgument(ctx, 'either');
   if (!entry) return 1;
   migrationFlags(ctx);
   const threshold = decimalOption(ctx.args, '--cluster-threshold', { min: 0, max: 100 }, undefined);
+  const by = balanceByOption(ctx);
+  if (by !== 'slots') return rebalanceByLoad(ctx, entry, by);
   const topology = await loadTopology(entry.host, entry.port, ctx.conn);
   parseWeights(topology, ctx.args.weights); // unknown / malformed weights fail before the check, as redis-cli
   const check = checkCluster(topology);

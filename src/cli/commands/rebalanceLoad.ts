@@ -1,0 +1,59 @@
+/**
+ * `rcm rebalance --cluster-balance-by keys|memory|cpu`: the check as
+ * redis-cli prints it, then per-slot load, the load planner, and the same
+ * executor as every plan. `slots` (the default) is redis-cli's rebalance,
+ * unchanged (rebalance.ts).
+ */
+import { writeFileSync } from 'node:fs';
+import {
+  BALANCE_BY, atof, checkCluster, openCluster, parseWeights, planLoadRebalance, renderCheck, renderLoadPlan,
+  type BalanceBy, type LoadMeasure,
+} from '../../engine';
+import { ArgError } from '../args';
+import { writeChunks, writeJson, type CommandContext } from '../context';
+import { readLoad } from '../loadOptions';
+import { runPlanFromCli } from '../runPlan';
+
+export function balanceByOption(ctx: CommandContext): BalanceBy {
+  const v = ctx.args.values['--cluster-balance-by'] ?? 'slots';
+  if (!(BALANCE_BY as readonly string[]).includes(v)) throw new ArgError(`--cluster-balance-by must be one of ${BALANCE_BY.join(', ')} (got "${v}").`);
+  return v as BalanceBy;
+}
+
+export async function rebalanceByLoad(ctx: CommandContext, entry: { host: string; port: number }, measure: LoadMeasure): Promise<number> {
+  const session = await openCluster(entry.host, entry.port, ctx.conn);
+  const { topology } = session;
+  let report;
+  try {
+    parseWeights(topology, ctx.args.weights);
+    const check = checkCluster(topology);
+    if (!ctx.json) writeChunks(ctx.io, renderCheck(topology, check, true));
+    if (!check.ok) {
+      ctx.io.stdout('*** Please fix your cluster problems before rebalancing\n');
+      return 1;
+    }
+    report = await readLoad(ctx, session, measure === 'memory');
+  } finally {
+    session.close();
+  }
+  const t = ctx.args.values['--cluster-threshold'];
+  const plan = planLoadRebalance(topology, report, {
+    measure,
+    weights: ctx.args.weights,
+    useEmptyMasters: ctx.args.flags.has('--cluster-use-empty-masters'),
+    ...(t !== undefined ? { threshold: atof(t) } : {}),
+  });
+  const simulate = ctx.args.flags.has('--cluster-simulate');
+  if (ctx.json && (plan.kind === 'nothing-to-do' || simulate || ctx.args.values['--plan-out'])) {
+    writeJson(ctx.io, { command: 'rebalance', ok: true, plan });
+  } else if (!ctx.json) {
+    writeChunks(ctx.io, renderLoadPlan(plan, topology, { verbose: ctx.args.flags.has('--verbose'), simulate }));
+  }
+  if (plan.kind === 'nothing-to-do' || simulate) return 0;
+  if (ctx.args.values['--plan-out']) {
+    writeFileSync(ctx.args.values['--plan-out'], `${JSON.stringify(plan, null, 2)}\n`);
+    ctx.io.stderr(`rcm: plan written to ${ctx.args.values['--plan-out']} (run it with: rcm apply ${ctx.args.values['--plan-out']})\n`);
+    return 0;
+  }
+  return runPlanFromCli(ctx, plan, topology, 'rebalance');
+}
