@@ -130,5 +130,5 @@ export { chooseLoadMoves, planLoadRebalance, slotValues } from './plan/loadBalan
 export type { LoadMaster, LoadMovesResult, LoadRebalanceOptions } from './plan/loadBalance';
 export { hotSlots, planHotSlotMoves } from './plan/hotSlots';
 export type { HotSlot, HotSlotMoveOptions } from './plan/hotSlots';
-export { renderLoadPlan, renderLoadShares, renderHotSlots, formatMeasure } from './render/loadText';
+export { renderLoadPlan, renderLoadShares, renderHotSlots, formatMeasure, pct as formatShare } from './render/loadText';
 export type { LoadPlanRenderOptions } from './render/loadText';
