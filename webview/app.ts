@@ -442,7 +442,7 @@ export class App {
             this.schedulePersist();
           }) as EventListener,
         }),
-        t('map.shade')),
+        this.snapshot?.view.slotLoad ? t('map.shadeBy') : t('map.shade')),
       this.measureSelect(),
       h('span', { class: 'muted', id: 'keys-status', 'aria-live': 'polite' }, keysText),
     );
@@ -489,15 +489,14 @@ export class App {
     const load = this.snapshot?.view.slotLoad;
     if (!load) return null;
     const measures: LoadMeasure[] = load.cpu ? ['keys', 'memory', 'cpu'] : ['keys', 'memory'];
-    return h('label', { class: 'check' }, this.t('map.shadeBy'),
-      h('select', {
-        id: 'shade-measure', 'data-fk': 'shade-measure', disabled: !this.shade,
+    return h('select', {
+        id: 'shade-measure', 'data-fk': 'shade-measure', disabled: !this.shade, 'aria-label': this.t('map.shadeBy'),
         onchange: ((e: Event) => {
           this.shadeBy = (e.target as HTMLSelectElement).value as LoadMeasure;
           this.renderMap();
           this.schedulePersist();
         }) as EventListener,
-      }, measures.map((m) => h('option', { value: m, selected: m === this.shadeBy }, this.t(`measure.${m}`)))));
+      }, measures.map((m) => h('option', { value: m, selected: m === this.shadeBy }, this.t(`measure.${m}`))));
   }
 
   /** Before/after bars per master for a load-based plan (the same share texts rcm prints). */
