@@ -153,6 +153,21 @@ describe('balance by load on Redis 7.0 (counts and sampling)', () => {
     assert.match(again.stdout, /\*\*\* No rebalancing needed! All nodes are within the 2\.00% threshold of their keys share\.\n$/);
   });
 
+  test('rebalance --cluster-balance-by memory --cluster-simulate --json: sampled memory shares, nothing moves', async () => {
+    const before = JSON.stringify((await loadTopology(cluster.entry.host, cluster.entry.port)).nodes.map((n) => n.slots));
+    const res = await runRcm(['rebalance', cluster.entry.addr, '--cluster-balance-by', 'memory', '--cluster-simulate', '--json']);
+    assert.equal(res.code, 0, res.stderr);
+    const { plan } = JSON.parse(res.stdout) as { plan: { kind: string; load: { measure: string; total: number; masters: { shareBefore: number; shareAfter: number; targetShare: number }[] } } };
+    assert.equal(plan.load.measure, 'memory');
+    assert.equal(plan.load.masters.length, 3);
+    // The three hot slots hold 400 values of 2000 bytes each, most of the memory. Memory is sampled (8 keys of a
+    // slot, which may include some of its small keys), so the total is an estimate: at least 60% of those bytes.
+    assert.ok(plan.load.total > 0.6 * HOT.length * HOT_KEYS * 2000, `total ${plan.load.total} bytes`);
+    const sum = plan.load.masters.reduce((n, m) => n + m.shareAfter, 0);
+    assert.ok(Math.abs(sum - 100) < 1e-6);
+    assert.equal(JSON.stringify((await loadTopology(cluster.entry.host, cluster.entry.port)).nodes.map((n) => n.slots)), before);
+  });
+
   test('bad --cluster-balance-by and cpu on Redis 7.0: one clear line, the cluster unchanged', async () => {
     const before = JSON.stringify((await loadTopology(cluster.entry.host, cluster.entry.port)).nodes.map((n) => n.slots));
     const bad = await runRcm(['rebalance', cluster.entry.addr, '--cluster-balance-by', 'ops']);
