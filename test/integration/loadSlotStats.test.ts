@@ -33,7 +33,7 @@ async function collect(cluster: TestCluster): Promise<SlotLoadReport> {
   }
 }
 
-/** One list in each of slots 0..HOT_SLOTS-1 (master 0's), sorted 100 times each; a few keys everywhere else. */
+/** One list in each of slots 0..HOT_SLOTS-1 (master 0's), sorted 300 times each; a few keys everywhere else. */
 async function skewedTraffic(cluster: TestCluster): Promise<void> {
   const owners = await slotOwners(cluster);
   const hot = new Map<number, string>();
@@ -56,12 +56,12 @@ async function skewedTraffic(cluster: TestCluster): Promise<void> {
     await p.exec();
   }));
   const c = cluster.client(cluster.masters[0]!);
-  // CPU-heavy, small replies: SORT of a 100-number list, 100 times per hot slot.
+  // CPU-heavy, small replies: SORT of a 100-number list, 300 times per hot slot.
   const numbers = Array.from({ length: 100 }, (_, i) => String((i * 7919) % 1000));
   const p = c.pipeline();
   for (const key of hot.values()) p.rpush(key, ...numbers);
   await p.exec();
-  for (let round = 0; round < 100; round++) {
+  for (let round = 0; round < 300; round++) {
     const q = c.pipeline();
     for (const key of hot.values()) q.sort(key, 'LIMIT', 0, 1);
     await q.exec();
@@ -87,20 +87,21 @@ for (const server of SERVERS) {
       assert.equal(s.source.cpu, 'measured');
       assert.equal(s.source.net, 'measured');
       assert.ok((s.netIn ?? 0) > 0 && (s.netOut ?? 0) > 0, `slot 1 network in/out ${s.netIn}/${s.netOut}`);
-      // CPU is measured, so a background slot can show a spike (one slow SET); nearly all of the top 50 are hot ones.
+      // CPU is measured time, so on a busy machine a background slot can show a spike (one preempted SET);
+      // nearly all of the top 50 are hot ones.
       const top = hotSlots(report, 'cpu', 50);
-      assert.ok(top.filter((h) => h.slot < HOT_SLOTS).length >= 45, `the 50 slots with most CPU are hot ones: ${top.map((h) => h.slot).join(',')}`);
+      assert.ok(top.filter((h) => h.slot < HOT_SLOTS).length >= 40, `the 50 slots with most CPU are hot ones: ${top.map((h) => h.slot).join(',')}`);
       const m0 = report.masters.find((m) => m.port === cluster.masters[0]!.port)!;
       const cpuTotal = report.masters.reduce((n, m) => n + (m.cpuUs ?? 0), 0);
       assert.ok((m0.cpuUs ?? 0) / cpuTotal > 0.7, `master 0 spent ${(100 * (m0.cpuUs ?? 0) / cpuTotal).toFixed(1)}% of the CPU`);
     });
 
-    test('rcm hot-slots --by cpu lists hot slots of the busy master', async () => {
-      const res = await runRcm(['hot-slots', cluster.entry.addr, '--by', 'cpu', '--top', '5', '--json']);
+    test('rcm hot-slots --by cpu lists (mostly) hot slots of the busy master', async () => {
+      const res = await runRcm(['hot-slots', cluster.entry.addr, '--by', 'cpu', '--top', '10', '--json']);
       assert.equal(res.code, 0, res.stderr);
       const json = JSON.parse(res.stdout) as { slots: { slot: number; owner: string }[] };
-      assert.equal(json.slots.length, 5);
-      assert.ok(json.slots.filter((s) => s.slot < HOT_SLOTS && s.owner === cluster.masters[0]!.addr).length >= 4, JSON.stringify(json.slots));
+      assert.equal(json.slots.length, 10);
+      assert.ok(json.slots.filter((s) => s.slot < HOT_SLOTS && s.owner === cluster.masters[0]!.addr).length >= 7, JSON.stringify(json.slots));
     });
 
     test('rebalance --cluster-balance-by cpu moves hot slots off the busy master, verified', async (t) => {
