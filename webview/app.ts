@@ -350,7 +350,7 @@ export class App {
     const phaseKey: StringKey = this.mode === 'restored' && !this.running ? 'phase.restored' : `phase.${s.phase}`;
     replaceContent(this.els.header,
       h('h1', null, t('header.title', t(`kind.${v.kind}`), v.clusterName)),
-      h('span', { class: `badge phase-${s.phase}`, id: 'phase-badge', 'data-phase': s.phase }, t(phaseKey)),
+      h('span', { class: `badge phase-${s.phase}`, id: 'phase-badge', 'data-phase': s.phase, 'data-status': s.summary?.status }, t(phaseKey)),
       h('p', { class: 'subtitle' }, t('header.entry', v.entry, masters)),
     );
 
