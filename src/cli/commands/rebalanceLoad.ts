@@ -4,7 +4,6 @@
  * executor as every plan. `slots` (the default) is redis-cli's rebalance,
  * unchanged (rebalance.ts).
  */
-import { writeFileSync } from 'node:fs';
 import {
   BALANCE_BY, atof, checkCluster, openCluster, parseWeights, planLoadRebalance, renderCheck, renderLoadPlan,
   type BalanceBy, type LoadMeasure,
@@ -12,7 +11,7 @@ import {
 import { ArgError } from '../args';
 import { writeChunks, writeJson, type CommandContext } from '../context';
 import { readLoad } from '../loadOptions';
-import { runPlanFromCli } from '../runPlan';
+import { runPlanFromCli, writePlanOut } from '../runPlan';
 
 export function balanceByOption(ctx: CommandContext): BalanceBy {
   const v = ctx.args.values['--cluster-balance-by'] ?? 'slots';
@@ -50,10 +49,6 @@ export async function rebalanceByLoad(ctx: CommandContext, entry: { host: string
     writeChunks(ctx.io, renderLoadPlan(plan, topology, { verbose: ctx.args.flags.has('--verbose'), simulate }));
   }
   if (plan.kind === 'nothing-to-do' || simulate) return 0;
-  if (ctx.args.values['--plan-out']) {
-    writeFileSync(ctx.args.values['--plan-out'], `${JSON.stringify(plan, null, 2)}\n`);
-    ctx.io.stderr(`rcm: plan written to ${ctx.args.values['--plan-out']} (run it with: rcm apply ${ctx.args.values['--plan-out']})\n`);
-    return 0;
-  }
+  if (writePlanOut(ctx, plan)) return 0;
   return runPlanFromCli(ctx, plan, topology, 'rebalance');
 }
