@@ -1,15 +1,11 @@
 /** Options shared by the load-reading subcommands (rebalance --cluster-balance-by, hot-slots). */
 import { collectSlotLoad, type ClusterSession, type SlotLoadReport } from '../engine';
-import { ArgError } from './args';
 import type { CommandContext } from './context';
+import { decimalOption } from './numbers';
 
 /** --load-budget-ms: how long memory sampling may take (default 5000). */
 export function loadBudget(ctx: CommandContext): number {
-  const v = ctx.args.values['--load-budget-ms'];
-  if (v === undefined) return 5000;
-  const n = Number(v);
-  if (!(n > 0)) throw new ArgError(`--load-budget-ms must be a positive number of milliseconds (got "${v}").`);
-  return n;
+  return decimalOption(ctx.args, '--load-budget-ms', { min: 0, max: 3_600_000 }, 5000);
 }
 
 /** Reads per-slot load; with --verbose says on stderr how and how long. */

@@ -3,15 +3,14 @@ import { LOAD_MEASURES, hotSlots as rankHotSlots, openCluster, renderHotSlots, t
 import { ArgError } from '../args';
 import { entryArgument, writeChunks, writeJson, type CliCommand, type CommandContext } from '../context';
 import { readLoad } from '../loadOptions';
+import { intOption, RANGES } from '../numbers';
 
 async function hotSlots(ctx: CommandContext): Promise<number> {
   const entry = entryArgument(ctx, 'either');
   if (!entry) return 1;
   const by = ctx.args.values['--by'] ?? 'keys';
   if (!(LOAD_MEASURES as readonly string[]).includes(by)) throw new ArgError(`--by must be one of ${LOAD_MEASURES.join(', ')} (got "${by}").`);
-  const topText = ctx.args.values['--top'] ?? '10';
-  const top = Number(topText);
-  if (!Number.isInteger(top) || top < 1) throw new ArgError(`--top must be a whole number of slots, at least 1 (got "${topText}").`);
+  const top = intOption(ctx.args, '--top', RANGES.slots, 10);
   const measure = by as LoadMeasure;
   const session = await openCluster(entry.host, entry.port, ctx.conn);
   let report;

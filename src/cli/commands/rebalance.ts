@@ -13,7 +13,7 @@ export async function rebalance(ctx: CommandContext): Promise<number> {
   migrationFlags(ctx);
   const threshold = decimalOption(ctx.args, '--cluster-threshold', { min: 0, max: 100 }, undefined);
   const by = balanceByOption(ctx);
-  if (by !== 'slots') return rebalanceByLoad(ctx, entry, by);
+  if (by !== 'slots') return rebalanceByLoad(ctx, entry, by, threshold);
   const topology = await loadTopology(entry.host, entry.port, ctx.conn);
   parseWeights(topology, ctx.args.weights); // unknown / malformed weights fail before the check, as redis-cli
   const check = checkCluster(topology);

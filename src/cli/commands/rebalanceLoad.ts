@@ -5,7 +5,7 @@
  * unchanged (rebalance.ts).
  */
 import {
-  BALANCE_BY, atof, checkCluster, openCluster, parseWeights, planLoadRebalance, renderCheck, renderLoadPlan,
+  BALANCE_BY, checkCluster, openCluster, parseWeights, planLoadRebalance, renderCheck, renderLoadPlan,
   type BalanceBy, type LoadMeasure,
 } from '../../engine';
 import { ArgError } from '../args';
@@ -19,7 +19,8 @@ export function balanceByOption(ctx: CommandContext): BalanceBy {
   return v as BalanceBy;
 }
 
-export async function rebalanceByLoad(ctx: CommandContext, entry: { host: string; port: number }, measure: LoadMeasure): Promise<number> {
+/** `threshold`: --cluster-threshold as rebalance read it (undefined: the default). */
+export async function rebalanceByLoad(ctx: CommandContext, entry: { host: string; port: number }, measure: LoadMeasure, threshold: number | undefined): Promise<number> {
   const session = await openCluster(entry.host, entry.port, ctx.conn);
   const { topology } = session;
   let report;
@@ -35,12 +36,11 @@ export async function rebalanceByLoad(ctx: CommandContext, entry: { host: string
   } finally {
     session.close();
   }
-  const t = ctx.args.values['--cluster-threshold'];
   const plan = planLoadRebalance(topology, report, {
     measure,
     weights: ctx.args.weights,
     useEmptyMasters: ctx.args.flags.has('--cluster-use-empty-masters'),
-    ...(t !== undefined ? { threshold: atof(t) } : {}),
+    ...(threshold !== undefined ? { threshold } : {}),
   });
   const simulate = ctx.args.flags.has('--cluster-simulate');
   if (ctx.json && (plan.kind === 'nothing-to-do' || simulate || ctx.args.values['--plan-out'])) {
