@@ -118,7 +118,7 @@ for (const server of SERVERS) {
       assert.ok(plan.moves.filter((m) => m.slot < HOT_SLOTS).length >= plan.moves.length * 0.9, 'the moves are hot slots');
       const res = await runRcm(['rebalance', cluster.entry.addr, '--cluster-balance-by', 'cpu', '--cluster-threshold', '5', '--plan-out', join(cluster.masters[0]!.dir, 'plan.json')]);
       assert.equal(res.code, 0, res.stderr);
-      const run = await runRcm(['apply', join(cluster.masters[0]!.dir, 'plan.json'), '--cluster-yes'], { timeoutMs: 120_000 });
+      const run = await runRcm(['apply', join(cluster.masters[0]!.dir, 'plan.json'), '--cluster-yes', '--verbose'], { timeoutMs: 120_000 });
       assert.equal(run.code, 0, run.stdout.slice(-2000) + run.stderr);
       assert.match(run.stderr, /rcm: moved \d+ slots and \d+ keys .*key counts verified/);
       t.diagnostic(`${busyShare.shareBefore.toFixed(2)}% -> ${busyShare.shareAfter.toFixed(2)}% CPU planned; ${run.stderr.match(/rcm: moved .*/)?.[0] ?? ''}`);
