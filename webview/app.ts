@@ -4,6 +4,7 @@
  * VS Code's theme variables; every control is a native element reachable by
  * keyboard, with ARIA labels where the visible text is not enough.
  */
+import type { LoadMeasure } from '../src/engine/model/load';
 import {
   reduceSnapshot,
   type GroupProgressView, type HostToWebview, type LogEntry, type NodeView, type PanelMode, type PanelSnapshot, type PersistedState,
@@ -51,6 +52,7 @@ export class App {
   private shade = false;
   /** The "Fast" box: run without the client-latency budget. */
   private fast = false;
+  private shadeBy: LoadMeasure = 'keys';
   private pending = new Set<string>();
   private notice: string | null = null;
   private optionsError: string | null = null;
@@ -82,6 +84,7 @@ export class App {
     if (state.strings) this.setStrings(state.strings, document.documentElement.lang || 'en');
     this.snapshot = state.snapshot;
     this.shade = state.shadeByKeys;
+    this.shadeBy = state.shadeBy ?? 'keys';
     if (state.keyCounts && state.keyCounts.length === SLOTS) {
       this.keyCounts = Int32Array.from(state.keyCounts);
       this.keysDone = true;
@@ -136,6 +139,7 @@ export class App {
         this.running = m.running;
         this.canResume = m.canResume;
         if (m.snapshot) this.snapshot = m.snapshot;
+        this.seedKeysFromLoad();
         this.mount();
         this.render();
         if (this.mode === 'live' && !this.keysDone && this.snapshot) this.loadKeys();
@@ -150,6 +154,7 @@ export class App {
       }
       case 'plan':
         this.snapshot = this.snapshot && reduceSnapshot(this.snapshot, m);
+        this.seedKeysFromLoad();
         this.optionsError = null;
         this.render();
         break;
@@ -192,6 +197,23 @@ export class App {
       this.pending.delete(body.type);
       this.render();
     }
+  }
+
+  /** A plan that comes with per-slot load already has exact key counts: no need to count again. */
+  private seedKeysFromLoad(): void {
+    const load = this.snapshot?.view.slotLoad;
+    if (!load || load.keys.length !== SLOTS) return;
+    this.keyCounts = Int32Array.from(load.keys);
+    this.keysDone = true;
+    this.keysError = null;
+  }
+
+  /** Per-slot values the map shades by, for the chosen measure (keys: the counts). */
+  private shadeValues(): ArrayLike<number> | null {
+    const load = this.snapshot?.view.slotLoad;
+    if (this.shadeBy === 'memory' && load) return load.memory;
+    if (this.shadeBy === 'cpu' && load?.cpu) return load.cpu;
+    return this.keyCounts;
   }
 
   private loadKeys(): void {
@@ -289,6 +311,7 @@ export class App {
         snapshot: this.snapshot,
         keyCounts: this.keyCounts && this.keysDone ? Array.from(this.keyCounts) : null,
         shadeByKeys: this.shade,
+        shadeBy: this.shadeBy,
         strings: this.strings,
         mode: this.mode,
         running: this.running,
@@ -327,7 +350,7 @@ export class App {
     const phaseKey: StringKey = this.mode === 'restored' && !this.running ? 'phase.restored' : `phase.${s.phase}`;
     replaceContent(this.els.header,
       h('h1', null, t('header.title', t(`kind.${v.kind}`), v.clusterName)),
-      h('span', { class: `badge phase-${s.phase}`, id: 'phase-badge', 'data-phase': s.phase }, t(phaseKey)),
+      h('span', { class: `badge phase-${s.phase}`, id: 'phase-badge', 'data-phase': s.phase, 'data-status': s.summary?.status }, t(phaseKey)),
       h('p', { class: 'subtitle' }, t('header.entry', v.entry, masters)),
     );
 
@@ -389,6 +412,8 @@ export class App {
     const model: MapModel = {
       nodes: d.view.nodes, owner, ownerBefore: d.ownerBefore, target: d.target, done,
       open: s.phase === 'preview' ? d.view.openSlots : [], keyCounts: this.keyCounts, shade: this.shade,
+      shadeValues: this.shadeValues(),
+      load: d.view.slotLoad ? { memory: d.view.slotLoad.memory, cpu: d.view.slotLoad.cpu, memoryEstimated: d.view.slotLoad.memoryEstimated } : null,
     };
     this.map.update(model);
 
@@ -417,7 +442,8 @@ export class App {
             this.schedulePersist();
           }) as EventListener,
         }),
-        t('map.shade')),
+        this.snapshot?.view.slotLoad ? t('map.shadeBy') : t('map.shade')),
+      this.measureSelect(),
       h('span', { class: 'muted', id: 'keys-status', 'aria-live': 'polite' }, keysText),
     );
 
@@ -437,7 +463,7 @@ export class App {
         'aria-label': t('legend.reveal', n.addr, fmt.n(count), share, after ? t('legend.revealAfter', fmt.n(n.slotsAfter)) : '') + flags,
         title: n.id,
         onclick: (() => this.revealNode(n.id)) as EventListener,
-      }, swatch, h('span', { class: 'addr' }, n.addr), h('span', { class: 'count' }, fmt.n(count)),
+      }, swatch, h('span', { class: 'addr' }, n.addr), h('span', { class: 'count' }, t('plan.slotsUnit', fmt.n(count))),
       h('span', { class: 'share muted' }, share), after ? h('span', { class: 'after' }, after) : null,
       flags ? h('span', { class: 'flags' }, flags) : null));
     });
@@ -458,6 +484,47 @@ export class App {
     }
   }
 
+  /** Keys / memory / CPU for the shading, when the plan came with per-slot load. */
+  private measureSelect(): Child {
+    const load = this.snapshot?.view.slotLoad;
+    if (!load) return null;
+    const measures: LoadMeasure[] = load.cpu ? ['keys', 'memory', 'cpu'] : ['keys', 'memory'];
+    return h('select', {
+        id: 'shade-measure', 'data-fk': 'shade-measure', disabled: !this.shade, 'aria-label': this.t('map.shadeBy'),
+        onchange: ((e: Event) => {
+          this.shadeBy = (e.target as HTMLSelectElement).value as LoadMeasure;
+          this.renderMap();
+          this.schedulePersist();
+        }) as EventListener,
+      }, measures.map((m) => h('option', { value: m, selected: m === this.shadeBy }, this.t(`measure.${m}`))));
+  }
+
+  /** Before/after bars per master for a load-based plan (the same share texts rcm prints). */
+  private loadBars(): Child {
+    const shares = this.snapshot?.view.loadShares;
+    if (!shares) return null;
+    const { t } = this;
+    const measure = t(`measure.${shares.measure}`);
+    const bar = (pct: number, target: number, cls: string) => {
+      const fill = h('div', { class: `bar-fill ${cls}` });
+      fill.style.width = `${Math.min(100, Math.max(0, pct))}%`;
+      const mark = h('div', { class: 'bar-target' });
+      mark.style.left = `${Math.min(100, Math.max(0, target))}%`;
+      return h('div', { class: 'bar load-bar', 'aria-hidden': 'true' }, fill, mark);
+    };
+    const rows = shares.bars.map((b) => h('div', {
+      class: 'load-row', 'data-node-id': b.id, role: 'img', 'aria-label': t('load.barLabel', this.addr(b.id), b.beforeText, measure, b.afterText),
+    },
+    this.nodeLabel(b.id),
+    h('div', { class: 'load-bars' }, h('span', { class: 'muted' }, t('load.before')), bar(b.before, b.target, 'before'),
+      h('span', { class: 'muted' }, t('load.after')), bar(b.after, b.target, 'after')),
+    h('span', { class: 'load-text', 'data-before': b.beforeText, 'data-after': b.afterText }, t('load.row', b.beforeText, b.afterText, b.targetText))));
+    return h('div', { class: 'load-shares', id: 'load-shares', 'data-measure': shares.measure },
+      h('h3', null, t('load.heading', measure)),
+      rows,
+      h('p', { class: shares.withinThreshold ? 'muted' : 'warn-text' }, t(shares.withinThreshold ? 'load.within' : 'load.notWithin', this.fmt.d(shares.threshold))));
+  }
+
   private keysIn(ranges: readonly { start: number; end: number }[]): number | null {
     if (!this.keyCounts || !this.keysDone) return null;
     let sum = 0;
@@ -473,7 +540,7 @@ export class App {
     if (!v.plan) {
       replaceContent(this.els.plan, h('h2', { id: 'plan-heading' }, t('plan.heading')),
         h('p', { class: 'muted', id: 'plan-empty' }, v.nothingToDo?.reason === 'balanced'
-          ? t('banner.nothing.balanced', fmt.d(v.nothingToDo.threshold ?? 2)) : t('banner.nothing.empty')));
+          ? t('banner.nothing.balanced', fmt.d(v.nothingToDo.threshold ?? 2)) : t('banner.nothing.empty')), this.loadBars());
       return;
     }
     const involved = new Set(v.groups.flatMap((g) => [g.sourceId, g.targetId])).size;
@@ -485,7 +552,7 @@ export class App {
         h('td', null, this.nodeLabel(g.targetId)),
         h('td', { class: 'ranges' }, shown.text, shown.more > 0
           ? h('details', null, h('summary', null, t('plan.moreRanges', shown.more)), formatRanges(g.slots.slice(6)).text) : null),
-        h('td', { class: 'num' }, fmt.n(g.slotCount)),
+        h('td', { class: 'num' }, t('plan.slotsUnit', fmt.n(g.slotCount))),
         h('td', { class: 'num' }, keys === null ? '…' : fmt.n(keys)));
     });
     const totalKeys = this.keysIn(v.groups.flatMap((g) => g.slots));
@@ -496,6 +563,7 @@ export class App {
           t('plan.totals', fmt.n(v.totalSlots), v.groups.length, involved)),
         ' · ',
         h('span', { id: 'plan-total-keys', 'data-value': totalKeys ?? '' }, totalKeys === null ? t('plan.keysUnknown') : t('plan.totalsKeys', fmt.n(totalKeys)))),
+      this.loadBars(),
       h('div', { class: 'table-wrap' },
         h('table', { class: 'plan-table', id: 'plan-table' },
           h('caption', { class: 'visually-hidden' }, t('plan.caption')),
@@ -506,7 +574,7 @@ export class App {
           h('tbody', null, rows),
           h('tfoot', null, h('tr', null,
             h('th', { scope: 'row', colspan: 3 }, t('plan.total')),
-            h('td', { class: 'num' }, fmt.n(v.totalSlots)),
+            h('td', { class: 'num' }, t('plan.slotsUnit', fmt.n(v.totalSlots))),
             h('td', { class: 'num' }, totalKeys === null ? '…' : fmt.n(totalKeys)))))),
     );
   }

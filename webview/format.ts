@@ -32,6 +32,25 @@ export class Formatter {
     return this.pct.format(whole > 0 ? part / whole : 0);
   }
 
+  /** Bytes with a 1024-based unit: `812 B`, `1.5 KB`, `3.2 MB`. */
+  bytes(v: number): string {
+    const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+    let x = Math.max(0, v);
+    let u = 0;
+    while (x >= 1024 && u < units.length - 1) {
+      x /= 1024;
+      u++;
+    }
+    return `${u === 0 ? this.int.format(x) : this.dec.format(x)} ${units[u]}`;
+  }
+
+  /** CPU time from microseconds: `850 µs`, `12.5 ms`, `3.1 s`. */
+  micros(us: number): string {
+    if (us >= 1e6) return `${this.dec.format(us / 1e6)} s`;
+    if (us >= 1e3) return `${this.dec.format(us / 1e3)} ms`;
+    return `${this.int.format(us)} µs`;
+  }
+
   duration(ms: number): string {
     const s = Math.max(0, Math.round(ms / 1000));
     if (ms < 10_000) return this.t('dur.s', this.dec.format(Math.max(0, ms) / 1000));

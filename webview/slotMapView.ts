@@ -1,8 +1,10 @@
 /**
  * The slot map: 16384 slots on a 128×128 canvas, coloured by owner, moving
- * slots marked with their target's colour, open slots outlined, optional
- * shading by keys per slot. Hover or the arrow keys (the canvas is
- * focusable) describe a slot in a tooltip and in a polite live region.
+ * slots drawn in their target's colour with a corner mark, open slots
+ * outlined, optional shading by keys, memory or CPU per slot, slot numbers
+ * along the edges. Hover or the arrow keys (the canvas is focusable)
+ * describe a slot in a tooltip and in a polite live region, refreshed
+ * whenever the map changes (so it never describes a stale owner).
  */
 import type { NodeView, OpenSlotView } from '../src/shared/protocol';
 import { GRID, NONE, SLOTS, assignHues, keyShade, nodeColour, slotAtPoint, slotToCell, type ThemeKind } from '../src/shared/slotMap';
@@ -22,6 +24,10 @@ export interface MapModel {
   readonly open: readonly OpenSlotView[];
   readonly keyCounts: Int32Array | null;
   readonly shade: boolean;
+  /** What the shading follows (keys, memory or CPU per slot); null: no shading data. */
+  readonly shadeValues: ArrayLike<number> | null;
+  /** Memory and CPU per slot, when the command read them (shown on hover). */
+  readonly load: { readonly memory: readonly number[]; readonly cpu: readonly number[] | null; readonly memoryEstimated: boolean } | null;
 }
 
 /** Backing-store pixels per cell (the canvas is scaled down by CSS). */
@@ -51,7 +57,10 @@ export class SlotMapView {
   private focusSlot = 0;
   private hoverSlot = NONE;
   private keyboardActive = false;
-  private maxKeys = 0;
+  private maxShade = 0;
+  /** The slot the tooltip / live region describe (NONE: nothing shown). */
+  private described = NONE;
+  private readonly axis: HTMLElement;
 
   constructor(private t: T, private fmt: Formatter) {
     this.canvas = h('canvas', {
@@ -60,11 +69,14 @@ export class SlotMapView {
     });
     this.tooltip = h('div', { class: 'map-tooltip', role: 'tooltip', id: 'slot-map-tooltip', hidden: true });
     this.status = h('p', { class: 'map-status', id: 'slot-map-status', 'aria-live': 'polite' });
-    this.element = h('div', { class: 'map-frame' }, this.canvas, this.tooltip);
+    this.axis = h('div', { class: 'map-axis', 'aria-hidden': 'true' }, axisLabels());
+    const inner = h('div', { class: 'map-inner' }, this.canvas, this.axis, this.tooltip);
+    this.element = h('div', { class: 'map-frame', title: t('map.axis') }, inner);
     this.canvas.addEventListener('mousemove', (e) => this.onPointer(e));
     this.canvas.addEventListener('mouseleave', () => {
       this.hoverSlot = NONE;
       this.tooltip.hidden = true;
+      if (!this.keyboardActive) this.described = NONE;
       this.draw();
     });
     this.canvas.addEventListener('keydown', (e) => this.onKey(e));
@@ -76,6 +88,7 @@ export class SlotMapView {
     this.canvas.addEventListener('blur', () => {
       this.keyboardActive = false;
       this.tooltip.hidden = true;
+      this.described = NONE;
       this.draw();
     });
     new MutationObserver(() => this.draw()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
@@ -86,6 +99,7 @@ export class SlotMapView {
     this.t = t;
     this.fmt = fmt;
     this.canvas.setAttribute('aria-label', t('map.label'));
+    this.element.title = t('map.axis');
   }
 
   /** The live region that describes the slot under the pointer or keyboard cursor. */
@@ -104,9 +118,11 @@ export class SlotMapView {
   update(model: MapModel): void {
     this.model = model;
     this.hues = assignHues(model.nodes.map((n) => n.id));
-    this.maxKeys = 0;
-    if (model.keyCounts) for (const k of model.keyCounts) if (k > this.maxKeys) this.maxKeys = k;
+    this.maxShade = 0;
+    if (model.shadeValues) for (let i = 0; i < model.shadeValues.length; i++) if (model.shadeValues[i]! > this.maxShade) this.maxShade = model.shadeValues[i]!;
     this.draw();
+    // Owners, targets or figures may have changed under the described slot: describe it again.
+    if (this.described !== NONE) this.describe(this.described, this.status.textContent !== '');
   }
 
   private colourAt(slot: number, theme: ThemeKind, unowned: string): string {
@@ -114,9 +130,8 @@ export class SlotMapView {
     const o = m.owner[slot]!;
     if (o === NONE) return unowned;
     let shade = 0;
-    if (m.shade && m.keyCounts) {
-      const k = m.keyCounts[slot]!;
-      shade = Math.round(keyShade(k, this.maxKeys) * SHADE_LEVELS) / SHADE_LEVELS;
+    if (m.shade && m.shadeValues) {
+      shade = Math.round(keyShade(m.shadeValues[slot]!, this.maxShade) * SHADE_LEVELS) / SHADE_LEVELS;
     }
     return nodeColour(this.hueOf(m.nodes[o]!.id), theme, shade);
   }
@@ -143,16 +158,23 @@ export class SlotMapView {
         }
       }
     }
-    // Moving slots: an inner square in the target's colour, framed for contrast.
-    const frame = light ? 'rgba(0,0,0,0.55)' : 'rgba(255,255,255,0.7)';
+    // Moving slots: the whole cell in the target's colour (what it will be), with a corner mark in the foreground colour.
+    const mark = cssVar('--vscode-foreground', light ? '#333' : '#ccc');
     for (let s = 0; s < SLOTS; s++) {
       const tgt = m.target[s]!;
       if (tgt === NONE || m.done.has(s)) continue;
       const { col, row } = slotToCell(s);
-      ctx.fillStyle = frame;
-      ctx.fillRect(col * CELL + 1, row * CELL + 1, CELL - 2, CELL - 2);
+      const x = col * CELL;
+      const y = row * CELL;
       ctx.fillStyle = nodeColour(this.hueOf(m.nodes[tgt]!.id), theme);
-      ctx.fillRect(col * CELL + 2, row * CELL + 2, CELL - 4, CELL - 4);
+      ctx.fillRect(x, y, CELL, CELL);
+      ctx.fillStyle = mark;
+      ctx.beginPath();
+      ctx.moveTo(x, y);
+      ctx.lineTo(x + CELL / 2, y);
+      ctx.lineTo(x, y + CELL / 2);
+      ctx.closePath();
+      ctx.fill();
     }
     // Open slots: a thick outline in the warning colour.
     if (m.open.length > 0) {
@@ -181,6 +203,10 @@ export class SlotMapView {
     parts.push(o === NONE ? this.t('tip.none') : this.t('tip.owner', m.nodes[o]!.addr));
     if (m.keyCounts && m.keyCounts[slot]! >= 0) parts.push(this.t('tip.keys', this.fmt.n(m.keyCounts[slot]!)));
     else parts.push(this.t('tip.keysUnknown'));
+    const mem = m.load?.memory[slot] ?? -1;
+    if (mem >= 0) parts.push(this.t(m.load!.memoryEstimated ? 'tip.memoryEstimated' : 'tip.memory', this.fmt.bytes(mem)));
+    const cpu = m.load?.cpu?.[slot] ?? -1;
+    if (cpu >= 0) parts.push(this.t('tip.cpu', this.fmt.micros(cpu)));
     const tgt = m.target[slot]!;
     if (tgt !== NONE && !m.done.has(slot)) parts.push(this.t('tip.moving', m.nodes[tgt]!.addr));
     if (m.done.has(slot)) {
@@ -197,6 +223,7 @@ export class SlotMapView {
   }
 
   private describe(slot: number, announce: boolean): void {
+    this.described = slot;
     const text = this.describeSlot(slot);
     this.tooltip.textContent = text;
     this.tooltip.hidden = false;
@@ -204,7 +231,7 @@ export class SlotMapView {
     const scale = this.canvas.clientWidth / GRID;
     const x = (col + 1) * scale + 8;
     const y = (row + 1) * scale + 8;
-    const frameWidth = this.element.clientWidth;
+    const frameWidth = this.canvas.clientWidth;
     this.tooltip.style.left = `${Math.max(0, Math.min(x, frameWidth - this.tooltip.offsetWidth - 4))}px`;
     this.tooltip.style.top = `${y}px`;
     if (announce) this.status.textContent = text;
@@ -214,8 +241,10 @@ export class SlotMapView {
     const slot = slotAtPoint(e.offsetX, e.offsetY, this.canvas.clientWidth);
     if (slot === this.hoverSlot) return;
     this.hoverSlot = slot;
-    if (slot === NONE) this.tooltip.hidden = true;
-    else this.describe(slot, false);
+    if (slot === NONE) {
+      this.tooltip.hidden = true;
+      if (!this.keyboardActive) this.described = NONE;
+    } else this.describe(slot, false);
     this.draw();
   }
 
@@ -236,4 +265,20 @@ export class SlotMapView {
     this.describe(this.focusSlot, true);
     this.draw();
   }
+}
+
+/** Slot numbers along the edges: the first slot of every 16th row on the left, column offsets on top. */
+function axisLabels(): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  for (let row = 0; row < GRID; row += 16) {
+    const el = h('span', { class: 'axis-y' }, String(row * GRID));
+    el.style.top = `${(row / GRID) * 100}%`;
+    out.push(el);
+  }
+  for (let col = 0; col < GRID; col += 32) {
+    const el = h('span', { class: 'axis-x' }, `+${col}`);
+    el.style.left = `${(col / GRID) * 100}%`;
+    out.push(el);
+  }
+  return out;
 }

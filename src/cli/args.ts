@@ -15,6 +15,7 @@ const VALUE_OPTIONS = new Set([
   '--cluster-pipeline', '--cluster-threshold', '--cluster-master-id', '--cluster-from-user',
   '--cluster-from-pass', '--plan-out', '--journal', '--budget-ms', '--migration-strategy', '--max-client-latency-ms',
   '--cluster-from-cacert', '--cluster-from-cert', '--cluster-from-key', '--cluster-from-sni',
+  '--cluster-balance-by', '--by', '--top', '--load-budget-ms',
 ]);
 
 /** Flags (no value). */

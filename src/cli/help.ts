@@ -60,6 +60,10 @@ Subcommands: redis-cli's (see \`rcm help\`) and:
   resume JOURNAL          Continue an interrupted reshard/rebalance exactly where it stopped
   failover REPLICA [--force|--takeover]
                           Promote a replica (CLUSTER FAILOVER) and wait until the cluster agrees
+  hot-slots HOST:PORT [--by keys|memory|cpu] [--top N]
+                          The slots carrying most load (default keys, top 10), their owner, and the share
+                          of the owner's and the cluster's load they carry (cpu: CLUSTER SLOT-STATS with
+                          cluster-slot-stats-enabled yes; memory: sampled with MEMORY USAGE)
   sandbox up|down|status  A throw-away local cluster from the redis-server on PATH:
                           up [--masters 3] [--replicas 1] [--port 7000] [--dir $TMPDIR/rcm-sandbox-PORT]
 
@@ -92,6 +96,13 @@ Deliberate differences from redis-cli 7.0 (the README lists them in full):
 
 Import source over TLS (redis-cli has none): --cluster-from-tls, --cluster-from-cacert FILE,
   --cluster-from-cert FILE, --cluster-from-key FILE, --cluster-from-sni NAME, --cluster-from-insecure
+
+Rebalance by load (rcm's own; redis-cli balances slot counts only):
+  --cluster-balance-by M  slots (default: redis-cli's rebalance, unchanged), keys, memory or cpu: the fewest
+                          slot moves that bring every master within --cluster-threshold % of its weighted
+                          share of M (hot slots out of the hottest master first, never overshooting);
+                          --verbose / --cluster-simulate print the expected shares before and after
+  --load-budget-ms MS     How long memory sampling may take (default 5000; the rest is estimated)
 
 Migration options (reshard, rebalance, apply, resume):
   --plan-out FILE         Write the plan as JSON and stop (run it later with rcm apply)

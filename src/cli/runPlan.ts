@@ -1,4 +1,5 @@
 /** Executes a plan from the CLI: journal, Ctrl-C as a safe stop, live view, summary, exit code. */
+import { writeFileSync } from 'node:fs';
 import {
   applyPlan, journalDir, loadTopology, newJournalPath, readJournalFile, readJournalState, resumeJournal,
   type ApplyResult, type MovePlan, type Topology,
@@ -68,6 +69,15 @@ function report(ctx: CommandContext, result: ApplyResult, style: 'reshard' | 're
   ctx.io.stdout(style === 'reshard' ? `clusterManagerMoveSlot failed: ${err.cause ?? err.message}\n` : `*** clusterManagerMoveSlot: ${err.cause ?? err.message}\n`);
   ctx.io.stderr(`rcm: ${err.message.replace(/\.?\s*$/, '')}; ${result.progress.slotsDone} slots were moved. After fixing the cause, continue with: rcm resume ${journalPath}\n`);
   return 1;
+}
+
+/** With --plan-out: writes the plan as JSON (with --verbose says how to run it) and returns true (nothing runs). */
+export function writePlanOut(ctx: CommandContext, plan: MovePlan): boolean {
+  const file = ctx.args.values['--plan-out'];
+  if (!file) return false;
+  writeFileSync(file, `${JSON.stringify(plan, null, 2)}\n`);
+  if (verbose(ctx)) ctx.io.stderr(`rcm: plan written to ${file} (run it with: rcm apply ${file})\n`);
+  return true;
 }
 
 export async function runPlanFromCli(ctx: CommandContext, plan: MovePlan, topology: Topology, style: 'reshard' | 'rebalance'): Promise<number> {

@@ -118,3 +118,17 @@ export { crc64, Crc64 } from './data/crc64';
 export { lzfDecompress } from './data/lzf';
 export { keyHashSlot } from './data/keySlot';
 export { renderNodesJson, backupFileName } from './render/dataText';
+// Per-slot load: the collector, hot slots, and planners that balance keys, memory or CPU
+export type { BalanceBy, FigureSource, LoadMeasure, MasterLoad, SlotLoad, SlotLoadReport } from './model/load';
+export { BALANCE_BY, LOAD_MEASURES, masterValue, slotValue } from './model/load';
+export type { LoadBalanceDetails, LoadShare } from './model/plan';
+export { parseSlotStats } from './parse/slotStats';
+export type { SlotStatsEntry } from './parse/slotStats';
+export { collectSlotLoad, hasSlotStats } from './io/slotLoad';
+export type { CollectOptions, SlotLoadProgress } from './io/slotLoad';
+export { chooseLoadMoves, planLoadRebalance, slotValues } from './plan/loadBalance';
+export type { LoadMaster, LoadMovesResult, LoadRebalanceOptions } from './plan/loadBalance';
+export { hotSlots, planHotSlotMoves } from './plan/hotSlots';
+export type { HotSlot, HotSlotMoveOptions } from './plan/hotSlots';
+export { renderLoadPlan, renderLoadShares, renderHotSlots, formatMeasure, pct as formatShare } from './render/loadText';
+export type { LoadPlanRenderOptions } from './render/loadText';

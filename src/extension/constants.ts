@@ -27,6 +27,8 @@ export const COMMAND_IDS = [
   'redisClusterManager.reshardToHere',
   'redisClusterManager.rebalance',
   'redisClusterManager.drain',
+  'redisClusterManager.rebalanceByLoad',
+  'redisClusterManager.moveHotSlots',
   'redisClusterManager.moveSlots',
   'redisClusterManager.addNode',
   'redisClusterManager.addReplica',

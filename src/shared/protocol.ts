@@ -8,6 +8,7 @@
  * from the webview carry a `requestId` that the host echoes in exactly one
  * `response`, and every other message is a one-way notification.
  */
+import type { LoadMeasure } from '../engine/model/load';
 import type { MovePlan } from '../engine/model/plan';
 import type { SlotRange } from '../engine/model/slots';
 
@@ -63,7 +64,35 @@ export interface SettingsView {
   readonly maxClientLatencyMs?: number;
 }
 
-export type PlanKind = 'reshard' | 'rebalance' | 'drain';
+export type PlanKind = 'reshard' | 'rebalance' | 'drain' | 'loadRebalance' | 'hotSlots';
+
+/** Per-slot load the command read (index = slot; -1 = not owned / unknown). */
+export interface SlotLoadView {
+  readonly keys: readonly number[];
+  /** Bytes; sampled or estimated unless the server measured them (`memoryEstimated`). */
+  readonly memory: readonly number[];
+  readonly memoryEstimated: boolean;
+  /** CPU µs per slot (CLUSTER SLOT-STATS with cluster-slot-stats-enabled), else null. */
+  readonly cpu: readonly number[] | null;
+}
+
+/** One master's expected share of the plan's measure, before and after (texts formatted by the host, as rcm prints them). */
+export interface LoadBarView {
+  readonly id: string;
+  readonly before: number;
+  readonly after: number;
+  readonly target: number;
+  readonly beforeText: string;
+  readonly afterText: string;
+  readonly targetText: string;
+}
+
+export interface LoadSharesView {
+  readonly measure: LoadMeasure;
+  readonly threshold: number;
+  readonly withinThreshold: boolean;
+  readonly bars: readonly LoadBarView[];
+}
 
 /** Everything the preview shows: the plan, the cluster it applies to, the options that produced it. */
 export interface PlanView {
@@ -81,6 +110,10 @@ export interface PlanView {
   /** Present for rebalance/drain: the panel can change them and recompute. */
   readonly rebalance?: RebalanceOptionsView;
   readonly settings: SettingsView;
+  /** Per-slot load, when the command read it (Rebalance by Load, Move Hot Slots Away). */
+  readonly slotLoad?: SlotLoadView;
+  /** Expected shares of a load-based plan. */
+  readonly loadShares?: LoadSharesView;
 }
 
 /** Overall figures of a run (mirrors the engine's ProgressSnapshot). */
@@ -189,6 +222,8 @@ export interface PersistedState {
   /** Keys per slot (-1: not counted), when counted. */
   readonly keyCounts: readonly number[] | null;
   readonly shadeByKeys: boolean;
+  /** What the map shades by (keys when absent). */
+  readonly shadeBy?: LoadMeasure;
 }
 
 export function isPersistedState(v: unknown): v is PersistedState {

@@ -118,10 +118,13 @@ export function toRanges(slots: Iterable<number>): SlotRange[] {
   return out;
 }
 
-/** `0-5460 5462` style, at most `max` ranges; the rest is reported as a count. */
+/**
+ * `0-2999, 5461` style (a comma between ranges, so `0-2999 5461` never reads
+ * as one odd range), at most `max` ranges; the rest is reported as a count.
+ */
 export function formatRanges(ranges: readonly SlotRange[], max = Number.POSITIVE_INFINITY): { text: string; more: number } {
   const shown = ranges.slice(0, max).map((r) => (r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`));
-  return { text: shown.join(' '), more: Math.max(0, ranges.length - shown.length) };
+  return { text: shown.join(', '), more: Math.max(0, ranges.length - shown.length) };
 }
 
 // ---------------------------------------------------------------- colours

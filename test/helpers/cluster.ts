@@ -20,6 +20,8 @@ export interface ClusterOptions {
   nodeTimeout?: number;
   /** Raw config lines for every node. */
   extraConfig?: string[];
+  /** The server program for every node (default `redis-server` on PATH). */
+  binary?: string;
   /** Deadline for the cluster to become healthy (default 30000 ms). */
   timeoutMs?: number;
 }
@@ -134,7 +136,7 @@ async function healthProbe(cluster: TestCluster): Promise<true | string> {
 export async function createCluster(opts: ClusterOptions): Promise<TestCluster> {
   const perMaster = opts.replicas ?? 0;
   const nodes = await startNodes(opts.masters * (1 + perMaster), {
-    password: opts.password, nodeTimeout: opts.nodeTimeout, extraConfig: opts.extraConfig,
+    password: opts.password, nodeTimeout: opts.nodeTimeout, extraConfig: opts.extraConfig, binary: opts.binary,
   });
   const cluster = makeCluster(nodes, opts.masters, perMaster, opts.password);
   try {

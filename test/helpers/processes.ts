@@ -27,6 +27,8 @@ export interface StartOptions {
   nodeTimeout?: number;
   /** Raw config lines appended to the generated redis.conf. */
   extraConfig?: string[];
+  /** The server program (default `redis-server` on PATH), e.g. ~/.cache/rcm-servers/valkey9/bin/valkey-server. */
+  binary?: string;
   /** How long to wait for each node to answer PING (default 15000 ms). */
   startTimeoutMs?: number;
 }
@@ -73,9 +75,9 @@ function configText(dir: string, port: number, busPort: number, opts: StartOptio
 }
 
 /** Runs redis-server on a config file; with daemonize the parent exits once forked. */
-function launch(confPath: string): Promise<void> {
+function launch(confPath: string, binary = 'redis-server'): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile('redis-server', [confPath], { timeout: 10_000 }, (err, stdout, stderr) => {
+    execFile(binary, [confPath], { timeout: 10_000 }, (err, stdout, stderr) => {
       if (!err) return resolve();
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
         return reject(new Error('redis-server was not found on PATH; install Redis >= 7.0 to run the integration tests'));
@@ -110,7 +112,7 @@ async function startOne(opts: StartOptions, auth: AuthArgs): Promise<NodeHandle>
       fs.rmSync(path.join(dir, 'redis.log'), { force: true });
       fs.rmSync(pidFilePath(dir), { force: true }); // never read a previous attempt's pid
       fs.writeFileSync(confPath, configText(dir, port, busPort, opts));
-      await launch(confPath);
+      await launch(confPath, opts.binary);
       try {
         await waitFor(`redis-server on port ${port} to answer PING`, async () => {
           record.pid ??= readPidFile(dir);

@@ -60,7 +60,7 @@ test('the cluster item: state ok, slots covered, masters, keys; connected contex
 test('a master item: address, short id, slot count, keys, memory, flags; tooltip with full id and offset', () => {
   const item = buildTreeItem({ kind: 'node', clusterId: 'p1', nodeId: M1 }, viewOf(healthy()), englishL10n);
   assert.equal(item.label, '127.0.0.1:7000');
-  assert.equal(item.description, 'aaaaaaaa · 5461 slots · 10 keys · 1.50M · myself');
+  assert.equal(item.description, 'aaaaaaaa · 5461 slots · 17% keys · 10 keys · 1.50M · myself');
   assert.equal(item.contextValue, 'rcm:node+master');
   assert.equal(item.icon.id, 'server');
   assert.match(item.tooltip!, new RegExp(`ID: \`${M1}\``));
@@ -168,4 +168,16 @@ test('every element id is unique and every produced context value is known', () 
   const ids = all.map(elementId);
   assert.equal(new Set(ids).size, ids.length);
   for (const e of all) assert.ok(ALL_CONTEXT_VALUES.includes(buildTreeItem(e, views, englishL10n).contextValue), elementId(e));
+});
+
+test('live metrics in node tooltips: ops/s, clients, share of keys, replication lag', () => {
+  const t = topology([
+    master(M1, 7000, [{ start: 0, end: 16383 }], { dbsize: 30, stats: { opsPerSec: 1250, connectedClients: 7, replicationOffset: 5000 } }),
+    replica(R1, 7003, M1, { stats: { replicationOffset: 4200, masterLastIoSecondsAgo: 1, opsPerSec: 3 } }),
+  ]);
+  const m = buildTreeItem({ kind: 'node', clusterId: 'p1', nodeId: M1 }, viewOf(t), englishL10n);
+  assert.match(m.tooltip!, /- Operations\/s: 1250\n- Connected clients: 7\n- Share of the cluster: 100% keys/);
+  const r = buildTreeItem({ kind: 'node', clusterId: 'p1', nodeId: R1 }, viewOf(t), englishL10n);
+  assert.match(r.tooltip!, /- Replication lag: 800 bytes behind the master\n- Last contact with the master: 1 s ago/);
+  assert.doesNotMatch(r.description!, /% keys/, 'replicas carry no share');
 });

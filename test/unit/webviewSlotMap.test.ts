@@ -134,6 +134,6 @@ test('theme colours: one per theme kind, shading by keys changes lightness only'
 
 test('slots → ranges and their compact display', () => {
   assert.deepEqual(toRanges([5, 3, 4, 10, 10, 0]), [{ start: 0, end: 0 }, { start: 3, end: 5 }, { start: 10, end: 10 }]);
-  assert.deepEqual(formatRanges(toRanges([0, 1, 2, 7])), { text: '0-2 7', more: 0 });
-  assert.deepEqual(formatRanges(toRanges([0, 2, 4, 6]), 2), { text: '0 2', more: 2 });
+  assert.deepEqual(formatRanges(toRanges([0, 1, 2, 7])), { text: '0-2, 7', more: 0 });
+  assert.deepEqual(formatRanges(toRanges([0, 2, 4, 6]), 2), { text: '0, 2', more: 2 });
 });

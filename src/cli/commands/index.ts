@@ -15,6 +15,7 @@ import { importCommand } from './import';
 import { backupCommand } from './backup';
 import { restoreCommand } from './restore';
 import { fixCommand } from './fix';
+import { hotSlotsCommand } from './hotSlots';
 
 export const COMMANDS: readonly CliCommand[] = [
   infoCommand,
@@ -34,6 +35,7 @@ export const COMMANDS: readonly CliCommand[] = [
   backupCommand,
   restoreCommand,
   fixCommand,
+  hotSlotsCommand,
 ];
 
 /** redis-cli subcommands not yet available in rcm (a clear message instead of "unknown"). */

@@ -1,17 +1,19 @@
 /** `rcm rebalance`: redis-cli's rebalance plan and output, executed by the migration engine. */
-import { writeFileSync } from 'node:fs';
 import {
   checkCluster, loadTopology, parseWeights, planRebalance, previewBigKeys, renderBigKeys, renderCheck, renderRebalancePlan,
 } from '../../engine';
 import { entryArgument, writeChunks, writeJson, type CliCommand, type CommandContext } from '../context';
 import { decimalOption } from '../numbers';
-import { migrationFlags, runPlanFromCli } from '../runPlan';
+import { migrationFlags, runPlanFromCli, writePlanOut } from '../runPlan';
+import { balanceByOption, rebalanceByLoad } from './rebalanceLoad';
 
 export async function rebalance(ctx: CommandContext): Promise<number> {
   const entry = entryArgument(ctx, 'either');
   if (!entry) return 1;
   migrationFlags(ctx);
   const threshold = decimalOption(ctx.args, '--cluster-threshold', { min: 0, max: 100 }, undefined);
+  const by = balanceByOption(ctx);
+  if (by !== 'slots') return rebalanceByLoad(ctx, entry, by, threshold);
   const topology = await loadTopology(entry.host, entry.port, ctx.conn);
   parseWeights(topology, ctx.args.weights); // unknown / malformed weights fail before the check, as redis-cli
   const check = checkCluster(topology);
@@ -38,11 +40,7 @@ export async function rebalance(ctx: CommandContext): Promise<number> {
     if (bigKeys) ctx.io.stderr(renderBigKeys(bigKeys, (id) => { const n = topology.nodes.find((x) => x.id === id); return n ? `${n.host}:${n.port}` : id; }));
   }
   if (plan.kind === 'nothing-to-do' || simulate) return 0;
-  if (ctx.args.values['--plan-out']) {
-    writeFileSync(ctx.args.values['--plan-out'], `${JSON.stringify(plan, null, 2)}\n`);
-    if (verbose && !ctx.json) ctx.io.stderr(`rcm: plan written to ${ctx.args.values['--plan-out']} (run it with: rcm apply ${ctx.args.values['--plan-out']})\n`);
-    return 0;
-  }
+  if (writePlanOut(ctx, plan)) return 0;
   return runPlanFromCli(ctx, plan, topology, 'rebalance');
 }
 

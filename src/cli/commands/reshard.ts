@@ -1,5 +1,4 @@
 /** `rcm reshard`: redis-cli's reshard (same prompts, plan and output), executed by the migration engine. */
-import { writeFileSync } from 'node:fs';
 import {
   checkCluster, EngineError, findNodeForResharding, loadTopology, TARGET_AS_SOURCE, planReshard, renderCheck, renderReshardPlan,
   type Topology,
@@ -8,7 +7,7 @@ import { entryArgument, writeChunks, type CliCommand, type CommandContext } from
 import { readLine } from '../lineReader';
 import { intOption, RANGES } from '../numbers';
 import { assumeYes } from '../opHooks';
-import { migrationFlags, runPlanFromCli, verbose } from '../runPlan';
+import { migrationFlags, runPlanFromCli, writePlanOut } from '../runPlan';
 
 async function ask(ctx: CommandContext, question: string): Promise<string> {
   ctx.io.stdout(question);
@@ -64,11 +63,7 @@ export async function reshard(ctx: CommandContext): Promise<number> {
   const from = v['--cluster-from'] !== undefined ? v['--cluster-from'].split(',') : await askSources(ctx, topology, to);
   const { plan, warnings } = planReshard(topology, { from, to, slots });
   if (!ctx.json) writeChunks(ctx.io, renderReshardPlan(topology, plan, warnings));
-  if (v['--plan-out']) {
-    writeFileSync(v['--plan-out'], `${JSON.stringify(plan, null, 2)}\n`);
-    if (verbose(ctx)) ctx.io.stderr(`rcm: plan written to ${v['--plan-out']} (run it with: rcm apply ${v['--plan-out']})\n`);
-    return 0;
-  }
+  if (writePlanOut(ctx, plan)) return 0;
   if (!assumeYes(ctx)) {
     const answer = await ask(ctx, 'Do you want to proceed with the proposed reshard plan (yes/no)? ').catch(() => '');
     if (answer.slice(0, 3) !== 'yes') return 1;

@@ -81,6 +81,8 @@ function buildNode(
       usedMemoryHuman: own.info.used_memory_human,
       replicationOffset: infoNumber(own.info, 'master_repl_offset'),
       connectedClients: infoNumber(own.info, 'connected_clients'),
+      opsPerSec: infoNumber(own.info, 'instantaneous_ops_per_sec'),
+      masterLastIoSecondsAgo: infoNumber(own.info, 'master_last_io_seconds_ago'),
       redisVersion: own.info.redis_version,
       serverName: own.info.server_name === 'valkey' || own.info.valkey_version !== undefined ? 'valkey' : 'redis',
       serverVersion: own.info.valkey_version ?? own.info.redis_version,

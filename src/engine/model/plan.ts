@@ -35,6 +35,34 @@ export interface RebalanceDetails {
   readonly balances: readonly { readonly id: string; readonly weight: number; readonly expected: number; readonly balance: number }[];
 }
 
+/** One master's share of a load measure before and after a load-based plan (shares in percent). */
+export interface LoadShare {
+  readonly id: string;
+  readonly weight: number;
+  /** The master's weighted target, in the measure's unit. */
+  readonly target: number;
+  readonly before: number;
+  readonly after: number;
+  readonly targetShare: number;
+  readonly shareBefore: number;
+  readonly shareAfter: number;
+  readonly slotsBefore: number;
+  readonly slotsAfter: number;
+}
+
+/** Why and how a plan balances a load measure (`rebalance --cluster-balance-by`, "Move Hot Slots Away"). */
+export interface LoadBalanceDetails {
+  readonly measure: import('./load').LoadMeasure;
+  /** Percent of each master's target it may deviate by. */
+  readonly threshold: number;
+  readonly total: number;
+  readonly totalWeight: number;
+  /** Every master ends within the threshold of its target. */
+  readonly withinThreshold: boolean;
+  /** Per involved master, in the topology's node order. */
+  readonly masters: readonly LoadShare[];
+}
+
 export interface MigrationOptions {
   /** Keys per GETKEYSINSLOT/MIGRATE batch; undefined = adaptive (rcm default). */
   readonly pipeline?: number;
@@ -57,6 +85,8 @@ export interface MovePlan {
   /** Requested slot count (reshard) — equals totalSlots for a valid plan. */
   readonly requestedSlots?: number;
   readonly rebalance?: RebalanceDetails;
+  /** Set by the load planners: the measure and the expected shares before/after. */
+  readonly load?: LoadBalanceDetails;
 }
 
 /** Outcome of a planner when there is nothing to do. */
@@ -64,6 +94,8 @@ export interface NothingToDo {
   readonly kind: 'nothing-to-do';
   readonly reason: 'balanced' | 'empty-plan';
   readonly threshold?: number;
+  /** The load planners' shares (all within the threshold, or no move can improve them). */
+  readonly load?: LoadBalanceDetails;
 }
 
 /** Groups consecutive moves by (source, target). Pure helper used by planners. */

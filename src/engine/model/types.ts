@@ -58,6 +58,10 @@ export interface NodeStats {
   readonly usedMemoryHuman?: string;
   readonly replicationOffset?: number;
   readonly connectedClients?: number;
+  /** INFO instantaneous_ops_per_sec. */
+  readonly opsPerSec?: number;
+  /** Replicas: INFO master_last_io_seconds_ago (seconds since the master last sent something). */
+  readonly masterLastIoSecondsAgo?: number;
   readonly redisVersion?: string;
   /** `valkey` when the server says so (INFO server_name / valkey_version), else `redis`. */
   readonly serverName?: 'redis' | 'valkey';

@@ -1,12 +1,13 @@
 /** Building a MigrationRequest and handing it to the migration panel (which previews and runs it). */
 import * as vscode from 'vscode';
-import type { MovePlan, NothingToDo, RebalanceOptions } from '../../engine';
+import type { MovePlan, NothingToDo, RebalanceOptions, SlotLoadReport } from '../../engine';
 import type { ClusterView } from '../tree/model';
 import type { MigrationKind, MigrationOutcome, MigrationRequest } from '../webview/panelApi';
 import type { CommandDeps } from './context';
 
 export async function showPlan(
   deps: CommandDeps, view: ClusterView & { id: string }, kind: MigrationKind, plan: MovePlan | NothingToDo, rebalanceOptions?: RebalanceOptions,
+  slotLoad?: SlotLoadReport,
 ): Promise<MigrationOutcome> {
   const m = deps.config.migration();
   const request: MigrationRequest = {
@@ -16,6 +17,7 @@ export async function showPlan(
     topology: view.topology!,
     plan,
     ...(rebalanceOptions ? { rebalanceOptions } : {}),
+    ...(slotLoad ? { slotLoad } : {}),
     settings: { ...(m.pipeline ? { pipeline: m.pipeline } : {}), timeoutMs: m.timeoutMs, replace: m.replace, maxClientLatencyMs: m.maxClientLatencyMs },
   };
   deps.log.info('migration', plan.kind === 'nothing-to-do'

@@ -19,9 +19,11 @@ import { deleteNode } from './deleteNode';
 import { editCluster } from './editCluster';
 import { failover } from './failover';
 import { fix } from './fix';
+import { moveHotSlots } from './moveHotSlots';
 import { moveSlots } from './moveSlots';
 import { copyNodeId, openNodeInfo } from './nodeInfo';
 import { rebalance, drain } from './rebalance';
+import { rebalanceByLoad } from './rebalanceByLoad';
 import { refresh } from './refresh';
 import { removeCluster } from './removeCluster';
 import { reshard, reshardFromHere, reshardToHere } from './reshard';
@@ -46,6 +48,8 @@ export const COMMANDS: { readonly [K in CommandId]: CommandHandler } = {
   'redisClusterManager.reshardToHere': reshardToHere,
   'redisClusterManager.rebalance': rebalance,
   'redisClusterManager.drain': drain,
+  'redisClusterManager.rebalanceByLoad': rebalanceByLoad,
+  'redisClusterManager.moveHotSlots': moveHotSlots,
   'redisClusterManager.moveSlots': moveSlots,
   'redisClusterManager.addNode': addNode,
   'redisClusterManager.addReplica': addReplica,

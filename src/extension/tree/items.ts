@@ -9,6 +9,7 @@ import type { CommandId } from '../constants';
 import { describeError } from '../model/errors';
 import type { L10n } from '../model/l10n';
 import { clusterContext, contextValue, nodeContext } from './contextValues';
+import { liveMetricLines, loadShareParts } from './loadInfo';
 import { coveredSlots, elementId, findNode, isMaster, type ClusterView, type ElementOf, type TreeElement, type Views } from './model';
 import { SLOT_COUNT } from '../../engine';
 
@@ -174,6 +175,7 @@ function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel
   const desc = [
     shortId(n.id),
     master ? l10n.t('{0} slots', n.slotCount) : l10n.t('replica'),
+    ...loadShareParts(n, view?.topology, l10n),
     ...(keys !== undefined ? [l10n.t('{0} keys', keys)] : []),
     ...(mem ? [mem] : []),
     ...flags,
@@ -196,6 +198,7 @@ function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel
     ...(keys !== undefined ? [`- ${md(l10n.t('Keys'))}: ${keys}`] : []),
     ...(mem ? [`- ${md(l10n.t('Used memory'))}: ${md(mem)}`] : []),
     ...(n.stats.replicationOffset !== undefined ? [`- ${md(l10n.t('Replication offset'))}: ${n.stats.replicationOffset}`] : []),
+    ...liveMetricLines(n, view?.topology, l10n),
     ...(n.stats.serverVersion ? [`- ${md(l10n.t('Version'))}: ${md(`${n.stats.serverName ?? 'redis'} ${n.stats.serverVersion}`)}`] : []),
     `- ${md(l10n.t('Flags'))}: ${md(n.flagsSeenByEntry.join(','))}`,
     `- ${md(l10n.t('Link'))}: ${md(n.linkState)}`,

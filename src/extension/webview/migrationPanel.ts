@@ -132,6 +132,7 @@ class PanelSession implements vscode.Disposable {
       view: buildPlanView({
         kind: r.kind, clusterName: r.clusterName, topology: r.topology, plan: r.plan,
         ...(r.rebalanceOptions ? { rebalanceOptions: r.rebalanceOptions } : {}), settings: r.settings,
+        ...(r.slotLoad ? { slotLoad: r.slotLoad } : {}),
       }),
       doneSlots: [],
       run: null,

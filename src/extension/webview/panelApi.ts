@@ -3,9 +3,9 @@
  * compute plans) and the migration panel (plan preview, live progress).
  * Commands depend on this interface only; the panel implements it.
  */
-import type { ConnectionOptions, MovePlan, NothingToDo, RebalanceOptions, Topology } from '../../engine';
+import type { ConnectionOptions, MovePlan, NothingToDo, RebalanceOptions, SlotLoadReport, Topology } from '../../engine';
 
-export type MigrationKind = 'reshard' | 'rebalance' | 'drain';
+export type MigrationKind = 'reshard' | 'rebalance' | 'drain' | 'loadRebalance' | 'hotSlots';
 
 export interface MigrationSettings {
   /** Fixed keys per batch, or undefined for the engine's adaptive batches. */
@@ -26,6 +26,8 @@ export interface MigrationRequest {
   /** For rebalance/drain: the options, so the panel can change them and recompute (planners are pure). */
   readonly rebalanceOptions?: RebalanceOptions;
   readonly settings: MigrationSettings;
+  /** Per-slot load the command read (load-based plans): shading and hover figures on the slot map. */
+  readonly slotLoad?: SlotLoadReport;
 }
 
 export type MigrationOutcome = 'executed' | 'failed' | 'cancelled' | 'closed';

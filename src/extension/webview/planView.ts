@@ -3,8 +3,11 @@
  * plan + options). vscode-free and pure, so it is unit-tested under Node.
  * Only addresses, ids and slot data go into the view: never credentials.
  */
-import { DEFAULT_THRESHOLD, parseWeights, planRebalance, rangesFromSlots, type MovePlan, type NothingToDo, type RebalanceOptions, type Topology } from '../../engine';
-import type { MoveGroupView, NodeView, OpenSlotView, PlanKind, PlanView, RebalanceOptionsView, SettingsView } from '../../shared/protocol';
+import {
+  DEFAULT_THRESHOLD, formatShare, parseWeights, planRebalance, rangesFromSlots,
+  type LoadBalanceDetails, type MovePlan, type NothingToDo, type RebalanceOptions, type SlotLoadReport, type Topology,
+} from '../../engine';
+import type { LoadSharesView, MoveGroupView, NodeView, OpenSlotView, PlanKind, PlanView, RebalanceOptionsView, SettingsView, SlotLoadView } from '../../shared/protocol';
 
 export interface PlanViewInput {
   readonly kind: PlanKind;
@@ -13,6 +16,33 @@ export interface PlanViewInput {
   readonly plan: MovePlan | NothingToDo;
   readonly rebalanceOptions?: RebalanceOptions;
   readonly settings: SettingsView;
+  readonly slotLoad?: SlotLoadReport;
+}
+
+/** The collector's report as per-slot arrays for the slot map. */
+export function slotLoadView(report: SlotLoadReport): SlotLoadView {
+  const keys = new Array<number>(16384).fill(-1);
+  const memory = new Array<number>(16384).fill(-1);
+  const cpu = report.hasCpu ? new Array<number>(16384).fill(-1) : null;
+  for (const s of report.slots) {
+    keys[s.slot] = s.keys;
+    memory[s.slot] = s.memory;
+    if (cpu) cpu[s.slot] = s.cpuUs ?? 0;
+  }
+  return { keys, memory, cpu, memoryEstimated: report.slots.some((s) => s.source.memory !== 'measured') };
+}
+
+/** The before/after bars of a load-based plan, with the share texts rcm prints (engine formatting, two decimals). */
+export function loadSharesView(load: LoadBalanceDetails): LoadSharesView {
+  return {
+    measure: load.measure,
+    threshold: load.threshold,
+    withinThreshold: load.withinThreshold,
+    bars: load.masters.map((m) => ({
+      id: m.id, before: m.shareBefore, after: m.shareAfter, target: m.targetShare,
+      beforeText: formatShare(m.shareBefore), afterText: formatShare(m.shareAfter), targetText: formatShare(m.targetShare),
+    })),
+  };
 }
 
 export function isMovePlan(p: MovePlan | NothingToDo): p is MovePlan {
@@ -99,6 +129,8 @@ export function buildPlanView(input: PlanViewInput): PlanView {
     ...(!isMovePlan(plan) ? { nothingToDo: { reason: plan.reason, ...(plan.threshold !== undefined ? { threshold: plan.threshold } : {}) } } : {}),
     ...(input.rebalanceOptions ? { rebalance: rebalanceOptionsView(input.rebalanceOptions) } : {}),
     settings: { ...(input.settings.pipeline !== undefined ? { pipeline: input.settings.pipeline } : {}), timeoutMs: input.settings.timeoutMs, replace: input.settings.replace, ...(input.settings.maxClientLatencyMs !== undefined ? { maxClientLatencyMs: input.settings.maxClientLatencyMs } : {}) },
+    ...(input.slotLoad ? { slotLoad: slotLoadView(input.slotLoad) } : {}),
+    ...(plan.load ? { loadShares: loadSharesView(plan.load) } : {}),
   };
   return view;
 }
