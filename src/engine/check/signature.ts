@@ -21,6 +21,22 @@ export function configSignature(lines: readonly ClusterNodesLine[]): string | nu
   return parts.sort(byteCompare).join('|');
 }
 
+/**
+ * configSignature of a raw CLUSTER NODES reply without parsing it into lines
+ * (the same string as configSignature(parseClusterNodes(reply)) for a valid reply).
+ */
+export function replySignature(reply: string): string | null {
+  const parts: string[] = [];
+  for (const raw of reply.split('\n')) {
+    const f = raw.replace(/\r$/, '').split(' ');
+    if (f.length <= 8) continue;
+    const tokens = f.slice(8).filter((t) => t !== '' && !t.startsWith('['));
+    if (tokens.length > 0) parts.push(`${f[0]}:${tokens.sort(byteCompare).join(',')}`);
+  }
+  if (parts.length === 0) return null;
+  return parts.sort(byteCompare).join('|');
+}
+
 /** redis-cli's "consistent": ≤1 node, or every signature non-null and identical. */
 export function signaturesAgree(signatures: readonly (string | null)[]): boolean {
   if (signatures.length <= 1) return true;
