@@ -4,8 +4,9 @@
  * subcommand such as `check` does not parse and compile the whole bundle (and
  * ioredis in it) on every start: Node 20 has no module.enableCompileCache.
  * The cache is written once, at the end of a run, after the functions that run
- * used were compiled; V8 rejects a cache of another bundle or Node version (it
- * is then rewritten). Without a writable dist/ rcm simply runs uncached.
+ * used were compiled; a cache of another build is never read (the name holds
+ * the bundle's size and mtime), one of another Node version V8 rejects (it is
+ * then rewritten). Without a writable dist/ rcm simply runs uncached.
  */
 import * as fs from 'node:fs';
 import Module from 'node:module';
@@ -13,7 +14,10 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 
 const file = path.join(__dirname, 'cli-main.js');
-const cacheFile = `${file}.cache`;
+// Named after the bundle's size and mtime: V8 checks only the source's length, so a rebuilt
+// bundle of the same length must not meet the old cache.
+const stat = fs.statSync(file);
+const cacheFile = `${file}.${stat.size}-${Math.round(stat.mtimeMs)}.cache`;
 
 function readCache(): Buffer | undefined {
   try {
@@ -31,6 +35,9 @@ if (cachedData === undefined || script.cachedDataRejected === true) {
     try {
       fs.writeFileSync(tmp, script.createCachedData());
       fs.renameSync(tmp, cacheFile); // whole or not at all, whatever other rcm processes do meanwhile
+      for (const f of fs.readdirSync(__dirname)) {
+        if (f.startsWith('cli-main.js.') && f.endsWith('.cache') && path.join(__dirname, f) !== cacheFile) fs.rmSync(path.join(__dirname, f), { force: true });
+      }
     } catch {
       try { fs.rmSync(tmp, { force: true }); } catch { /* read-only dist/: no cache */ }
     }
