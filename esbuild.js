@@ -1,6 +1,6 @@
-// Builds three bundles: the extension host (vscode external), the rcm CLI
-// (no vscode external, so a stray `vscode` import fails the build) and the
-// browser bundle of the webview.
+// Builds the bundles: the extension host (vscode external), the rcm CLI
+// (no vscode external, so a stray `vscode` import fails the build) with its
+// code-cache launcher, and the browser bundle of the webview.
 const esbuild = require('esbuild');
 
 const production = process.argv.includes('--production');
@@ -42,6 +42,15 @@ const configs = [
   {
     ...common,
     entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli-main.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  // `rcm` itself: a small launcher running dist/cli-main.js through V8's code cache (src/cli/launch.ts).
+  {
+    ...common,
+    entryPoints: ['src/cli/launch.ts'],
     outfile: 'dist/cli.js',
     platform: 'node',
     format: 'cjs',

@@ -12,10 +12,10 @@
  * Run: npm run build && npx tsx bench/latency.bench.ts
  */
 import { performance } from 'node:perf_hooks';
-import { loadTopology } from '../src/engine';
 import { createCluster, populate, runRedisCli, stopAllNodes, type TestCluster } from '../test/helpers/redisCluster';
 import { runRcm } from '../test/helpers/rcm';
-import { formatStats, loadClient, type ClientStats, type LoadClient } from './client';
+import { formatStats, loadClient, type LoadClient } from './client';
+import { masters, ratios, stopNodesOnSignals, timed, type Row } from './runs';
 
 const MASTERS = Number(process.env.BENCH_MASTERS ?? 3);
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1);
@@ -26,13 +26,6 @@ const UNBALANCE = Number(process.env.BENCH_UNBALANCE ?? 4000);
 const PHASES = (process.env.BENCH_PHASES ?? 'reshard,rebalance').split(',');
 const VARIANTS = (process.env.BENCH_VARIANTS ?? ';--fast').split(';').map((v) => v.split(' ').filter(Boolean));
 const LONG = { timeoutMs: 3_600_000 };
-
-interface Row { readonly name: string; readonly secs: number; readonly keys: number; readonly st: ClientStats }
-
-async function masters(cluster: TestCluster) {
-  const t = await loadTopology(cluster.entry.host, cluster.entry.port);
-  return t.nodes.filter((n) => n.role === 'master');
-}
 
 async function ownedSlots(cluster: TestCluster, id: string, n: number): Promise<number[]> {
   const node = (await masters(cluster)).find((m) => m.id === id)!;
@@ -48,28 +41,8 @@ async function keysInSlots(cluster: TestCluster, nodeId: string, slots: number[]
   return ((await p.exec()) ?? []).reduce((a, [, v]) => a + Number(v), 0);
 }
 
-async function timed(name: string, client: LoadClient, run: () => Promise<{ code: number; stdout: string; stderr: string }>, keysMoved: () => Promise<number>): Promise<Row> {
-  client.reset();
-  const t0 = performance.now();
-  const res = await run();
-  const secs = (performance.now() - t0) / 1000;
-  const st = client.stats();
-  if (res.code !== 0) throw new Error(`${name} failed (${res.code}):\n${res.stdout.slice(-2000)}\n${res.stderr}`);
-  const keys = await keysMoved();
-  const row = { name, secs, keys, st };
-  console.log(`${name.padEnd(40)} ${secs.toFixed(2).padStart(7)} s ${String(keys).padStart(8)} keys ${Math.round(keys / secs).toString().padStart(7)} keys/s  ${formatStats(st)}`);
-  return row;
-}
-
-function ratios(rows: readonly Row[]): void {
-  const [cli, ...ours] = rows;
-  for (const r of ours) {
-    const speed = (r.keys / r.secs) / (cli!.keys / cli!.secs);
-    console.log(`  ${r.name.padEnd(38)} keys/s ${speed.toFixed(2)}x redis-cli's; client p99 ${(r.st.p99 / cli!.st.p99).toFixed(2)}x, p50 ${(r.st.p50 / cli!.st.p50).toFixed(2)}x, max ${(r.st.max / cli!.st.max).toFixed(2)}x redis-cli's`);
-  }
-}
-
 async function main(): Promise<void> {
+  stopNodesOnSignals();
   console.log(`${MASTERS}+${MASTERS * REPLICAS} cluster, ${KEYS} keys of ${VALUE} bytes; reshard ${SLOTS} slots; rebalance after piling ${UNBALANCE} slots on one master; rcm variants: ${VARIANTS.map((v) => `[${v.join(' ') || 'default'}]`).join(' ')}`);
   const cluster = await createCluster({ masters: MASTERS, replicas: REPLICAS, timeoutMs: 120_000 });
   let client: LoadClient | undefined;

@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseClusterNodes, parseClusterNodesLine, findMyself, configSignature, parseNodeAddress, EngineError } from '../../src/engine';
+import { replySignature } from '../../src/engine/check/signature';
+import { parseMyselfLine } from '../../src/engine/parse/clusterNodes';
+import { infoFields } from '../../src/engine/parse/info';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
 
@@ -73,4 +76,22 @@ test('configuration signature sorts slot tokens byte-wise and ignores open-slot 
   ].join('\n'));
   assert.equal(configSignature(a), 'a:0-5460,10923-16383|b:5461-10922');
   assert.equal(configSignature(parseClusterNodes('a 1.1.1.1:1@2 myself,master - 0 0 0 connected')), null);
+});
+
+test('the loader\'s light parse (myself line, signature from the raw reply) matches the full parse', () => {
+  const multi = fixture('nodes-open-slots-30001.txt').replace('0-5460', '5000-5460 0-99 [7->-ba61e833056d9b8c09a9794c413b3918692c071e] 100-4999');
+  for (const reply of [multi, ...['nodes-failures.txt', 'nodes-hostname-30003.txt', 'nodes-open-slots-30001.txt', 'nodes-open-slots-30002.txt'].map(fixture)]) {
+    const lines = parseClusterNodes(reply);
+    assert.deepEqual(parseMyselfLine(reply), findMyself(lines));
+    assert.equal(replySignature(reply), configSignature(lines));
+  }
+  assert.notEqual(replySignature(multi), replySignature(fixture('nodes-open-slots-30001.txt')));
+  assert.equal(parseMyselfLine('abc 127.0.0.1:1@2 master - 0 0 1 connected\n'), undefined);
+  assert.equal(replySignature('abc 127.0.0.1:1@2 myself,master - 0 0 1 connected\n'), null);
+});
+
+test('infoFields reads only the named fields, as parseInfo would', () => {
+  const info = '# Server\r\nredis_version:7.0.15\r\nused_memory:100\r\nused_memory_human:100B\r\n# Clients\r\nconnected_clients:3\r\n';
+  assert.deepEqual(infoFields(info, ['redis_version', 'used_memory', 'connected_clients', 'valkey_version']), { redis_version: '7.0.15', used_memory: '100', connected_clients: '3' });
+  assert.deepEqual(infoFields('used_memory_human:1K\nused_memory:5', ['used_memory']), { used_memory: '5' });
 });

@@ -6,9 +6,9 @@
 import { EngineError, type EngineErrorData } from '../model/errors';
 import { countSlots } from '../model/slots';
 import type { ClusterNode, ClusterNodesLine, NodeFlag, SkippedNode, Topology } from '../model/types';
-import { configSignature } from '../check/signature';
-import { findMyself, isReplicaFlags, parseClusterNodes } from '../parse/clusterNodes';
-import { infoNumber, parseInfo } from '../parse/info';
+import { configSignature, replySignature } from '../check/signature';
+import { findMyself, isReplicaFlags, parseClusterNodes, parseMyselfLine } from '../parse/clusterNodes';
+import { infoFields, infoNumber, parseInfo } from '../parse/info';
 import { countKeysInSlots } from './bulk';
 import { connectNode, type NodeClient } from './connection';
 import type { ConnectionOptions } from './options';
@@ -27,24 +27,34 @@ export interface ClusterSession {
 }
 
 interface NodeProbe {
+  /** Every line (the entry node's reply only: the others' lines are not needed). */
   lines: ClusterNodesLine[];
   myself: ClusterNodesLine;
+  signature: string | null;
   dbsize: number | { error: string };
   info: Record<string, string>;
 }
 
-/** CLUSTER NODES + DBSIZE + INFO in one round trip. */
-async function probe(client: NodeClient): Promise<NodeProbe> {
+/** The INFO fields a loaded node keeps (buildNode). */
+const INFO_FIELDS = ['used_memory', 'used_memory_human', 'master_repl_offset', 'connected_clients', 'redis_version', 'server_name', 'valkey_version'] as const;
+
+/**
+ * CLUSTER NODES + DBSIZE + INFO in one round trip. Only the entry node's reply is parsed
+ * line by line; of the others only the `myself` line and the config signature are needed.
+ */
+async function probe(client: NodeClient, allLines: boolean): Promise<NodeProbe> {
   const [nodes, dbsize, info] = await client.pipeline([['CLUSTER', 'NODES'], ['DBSIZE'], ['INFO']]);
   if (!nodes!.ok) throw new EngineError({ code: 'reply-error', node: client.addr, cause: nodes!.error, message: `Node ${client.addr} replied with error: ${nodes!.error}` });
-  const lines = parseClusterNodes(String(nodes!.value));
-  const myself = findMyself(lines);
+  const text = String(nodes!.value);
+  const lines = allLines ? parseClusterNodes(text) : [];
+  const myself = allLines ? findMyself(lines) : parseMyselfLine(text);
   if (!myself) throw new EngineError({ code: 'invalid-reply', node: client.addr, message: `CLUSTER NODES of ${client.addr} has no "myself" line` });
   return {
     lines,
     myself,
+    signature: allLines ? configSignature(lines) : replySignature(text),
     dbsize: dbsize!.ok && /^\d+$/.test(String(dbsize!.value)) ? Number(dbsize!.value) : { error: dbsize!.ok ? '' : dbsize!.error },
-    info: info!.ok ? parseInfo(String(info!.value)) : {},
+    info: info!.ok ? infoFields(String(info!.value), INFO_FIELDS) : {},
   };
 }
 
@@ -73,7 +83,7 @@ function buildNode(
     migrating: me.migrating,
     importing: me.importing,
     flagsSeenByEntry: entryFlags.length ? entryFlags : me.flags,
-    signature: configSignature(own.lines),
+    signature: own.signature,
     dbsize: own.dbsize,
     stats: {
       keys: typeof own.dbsize === 'number' ? own.dbsize : undefined,
@@ -109,7 +119,7 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
     if (parseInfo(infoText).cluster_enabled !== '1') {
       throw new EngineError({ code: 'not-cluster-enabled', node: entryAddr, message: `Node ${entryAddr} is not configured as a cluster node (cluster_enabled:0): start it with cluster-enabled yes.` });
     }
-    const entryProbe = await probe(entry);
+    const entryProbe = await probe(entry, true);
     clients.set(entryProbe.myself.id, entry);
 
     const friends = entryProbe.lines.filter((l) => l !== entryProbe.myself);
@@ -123,7 +133,7 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
         return { line, outcome: { kind: 'unreachable' as const, error: (e as EngineError).toJSON() as EngineErrorData } };
       }
       try {
-        return { line, outcome: { kind: 'ok' as const, client, probe: await probe(client) } };
+        return { line, outcome: { kind: 'ok' as const, client, probe: await probe(client, false) } };
       } catch (e) {
         client.close();
         return { line, outcome: { kind: 'load-failed' as const, error: (e as Error).message } };

@@ -13,6 +13,20 @@ export function parseInfo(reply: string): Record<string, string> {
   return out;
 }
 
+/** Only the named fields of an INFO reply (a few lookups instead of a record of every field). */
+export function infoFields(reply: string, fields: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const field of fields) {
+    const key = `${field}:`;
+    let at = reply.startsWith(key) ? 0 : reply.indexOf(`\n${key}`);
+    if (at < 0) continue;
+    if (at > 0) at++;
+    const end = reply.indexOf('\n', at);
+    out[field] = reply.slice(at + key.length, end < 0 ? reply.length : end).replace(/\r$/, '');
+  }
+  return out;
+}
+
 export function infoNumber(info: Record<string, string>, field: string): number | undefined {
   const v = info[field];
   if (v === undefined) return undefined;
