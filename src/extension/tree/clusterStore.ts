@@ -10,6 +10,7 @@ import type { ClusterAccess } from '../services/clusterAccess';
 import type { Config } from '../services/config';
 import type { Log } from '../services/log';
 import type { ProfileRegistry } from '../services/profiles';
+import { demotedMasters, type Demoted } from '../model/demotion';
 import type { ClusterView, Views } from './model';
 
 const DISCONNECTED_KEY = 'redisClusterManager.disconnected';
@@ -26,7 +27,10 @@ export class ClusterStore implements vscode.Disposable {
   private readonly loadedEmitter = new vscode.EventEmitter<{ clusterId: string; first: boolean }>();
   /** Fires after a successful load (first = the first since connecting). */
   readonly onDidLoad = this.loadedEmitter.event;
-  private readonly disposables: vscode.Disposable[] = [this.emitter, this.loadedEmitter];
+  private readonly demotedEmitter = new vscode.EventEmitter<{ clusterId: string; demoted: readonly Demoted[] }>();
+  /** Fires when a load finds masters that became replicas (a drained master does, see model/demotion.ts). */
+  readonly onDidDemote = this.demotedEmitter.event;
+  private readonly disposables: vscode.Disposable[] = [this.emitter, this.loadedEmitter, this.demotedEmitter];
   private timer: ReturnType<typeof setInterval> | undefined;
   private visible = false;
   private everVisible = false;
@@ -141,6 +145,8 @@ export class ClusterStore implements vscode.Disposable {
       loadedAt: Date.now(),
     };
     this.set(id, view);
+    const demoted = demotedMasters(cur.topology, topology);
+    if (demoted.length > 0) this.demotedEmitter.fire({ clusterId: id, demoted });
     return view;
   }
 
