@@ -50,9 +50,10 @@ export function nodeJourneys(journey: Journey, wb: Wb, ports: { seed: number; cr
   journey('the editor menu on a node id of a Check result: Redis Cluster → Open Node Info; the hover tells role and slots', async () => {
     await wb.command('Redis Cluster: Check');
     await pickClusterIfAsked(wb, 'e2e');
-    const line = page.locator('.editor-instance .view-line', { hasText: /^M: [0-9a-f]{40} 127\.0\.0\.1:\d+/ }).first();
+    // The editor renders spaces as U+00A0: \s matches both.
+    const line = page.locator('.editor-instance .view-line', { hasText: /^M:\s[0-9a-f]{40}\s127\.0\.0\.1:\d+/ }).first();
     await line.waitFor();
-    const id = /M: ([0-9a-f]{40})/.exec((await line.textContent()) ?? '')![1]!;
+    const id = /M:\s([0-9a-f]{40})/.exec((await line.textContent()) ?? '')![1]!;
     const box = (await line.boundingBox())!;
     const span = line.locator('span', { hasText: id }).first();
     const idBox = (await span.boundingBox()) ?? box;
@@ -63,23 +64,24 @@ export function nodeJourneys(journey: Journey, wb: Wb, ports: { seed: number; cr
     await hover.waitFor({ timeout: 20_000 });
     const hoverText = (await hover.textContent()) ?? '';
     if (!/Slots: \d+/.test(hoverText) || !/Health/.test(hoverText)) throw new Error(`hover lacks slots/health: ${hoverText}`);
+    await page.waitForTimeout(600); // the hover fades in
     await wb.shot('editor-hover');
     await page.keyboard.press('Escape');
     await page.mouse.click(at.x, at.y, { button: 'right' });
     const group = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Redis Cluster' }).first();
     await group.waitFor();
     await group.hover();
-    const open = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Open Node Info' }).first();
+    // The submenu's items (the "Redis Cluster" item itself contains the submenu, so look inside .monaco-submenu).
+    const item = (label: string | RegExp) => page.locator('.context-view .monaco-submenu .action-item', { hasText: label }).first();
+    const open = item('Open Node Info');
     await open.waitFor();
-    for (const item of ['Copy Node ID', 'Reshard From This Master…', 'Add Replica…']) {
-      await page.locator('.context-view .monaco-menu .action-item', { hasText: item }).first().waitFor();
-    }
-    if (await page.locator('.context-view .monaco-menu .action-item', { hasText: /^Failover$/ }).count() > 0) throw new Error('Failover is offered on a master');
+    for (const label of ['Copy Node ID', 'Reshard From This Master…', 'Reshard To This Master…', 'Add Replica…']) await item(label).waitFor();
+    if (await page.locator('.context-view .monaco-submenu .action-item', { hasText: /^Failover$/ }).count() > 0) throw new Error('Failover is offered on a master');
     await wb.shot('editor-context-menu');
     await open.hover();
     await page.waitForTimeout(200);
     await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab', { hasText: /^Node 127\.0\.0\.1:\d+/ }).first().waitFor();
+    await page.locator('.tabs-container .tab', { hasText: /Node 127\.0\.0\.1:\d+/ }).first().waitFor();
     await page.locator('.editor-instance .view-lines', { hasText: id }).first().waitFor();
     await wb.command('View: Close All Editors');
   });
@@ -106,9 +108,9 @@ export function nodeJourneys(journey: Journey, wb: Wb, ports: { seed: number; cr
     await wb.shot('dialog-call');
     await page.keyboard.press('Enter');
     await wb.pick('Masters only');
-    const out = page.locator('.editor-instance .view-lines', { hasText: /127\.0\.0\.1:\d+: \d+/ }).first();
+    const out = page.locator('.editor-instance .view-lines', { hasText: /127\.0\.0\.1:\d+:\s\d+/ }).first();
     await out.waitFor();
-    const lines = ((await out.innerText()) ?? '').split('\n').filter((l) => /^127\.0\.0\.1:\d+: \d+$/.test(l.trim()));
+    const lines = ((await out.innerText()) ?? '').split('\n').filter((l) => /^127\.0\.0\.1:\d+:\s\d+$/.test(l.trim()));
     if (lines.length !== 3) throw new Error(`expected 3 masters' replies, got ${lines.length}: ${lines.join(' | ')}`);
     await wb.command('View: Close All Editors');
   });
@@ -140,6 +142,7 @@ export function nodeJourneys(journey: Journey, wb: Wb, ports: { seed: number; cr
     await wb.command('Redis Cluster: Create Cluster…');
     const addrs = ports.create.map((p) => `127.0.0.1:${p}`);
     await wb.answer(addrs.join(' '));
+    await page.locator('.quick-input-widget:not(.hidden)', { hasText: 'Replicas per master' }).waitFor();
     await wb.answer('0');
     const dialog = page.locator('.monaco-dialog-box', { hasText: /Create the cluster with this configuration\?/ });
     await dialog.waitFor({ timeout: 60_000 });
@@ -153,17 +156,21 @@ export function nodeJourneys(journey: Journey, wb: Wb, ports: { seed: number; cr
 
   for (const theme of ['Light Modern', 'Dark Modern'] as const) {
     journey(`the tree in the ${theme} theme, at the default sidebar width`, async () => {
-      await wb.command('Preferences: Color Theme');
+      // Ctrl+K Ctrl+T (the palette would rank "Browse Color Themes in Marketplace" first).
+      await page.locator('.part.sidebar').click({ position: { x: 150, y: 600 } });
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+T');
+      await page.locator('.quick-input-widget:not(.hidden) .quick-input-list .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor();
       await wb.answer(theme);
-      await page.waitForTimeout(800);
-      const master = wb.treeItem(new RegExp(`^127\\.0\\.0\\.1:${ports.seed}`)).first();
+      const dark = theme.startsWith('Dark');
+      await page.locator(dark ? '.monaco-workbench.vs-dark' : '.monaco-workbench.vs').first().waitFor({ timeout: 20_000 });
+      const master = page.locator('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="2"]', { hasText: /slots/ }).first();
       await master.waitFor();
-      if ((await master.getAttribute('aria-expanded')) === 'false') {
-        await master.click();
-        await page.keyboard.press('ArrowRight');
-      }
+      if ((await master.getAttribute('aria-expanded')) === 'false') await master.locator('.monaco-tl-twistie').click();
       await wb.command('View: Close All Editors');
       await page.locator('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="3"]').first().waitFor();
+      await page.locator('.quick-input-widget').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+      await page.waitForTimeout(600); // the palette fades out
       await wb.shot(`tree-${theme.startsWith('Light') ? 'light' : 'dark'}`);
     });
   }

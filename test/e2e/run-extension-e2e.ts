@@ -160,8 +160,8 @@ async function runUiJourneys(browser: Browser, cs: CodeServer, ports: { seed: nu
     // A click on a node opens its info (INFO and CLUSTER NODES in a read-only document)…
     await master.click();
     await page.locator('.tabs-container .tab', { hasText: `Node ${seedAddr}` }).first().waitFor();
-    // …and the arrow key expands it.
-    if ((await master.getAttribute('aria-expanded')) === 'false') await page.keyboard.press('ArrowRight');
+    // …and its twistie expands it.
+    if ((await master.getAttribute('aria-expanded')) === 'false') await master.locator('.monaco-tl-twistie').click();
     const replica = page.locator('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="3"]', { hasText: /replica/ }).first();
     await replica.waitFor();
     const clusterPorts = [0, 1, 2, 3, 4, 5].map((i) => ports.seed + i).join('|');
