@@ -22,6 +22,7 @@ export type { ConnectionOptions, TlsOptions } from './io/options';
 export { connectNode } from './io/connection';
 export type { NodeClient, Arg } from './io/connection';
 export { openCluster, loadTopology } from './io/loader';
+export { countKeysInSlots } from './io/bulk';
 export type { ClusterSession, LoadOptions } from './io/loader';
 export { runInfo, runCheck, renderFatal } from './ops/infoCheck';
 export type { InfoReport, CheckReport } from './ops/infoCheck';

@@ -6,7 +6,7 @@ import { englishL10n } from '../../src/extension/model/l10n';
 import type { ClusterProfile } from '../../src/extension/model/profile';
 import { ALL_CONTEXT_VALUES } from '../../src/extension/tree/contextValues';
 import { buildTreeItem, compactCount, formatBytes, slotRangeLabel } from '../../src/extension/tree/items';
-import { childrenOf, elementId, parentOf, type ClusterView, type TreeElement } from '../../src/extension/tree/model';
+import { childrenOf, elementId, parentOf, rangeKey, rangeKeysDue, type ClusterView, type TreeElement } from '../../src/extension/tree/model';
 import { master, replica, topology } from '../fixtures/topologyBuilder';
 
 const M1 = 'a'.repeat(40);
@@ -214,4 +214,22 @@ test('descriptions fit the default sidebar width (about 50 characters with the l
     assert.ok(item.label.length + (item.description ?? '').length <= 50, `${item.label} ${item.description}`);
     assert.doesNotMatch(item.description ?? '', /myself/);
   }
+});
+
+test('keys per slot range: a one-range master shows its own key count, a several-range master its counted ranges', () => {
+  const t = topology([
+    master(M1, 7000, [{ start: 0, end: 99 }, { start: 200, end: 16383 }], { dbsize: 5000 }),
+    master(M2, 7001, [{ start: 100, end: 199 }], { dbsize: 12_345 }),
+  ]);
+  const base = viewOf(t, { loadedAt: 1000 });
+  const single = buildTreeItem({ kind: 'slots', clusterId: 'p1', nodeId: M2, start: 100, end: 199 }, base, englishL10n);
+  assert.equal(single.description, '12.3k keys');
+  const range = { kind: 'slots', clusterId: 'p1', nodeId: M1, start: 0, end: 99 } as const;
+  assert.equal(buildTreeItem(range, base, englishL10n).description, undefined, 'not counted yet');
+  assert.ok(rangeKeysDue(base.get('p1'), M1));
+  assert.ok(!rangeKeysDue(base.get('p1'), M2), 'one range: nothing to count');
+  const counted = viewOf(t, { loadedAt: 1000, rangeKeysAt: 2000, rangeKeys: new Map([[rangeKey(M1, 0, 99), 40], [rangeKey(M1, 200, 16383), 4960]]) });
+  assert.equal(buildTreeItem(range, counted, englishL10n).description, '40 keys');
+  assert.ok(!rangeKeysDue(counted.get('p1'), M1));
+  assert.ok(rangeKeysDue(viewOf(t, { ...counted.get('p1')!, loadedAt: 3000 }).get('p1'), M1), 'a newer load makes them due again');
 });

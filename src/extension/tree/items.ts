@@ -10,7 +10,7 @@ import { describeError } from '../model/errors';
 import type { L10n } from '../model/l10n';
 import { clusterContext, contextValue, nodeContext } from './contextValues';
 import { liveMetricLines, loadShareParts } from './loadInfo';
-import { coveredSlots, elementId, findNode, isMaster, type ClusterView, type ElementOf, type TreeElement, type Views } from './model';
+import { coveredSlots, elementId, findNode, isMaster, keysInRange, type ClusterView, type ElementOf, type TreeElement, type Views } from './model';
 import { SLOT_COUNT } from '../../engine';
 
 export interface TreeItemModel {
@@ -75,7 +75,7 @@ export function buildTreeItem(element: TreeElement, views: Views, l10n: L10n): T
   switch (element.kind) {
     case 'cluster': return clusterItem(element, views.get(element.clusterId), l10n);
     case 'node': return nodeItem(element, views, l10n);
-    case 'slots': return slotsItem(element, l10n);
+    case 'slots': return slotsItem(element, views, l10n);
     case 'openSlot': return openSlotItem(element, views, l10n);
     case 'message': return messageItem(element, views.get(element.clusterId), l10n);
   }
@@ -240,10 +240,12 @@ export function slotRangeLabel(start: number, end: number, l10n: L10n): string {
   return count === 1 ? l10n.t('{0} (1 slot)', range) : l10n.t('{0} ({1} slots)', range, count);
 }
 
-function slotsItem(e: ElementOf<'slots'>, l10n: L10n): TreeItemModel {
+function slotsItem(e: ElementOf<'slots'>, views: Views, l10n: L10n): TreeItemModel {
+  const keys = keysInRange(views.get(e.clusterId), e.nodeId, e.start, e.end);
   return {
     id: elementId(e),
     label: slotRangeLabel(e.start, e.end, l10n),
+    ...(keys !== undefined ? { description: l10n.t('{0} keys', compactCount(keys)) } : {}),
     tooltip: md(l10n.t('Hash slots {0} to {1}. Right-click → Move These Slots To… to reshard them.', e.start, e.end)),
     icon: { id: 'symbol-number' },
     contextValue: contextValue('rcm:slots'),

@@ -129,4 +129,37 @@ describe('node ids and addresses in editors', () => {
     await until('the error row', () => api.store.get(id) && api.store.get(id).status === 'error');
     await api.registry.remove(id);
   });
+
+  it('keys per slot range: counted for a master with several ranges (the resumed migration left one), summing to its keys', async () => {
+    let view = await api.store.load(profile.id);
+    let multi = view.topology.nodes.find((n) => n.role === 'master' && n.slots.length >= 2);
+    assert.ok(multi, 'a master with several ranges');
+    // One key in each of its ranges (found with CLUSTER KEYSLOT on the node itself).
+    const Redis = require('ioredis');
+    const r = new Redis({ host: multi.host, port: multi.port, lazyConnect: true, maxRetriesPerRequest: 1 });
+    await r.connect();
+    try {
+      const names = Array.from({ length: 30000 }, (_, i) => `range-key-${i}`);
+      const p = r.pipeline();
+      for (const k of names) p.call('CLUSTER', 'KEYSLOT', k);
+      const slots = (await p.exec()).map(([, v]) => Number(v));
+      for (const range of multi.slots) {
+        const i = slots.findIndex((s) => s >= range.start && s <= range.end);
+        assert.ok(i >= 0, `a key for ${range.start}-${range.end}`);
+        await r.set(names[i], 'x');
+      }
+    } finally {
+      r.disconnect();
+    }
+    view = await api.store.load(profile.id);
+    multi = view.topology.nodes.find((n) => n.id === multi.id);
+    api.store.countRangeKeys(profile.id, multi.id);
+    const counted = await until('the ranges to be counted', () => {
+      const v = api.store.get(profile.id);
+      return v.rangeKeys && multi.slots.every((r) => v.rangeKeys.has(`${multi.id}/${r.start}-${r.end}`)) ? v : undefined;
+    });
+    const sum = multi.slots.reduce((a, r) => a + counted.rangeKeys.get(`${multi.id}/${r.start}-${r.end}`), 0);
+    assert.strictEqual(sum, multi.dbsize);
+    for (const range of multi.slots) assert.ok(counted.rangeKeys.get(`${multi.id}/${range.start}-${range.end}`) >= 1, `${range.start}-${range.end} has its key`);
+  });
 });
