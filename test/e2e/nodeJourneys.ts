@@ -149,9 +149,10 @@ export function nodeJourneys(journey: Journey, wb: Wb, ports: { seed: number; cr
     if (!/Master\[0\]|Adding replica|slots/i.test((await dialog.textContent()) ?? '')) throw new Error('the dialog does not show the allocation');
     await wb.shot('dialog-create-cluster');
     await wb.dialogButton('Create Cluster');
-    await wb.notification(/Cluster created with 3 nodes/, 90_000);
+    // The outcome: the new cluster in the tree, loaded (ok, 3 masters); the notification follows the reveal.
+    await page.locator('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="1"]', { hasText: new RegExp(`^${addrs[0]!.replace(/\./g, '\\.')}.*ok · 3 masters`) }).first().waitFor({ timeout: 90_000 });
+    await wb.notification(/Cluster created with 3 nodes/, 30_000);
     await wb.hideNotifications();
-    await wb.treeItem(addrs[0]!).first().waitFor();
   });
 
   for (const theme of ['Light Modern', 'Dark Modern'] as const) {
