@@ -49,6 +49,16 @@ export default tseslint.config(
     },
   },
   {
+    // The extension's pure models (recognition of node ids in editors, tree descriptions, errors…): unit-tested without VS Code.
+    files: ['src/extension/model/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'src/extension/model is pure: no vscode.' }],
+        patterns: [{ group: ['**/engine/*/**'], message: 'Import the engine through src/engine/index.ts only.' }],
+      }],
+    },
+  },
+  {
     files: ['src/cli/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

@@ -45,6 +45,9 @@ export const COMMAND_IDS = [
   'redisClusterManager.openNodeInfo',
   'redisClusterManager.resumeMigration',
   'redisClusterManager.showLog',
+  'redisClusterManager.replicate',
+  'redisClusterManager.checkNode',
+  'redisClusterManager.setTimeoutOnNode',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
@@ -57,7 +60,14 @@ export const CONTEXT_KEYS = {
   redisServerAvailable: 'redisClusterManager.redisServerAvailable',
   /** true while a migration runs. */
   migrationRunning: 'redisClusterManager.migrationRunning',
+  /** true when the editor's cursor is on a node id or address the editor menu can act on. */
+  editorNode: 'redisClusterManager.editorNode',
+  /** What that node is: 'master', 'emptyMaster', 'replica' or 'unknown' (not in a loaded cluster). */
+  editorNodeRole: 'redisClusterManager.editorNodeRole',
 } as const;
+
+/** The editor context submenu ("Redis Cluster") holding the node operations. */
+export const EDITOR_SUBMENU_ID = 'redisClusterManager.editorNode';
 
 /** Setting keys under `redisClusterManager.`. */
 export const SETTING_KEYS = [

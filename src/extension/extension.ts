@@ -5,6 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/registry';
+import { nodeFromEditor } from './editor/editorTarget';
+import { NodeEditorFeatures } from './editor/nodeFeatures';
 import type { CommandDeps } from './commands/context';
 import { offerResume } from './commands/resumeMigration';
 import { CONTEXT_KEYS, VIEW_ID } from './constants';
@@ -70,10 +72,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   };
   void redisServer();
 
+  const editorFeatures = push(new NodeEditorFeatures(store));
   const deps: CommandDeps = {
     extension: context, registry, access, store, log, config, results, migrations, runner, journals,
     panelWatcher: new PanelRunWatcher(journalDir(storageDir), status),
     redisServer, reveal,
+    selection: () => tree.selection,
+    editorNode: (uri) => nodeFromEditor(deps, editorFeatures, uri),
   };
   registerCommands(context, deps);
 
@@ -83,6 +88,16 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   // An interrupted migration on a cluster just opened is offered for resume.
   push(store.onDidLoad(({ clusterId, first }) => {
     if (first) void offerResume(deps, clusterId).catch((e: unknown) => log.warn('journal', String(e)));
+  }));
+
+  // A drained master turns into a replica (Redis does that): say so and show where it went.
+  push(store.onDidDemote(({ clusterId, demoted }) => {
+    for (const d of demoted) {
+      const message = vscode.l10n.t('{0} has no slots left and is now a replica of {1} (Redis turns an emptied master into a replica).', d.addr, d.masterAddr ?? d.masterId ?? '?');
+      log.info('tree', message);
+      const show = vscode.l10n.t('Show in Tree');
+      void vscode.window.showInformationMessage(message, show).then((c) => { if (c === show) void reveal({ kind: 'node', clusterId, nodeId: d.nodeId }); });
+    }
   }));
 
   log.info('activate', `Redis Cluster Manager ${String((context.extension.packageJSON as { version?: string }).version ?? '')} activated`);

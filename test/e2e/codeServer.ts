@@ -5,7 +5,7 @@
  * development. Used by the e2e suite and by `npm start` when no desktop VS
  * Code is on PATH.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
@@ -73,7 +73,15 @@ const USER_SETTINGS = {
  * Starts code-server with fresh user data in `stateDir` and `workspaceSettings`
  * in the opened folder's .vscode/settings.json. Stop kills the whole process group.
  */
-export async function startCodeServer(o: { port: number; stateDir: string; workspaceSettings?: Record<string, unknown> }): Promise<CodeServer> {
+export async function startCodeServer(o: {
+  port: number; stateDir: string; workspaceSettings?: Record<string, unknown>;
+  /** More code-server options (e.g. `--locale zh-cn`). */
+  extraArgs?: readonly string[];
+  /** VSIX files installed into the fresh user data before the server starts (a language pack must be, to be found). */
+  install?: readonly string[];
+  /** Runs after the installs, before the server starts (the user data is fresh by then). */
+  prepare?: () => void;
+}): Promise<CodeServer> {
   if (!codeServerInstalled()) throw new Error(`code-server is not installed in ${E2E_HOME}: run bash test/e2e/install-code-server.sh`);
   const { port, stateDir } = o;
   for (const d of ['ud', 'xdg-config', 'xdg-data']) rmSync(join(stateDir, d), { recursive: true, force: true });
@@ -83,6 +91,12 @@ export async function startCodeServer(o: { port: number; stateDir: string; works
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
   writeFileSync(join(stateDir, 'ud', 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
   writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(o.workspaceSettings ?? {}, null, 2));
+  const csEnv = { ...process.env, PATH: `${NODE24_BIN}:${process.env.PATH ?? ''}`, XDG_CONFIG_HOME: join(stateDir, 'xdg-config'), XDG_DATA_HOME: join(stateDir, 'xdg-data') };
+  for (const vsix of o.install ?? []) {
+    const r = spawnSync(CODE_SERVER, ['--user-data-dir', join(stateDir, 'ud'), '--extensions-dir', join(stateDir, 'ext'), '--install-extension', vsix], { encoding: 'utf8', env: csEnv });
+    if (r.status !== 0) throw new Error(`installing ${vsix} failed:\n${r.stdout}${r.stderr}`);
+  }
+  o.prepare?.();
   const logFile = join(stateDir, 'code-server.log');
   const out = openSync(logFile, 'w');
   const child = spawn(CODE_SERVER, [
@@ -92,11 +106,12 @@ export async function startCodeServer(o: { port: number; stateDir: string; works
     '--reconnection-grace-time', '10',
     // Makes the workbench honour the `payload` URL parameter (extensionDevelopmentPath, extensionTestsPath).
     '--vscode-option', 'enable-smoke-test-driver',
+    ...(o.extraArgs ?? []),
     workspace,
   ], {
     detached: true, // own process group: stop() kills every helper process code-server starts
     stdio: ['ignore', out, out],
-    env: { ...process.env, PATH: `${NODE24_BIN}:${process.env.PATH ?? ''}`, XDG_CONFIG_HOME: join(stateDir, 'xdg-config'), XDG_DATA_HOME: join(stateDir, 'xdg-data') },
+    env: csEnv,
   });
   const pgid = child.pid!;
   writeFileSync(join(stateDir, 'pgid'), String(pgid));

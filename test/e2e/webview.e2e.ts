@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyPlan, checkCluster, loadTopology, planRebalance, planReshard, type MovePlan, type Topology } from '../../src/engine';
-import { cmd, createCluster, keySlot, populate, type TestCluster } from '../helpers/redisCluster';
+import { cmd, createCluster, keySlot, populate, waitFor, type TestCluster } from '../helpers/redisCluster';
 import { REPO } from './codeServer';
 import { codeServerInstalled, INSTALL_HINT, openWorkbench, startServer, type Server, type Workbench } from './webviewHarness';
 
@@ -37,7 +37,14 @@ let ids: string[] = [];
 const skip = codeServerInstalled() ? false : INSTALL_HINT;
 
 async function topologyNow(): Promise<Topology> {
-  return loadTopology(cluster!.entry.host, cluster!.entry.port);
+  // A drained master turns into a replica of the master that took its last slot and full-syncs from it:
+  // until it has loaded that data it answers LOADING. Wait for it, with a deadline.
+  let topo: Topology | undefined;
+  await waitFor('the cluster to answer (a drained master may still be loading its new master\'s data)', async () => {
+    topo = await loadTopology(cluster!.entry.host, cluster!.entry.port);
+    return true as const;
+  }, 120_000, 250);
+  return topo!;
 }
 
 /** Keys on the masters of the current topology (a drained master may have turned into a replica, as Redis 7 does). */

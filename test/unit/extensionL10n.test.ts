@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
+import { EN_STRINGS } from '../../src/shared/strings';
 
 const root = join(__dirname, '..', '..');
 const srcDir = join(root, 'src', 'extension');
@@ -60,4 +61,38 @@ test('every runtime string has a zh-cn translation with the same placeholders; n
     assert.equal(placeholders(zh), placeholders(en), `placeholders differ: ${JSON.stringify(en)}`);
     assert.ok(zh.trim() !== '', en);
   }
+});
+
+// Issue 16, problem 9: the zh-cn wording.
+test('zh-cn: Restore (还原) and Resume Interrupted Migration (继续) do not start alike; 恢复 is used for neither', () => {
+  const nlsZh = JSON.parse(readFileSync(join(root, 'package.nls.zh-cn.json'), 'utf8')) as Record<string, string>;
+  const restore = nlsZh['command.restore.title']!;
+  const resume = nlsZh['command.resumeMigration.title']!;
+  assert.ok(restore.startsWith('还原') && resume.startsWith('继续'), `${restore} / ${resume}`);
+  const bundle = JSON.parse(readFileSync(join(root, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+  for (const [en, zh] of Object.entries(bundle)) {
+    if (/\brestor/i.test(en)) assert.ok(!zh.includes('恢复') && zh.includes('还原'), `${en} → ${zh}`);
+    if (/\bresum/i.test(en)) assert.ok(!zh.includes('恢复') && zh.includes('继续'), `${en} → ${zh}`);
+  }
+});
+
+test('no "(s)" plurals in any English text (extension, manifest, migration panel)', () => {
+  const nlsEn = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
+  const texts = [...extractMessages().keys(), ...Object.values(nlsEn), ...Object.values(EN_STRINGS)];
+  const plural = texts.filter((t) => /\w\(s\)/.test(t));
+  assert.deepEqual(plural, []);
+});
+
+test('one term for the output: "Show Output" and "Show Log" read the same in zh-cn, and the command is "Show Output"', () => {
+  const bundle = JSON.parse(readFileSync(join(root, 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
+  const nlsEn = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
+  const nlsZh = JSON.parse(readFileSync(join(root, 'package.nls.zh-cn.json'), 'utf8')) as Record<string, string>;
+  assert.equal(nlsEn['command.showLog.title'], 'Show Output');
+  const terms = new Set([bundle['Show Output'], nlsZh['command.showLog.title'], ...('Show Log' in bundle ? [bundle['Show Log']] : [])]);
+  assert.deepEqual([...terms], ['显示输出']);
+});
+
+test('the per-move table\'s state column (完成) does not wrap', () => {
+  const css = readFileSync(join(root, 'webview', 'styles.css'), 'utf8');
+  assert.match(css, /\.groups-table td:last-child[^{]*\{[^}]*white-space:\s*nowrap/);
 });

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMAND_IDS, CONTEXT_KEYS, SETTING_KEYS, VIEW_CONTAINER_ID, VIEW_ID } from '../../src/extension/constants';
+import { COMMAND_IDS, CONTEXT_KEYS, EDITOR_SUBMENU_ID, SETTING_KEYS, VIEW_CONTAINER_ID, VIEW_ID } from '../../src/extension/constants';
 import { ALL_CONTEXT_VALUES, clusterContext, nodeContext } from '../../src/extension/tree/contextValues';
 
 const root = join(__dirname, '..', '..');
@@ -17,7 +17,7 @@ const nlsEn = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8')) a
 const nlsZh = JSON.parse(readFileSync(join(root, 'package.nls.zh-cn.json'), 'utf8')) as Record<string, string>;
 const contributed: string[] = pkg.contributes.commands.map((c: { command: string }) => c.command);
 
-interface MenuEntry { command: string; when?: string; group?: string }
+interface MenuEntry { command: string; submenu?: string; when?: string; group?: string }
 const menus = pkg.contributes.menus as Record<string, MenuEntry[]>;
 const itemMenus = menus['view/item/context']!;
 
@@ -45,6 +45,10 @@ test('every command has a localized title and the "Redis Cluster" category', () 
 test('menus only name contributed commands; tree menus are scoped to the view', () => {
   for (const [where, entries] of Object.entries(menus)) {
     for (const e of entries) {
+      if (e.submenu) {
+        assert.ok((pkg.contributes.submenus as { id: string }[]).some((m) => m.id === e.submenu), `${where}: submenu ${e.submenu}`);
+        continue;
+      }
       assert.ok(contributed.includes(e.command), `${where}: ${e.command}`);
       if (where.startsWith('view/')) assert.match(e.when ?? '', new RegExp(`^view == ${VIEW_ID.replace('.', '\\.')}\\b`), `${where}: ${e.command}`);
     }
@@ -107,7 +111,7 @@ test('inline icons: refresh and check on a connected cluster, each with an icon'
 
 test('context keys in when clauses are the ones the code sets', () => {
   const all = JSON.stringify(pkg.contributes);
-  const used = new Set([...all.matchAll(/(redisClusterManager\.(?:hasClusters|redisServerAvailable|migrationRunning|[a-zA-Z]+Available))\b/g)].map((m) => m[1]));
+  const used = new Set([...all.matchAll(/(redisClusterManager\.(?:hasClusters|redisServerAvailable|migrationRunning|editorNode|editorNodeRole|[a-zA-Z]+Available))\b(?!\.)/g)].map((m) => m[1]));
   for (const k of used) assert.ok((Object.values(CONTEXT_KEYS) as string[]).includes(k!), k);
 });
 
@@ -134,5 +138,35 @@ test('every %key% has an English and a Simplified Chinese text, and the nls file
   for (const k of Object.keys(nlsEn)) {
     const links = (s: string) => [...s.matchAll(/\(command:[^)]+\)/g)].map((m) => m[0]).join();
     assert.equal(links(nlsZh[k]!), links(nlsEn[k]!), `command links of ${k} differ`);
+  }
+});
+
+test('the editor context menu: a "Redis Cluster" submenu shown only on a node, with the node operations', () => {
+  const submenu = (pkg.contributes.submenus as { id: string; label: string }[]).find((m) => m.id === EDITOR_SUBMENU_ID)!;
+  assert.ok(submenu, 'submenu declared');
+  assert.equal(nlsEn[submenu.label.slice(1, -1)], 'Redis Cluster');
+  const entry = menus['editor/context']!.find((e) => e.submenu === EDITOR_SUBMENU_ID)!;
+  assert.equal(entry.when, CONTEXT_KEYS.editorNode);
+  const items = menus[EDITOR_SUBMENU_ID]!;
+  const ids = items.map((e) => e.command.replace('redisClusterManager.', ''));
+  assert.deepEqual([...ids].sort(), ['addReplica', 'copyNodeId', 'deleteNode', 'failover', 'openNodeInfo', 'replicate', 'reshardFromHere', 'reshardToHere'].sort());
+  const roles = ['master', 'emptyMaster', 'replica', 'down', 'unknown'];
+  const shown = (role: string): string[] => items.filter((e) => !e.when || e.when.split('||').some((t) => t.trim() === `${CONTEXT_KEYS.editorNodeRole} == ${role}`))
+    .map((e) => e.command.replace('redisClusterManager.', ''));
+  for (const e of items) for (const t of (e.when ?? '').split('||').filter((x) => x.trim() !== '')) {
+    const m = new RegExp(`^${CONTEXT_KEYS.editorNodeRole.replace('.', '\\.')} == (\\w+)$`).exec(t.trim());
+    assert.ok(m && roles.includes(m[1]!), `${e.command}: ${t}`);
+  }
+  assert.ok(shown('replica').includes('failover') && shown('replica').includes('replicate') && !shown('replica').includes('reshardFromHere'));
+  assert.ok(shown('master').includes('reshardFromHere') && !shown('master').includes('deleteNode') && !shown('master').includes('failover'));
+  assert.ok(shown('emptyMaster').includes('deleteNode') && shown('emptyMaster').includes('addReplica'));
+  assert.equal(shown('unknown').length, items.length, 'an unknown node offers everything (the user is asked to add its cluster)');
+});
+
+test('tree-only commands ("This Node", "These Slots") are hidden from the palette', () => {
+  const hidden = new Set(menus.commandPalette!.filter((e) => e.when === 'false').map((e) => e.command));
+  for (const c of pkg.contributes.commands as { command: string; title: string }[]) {
+    const title = nlsEn[c.title.slice(1, -1)]!;
+    if (/\b(This|These)\b/.test(title)) assert.ok(hidden.has(c.command), `${c.command} (${title}) is in the palette`);
   }
 });

@@ -5,8 +5,8 @@ import { checkCluster, summarizeCluster, type Topology } from '../../src/engine'
 import { englishL10n } from '../../src/extension/model/l10n';
 import type { ClusterProfile } from '../../src/extension/model/profile';
 import { ALL_CONTEXT_VALUES } from '../../src/extension/tree/contextValues';
-import { buildTreeItem, slotRangeLabel } from '../../src/extension/tree/items';
-import { childrenOf, elementId, parentOf, type ClusterView, type TreeElement } from '../../src/extension/tree/model';
+import { buildTreeItem, compactCount, formatBytes, slotRangeLabel } from '../../src/extension/tree/items';
+import { childrenOf, elementId, parentOf, rangeKey, rangeKeysDue, type ClusterView, type TreeElement } from '../../src/extension/tree/model';
 import { master, replica, topology } from '../fixtures/topologyBuilder';
 
 const M1 = 'a'.repeat(40);
@@ -48,19 +48,23 @@ test('cluster → masters; master → its replica and slot ranges', () => {
   assert.equal(childrenOf(under[1], views, ['p1']).length, 0);
 });
 
-test('the cluster item: state ok, slots covered, masters, keys; connected context', () => {
+test('the cluster item: state ok, masters, keys (slots only when not all covered); connected context', () => {
   const item = buildTreeItem(cluster, viewOf(healthy()), englishL10n);
   assert.equal(item.label, 'prod');
-  assert.equal(item.description, 'ok · 16384/16384 slots · 3 masters · 60 keys');
+  assert.equal(item.description, 'ok · 3 masters · 60 keys');
+  assert.match(item.tooltip!, /Slots covered: 16384 \/ 16384/);
   assert.equal(item.contextValue, 'rcm:cluster+connected');
   assert.equal(item.icon.color, 'testing.iconPassed');
   assert.equal(item.collapsible, 'expanded');
 });
 
-test('a master item: address, short id, slot count, keys, memory, flags; tooltip with full id and offset', () => {
+test('a master item: address, slot count and keys (short enough for the sidebar); id, memory in the tooltip; no "myself"', () => {
   const item = buildTreeItem({ kind: 'node', clusterId: 'p1', nodeId: M1 }, viewOf(healthy()), englishL10n);
   assert.equal(item.label, '127.0.0.1:7000');
-  assert.equal(item.description, 'aaaaaaaa · 5461 slots · 17% keys · 10 keys · 1.50M · myself');
+  assert.equal(item.description, '5461 slots · 17% keys · 10 keys');
+  assert.match(item.tooltip!, /aaaaaaaa/);
+  assert.match(item.tooltip!, /Used memory: 1\\\.50M/);
+  assert.equal(item.command?.command, 'redisClusterManager.openNodeInfo', 'a click opens the node info');
   assert.equal(item.contextValue, 'rcm:node+master');
   assert.equal(item.icon.id, 'server');
   assert.match(item.tooltip!, new RegExp(`ID: \`${M1}\``));
@@ -102,7 +106,7 @@ test('open slots and failing nodes are marked with warning/error codicons', () =
   assert.equal(openItem.label, 'slot 100 migrating → 127.0.0.1:7001');
   assert.equal(openItem.icon.color, 'list.warningForeground');
   const m1Item = buildTreeItem(m1, views, englishL10n);
-  assert.match(m1Item.description!, /1 open slot\(s\)/);
+  assert.match(m1Item.description!, /· 1 open$/);
   assert.equal(m1Item.icon.color, 'list.warningForeground');
   const m2Item = buildTreeItem({ kind: 'node', clusterId: 'p1', nodeId: M2 }, views, englishL10n);
   assert.equal(m2Item.icon.id, 'warning');
@@ -180,4 +184,52 @@ test('live metrics in node tooltips: ops/s, clients, share of keys, replication 
   const r = buildTreeItem({ kind: 'node', clusterId: 'p1', nodeId: R1 }, viewOf(t), englishL10n);
   assert.match(r.tooltip!, /- Replication lag: 800 bytes behind the master\n- Last contact with the master: 1 s ago/);
   assert.doesNotMatch(r.description!, /% keys/, 'replicas carry no share');
+});
+
+test('big numbers get units: keys compact ("5.83M keys"), memory in bytes ("5.8 MB")', () => {
+  const t = topology([
+    master(M1, 7000, [{ start: 0, end: 16383 }], { dbsize: 5_830_000, stats: { keys: 5_830_000, usedMemory: 6_082_000, usedMemoryHuman: '5.80M' } }),
+    replica(R1, 7003, M1, { dbsize: 16_700 }),
+  ]);
+  const views = viewOf(t);
+  const m = buildTreeItem({ kind: 'node', clusterId: 'p1', nodeId: M1 }, views, englishL10n);
+  assert.equal(m.description, '16384 slots · 100% keys · 5.83M keys');
+  assert.match(m.tooltip!, /Used memory: 5\\\.8 MB/);
+  assert.equal(buildTreeItem({ kind: 'node', clusterId: 'p1', nodeId: R1 }, views, englishL10n).description, 'replica · 16.7k keys');
+  assert.equal(buildTreeItem(cluster, views, englishL10n).description, 'ok · 1 master · 5.83M keys');
+  assert.equal(formatBytes(512), '512 B');
+  assert.equal(compactCount(9999), '9999');
+  assert.equal(compactCount(10_000), '10k');
+});
+
+test('descriptions fit the default sidebar width (about 50 characters with the label and the key share)', () => {
+  const t = topology([
+    master(M1, 7000, [{ start: 0, end: 5460 }], { dbsize: 1_234_567, stats: { usedMemory: 123_456_789 }, flagsSeenByEntry: ['myself', 'master'] }),
+    master(M2, 7001, [{ start: 5461, end: 16383 }], { dbsize: 2_345_678 }),
+    replica(R1, 7003, M1, { dbsize: 1_234_567 }),
+  ]);
+  const views = viewOf(t);
+  for (const e of [cluster, ...childrenOf(cluster, views, ['p1']), { kind: 'node', clusterId: 'p1', nodeId: R1 } as const]) {
+    const item = buildTreeItem(e, views, englishL10n);
+    assert.ok(item.label.length + (item.description ?? '').length <= 50, `${item.label} ${item.description}`);
+    assert.doesNotMatch(item.description ?? '', /myself/);
+  }
+});
+
+test('keys per slot range: a one-range master shows its own key count, a several-range master its counted ranges', () => {
+  const t = topology([
+    master(M1, 7000, [{ start: 0, end: 99 }, { start: 200, end: 16383 }], { dbsize: 5000 }),
+    master(M2, 7001, [{ start: 100, end: 199 }], { dbsize: 12_345 }),
+  ]);
+  const base = viewOf(t, { loadedAt: 1000 });
+  const single = buildTreeItem({ kind: 'slots', clusterId: 'p1', nodeId: M2, start: 100, end: 199 }, base, englishL10n);
+  assert.equal(single.description, '12.3k keys');
+  const range = { kind: 'slots', clusterId: 'p1', nodeId: M1, start: 0, end: 99 } as const;
+  assert.equal(buildTreeItem(range, base, englishL10n).description, undefined, 'not counted yet');
+  assert.ok(rangeKeysDue(base.get('p1'), M1));
+  assert.ok(!rangeKeysDue(base.get('p1'), M2), 'one range: nothing to count');
+  const counted = viewOf(t, { loadedAt: 1000, rangeKeysAt: 2000, rangeKeys: new Map([[rangeKey(M1, 0, 99), 40], [rangeKey(M1, 200, 16383), 4960]]) });
+  assert.equal(buildTreeItem(range, counted, englishL10n).description, '40 keys');
+  assert.ok(!rangeKeysDue(counted.get('p1'), M1));
+  assert.ok(rangeKeysDue(viewOf(t, { ...counted.get('p1')!, loadedAt: 3000 }).get('p1'), M1), 'a newer load makes them due again');
 });

@@ -115,7 +115,7 @@ test('the aggregator turns engine events into progress, per-move progress, moved
   assert.ok(d1.progress.etaSec !== null && d1.progress.etaSec > 0);
   assert.deepEqual(d1.groups.map((g) => [g.slotsDone, g.slots, g.state]), [[100, 300, 'running']]);
   assert.deepEqual(d1.log.map((l) => l.text), [
-    'Started: 300 slots, about 3000 keys, 1 source → target pair(s).', `Moving 300 slots from ${A.slice(0, 4)} to ${D.slice(0, 4)}.`,
+    'Started: 300 slots, about 3000 keys, source → target pairs: 1.', `Moving 300 slots from ${A.slice(0, 4)} to ${D.slice(0, 4)}.`,
   ]);
   // A batch in flight counts before its slot is done.
   agg.onEvent({ type: 'batch', sourceId: A, targetId: D, keys: 7, ms: 1 });

@@ -34,7 +34,12 @@ export interface SetTimeoutReport {
  * value is in effect on every node, else 1. A node where both succeed prints
  * redis-cli's line, so a cluster with config files prints redis-cli's output.
  */
-export async function runSetTimeout(host: string, port: number, timeoutMs: number, opts: LoadOptions & OpHooks = {}): Promise<SetTimeoutReport> {
+export interface SetTimeoutOptions extends LoadOptions, OpHooks {
+  /** Only these nodes (the extension's "Set Timeout on This Node"); default every node, as redis-cli. */
+  readonly nodeIds?: readonly string[];
+}
+
+export async function runSetTimeout(host: string, port: number, timeoutMs: number, opts: SetTimeoutOptions = {}): Promise<SetTimeoutReport> {
   const log = new OutputLog(opts.onOutput);
   if (!Number.isInteger(timeoutMs) || timeoutMs < MIN_NODE_TIMEOUT_MS) {
     log.emit(err('Setting a node timeout of less than 100 milliseconds is a bad idea.\n'));
@@ -45,7 +50,8 @@ export async function runSetTimeout(host: string, port: number, timeoutMs: numbe
   try {
     log.emit(...renderLoadMessages(topology));
     log.emit(out('>>> Reconfiguring node timeout in every cluster node...\n', 'info'));
-    const results = await Promise.all(topology.nodes.map(async (n): Promise<SetTimeoutResult> => {
+    const targets = opts.nodeIds ? topology.nodes.filter((n) => opts.nodeIds!.includes(n.id)) : topology.nodes;
+    const results = await Promise.all(targets.map(async (n): Promise<SetTimeoutResult> => {
       const client = session.clients.get(n.id)!;
       try {
         await client.call('CONFIG', 'SET', 'cluster-node-timeout', String(timeoutMs));

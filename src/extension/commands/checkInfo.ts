@@ -1,8 +1,13 @@
-/** Check and Info: redis-cli's exact output in a read-only document; the tree takes the fresh topology. */
+/**
+ * Check, Info and Check From This Node: redis-cli's exact output in a
+ * read-only document; the tree takes the fresh topology (of a check from the
+ * cluster's seeds). `check` with `{ clusterId }` is what the migration
+ * summary's "view check output" link calls.
+ */
 import * as vscode from 'vscode';
 import { runCheck, runInfo } from '../../engine';
 import type { CommandHandler } from './context';
-import { pickClusterId } from './pick';
+import { pickCluster, pickClusterId, pickNode } from './pick';
 import { runOperation } from './run';
 
 export const check: CommandHandler = async (deps, arg) => {
@@ -22,5 +27,16 @@ export const info: CommandHandler = async (deps, arg) => {
     (host, port, opts) => runInfo(host, port, opts));
   deps.store.accept(id, report.topology);
   await deps.results.openOutput(vscode.l10n.t('Info {0}', name), report.output);
+  return report.exitCode;
+};
+
+/** The cluster as one node sees it (redis-cli --cluster check NODE): nodes can disagree. */
+export const checkNode: CommandHandler = async (deps, arg) => {
+  const view = await pickCluster(deps, arg);
+  const node = await pickNode(view, arg, () => true, vscode.l10n.t('Select the node'), vscode.l10n.t('The cluster has no nodes.'));
+  const addr = `${node.host}:${node.port}`;
+  const report = await runOperation(deps, { clusterId: view.id, title: vscode.l10n.t('Checking {0}…', addr), component: 'check' },
+    (_h, _p, opts) => runCheck(node.host, node.port, opts));
+  await deps.results.openOutput(vscode.l10n.t('Check {0}', addr), report.output);
   return report.exitCode;
 };

@@ -27,6 +27,10 @@ export interface CommandDeps {
   /** Whether redis-server is on PATH (re-checked on demand). */
   readonly redisServer: () => Promise<string | undefined>;
   readonly reveal: (element: TreeElement) => Promise<void>;
+  /** What is selected in the tree (palette commands start from it). */
+  readonly selection: () => readonly TreeElement[];
+  /** The node under the cursor of the editor showing `uri` (the editor's "Redis Cluster" menu). */
+  readonly editorNode: (uri: vscode.Uri) => Promise<TreeElement>;
 }
 
 /**

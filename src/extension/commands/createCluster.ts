@@ -43,7 +43,7 @@ export const createCluster: CommandHandler = async (deps) => {
   }
   const profile = await deps.registry.add({ name: addresses[0]!, seeds: addresses.slice(0, 3) });
   await deps.store.connect(profile.id).catch(() => undefined);
-  await deps.reveal({ kind: 'cluster', clusterId: profile.id });
   void vscode.window.showInformationMessage(vscode.l10n.t('Cluster created with {0} nodes and added to the list.', addresses.length));
+  void deps.reveal({ kind: 'cluster', clusterId: profile.id });
   return profile.id;
 };

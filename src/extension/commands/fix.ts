@@ -29,7 +29,7 @@ export function fixPlanLines(p: FixPreview): string[] {
   }
   const byTarget = new Map<string, number[]>();
   for (const c of p.coverTargets) byTarget.set(c.target, [...(byTarget.get(c.target) ?? []), c.slot]);
-  for (const [target, slots] of byTarget) lines.push(vscode.l10n.t('Cover {0} uncovered slot(s) {1} with {2}', slots.length, shortSlots(slots), addr(target)));
+  for (const [target, slots] of byTarget) lines.push(vscode.l10n.t('Cover uncovered slots {1} with {2} (slots: {0})', slots.length, shortSlots(slots), addr(target)));
   for (const m of p.multipleOwners ?? []) lines.push(vscode.l10n.t('Slot {0}: keep {1} as the only owner', m.slot, addr(m.owner)));
   return lines;
 }
@@ -57,7 +57,7 @@ export const fix: CommandHandler = async (deps, arg) => {
   const report = await runOperation(deps, { clusterId: id, title: vscode.l10n.t('Fixing {0}…', name), component: 'fix', refresh: true },
     (host, port, opts) => runFix(host, port, { ...opts, timeoutMs: m.timeoutMs, replace: m.replace, ...(m.pipeline ? { pipeline: m.pipeline } : {}), confirm: async () => true }));
   const ok = report.exitCode === 0;
-  await notifyResult(deps, ok, ok ? vscode.l10n.t('{0} fixed: {1} change(s) made.', name, report.actions.length)
+  await notifyResult(deps, ok, ok ? (report.actions.length === 1 ? vscode.l10n.t('{0} fixed: 1 change made.', name) : vscode.l10n.t('{0} fixed: {1} changes made.', name, report.actions.length))
     : vscode.l10n.t('{0}: fix could not repair everything; see the output.', name), vscode.l10n.t('Fix {0}', name), report.output);
   return report.exitCode;
 };

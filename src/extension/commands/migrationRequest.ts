@@ -3,12 +3,24 @@ import * as vscode from 'vscode';
 import type { MovePlan, NothingToDo, RebalanceOptions, SlotLoadReport } from '../../engine';
 import type { ClusterView } from '../tree/model';
 import type { MigrationKind, MigrationOutcome, MigrationRequest } from '../webview/panelApi';
+import { emptiedByPlan } from '../model/demotion';
 import type { CommandDeps } from './context';
+import { confirmChange } from './run';
+
+/** Warns when the plan empties a master: Redis then turns it into a replica. */
+async function warnEmptied(deps: CommandDeps, plan: MovePlan): Promise<void> {
+  for (const e of emptiedByPlan(plan)) {
+    await confirmChange(deps, vscode.l10n.t('{0} will become a replica of {1}.', e.addr, e.newMasterAddr),
+      vscode.l10n.t('This moves every slot of {0} away. Redis then turns the emptied master into a replica of the master that takes its last slot ({1}). Use Move Replica to Another Master or Delete Node afterwards if you want something else.', e.addr, e.newMasterAddr),
+      vscode.l10n.t('Continue'), true);
+  }
+}
 
 export async function showPlan(
   deps: CommandDeps, view: ClusterView & { id: string }, kind: MigrationKind, plan: MovePlan | NothingToDo, rebalanceOptions?: RebalanceOptions,
   slotLoad?: SlotLoadReport,
 ): Promise<MigrationOutcome> {
+  if (plan.kind !== 'nothing-to-do') await warnEmptied(deps, plan);
   const m = deps.config.migration();
   const request: MigrationRequest = {
     kind,

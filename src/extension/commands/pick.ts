@@ -7,6 +7,7 @@ import { countSlots, type ClusterNode } from '../../engine';
 import { formatHostPort, parseHostPort, type HostPort } from '../model/profile';
 import { isMaster, type ClusterView } from '../tree/model';
 import { shortId } from '../tree/items';
+import { orderClusterIds } from '../model/clusterOrder';
 import { Cancelled, isTreeElement, type CommandDeps } from './context';
 
 export function orCancel<T>(value: T | undefined): T {
@@ -40,26 +41,34 @@ export async function pickClusterId(deps: CommandDeps, arg: unknown, placeHolder
     throw new Cancelled();
   }
   if (profiles.length === 1) return profiles[0]!.id;
-  const items = profiles.map((p) => {
+  const selectedId = deps.selection()[0]?.clusterId;
+  const order = orderClusterIds(profiles.map((p) => p.id), deps.store.all, selectedId);
+  const items = order.map((id) => deps.registry.get(id)!).filter((p) => !!p).map((p) => {
     const v = deps.store.get(p.id);
-    return { label: p.name, description: p.seeds.join(', '), detail: v?.status === 'connected' ? undefined : v?.status, id: p.id };
+    const state = p.id === selectedId ? vscode.l10n.t('selected in the tree')
+      : v?.status === 'error' ? vscode.l10n.t('could not connect') : v?.status === 'connected' ? undefined : vscode.l10n.t('not connected');
+    return { label: p.name, description: p.seeds.join(', '), detail: state, id: p.id };
   });
   return (await quickPick(items, { placeHolder: placeHolder ?? vscode.l10n.t('Select a cluster') })).id;
 }
 
 /** The cluster, connected and loaded. */
-export async function pickCluster(deps: CommandDeps, arg: unknown, placeHolder?: string): Promise<ClusterView & { id: string }> {
+export async function pickCluster(deps: CommandDeps, arg: unknown, placeHolder?: string): Promise<ClusterView & { id: string; selectedNodeId?: string }> {
   const id = await pickClusterId(deps, arg, placeHolder);
   const view = await deps.store.ensureLoaded(id);
-  return { ...view, id };
+  const sel = deps.selection()[0];
+  return { ...view, id, ...(sel && sel.clusterId === id && 'nodeId' in sel ? { selectedNodeId: sel.nodeId } : {}) };
 }
 
 export interface NodeItem extends vscode.QuickPickItem {
   readonly node: ClusterNode;
 }
 
-export function nodeItems(view: ClusterView, filter: (n: ClusterNode) => boolean): NodeItem[] {
-  return (view.topology?.nodes ?? []).filter(filter).map((n) => ({
+/** Quick Pick items of the nodes passing `filter`; the node selected in the tree (if any) first. */
+export function nodeItems(view: ClusterView & { selectedNodeId?: string }, filter: (n: ClusterNode) => boolean): NodeItem[] {
+  const nodes = (view.topology?.nodes ?? []).filter(filter);
+  const sel = nodes.filter((n) => n.id === view.selectedNodeId);
+  return [...sel, ...nodes.filter((n) => n.id !== view.selectedNodeId)].map((n) => ({
     label: `${n.host}:${n.port}`,
     description: isMaster(n) ? vscode.l10n.t('master · {0} slots', n.slotCount) : vscode.l10n.t('replica of {0}', shortId(n.masterId ?? '')),
     detail: n.id,

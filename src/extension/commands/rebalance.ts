@@ -13,7 +13,7 @@ export const rebalance: CommandHandler = async (deps, arg) => {
   const empties = t.nodes.filter((n) => isMaster(n) && n.slotCount === 0).length;
   type O = vscode.QuickPickItem & { v: 'empty' | 'weights' | 'threshold' };
   const items: O[] = [
-    { label: vscode.l10n.t('Use empty masters'), description: vscode.l10n.t('{0} master(s) without slots also receive slots', empties), v: 'empty', picked: empties > 0 },
+    { label: vscode.l10n.t('Use empty masters'), description: vscode.l10n.t('masters without slots also receive slots (now: {0})', empties), v: 'empty', picked: empties > 0 },
     { label: vscode.l10n.t('Set weights…'), description: vscode.l10n.t('give some masters more or fewer slots'), v: 'weights' },
     { label: vscode.l10n.t('Change the threshold…'), description: vscode.l10n.t('currently {0}%: masters closer than this to their share are left alone', DEFAULT_THRESHOLD), v: 'threshold' },
   ];

@@ -5,11 +5,11 @@
  */
 import * as vscode from 'vscode';
 import type { CommandId } from '../constants';
-import { describeError } from '../model/errors';
+import { describeError, errorLogLine } from '../model/errors';
 import { addCluster } from './addCluster';
 import { addNode, addReplica } from './addNode';
 import { call, callOnNode } from './call';
-import { check, info } from './checkInfo';
+import { check, checkNode, info } from './checkInfo';
 import { connect, disconnect } from './connect';
 import { Cancelled, type CommandDeps, type CommandHandler } from './context';
 import { createCluster } from './createCluster';
@@ -28,7 +28,8 @@ import { refresh } from './refresh';
 import { removeCluster } from './removeCluster';
 import { reshard, reshardFromHere, reshardToHere } from './reshard';
 import { resumeMigration } from './resumeMigration';
-import { setNodeTimeout } from './setTimeout';
+import { replicate } from './replicate';
+import { setNodeTimeout, setTimeoutOnNode } from './setTimeout';
 
 const showLog: CommandHandler = async (deps) => deps.log.show();
 
@@ -66,6 +67,9 @@ export const COMMANDS: { readonly [K in CommandId]: CommandHandler } = {
   'redisClusterManager.openNodeInfo': openNodeInfo,
   'redisClusterManager.resumeMigration': resumeMigration,
   'redisClusterManager.showLog': showLog,
+  'redisClusterManager.replicate': replicate,
+  'redisClusterManager.checkNode': checkNode,
+  'redisClusterManager.setTimeoutOnNode': setTimeoutOnNode,
 };
 
 /** Registers every command into context.subscriptions with the shared error handling. */
@@ -73,11 +77,14 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   for (const [id, handler] of Object.entries(COMMANDS) as [CommandId, CommandHandler][]) {
     context.subscriptions.push(vscode.commands.registerCommand(id, async (arg?: unknown, selected?: unknown) => {
       try {
-        return await handler(deps, arg, selected);
+        // From the editor's context menu the argument is the document: the node is the one under the cursor.
+        const target = arg instanceof vscode.Uri ? await deps.editorNode(arg) : arg;
+        return await handler(deps, target, selected);
       } catch (e) {
         if (e instanceof Cancelled) return undefined;
-        deps.log.error(id.replace('redisClusterManager.', ''), e instanceof Error ? `${e.message}${e.stack ? `\n${e.stack}` : ''}` : String(e));
-        const showLog = vscode.l10n.t('Show Log');
+        // One readable line in the log, never a stack trace.
+        deps.log.error(id.replace('redisClusterManager.', ''), errorLogLine(e));
+        const showLog = vscode.l10n.t('Show Output');
         void vscode.window.showErrorMessage(describeError(e, vscode.l10n), showLog).then((c) => { if (c === showLog) deps.log.show(); });
         return undefined;
       }

@@ -78,7 +78,7 @@ export async function notifyResult(deps: CommandDeps, ok: boolean, message: stri
 /** A failed connection to a cluster: the reason, and "Edit Cluster…" when the credentials or address look wrong. */
 export async function showClusterError(deps: CommandDeps, clusterId: string, e: unknown): Promise<void> {
   const edit = vscode.l10n.t('Edit Cluster…');
-  const showLog = vscode.l10n.t('Show Log');
+  const showLog = vscode.l10n.t('Show Output');
   const name = deps.registry.get(clusterId)?.name ?? clusterId;
   const choice = await vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', name, describeError(e, vscode.l10n)), edit, showLog);
   if (choice === edit) await vscode.commands.executeCommand('redisClusterManager.editCluster', { kind: 'cluster', clusterId });

@@ -1,5 +1,5 @@
 /** Turns engine errors (typed by code) into localized, readable sentences. Pure. */
-import type { L10n } from './l10n';
+import { englishL10n, type L10n } from './l10n';
 
 /** The fields of an EngineError the extension reads (structural, so tests need no engine instance). */
 export interface ErrorLike {
@@ -55,4 +55,10 @@ export function describeError(e: unknown, l10n: L10n): string {
 export function isCredentialError(e: unknown): boolean {
   const code = asErrorLike(e).code;
   return code === 'auth-failed' || code === 'auth-required';
+}
+
+/** The log line of a failed command: the readable sentence in English, its first line only, no stack trace. */
+export function errorLogLine(e: unknown): string {
+  const text = describeError(e, englishL10n);
+  return text.split(/\r?\n/).find((l) => l.trim() !== '')?.trim() ?? String(e);
 }

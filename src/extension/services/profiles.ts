@@ -131,7 +131,11 @@ export class ProfileRegistry implements vscode.Disposable {
   async connectionOptions(id: string): Promise<ConnectionOptions> {
     const profile = this.get(id);
     if (!profile) throw new Error(vscode.l10n.t('The cluster is no longer in the list.'));
-    const password = await this.password(id);
+    return this.optionsFor(profile, await this.password(id));
+  }
+
+  /** Connection options for a profile that may not be saved yet (Add Cluster tests the connection first). */
+  async optionsFor(profile: ProfileInput, password: string | undefined): Promise<ConnectionOptions> {
     let tls: TlsOptions | undefined;
     if (profile.tls?.enabled) {
       const read = async (p?: string): Promise<string | undefined> => (p ? readFile(expandHome(p), 'utf8') : undefined);
@@ -154,6 +158,7 @@ export class ProfileRegistry implements vscode.Disposable {
       connectTimeoutMs: this.config.connectTimeoutMs(),
     };
   }
+
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();

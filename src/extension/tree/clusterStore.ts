@@ -4,13 +4,14 @@
  * a timer only while the view is visible.
  */
 import * as vscode from 'vscode';
-import { checkCluster, loadTopology, summarizeCluster, type Topology } from '../../engine';
+import { checkCluster, connectNode, countKeysInSlots, loadTopology, normalizeRanges, summarizeCluster, type Topology } from '../../engine';
 import { asErrorLike } from '../model/errors';
 import type { ClusterAccess } from '../services/clusterAccess';
 import type { Config } from '../services/config';
 import type { Log } from '../services/log';
 import type { ProfileRegistry } from '../services/profiles';
-import type { ClusterView, Views } from './model';
+import { demotedMasters, type Demoted } from '../model/demotion';
+import { rangeKey, rangeKeysDue, type ClusterView, type Views } from './model';
 
 const DISCONNECTED_KEY = 'redisClusterManager.disconnected';
 
@@ -26,8 +27,12 @@ export class ClusterStore implements vscode.Disposable {
   private readonly loadedEmitter = new vscode.EventEmitter<{ clusterId: string; first: boolean }>();
   /** Fires after a successful load (first = the first since connecting). */
   readonly onDidLoad = this.loadedEmitter.event;
-  private readonly disposables: vscode.Disposable[] = [this.emitter, this.loadedEmitter];
+  private readonly demotedEmitter = new vscode.EventEmitter<{ clusterId: string; demoted: readonly Demoted[] }>();
+  /** Fires when a load finds masters that became replicas (a drained master does, see model/demotion.ts). */
+  readonly onDidDemote = this.demotedEmitter.event;
+  private readonly disposables: vscode.Disposable[] = [this.emitter, this.loadedEmitter, this.demotedEmitter];
   private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly counting = new Set<string>();
   private visible = false;
   private everVisible = false;
 
@@ -139,9 +144,42 @@ export class ClusterStore implements vscode.Disposable {
       check: checkCluster(topology),
       summary: summarizeCluster(topology),
       loadedAt: Date.now(),
+      // The last counts stay visible until they are counted again.
+      ...(cur.rangeKeys ? { rangeKeys: cur.rangeKeys, rangeKeysAt: cur.rangeKeysAt } : {}),
     };
     this.set(id, view);
+    const demoted = demotedMasters(cur.topology, topology);
+    if (demoted.length > 0) this.demotedEmitter.fire({ clusterId: id, demoted });
     return view;
+  }
+
+  /** Counts the keys of each slot range of a master with several ranges (COUNTKEYSINSLOT, pipelined), for the tree. */
+  countRangeKeys(id: string, nodeId: string): void {
+    const key = `${id}/${nodeId}`;
+    const view = this.views.get(id);
+    const node = view?.topology?.nodes.find((n) => n.id === nodeId);
+    if (!node || this.counting.has(key) || !rangeKeysDue(view, nodeId)) return;
+    this.counting.add(key);
+    void (async () => {
+      const client = await connectNode(node.host, node.port, await this.access.options(id));
+      try {
+        const ranges = normalizeRanges(node.slots);
+        const slots = ranges.flatMap((r) => Array.from({ length: r.end - r.start + 1 }, (_, i) => r.start + i));
+        const counts = await countKeysInSlots(client, slots);
+        const cur = this.views.get(id);
+        if (!cur || cur.topology?.nodes.find((n) => n.id === nodeId) === undefined) return;
+        const merged = new Map(cur.rangeKeys ?? []);
+        let i = 0;
+        for (const r of ranges) {
+          let sum = 0;
+          for (let s = r.start; s <= r.end; s++, i++) sum += Math.max(0, counts[i] ?? 0);
+          merged.set(rangeKey(nodeId, r.start, r.end), sum);
+        }
+        this.set(id, { ...cur, rangeKeys: merged, rangeKeysAt: Date.now() });
+      } finally {
+        client.close();
+      }
+    })().catch((e: unknown) => this.log.debug('tree', `counting keys per range failed: ${asErrorLike(e).message}`)).finally(() => this.counting.delete(key));
   }
 
   async connect(id: string): Promise<ClusterView> {

@@ -35,6 +35,8 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeElement>
   }
 
   getChildren(element?: TreeElement): TreeElement[] {
+    // A master with several slot ranges: its ranges show their keys once counted (in the background).
+    if (element?.kind === 'node') this.store.countRangeKeys(element.clusterId, element.nodeId);
     return childrenOf(element, this.store.all, this.store.ids);
   }
 

@@ -10,7 +10,7 @@ import { describeError } from '../model/errors';
 import type { L10n } from '../model/l10n';
 import { clusterContext, contextValue, nodeContext } from './contextValues';
 import { liveMetricLines, loadShareParts } from './loadInfo';
-import { coveredSlots, elementId, findNode, isMaster, type ClusterView, type ElementOf, type TreeElement, type Views } from './model';
+import { coveredSlots, elementId, findNode, isMaster, keysInRange, type ClusterView, type ElementOf, type TreeElement, type Views } from './model';
 import { SLOT_COUNT } from '../../engine';
 
 export interface TreeItemModel {
@@ -44,30 +44,38 @@ export function md(text: string): string {
   return text.replace(/([\\`*_{}[\]()#+\-.!|<>])/g, '\\$1');
 }
 
+/** Bytes with a unit: `512 B`, `5.8 MB` (binary multiples, as Redis' used_memory_human). */
 export function formatBytes(n: number | undefined): string | undefined {
   if (n === undefined || !Number.isFinite(n)) return undefined;
-  const units = ['B', 'K', 'M', 'G', 'T'];
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let v = n;
   let u = 0;
   while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
-  return u === 0 ? `${v}B` : `${v.toFixed(2)}${units[u]}`;
+  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
 }
 
-function keysOf(n: ClusterNode): number | undefined {
+/** A count short enough for a tree description: `950`, `16.7k`, `5.83M`. */
+export function compactCount(n: number): string {
+  if (n < 10_000) return String(n);
+  if (n < 1_000_000) return `${(n / 1000).toFixed(1).replace(/\.0$/, '')}k`;
+  return `${(n / 1_000_000).toFixed(2).replace(/\.?0+$/, '')}M`;
+}
+
+export function keysOf(n: ClusterNode): number | undefined {
   return typeof n.dbsize === 'number' ? n.dbsize : n.stats.keys;
 }
 
 /** Flags worth showing: those the entry node sees, minus the role. */
 export function shownFlags(n: ClusterNode | SkippedNode): string[] {
   const flags = 'flagsSeenByEntry' in n ? n.flagsSeenByEntry : n.flags;
-  return flags.filter((f) => f !== 'master' && f !== 'slave' && f !== 'noflags');
+  return flags.filter((f) => f !== 'master' && f !== 'slave' && f !== 'noflags' && f !== 'myself');
 }
 
 export function buildTreeItem(element: TreeElement, views: Views, l10n: L10n): TreeItemModel {
   switch (element.kind) {
     case 'cluster': return clusterItem(element, views.get(element.clusterId), l10n);
     case 'node': return nodeItem(element, views, l10n);
-    case 'slots': return slotsItem(element, l10n);
+    case 'slots': return slotsItem(element, views, l10n);
     case 'openSlot': return openSlotItem(element, views, l10n);
     case 'message': return messageItem(element, views.get(element.clusterId), l10n);
   }
@@ -105,12 +113,7 @@ function clusterItem(e: ElementOf<'cluster'>, view: ClusterView | undefined, l10
   const replicas = topo.nodes.length - masters;
   const keys = view.summary?.totalKeys;
   const state = ok ? 'ok' : 'fail';
-  const parts = [
-    state,
-    l10n.t('{0}/{1} slots', covered, SLOT_COUNT),
-    l10n.t('{0} masters', masters),
-    ...(keys !== undefined ? [l10n.t('{0} keys', keys)] : []),
-  ];
+  const parts = clusterDescription(state, covered, masters, keys, l10n);
   const findings = view.check?.findings ?? [];
   const tip = [
     `**${md(name)}** — cluster\\_state ${state}`,
@@ -119,8 +122,8 @@ function clusterItem(e: ElementOf<'cluster'>, view: ClusterView | undefined, l10
     `- ${md(l10n.t('Slots covered'))}: ${covered} / ${SLOT_COUNT}`,
     `- ${md(l10n.t('Masters'))}: ${masters}, ${md(l10n.t('replicas'))}: ${replicas}`,
     ...(keys !== undefined ? [`- ${md(l10n.t('Keys'))}: ${keys}`] : []),
-    ...(topo.skipped.length > 0 ? [`- $(warning) ${md(l10n.t('{0} node(s) could not be loaded', topo.skipped.length))}`] : []),
-    ...(findings.length > 0 ? [`- $(warning) ${md(l10n.t('Check found {0} problem(s): run Check for details', findings.length))}`] : []),
+    ...(topo.skipped.length > 0 ? [`- $(warning) ${md(l10n.t('Nodes that could not be loaded: {0}', topo.skipped.length))}`] : []),
+    ...(findings.length > 0 ? [`- $(warning) ${md(l10n.t('Problems found by Check: {0} (run Check for details)', findings.length))}`] : []),
     ...(view.error ? [`- $(error) ${md(describeError(view.error, l10n))}`] : []),
   ].join('\n');
   return {
@@ -131,6 +134,28 @@ function clusterItem(e: ElementOf<'cluster'>, view: ClusterView | undefined, l10
     contextValue: ctx(true, !ok, problems),
     collapsible: 'expanded',
   };
+}
+
+/** The cluster's description, short enough for the default sidebar width (the rest is in the tooltip). */
+function clusterDescription(state: string, covered: number, masters: number, keys: number | undefined, l10n: L10n): string[] {
+  return [
+    state,
+    ...(covered === SLOT_COUNT ? [] : [l10n.t('{0}/{1} slots', covered, SLOT_COUNT)]),
+    masters === 1 ? l10n.t('1 master') : l10n.t('{0} masters', masters),
+    ...(keys !== undefined ? [l10n.t('{0} keys', compactCount(keys))] : []),
+  ];
+}
+
+/** A node's description: slots (masters), keys and problems only; id, memory and the rest are in the tooltip. */
+function nodeDescription(n: ClusterNode, keys: number | undefined, flags: readonly string[], open: number, share: readonly string[], l10n: L10n): string[] {
+  return [
+    isMaster(n) ? (n.slotCount === 1 ? l10n.t('1 slot') : l10n.t('{0} slots', n.slotCount)) : l10n.t('replica'),
+    ...share,
+    ...(keys !== undefined ? [l10n.t('{0} keys', compactCount(keys))] : []),
+    ...flags,
+    ...(n.linkState === 'disconnected' ? [l10n.t('link down')] : []),
+    ...(open > 0 ? [l10n.t('{0} open', open)] : []),
+  ];
 }
 
 function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel {
@@ -171,17 +196,8 @@ function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel
   const failing = flags.includes('fail') || flags.includes('fail?');
   const open = n.migrating.length + n.importing.length;
   const keys = keysOf(n);
-  const mem = n.stats.usedMemoryHuman ?? formatBytes(n.stats.usedMemory);
-  const desc = [
-    shortId(n.id),
-    master ? l10n.t('{0} slots', n.slotCount) : l10n.t('replica'),
-    ...loadShareParts(n, view?.topology, l10n),
-    ...(keys !== undefined ? [l10n.t('{0} keys', keys)] : []),
-    ...(mem ? [mem] : []),
-    ...flags,
-    ...(n.linkState === 'disconnected' ? [l10n.t('link down')] : []),
-    ...(open > 0 ? [l10n.t('{0} open slot(s)', open)] : []),
-  ];
+  const mem = formatBytes(n.stats.usedMemory) ?? n.stats.usedMemoryHuman;
+  const desc = nodeDescription(n, keys, flags, open, loadShareParts(n, view?.topology, l10n), l10n);
   const icon = failing ? { id: flags.includes('fail') ? 'error' : 'warning', color: flags.includes('fail') ? COLORS.error : COLORS.warning }
     : open > 0 || n.linkState === 'disconnected' ? { id: master ? 'server' : 'mirror', color: COLORS.warning }
       : { id: master ? 'server' : 'mirror', color: master ? COLORS.master : COLORS.replica };
@@ -189,7 +205,7 @@ function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel
   const tip = [
     `**${md(addr)}** — ${master ? md(l10n.t('master')) : md(l10n.t('replica'))}`,
     '',
-    `- ID: \`${n.id}\``,
+    `- ID: \`${n.id}\` (${shortId(n.id)})`,
     ...(n.hostname ? [`- ${md(l10n.t('Hostname'))}: ${md(n.hostname)}`] : []),
     ...(n.announcedHost !== n.host ? [`- ${md(l10n.t('Announced address'))}: ${md(`${n.announcedHost}:${n.port}`)}`] : []),
     ...(!master ? [`- ${md(l10n.t('Replica of'))}: ${masterNode ? md(`${masterNode.host}:${masterNode.port}`) : `\`${n.masterId ?? '-'}\``}`] : []),
@@ -202,7 +218,7 @@ function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel
     ...(n.stats.serverVersion ? [`- ${md(l10n.t('Version'))}: ${md(`${n.stats.serverName ?? 'redis'} ${n.stats.serverVersion}`)}`] : []),
     `- ${md(l10n.t('Flags'))}: ${md(n.flagsSeenByEntry.join(','))}`,
     `- ${md(l10n.t('Link'))}: ${md(n.linkState)}`,
-    ...(open > 0 ? [`- $(warning) ${md(l10n.t('{0} open slot(s): run Fix', open))}`] : []),
+    ...(open > 0 ? [`- $(warning) ${md(l10n.t('Open slots: {0} (run Fix)', open))}`] : []),
   ].join('\n');
   const hasChildren = n.slots.length > 0 || open > 0 || (master && n.replicaCount > 0)
     || (master && !!view?.topology?.nodes.some((r) => r.masterId === n.id));
@@ -214,6 +230,7 @@ function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel
     icon,
     contextValue: nodeContext({ role: master ? 'master' : 'replica', empty: n.slotCount === 0, down: false }),
     collapsible: hasChildren ? 'collapsed' : 'none',
+    command: { command: 'redisClusterManager.openNodeInfo', title: l10n.t('Open Node Info') },
   };
 }
 
@@ -223,10 +240,12 @@ export function slotRangeLabel(start: number, end: number, l10n: L10n): string {
   return count === 1 ? l10n.t('{0} (1 slot)', range) : l10n.t('{0} ({1} slots)', range, count);
 }
 
-function slotsItem(e: ElementOf<'slots'>, l10n: L10n): TreeItemModel {
+function slotsItem(e: ElementOf<'slots'>, views: Views, l10n: L10n): TreeItemModel {
+  const keys = keysInRange(views.get(e.clusterId), e.nodeId, e.start, e.end);
   return {
     id: elementId(e),
     label: slotRangeLabel(e.start, e.end, l10n),
+    ...(keys !== undefined ? { description: l10n.t('{0} keys', compactCount(keys)) } : {}),
     tooltip: md(l10n.t('Hash slots {0} to {1}. Right-click → Move These Slots To… to reshard them.', e.start, e.end)),
     icon: { id: 'symbol-number' },
     contextValue: contextValue('rcm:slots'),

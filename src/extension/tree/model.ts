@@ -20,6 +20,29 @@ export interface ClusterView {
   readonly error?: ErrorLike;
   /** When the topology was loaded (ms since epoch). */
   readonly loadedAt?: number;
+  /** Keys per slot range of masters with several ranges (`rangeKey()` → count), counted on demand. */
+  readonly rangeKeys?: ReadonlyMap<string, number>;
+  /** When rangeKeys were counted (a newer load makes them due again; they are shown until then). */
+  readonly rangeKeysAt?: number;
+}
+
+export function rangeKey(nodeId: string, start: number, end: number): string {
+  return `${nodeId}/${start}-${end}`;
+}
+
+/** Keys in one slot range: the master's own count when it has one range, else the counted value (if any). */
+export function keysInRange(view: ClusterView | undefined, nodeId: string, start: number, end: number): number | undefined {
+  const n = view?.topology?.nodes.find((x) => x.id === nodeId);
+  if (!n) return undefined;
+  if (n.slots.length === 1 && typeof n.dbsize === 'number') return n.dbsize;
+  return view?.rangeKeys?.get(rangeKey(nodeId, start, end));
+}
+
+/** Whether a master's ranges need (re)counting: several ranges, and no count since the last load. */
+export function rangeKeysDue(view: ClusterView | undefined, nodeId: string): boolean {
+  const n = view?.topology?.nodes.find((x) => x.id === nodeId);
+  if (!n || n.role !== 'master' || normalizeRanges(n.slots).length < 2) return false;
+  return (view?.rangeKeysAt ?? 0) < (view?.loadedAt ?? 0) || normalizeRanges(n.slots).some((r) => !view?.rangeKeys?.has(rangeKey(n.id, r.start, r.end)));
 }
 
 export type TreeElement =

@@ -95,7 +95,11 @@ describe('Redis Cluster Manager in the extension host', () => {
   });
 
   it('a wrong password is reported with a readable reason; the secret stays out of settings', async () => {
-    const id = await vscode.commands.executeCommand('redisClusterManager.addCluster', { name: 'wrong-password', seeds: [LOCKED], password: 'not-the-password' });
+    // Add Cluster tests the connection first: a wrong password is not saved as an error row…
+    assert.strictEqual(await vscode.commands.executeCommand('redisClusterManager.addCluster', { name: 'wrong-password', seeds: [LOCKED], password: 'not-the-password' }), undefined);
+    assert.ok(!api.registry.list().some((p) => p.name === 'wrong-password'), 'not saved');
+    // …unless the caller says to save it anyway.
+    const id = await vscode.commands.executeCommand('redisClusterManager.addCluster', { name: 'wrong-password', seeds: [LOCKED], password: 'not-the-password', saveAnyway: true });
     assert.ok(id, 'profile added');
     const view = await until('the load to fail', () => {
       const v = api.store.get(id);

@@ -8,6 +8,7 @@ const Mocha = require('mocha');
 module.exports.run = function run() {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60000, color: false, reporter: 'spec' });
   mocha.addFile(path.join(__dirname, 'extension.test.cjs'));
+  mocha.addFile(path.join(__dirname, 'editor.test.cjs'));
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} tests failed`)) : resolve()));
   });
