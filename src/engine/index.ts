@@ -20,6 +20,10 @@ export { colourize, streamText } from './render/output';
 export type { OutputChunk, OutputLevel } from './render/output';
 export type { ConnectionOptions, TlsOptions } from './io/options';
 export { connectNode } from './io/connection';
+export { countKeysPerSlot } from './io/bulk';
+export type { KeyCountTarget, KeyCountFailure } from './io/bulk';
+export { callNode, readNodeInfo } from './ops/nodeCommands';
+export type { NodeCallResult, NodeInfo } from './ops/nodeCommands';
 export type { NodeClient, Arg } from './io/connection';
 export { openCluster, loadTopology } from './io/loader';
 export type { ClusterSession, LoadOptions } from './io/loader';
@@ -56,6 +60,11 @@ export type { RunKind, CommandVerdict } from './exec/preflight';
 export { acquireLease } from './io/lease';
 export type { MigrationLease, LeaseRequest } from './io/lease';
 export type { ApplyOptions, ApplyResult } from './ops/applyPlan';
+export { MigrationService, MigrationRun } from './service/migrationService';
+export type { MigrationServiceOptions, RunOptions, RunOutcome, RunRequest } from './service/migrationService';
+export { journalStatus, remainingMoves, journalMatches } from './service/journals';
+export type { JournalStatus, PendingJournal } from './service/journals';
+export { ProgressTracker } from './service/progress';
 
 // Topology operations: create, add-node, del-node, call, set-timeout, failover, sandbox
 export { splitSlots, planCreate, createMasterCount, interleaveByHost, seededRandom } from './plan/createPlan';
