@@ -6,7 +6,7 @@
  */
 import type { LoadMeasure } from '../src/engine/model/load';
 import {
-  reduceSnapshot,
+  phaseBadgeKey, reduceSnapshot,
   type GroupProgressView, type HostToWebview, type LogEntry, type NodeView, type PanelMode, type PanelSnapshot, type PersistedState,
   type PlanView, type RebalanceOptionsView, type StringTable, type WebviewNotification, type WebviewRequest,
 } from '../src/shared/protocol';
@@ -347,7 +347,7 @@ export class App {
     const { t } = this;
     const v = s.view;
     const masters = v.nodes.filter((n) => !n.flags.includes('unreachable')).length;
-    const phaseKey: StringKey = this.mode === 'restored' && !this.running ? 'phase.restored' : `phase.${s.phase}`;
+    const phaseKey = phaseBadgeKey(s, this.mode === 'restored' && !this.running);
     replaceContent(this.els.header,
       h('h1', null, t('header.title', t(`kind.${v.kind}`), v.clusterName)),
       h('span', { class: `badge phase-${s.phase}`, id: 'phase-badge', 'data-phase': s.phase, 'data-status': s.summary?.status }, t(phaseKey)),
