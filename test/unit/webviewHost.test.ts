@@ -9,7 +9,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MigrationService, planRebalance, planReshard, type MigrationEvent, type MovePlan, type SlotRange, type Topology } from '../../src/engine';
-import { buildPlanView, groupViews, recomputeRebalance } from '../../src/extension/webview/planView';
+import { buildPlanView, groupViews, recomputeRebalance, restoredPreview } from '../../src/extension/webview/planView';
+import { PROTOCOL_VERSION, type PanelSnapshot } from '../../src/shared/protocol';
 import { RunAggregator, Throttle, checkView, summaryOf, type Timers } from '../../src/extension/webview/runModel';
 import { contentSecurityPolicy, newNonce, renderHtml } from '../../src/extension/webview/html';
 import { journalInUse, lockJournal, unlockJournal } from '../../src/engine/io/journalFile';
@@ -300,4 +301,21 @@ test('only the panel\'s own unfinished, unlocked journals can be resumed from th
   assert.equal(service.canResume(path), false, 'finished run');
   assert.equal(service.canResume(join(journalDir(storage), 'missing.jsonl')), false);
   assert.equal(service.canResume(undefined), false);
+});
+
+test('#16 (10): a plan preview restored after a reload executes the plan the host kept, and only that one', () => {
+  const topo = unbalanced();
+  const plan = planRebalance(topo, { useEmptyMasters: true });
+  assert.ok(plan.kind !== 'nothing-to-do');
+  const view = buildPlanView({ kind: 'rebalance', clusterName: 'x', topology: topo, plan, rebalanceOptions: { useEmptyMasters: true }, settings });
+  const snapshot: PanelSnapshot = { version: PROTOCOL_VERSION, panelId: 'c1:1', clusterId: 'c1', phase: 'preview', view, doneSlots: [], run: null, log: [], summary: null };
+  const live = restoredPreview(snapshot, { 'c1:1': plan });
+  assert.ok(live, 'the restored preview can execute');
+  assert.equal(live.plan, plan, 'the host\'s plan, not the webview\'s copy');
+  assert.equal(live.topology, null, 'the topology is loaded again when a recompute needs it');
+  assert.deepEqual(live.rebalanceOptions, { weights: [], threshold: 2, useEmptyMasters: true });
+  assert.equal(restoredPreview(snapshot, {}), null, 'no plan kept for this panel');
+  const tampered = { ...snapshot, view: { ...view, plan: { ...plan, moves: plan.moves.slice(1) } } };
+  assert.equal(restoredPreview(tampered, { 'c1:1': plan }), null, 'the view shows another plan');
+  assert.equal(restoredPreview({ ...snapshot, phase: 'finished' }, { 'c1:1': plan }), null, 'a summary does not execute again');
 });

@@ -19,7 +19,7 @@
  * itself, once no process is running it.
  */
 import * as vscode from 'vscode';
-import { countKeysPerSlot, parseAddress, type KeyCountTarget, type MigrationRun, type MovePlan, type RebalanceOptions, type RunOutcome, type Topology } from '../../engine';
+import { countKeysPerSlot, parseAddress, type KeyCountTarget, type MigrationRun, type MovePlan, type RunOutcome } from '../../engine';
 import {
   PROTOCOL_VERSION, isPersistedState, parseWebviewToHost, reduceSnapshot,
   type HostToWebview, type PanelSnapshot, type PersistedState, type PlanView, type SummaryView, type WebviewRequest, type WebviewToHost,
@@ -27,10 +27,10 @@ import {
 import type { StringKey } from '../../shared/strings';
 import { newNonce, renderHtml } from './html';
 import { PREVIEW_PLANS_KEY } from '../constants';
-import type { MigrationKind, MigrationOutcome, MigrationPanelDeps, MigrationPanelHost, MigrationRequest, MigrationSettings } from './panelApi';
+import type { MigrationOutcome, MigrationPanelDeps, MigrationPanelHost, MigrationRequest } from './panelApi';
 import { isOwnJournal } from './panelJournals';
 import { PanelSessions, showDecision } from './panelSessions';
-import { buildPlanView, isMovePlan, recomputeRebalance } from './planView';
+import { buildPlanView, isMovePlan, recomputeRebalance, restoredPreview, type LiveInputs } from './planView';
 import { RunAggregator, Throttle, failureSummary, summaryOf, type Translate } from './runModel';
 import { loadStrings, translator } from './strings';
 
@@ -41,18 +41,6 @@ const PROGRESS_INTERVAL_MS = 250;
 /** Most preview plans the host keeps for panels that a reload may restore. */
 const KEPT_PLANS = 20;
 
-/**
- * The inputs of a panel that can execute: opened by a command, or a plan
- * preview restored after a reload (its topology is loaded again on demand).
- */
-interface LiveInputs {
-  topology: Topology | null;
-  plan: MovePlan | null;
-  readonly kind: MigrationKind;
-  readonly clusterName: string;
-  readonly settings: MigrationSettings;
-  readonly rebalanceOptions?: RebalanceOptions;
-}
 
 interface ActiveRun {
   readonly run: MigrationRun;
@@ -123,7 +111,7 @@ class PanelSession implements vscode.Disposable {
       this.keepPlan();
     } else {
       this.snapshot = start.restored.snapshot;
-      this.live = this.restoredPreview();
+      this.live = restoredPreview(this.snapshot, this.keptPlans());
       if (start.restored.keyCounts && start.restored.keyCounts.length === 16384) {
         this.keyCounts = Int32Array.from(start.restored.keyCounts);
         this.keysState = 'done';
@@ -158,17 +146,6 @@ class PanelSession implements vscode.Disposable {
     if (!plan || this.snapshot.phase !== 'preview') return;
     const kept = Object.entries(this.keptPlans()).filter(([id]) => id !== this.snapshot.panelId).slice(-(KEPT_PLANS - 1));
     void this.context.workspaceState.update(PREVIEW_PLANS_KEY, Object.fromEntries([...kept, [this.snapshot.panelId, plan]]));
-  }
-
-  /** A restored plan preview executes the plan the host kept for it, and only if the view shows that very plan. */
-  private restoredPreview(): LiveInputs | null {
-    const v = this.snapshot.view;
-    const kept = this.keptPlans()[this.snapshot.panelId];
-    if (this.snapshot.phase !== 'preview' || !kept || JSON.stringify(kept) !== JSON.stringify(v.plan)) return null;
-    return {
-      topology: null, plan: kept, kind: v.kind, clusterName: v.clusterName, settings: v.settings,
-      ...(v.rebalance ? { rebalanceOptions: { weights: v.rebalance.weights, threshold: v.rebalance.threshold, useEmptyMasters: v.rebalance.useEmptyMasters } } : {}),
-    };
   }
 
   private static initialSnapshot(r: MigrationRequest): PanelSnapshot {
