@@ -4,7 +4,7 @@
  */
 export * from './model/slots';
 export type * from './model/types';
-export { EngineError, isEngineError, toEngineError } from './model/errors';
+export { EngineError, ENGINE_ERROR_CODES, isEngineError, isEngineErrorCode, toEngineError } from './model/errors';
 export type { EngineErrorCode, EngineErrorData } from './model/errors';
 export { parseClusterNodes, parseClusterNodesLine, findMyself, isReplicaFlags } from './parse/clusterNodes';
 export { parseNodeAddress, parseEntryAddress, entryAddress, parseAddress, parseHostAndPort, formatAddress, atoi, atof, type AddressParse } from './parse/address';

@@ -208,7 +208,7 @@ export class MigrationService {
       try {
         state = readJournalState(readJournalFile(journalPath));
       } catch (e) {
-        throw toEngineError(e);
+        throw toEngineError(e, undefined, 'file-error');
       }
       if (state.ended === 'done') throw new EngineError({ code: 'usage', message: `The run in ${journalPath} already finished; there is nothing to resume.` });
       plan = state.plan;
@@ -240,7 +240,7 @@ export class MigrationService {
         : await engine.resumeJournal(run.journalPath, opts);
       if (result.error) error = new EngineError(result.error);
     } catch (e) {
-      error = toEngineError(e);
+      error = toEngineError(e, undefined, 'internal');
     } finally {
       run.end();
       if (took) unlockJournal(run.journalPath);
