@@ -18,6 +18,7 @@ import { renderRebalancePlan, renderReshardPlan } from '../../src/engine/render/
 import {
   SLOT_COUNT, createCluster, runRedisCli, slotOwners, stopAllNodes, type CliResult, type TestCluster,
 } from '../helpers/redisCluster';
+import { upTo } from '../helpers/order';
 
 after(() => stopAllNodes());
 
@@ -128,7 +129,7 @@ async function compareReshard(cluster: TestCluster, opts: ReshardOptions): Promi
     return true;
   }
   // redis-cli's rounding fell short (redis/redis#15276): same preamble, its moves ⊂ ours.
-  const head = (t: string) => t.slice(0, t.indexOf('  Resharding plan:\n'));
+  const head = (t: string) => upTo(t, '  Resharding plan:\n');
   assert.equal(head(ours), head(refText));
   const ourMoves = new Set(ours.match(/^ {4}Moving slot .*$/gm));
   assert.ok(refMoves.length < opts.slots);
