@@ -113,8 +113,9 @@ export type { RestoreOptions, RestoreReport, RestoreFileReport } from './ops/res
 export type { DataEvent, DataEventType, DataOp, DataProgress } from './data/events';
 export { syncRdbToFile } from './io/replicationSync';
 export type { RdbSyncOptions, RdbSyncResult, SyncFraming } from './io/replicationSync';
-export { readRdbFile, parseRdbBuffer } from './data/rdbReader';
-export type { RdbReadOptions, RdbFileInfo } from './data/rdbReader';
+export { parseRdbBuffer } from './data/rdbReader';
+export { readRdbFile } from './io/rdbFile';
+export type { RdbReadOptions, RdbFileInfo } from './io/rdbFile';
 export { RdbParser } from './data/rdbParser';
 export type { RdbRecord, RdbKeyRecord } from './data/rdbParser';
 export { RdbError } from './data/rdbCursor';

@@ -374,7 +374,8 @@ export function reduceSnapshot(s: PanelSnapshot, m: HostToWebview): PanelSnapsho
       return applyDelta(s, m.delta);
     case 'runFinished':
       return { ...applyDelta(s, m.delta), phase: 'finished', summary: m.summary };
-    default:
+    case 'keyCounts':
+    case 'response':
       return s;
   }
 }

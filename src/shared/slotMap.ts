@@ -189,7 +189,7 @@ export function nodeColour(hue: number, theme: ThemeKind, shade = 0): string {
     case 'light': return `hsl(${hue} 62% ${Math.round(62 - 30 * k)}%)`;
     case 'high-contrast-light': return `hsl(${hue} 100% ${Math.round(38 - 16 * k)}%)`;
     case 'high-contrast': return `hsl(${hue} 100% ${Math.round(55 + 20 * k)}%)`;
-    default: return `hsl(${hue} 55% ${Math.round(38 + 30 * k)}%)`;
+    case 'dark': return `hsl(${hue} 55% ${Math.round(38 + 30 * k)}%)`;
   }
 }
 

@@ -18,7 +18,7 @@ import { access, mkdtemp, open, readdir, rename, rm, stat, writeFile } from 'nod
 import { basename, dirname, join } from 'node:path';
 import { checkCluster, type CheckResult } from '../check/check';
 import type { DataEvent, DataProgress } from '../data/events';
-import { readRdbFile } from '../data/rdbReader';
+import { readRdbFile } from '../io/rdbFile';
 import { RdbError } from '../data/rdbCursor';
 import { EngineError, toEngineError, type EngineErrorData } from '../model/errors';
 import type { ClusterNode, Topology } from '../model/types';

@@ -26,7 +26,7 @@ import type { DataEvent, DataProgress } from '../data/events';
 import { keyHashSlot } from '../data/keySlot';
 import { RdbError } from '../data/rdbCursor';
 import type { RdbKeyRecord, RdbRecord } from '../data/rdbParser';
-import { readRdbFile, type RdbFileInfo } from '../data/rdbReader';
+import { readRdbFile, type RdbFileInfo } from '../io/rdbFile';
 import { EngineError, toEngineError, type EngineErrorData } from '../model/errors';
 import { SLOT_COUNT } from '../model/slots';
 import type { ClusterNode, Topology } from '../model/types';

@@ -5,6 +5,7 @@
  * engine's snapshot taken when it is ahead. Clock injected.
  */
 import type { MigrationEvent, ProgressSnapshot } from '../exec/events';
+import type { Pace } from '../exec/pace';
 
 const pairKey = (s: string, t: string): string => `${s}>${t}`;
 
@@ -16,6 +17,7 @@ export class ProgressTracker {
   private doneKeys = 0;
   private readonly inflight = new Map<string, number>();
   private engine: ProgressSnapshot | null = null;
+  private pace: Pace | null = null;
   private ended = false;
 
   constructor(totalSlots: number, private readonly now: () => number) {
@@ -46,7 +48,16 @@ export class ProgressTracker {
       case 'plan-finished':
         this.engine = e.progress;
         break;
-      default:
+      case 'pace':
+        this.pace = e.pace;
+        break;
+      case 'big-keys':
+      case 'group-started':
+      case 'slot-started':
+      case 'busy-keys':
+      case 'retry':
+      case 'verify-mismatch':
+      case 'error':
         break;
     }
   }
@@ -73,6 +84,7 @@ export class ProgressTracker {
     else if (this.ended) etaSec = null;
     else if (this.keysTotal > 0 && keysPerSec > 0) etaSec = Math.max(0, (this.keysTotal - keysMoved) / keysPerSec);
     else if (slotsDone > 0 && elapsedMs > 0) etaSec = ((this.totalSlots - slotsDone) * elapsedMs) / slotsDone / 1000;
-    return { slotsDone, totalSlots: this.totalSlots, keysMoved, keysTotal: this.keysTotal, elapsedMs, keysPerSec, etaSec };
+    const pace = this.pace ?? this.engine?.pace;
+    return { slotsDone, totalSlots: this.totalSlots, keysMoved, keysTotal: this.keysTotal, elapsedMs, keysPerSec, etaSec, ...(pace ? { pace } : {}) };
   }
 }

@@ -87,7 +87,7 @@ export class MigrationRunner {
       // The failure itself is logged once, by the end notice (services/migrationNotices.ts).
       case 'error': this.log.debug('migration', e.error.message); break;
       case 'plan-finished': this.log.info('migration', `finished: ${e.progress.slotsDone} slots, ${e.progress.keysMoved} keys, verified=${e.verified}`); break;
-      default: break;
+      case 'slot-started': case 'batch': case 'progress': case 'cancelled': case 'big-keys': break;
     }
   }
 }

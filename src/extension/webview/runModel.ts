@@ -145,6 +145,7 @@ export class RunAggregator {
       case 'batch':
       case 'progress':
       case 'slot-started':
+      case 'big-keys':
         break;
     }
   }
