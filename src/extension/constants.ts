@@ -4,7 +4,6 @@
  * lists with package.json.
  */
 
-export const EXTENSION_ID = 'rcm-team.redis-cluster-manager';
 export const VIEW_CONTAINER_ID = 'redisClusterManager';
 export const VIEW_ID = 'redisClusterManager.clusters';
 export const CONFIG_SECTION = 'redisClusterManager';

@@ -11,9 +11,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  Crc64, crc64, decodeIntset, decodeListpack, decodeRdbValue, decodeZiplist, dumpPayload, keyHashSlot, lzfDecompress, parseDumpPayload,
-  parseRdbBuffer, RdbError, RdbParser, readRdbFile, type RdbKeyRecord, type RdbRecord, type RdbValue,
+  Crc64, crc64, dumpPayload, keyHashSlot, lzfDecompress, parseDumpPayload,
+  parseRdbBuffer, RdbError, RdbParser, readRdbFile, type RdbKeyRecord, type RdbRecord,
 } from '../../src/engine';
+import { decodeIntset, decodeListpack, decodeRdbValue, decodeZiplist, type RdbValue } from '../helpers/rdbDecode';
 
 // ---------------------------------------------------------------- a tiny RDB writer (test side)
 

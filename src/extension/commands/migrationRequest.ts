@@ -29,6 +29,7 @@ export async function showPlan(
   return outcome;
 }
 
+/** Reshard, rebalance and Move These Slots need two masters at least. */
 export function noMastersMessage(): string {
   return vscode.l10n.t('The cluster needs at least two masters for this.');
 }
