@@ -10,7 +10,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { checkCluster, loadTopology, streamText, type Topology } from '../../src/engine';
+import { checkCluster, loadTopology, type Topology } from '../../src/engine';
+import { streamText } from '../../src/engine/render/output';
 import type { MovePlan } from '../../src/engine/model/plan';
 import { planRebalance, type RebalanceOptions } from '../../src/engine/plan/rebalance';
 import { planReshard, type ReshardOptions } from '../../src/engine/plan/reshard';

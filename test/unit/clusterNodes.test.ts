@@ -2,7 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseClusterNodes, parseClusterNodesLine, findMyself, configSignature, parseNodeAddress, EngineError } from '../../src/engine';
+import { EngineError } from '../../src/engine';
+import { parseClusterNodes, parseClusterNodesLine, findMyself } from '../../src/engine/parse/clusterNodes';
+import { configSignature } from '../../src/engine/check/signature';
+import { parseNodeAddress } from '../../src/engine/parse/address';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');
 

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENGINE_ERROR_CODES, EngineError, isEngineErrorCode, toEngineError } from '../../src/engine';
+import { EngineError, isEngineErrorCode } from '../../src/engine';
+import { ENGINE_ERROR_CODES, toEngineError } from '../../src/engine/model/errors';
 import { describeError } from '../../src/extension/model/errors';
 import { englishL10n, type L10n } from '../../src/extension/model/l10n';
 

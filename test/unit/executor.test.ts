@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createBatchSizer, executePlan, readJournalState, type JournalRecord, type MigrationEvent, type MovePlan } from '../../src/engine';
+import { readJournalState, type MigrationEvent, type MovePlan } from '../../src/engine';
+import { createBatchSizer } from '../../src/engine/exec/batchSize';
+import { executePlan } from '../../src/engine/exec/executor';
+import { type JournalRecord } from '../../src/engine/exec/journal';
 import { FakeCluster } from '../fixtures/fakeSlotPort';
 import { assertInOrder } from '../helpers/order';
 

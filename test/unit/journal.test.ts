@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyPlan, FileJournal, journalInUse, journalLockPid, lockJournal, newJournalPath, readJournalFile, readJournalState, unlockJournal, type MovePlan } from '../../src/engine';
+import { readJournalFile, readJournalState, type MovePlan } from '../../src/engine';
+import { applyPlan } from '../../src/engine/ops/applyPlan';
+import { FileJournal, journalInUse, journalLockPid, lockJournal, newJournalPath, unlockJournal } from '../../src/engine/io/journalFile';
 
 const plan: MovePlan = {
   version: 1, kind: 'reshard', entry: { host: '127.0.0.1', port: 1 }, nodes: [],
@@ -66,19 +68,44 @@ test('two processes locking the same journal at the same moment: exactly one get
   const dir = mkdtempSync(join(tmpdir(), 'rcm-journal-'));
   try {
     const path = join(dir, 'run.jsonl');
-    const at = Date.now() + 4000; // every child is started and waiting by then
+    const go = join(dir, 'go');
+    // Each child says "ready", spins until the go file appears, tries the lock once, and stays alive
+    // (holding what it took) until its stdin closes, so no lock is ever left by a process that is gone.
     const code = `
+      const { existsSync } = require('node:fs');
       const { lockJournal } = require(${JSON.stringify(join(__dirname, '../../src/engine/io/journalFile.ts'))});
-      while (Date.now() < ${at}) { /* spin to the common start */ }
-      try { console.log(lockJournal(${JSON.stringify(path)}) ? 'took' : 'held'); } catch (e) { console.log('refused'); }
-      setTimeout(() => undefined, 1500); // stay alive while the others look at the lock
+      console.log('ready');
+      while (!existsSync(${JSON.stringify(go)})) { /* spin to the common start */ }
+      let r;
+      try { r = lockJournal(${JSON.stringify(path)}) ? 'took' : 'held'; } catch { r = 'refused'; }
+      console.log(r);
+      process.stdin.resume();
+      process.stdin.on('end', () => process.exit(0));
     `;
     const tsx = join(__dirname, '../../node_modules/.bin/tsx');
-    const runs = [0, 1, 2].map(() => new Promise<string>((resolve, reject) => {
-      execFile(tsx, ['-e', code], { timeout: 30000 }, (err, stdout) => (err ? reject(err) : resolve(stdout.trim())));
-    }));
-    const results = await Promise.all(runs);
-    assert.deepEqual(results.sort(), ['refused', 'refused', 'took'], results.join(','));
+    const children = [0, 1, 2].map(() => spawn(tsx, ['-e', code], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    const lines = children.map((c) => {
+      let out = '';
+      const waiters: { want: number; resolve: (l: string[]) => void }[] = [];
+      c.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const got = out.split('\n').filter((l) => l !== '');
+        for (const w of waiters.splice(0)) if (got.length >= w.want) w.resolve(got); else waiters.push(w);
+      });
+      return (want: number) => new Promise<string[]>((resolve) => {
+        const got = out.split('\n').filter((l) => l !== '');
+        if (got.length >= want) resolve(got); else waiters.push({ want, resolve });
+      });
+    });
+    try {
+      await Promise.all(lines.map((l) => l(1)));
+      writeFileSync(go, '');
+      const results = (await Promise.all(lines.map((l) => l(2)))).map((l) => l[1]!);
+      assert.deepEqual([...results].sort(), ['refused', 'refused', 'took'], results.join(','));
+    } finally {
+      for (const c of children) c.stdin!.end();
+      await Promise.all(children.map((c) => new Promise((r) => { if (c.exitCode !== null) r(undefined); else c.on('exit', r); })));
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EngineError, streamText, type SlotRange, type Topology } from '../../src/engine';
+import { EngineError, type Topology } from '../../src/engine';
+import { streamText } from '../../src/engine/render/output';
+import { type SlotRange } from '../../src/engine/model/slots';
 import { findNodeForResharding, planReshard, reshardTable, topUp, ownedSlots, type TableSource } from '../../src/engine/plan/reshard';
 import { renderReshardPlan } from '../../src/engine/render/planText';
 import type { MovePlan } from '../../src/engine/model/plan';
