@@ -6,7 +6,7 @@
  */
 import type { LoadMeasure } from '../src/engine/model/load';
 import {
-  reduceSnapshot,
+  phaseBadgeKey, reduceSnapshot,
   type GroupProgressView, type HostToWebview, type LogEntry, type NodeView, type PanelMode, type PanelSnapshot, type PersistedState,
   type PlanView, type RebalanceOptionsView, type StringTable, type WebviewNotification, type WebviewRequest,
 } from '../src/shared/protocol';
@@ -58,6 +58,8 @@ export class App {
   private optionsError: string | null = null;
   private derived: Derived | null = null;
   private optionsSignature = '';
+  /** What the toolbar shows now: it is rebuilt only when that changes (a button replaced on every progress message cannot be clicked). */
+  private toolbarSignature = '';
   private persistTimer: number | undefined;
   private readonly map: SlotMapView;
 
@@ -101,6 +103,7 @@ export class App {
     this.fmt = new Formatter(locale, this.t);
     this.map.setText(this.t, this.fmt);
     this.optionsSignature = '';
+    this.toolbarSignature = '';
     this.logList = null;
   }
 
@@ -347,7 +350,7 @@ export class App {
     const { t } = this;
     const v = s.view;
     const masters = v.nodes.filter((n) => !n.flags.includes('unreachable')).length;
-    const phaseKey: StringKey = this.mode === 'restored' && !this.running ? 'phase.restored' : `phase.${s.phase}`;
+    const phaseKey = phaseBadgeKey(s, this.mode === 'restored' && !this.running);
     replaceContent(this.els.header,
       h('h1', null, t('header.title', t(`kind.${v.kind}`), v.clusterName)),
       h('span', { class: `badge phase-${s.phase}`, id: 'phase-badge', 'data-phase': s.phase, 'data-status': s.summary?.status }, t(phaseKey)),
@@ -370,11 +373,12 @@ export class App {
     if (this.notice) banners.push(h('div', { class: 'banner error', role: 'alert', id: 'notice' }, this.notice));
     replaceContent(this.els.banners, banners);
 
+    const specs: string[] = [];
     const btn = (id: string, label: string, onClick: () => void, opts: { primary?: boolean; disabled?: boolean; aria?: string } = {}) =>
-      h('button', {
+      (specs.push(JSON.stringify([id, label, opts])), h('button', {
         id, type: 'button', 'data-fk': id, class: opts.primary ? 'btn primary' : 'btn secondary',
         disabled: opts.disabled === true, 'aria-label': opts.aria, onclick: onClick as EventListener,
-      }, label);
+      }, label));
     const buttons: Child[] = [];
     const hasPlan = v.plan !== null;
     const busy = (k: string) => this.pending.has(k);
@@ -399,6 +403,9 @@ export class App {
       buttons.push(btn('btn-close', t('action.close'), this.dismiss));
     }
     this.els.toolbar.setAttribute('aria-label', t('toolbar.label'));
+    const signature = specs.join('|');
+    if (signature === this.toolbarSignature) return;
+    this.toolbarSignature = signature;
     replaceContent(this.els.toolbar, buttons);
   }
 

@@ -83,10 +83,15 @@ export function createDataView(ctx: CommandContext): DataView {
 
 /** Runs `run` with Ctrl-C as "stop after what is in flight" (a second Ctrl-C quits at once). */
 export function withSigint<T>(ctx: CommandContext, what: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  return withStopNotice(ctx, `\nrcm: stopping the ${what} after the batches in flight (Ctrl-C again to quit at once)…\n`, run);
+}
+
+/** The one Ctrl-C handler of rcm: the first prints `notice` and aborts `run`'s signal, a second quits (130). */
+export function withStopNotice<T>(ctx: CommandContext, notice: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const onSigint = (): void => {
     if (controller.signal.aborted) process.exit(130);
-    ctx.io.stderr(`\nrcm: stopping the ${what} after the batches in flight (Ctrl-C again to quit at once)…\n`);
+    ctx.io.stderr(notice);
     controller.abort();
   };
   process.on('SIGINT', onSigint);

@@ -5,7 +5,7 @@
  */
 import { renderFatal, EngineError, parseEntryAddress, type EngineErrorCode } from '../engine';
 import { ArgError, parseArgs, type ParsedArgs } from './args';
-import { COMMANDS, NOT_YET } from './commands';
+import { COMMANDS } from './commands';
 import { connectionOptions } from './connection';
 import { writeChunks, writeJson, type Io } from './context';
 import { CLUSTER_HELP, RCM_HELP } from './help';
@@ -30,9 +30,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === sub);
   if (!command) {
-    io.stderr(NOT_YET.has(sub)
-      ? `rcm: '${sub}' is not available in this version yet (available: ${COMMANDS.map((c) => c.name).join(', ')}, help).\n`
-      : 'Unknown --cluster subcommand\n');
+    io.stderr('Unknown --cluster subcommand\n');
     return 1;
   }
   if (p.args.length < command.arity[0] || p.args.length > command.arity[1]) {

@@ -1,12 +1,14 @@
 /** Executes a plan from the CLI: journal, Ctrl-C as a safe stop, live view, summary, exit code. */
 import { writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import {
-  applyPlan, journalDir, loadTopology, newJournalPath, readJournalFile, readJournalState, resumeJournal,
-  type ApplyResult, type MovePlan, type Topology,
+  MigrationService, journalDir, loadTopology, newJournalPath, readJournalFile, readJournalState,
+  type ApplyResult, type MigrationEvent, type MovePlan, type RunRequest, type Topology,
 } from '../engine';
 import { ArgError } from './args';
 import { decimalOption, intOption, RANGES } from './numbers';
 import type { CommandContext } from './context';
+import { withStopNotice } from './dataView';
 import { createMigrationView, summaryLine } from './migrationView';
 
 export interface MigrationFlags {
@@ -39,15 +41,18 @@ export function verbose(ctx: CommandContext): boolean {
   return ctx.args.flags.has('--verbose') && !ctx.json;
 }
 
-function withSigint<T>(ctx: CommandContext, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(130);
-    ctx.io.stderr('\nrcm: stopping after the slots in flight (Ctrl-C again to quit at once; open slots can then be closed with "rcm fix")…\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  return run(controller.signal).finally(() => process.off('SIGINT', onSigint));
+const STOP_NOTICE = '\nrcm: stopping after the slots in flight (Ctrl-C again to quit at once; open slots can then be closed with "rcm fix")…\n';
+
+/** Runs the request in the migration service, Ctrl-C as its cancel; what was thrown before or after the moves is rethrown. */
+async function runInService(ctx: CommandContext, req: RunRequest & { journalPath: string }, onEvent: (e: MigrationEvent) => void): Promise<ApplyResult> {
+  const run = new MigrationService({ journalDir: dirname(req.journalPath) }).start(req);
+  run.onEvent(onEvent);
+  const outcome = await withStopNotice(ctx, STOP_NOTICE, (signal) => {
+    signal.addEventListener('abort', () => run.cancel(), { once: true });
+    return run.outcome;
+  });
+  if (!outcome.result) throw outcome.error;
+  return outcome.result;
 }
 
 function report(ctx: CommandContext, result: ApplyResult, style: 'reshard' | 'rebalance', journalPath: string): number {
@@ -85,7 +90,7 @@ export async function runPlanFromCli(ctx: CommandContext, plan: MovePlan, topolo
   const journalPath = ctx.args.values['--journal'] ?? newJournalPath(journalDir(undefined, ctx.io.env), plan.kind);
   if (verbose(ctx)) ctx.io.stderr(`rcm: journal ${journalPath}\n`);
   const view = createMigrationView(ctx.io, plan, topology, style, ctx.json, ctx.args.flags.has('--verbose'));
-  const result = await withSigint(ctx, (signal) => applyPlan(plan, { ...ctx.conn, ...flags, journalPath, signal, onEvent: (e) => view.onEvent(e) }));
+  const result = await runInService(ctx, { plan, journalPath, options: { ...ctx.conn, ...flags } }, (e) => view.onEvent(e));
   view.finish();
   if (ctx.json) ctx.io.stdout(`${JSON.stringify({ command: plan.kind, ok: result.status === 'done', journal: journalPath, ...result }, null, 2)}\n`);
   return report(ctx, result, style, journalPath);
@@ -96,15 +101,12 @@ export async function resumeFromCli(ctx: CommandContext, journalPath: string): P
   const { plan } = readJournalState(readJournalFile(journalPath));
   const topology = await loadTopology(plan.entry.host, plan.entry.port, ctx.conn);
   const view = createMigrationView(ctx.io, plan, topology, plan.kind, ctx.json, ctx.args.flags.has('--verbose'));
-  const result = await withSigint(ctx, (signal) => resumeJournal(journalPath, {
-    ...ctx.conn, ...flags, signal,
-    onEvent: (e) => {
-      if (e.type === 'plan-started' && verbose(ctx)) ctx.io.stderr(`rcm: resuming ${journalPath}: ${e.totalSlots} slots left to move\n`);
-      view.onEvent(e);
-    },
-  }));
+  const result = await runInService(ctx, { journalPath, options: { ...ctx.conn, ...flags } }, (e) => {
+    if (e.type === 'plan-started' && verbose(ctx)) ctx.io.stderr(`rcm: resuming ${journalPath}: ${e.totalSlots} slots left to move\n`);
+    view.onEvent(e);
+  });
   view.finish();
   if (ctx.json) ctx.io.stdout(`${JSON.stringify({ command: 'resume', ok: result.status === 'done', ...result }, null, 2)}\n`);
   if (result.alreadyMoved > 0 && verbose(ctx)) ctx.io.stderr(`rcm: ${result.alreadyMoved} slot(s) had moved before the interruption and were only finalised.\n`);
-  return report(ctx, result, result.plan.kind, journalPath);
+  return report(ctx, result, plan.kind, journalPath);
 }

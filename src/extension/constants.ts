@@ -4,7 +4,6 @@
  * lists with package.json.
  */
 
-export const EXTENSION_ID = 'rcm-team.redis-cluster-manager';
 export const VIEW_CONTAINER_ID = 'redisClusterManager';
 export const VIEW_ID = 'redisClusterManager.clusters';
 export const CONFIG_SECTION = 'redisClusterManager';
@@ -87,6 +86,8 @@ export type SettingKey = (typeof SETTING_KEYS)[number];
 export const PROFILES_STATE_KEY = 'redisClusterManager.profiles';
 /** globalState key of journals the user chose not to resume. */
 export const DISMISSED_JOURNALS_KEY = 'redisClusterManager.dismissedJournals';
+/** workspaceState key of the plans shown in migration previews (a preview restored after a reload executes the kept plan). */
+export const PREVIEW_PLANS_KEY = 'redisClusterManager.previewPlans';
 
 /** The only secret keys the extension writes. */
 export type SecretKey = `redisClusterManager.password.${string}`;

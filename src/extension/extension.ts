@@ -4,20 +4,20 @@
  * context.subscriptions. No globals.
  */
 import * as vscode from 'vscode';
+import { MigrationService, journalDir, legacyJournalDir, loadTopology } from '../engine';
 import { registerCommands } from './commands/registry';
 import { nodeFromEditor } from './editor/editorTarget';
 import { NodeEditorFeatures } from './editor/nodeFeatures';
 import type { CommandDeps } from './commands/context';
-import { offerResume } from './commands/resumeMigration';
+import { offerResume, resumeSettings } from './commands/resumeMigration';
 import { CONTEXT_KEYS, VIEW_ID } from './constants';
 import { ClusterAccess } from './services/clusterAccess';
 import { Config } from './services/config';
 import { Journals } from './services/journals';
 import { Log } from './services/log';
 import { MigrationRunner } from './services/migrationRunner';
+import { watchRunEnds } from './services/migrationNotices';
 import { MigrationStatus } from './services/migrationStatus';
-import { PanelRunWatcher } from './services/panelRunWatcher';
-import { journalDir } from './webview/hostIo';
 import { ProfileRegistry } from './services/profiles';
 import { findOnPath } from './services/redisServer';
 import { ResultDocuments } from './services/results';
@@ -46,8 +46,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const results = push(new ResultDocuments());
   const status = push(new MigrationStatus());
   const storageDir = context.globalStorageUri.fsPath;
-  const journals = new Journals(storageDir, context.globalState);
-  const runner = new MigrationRunner(access, journals, status, log, (id) => void store.load(id).catch(() => undefined));
+  // Every migration runs in this one service: commands, the panel, the status bar and the notifications subscribe to it.
+  const service = new MigrationService({
+    journalDir: journalDir(storageDir), otherJournalDirs: [journalDir(), legacyJournalDir()], oneRunPerCluster: true,
+  });
+  const journals = new Journals(service, context.globalState);
+  const runner = new MigrationRunner(access, service, log);
+  push(status.follow(service));
 
   const reveal = async (element: TreeElement): Promise<void> => {
     try {
@@ -57,12 +62,26 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }
   };
   const panelDeps: MigrationPanelDeps = {
+    service,
     connection: (clusterId) => access.options(clusterId),
-    clusterChanged: (clusterId) => void store.load(clusterId).catch(() => undefined),
+    topology: (clusterId) => access.withEntry(clusterId, (host, port, opts) => loadTopology(host, port, opts)),
     revealNode: (clusterId, nodeId) => void reveal({ kind: 'node', clusterId, nodeId }),
   };
   const migrations = push(new MigrationPanel(context, panelDeps));
-  push(registerMigrationPanelSerializer(context, panelDeps));
+  push(registerMigrationPanelSerializer(migrations));
+  push(new vscode.Disposable(watchRunEnds(service, {
+    l10n: vscode.l10n,
+    notify: (level, message, actions) => (level === 'error' ? vscode.window.showErrorMessage
+      : level === 'warn' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage)(message, ...actions),
+    log: (level, message) => log[level]('migration', message),
+    showLog: () => log.show(),
+    // One reload per run, whoever started it (a second one would log a failed load twice).
+    reload: (clusterId) => void store.load(clusterId).catch(() => undefined),
+    resume: (run) => runner.run({
+      clusterId: run.clusterId ?? '', clusterName: registry.get(run.clusterId ?? '')?.name ?? '', title: vscode.l10n.t('Resume migration'),
+      settings: resumeSettings(config), journalPath: run.journalPath,
+    }),
+  })));
 
   let redisServerPath: string | undefined;
   const redisServer = async (): Promise<string | undefined> => {
@@ -75,7 +94,6 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const editorFeatures = push(new NodeEditorFeatures(store));
   const deps: CommandDeps = {
     extension: context, registry, access, store, log, config, results, migrations, runner, journals,
-    panelWatcher: new PanelRunWatcher(journalDir(storageDir), status),
     redisServer, reveal,
     selection: () => tree.selection,
     editorNode: (uri) => nodeFromEditor(deps, editorFeatures, uri),

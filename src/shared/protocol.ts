@@ -10,6 +10,7 @@
  */
 import type { LoadMeasure } from '../engine/model/load';
 import type { MovePlan } from '../engine/model/plan';
+import type { StringKey } from './strings';
 import type { SlotRange } from '../engine/model/slots';
 
 export const PROTOCOL_VERSION = 1;
@@ -373,7 +374,16 @@ export function reduceSnapshot(s: PanelSnapshot, m: HostToWebview): PanelSnapsho
       return applyDelta(s, m.delta);
     case 'runFinished':
       return { ...applyDelta(s, m.delta), phase: 'finished', summary: m.summary };
-    default:
+    case 'keyCounts':
+    case 'response':
       return s;
   }
+}
+
+/** The panel's badge: a run that ended says how (a cancelled run is not "Finished"); a restored idle panel says so. */
+export function phaseBadgeKey(s: PanelSnapshot, restoredIdle: boolean): StringKey {
+  if (restoredIdle) return 'phase.restored';
+  if (s.phase !== 'finished') return `phase.${s.phase}`;
+  const status = s.summary?.status ?? 'done';
+  return status === 'done' ? 'phase.finished' : `phase.${status}`;
 }

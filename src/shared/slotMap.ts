@@ -5,9 +5,9 @@
  * (never on list order). Pure: no DOM, no Node; unit-tested under Node and
  * drawn on a canvas by the webview.
  */
-import type { SlotRange } from '../engine/model/slots';
+import { SLOT_COUNT, rangesFromSlots, type SlotRange } from '../engine/model/slots';
 
-export const SLOTS = 16384;
+export const SLOTS = SLOT_COUNT;
 /** Cells per row (and rows) of the grid: 128 × 128 = 16384. */
 export const GRID = 128;
 /** Owner/target value for "nobody". */
@@ -106,17 +106,8 @@ export function countByOwner(owner: Int32Array, n: number): number[] {
 
 // ---------------------------------------------------------------- ranges (display)
 
-/** Sorted, merged ranges from slots (duplicates allowed). */
-export function toRanges(slots: Iterable<number>): SlotRange[] {
-  const sorted = [...new Set(slots)].sort((a, b) => a - b);
-  const out: SlotRange[] = [];
-  for (const s of sorted) {
-    const last = out[out.length - 1];
-    if (last && last.end + 1 === s) out[out.length - 1] = { start: last.start, end: s };
-    else out.push({ start: s, end: s });
-  }
-  return out;
-}
+/** Sorted, merged ranges from slots (duplicates allowed): the engine's own, model/slots.ts imports nothing. */
+export const toRanges = rangesFromSlots;
 
 /**
  * `0-2999, 5461` style (a comma between ranges, so `0-2999 5461` never reads
@@ -189,7 +180,7 @@ export function nodeColour(hue: number, theme: ThemeKind, shade = 0): string {
     case 'light': return `hsl(${hue} 62% ${Math.round(62 - 30 * k)}%)`;
     case 'high-contrast-light': return `hsl(${hue} 100% ${Math.round(38 - 16 * k)}%)`;
     case 'high-contrast': return `hsl(${hue} 100% ${Math.round(55 + 20 * k)}%)`;
-    default: return `hsl(${hue} 55% ${Math.round(38 + 30 * k)}%)`;
+    case 'dark': return `hsl(${hue} 55% ${Math.round(38 + 30 * k)}%)`;
   }
 }
 

@@ -18,6 +18,8 @@ export const EN_STRINGS = {
   'phase.preview': 'Plan preview',
   'phase.running': 'Running',
   'phase.finished': 'Finished',
+  'phase.cancelled': 'Cancelled',
+  'phase.failed': 'Failed',
   'phase.restored': 'Restored',
   // toolbar
   'action.execute': 'Execute',
@@ -172,6 +174,8 @@ export const EN_STRINGS = {
   'host.noPlan': 'There is no plan to export.',
   'host.notLive': 'This panel was restored after a reload: run the command again to make a fresh plan.',
   'host.busy': 'A run is already in progress.',
+  'host.replaceSummary': 'The migration panel of {0} shows the summary of the last run. Replace it with the new plan?',
+  'host.replace': 'Replace',
   'host.otherRun': 'Another migration is running on this cluster (in another panel or window): wait for it to finish.',
   'host.closedDuringRun': 'The migration panel was closed during the run: the run stops at the next safe point. Continue it with: rcm resume {0}',
   'host.resumeUnsafe': 'This run cannot be resumed from here.',

@@ -9,7 +9,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCheck, sandboxStatus, sandboxUp, streamText } from '../../src/engine';
+import { runCheck, sandboxStatus, sandboxUp } from '../../src/engine';
+import { streamText } from '../../src/engine/render/output';
 import { codeServerInstalled, freePort, REPO, startCodeServer } from './codeServer';
 
 const port = Number(process.env.RCM_PORT ?? 7000);

@@ -347,6 +347,8 @@ async function main(): Promise<void> {
     const settings = {
       'redisClusterManager.clusters': [{ name: 'e2e', seeds: [`127.0.0.1:${ports.seed}`] }],
       'redisClusterManager.refreshIntervalSeconds': 0,
+      // Modal dialogs are auto-cancelled in the extension host: non-destructive confirmations (Resume…) are skipped.
+      'redisClusterManager.confirmations': 'destructiveOnly',
     };
     process.env.RCM_E2E_SEED = `127.0.0.1:${ports.seed}`;
     process.env.RCM_E2E_LOCKED = `127.0.0.1:${ports.locked}`;

@@ -16,7 +16,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyPlan, checkCluster, loadTopology, planRebalance, planReshard, type MovePlan, type Topology } from '../../src/engine';
+import { checkCluster, loadTopology, planRebalance, planReshard, type MovePlan, type Topology } from '../../src/engine';
+import { applyPlan } from '../../src/engine/ops/applyPlan';
 import { cmd, createCluster, keySlot, populate, waitFor, type TestCluster } from '../helpers/redisCluster';
 import { REPO } from './codeServer';
 import { codeServerInstalled, INSTALL_HINT, openWorkbench, startServer, type Server, type Workbench } from './webviewHarness';
@@ -128,6 +129,20 @@ async function optionsPick(): Promise<void> {
   await wb!.page.locator('.quick-input-widget input[placeholder*="press Enter"]').waitFor();
 }
 
+/** A notification with this text, read from the notification center (toasts do not show with this driver). */
+async function notification(text: RegExp): Promise<void> {
+  await wb!.runCommand('Notifications: Show Notifications');
+  await wb!.page.locator('.notifications-center .notification-list-item-message', { hasText: text }).first().waitFor({ timeout: 30_000 });
+  await wb!.runCommand('Notifications: Hide Notifications');
+}
+
+/** The modal that asks before a new plan replaces the summary shown in the cluster's panel: answer Replace. */
+async function replaceSummary(): Promise<void> {
+  const dialog = wb!.page.locator('.monaco-dialog-box', { hasText: /shows the summary of the last run/ });
+  await dialog.waitFor();
+  await dialog.locator('.monaco-button', { hasText: 'Replace' }).first().click();
+}
+
 /** Runs a test body; on failure saves a screenshot of the workbench next to the others. */
 function withShotOnFailure(name: string, body: () => Promise<void>): () => Promise<void> {
   return async () => {
@@ -234,6 +249,8 @@ test('rebalance from the palette: plan preview equals the engine plan, execute, 
   assert.match(await panel.locator('#summary-moved').innerText(), new RegExp(`${expected.totalSlots.toLocaleString('en')} / ${expected.totalSlots.toLocaleString('en')}`));
   await wb!.shot('webview-summary.png');
   log('summary: done, verified, check OK');
+  // The end of a run is notified, wherever the user looks (#16 problem 3).
+  await notification(new RegExp(`Rebalance \\(${CLUSTER_NAME}\\) finished: ${expected.totalSlots} slots`));
 
   // The cluster is balanced, and so is what the tree shows.
   const after = await topologyNow();
@@ -253,6 +270,8 @@ test('a second run cancelled midway leaves the cluster clean: check OK, no open 
   await wb!.runCommand('Redis Cluster: Rebalance…');
   await optionsPick();
   await page.keyboard.press('Enter');
+  // The panel shows the last run's summary: a new plan asks first (#16 problem 10).
+  await replaceSummary();
   // Balanced now: the panel says so and offers the options.
   await panel.locator('#banner-nothing').waitFor();
   assert.equal(await panel.locator('#btn-execute').isDisabled(), true);
@@ -269,6 +288,8 @@ test('a second run cancelled midway leaves the cluster clean: check OK, no open 
   await panel.locator('#phase-badge[data-phase="running"]').waitFor();
   await watchRun(expected.totalSlots, { cancelAfterProgress: true });
   assert.equal(await attr('#summary-status', 'data-status'), 'cancelled');
+  assert.equal(await panel.locator('#phase-badge').innerText(), 'Cancelled', 'a cancelled run is not badged "Finished" (#16 problem 2)');
+  await notification(/stopped after \d+ of \d+ slots; no slot was left open/);
   const moved = Number(await attr('#overall-progress', 'aria-valuenow'));
   assert.ok(moved > 0 && moved < expected.totalSlots, `stopped midway (${moved} of ${expected.totalSlots})`);
   assert.equal(await attr('#summary-check', 'data-ok'), 'true', 'post-check OK after the cancel');
@@ -319,6 +340,13 @@ test('after a window reload the panel shows its last state and resumes the cance
   assert.equal(await totalKeys(), KEYS, 'no key lost');
   log('resumed run finished; the first master is drained, cluster clean');
 
-  await panel.locator('#btn-close').click();
+  // The restored panel is the cluster's panel: a new plan goes to it (asking first), no second panel opens.
+  await wb!.runCommand('Redis Cluster: Rebalance…');
+  await optionsPick();
+  await page.keyboard.press('Enter');
+  await replaceSummary();
+  await panel.locator('#phase-badge[data-phase="preview"]').waitFor();
+  assert.equal(await page.locator('iframe.webview.ready').count(), 1, 'one panel per cluster, the restored one included');
+  await panel.locator('#btn-cancel').click();
   await page.locator('iframe.webview.ready').waitFor({ state: 'detached' });
 }));

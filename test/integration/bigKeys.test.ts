@@ -7,7 +7,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyPlan, previewBigKeys, type MigrationEvent, type MovePlan } from '../../src/engine';
+import { previewBigKeys, type MigrationEvent, type MovePlan } from '../../src/engine';
+import { applyPlan } from '../../src/engine/ops/applyPlan';
 import { createCluster, keyInSlot, keySlot, slotOwner, stopAllNodes, type TestCluster } from '../helpers/redisCluster';
 
 after(() => stopAllNodes());

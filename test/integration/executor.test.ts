@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyPlan, loadTopology, readJournalFile, readJournalState, resumeJournal, type MigrationEvent, type MovePlan } from '../../src/engine';
+import { loadTopology, readJournalFile, readJournalState, type MigrationEvent, type MovePlan } from '../../src/engine';
+import { applyPlan, resumeJournal } from '../../src/engine/ops/applyPlan';
 import { createCluster, keyInSlot, populate, redisCliCheck, stopAllNodes, type TestCluster } from '../helpers/redisCluster';
 
 after(() => stopAllNodes());

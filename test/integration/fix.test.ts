@@ -18,6 +18,7 @@ import {
 } from '../helpers/redisCluster';
 import { runRcm } from '../helpers/rcm';
 import { previewFix } from '../../src/engine';
+import { upTo } from '../helpers/order';
 
 after(() => stopAllNodes());
 
@@ -252,7 +253,7 @@ describe('fix, deliberate differences', () => {
     assert.match(o.ref.stdout, /MOVED 4000 /);
     assert.match(o.ref.stdout, /Failed to fix multiple owners for slot 4000\n/);
     // Identical up to the move, which succeeds here.
-    const upToMove = (s: string): string => s.slice(0, s.indexOf('Moving slot 4000'));
+    const upToMove = (s: string): string => upTo(s, 'Moving slot 4000');
     assertSameStdout(upToMove(o.ours.stdout), upToMove(o.ref.stdout));
     assert.equal(o.ours.code, 0, o.ours.stdout);
     assert.match(o.ours.stdout, new RegExp(`>>> Fixing multiple owners for slot 4000\\.\\.\\.\\n>>> Setting slot 4000 owner: ${M0.addr}\\nMoving slot 4000 from ${M2.addr} to ${M0.addr}: \\.\\n\\[OK\\] No multiple owners found\\.\\n$`));
@@ -275,7 +276,7 @@ describe('fix, deliberate differences', () => {
     // redis-cli usually fails here (`CLUSTERDOWN The cluster is down`, spec §4.8/§5.13); timing decides.
     if (o.ref.code !== 0) assert.match(o.ref.stdout, /CLUSTERDOWN The cluster is down/);
     const noQuestions = (s: string): string => s.replace(/Fix these slots by [^?]*\? \(type 'yes' to accept\): /g, '');
-    const upToMove = (s: string): string => s.slice(0, s.indexOf('Moving slot 4100'));
+    const upToMove = (s: string): string => upTo(s, 'Moving slot 4100');
     assertSameStdout(upToMove(o.ours.stdout), upToMove(noQuestions(o.ref.stdout)));
     assert.equal(o.ours.code, 0, o.ours.stdout + o.ours.stderr);
     assert.match(o.ours.stdout, new RegExp(`The following uncovered slots have keys in multiple nodes:\\n\\[4100\\]\\n>>> Covering slot 4100 moving keys to ${M0.addr}\\nMoving slot 4100 from ${M1.addr} to ${M0.addr}: \\.\\n$`));

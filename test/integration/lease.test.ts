@@ -10,7 +10,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { acquireLease, applyPlan, EngineError, encodeLeaseName, loadTopology, runFix, type MovePlan } from '../../src/engine';
+import { EngineError, loadTopology, runFix, type MovePlan } from '../../src/engine';
+import { acquireLease } from '../../src/engine/io/lease';
+import { applyPlan } from '../../src/engine/ops/applyPlan';
+import { encodeLeaseName } from '../../src/engine/exec/lease';
 import { cmd, createCluster, openSlotBoth, populate, slotOwner, stopAllNodes, waitFor, type TestCluster } from '../helpers/redisCluster';
 import { runRcm } from '../helpers/rcm';
 

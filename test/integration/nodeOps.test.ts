@@ -7,7 +7,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyPlan, loadTopology, planRebalance, runReplicate, runSetTimeout } from '../../src/engine';
+import { loadTopology, planRebalance, runReplicate, runSetTimeout } from '../../src/engine';
+import { applyPlan } from '../../src/engine/ops/applyPlan';
 import { demotedMasters, emptiedByPlan } from '../../src/extension/model/demotion';
 import { createCluster, populate, stopAllNodes, waitFor, type TestCluster } from '../helpers/redisCluster';
 import { nodeCall, nodesOf } from '../helpers/topologyOps';

@@ -6,7 +6,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Redis from 'ioredis';
-import { applyPlan, PACE_LADDER, type MigrationEvent, type MovePlan, type Pace } from '../../src/engine';
+import { type MigrationEvent, type MovePlan } from '../../src/engine';
+import { applyPlan } from '../../src/engine/ops/applyPlan';
+import { PACE_LADDER, type Pace } from '../../src/engine/exec/pace';
 import { createCluster, populate, stopAllNodes, type TestCluster } from '../helpers/redisCluster';
 
 after(() => stopAllNodes());

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Crc64 } from '../../src/engine';
+import { Crc64 } from '../../src/engine/data/crc64';
 import { createCluster, runRedisCli, stopAllNodes, type TestCluster } from '../helpers/redisCluster';
 import { clusterRoute, diffSnapshots, snapshotKeys, writeDataset } from '../helpers/dataset';
 import { runRcm } from '../helpers/rcm';

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { detectStrategy, executePlan, versionAtLeast, type MovePlan } from '../../src/engine';
+import { type MovePlan } from '../../src/engine';
+import { detectStrategy, versionAtLeast } from '../../src/engine/exec/strategy';
+import { executePlan } from '../../src/engine/exec/executor';
 import { FakeCluster } from '../fixtures/fakeSlotPort';
 
 const plan = (slots: number[]): MovePlan => ({

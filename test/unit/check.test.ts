@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkCluster, renderCheck, renderSummary, streamText, summarizeCluster } from '../../src/engine';
+import { checkCluster, renderCheck, summarizeCluster } from '../../src/engine';
+import { renderSummary } from '../../src/engine/render/checkText';
+import { streamText } from '../../src/engine/render/output';
 import { master, replica, topology } from '../fixtures/topologyBuilder';
 
 const A = 'e91a4871eacef001dd371ef3db5455a4b067d077';

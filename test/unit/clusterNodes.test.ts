@@ -2,9 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseClusterNodes, parseClusterNodesLine, findMyself, configSignature, parseNodeAddress, EngineError } from '../../src/engine';
-import { replySignature } from '../../src/engine/check/signature';
-import { parseMyselfLine } from '../../src/engine/parse/clusterNodes';
+import { EngineError } from '../../src/engine';
+import { parseClusterNodes, parseClusterNodesLine, findMyself, parseMyselfLine } from '../../src/engine/parse/clusterNodes';
+import { configSignature, replySignature } from '../../src/engine/check/signature';
+import { parseNodeAddress } from '../../src/engine/parse/address';
 import { infoFields } from '../../src/engine/parse/info';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', name), 'utf8');

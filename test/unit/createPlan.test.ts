@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  antiAffinityScore, createMasterCount, interleaveByHost, planCreate, seededRandom, splitSlots, type CreateNodeInput,
-} from '../../src/engine';
+import { antiAffinityScore } from '../../src/engine/plan/antiAffinity';
+import { createMasterCount, interleaveByHost, planCreate, seededRandom, splitSlots, type CreateNodeInput } from '../../src/engine/plan/createPlan';
 
 // 3…10: spec Appendix B (verified against redis-cli 7.0.15). 11…13: the same float32
 // recipe compiled as C (float cursor, lround), which is how redis-cli computes them.

@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createBatchSizer, executePlan, readJournalState, type JournalRecord, type MigrationEvent, type MovePlan } from '../../src/engine';
+import { readJournalState, type MigrationEvent, type MovePlan } from '../../src/engine';
+import { createBatchSizer } from '../../src/engine/exec/batchSize';
+import { executePlan } from '../../src/engine/exec/executor';
+import { type JournalRecord } from '../../src/engine/exec/journal';
 import { FakeCluster } from '../fixtures/fakeSlotPort';
+import { assertInOrder } from '../helpers/order';
 
 function plan(moves: [number, string, string][]): MovePlan {
   return {
@@ -34,10 +38,7 @@ test('moves every key, closes every slot, verifies counts, emits ordered events'
   assert.equal(events.at(-1)!.type, 'plan-finished');
   assert.equal(events.filter((e) => e.type === 'slot-done').length, 50);
   // Protocol order per slot: IMPORTING on target before MIGRATING on source, target NODE before source NODE.
-  const i = (s: string) => c.log.indexOf(s);
-  assert.ok(i('B SETSLOT 3 IMPORTING A') < i('A SETSLOT 3 MIGRATING B'));
-  assert.ok(i('A SETSLOT 3 MIGRATING B') < i('B SETSLOT 3 NODE B'));
-  assert.ok(i('B SETSLOT 3 NODE B') < i('A SETSLOT 3 NODE B'));
+  assertInOrder(c.log, 'B SETSLOT 3 IMPORTING A', 'A SETSLOT 3 MIGRATING B', 'B SETSLOT 3 NODE B', 'A SETSLOT 3 NODE B');
 });
 
 test('BUSYKEY with different values stops with the key names and leaves the slot open for fix', async () => {

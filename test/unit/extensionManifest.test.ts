@@ -109,10 +109,42 @@ test('inline icons: refresh and check on a connected cluster, each with an icon'
   for (const e of inline) assert.ok(pkg.contributes.commands.find((c: { command: string; icon?: string }) => c.command === e.command)?.icon, e.command);
 });
 
-test('context keys in when clauses are the ones the code sets', () => {
-  const all = JSON.stringify(pkg.contributes);
-  const used = new Set([...all.matchAll(/(redisClusterManager\.(?:hasClusters|redisServerAvailable|migrationRunning|editorNode|editorNodeRole|[a-zA-Z]+Available))\b(?!\.)/g)].map((m) => m[1]));
-  for (const k of used) assert.ok((Object.values(CONTEXT_KEYS) as string[]).includes(k!), k);
+/** VS Code's own context keys a clause may use (https://code.visualstudio.com/api/references/when-clause-contexts). */
+const BUILTIN_CONTEXT_KEYS = new Set([
+  'view', 'viewItem', 'focusedView', 'activeViewlet', 'sideBarVisible', 'listFocus', 'treeElementCanCollapse', 'treeElementCanExpand',
+  'editorFocus', 'editorTextFocus', 'textInputFocus', 'editorHasSelection', 'editorReadonly', 'editorLangId', 'isWorkspaceTrusted',
+  'resourceScheme', 'resourceFilename', 'resourceExtname', 'resourceLangId', 'resourcePath', 'resource', 'isLinux', 'isMac', 'isWindows',
+  'webviewId', 'activeWebviewPanelId', 'activeEditor', 'inQuickOpen', 'workspaceFolderCount',
+]);
+
+/** Every `when` and `enablement` clause in the manifest, with where it is. */
+function clauses(o: unknown, where = 'contributes'): { where: string; when: string }[] {
+  if (Array.isArray(o)) return o.flatMap((x, i) => clauses(x, `${where}[${i}]`));
+  if (o === null || typeof o !== 'object') return [];
+  return Object.entries(o).flatMap(([k, v]) => ((k === 'when' || k === 'enablement') && typeof v === 'string' ? [{ where, when: v }] : clauses(v, `${where}.${k}`)));
+}
+
+/** The context keys a clause reads: operands of ==, !=, =~, in, !, &&, || (values and regexes left out). */
+function contextKeysOf(when: string): string[] {
+  const keysOnly = when
+    .replace(/=~\s*\/(?:\\\/|[^/])+\/[a-z]*/g, ' ')
+    .replace(/(==|!=|<=|>=|<|>|\bnot in\b|\bin\b)\s*('[^']*'|"[^"]*"|[^\s&|)]+)/g, ' ');
+  return [...keysOnly.matchAll(/[A-Za-z_][\w.-]*/g)].map((m) => m[0]).filter((k) => k !== 'true' && k !== 'false');
+}
+
+test('context keys in when clauses are the ones the code sets or VS Code\'s own', () => {
+  const all = clauses(pkg.contributes);
+  assert.ok(all.length >= 20, 'the clauses were found');
+  const ours = new Set(Object.values(CONTEXT_KEYS) as string[]);
+  const seen = new Set<string>();
+  for (const { where, when } of all) {
+    for (const key of contextKeysOf(when)) {
+      seen.add(key);
+      assert.ok(ours.has(key) || BUILTIN_CONTEXT_KEYS.has(key) || key.startsWith('config.'), `${where}: unknown context key "${key}" in "${when}"`);
+    }
+  }
+  assert.deepEqual(contextKeysOf('view == a.b && viewItem =~ /^rcm:x$/ && !redisClusterManager.hasClusters || foo.bar'), ['view', 'viewItem', 'redisClusterManager.hasClusters', 'foo.bar']);
+  for (const k of ['redisClusterManager.hasClusters', 'redisClusterManager.redisServerAvailable']) assert.ok(seen.has(k), `${k} is used`);
 });
 
 test('views, container and viewsWelcome use the ids of the code', () => {

@@ -4,7 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import { EngineError, planSlotMove, validatePlan } from '../../src/engine';
+import { EngineError, MigrationService, planSlotMove } from '../../src/engine';
+import { validatePlan } from '../../src/engine/plan/validatePlan';
+import { lockJournal, unlockJournal } from '../../src/engine/io/journalFile';
+import { journalMatches, remainingMoves } from '../../src/engine/service/journals';
 import { splitCommandLine } from '../../src/extension/model/commandLine';
 import { describeError, isCredentialError } from '../../src/extension/model/errors';
 import { englishL10n as l10n } from '../../src/extension/model/l10n';
@@ -14,7 +17,7 @@ import {
 } from '../../src/extension/model/profile';
 import { REDACTED, Redactor } from '../../src/extension/model/redact';
 import { parseSlotList } from '../../src/extension/model/slotList';
-import { Journals, journalMatches, lockJournal, remainingMoves, unlockJournal } from '../../src/extension/services/journals';
+import { Journals } from '../../src/extension/services/journals';
 import { master, replica, topology } from '../fixtures/topologyBuilder';
 
 test('host:port parsing, IPv6 included', () => {
@@ -142,17 +145,15 @@ test('journals: an interrupted run on this cluster is pending until its moves ar
   const memory = new Map<string, unknown>();
   const memento = { get: <T>(k: string, d: T): T => (memory.has(k) ? memory.get(k) as T : d), update: async (k: string, v: unknown): Promise<void> => { memory.set(k, v); } };
   try {
-    const journals = new Journals(dir, memento);
-    const file = journals.newPath('reshard');
+    const service = new MigrationService({ journalDir: join(dir, 'journals') });
+    const journals = new Journals(service, memento);
+    const file = service.newJournalPath('reshard');
     const lines = [{ t: 'plan', plan, at: 1 }, { t: 'window', sourceId: M1, targetId: M2, slots: [0], at: 2 }, { t: 'done', slots: [0], keys: 5, at: 3 }];
     writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
     writeFileSync(join(dir, 'journals', 'junk.jsonl'), 'not json\n');
     const pending = journals.pending(t).filter((p) => p.path.startsWith(dir));
     assert.equal(pending.length, 1);
     assert.equal(pending[0]!.remaining, 2);
-    journals.active.add(file);
-    assert.equal(journals.pending(t).filter((p) => p.path.startsWith(dir)).length, 0, 'a run in progress is not offered');
-    journals.active.delete(file);
     lockJournal(file);
     assert.equal(journals.pending(t).filter((p) => p.path.startsWith(dir)).length, 0, 'a run locked by a live process is not offered');
     writeFileSync(`${file}.lock`, '999999999');

@@ -1,10 +1,8 @@
 /** The pure decisions of `fix`: open-slot case selection, uncovered-slot grouping, owner choices. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  analyzeOpenSlot, assignUncoveredWithoutKeys, findMultipleOwners, nodeWithMostKeys, partitionUncovered, pickCoverMaster, slotBitmap,
-  type SlotNodeState,
-} from '../../src/engine';
+import { analyzeOpenSlot, assignUncoveredWithoutKeys, findMultipleOwners, nodeWithMostKeys, partitionUncovered, pickCoverMaster, type SlotNodeState } from '../../src/engine/fix/analysis';
+import { slotBitmap } from '../../src/engine/model/slots';
 import { renderCaseLine, renderOpenSlotAnalysis, renderUnhandled } from '../../src/engine/render/fixText';
 
 /** A master's state for the slot: `c` claims, `m:X` migrating to X, `i:X` importing from X, `k` keys. */

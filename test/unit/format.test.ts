@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatFixed, formatSlotRanges, rangesFromSlots, countSlots, parseEntryAddress, atoi, atof } from '../../src/engine';
+import { formatSlotRanges, rangesFromSlots, countSlots, parseEntryAddress } from '../../src/engine';
+import { atoi, atof } from '../../src/engine/parse/address';
+import { formatFixed } from '../../src/engine/render/cformat';
 
 test('%.2f rounds exact binary ties to even, unlike toFixed', () => {
   assert.equal(formatFixed(0.125, 2), '0.12');

@@ -4,9 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  FileJournal, findJournal, journalDir, legacyJournalDir, newJournalPath, planShapeProblem, readJournalFile, type MovePlan,
-} from '../../src/engine';
+import { findJournal, journalDir, legacyJournalDir, newJournalPath, planShapeProblem, readJournalFile, type MovePlan } from '../../src/engine';
+import { FileJournal } from '../../src/engine/io/journalFile';
 
 const plan: MovePlan = {
   version: 1, kind: 'reshard', entry: { host: '127.0.0.1', port: 7000 },

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decideLease, decodeLeaseName, encodeLeaseName, parseClientList, type LeaseHolder, type NodeListing } from '../../src/engine';
+import { decideLease, decodeLeaseName, encodeLeaseName, parseClientList, type LeaseHolder, type NodeListing } from '../../src/engine/exec/lease';
 
 const holder = (token: string, extra: Partial<LeaseHolder> = {}): LeaseHolder => ({
   token, op: 'reshard', pid: 100, host: 'box-a', startedAt: Date.UTC(2026, 11, 1, 8, 0, 0), ...extra,

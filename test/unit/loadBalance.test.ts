@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EngineError, seededRandom, type SlotLoadReport } from '../../src/engine';
+import { EngineError, type SlotLoadReport } from '../../src/engine';
+import { seededRandom } from '../../src/engine/plan/createPlan';
 import { chooseLoadMoves, planLoadRebalance, type LoadMaster } from '../../src/engine/plan/loadBalance';
 import type { MovePlan, NothingToDo } from '../../src/engine/model/plan';
 import { validatePlan } from '../../src/engine/plan/validatePlan';

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planLoadRebalance, renderLoadShares, type MovePlan, type SlotLoadReport } from '../../src/engine';
+import { planLoadRebalance, type MovePlan, type SlotLoadReport } from '../../src/engine';
+import { renderLoadShares } from '../../src/engine/render/loadText';
 import { buildPlanView } from '../../src/extension/webview/planView';
 import { master, topology } from '../fixtures/topologyBuilder';
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPaceController, describePace, PACE_LADDER, UNLIMITED_LANES, type PaceController } from '../../src/engine';
+import { describePace, UNLIMITED_LANES } from '../../src/engine';
+import { createPaceController, PACE_LADDER, type PaceController } from '../../src/engine/exec/pace';
 
 /** Feeds `n` probes of `ms` to each node at time `at`, then decides. */
 function feed(c: PaceController, nodes: string[], ms: number, at: number, n = 4) {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertAllowed, assertClusterReady, dryRunVerdict, EngineError, probeCommands, probeVerdict, runCommands } from '../../src/engine';
+import { EngineError } from '../../src/engine';
+import { assertAllowed, assertClusterReady, dryRunVerdict, probeCommands, probeVerdict, runCommands } from '../../src/engine/exec/preflight';
 import { fakeId, master, topology } from '../fixtures/topologyBuilder';
 
 const a = fakeId('a');

@@ -10,10 +10,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  Crc64, crc64, decodeIntset, decodeListpack, decodeRdbValue, decodeZiplist, dumpPayload, keyHashSlot, lzfDecompress, parseDumpPayload,
-  parseRdbBuffer, RdbError, RdbParser, readRdbFile, type RdbKeyRecord, type RdbRecord, type RdbValue,
-} from '../../src/engine';
+import { Crc64, crc64 } from '../../src/engine/data/crc64';
+import { dumpPayload, parseDumpPayload } from '../../src/engine/data/dumpPayload';
+import { keyHashSlot } from '../../src/engine/data/keySlot';
+import { lzfDecompress } from '../../src/engine/data/lzf';
+import { parseRdbBuffer } from '../../src/engine/data/rdbReader';
+import { RdbError } from '../../src/engine/data/rdbCursor';
+import { RdbParser, type RdbKeyRecord, type RdbRecord } from '../../src/engine/data/rdbParser';
+import { readRdbFile } from '../../src/engine/io/rdbFile';
+import { decodeIntset, decodeListpack, decodeRdbValue, decodeZiplist, type RdbValue } from '../helpers/rdbDecode';
 
 // ---------------------------------------------------------------- a tiny RDB writer (test side)
 

@@ -11,7 +11,10 @@ import * as net from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { backupFileName, backupFiles, EngineError, renderNodesJson, syncRdbToFile, type ClusterNode, type Topology } from '../../src/engine';
+import { EngineError, type ClusterNode, type Topology } from '../../src/engine';
+import { backupFileName, renderNodesJson } from '../../src/engine/render/dataText';
+import { backupFiles } from '../../src/engine/ops/restore';
+import { syncRdbToFile } from '../../src/engine/io/replicationSync';
 
 const dir = mkdtempSync(join(tmpdir(), 'rcm-sync-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EngineError, streamText, type SlotRange, type Topology } from '../../src/engine';
+import { EngineError, type Topology } from '../../src/engine';
+import { streamText } from '../../src/engine/render/output';
+import { type SlotRange } from '../../src/engine/model/slots';
 import { parseWeights, planRebalance } from '../../src/engine/plan/rebalance';
 import { ownedSlots } from '../../src/engine/plan/reshard';
 import { expectedSlots, overThreshold, sumWeights } from '../../src/engine/plan/float32';

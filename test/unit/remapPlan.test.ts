@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { remapPlan, shardsOf, validatePlan, type MovePlan } from '../../src/engine';
+import { type MovePlan } from '../../src/engine';
+import { remapPlan, shardsOf } from '../../src/engine/plan/remapPlan';
+import { validatePlan } from '../../src/engine/plan/validatePlan';
 import { fakeId, master, replica, topology } from '../fixtures/topologyBuilder';
 
 const A = fakeId('a'); const A2 = fakeId('a2'); const B = fakeId('b'); const B2 = fakeId('b2');

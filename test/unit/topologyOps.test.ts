@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  destructiveReason, formatRawReply, parseClusterNodes, parseCreateAddress, planCreate, seededRandom, streamText, type CreateNodeInput,
-} from '../../src/engine';
+import { destructiveReason, formatRawReply, parseCreateAddress } from '../../src/engine';
+import { parseClusterNodes } from '../../src/engine/parse/clusterNodes';
+import { planCreate, seededRandom, type CreateNodeInput } from '../../src/engine/plan/createPlan';
+import { streamText } from '../../src/engine/render/output';
 import { renderCreateAllocation, renderCreatePreview, renderTooFewMasters } from '../../src/engine/render/createText';
 import { linkProblems, renderLinkProblems } from '../../src/engine/render/joinText';
 import { confirmYes } from '../../src/cli/prompt';

@@ -8,11 +8,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { planRebalance, planReshard, type MigrationEvent, type MovePlan, type SlotRange, type Topology } from '../../src/engine';
-import { buildPlanView, groupViews, recomputeRebalance } from '../../src/extension/webview/planView';
+import { MigrationService, planRebalance, planReshard, type MigrationEvent, type MovePlan, type Topology } from '../../src/engine';
+import { type SlotRange } from '../../src/engine/model/slots';
+import { buildPlanView, groupViews, recomputeRebalance, restoredPreview } from '../../src/extension/webview/planView';
+import { PROTOCOL_VERSION, type PanelSnapshot } from '../../src/shared/protocol';
 import { RunAggregator, Throttle, checkView, summaryOf, type Timers } from '../../src/extension/webview/runModel';
 import { contentSecurityPolicy, newNonce, renderHtml } from '../../src/extension/webview/html';
-import { canResumeJournal, isOwnJournal, journalDir, journalInUse, lockJournal, newJournalPath, runsInProgress, unlockJournal } from '../../src/extension/webview/hostIo';
+import { journalInUse, lockJournal, unlockJournal } from '../../src/engine/io/journalFile';
+import { isOwnJournal, journalDir } from '../../src/extension/webview/panelJournals';
 import { languageCandidates, loadStrings } from '../../src/extension/webview/strings';
 import { EN_STRINGS, formatString, mergeStrings, translator } from '../../src/shared/strings';
 import { master, replica, topology } from '../fixtures/topologyBuilder';
@@ -83,11 +86,20 @@ test('nothing to do, recompute with other options, refused options', () => {
 });
 
 test('no credentials ever reach the view data', () => {
-  const topo = unbalanced();
+  // Every input object carries the secrets, the way a careless spread of connection options would put them there.
+  const secret = 'S3cr3t-pw-0f-the-user';
+  const conn = { username: 'admin', password: secret, tls: { ca: `-----BEGIN CERTIFICATE-----${secret}` } };
+  const base = unbalanced();
+  const topo = { ...base, ...conn, entry: { ...base.entry, ...conn }, nodes: base.nodes.map((n) => ({ ...n, ...conn })) } as Topology;
   const plan = planRebalance(topo, { useEmptyMasters: true });
-  const view = buildPlanView({ kind: 'rebalance', clusterName: 'x', topology: topo, plan, rebalanceOptions: { useEmptyMasters: true }, settings });
-  const json = JSON.stringify(view);
-  assert.doesNotMatch(json, /password|secret|auth|tls|cert/i);
+  assert.ok(plan.kind !== 'nothing-to-do');
+  const view = buildPlanView({
+    kind: 'rebalance', clusterName: 'x', topology: topo, plan, rebalanceOptions: { useEmptyMasters: true, ...conn } as never,
+    settings: { ...settings, ...conn } as typeof settings,
+  });
+  assert.match(JSON.stringify(topo), new RegExp(secret), 'the inputs do hold the secret');
+  assert.ok(view.plan && view.nodes.length > 0, 'the view shows the plan and the nodes');
+  assert.doesNotMatch(JSON.stringify(view), /password|S3cr3t|BEGIN CERTIFICATE|"username"/i);
 });
 
 function events(plan: MovePlan): MigrationEvent[] {
@@ -259,29 +271,52 @@ test('the page: strict CSP with a fresh nonce per render, no inline code or data
 
 test('only the panel\'s own unfinished, unlocked journals can be resumed from the panel', () => {
   const storage = mkdtempSync(join(tmpdir(), 'rcm-panel-'));
-  const path = newJournalPath(storage, 'rebalance', new Date(0));
+  let alive = (_pid: number): boolean => false;
+  const service = new MigrationService({ journalDir: journalDir(storage), now: () => 0, alive: (pid) => alive(pid) });
+  const path = service.newJournalPath('rebalance');
   assert.ok(isOwnJournal(storage, path));
   assert.equal(isOwnJournal(storage, join(storage, 'other.jsonl')), false);
   assert.equal(isOwnJournal(storage, join(journalDir(storage), '..', 'x.jsonl')), false);
   assert.equal(isOwnJournal(storage, '/etc/passwd'), false);
+  assert.equal(isOwnJournal(storage, undefined), false);
   const topo = unbalanced();
   const { plan } = planReshard(topo, { from: [A], to: D, slots: 3 });
   const rec = (o: object) => `${JSON.stringify(o)}\n`;
   writeFileSync(path, rec({ t: 'plan', plan, at: 0 }) + rec({ t: 'window', sourceId: A, targetId: D, slots: [0, 1, 2], at: 1 }) + rec({ t: 'done', slots: [0], keys: 1, at: 2 }));
-  assert.equal(canResumeJournal(storage, path), true, 'interrupted run (no end record)');
+  assert.equal(service.canResume(path), true, 'interrupted run (no end record)');
   lockJournal(path, 4242);
-  assert.equal(journalInUse(path, (pid) => pid === 4242), true);
-  assert.equal(canResumeJournal(storage, path, (pid) => pid === 4242), false, 'a live process still runs it');
-  assert.equal(canResumeJournal(storage, path, () => false), true, 'its process is gone (window reloaded)');
-  assert.deepEqual(runsInProgress(storage, [B, D], (pid) => pid === 4242), [path], 'a run on this cluster is going on');
-  assert.deepEqual(runsInProgress(storage, ['9'.repeat(40)], (pid) => pid === 4242), [], 'another cluster is not blocked');
-  assert.deepEqual(runsInProgress(storage, [B, D], () => false), [], 'a dead process blocks nothing');
+  alive = (pid) => pid === 4242;
+  assert.equal(journalInUse(path, alive), true);
+  assert.equal(service.canResume(path), false, 'a live process still runs it');
+  assert.equal(service.otherRunOn([B, D]), path, 'a run on this cluster is going on');
+  assert.equal(service.otherRunOn([B, D], path), undefined, 'except the one being resumed');
+  assert.equal(service.otherRunOn(['9'.repeat(40)]), undefined, 'another cluster is not blocked');
+  alive = () => false;
+  assert.equal(service.canResume(path), true, 'its process is gone (window reloaded)');
+  assert.equal(service.otherRunOn([B, D]), undefined, 'a dead process blocks nothing');
   unlockJournal(path);
   assert.equal(journalInUse(path), false);
   writeFileSync(path, readFileSync(path, 'utf8') + rec({ t: 'end', status: 'cancelled', at: 3 }));
-  assert.equal(canResumeJournal(storage, path), true, 'cancelled run');
+  assert.equal(service.canResume(path), true, 'cancelled run');
   writeFileSync(path, readFileSync(path, 'utf8') + rec({ t: 'done', slots: [1, 2], keys: 1, at: 4 }) + rec({ t: 'end', status: 'done', at: 5 }));
-  assert.equal(canResumeJournal(storage, path), false, 'finished run');
-  assert.equal(canResumeJournal(storage, join(journalDir(storage), 'missing.jsonl')), false);
-  assert.equal(canResumeJournal(storage, undefined), false);
+  assert.equal(service.canResume(path), false, 'finished run');
+  assert.equal(service.canResume(join(journalDir(storage), 'missing.jsonl')), false);
+  assert.equal(service.canResume(undefined), false);
+});
+
+test('#16 (10): a plan preview restored after a reload executes the plan the host kept, and only that one', () => {
+  const topo = unbalanced();
+  const plan = planRebalance(topo, { useEmptyMasters: true });
+  assert.ok(plan.kind !== 'nothing-to-do');
+  const view = buildPlanView({ kind: 'rebalance', clusterName: 'x', topology: topo, plan, rebalanceOptions: { useEmptyMasters: true }, settings });
+  const snapshot: PanelSnapshot = { version: PROTOCOL_VERSION, panelId: 'c1:1', clusterId: 'c1', phase: 'preview', view, doneSlots: [], run: null, log: [], summary: null };
+  const live = restoredPreview(snapshot, { 'c1:1': plan });
+  assert.ok(live, 'the restored preview can execute');
+  assert.equal(live.plan, plan, 'the host\'s plan, not the webview\'s copy');
+  assert.equal(live.topology, null, 'the topology is loaded again when a recompute needs it');
+  assert.deepEqual(live.rebalanceOptions, { weights: [], threshold: 2, useEmptyMasters: true });
+  assert.equal(restoredPreview(snapshot, {}), null, 'no plan kept for this panel');
+  const tampered = { ...snapshot, view: { ...view, plan: { ...plan, moves: plan.moves.slice(1) } } };
+  assert.equal(restoredPreview(tampered, { 'c1:1': plan }), null, 'the view shows another plan');
+  assert.equal(restoredPreview({ ...snapshot, phase: 'finished' }, { 'c1:1': plan }), null, 'a summary does not execute again');
 });

@@ -37,6 +37,3 @@ export const COMMANDS: readonly CliCommand[] = [
   fixCommand,
   hotSlotsCommand,
 ];
-
-/** redis-cli subcommands not yet available in rcm (a clear message instead of "unknown"). */
-export const NOT_YET = new Set<string>([]);

@@ -46,24 +46,6 @@ export const RdbOpcode = {
 /** Module value opcodes (RDB_TYPE_MODULE_2 and module AUX data). */
 export const ModuleOpcode = { EOF: 0, SINT: 1, UINT: 2, FLOAT: 3, DOUBLE: 4, STRING: 5 } as const;
 
-/** The Redis data type a value type belongs to (what TYPE would answer). */
-export type RedisDataType = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream' | 'module';
-
-const DATA_TYPE: Readonly<Record<number, RedisDataType>> = {
-  0: 'string',
-  1: 'list', 10: 'list', 14: 'list', 18: 'list',
-  2: 'set', 11: 'set', 20: 'set',
-  3: 'zset', 5: 'zset', 12: 'zset', 17: 'zset',
-  4: 'hash', 9: 'hash', 13: 'hash', 16: 'hash',
-  15: 'stream', 19: 'stream', 21: 'stream',
-  6: 'module', 7: 'module',
-};
-
-/** The data type of a value type, or undefined for an unknown type. */
-export function dataTypeOf(type: number): RedisDataType | undefined {
-  return DATA_TYPE[type];
-}
-
 const MODULE_CHARSET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 /** The 9-character module type name packed in a 64-bit module id (the low 10 bits are the encoding version). */

@@ -1,5 +1,5 @@
 /** The journal as a file: one JSON record per line, appended and fsynced. */
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { appendFile, open, type FileHandle } from 'node:fs/promises';
@@ -67,8 +67,45 @@ export function journalLockPath(journal: string): string {
   return `${journal}.lock`;
 }
 
-export function lockJournal(journal: string, pid: number = process.pid): void {
-  writeFileSync(journalLockPath(journal), String(pid), { mode: 0o600 });
+/**
+ * Takes the journal's lock for `pid` atomically: the lock file is written
+ * whole under a private name, then hard-linked to `<journal>.lock`, which
+ * fails when the lock exists, so of two processes trying at once exactly one
+ * gets it (a check followed by a write would let both pass). A lock left by a
+ * process that is gone is taken over. Returns true when this call took the
+ * lock, false when `pid` held it already (only the taker releases it). Throws
+ * when another live process holds it.
+ */
+export function lockJournal(journal: string, pid: number = process.pid, alive: (pid: number) => boolean = processAlive): boolean {
+  const lock = journalLockPath(journal);
+  const tmp = `${lock}.${pid}.${process.hrtime.bigint()}`;
+  try {
+    writeFileSync(tmp, String(pid), { flag: 'wx', mode: 0o600 });
+  } catch (e) {
+    throw new EngineError({ code: 'file-error', message: `Cannot write the journal lock ${lock}: ${(e as Error).message}` });
+  }
+  try {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        linkSync(tmp, lock);
+        return true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw new EngineError({ code: 'file-error', message: `Cannot write the journal lock ${lock}: ${(e as Error).message}` });
+        }
+      }
+      const holder = journalLockPid(journal);
+      if (holder === pid) return false;
+      if (holder !== undefined && alive(holder)) {
+        throw new EngineError({ code: 'usage', message: `The run of ${journal} is still going on in process ${holder}; wait for it (or stop it) before running it here.` });
+      }
+      // Left by a process that is gone: remove it, but only while it still names that process.
+      if (journalLockPid(journal) === holder) rmSync(lock, { force: true });
+    }
+    throw new EngineError({ code: 'usage', message: `The journal lock ${lock} keeps changing hands; try again.` });
+  } finally {
+    rmSync(tmp, { force: true });
+  }
 }
 
 export function unlockJournal(journal: string): void {
@@ -142,4 +179,13 @@ export function findJournal(given: string, env: NodeJS.ProcessEnv = process.env)
     }
   }
   return given;
+}
+
+/** The journal files (`*.jsonl`) in `dir`; none when it does not exist. */
+export function listJournals(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((n) => n.endsWith('.jsonl')).map((n) => join(dir, n));
+  } catch {
+    return [];
+  }
 }

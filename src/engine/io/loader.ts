@@ -3,7 +3,7 @@
  * connections to all other nodes concurrently. Unreachable nodes are
  * reported in the topology, not fatal.
  */
-import { EngineError, type EngineErrorData } from '../model/errors';
+import { EngineError, toEngineError } from '../model/errors';
 import { countSlots } from '../model/slots';
 import type { ClusterNode, ClusterNodesLine, NodeFlag, SkippedNode, Topology } from '../model/types';
 import { configSignature, replySignature } from '../check/signature';
@@ -113,7 +113,7 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
     try {
       infoText = String(await entry.call('INFO'));
     } catch (e) {
-      const ee = e as EngineError;
+      const ee = toEngineError(e, entryAddr);
       throw ee.code === 'auth-required' ? ee : new EngineError({ code: 'reply-error', node: entryAddr, cause: ee.detail ?? ee.message, message: `Node ${entryAddr} replied with error: ${ee.detail ?? ee.message}` });
     }
     if (parseInfo(infoText).cluster_enabled !== '1') {
@@ -130,7 +130,7 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
       try {
         client = await connectNode(host, port, opts);
       } catch (e) {
-        return { line, outcome: { kind: 'unreachable' as const, error: (e as EngineError).toJSON() as EngineErrorData } };
+        return { line, outcome: { kind: 'unreachable' as const, error: toEngineError(e, `${host}:${port}`, 'unreachable').toJSON() } };
       }
       try {
         return { line, outcome: { kind: 'ok' as const, client, probe: await probe(client, false) } };

@@ -11,7 +11,7 @@ import type { MovePlan, SlotMove } from '../model/plan';
 import type { Topology } from '../model/types';
 import { validatePlan } from '../plan/validatePlan';
 import { remapPlan, shardsOf, type ShardMap } from '../plan/remapPlan';
-import { FileJournal, journalLockPid, lockJournal, processAlive, readJournalFile, unlockJournal } from '../io/journalFile';
+import { FileJournal, lockJournal, readJournalFile, unlockJournal } from '../io/journalFile';
 import { openCluster, type LoadOptions } from '../io/loader';
 import { createSlotPort } from '../io/slotPort';
 import { scanBigKeys } from '../io/bigKeys';
@@ -37,17 +37,20 @@ export interface ApplyResult extends ExecuteResult {
 }
 
 export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed = false, shards?: ShardMap): Promise<ApplyResult> {
-  if (opts.journalPath) {
-    const holder = journalLockPid(opts.journalPath);
-    if (holder !== undefined && holder !== process.pid && processAlive(holder)) {
-      throw new EngineError({ code: 'usage', message: `The run of ${opts.journalPath} is still going on in process ${holder}; wait for it (or stop it) before running it here.` });
-    }
+  // The journal lock, taken before any connection (atomic: of two processes, one runs); a caller that holds it keeps it.
+  const locked = opts.journalPath ? lockJournal(opts.journalPath) : false;
+  let guarded: Awaited<ReturnType<typeof openGuarded>>;
+  try {
+    // Preflight, the cluster-wide lease (refuses a second run, naming it), no open slot unless resuming.
+    guarded = await openGuarded(plan.entry.host, plan.entry.port, opts, {
+      op: resumed ? `resume of ${plan.kind}` : plan.kind, kind: 'move', journal: opts.journalPath, resume: resumed,
+      allowOpenSlots: resumed, requireReachableMasters: true, strategy: opts.strategy, replace: opts.replace,
+    });
+  } catch (e) {
+    if (locked) unlockJournal(opts.journalPath!);
+    throw e;
   }
-  // Preflight, the cluster-wide lease (refuses a second run, naming it), no open slot unless resuming.
-  const { session, lease, strategy } = await openGuarded(plan.entry.host, plan.entry.port, opts, {
-    op: resumed ? `resume of ${plan.kind}` : plan.kind, kind: 'move', journal: opts.journalPath, resume: resumed,
-    allowOpenSlots: resumed, requireReachableMasters: true, strategy: opts.strategy, replace: opts.replace,
-  });
+  const { session, lease, strategy } = guarded;
   let journal: FileJournal | undefined;
   try {
     // A resume after a failover: each planned node stands for the current master of its shard.
@@ -58,7 +61,6 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
     if (resumed) await reattachImports(port, session.topology, toMove);
     if (opts.journalPath) {
       journal = new FileJournal(opts.journalPath);
-      lockJournal(opts.journalPath);
       if (!resumed) await journal.append({ t: 'plan', plan, at: Date.now(), shards: shardsOf(session.topology) });
     }
     const bigKeys = opts.bigKeyScanMs === 0 || toMove.length === 0
@@ -72,10 +74,8 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
     after.close();
     return { ...result, alreadyMoved: alreadyMoved.length, check: checkCluster(after.topology), ...(bigKeys ? { bigKeys } : {}) };
   } finally {
-    if (journal) {
-      await journal.close();
-      unlockJournal(journal.path);
-    }
+    await journal?.close();
+    if (locked) unlockJournal(opts.journalPath!);
     session.close();
     lease.release();
   }

@@ -18,9 +18,9 @@ import { access, mkdtemp, open, readdir, rename, rm, stat, writeFile } from 'nod
 import { basename, dirname, join } from 'node:path';
 import { checkCluster, type CheckResult } from '../check/check';
 import type { DataEvent, DataProgress } from '../data/events';
-import { readRdbFile } from '../data/rdbReader';
+import { readRdbFile } from '../io/rdbFile';
 import { RdbError } from '../data/rdbCursor';
-import { EngineError, type EngineErrorData } from '../model/errors';
+import { EngineError, toEngineError, type EngineErrorData } from '../model/errors';
 import type { ClusterNode, Topology } from '../model/types';
 import { openCluster, type LoadOptions } from '../io/loader';
 import { strerror, syncRdbToFile, type SyncFraming } from '../io/replicationSync';
@@ -137,7 +137,7 @@ export async function runBackup(host: string, port: number, dir: string, opts: B
     await checkWritableDir(dir);
   } catch (e) {
     log.emit(err(`${(e as Error).message}\n`));
-    return failed(e as EngineError);
+    return failed(toEngineError(e, undefined, 'file-error'));
   }
 
   const session = await openCluster(host, port, opts);
@@ -214,7 +214,7 @@ export async function runBackup(host: string, port: number, dir: string, opts: B
     ?? settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (firstError) {
     await Promise.all(results.map((r) => rm(r.tmp, { force: true }).catch(() => undefined)));
-    const e = firstError.reason as EngineError;
+    const e = toEngineError(firstError.reason, undefined, 'sync-failed');
     return failed(e, { topology, check });
   }
 

@@ -215,7 +215,7 @@ async function fixOpenSlot(io: FixIo, slot: number, confirm: (q: string) => Prom
       return done(true);
     case 'case4':
       return done(await io.setSlot(act.node, slot, 'STABLE'));
-    default:
+    case 'unhandled':
       io.emit(renderUnhandled(a, addr));
       return done(false);
   }

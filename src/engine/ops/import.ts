@@ -19,7 +19,7 @@
 import { checkCluster, type CheckResult } from '../check/check';
 import { keyHashSlot } from '../data/keySlot';
 import type { DataEvent, DataProgress } from '../data/events';
-import { EngineError, type EngineErrorData } from '../model/errors';
+import { EngineError, toEngineError, type EngineErrorData } from '../model/errors';
 import { SLOT_COUNT } from '../model/slots';
 import type { ClusterNode, Topology } from '../model/types';
 import { connectNode, type Arg, type NodeClient, type PipelineResult } from '../io/connection';
@@ -129,7 +129,7 @@ export async function runImport(host: string, port: number, opts: ImportOptions)
     try {
       source = await connectNode(opts.from.host, opts.from.port, { ...opts.source, addressMap: opts.addressMap });
     } catch (e) {
-      const ee = e as EngineError;
+      const ee = toEngineError(e, src);
       if (ee.code === 'auth-failed' || ee.code === 'reply-error') log.emit(renderSourceAuthFailed(ee.detail ?? ee.message));
       else if (ee.code === 'tls-failed') log.emit(renderSourceConnectError(src, `TLS error: ${ee.detail ?? ee.message}`));
       else log.emit(renderSourceConnectError(src, ee.detail ?? ee.message));
@@ -143,8 +143,7 @@ export async function runImport(host: string, port: number, opts: ImportOptions)
       info = parseInfo(String(await source.call('INFO')));
     } catch (e) {
       log.emit(renderSourceReplyError(src, errorText(e)));
-      const ee = e as EngineError;
-      return fail(new EngineError({ code: ee.code ?? 'reply-error', node: src, cause: errorText(e), message: `The import source ${src} replied with an error: ${errorText(e)}` }), { topology, check });
+      return fail(new EngineError({ code: toEngineError(e, src).code, node: src, cause: errorText(e), message: `The import source ${src} replied with an error: ${errorText(e)}` }), { topology, check });
     }
     if (info.cluster_enabled === '1') {
       log.emit(renderSourceIsCluster());
@@ -312,7 +311,7 @@ async function importKeys(
       }
       log.emit(...renderMigrateFailure(keys[0] ?? null, t.addr, src, text));
       throw new ImportStop(new EngineError({
-        code: (e as EngineError).code === 'connection-lost' ? 'connection-lost' : 'migration-failed',
+        code: toEngineError(e).code === 'connection-lost' ? 'connection-lost' : 'migration-failed',
         node: src,
         cause: text,
         message: `MIGRATE of ${keys.length} key(s) from ${src} to ${t.addr} failed: ${text}`,

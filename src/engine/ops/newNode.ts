@@ -4,7 +4,7 @@
  * are redis-cli's (spec §3.1 validation), plus one of ours for a node that
  * already serves slots while knowing no other node.
  */
-import { EngineError } from '../model/errors';
+import { toEngineError } from '../model/errors';
 import { countSlots } from '../model/slots';
 import type { NodeFlag } from '../model/types';
 import { findMyself, parseClusterNodes } from '../parse/clusterNodes';
@@ -41,8 +41,7 @@ export async function probeFreshNode(host: string, port: number, opts: Connectio
   try {
     client = await connectNode(host, port, opts);
   } catch (e) {
-    const data = e instanceof EngineError ? e.toJSON() : { code: 'unreachable', message: String(e) };
-    return { ok: false, reason: 'unreachable', output: renderNodeErrorChunks(data, addr) };
+    return { ok: false, reason: 'unreachable', output: renderNodeErrorChunks(toEngineError(e, addr, 'unreachable').toJSON(), addr) };
   }
   const fail = (reason: FreshRejection, output: OutputChunk[]): FreshProbe => {
     client.close();

@@ -26,8 +26,8 @@ import type { DataEvent, DataProgress } from '../data/events';
 import { keyHashSlot } from '../data/keySlot';
 import { RdbError } from '../data/rdbCursor';
 import type { RdbKeyRecord, RdbRecord } from '../data/rdbParser';
-import { readRdbFile, type RdbFileInfo } from '../data/rdbReader';
-import { EngineError, type EngineErrorData } from '../model/errors';
+import { readRdbFile, type RdbFileInfo } from '../io/rdbFile';
+import { EngineError, toEngineError, type EngineErrorData } from '../model/errors';
 import { SLOT_COUNT } from '../model/slots';
 import type { ClusterNode, Topology } from '../model/types';
 import type { Arg, NodeClient } from '../io/connection';
@@ -227,7 +227,7 @@ export async function runRestore(host: string, port: number, dir: string, opts: 
     found = await backupFiles(dir);
   } catch (e) {
     log.emit(err(`[ERR] ${(e as Error).message}\n`));
-    return report('failed', e as EngineError);
+    return report('failed', toEngineError(e, undefined, 'backup-invalid'));
   }
 
   const session = await openCluster(host, port, opts);

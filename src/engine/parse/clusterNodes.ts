@@ -1,6 +1,6 @@
 /** Pure parser of CLUSTER NODES replies. */
 import { EngineError } from '../model/errors';
-import { rangesFromSlots, normalizeRanges, type SlotRange } from '../model/slots';
+import { normalizeRanges, type SlotRange } from '../model/slots';
 import type { ClusterNodesLine, NodeFlag, OpenSlot } from '../model/types';
 import { parseNodeAddress } from './address';
 
@@ -88,11 +88,4 @@ export function findMyself(lines: readonly ClusterNodesLine[]): ClusterNodesLine
 
 export function isReplicaFlags(flags: readonly NodeFlag[]): boolean {
   return flags.includes('slave') || flags.includes('replica');
-}
-
-/** All slots a set of lines claims, as merged ranges. */
-export function claimedSlots(lines: readonly ClusterNodesLine[]): SlotRange[] {
-  const all: number[] = [];
-  for (const l of lines) for (const r of l.slots) for (let s = r.start; s <= r.end; s++) all.push(s);
-  return rangesFromSlots(all);
 }

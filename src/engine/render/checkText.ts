@@ -1,6 +1,7 @@
 /** Renders load messages, the summary and the check exactly as redis-cli 7.0 prints them. Pure. */
 import type { CheckResult } from '../check/check';
 import type { ClusterSummary } from '../check/summary';
+import type { EngineErrorCode } from '../model/errors';
 import { formatSlotRanges } from '../model/slots';
 import type { ClusterNode, Topology } from '../model/types';
 import { formatFixed } from './cformat';
@@ -21,7 +22,7 @@ export function renderLoadMessages(topology: Topology): OutputChunk[] {
 }
 
 /** A connection-level error in redis-cli's words and streams. */
-export function renderNodeErrorChunks(e: { code: string; cause?: string; message: string }, addr: string): OutputChunk[] {
+export function renderNodeErrorChunks(e: { code: EngineErrorCode; cause?: string; message: string }, addr: string): OutputChunk[] {
   switch (e.code) {
     case 'unreachable':
     case 'dns-failed':
@@ -36,8 +37,15 @@ export function renderNodeErrorChunks(e: { code: string; cause?: string; message
       return [out(`[ERR] Node ${addr} is not configured as a cluster node.\n`, 'error')];
     case 'reply-error':
       return [out(`Node ${addr} replied with error:\n${e.cause ?? e.message}\n`, 'error')];
-    default:
+    case 'invalid-address': case 'no-such-node': case 'invalid-reply': case 'connection-lost': case 'timeout': case 'cancelled':
+    case 'cluster-not-ok': case 'migration-failed': case 'busy-key': case 'plan-stale': case 'not-installed': case 'usage': case 'lease-held': case 'no-permission':
+    case 'source-is-cluster': case 'sync-failed': case 'file-error': case 'rdb-corrupt': case 'backup-invalid': case 'internal':
       return [err(`${e.message}\n`)];
+    default: {
+      const unhandled: never = e.code;
+      void unhandled;
+      return [err(`${e.message}\n`)];
+    }
   }
 }
 

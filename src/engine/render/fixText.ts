@@ -82,7 +82,8 @@ export function renderCaseLine(a: OpenSlotAnalysis, addr: (id: string) => string
       return out(`>>> Case 3: Closing slot ${s} on both migrating and importing nodes.\n`, 'info');
     case 'case4':
       return out(`>>> Case 4: Closing slot ${s} on ${addr(act.node)}\n`, 'info');
-    default:
+    case 'no-owner':
+    case 'unhandled':
       return null;
   }
 }

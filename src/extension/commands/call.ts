@@ -1,6 +1,6 @@
 /** Call Command…: on every node (or masters / replicas only), or on one node from its item; redis-cli's raw output. */
 import * as vscode from 'vscode';
-import { connectNode, destructiveReason, formatRawReply, runCall } from '../../engine';
+import { callNode, destructiveReason, formatRawReply, runCall } from '../../engine';
 import { splitCommandLine } from '../model/commandLine';
 import { describeError } from '../model/errors';
 import { withProgress } from '../services/progress';
@@ -53,14 +53,8 @@ export const callOnNode: CommandHandler = async (deps, arg) => {
   const opts = await deps.access.options(view.id);
   deps.log.info('call', `${argv[0]} on ${addr}`);
   const text = await withProgress(vscode.l10n.t('Calling {0} on {1}…', argv[0]!, addr), async () => {
-    const client = await connectNode(node.host, node.port, opts);
-    try {
-      return `${addr}: ${formatRawReply(await client.call(argv[0]!, ...argv.slice(1)))}\n`;
-    } catch (e) {
-      return `${addr}: ${describeError(e, vscode.l10n)}\n`;
-    } finally {
-      client.close();
-    }
+    const r = await callNode(node.host, node.port, argv, opts);
+    return `${addr}: ${r.ok ? formatRawReply(r.reply) : describeError(r.error, vscode.l10n)}\n`;
   });
   if (destructiveReason(argv)) void deps.store.load(view.id).catch(() => undefined);
   await deps.results.open(vscode.l10n.t('Call {0} on {1}', argv[0]!, addr), text);

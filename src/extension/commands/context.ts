@@ -7,7 +7,6 @@ import type { Config } from '../services/config';
 import type { Journals } from '../services/journals';
 import type { Log } from '../services/log';
 import type { MigrationRunner } from '../services/migrationRunner';
-import type { PanelRunWatcher } from '../services/panelRunWatcher';
 import type { ProfileRegistry } from '../services/profiles';
 import type { ResultDocuments } from '../services/results';
 import type { MigrationPanelHost } from '../webview/panelApi';
@@ -22,7 +21,6 @@ export interface CommandDeps {
   readonly results: ResultDocuments;
   readonly migrations: MigrationPanelHost;
   readonly runner: MigrationRunner;
-  readonly panelWatcher: PanelRunWatcher;
   readonly journals: Journals;
   /** Whether redis-server is on PATH (re-checked on demand). */
   readonly redisServer: () => Promise<string | undefined>;

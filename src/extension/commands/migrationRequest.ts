@@ -35,14 +35,13 @@ export async function showPlan(
   deps.log.info('migration', plan.kind === 'nothing-to-do'
     ? `${kind} on ${view.profile.name}: nothing to do (${plan.reason})`
     : `${kind} on ${view.profile.name}: plan of ${plan.totalSlots} slots in ${plan.groups.length} group(s)`);
-  const pending = deps.migrations.show(request);
-  deps.panelWatcher.watch(`${view.profile.name}: ${kind}`, pending);
-  const outcome = await pending;
+  // The status bar, the end notification and the reload of the tree follow the run in the migration service.
+  const outcome = await deps.migrations.show(request);
   deps.log.info('migration', `${kind} on ${view.profile.name}: ${outcome}`);
-  if (outcome !== 'closed') void deps.store.load(view.id).catch(() => undefined);
   return outcome;
 }
 
+/** Reshard, rebalance and Move These Slots need two masters at least. */
 export function noMastersMessage(): string {
   return vscode.l10n.t('The cluster needs at least two masters for this.');
 }

@@ -4,7 +4,7 @@ import { planSlotMove, rangesFromSlots, formatRangesPlain } from '../../engine';
 import { parseSlotList } from '../model/slotList';
 import { isMaster } from '../tree/model';
 import { Cancelled, isTreeElement, type CommandHandler } from './context';
-import { showPlan } from './migrationRequest';
+import { noMastersMessage, showPlan } from './migrationRequest';
 import { ask, masterWithSlots, nodeItems, pickCluster, quickPick } from './pick';
 
 export const moveSlots: CommandHandler = async (deps, arg) => {
@@ -28,7 +28,7 @@ export const moveSlots: CommandHandler = async (deps, arg) => {
   const slots = parseSlotList(text)!;
   const targets = nodeItems(view, (n) => isMaster(n) && n.id !== source!.id);
   if (targets.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('The cluster needs at least two masters for this.'));
+    void vscode.window.showInformationMessage(noMastersMessage());
     throw new Cancelled();
   }
   const target = (await quickPick(targets, { title, placeHolder: vscode.l10n.t('Move {0} to…', formatRangesPlain(rangesFromSlots(slots))) })).node;

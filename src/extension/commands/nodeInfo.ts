@@ -1,6 +1,6 @@
 /** Copy Node ID and Open Node Info (INFO of one node in a read-only document). */
 import * as vscode from 'vscode';
-import { connectNode } from '../../engine';
+import { readNodeInfo } from '../../engine';
 import { withProgress } from '../services/progress';
 import { isTreeElement, type CommandHandler } from './context';
 import { pickCluster, pickNode } from './pick';
@@ -23,13 +23,8 @@ export const openNodeInfo: CommandHandler = async (deps, arg) => {
   const addr = `${node.host}:${node.port}`;
   const opts = await deps.access.options(view.id);
   const text = await withProgress(vscode.l10n.t('Reading INFO of {0}…', addr), async () => {
-    const client = await connectNode(node.host, node.port, opts);
-    try {
-      const [infoText, nodes] = await Promise.all([client.call('INFO', 'everything'), client.call('CLUSTER', 'NODES')]);
-      return `# ${addr} ${node.id}\n\n# CLUSTER NODES\n${String(nodes)}\n${String(infoText).replace(/\r\n/g, '\n')}`;
-    } finally {
-      client.close();
-    }
+    const { info, clusterNodes } = await readNodeInfo(node.host, node.port, opts);
+    return `# ${addr} ${node.id}\n\n# CLUSTER NODES\n${clusterNodes}\n${info}`;
   });
   await deps.results.open(vscode.l10n.t('Node {0}', addr), text);
 };

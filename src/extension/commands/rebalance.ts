@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_THRESHOLD, planRebalance, type RebalanceOptions } from '../../engine';
 import { isMaster } from '../tree/model';
 import { Cancelled, isTreeElement, type CommandHandler } from './context';
-import { showPlan } from './migrationRequest';
+import { noMastersMessage, showPlan } from './migrationRequest';
 import { ask, masterWithSlots, nodeItems, pickCluster, quickPick, orCancel } from './pick';
 
 export const rebalance: CommandHandler = async (deps, arg) => {
@@ -44,7 +44,7 @@ export const drain: CommandHandler = async (deps, arg) => {
     throw new Cancelled();
   }
   if (t.nodes.filter(isMaster).length < 2) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('The cluster needs at least two masters for this.'));
+    void vscode.window.showInformationMessage(noMastersMessage());
     throw new Cancelled();
   }
   // Weight 0 for this master; empty masters take part so a freshly added one can receive its slots.

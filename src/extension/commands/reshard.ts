@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { planReshard, type ClusterNode } from '../../engine';
 import { isMaster, type ClusterView } from '../tree/model';
 import { Cancelled, isTreeElement, type CommandDeps, type CommandHandler } from './context';
-import { showPlan } from './migrationRequest';
+import { noMastersMessage, showPlan } from './migrationRequest';
 import { ask, masterWithSlots, nodeItems, pickCluster, quickPick, quickPickMany } from './pick';
 
 async function reshardFlow(deps: CommandDeps, view: ClusterView & { id: string }, fixed: { source?: ClusterNode; target?: ClusterNode }): Promise<unknown> {
@@ -11,7 +11,7 @@ async function reshardFlow(deps: CommandDeps, view: ClusterView & { id: string }
   const masters = t.nodes.filter(isMaster);
   const title = vscode.l10n.t('Reshard {0}', view.profile.name);
   if (masters.length < 2) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('The cluster needs at least two masters for this.'));
+    void vscode.window.showInformationMessage(noMastersMessage());
     throw new Cancelled();
   }
   const target = fixed.target ?? (await quickPick(nodeItems(view, (n) => isMaster(n) && n.id !== fixed.source?.id), {

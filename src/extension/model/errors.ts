@@ -1,4 +1,5 @@
 /** Turns engine errors (typed by code) into localized, readable sentences. Pure. */
+import { isEngineErrorCode, type EngineErrorCode } from '../../engine';
 import { englishL10n, type L10n } from './l10n';
 
 /** The fields of an EngineError the extension reads (structural, so tests need no engine instance). */
@@ -25,9 +26,13 @@ export function asErrorLike(e: unknown): ErrorLike {
 /** One sentence for a notification; the engine's own English message goes to the log. */
 export function describeError(e: unknown, l10n: L10n): string {
   const err = asErrorLike(e);
+  return isEngineErrorCode(err.code) ? describeCode(err.code, err, l10n) : err.message;
+}
+
+function describeCode(code: EngineErrorCode, err: ErrorLike, l10n: L10n): string {
   const node = err.node ?? '?';
   const cause = err.detail ?? err.message;
-  switch (err.code) {
+  switch (code) {
     case 'invalid-address': return l10n.t('Not a valid address: {0}', err.message);
     case 'unreachable': return l10n.t('Could not connect to {0}: {1}.', node, cause);
     case 'dns-failed': return l10n.t('The host name of {0} does not resolve ({1}).', node, cause);
@@ -46,8 +51,20 @@ export function describeError(e: unknown, l10n: L10n): string {
     case 'busy-key': return l10n.t('A key exists on both nodes with different values: {0}. Enable the "replace" setting to overwrite.', err.message);
     case 'plan-stale': return l10n.t('The cluster changed since the plan was made: {0}. Compute the plan again.', err.message);
     case 'not-installed': return l10n.t('A program this needs is not installed: {0}', err.message);
+    // The engine's sentence names what was wrong with the request; it is the message.
     case 'usage': return err.message;
-    default: return err.message;
+    case 'lease-held': return l10n.t('Another run is changing this cluster: {0}', err.message);
+    case 'no-permission': return l10n.t('The user may not run a command this needs: {0}', err.message);
+    case 'source-is-cluster': return l10n.t('The import source {0} is a cluster node: import reads from a standalone server.', node);
+    case 'sync-failed': return l10n.t('Copying the data of {0} failed: {1}', node, cause);
+    case 'file-error': return l10n.t('A file could not be read or written: {0}', err.message);
+    case 'rdb-corrupt': return l10n.t('The RDB file cannot be read: {0}', err.message);
+    case 'backup-invalid': return l10n.t('This is not a usable backup: {0}', err.message);
+    case 'internal': return l10n.t('Internal error (please report it): {0}', err.message);
+    default: {
+      const unhandled: never = code;
+      return unhandled;
+    }
   }
 }
 

@@ -4,7 +4,7 @@
  * a timer only while the view is visible.
  */
 import * as vscode from 'vscode';
-import { checkCluster, connectNode, countKeysInSlots, loadTopology, normalizeRanges, summarizeCluster, type Topology } from '../../engine';
+import { checkCluster, countKeysPerSlot, loadTopology, normalizeRanges, summarizeCluster, type Topology } from '../../engine';
 import { asErrorLike } from '../model/errors';
 import type { ClusterAccess } from '../services/clusterAccess';
 import type { Config } from '../services/config';
@@ -161,24 +161,21 @@ export class ClusterStore implements vscode.Disposable {
     if (!node || this.counting.has(key) || !rangeKeysDue(view, nodeId)) return;
     this.counting.add(key);
     void (async () => {
-      const client = await connectNode(node.host, node.port, await this.access.options(id));
-      try {
-        const ranges = normalizeRanges(node.slots);
-        const slots = ranges.flatMap((r) => Array.from({ length: r.end - r.start + 1 }, (_, i) => r.start + i));
-        const counts = await countKeysInSlots(client, slots);
-        const cur = this.views.get(id);
-        if (!cur || cur.topology?.nodes.find((n) => n.id === nodeId) === undefined) return;
-        const merged = new Map(cur.rangeKeys ?? []);
-        let i = 0;
-        for (const r of ranges) {
-          let sum = 0;
-          for (let s = r.start; s <= r.end; s++, i++) sum += Math.max(0, counts[i] ?? 0);
-          merged.set(rangeKey(nodeId, r.start, r.end), sum);
-        }
-        this.set(id, { ...cur, rangeKeys: merged, rangeKeysAt: Date.now() });
-      } finally {
-        client.close();
+      const ranges = normalizeRanges(node.slots);
+      const counts = new Map<number, number>();
+      const failures = await countKeysPerSlot([{ host: node.host, port: node.port, slots: ranges }], await this.access.options(id), (entries) => {
+        for (const [slot, n] of entries) counts.set(slot, n);
+      });
+      if (failures.length > 0) throw new Error(failures.map((f) => `${f.addr}: ${f.message}`).join('; '));
+      const cur = this.views.get(id);
+      if (!cur || cur.topology?.nodes.find((n) => n.id === nodeId) === undefined) return;
+      const merged = new Map(cur.rangeKeys ?? []);
+      for (const r of ranges) {
+        let sum = 0;
+        for (let s = r.start; s <= r.end; s++) sum += Math.max(0, counts.get(s) ?? 0);
+        merged.set(rangeKey(nodeId, r.start, r.end), sum);
       }
+      this.set(id, { ...cur, rangeKeys: merged, rangeKeysAt: Date.now() });
     })().catch((e: unknown) => this.log.debug('tree', `counting keys per range failed: ${asErrorLike(e).message}`)).finally(() => this.counting.delete(key));
   }
 

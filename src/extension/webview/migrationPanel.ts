@@ -7,22 +7,30 @@
  * Requests from the webview carry ids and get exactly one response each.
  * Credentials stay here: deps.connection() feeds the engine only.
  *
+ * The panel is a view: runs go through the engine's MigrationService, which
+ * owns the journal, its lock, cancel and progress; the panel subscribes to
+ * its run and renders it.
+ *
  * After a window reload the serializer brings the panel back from the
- * webview's persisted state. Such a panel shows its last state; it cannot
- * execute, but it offers to resume an interrupted run from the journal the
- * panel wrote itself (engine resumeJournal), once no process is running it.
+ * webview's persisted state. Such a panel shows its last state. A plan
+ * preview can still be executed (the plan is the one the host kept, not the
+ * webview's copy; the engine validates it against the cluster as it is now),
+ * and an interrupted run can be resumed from the journal the panel wrote
+ * itself, once no process is running it.
  */
 import * as vscode from 'vscode';
-import { applyPlan, parseAddress, readJournalFile, readJournalState, resumeJournal, type ApplyResult, type MovePlan, type Topology } from '../../engine';
+import { countKeysPerSlot, parseAddress, type KeyCountTarget, type MigrationRun, type MovePlan, type RunOutcome } from '../../engine';
 import {
   PROTOCOL_VERSION, isPersistedState, parseWebviewToHost, reduceSnapshot,
   type HostToWebview, type PanelSnapshot, type PersistedState, type PlanView, type SummaryView, type WebviewRequest, type WebviewToHost,
 } from '../../shared/protocol';
 import type { StringKey } from '../../shared/strings';
 import { newNonce, renderHtml } from './html';
-import { canResumeJournal, countKeysPerSlot, lockJournal, newJournalPath, runsInProgress, unlockJournal, type KeyCountTarget } from './hostIo';
+import { PREVIEW_PLANS_KEY } from '../constants';
 import type { MigrationOutcome, MigrationPanelDeps, MigrationPanelHost, MigrationRequest } from './panelApi';
-import { buildPlanView, isMovePlan, recomputeRebalance } from './planView';
+import { isOwnJournal } from './panelJournals';
+import { PanelSessions, showDecision } from './panelSessions';
+import { buildPlanView, isMovePlan, recomputeRebalance, restoredPreview, type LiveInputs } from './planView';
 import { RunAggregator, Throttle, failureSummary, summaryOf, type Translate } from './runModel';
 import { loadStrings, translator } from './strings';
 
@@ -30,15 +38,12 @@ export const MIGRATION_VIEW_TYPE = 'redisClusterManager.migration';
 /** At most this many progress messages per second reach the webview. */
 const PROGRESS_INTERVAL_MS = 250;
 
-/** The live inputs of a panel opened by a command (absent for a restored panel). */
-interface LiveInputs {
-  readonly topology: Topology;
-  plan: MovePlan | null;
-  readonly request: MigrationRequest;
-}
+/** Most preview plans the host keeps for panels that a reload may restore. */
+const KEPT_PLANS = 20;
+
 
 interface ActiveRun {
-  readonly controller: AbortController;
+  readonly run: MigrationRun;
   readonly aggregator: RunAggregator;
   readonly throttle: Throttle;
   readonly journalPath: string;
@@ -63,6 +68,10 @@ function numberFormat(locale: string): (n: number) => string {
   } catch {
     return String;
   }
+}
+
+function outcomeOf(o: RunOutcome): MigrationOutcome {
+  return o.status === 'done' ? 'executed' : o.status;
 }
 
 function parseAddr(addr: string): { host: string; port: number } | undefined {
@@ -99,9 +108,10 @@ class PanelSession implements vscode.Disposable {
     if ('request' in start) {
       this.live = PanelSession.liveInputs(start.request);
       this.snapshot = PanelSession.initialSnapshot(start.request);
+      this.keepPlan();
     } else {
-      this.live = null;
       this.snapshot = start.restored.snapshot;
+      this.live = restoredPreview(this.snapshot, this.keptPlans());
       if (start.restored.keyCounts && start.restored.keyCounts.length === 16384) {
         this.keyCounts = Int32Array.from(start.restored.keyCounts);
         this.keysState = 'done';
@@ -119,8 +129,23 @@ class PanelSession implements vscode.Disposable {
     this.render();
   }
 
-  private static liveInputs(request: MigrationRequest): LiveInputs {
-    return { topology: request.topology, plan: isMovePlan(request.plan) ? request.plan : null, request };
+  private static liveInputs(r: MigrationRequest): LiveInputs {
+    return {
+      topology: r.topology, plan: isMovePlan(r.plan) ? r.plan : null, kind: r.kind, clusterName: r.clusterName, settings: r.settings,
+      ...(r.rebalanceOptions ? { rebalanceOptions: r.rebalanceOptions } : {}),
+    };
+  }
+
+  /** Plans shown in previews, by panel id, so a preview restored after a reload can still execute. */
+  private keptPlans(): Record<string, MovePlan> {
+    return this.context.workspaceState.get<Record<string, MovePlan>>(PREVIEW_PLANS_KEY, {});
+  }
+
+  private keepPlan(): void {
+    const plan = this.live?.plan;
+    if (!plan || this.snapshot.phase !== 'preview') return;
+    const kept = Object.entries(this.keptPlans()).filter(([id]) => id !== this.snapshot.panelId).slice(-(KEPT_PLANS - 1));
+    void this.context.workspaceState.update(PREVIEW_PLANS_KEY, Object.fromEntries([...kept, [this.snapshot.panelId, plan]]));
   }
 
   private static initialSnapshot(r: MigrationRequest): PanelSnapshot {
@@ -149,6 +174,10 @@ class PanelSession implements vscode.Disposable {
     return this.run !== null;
   }
 
+  get phase(): PanelSnapshot['phase'] {
+    return this.snapshot.phase;
+  }
+
   reveal(): void {
     this.panel.reveal(undefined, false);
   }
@@ -167,6 +196,7 @@ class PanelSession implements vscode.Disposable {
     this.keyCounts = null;
     this.keysState = 'idle';
     this.panel.title = this.t('panel.title', request.clusterName);
+    this.keepPlan();
     if (this.ready) this.sendInit();
     this.reveal();
     return outcome;
@@ -248,7 +278,7 @@ class PanelSession implements vscode.Disposable {
         this.respond(m, this.startRun('resume', m.fast === true));
         return;
       case 'recompute':
-        this.respond(m, this.recompute(m.options));
+        void this.recompute(m.options).then((err) => this.respond(m, err), (e: unknown) => this.respond(m, errorText(e)));
         return;
       case 'exportPlan':
         void this.exportPlan().then((err) => this.respond(m, err), (e: unknown) => this.respond(m, errorText(e)));
@@ -261,24 +291,27 @@ class PanelSession implements vscode.Disposable {
 
   // ------------------------------------------------------------ plan preview
 
-  private recompute(options: Extract<WebviewRequest, { type: 'recompute' }>['options']): string | undefined {
+  private async recompute(options: Extract<WebviewRequest, { type: 'recompute' }>['options']): Promise<string | undefined> {
     const live = this.live;
-    if (!live || !live.request.rebalanceOptions) return this.t('host.notLive');
+    if (!live || !live.rebalanceOptions) return this.t('host.notLive');
     if (this.run || this.snapshot.phase !== 'preview') return this.t('host.busy');
     let plan;
     try {
+      live.topology ??= await this.deps.topology(this.clusterId);
       plan = recomputeRebalance(live.topology, options);
     } catch (e) {
       return errorText(e);
     }
+    if (this.run || this.snapshot.phase !== 'preview') return this.t('host.busy');
     live.plan = isMovePlan(plan) ? plan : null;
     const view: PlanView = buildPlanView({
-      kind: live.request.kind, clusterName: live.request.clusterName, topology: live.topology, plan,
+      kind: live.kind, clusterName: live.clusterName, topology: live.topology, plan,
       rebalanceOptions: { weights: options.weights, threshold: options.threshold, useEmptyMasters: options.useEmptyMasters },
-      settings: live.request.settings,
+      settings: live.settings,
     });
     const m: HostToWebview = { type: 'plan', view };
     this.snapshot = reduceSnapshot(this.snapshot, m);
+    this.keepPlan();
     this.post(m);
     return undefined;
   }
@@ -340,55 +373,70 @@ class PanelSession implements vscode.Disposable {
 
   // ------------------------------------------------------------ runs
 
+  private journalOf(): string | undefined {
+    return this.snapshot.summary?.journalPath ?? this.snapshot.run?.journalPath;
+  }
+
+  /** The panel resumes only journals it wrote itself, that the service says can be resumed now. */
+  private resumableHere(path: string | undefined): boolean {
+    return isOwnJournal(this.context.globalStorageUri.fsPath, path) && this.deps.service.canResume(path);
+  }
+
   private refreshResumable(): void {
-    const path = this.snapshot.summary?.journalPath ?? this.snapshot.run?.journalPath;
-    this.canResumeRestored = !this.live && !this.run && canResumeJournal(this.context.globalStorageUri.fsPath, path);
+    this.canResumeRestored = !this.live && !this.run && this.resumableHere(this.journalOf());
   }
 
   private addrOf = (id: string): string => this.snapshot.view.nodes.find((n) => n.id === id)?.addr ?? id.slice(0, 8);
 
   private startRun(kind: 'execute' | 'resume', fast = false): string | undefined {
     if (this.run) return this.t('host.busy');
-    const storage = this.context.globalStorageUri.fsPath;
-    let plan: MovePlan;
-    let journalPath: string;
-    let doneSlots: readonly number[];
+    let plan: MovePlan | undefined;
+    let journalPath: string | undefined;
     if (kind === 'execute') {
       if (!this.live) return this.t('host.notLive');
       if (this.snapshot.phase !== 'preview') return this.t('host.busy');
       if (!this.live.plan) return this.t('host.noPlan');
       plan = this.live.plan;
-      journalPath = newJournalPath(storage, plan.kind, new Date());
-      doneSlots = [];
     } else {
-      const path = this.snapshot.summary?.journalPath ?? this.snapshot.run?.journalPath;
+      journalPath = this.journalOf();
       const allowed = this.live ? this.snapshot.summary?.resumable === true : this.canResumeRestored;
-      if (!path || !allowed || !canResumeJournal(storage, path)) return this.t('host.resumeUnsafe');
-      let state;
-      try {
-        state = readJournalState(readJournalFile(path));
-      } catch (e) {
-        return errorText(e);
-      }
-      if (state.ended === 'done') return this.t('host.journalDone');
-      plan = { ...state.plan, moves: state.plan.moves.filter((m) => !state.done.has(m.slot)) };
-      journalPath = path;
-      doneSlots = [...state.done];
+      if (!journalPath || !allowed || !this.resumableHere(journalPath)) return this.t('host.resumeUnsafe');
     }
-
+    const service = this.deps.service;
     // One migration per cluster at a time, whichever panel or window started it.
-    if (runsInProgress(storage, this.snapshot.view.nodes.map((n) => n.id)).some((j) => j !== journalPath)) return this.t('host.otherRun');
-    const aggregator = new RunAggregator(plan, () => Date.now(), this.t, this.addrOf, numberFormat(vscode.env.language));
+    if (service.otherRunOn(this.snapshot.view.nodes.map((n) => n.id), journalPath)) return this.t('host.otherRun');
+    const settings = this.snapshot.view.settings;
+    let run: MigrationRun;
+    try {
+      run = service.start({
+        ...(plan ? { plan } : {}),
+        ...(journalPath ? { journalPath } : {}),
+        options: this.deps.connection(this.clusterId).then((conn) => ({
+          ...conn, timeoutMs: settings.timeoutMs, replace: settings.replace, ...(settings.pipeline !== undefined ? { pipeline: settings.pipeline } : {}),
+          ...(settings.maxClientLatencyMs !== undefined ? { maxClientLatencyMs: settings.maxClientLatencyMs } : {}),
+          ...(fast ? { fast: true } : {}),
+        })),
+        label: `${this.t(`kind.${this.snapshot.view.kind}`)} (${this.snapshot.view.clusterName})`,
+        clusterId: this.clusterId,
+      });
+    } catch (e) {
+      return errorText(e);
+    }
+    const aggregator = new RunAggregator({ ...run.plan, moves: [...run.moves] }, () => Date.now(), this.t, this.addrOf, numberFormat(vscode.env.language));
     const throttle = new Throttle(PROGRESS_INTERVAL_MS, () => this.flushProgress());
-    const active: ActiveRun = { controller: new AbortController(), aggregator, throttle, journalPath };
+    const active: ActiveRun = { run, aggregator, throttle, journalPath: run.journalPath };
     this.run = active;
     this.canResumeRestored = false;
-    if (kind === 'resume') aggregator.log('info', this.t('log.resume', journalPath));
-    aggregator.log('info', this.t('log.journal', journalPath));
-    const started: HostToWebview = { type: 'runStarted', run: aggregator.runView(journalPath), doneSlots };
+    run.onEvent((e) => {
+      aggregator.onEvent(e);
+      throttle.poke();
+    });
+    if (run.resumed) aggregator.log('info', this.t('log.resume', run.journalPath));
+    aggregator.log('info', this.t('log.journal', run.journalPath));
+    const started: HostToWebview = { type: 'runStarted', run: aggregator.runView(run.journalPath), doneSlots: run.doneSlots };
     this.snapshot = reduceSnapshot(this.snapshot, started);
     this.post(started);
-    void this.execute(active, kind, plan, fast);
+    void run.outcome.then((o) => this.runEnded(active, o));
     return undefined;
   }
 
@@ -400,54 +448,31 @@ class PanelSession implements vscode.Disposable {
     this.post(m);
   }
 
-  private async execute(active: ActiveRun, kind: 'execute' | 'resume', plan: MovePlan, fast: boolean): Promise<void> {
-    const { aggregator, throttle, controller, journalPath } = active;
-    const settings = this.snapshot.view.settings;
-    const storage = this.context.globalStorageUri.fsPath;
+  private runEnded(active: ActiveRun, o: RunOutcome): void {
+    const { aggregator, throttle, journalPath } = active;
+    throttle.dispose();
     let summary: SummaryView;
-    lockJournal(journalPath);
-    try {
-      const conn = await this.deps.connection(this.clusterId);
-      const opts = {
-        ...conn,
-        signal: controller.signal,
-        onEvent: (e: Parameters<RunAggregator['onEvent']>[0]) => {
-          aggregator.onEvent(e);
-          throttle.poke();
-        },
-        ...(settings.pipeline !== undefined ? { pipeline: settings.pipeline } : {}),
-        timeoutMs: settings.timeoutMs,
-        replace: settings.replace,
-        ...(settings.maxClientLatencyMs !== undefined ? { maxClientLatencyMs: settings.maxClientLatencyMs } : {}),
-        ...(fast ? { fast: true } : {}),
-      };
-      const result: ApplyResult = kind === 'execute'
-        ? await applyPlan(plan, { ...opts, journalPath })
-        : await resumeJournal(journalPath, opts);
-      aggregator.log(result.check.ok ? 'info' : 'warn', this.t(result.check.ok ? 'log.checkOk' : 'log.checkProblems'));
-      unlockJournal(journalPath);
-      summary = summaryOf(result, aggregator.progress(), this.t, journalPath, canResumeJournal(storage, journalPath));
-    } catch (e) {
-      aggregator.log('error', this.t('log.error', errorText(e)));
-      unlockJournal(journalPath);
-      summary = failureSummary(errorText(e), aggregator.progress(), journalPath, canResumeJournal(storage, journalPath));
-    } finally {
-      throttle.dispose();
+    if (o.result) {
+      aggregator.log(o.result.check.ok ? 'info' : 'warn', this.t(o.result.check.ok ? 'log.checkOk' : 'log.checkProblems'));
+      summary = summaryOf(o.result, aggregator.progress(), this.t, journalPath, o.resumable);
+    } else {
+      const message = o.error?.message ?? String(o.error);
+      aggregator.log('error', this.t('log.error', message));
+      summary = failureSummary(message, aggregator.progress(), journalPath, o.resumable);
     }
     aggregator.end();
     this.run = null;
     const done: HostToWebview = { type: 'runFinished', summary, delta: aggregator.takeDelta() };
     this.snapshot = reduceSnapshot(this.snapshot, done);
     this.post(done);
-    this.deps.clusterChanged(this.clusterId);
-    this.finish(summary.status === 'done' ? 'executed' : summary.status === 'cancelled' ? 'cancelled' : 'failed');
+    this.finish(outcomeOf(o));
   }
 
   private cancelRun(): void {
     const run = this.run;
-    if (!run || run.controller.signal.aborted) return;
+    if (!run || run.run.cancelRequested) return;
     run.aggregator.requestStop();
-    run.controller.abort();
+    run.run.cancel();
     run.throttle.flushNow();
   }
 
@@ -457,9 +482,9 @@ class PanelSession implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     const run = this.run;
-    if (run && !run.controller.signal.aborted) {
+    if (run && !run.run.cancelRequested) {
       run.aggregator.requestStop();
-      run.controller.abort();
+      run.run.cancel();
       void vscode.window.showWarningMessage(this.t('host.closedDuringRun', run.journalPath));
     }
     this.finish('closed');
@@ -472,21 +497,33 @@ class PanelSession implements vscode.Disposable {
   }
 }
 
-/** Opens plans in panels (one per cluster) and runs them. Built once in the composition root. */
+/** Opens plans in panels (one per cluster, restored ones included) and runs them. Built once in the composition root. */
 export class MigrationPanel implements MigrationPanelHost, vscode.Disposable {
-  private readonly sessions = new Map<string, PanelSession>();
+  private readonly sessions = new PanelSessions<PanelSession>();
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly deps: MigrationPanelDeps) {}
 
-  show(request: MigrationRequest): Promise<MigrationOutcome> {
+  async show(request: MigrationRequest): Promise<MigrationOutcome> {
     const existing = this.sessions.get(request.clusterId);
-    if (existing?.isRunning) {
-      existing.reveal();
-      const t = translator(loadStrings(this.context.extensionUri.fsPath, vscode.env.language));
-      void vscode.window.showInformationMessage(t('host.alreadyRunning', request.clusterName));
-      return Promise.resolve('cancelled');
+    const t = translator(loadStrings(this.context.extensionUri.fsPath, vscode.env.language));
+    switch (showDecision(existing)) {
+      case 'busy':
+        existing!.reveal();
+        void vscode.window.showInformationMessage(t('host.alreadyRunning', request.clusterName));
+        return 'cancelled';
+      case 'confirm-replace': {
+        existing!.reveal();
+        const replace = t('host.replace');
+        const choice = await vscode.window.showWarningMessage(t('host.replaceSummary', request.clusterName), { modal: true }, replace);
+        if (choice !== replace) return 'cancelled';
+        // The user may have closed the panel, or started a resume in it, meanwhile.
+        return this.sessions.get(request.clusterId) === existing && !existing!.isRunning ? existing!.open(request) : this.show(request);
+      }
+      case 'reuse':
+        return existing!.open(request);
+      case 'create':
+        break;
     }
-    if (existing) return existing.open(request);
     const panel = vscode.window.createWebviewPanel(
       MIGRATION_VIEW_TYPE,
       request.clusterName,
@@ -494,28 +531,27 @@ export class MigrationPanel implements MigrationPanelHost, vscode.Disposable {
       webviewOptions(this.context.extensionUri),
     );
     const session = new PanelSession(this.context, this.deps, panel, { request });
-    this.sessions.set(request.clusterId, session);
-    session.onDidDispose(() => {
-      if (this.sessions.get(request.clusterId) === session) this.sessions.delete(request.clusterId);
-    });
+    this.sessions.add(session);
     return session.outcome();
   }
 
+  /** A panel the serializer brought back after a window reload: tracked like any other. */
+  restore(panel: vscode.WebviewPanel, state: PersistedState): void {
+    this.sessions.add(new PanelSession(this.context, this.deps, panel, { restored: state }));
+  }
+
   dispose(): void {
-    for (const s of [...this.sessions.values()]) s.dispose();
+    for (const s of this.sessions.all()) s.dispose();
     this.sessions.clear();
   }
 }
 
 /** Brings migration panels back after a window reload, from the state their webview persisted. */
-export function registerMigrationPanelSerializer(context: vscode.ExtensionContext, deps: MigrationPanelDeps): vscode.Disposable {
+export function registerMigrationPanelSerializer(migrations: MigrationPanel): vscode.Disposable {
   return vscode.window.registerWebviewPanelSerializer(MIGRATION_VIEW_TYPE, {
     deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Thenable<void> {
-      if (!isPersistedState(state)) {
-        panel.dispose();
-        return Promise.resolve();
-      }
-      new PanelSession(context, deps, panel, { restored: state });
+      if (isPersistedState(state)) migrations.restore(panel, state);
+      else panel.dispose();
       return Promise.resolve();
     },
   });

@@ -3,7 +3,7 @@
  * compute plans) and the migration panel (plan preview, live progress).
  * Commands depend on this interface only; the panel implements it.
  */
-import type { ConnectionOptions, MovePlan, NothingToDo, RebalanceOptions, SlotLoadReport, Topology } from '../../engine';
+import type { ConnectionOptions, MigrationService, MovePlan, NothingToDo, RebalanceOptions, SlotLoadReport, Topology } from '../../engine';
 
 export type MigrationKind = 'reshard' | 'rebalance' | 'drain' | 'loadRebalance' | 'hotSlots';
 
@@ -41,8 +41,10 @@ export interface MigrationPanelHost {
 export interface MigrationPanelDeps {
   /** Connection options including secrets, for the engine only: never posted to the webview. */
   connection(clusterId: string): Promise<ConnectionOptions>;
-  /** Called after a run (any outcome) so the tree refreshes. */
-  clusterChanged(clusterId: string): void;
+  /** The cluster's topology now (a preview restored after a reload recomputes on it). */
+  topology(clusterId: string): Promise<Topology>;
+  /** Runs every migration (journal, lock, cancel, progress); the panel only renders its runs. */
+  readonly service: MigrationService;
   /** Reveal a node in the tree (legend click). */
   revealNode(clusterId: string, nodeId: string): void;
 }

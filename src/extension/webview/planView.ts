@@ -7,7 +7,8 @@ import {
   DEFAULT_THRESHOLD, formatShare, parseWeights, planRebalance, rangesFromSlots,
   type LoadBalanceDetails, type MovePlan, type NothingToDo, type RebalanceOptions, type SlotLoadReport, type Topology,
 } from '../../engine';
-import type { LoadSharesView, MoveGroupView, NodeView, OpenSlotView, PlanKind, PlanView, RebalanceOptionsView, SettingsView, SlotLoadView } from '../../shared/protocol';
+import type { LoadSharesView, MoveGroupView, NodeView, OpenSlotView, PanelSnapshot, PlanKind, PlanView, RebalanceOptionsView, SettingsView, SlotLoadView } from '../../shared/protocol';
+import type { MigrationKind, MigrationSettings } from './panelApi';
 
 export interface PlanViewInput {
   readonly kind: PlanKind;
@@ -139,4 +140,32 @@ export function buildPlanView(input: PlanViewInput): PlanView {
 export function recomputeRebalance(topology: Topology, o: RebalanceOptionsView): MovePlan | NothingToDo {
   const weights = o.weights.map((w) => w.trim()).filter((w) => w !== '');
   return planRebalance(topology, { weights, threshold: o.threshold, useEmptyMasters: o.useEmptyMasters });
+}
+
+/**
+ * The inputs of a panel that can execute: opened by a command, or a plan
+ * preview restored after a reload (its topology is loaded again on demand).
+ */
+export interface LiveInputs {
+  topology: Topology | null;
+  plan: MovePlan | null;
+  readonly kind: MigrationKind;
+  readonly clusterName: string;
+  readonly settings: MigrationSettings;
+  readonly rebalanceOptions?: RebalanceOptions;
+}
+
+/**
+ * A plan preview restored after a reload can execute: the plan is the one the
+ * host kept for this panel, never the webview's copy, and only when the view
+ * shows that very plan. Anything else stays a restored, read-only panel.
+ */
+export function restoredPreview(snapshot: PanelSnapshot, kept: Readonly<Record<string, MovePlan>>): LiveInputs | null {
+  const v = snapshot.view;
+  const plan = kept[snapshot.panelId];
+  if (snapshot.phase !== 'preview' || !plan || JSON.stringify(plan) !== JSON.stringify(v.plan)) return null;
+  return {
+    topology: null, plan, kind: v.kind, clusterName: v.clusterName, settings: v.settings,
+    ...(v.rebalance ? { rebalanceOptions: { weights: v.rebalance.weights, threshold: v.rebalance.threshold, useEmptyMasters: v.rebalance.useEmptyMasters } } : {}),
+  };
 }

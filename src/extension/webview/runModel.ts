@@ -5,7 +5,7 @@
  * messages per second. vscode-free (clock and timers injected) so both are
  * unit-tested under Node.
  */
-import { UNLIMITED_LANES, type ApplyResult, type CheckResult, type MigrationEvent, type MovePlan } from '../../engine';
+import { ProgressTracker, UNLIMITED_LANES, type ApplyResult, type CheckResult, type MigrationEvent, type MovePlan } from '../../engine';
 import type { CheckView, GroupProgressView, LogEntry, LogLevel, ProgressDelta, ProgressView, RunView, SummaryView } from '../../shared/protocol';
 import { LOG_LIMIT } from '../../shared/protocol';
 import type { StringKey } from '../../shared/strings';
@@ -20,7 +20,6 @@ interface GroupState {
   slotsDone: number;
   keysMoved: number;
   state: GroupProgressView['state'];
-  inflightKeys: number;
 }
 
 const pairKey = (s: string, t: string): string => `${s}>${t}`;
@@ -29,17 +28,12 @@ const pairKey = (s: string, t: string): string => `${s}>${t}`;
 export class RunAggregator {
   private readonly groups: GroupState[] = [];
   private readonly byPair = new Map<string, GroupState>();
+  private readonly tracker: ProgressTracker;
   private startedAt: number;
-  private totalSlots: number;
-  private keysTotal = 0;
-  private slotsDone = 0;
-  private doneKeys = 0;
-  private engineProgress: ProgressView | null = null;
   private pendingDone: number[] = [];
   private pendingLog: LogEntry[] = [];
   private droppedLog = 0;
   private stopping = false;
-  private ended = false;
 
   constructor(
     plan: MovePlan,
@@ -49,12 +43,12 @@ export class RunAggregator {
     private readonly num: (n: number) => string = String,
   ) {
     this.startedAt = now();
-    this.totalSlots = plan.moves.length;
+    this.tracker = new ProgressTracker(plan.moves.length, now);
     for (const m of plan.moves) {
       const key = pairKey(m.sourceId, m.targetId);
       let g = this.byPair.get(key);
       if (!g) {
-        g = { sourceId: m.sourceId, targetId: m.targetId, slots: 0, slotsDone: 0, keysMoved: 0, state: 'waiting', inflightKeys: 0 };
+        g = { sourceId: m.sourceId, targetId: m.targetId, slots: 0, slotsDone: 0, keysMoved: 0, state: 'waiting' };
         this.byPair.set(key, g);
         this.groups.push(g);
       }
@@ -79,7 +73,7 @@ export class RunAggregator {
 
   /** The run is over (any outcome): pairs not finished are stopped, there is no time left to estimate. */
   end(): void {
-    this.ended = true;
+    this.tracker.end();
     for (const g of this.groups) if (g.state !== 'done') g.state = 'stopped';
   }
 
@@ -88,12 +82,10 @@ export class RunAggregator {
   }
 
   onEvent(e: MigrationEvent): void {
+    this.tracker.onEvent(e);
     switch (e.type) {
       case 'plan-started':
-        // The engine counts what is left to move (slots already moved are only finalised).
         this.startedAt = this.now();
-        this.totalSlots = e.totalSlots;
-        this.keysTotal = e.keysTotal;
         this.log('info', this.t('log.started', this.num(e.totalSlots), this.num(e.keysTotal), e.lanes));
         break;
       case 'group-started': {
@@ -102,20 +94,12 @@ export class RunAggregator {
         this.log('info', this.t('log.group', this.num(e.slots), this.addrOf(e.sourceId), this.addrOf(e.targetId)));
         break;
       }
-      case 'batch': {
-        const g = this.byPair.get(pairKey(e.sourceId, e.targetId));
-        if (g) g.inflightKeys += e.keys;
-        break;
-      }
       case 'slot-done': {
         const g = this.byPair.get(pairKey(e.sourceId, e.targetId));
-        this.slotsDone++;
-        this.doneKeys += e.keys;
         this.pendingDone.push(e.slot);
         if (g) {
           g.slotsDone++;
           g.keysMoved += e.keys;
-          g.inflightKeys = 0;
           if (g.slotsDone >= g.slots) {
             g.state = 'done';
             this.log('info', this.t('log.groupDone', this.num(g.slots), this.addrOf(g.sourceId), this.addrOf(g.targetId)));
@@ -148,40 +132,32 @@ export class RunAggregator {
         this.log('error', this.t('log.error', e.error.message + slots));
         break;
       }
+      case 'cancelled': {
+        const p = this.tracker.snapshot();
+        this.log('warn', this.t('log.cancelled', this.num(p.slotsDone), this.num(p.totalSlots)));
+        break;
+      }
+      case 'plan-finished': {
+        const p = this.tracker.snapshot();
+        this.log('info', this.t('log.finished', this.num(p.slotsDone), this.num(p.keysMoved)));
+        break;
+      }
+      case 'batch':
       case 'progress':
-        this.engineProgress = e.progress;
-        break;
-      case 'cancelled':
-        this.engineProgress = e.progress;
-        this.log('warn', this.t('log.cancelled', this.num(this.slotsDone), this.num(this.totalSlots)));
-        break;
-      case 'plan-finished':
-        this.engineProgress = e.progress;
-        this.log('info', this.t('log.finished', this.num(this.slotsDone), this.num(this.doneKeys)));
-        break;
       case 'slot-started':
+      case 'big-keys':
         break;
     }
   }
 
   progress(): ProgressView {
-    const elapsedMs = Math.max(0, this.now() - this.startedAt);
-    const inflight = this.groups.reduce((a, g) => a + g.inflightKeys, 0);
-    const keysMoved = Math.max(this.doneKeys + inflight, this.engineProgress?.keysMoved ?? 0);
-    const slotsDone = Math.max(this.slotsDone, this.engineProgress?.slotsDone ?? 0);
-    const keysPerSec = elapsedMs > 0 ? (keysMoved * 1000) / elapsedMs : 0;
-    let etaSec: number | null = null;
-    if (slotsDone >= this.totalSlots) etaSec = 0;
-    else if (this.ended) etaSec = null;
-    else if (this.keysTotal > 0 && keysPerSec > 0) etaSec = Math.max(0, (this.keysTotal - keysMoved) / keysPerSec);
-    else if (slotsDone > 0 && elapsedMs > 0) etaSec = ((this.totalSlots - slotsDone) * elapsedMs) / slotsDone / 1000;
-    return { slotsDone, totalSlots: this.totalSlots, keysMoved, keysTotal: this.keysTotal, elapsedMs, keysPerSec, etaSec };
+    return this.tracker.snapshot();
   }
 
   groupViews(): GroupProgressView[] {
     return this.groups.map((g) => ({
       sourceId: g.sourceId, targetId: g.targetId, slots: g.slots, slotsDone: g.slotsDone,
-      keysMoved: g.keysMoved + g.inflightKeys, state: g.state,
+      keysMoved: g.keysMoved + this.tracker.inflightKeys(g.sourceId, g.targetId), state: g.state,
     }));
   }
 

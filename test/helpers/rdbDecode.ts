@@ -4,8 +4,8 @@
  * sets, hashes (including their ziplist, listpack, intset and zipmap
  * encodings) and streams (entries, consumer groups, pending entries).
  */
-import { ByteCursor, RdbError } from './rdbCursor';
-import { moduleTypeName, RdbType } from './rdbFormat';
+import { ByteCursor, RdbError } from '../../src/engine/data/rdbCursor';
+import { moduleTypeName, RdbType } from '../../src/engine/data/rdbFormat';
 
 export interface StreamId { readonly ms: number; readonly seq: number }
 
@@ -397,9 +397,4 @@ export function decodeRdbValue(type: number, value: Buffer): RdbValue {
   }
   if (c.pos !== value.length) throw new RdbError('corrupt', `${value.length - c.pos} bytes left after the value`, c.pos);
   return result;
-}
-
-/** Formats a stream id as Redis prints it. */
-export function formatStreamId(id: StreamId): string {
-  return `${id.ms}-${id.seq}`;
 }
