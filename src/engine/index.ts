@@ -79,8 +79,13 @@ export { planRebalance, parseWeights, DEFAULT_THRESHOLD } from './plan/rebalance
 export type { RebalanceOptions } from './plan/rebalance';
 export { renderReshardPlan, renderRebalancePlan, renderNothingToDo, renderRebalanceGroupLine } from './render/planText';
 export type { RebalanceRenderOptions } from './render/planText';
-export { detectStrategy, versionAtLeast } from './exec/strategy';
-export type { StrategyKind } from './exec/strategy';
+export { capabilitiesFromCommandInfo, pairStrategy, probeCapabilities, ATOMIC_COMMANDS } from './exec/capabilities';
+export type { NodeCapabilities } from './exec/capabilities';
+export type { StrategyKind, PairStrategy } from './exec/strategy';
+export type { AtomicJobProgress } from './exec/atomicJob';
+export { parseSlotMigrations, findCreatedJob, valkeyJobState } from './exec/atomicValkey';
+export { parseMigrationStatus, redisTaskState } from './exec/atomicRedis';
+export { slotsServedBy } from './exec/atomicJob';
 export * from './ops/fix'; // fix: runFix, previewFix and their types
 export * from './fix/analysis'; // fix decisions (pure): analyzeOpenSlot, partitionUncovered, pickCoverMaster…
 export { planSlotMove } from './plan/moveSlots'; // move chosen slots (the extension's "Move These Slots To…")

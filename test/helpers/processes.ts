@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { allocatePortPair, LOCALHOST } from './ports';
+import { binariesOf, DEFAULT_KIND, type ServerKind } from './serverKinds';
 import { ping, rawCommands, type AuthArgs } from './rawCommand';
 import {
   addRecord, allRecords, bindHandle, pidFilePath, procState, readPidFile, recordOf, sigkill, type NodeHandle, type NodeRecord,
@@ -15,6 +16,8 @@ import {
 import { waitFor, WaitAborted } from './wait';
 
 export interface StartOptions {
+  /** Which server runs the node (default redis7, Debian's redis-server). */
+  kind?: ServerKind;
   /** Address to bind (default 127.0.0.1); another loopback address such as 127.0.0.2 acts as a second host. */
   host?: string;
   /** requirepass + masterauth. */
@@ -72,16 +75,19 @@ function configText(dir: string, port: number, busPort: number, opts: StartOptio
   return lines.join('\n') + '\n';
 }
 
-/** Runs redis-server on a config file; with daemonize the parent exits once forked. */
-function launch(confPath: string): Promise<void> {
+/** Runs the kind's server on a config file; with daemonize the parent exits once forked. */
+function launch(confPath: string, kind: ServerKind): Promise<void> {
+  const server = binariesOf(kind).server;
   return new Promise((resolve, reject) => {
-    execFile('redis-server', [confPath], { timeout: 10_000 }, (err, stdout, stderr) => {
+    execFile(server, [confPath], { timeout: 10_000 }, (err, stdout, stderr) => {
       if (!err) return resolve();
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        return reject(new Error('redis-server was not found on PATH; install Redis >= 7.0 to run the integration tests'));
+        return reject(new Error(kind === 'redis7'
+          ? 'redis-server was not found on PATH; install Redis >= 7.0 to run the integration tests'
+          : `${server} is missing; run test/servers/build-servers.sh`));
       }
       const output = `${stdout}${stderr}`.trim();
-      reject(new Error(`redis-server ${confPath} failed (exit ${String(err.code)}):\n${output || err.message}`));
+      reject(new Error(`${server} ${confPath} failed (exit ${String(err.code)}):\n${output || err.message}`));
     });
   });
 }
@@ -110,7 +116,7 @@ async function startOne(opts: StartOptions, auth: AuthArgs): Promise<NodeHandle>
       fs.rmSync(path.join(dir, 'redis.log'), { force: true });
       fs.rmSync(pidFilePath(dir), { force: true }); // never read a previous attempt's pid
       fs.writeFileSync(confPath, configText(dir, port, busPort, opts));
-      await launch(confPath);
+      await launch(confPath, opts.kind ?? DEFAULT_KIND);
       try {
         await waitFor(`redis-server on port ${port} to answer PING`, async () => {
           record.pid ??= readPidFile(dir);
@@ -129,6 +135,7 @@ async function startOne(opts: StartOptions, auth: AuthArgs): Promise<NodeHandle>
       record.state = 'running';
       const handle: NodeHandle = {
         host, port, busPort: opts.cluster === false ? 0 : busPort, pid: record.pid!, dir, addr: `${host}:${port}`,
+        kind: opts.kind ?? DEFAULT_KIND,
       };
       bindHandle(handle, record);
       return handle;

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AuthArgs } from './rawCommand';
+import type { ServerKind } from './serverKinds';
 
 /** A started redis-server. `busPort` is 0 for non-cluster nodes. */
 export interface NodeHandle {
@@ -18,6 +19,8 @@ export interface NodeHandle {
   readonly dir: string;
   /** 'HOST:PORT' */
   readonly addr: string;
+  /** Which server runs it (serverKinds.ts). */
+  readonly kind: ServerKind;
 }
 
 export type NodeState = 'starting' | 'running' | 'killed' | 'stopping' | 'stopped';

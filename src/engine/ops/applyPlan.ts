@@ -5,7 +5,7 @@
 import { checkCluster, type CheckResult } from '../check/check';
 import { executePlan, type ExecuteOptions, type ExecuteResult } from '../exec/executor';
 import { readJournalState } from '../exec/journal';
-import { detectStrategy, type StrategyKind } from '../exec/strategy';
+import type { StrategyKind } from '../exec/strategy';
 import { EngineError } from '../model/errors';
 import type { MovePlan, SlotMove } from '../model/plan';
 import { validatePlan } from '../plan/validatePlan';
@@ -18,7 +18,7 @@ import type { BigKeyReport } from '../model/bigKeys';
 export interface ApplyOptions extends LoadOptions, Omit<ExecuteOptions, 'strategy'> {
   /** Append-only journal file for resume (created if missing). */
   readonly journalPath?: string;
-  /** 'auto' (default): server-side atomic migration when every master supports it, else legacy. */
+  /** 'auto' (default): each pair moves server-side (atomic) when both of its nodes can, else legacy. */
   readonly strategy?: 'auto' | StrategyKind;
   /** Time bound of the big-key sample before the move, ms (default 2000; 0 = no sample). */
   readonly bigKeyScanMs?: number;
@@ -51,8 +51,7 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
       lockJournal(opts.journalPath);
       if (!resumed) await journal.append({ t: 'plan', plan, at: Date.now() });
     }
-    const masters = session.topology.nodes.filter((n) => n.role === 'master').map((n) => n.stats);
-    const strategy = !opts.strategy || opts.strategy === 'auto' ? detectStrategy(masters) : opts.strategy;
+    const strategy = opts.strategy ?? 'auto';
     const bigKeys = opts.bigKeyScanMs === 0 || toMove.length === 0
       ? undefined
       : await scanBigKeys(session.clients, { ...plan, moves: toMove }, port.nodeAddr, { timeBoundMs: opts.bigKeyScanMs, timeoutMs: opts.timeoutMs });
