@@ -53,7 +53,8 @@ function report(ctx: CommandContext, result: ApplyResult, style: 'reshard' | 're
   if (result.status === 'done') {
     if (verbose(ctx)) ctx.io.stderr(summaryLine(result.progress, result.mismatches));
     if (!result.check.ok && !ctx.json) ctx.io.stderr('rcm: the check after the moves found problems: run "rcm check" for details.\n');
-    return 0;
+    // Exit 0 means done AND verified: a slot whose keys did not all arrive is a failure.
+    return result.mismatches > 0 ? 1 : 0;
   }
   if (result.status === 'cancelled') {
     ctx.io.stderr(`rcm: stopped after ${result.progress.slotsDone} of ${result.progress.totalSlots} slots; no slot was left open. Continue with: rcm resume ${journalPath}\n`);
