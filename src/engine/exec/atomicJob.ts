@@ -94,7 +94,10 @@ export interface PollSpec {
 }
 
 const POLL_MIN_MS = 2;
-const POLL_MAX_MS = 50;
+/** Short jobs (most reshards) end within a second or two: poll closely then, gently after. */
+const POLL_FAST_MS = 10;
+const POLL_SLOW_MS = 50;
+const FAST_FOR_MS = 2000;
 const COUNT_EVERY_MS = 500;
 
 /**
@@ -103,7 +106,8 @@ const COUNT_EVERY_MS = 500;
  * 'timeout' past the run's deadline.
  */
 export async function pollJob(ctx: MoverContext, spec: PollSpec): Promise<void> {
-  const deadline = ctx.clock.now() + Math.max(ctx.migrate.timeoutMs, 60 * 60 * 1000);
+  const started = ctx.clock.now();
+  const deadline = started + Math.max(ctx.migrate.timeoutMs, 60 * 60 * 1000);
   let wait = POLL_MIN_MS;
   let cancelSent = false;
   let lastCount = ctx.clock.now();
@@ -130,7 +134,7 @@ export async function pollJob(ctx: MoverContext, spec: PollSpec): Promise<void> 
     }
     if (ctx.clock.now() > deadline) throw new EngineError({ code: 'timeout', message: `${spec.what} did not finish in time` });
     await clockSleep(ctx.clock, wait);
-    wait = Math.min(POLL_MAX_MS, wait * 2);
+    wait = Math.min(ctx.clock.now() - started < FAST_FOR_MS ? POLL_FAST_MS : POLL_SLOW_MS, wait * 2);
   }
 }
 

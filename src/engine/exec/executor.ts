@@ -91,17 +91,18 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
     if (!m) bigKeys.set(k.slot, (m = new Map()));
     m.set(k.key, k);
   }
-  await chooseStrategies(lanes, port, opts.strategy ?? 'legacy');
-  const strategies: PairStrategy[] = lanes.map((l) => ({ sourceId: l.sourceId, targetId: l.targetId, strategy: l.strategy }));
 
-  // Key counts before: the work estimate and the verification baseline.
+  // Key counts before (the work estimate and the verification baseline), while the pairs' protocols are probed.
   const before = new Map<number, number>();
+  const choosing = chooseStrategies(lanes, port, opts.strategy ?? 'legacy');
   await Promise.all(lanes.map(async (l) => {
     const slots = l.moves.map((m) => m.slot);
     const [src, dst] = await Promise.all([port.countKeysInSlots(l.sourceId, slots), port.countKeysInSlots(l.targetId, slots)]);
     slots.forEach((s, i) => before.set(s, Math.max(0, src[i]!) + Math.max(0, dst[i]!)));
   }));
   const keysTotal = [...before.values()].reduce((a, b) => a + b, 0);
+  await choosing;
+  const strategies: PairStrategy[] = lanes.map((l) => ({ sourceId: l.sourceId, targetId: l.targetId, strategy: l.strategy }));
 
   let keysDone = 0;
   /** Keys an atomic job has on its target so far (its lane's slots are not done yet). */
