@@ -96,7 +96,7 @@ export function procState(pid: number): ProcState {
   } catch {
     return fs.existsSync('/proc/self') ? 'gone' : 'running'; // no procfs: trust kill(0)
   }
-  if (!comm.startsWith('redis-server')) return 'gone';
+  if (!/^(redis|valkey)-server/.test(comm)) return 'gone'; // Debian's or the built redis-server, or valkey-server
   const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
   return state === 'Z' || state === 'X' ? 'zombie' : 'running';
 }
