@@ -53,8 +53,13 @@ function report(ctx: CommandContext, result: ApplyResult, style: 'reshard' | 're
   if (result.status === 'done') {
     if (verbose(ctx)) ctx.io.stderr(summaryLine(result.progress, result.mismatches));
     if (!result.check.ok && !ctx.json) ctx.io.stderr('rcm: the check after the moves found problems: run "rcm check" for details.\n');
-    // Exit 0 means done AND verified: a slot whose keys did not all arrive is a failure.
-    return result.mismatches > 0 ? 1 : 0;
+    // Exit 0 means done AND verified: a slot with fewer keys on the target than before the move is a failure
+    // (more keys is clients writing meanwhile).
+    if ((result.shortSlots ?? 0) > 0) {
+      ctx.io.stderr(`rcm: ${result.shortSlots} slot(s) have fewer keys on the target than before the move: not verified.\n`);
+      return 1;
+    }
+    return 0;
   }
   if (result.status === 'cancelled') {
     ctx.io.stderr(`rcm: stopped after ${result.progress.slotsDone} of ${result.progress.totalSlots} slots; no slot was left open. Continue with: rcm resume ${journalPath}\n`);

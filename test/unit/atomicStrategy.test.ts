@@ -170,3 +170,19 @@ test('disjoint atomic pairs run at the same time', async () => {
   assert.ok(imports[1]! < c.sent.lastIndexOf('B CLUSTER MIGRATION STATUS ID task1'), 'the second pair started before the first finished');
   assert.ok(firstDone > 0);
 });
+
+test('verification: keys left on the source fail the run; fewer keys on the target is counted as not verified', async () => {
+  const left = new FakeAtomicCluster();
+  left.addFamilyNode('A', 'valkey', [10, 11], 2); left.addFamilyNode('B', 'valkey', []);
+  left.keys = 'leave';
+  const res = await executePlan(plan(range(10, 11)), left, { strategy: 'valkey-atomic', clock: clock(), timeoutMs: 1000 });
+  assert.equal(res.status, 'failed');
+  assert.match(res.error!.message, /still holds keys of 2 of its slots \(10-11\)/);
+  const lost = new FakeAtomicCluster();
+  lost.addFamilyNode('A', 'redis', [10, 11], 2); lost.addFamilyNode('B', 'redis', []);
+  lost.keys = 'lose';
+  const res2 = await executePlan(plan(range(10, 11)), lost, { strategy: 'redis-atomic', clock: clock() });
+  assert.equal(res2.status, 'done');
+  assert.equal(res2.mismatches, 2);
+  assert.equal(res2.shortSlots, 2);
+});

@@ -80,6 +80,27 @@ export async function assertTargetOwns(ctx: MoverContext, cmd: RawCommand, targe
   }
 }
 
+/**
+ * Waits (to the run's timeout) until the source holds no key of the moved slots: Redis 8 trims them in the
+ * background after the task completes (Valkey deletes them as the job ends), and rcm exits only once every
+ * key is on the target alone. Throws when keys stay behind.
+ */
+export async function waitSourceEmpty(ctx: MoverContext, sourceId: string, slots: readonly number[], what: string): Promise<void> {
+  const deadline = ctx.clock.now() + ctx.migrate.timeoutMs;
+  let wait = POLL_MIN_MS;
+  for (;;) {
+    const counts = await ctx.port.countKeysInSlots(sourceId, slots);
+    const left = slots.filter((_, i) => counts[i]! > 0);
+    if (left.length === 0) return;
+    if (ctx.clock.now() > deadline) {
+      const src = ctx.port.nodeAddr(sourceId);
+      throw new EngineError({ code: 'migration-failed', node: src, message: `${what} ended, but ${src} still holds keys of ${left.length} of its slots (${rangeText(left)})` });
+    }
+    await clockSleep(ctx.clock, wait);
+    wait = Math.min(POLL_FAST_MS, wait * 2);
+  }
+}
+
 export type JobState = { readonly kind: 'running' | 'done' | 'cancelled'; readonly state: string } | { readonly kind: 'failed'; readonly error: string };
 
 export interface PollSpec {

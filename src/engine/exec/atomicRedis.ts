@@ -9,7 +9,7 @@
  * A stop request cancels it the same way.
  */
 import { EngineError } from '../model/errors';
-import { assertTargetOwns, flatToRecord, pollJob, rangeArgs, rangeText, rawCommand, servedBy, waitIdle, type JobState, type MoverContext, type RawCommand } from './atomicJob';
+import { assertTargetOwns, flatToRecord, waitSourceEmpty, pollJob, rangeArgs, rangeText, rawCommand, servedBy, waitIdle, type JobState, type MoverContext, type RawCommand } from './atomicJob';
 
 export interface RedisTask {
   readonly id: string;
@@ -84,4 +84,5 @@ export async function redisMoveSlots(ctx: MoverContext, sourceId: string, target
     });
   }
   await assertTargetOwns(ctx, cmd, targetId, slots, what);
+  await waitSourceEmpty(ctx, sourceId, slots, what);
 }

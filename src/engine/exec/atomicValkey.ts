@@ -10,7 +10,7 @@
  * export of the source, which during the lane are only ours.
  */
 import { EngineError } from '../model/errors';
-import { assertTargetOwns, flatToRecord, pollJob, rangeArgs, rangeText, rawCommand, servedBy, waitIdle, type JobState, type MoverContext, type RawCommand } from './atomicJob';
+import { assertTargetOwns, flatToRecord, waitSourceEmpty, pollJob, rangeArgs, rangeText, rawCommand, servedBy, waitIdle, type JobState, type MoverContext, type RawCommand } from './atomicJob';
 
 const FINAL = new Set(['success', 'failed', 'cancelled']);
 
@@ -76,4 +76,5 @@ export async function valkeyMoveSlots(ctx: MoverContext, sourceId: string, targe
     });
   }
   await assertTargetOwns(ctx, cmd, targetId, slots, what);
+  await waitSourceEmpty(ctx, sourceId, slots, what);
 }

@@ -54,6 +54,11 @@ export interface ExecuteResult {
   readonly keysBySlot: Readonly<Record<number, number>>;
   readonly error?: EngineErrorData;
   readonly mismatches: number;
+  /**
+   * Slots with FEWER keys on the target after the move than there were before it (a mismatch with more
+   * keys is clients writing meanwhile). Not zero: the run is not verified (the CLI exits 1).
+   */
+  readonly shortSlots?: number;
   /** The protocol each source→target pair used. */
   readonly strategies?: readonly PairStrategy[];
 }
@@ -108,6 +113,7 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
   /** Keys an atomic job has on its target so far (its lane's slots are not done yet). */
   const inFlight = new Map<Lane, number>();
   let mismatches = 0;
+  let shortSlots = 0;
   const doneSlots: number[] = [];
   const keysBySlot: Record<number, number> = {};
   let failure: EngineErrorData | undefined;
@@ -187,6 +193,7 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
         const b = before.get(slot) ?? 0;
         if (after[j] !== b) {
           mismatches++;
+          if (after[j]! < b) shortSlots++;
           emit({ type: 'verify-mismatch', slot, before: b, after: after[j]! });
         }
       });
@@ -215,7 +222,7 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
   await opts.journal?.append({ t: 'end', status, at: clock.now(), ...(failure ? { error: failure.message } : {}) });
   if (status === 'cancelled') emit({ type: 'cancelled', progress });
   if (status === 'done') emit({ type: 'plan-finished', progress, verified: mismatches === 0, mismatches });
-  return { status, progress, doneSlots, keysBySlot, mismatches, strategies, ...(failure ? { error: failure } : {}) };
+  return { status, progress, doneSlots, keysBySlot, mismatches, shortSlots, strategies, ...(failure ? { error: failure } : {}) };
 }
 
 /** Sets each lane's protocol: a fixed kind for all, or per pair by what both nodes can do ('auto'). */
