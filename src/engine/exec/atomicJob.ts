@@ -83,12 +83,15 @@ export async function assertTargetOwns(ctx: MoverContext, cmd: RawCommand, targe
 /**
  * Waits (to the run's timeout) until the source holds no key of the moved slots: Redis 8 trims them in the
  * background after the task completes (Valkey deletes them as the job ends), and rcm exits only once every
- * key is on the target alone. Throws when keys stay behind.
+ * key is on the target alone. Throws when keys stay behind on a source that is still a primary.
  */
 export async function waitSourceEmpty(ctx: MoverContext, sourceId: string, slots: readonly number[], what: string): Promise<void> {
   const deadline = ctx.clock.now() + ctx.migrate.timeoutMs;
   let wait = POLL_MIN_MS;
   for (;;) {
+    // A primary left without slots may become a replica (Valkey and Redis replica migration): it then holds
+    // its new primary's keys, which are not left behind.
+    if (!(await ctx.port.epochs(sourceId)).master) return;
     const counts = await ctx.port.countKeysInSlots(sourceId, slots);
     const left = slots.filter((_, i) => counts[i]! > 0);
     if (left.length === 0) return;
