@@ -71,11 +71,16 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
 
 /** Slots whose target already owns them: close any open state and tell everyone. */
 async function finalizeMoved(port: ReturnType<typeof createSlotPort>, moves: readonly SlotMove[]): Promise<void> {
-  for (const m of moves) {
-    await port.setSlots(m.targetId, [{ slot: m.slot, action: 'NODE', nodeId: m.targetId }]);
-    await port.setSlots(m.sourceId, [{ slot: m.slot, action: 'NODE', nodeId: m.targetId }]);
-    await Promise.all(port.masterIds().filter((id) => id !== m.sourceId && id !== m.targetId)
-      .map((id) => port.setSlots(id, [{ slot: m.slot, action: 'NODE', nodeId: m.targetId }])));
+  // Per pair, pipelined (an atomic job a killed run left behind may have moved 1000s of slots): the target
+  // first, then the source, then every other master, as for one slot.
+  const pairs = new Map<string, SlotMove[]>();
+  for (const m of moves) pairs.set(`${m.sourceId}>${m.targetId}`, [...(pairs.get(`${m.sourceId}>${m.targetId}`) ?? []), m]);
+  for (const group of pairs.values()) {
+    const { sourceId, targetId } = group[0]!;
+    const items = group.map((m) => ({ slot: m.slot, action: 'NODE' as const, nodeId: targetId }));
+    await port.setSlots(targetId, items);
+    await port.setSlots(sourceId, items);
+    await Promise.all(port.masterIds().filter((id) => id !== sourceId && id !== targetId).map((id) => port.setSlots(id, items)));
   }
 }
 
