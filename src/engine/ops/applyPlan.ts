@@ -5,6 +5,8 @@
 import { checkCluster, type CheckResult } from '../check/check';
 import { executePlan, type ExecuteOptions, type ExecuteResult } from '../exec/executor';
 import { readJournalState } from '../exec/journal';
+import { pairStrategy, probeCapabilities } from '../exec/capabilities';
+import type { SlotPort } from '../exec/port';
 import type { StrategyKind } from '../exec/strategy';
 import { EngineError } from '../model/errors';
 import type { MovePlan, SlotMove } from '../model/plan';
@@ -52,9 +54,11 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
       if (!resumed) await journal.append({ t: 'plan', plan, at: Date.now() });
     }
     const strategy = opts.strategy ?? 'auto';
-    const bigKeys = opts.bigKeyScanMs === 0 || toMove.length === 0
+    // Big keys only matter to MIGRATE: the sample covers the pairs that move with the classic protocol.
+    const legacyMoves = await movesOfLegacyPairs(port, toMove, strategy);
+    const bigKeys = opts.bigKeyScanMs === 0 || legacyMoves.length === 0
       ? undefined
-      : await scanBigKeys(session.clients, { ...plan, moves: toMove }, port.nodeAddr, { timeBoundMs: opts.bigKeyScanMs, timeoutMs: opts.timeoutMs });
+      : await scanBigKeys(session.clients, { ...plan, moves: legacyMoves }, port.nodeAddr, { timeBoundMs: opts.bigKeyScanMs, timeoutMs: opts.timeoutMs });
     if (bigKeys && (bigKeys.keys.length > 0 || bigKeys.truncated)) opts.onEvent?.({ type: 'big-keys', report: bigKeys });
     const result = await executePlan({ ...plan, moves: toMove }, port, { ...opts, journal, strategy, ...(bigKeys ? { bigKeys: bigKeys.keys } : {}) }).finally(() => port.close?.());
     const after = await openCluster(plan.entry.host, plan.entry.port, opts);
@@ -67,6 +71,13 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
     }
     session.close();
   }
+}
+
+/** The moves whose pair uses the classic protocol (the executor decides the same way, by capability). */
+async function movesOfLegacyPairs(port: SlotPort, moves: readonly SlotMove[], strategy: 'auto' | StrategyKind): Promise<SlotMove[]> {
+  if (strategy !== 'auto') return strategy === 'legacy' ? [...moves] : [];
+  const caps = await probeCapabilities(port, moves.flatMap((m) => [m.sourceId, m.targetId]));
+  return moves.filter((m) => pairStrategy(caps.get(m.sourceId), caps.get(m.targetId)) === 'legacy');
 }
 
 /** Slots whose target already owns them: close any open state and tell everyone. */
