@@ -657,7 +657,7 @@ export class App {
     const p = run.progress;
     const stat = (k: StringKey, value: string, id: string) => [h('dt', null, t(k)), h('dd', { id }, value)];
     const groupRow = (g: GroupProgressView) => h('tr', { 'data-state': g.state },
-      h('td', null, this.nodeLabel(g.sourceId), ' → ', this.nodeLabel(g.targetId)),
+      h('td', null, this.nodeLabel(g.sourceId), ' → ', this.nodeLabel(g.targetId), g.strategy ? ` (${g.strategy}${g.jobState ? `: ${g.jobState}` : ''})` : ''),
       h('td', null, this.bar(g.slotsDone, g.slots, `${this.addr(g.sourceId)} → ${this.addr(g.targetId)}`)),
       h('td', { class: 'num' }, t('progress.slotsValue', fmt.n(g.slotsDone), fmt.n(g.slots))),
       h('td', { class: 'num' }, fmt.n(g.keysMoved)),

@@ -115,8 +115,9 @@ Migration options (reshard, rebalance, apply, resume):
                           MIGRATEs in flight and parallel pairs to keep round trips within it (default 1)
   --fast                  No client-latency budget: full speed (maintenance windows)
   --cluster-timeout MS    MIGRATE timeout (default 60000)
-  --migration-strategy S  auto (default: server-side atomic migration when every master is Redis >= 8.4
-                          or Valkey >= 9.0) or legacy (SETSLOT + MIGRATE, as redis-cli 7)
+  --migration-strategy S  auto (default: each source/target pair moves server-side in one job when both
+                          nodes have Redis 8.4+ CLUSTER MIGRATION or Valkey 9 CLUSTER MIGRATESLOTS)
+                          or legacy (SETSLOT + MIGRATE, as redis-cli 7); --verbose shows the choice
   --cluster-replace       Overwrite keys that exist on the target (else identical values are replaced,
                           different ones stop the move and are listed)
 

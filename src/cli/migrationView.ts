@@ -20,6 +20,20 @@ export function formatProgress(p: ProgressSnapshot): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}% ${p.slotsDone}/${p.totalSlots} slots, ${p.keysMoved}/${p.keysTotal} keys, ${Math.round(p.keysPerSec)} keys/s, ETA ${eta}`;
 }
 
+/** `--verbose`: the protocol each pair uses and its server job's states, on stderr (stdout stays redis-cli's). */
+function verboseLine(e: MigrationEvent, addr: (id: string) => string): string | null {
+  if (e.type === 'group-started' && e.strategy) {
+    const how = e.strategy === 'legacy' ? 'SETSLOT/MIGRATE windows' : `one server job for ${e.slots} slots`;
+    return `rcm: ${addr(e.sourceId)} -> ${addr(e.targetId)}: strategy ${e.strategy} (${how})\n`;
+  }
+  if (e.type === 'atomic-job') {
+    const keys = e.job.keysOnTarget !== undefined ? `, ${e.job.keysOnTarget} keys on the target` : '';
+    const retries = e.job.retries ? `, ${e.job.retries} server retries` : '';
+    return `rcm: ${e.strategy} job ${e.job.jobId} ${addr(e.job.sourceId)} -> ${addr(e.job.targetId)}: ${e.job.state}${keys}${retries}\n`;
+  }
+  return null;
+}
+
 export function createMigrationView(io: Io, plan: MovePlan, topology: Topology, style: 'reshard' | 'rebalance', quiet = false, verbose = false): MigrationView {
   const addr = (id: string): string => {
     const n = topology.nodes.find((x) => x.id === id);
@@ -32,6 +46,11 @@ export function createMigrationView(io: Io, plan: MovePlan, topology: Topology, 
   const clearBar = (): void => { if (bar) io.stderr('\r\x1b[K'); };
   return {
     onEvent(e) {
+      const extra = verbose ? verboseLine(e, addr) : null;
+      if (extra) {
+        clearBar();
+        io.stderr(extra);
+      }
       if (e.type === 'slot-done' && !quiet) {
         clearBar();
         if (style === 'reshard') {

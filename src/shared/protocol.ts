@@ -136,6 +136,10 @@ export interface GroupProgressView {
   readonly slots: number;
   readonly keysMoved: number;
   readonly state: 'waiting' | 'running' | 'done' | 'stopped';
+  /** How the pair moves: 'legacy' (SETSLOT/MIGRATE), 'redis-atomic' or 'valkey-atomic' (one server job); unknown before it starts. */
+  readonly strategy?: 'legacy' | 'redis-atomic' | 'valkey-atomic';
+  /** The server's own state of the pair's atomic job (e.g. 'snapshotting'). */
+  readonly jobState?: string;
 }
 
 export type LogLevel = 'info' | 'warn' | 'error';

@@ -117,6 +117,7 @@ export const EN_STRINGS = {
   'log.started': 'Started: {0} slots, about {1} keys, source → target pairs: {2}.',
   'log.group': 'Moving {0} slots from {1} to {2}.',
   'log.groupDone': 'Moved {0} slots from {1} to {2}.',
+  'log.strategy': '{0} → {1} moves with {2}.',
   'log.retry': 'Retry {0} on {1}: {2}',
   'log.pace.start': 'Pace: {0} keys per MIGRATE, {1} in flight, pairs at once: {2} (start; client-latency budget {3} ms)',
   'log.pace.fast': 'Pace: {0} keys per MIGRATE, {1} in flight, pairs at once: {2} (fast: no client-latency budget)',

@@ -7,11 +7,14 @@
 import { Redis } from 'ioredis';
 import { myselfLine, parseClusterNodes, parseInfo, slotSignature, type NodesLine } from './clusterNodes';
 import { startNodes, stopNodes } from './processes';
+import { DEFAULT_KIND, type ServerKind } from './serverKinds';
 import { nodeState, type NodeHandle } from './registry';
 import { allocSlotRanges } from './slotAlloc';
 import { waitFor } from './wait';
 
 export interface ClusterOptions {
+  /** Which server runs every node (default redis7). */
+  kind?: ServerKind;
   masters: number;
   /** Replicas per master (default 0). */
   replicas?: number;
@@ -27,6 +30,8 @@ export interface ClusterOptions {
 }
 
 export interface TestCluster {
+  /** Which server runs the nodes. */
+  readonly kind: ServerKind;
   /** masters first, then replicas (replica j of master i is nodes[M + i*R + j]). */
   readonly nodes: NodeHandle[];
   readonly masters: NodeHandle[];
@@ -59,7 +64,7 @@ export async function clusterNodesOf(cluster: TestCluster, handle: NodeHandle): 
   return parseClusterNodes(String(await cmd(cluster.client(handle), 'CLUSTER', 'NODES')));
 }
 
-function makeCluster(nodes: NodeHandle[], masterCount: number, perMaster: number, password: string | undefined): TestCluster {
+function makeCluster(kind: ServerKind, nodes: NodeHandle[], masterCount: number, perMaster: number, password: string | undefined): TestCluster {
   const masters = nodes.slice(0, masterCount);
   const replicas = nodes.slice(masterCount);
   const clients = new Map<string, Redis>();
@@ -81,7 +86,7 @@ function makeCluster(nodes: NodeHandle[], masterCount: number, perMaster: number
   const liveNodes = (): NodeHandle[] => nodes.filter((n) => nodeState(n) === 'running');
 
   const cluster: TestCluster = {
-    nodes, masters, replicas, entry: masters[0]!, password,
+    kind, nodes, masters, replicas, entry: masters[0]!, password,
     masterOf: (handle) => {
       const index = replicas.indexOf(handle);
       return index === -1 ? undefined : masters[Math.floor(index / perMaster)];
@@ -135,10 +140,11 @@ async function healthProbe(cluster: TestCluster): Promise<true | string> {
 /** Starts masters*(1+replicas) nodes and joins them into a healthy cluster. */
 export async function createCluster(opts: ClusterOptions): Promise<TestCluster> {
   const perMaster = opts.replicas ?? 0;
+  const kind = opts.kind ?? DEFAULT_KIND;
   const nodes = await startNodes(opts.masters * (1 + perMaster), {
-    password: opts.password, nodeTimeout: opts.nodeTimeout, extraConfig: opts.extraConfig, binary: opts.binary,
+    kind, password: opts.password, nodeTimeout: opts.nodeTimeout, extraConfig: opts.extraConfig, binary: opts.binary,
   });
-  const cluster = makeCluster(nodes, opts.masters, perMaster, opts.password);
+  const cluster = makeCluster(kind, nodes, opts.masters, perMaster, opts.password);
   try {
     await formCluster(cluster, opts.timeoutMs ?? 30_000);
   } catch (err) {

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { allocatePortPair, LOCALHOST } from './ports';
+import { binariesOf, DEFAULT_KIND, type ServerKind } from './serverKinds';
 import { ping, rawCommands, type AuthArgs } from './rawCommand';
 import {
   addRecord, allRecords, bindHandle, pidFilePath, procState, readPidFile, recordOf, sigkill, type NodeHandle, type NodeRecord,
@@ -15,6 +16,8 @@ import {
 import { waitFor, WaitAborted } from './wait';
 
 export interface StartOptions {
+  /** Which server runs the node (default redis7, Debian's redis-server). */
+  kind?: ServerKind;
   /** Address to bind (default 127.0.0.1); another loopback address such as 127.0.0.2 acts as a second host. */
   host?: string;
   /** requirepass + masterauth. */
@@ -74,16 +77,18 @@ function configText(dir: string, port: number, busPort: number, opts: StartOptio
   return lines.join('\n') + '\n';
 }
 
-/** Runs redis-server on a config file; with daemonize the parent exits once forked. */
-function launch(confPath: string, binary = 'redis-server'): Promise<void> {
+/** Runs the server (the kind's, or an explicit binary) on a config file; with daemonize the parent exits once forked. */
+function launch(confPath: string, server: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile(binary, [confPath], { timeout: 10_000 }, (err, stdout, stderr) => {
+    execFile(server, [confPath], { timeout: 10_000 }, (err, stdout, stderr) => {
       if (!err) return resolve();
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        return reject(new Error('redis-server was not found on PATH; install Redis >= 7.0 to run the integration tests'));
+        return reject(new Error(server === 'redis-server'
+          ? 'redis-server was not found on PATH; install Redis >= 7.0 to run the integration tests'
+          : `${server} is missing; run test/servers/build-servers.sh`));
       }
       const output = `${stdout}${stderr}`.trim();
-      reject(new Error(`redis-server ${confPath} failed (exit ${String(err.code)}):\n${output || err.message}`));
+      reject(new Error(`${server} ${confPath} failed (exit ${String(err.code)}):\n${output || err.message}`));
     });
   });
 }
@@ -102,7 +107,8 @@ const PORT_IN_USE = /Failed listening on port|Address already in use|Could not c
 async function startOne(opts: StartOptions, auth: AuthArgs): Promise<NodeHandle> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rcm-test-'));
   const host = opts.host ?? LOCALHOST;
-  const record: NodeRecord = { dir, host, port: 0, auth, pid: null, state: 'starting', stopping: null };
+  const server = opts.binary ?? binariesOf(opts.kind ?? DEFAULT_KIND).server;
+  const record: NodeRecord = { dir, host, port: 0, auth, server, pid: null, state: 'starting', stopping: null };
   addRecord(record);
   try {
     for (let attempt = 1; ; attempt++) {
@@ -112,7 +118,7 @@ async function startOne(opts: StartOptions, auth: AuthArgs): Promise<NodeHandle>
       fs.rmSync(path.join(dir, 'redis.log'), { force: true });
       fs.rmSync(pidFilePath(dir), { force: true }); // never read a previous attempt's pid
       fs.writeFileSync(confPath, configText(dir, port, busPort, opts));
-      await launch(confPath, opts.binary);
+      await launch(confPath, server);
       try {
         await waitFor(`redis-server on port ${port} to answer PING`, async () => {
           record.pid ??= readPidFile(dir);
@@ -131,6 +137,7 @@ async function startOne(opts: StartOptions, auth: AuthArgs): Promise<NodeHandle>
       record.state = 'running';
       const handle: NodeHandle = {
         host, port, busPort: opts.cluster === false ? 0 : busPort, pid: record.pid!, dir, addr: `${host}:${port}`,
+        kind: opts.kind ?? DEFAULT_KIND,
       };
       bindHandle(handle, record);
       return handle;
@@ -222,7 +229,7 @@ export async function restartNode(handle: NodeHandle): Promise<void> {
   fs.rmSync(pidFilePath(record.dir), { force: true });
   record.pid = null;
   record.state = 'starting';
-  await launch(path.join(record.dir, 'redis.conf'));
+  await launch(path.join(record.dir, 'redis.conf'), record.server);
   await waitFor(`redis-server on port ${record.port} to answer PING again`, async () => {
     record.pid ??= readPidFile(record.dir);
     return record.pid !== null && (await ping(record.port, record.auth, 500, record.host)) ? true : 'no PONG yet';

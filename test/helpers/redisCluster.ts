@@ -6,7 +6,8 @@
  *   populate.ts   bulk-load keys / slot ownership
  *   broken.ts     producers of broken cluster states
  *   crc16.ts      key → slot hashing
- *   redisCli.ts   run the reference redis-cli
+ *   redisCli.ts   run the reference redis-cli (or that kind's own CLI)
+ *   serverKinds.ts redis7 / redis8 / valkey9 binaries and the RCM_SERVER_KINDS matrix
  */
 
 import { startNodes, type StartOptions } from './processes';
@@ -19,7 +20,8 @@ export { crc16, keyInSlot, keySlot, SLOT_COUNT } from './crc16';
 export { multipleOwners, openSlotBoth, openSlotImporting, openSlotMigrating, uncoverSlot, waitNodeSeenFailing, type OpenSlot } from './broken';
 export { populate, slotOwner, slotOwners, type PopulateOptions } from './populate';
 export { currentPid, killNode, restartNode, startNodes, stopAllNodes, stopNodes, type StartOptions } from './processes';
-export { redisCliCheck, runRedisCli, type CliResult } from './redisCli';
+export { redisCliCheck, runRedisCli, type CliOptions, type CliResult } from './redisCli';
+export { ALL_KINDS, binariesOf, DEFAULT_KIND, isValkey, kindAvailable, serverKinds, type ServerKind } from './serverKinds';
 export { nodeState, procState, type NodeHandle, type NodeState } from './registry';
 export { waitFor } from './wait';
 

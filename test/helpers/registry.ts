@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AuthArgs } from './rawCommand';
+import type { ServerKind } from './serverKinds';
 
 /** A started redis-server. `busPort` is 0 for non-cluster nodes. */
 export interface NodeHandle {
@@ -18,6 +19,8 @@ export interface NodeHandle {
   readonly dir: string;
   /** 'HOST:PORT' */
   readonly addr: string;
+  /** Which server runs it (serverKinds.ts). */
+  readonly kind: ServerKind;
 }
 
 export type NodeState = 'starting' | 'running' | 'killed' | 'stopping' | 'stopped';
@@ -29,6 +32,8 @@ export interface NodeRecord {
   host?: string;
   port: number;
   auth: AuthArgs;
+  /** The server binary that runs it (restartNode starts the same one). */
+  server: string;
   pid: number | null;
   state: NodeState;
   stopping: Promise<void> | null;
@@ -93,7 +98,7 @@ export function procState(pid: number): ProcState {
   } catch {
     return fs.existsSync('/proc/self') ? 'gone' : 'running'; // no procfs: trust kill(0)
   }
-  if (!comm.startsWith('redis-server')) return 'gone';
+  if (!/^(redis|valkey)-server/.test(comm)) return 'gone'; // Debian's or the built redis-server, or valkey-server
   const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
   return state === 'Z' || state === 'X' ? 'zombie' : 'running';
 }

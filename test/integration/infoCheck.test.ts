@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   createCluster, killNode, multipleOwners, openSlotBoth, openSlotImporting, openSlotMigrating, populate,
-  runRedisCli, startStandalone, stopAllNodes, stopNodes, uncoverSlot, type TestCluster,
+  runRedisCli, serverKinds, startStandalone, stopAllNodes, stopNodes, uncoverSlot, type TestCluster,
 } from '../helpers/redisCluster';
 import { redisCliStderr, runRcm } from '../helpers/rcm';
 
@@ -16,7 +16,7 @@ after(() => stopAllNodes());
 async function compare(cluster: TestCluster, sub: 'info' | 'check', extra: string[] = [], addr = cluster.entry.addr) {
   const auth = cluster.password !== undefined ? ['-a', cluster.password, '--no-auth-warning'] : [];
   const [ref, ours] = await Promise.all([
-    runRedisCli(['--cluster', sub, addr, ...extra], { password: cluster.password }),
+    runRedisCli(['--cluster', sub, addr, ...extra], { password: cluster.password, kind: cluster.kind }),
     runRcm([sub, addr, ...extra, ...auth]),
   ]);
   // Deliberate difference: check's orphan-key lines (rcm extra, exit 1); everything else as redis-cli.
@@ -29,64 +29,67 @@ async function compare(cluster: TestCluster, sub: 'info' | 'check', extra: strin
   return { ref, ours, orphans };
 }
 
-describe('healthy 3+3 cluster with 100k keys', () => {
-  let cluster: TestCluster;
-  before(async () => {
-    cluster = await createCluster({ masters: 3, replicas: 1 });
-    const perMaster = await populate(cluster, 100_000);
-    assert.equal(Object.values(perMaster).reduce((a, b) => a + b, 0), 100_000);
-  });
-  after(() => cluster.stop());
+for (const kind of serverKinds()) {
+  describe(`healthy 3+3 cluster with 100k keys [${kind}]`, () => {
+    let cluster: TestCluster;
+    before(async () => {
+      cluster = await createCluster({ kind, masters: 3, replicas: 1 });
+      const perMaster = await populate(cluster, 100_000);
+      assert.equal(Object.values(perMaster).reduce((a, b) => a + b, 0), 100_000);
+    });
+    after(() => cluster.stop());
 
-  test('info is identical to redis-cli', async () => {
-    const { ours } = await compare(cluster, 'info');
-    assert.match(ours.stdout, /\[OK\] 100000 keys in 3 masters\.\n6\.10 keys per slot on average\.\n$/);
-    assert.equal(ours.code, 0);
-  });
+    test('info is identical to redis-cli', async () => {
+      const { ours } = await compare(cluster, 'info');
+      // valkey-cli 9 says primaries (and replicas), redis-cli 7/8 masters (and slaves).
+      assert.match(ours.stdout, new RegExp(`\\[OK\\] 100000 keys in 3 ${kind === 'valkey9' ? 'primaries' : 'masters'}\\.\\n6\\.10 keys per slot on average\\.\\n$`));
+      assert.equal(ours.code, 0);
+    });
 
-  test('check is identical to redis-cli and exits 0', async () => {
-    const { ours } = await compare(cluster, 'check');
-    assert.equal(ours.code, 0);
-    assert.match(ours.stdout, /\[OK\] All 16384 slots covered\.\n$/);
-    assert.equal(ours.stdout.match(/^S: /gm)?.length, 3);
-  });
+    test('check is identical to redis-cli and exits 0', async () => {
+      const { ours } = await compare(cluster, 'check');
+      assert.equal(ours.code, 0);
+      assert.match(ours.stdout, /\[OK\] All 16384 slots covered\.\n$/);
+      assert.equal(ours.stdout.match(/^S: /gm)?.length, 3);
+    });
 
-  test('check --cluster-search-multiple-owners is identical', async () => {
-    const { ours } = await compare(cluster, 'check', ['--cluster-search-multiple-owners']);
-    assert.match(ours.stdout, /\[OK\] No multiple owners found\.\n$/);
-  });
+    test('check --cluster-search-multiple-owners is identical', async () => {
+      const { ours } = await compare(cluster, 'check', ['--cluster-search-multiple-owners']);
+      assert.match(ours.stdout, /\[OK\] No multiple owners found\.\n$/);
+    });
 
-  test('check from a replica entry node, and the "host port" form', async () => {
-    await compare(cluster, 'check', [], cluster.replicas[0]!.addr);
-    const [host, port] = [cluster.entry.host, String(cluster.entry.port)];
-    const ref = await runRedisCli(['--cluster', 'check', host, port]);
-    const ours = await runRcm(['check', host, port]);
-    assert.equal(ours.stdout, ref.stdout);
-  });
+    test('check from a replica entry node, and the "host port" form', async () => {
+      await compare(cluster, 'check', [], cluster.replicas[0]!.addr);
+      const [host, port] = [cluster.entry.host, String(cluster.entry.port)];
+      const ref = await runRedisCli(['--cluster', 'check', host, port], { kind });
+      const ours = await runRcm(['check', host, port]);
+      assert.equal(ours.stdout, ref.stdout);
+    });
 
-  test('--json gives the topology, summary and findings as data', async () => {
-    const res = await runRcm(['check', cluster.entry.addr, '--json']);
-    assert.equal(res.code, 0);
-    const data = JSON.parse(res.stdout);
-    assert.equal(data.ok, true);
-    assert.equal(data.topology.nodes.length, 6);
-    assert.equal(data.summary.totalKeys, 100_000);
-    assert.deepEqual(data.check.findings, []);
-    const masters = data.topology.nodes.filter((n: { role: string }) => n.role === 'master');
-    assert.equal(masters.reduce((a: number, n: { slotCount: number }) => a + n.slotCount, 0), 16384);
-  });
+    test('--json gives the topology, summary and findings as data', async () => {
+      const res = await runRcm(['check', cluster.entry.addr, '--json']);
+      assert.equal(res.code, 0);
+      const data = JSON.parse(res.stdout);
+      assert.equal(data.ok, true);
+      assert.equal(data.topology.nodes.length, 6);
+      assert.equal(data.summary.totalKeys, 100_000);
+      assert.deepEqual(data.check.findings, []);
+      const masters = data.topology.nodes.filter((n: { role: string }) => n.role === 'master');
+      assert.equal(masters.reduce((a: number, n: { slotCount: number }) => a + n.slotCount, 0), 16384);
+    });
 
-  test('--address-map: connections go to the mapped address, listings keep the announced one', async () => {
-    const maps = cluster.nodes.flatMap((n) => ['--address-map', `127.0.0.1:${n.port}=localhost:${n.port}`]);
-    const ok = await runRcm(['check', cluster.entry.addr, ...maps]);
-    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
-    assert.match(ok.stdout, new RegExp(`127\\.0\\.0\\.1:${cluster.replicas[0]!.port}\\n`));
-    const victim = cluster.replicas[0]!;
-    const broken = await runRcm(['check', cluster.entry.addr, '--address-map', `127.0.0.1:${victim.port}=127.0.0.1:1`]);
-    assert.match(broken.stderr, new RegExp(`Could not connect to Redis at 127\\.0\\.0\\.1:${victim.port}: Connection refused`));
-    assert.equal(broken.stdout.match(/^S: /gm)?.length, 2, 'the unreachable replica is not listed');
+    test('--address-map: connections go to the mapped address, listings keep the announced one', async () => {
+      const maps = cluster.nodes.flatMap((n) => ['--address-map', `127.0.0.1:${n.port}=localhost:${n.port}`]);
+      const ok = await runRcm(['check', cluster.entry.addr, ...maps]);
+      assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+      assert.match(ok.stdout, new RegExp(`127\\.0\\.0\\.1:${cluster.replicas[0]!.port}\\n`));
+      const victim = cluster.replicas[0]!;
+      const broken = await runRcm(['check', cluster.entry.addr, '--address-map', `127.0.0.1:${victim.port}=127.0.0.1:1`]);
+      assert.match(broken.stderr, new RegExp(`Could not connect to Redis at 127\\.0\\.0\\.1:${victim.port}: Connection refused`));
+      assert.equal(broken.stdout.match(/^S: /gm)?.length, 2, 'the unreachable replica is not listed');
+    });
   });
-});
+}
 
 describe('broken clusters: same output as redis-cli', () => {
   let cluster: TestCluster;

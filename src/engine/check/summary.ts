@@ -15,6 +15,17 @@ export interface ClusterSummary {
   readonly totalKeys?: number;
   /** float32(total) / 16384 in float32, as redis-cli computes it. */
   readonly keysPerSlot?: number;
+  /**
+   * Whose CLI's words the summary uses: 'valkey' when every master that said is Valkey (valkey-cli 9 prints
+   * `N replicas.` / `keys in N primaries.`; redis-cli 7 and 8 print `slaves` / `masters`).
+   */
+  readonly dialect?: 'redis' | 'valkey';
+}
+
+/** 'valkey' when the masters are Valkey servers (INFO server_name / valkey_version). Pure. */
+export function cliDialect(topology: Topology): 'redis' | 'valkey' {
+  const names = topology.nodes.filter((n) => !isReplicaNode(n) && n.stats?.serverName !== undefined).map((n) => n.stats!.serverName);
+  return names.length > 0 && names.every((s) => s === 'valkey') ? 'valkey' : 'redis';
 }
 
 export function summarizeCluster(topology: Topology): ClusterSummary {
@@ -28,7 +39,8 @@ export function summarizeCluster(topology: Topology): ClusterSummary {
     if (typeof n.dbsize === 'number') total += n.dbsize;
     else failed = true;
   }
-  if (failed) return { masters };
+  const dialect = cliDialect(topology);
+  if (failed) return { masters, dialect };
   const f = Math.fround;
-  return { masters, totalKeys: total, keysPerSlot: f(f(total) / 16384) };
+  return { masters, totalKeys: total, keysPerSlot: f(f(total) / 16384), dialect };
 }

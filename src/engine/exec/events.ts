@@ -2,6 +2,8 @@
 import type { BigKeyReport } from '../model/bigKeys';
 import type { EngineErrorData } from '../model/errors';
 import type { Pace } from './pace';
+import type { AtomicJobProgress } from './atomicJob';
+import type { PairStrategy, StrategyKind } from './strategy';
 
 export interface ProgressSnapshot {
   readonly slotsDone: number;
@@ -19,8 +21,10 @@ export interface ProgressSnapshot {
 }
 
 export type MigrationEvent =
-  | { readonly type: 'plan-started'; readonly totalSlots: number; readonly keysTotal: number; readonly lanes: number }
-  | { readonly type: 'group-started'; readonly sourceId: string; readonly targetId: string; readonly slots: number }
+  | { readonly type: 'plan-started'; readonly totalSlots: number; readonly keysTotal: number; readonly lanes: number; readonly strategies?: readonly PairStrategy[] }
+  | { readonly type: 'group-started'; readonly sourceId: string; readonly targetId: string; readonly slots: number; readonly strategy?: StrategyKind }
+  /** A server-side (atomic) job of a pair: its id and the server's state word, keys on the target so far. */
+  | { readonly type: 'atomic-job'; readonly strategy: StrategyKind; readonly job: AtomicJobProgress }
   | { readonly type: 'slot-started'; readonly slot: number; readonly sourceId: string; readonly targetId: string }
   | { readonly type: 'slot-done'; readonly slot: number; readonly sourceId: string; readonly targetId: string; readonly keys: number }
   | { readonly type: 'batch'; readonly sourceId: string; readonly targetId: string; readonly keys: number; readonly ms: number; readonly bytes?: number }

@@ -11,7 +11,9 @@ import { createBatchSizer } from './batchSize';
 import type { MigrationEvent, ProgressSnapshot } from './events';
 import type { JournalSink } from './journal';
 import { startPaceRunner, type PaceRunner } from './paceProbe';
-import { WINDOW_MOVERS, type StrategyKind } from './strategy';
+import type { AtomicJobProgress } from './atomicJob';
+import { pairStrategy, probeCapabilities } from './capabilities';
+import { isAtomic, WINDOW_MOVERS, type PairStrategy, type StrategyKind } from './strategy';
 import { systemClock, type Clock, type SlotPort } from './port';
 
 export interface ExecuteOptions {
@@ -38,8 +40,11 @@ export interface ExecuteOptions {
   readonly onEvent?: (e: MigrationEvent) => void;
   readonly clock?: Clock;
   readonly journal?: JournalSink;
-  /** How windows move (default legacy; applyPlan picks atomic when every master supports it). */
-  readonly strategy?: StrategyKind;
+  /**
+   * How pairs move (default legacy). 'auto': each pair moves with the server-side atomic protocol both of its
+   * nodes have (probed with COMMAND INFO), else legacy; a fixed kind applies to every pair.
+   */
+  readonly strategy?: 'auto' | StrategyKind;
 }
 
 export interface ExecuteResult {
@@ -51,9 +56,11 @@ export interface ExecuteResult {
   readonly mismatches: number;
   /** Slots with fewer keys on the target after the move than on both sides before it, and how many keys are missing. */
   readonly vanished?: { readonly slots: number; readonly keys: number };
+  /** The protocol each source→target pair used. */
+  readonly strategies?: readonly PairStrategy[];
 }
 
-interface Lane { sourceId: string; targetId: string; moves: SlotMove[] }
+interface Lane { sourceId: string; targetId: string; moves: SlotMove[]; strategy: StrategyKind }
 
 function lanesOf(moves: readonly SlotMove[]): Lane[] {
   const lanes: Lane[] = [];
@@ -62,7 +69,7 @@ function lanesOf(moves: readonly SlotMove[]): Lane[] {
     const key = `${m.sourceId}>${m.targetId}`;
     let lane = byPair.get(key);
     if (!lane) {
-      lane = { sourceId: m.sourceId, targetId: m.targetId, moves: [] };
+      lane = { sourceId: m.sourceId, targetId: m.targetId, moves: [], strategy: 'legacy' };
       byPair.set(key, lane);
       lanes.push(lane);
     }
@@ -87,16 +94,21 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
     m.set(k.key, k);
   }
 
-  // Key counts before: the work estimate and the verification baseline.
+  // Key counts before (the work estimate and the verification baseline), while the pairs' protocols are probed.
   const before = new Map<number, number>();
+  const choosing = chooseStrategies(lanes, port, opts.strategy ?? 'legacy');
   await Promise.all(lanes.map(async (l) => {
     const slots = l.moves.map((m) => m.slot);
     const [src, dst] = await Promise.all([port.countKeysInSlots(l.sourceId, slots), port.countKeysInSlots(l.targetId, slots)]);
     slots.forEach((s, i) => before.set(s, Math.max(0, src[i]!) + Math.max(0, dst[i]!)));
   }));
   const keysTotal = [...before.values()].reduce((a, b) => a + b, 0);
+  await choosing;
+  const strategies: PairStrategy[] = lanes.map((l) => ({ sourceId: l.sourceId, targetId: l.targetId, strategy: l.strategy }));
 
-  let keysMoved = 0;
+  let keysDone = 0;
+  /** Keys an atomic job has on its target so far (its lane's slots are not done yet). */
+  const inFlight = new Map<Lane, number>();
   let mismatches = 0;
   const vanished = { slots: 0, keys: 0 };
   const doneSlots: number[] = [];
@@ -104,6 +116,7 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
   let failure: EngineErrorData | undefined;
   const snapshot = (): ProgressSnapshot => {
     const elapsedMs = clock.now() - started;
+    const keysMoved = keysDone + [...inFlight.values()].reduce((a, b) => a + b, 0);
     const keysPerSec = elapsedMs > 0 ? (keysMoved * 1000) / elapsedMs : 0;
     let etaSec: number | null = null;
     if (keysTotal > 0 && keysPerSec > 0) etaSec = Math.max(0, (keysTotal - keysMoved) / keysPerSec);
@@ -113,11 +126,10 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
   };
   const stopRequested = (): boolean => failure !== undefined || opts.signal?.aborted === true;
 
-  emit({ type: 'plan-started', totalSlots: plan.moves.length, keysTotal, lanes: lanes.length });
+  emit({ type: 'plan-started', totalSlots: plan.moves.length, keysTotal, lanes: lanes.length, strategies });
 
-  // Latency pacing (legacy protocol only: atomic migration is paced by the servers).
-  const strategy = opts.strategy ?? 'legacy';
-  const pacer: PaceRunner | undefined = strategy === 'legacy' && opts.pipeline === undefined
+  // Latency pacing (legacy pairs only: atomic migration is paced by the servers).
+  const pacer: PaceRunner | undefined = lanes.some((l) => l.strategy === 'legacy') && opts.pipeline === undefined
     ? startPaceRunner(port, clock, { maxClientLatencyMs: opts.maxClientLatencyMs ?? DEFAULT_MAX_CLIENT_LATENCY_MS, fast: opts.fast }, (pace) => emit({ type: 'pace', pace }))
     : undefined;
   if (pacer) emit({ type: 'pace', pace: pacer.pace() });
@@ -133,34 +145,45 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
   };
 
   const runLaneWindows = async (lane: Lane): Promise<void> => {
+    const onJob = (job: AtomicJobProgress): void => {
+      if (job.keysOnTarget !== undefined) inFlight.set(lane, job.keysOnTarget);
+      emit({ type: 'atomic-job', strategy: lane.strategy, job });
+      if (job.keysOnTarget !== undefined) emit({ type: 'progress', progress: snapshot() });
+    };
     const ctx = {
-      port, clock, emit,
+      port, clock, emit, onJob, signal: opts.signal,
       sizer: createBatchSizer({ fixed: opts.pipeline, budgetMs: opts.budgetMs }),
       migrate: { timeoutMs: opts.timeoutMs ?? 60000, replace: opts.replace ?? false },
       ...(pacer ? { pace: () => pacer.pace(), countOwn: (id: string, n: number) => pacer.countOwn(id, n) } : {}),
       ...(bigKeys.size > 0 ? { bigKeys } : {}),
     };
-    emit({ type: 'group-started', sourceId: lane.sourceId, targetId: lane.targetId, slots: lane.moves.length });
-    for (let i = 0; i < lane.moves.length; i += window) {
+    emit({ type: 'group-started', sourceId: lane.sourceId, targetId: lane.targetId, slots: lane.moves.length, strategy: lane.strategy });
+    // An atomic pair is one server job over all its ranges; legacy moves window by window.
+    const step = isAtomic(lane.strategy) ? Math.max(1, lane.moves.length) : window;
+    for (let i = 0; i < lane.moves.length; i += step) {
       if (stopRequested()) return;
-      const slots = lane.moves.slice(i, i + window).map((m) => m.slot);
+      const slots = lane.moves.slice(i, i + step).map((m) => m.slot);
       await opts.journal?.append({ t: 'window', sourceId: lane.sourceId, targetId: lane.targetId, slots, at: clock.now() });
       for (const slot of slots) emit({ type: 'slot-started', slot, sourceId: lane.sourceId, targetId: lane.targetId });
       let moved: Map<number, number>;
       try {
-        moved = await WINDOW_MOVERS[strategy](ctx, lane.sourceId, lane.targetId, slots, before);
+        moved = await WINDOW_MOVERS[lane.strategy](ctx, lane.sourceId, lane.targetId, slots, before);
       } catch (e) {
+        inFlight.delete(lane);
+        // A server job cancelled on the run's stop request: the slots stay with the source, not a failure.
+        if (e instanceof EngineError && e.code === 'cancelled' && opts.signal?.aborted) return;
         const err = e instanceof EngineError ? e.toJSON() : { code: 'migration-failed' as const, message: String(e) };
         failure ??= err;
         emit({ type: 'error', error: err, slots });
         return;
       }
+      inFlight.delete(lane);
       const windowKeys = [...moved.values()].reduce((a, b) => a + b, 0);
       await opts.journal?.append({ t: 'done', slots, keys: windowKeys, at: clock.now() });
       const after = await port.countKeysInSlots(lane.targetId, slots);
       slots.forEach((slot, j) => {
         const keys = moved.get(slot) ?? 0;
-        keysMoved += keys;
+        keysDone += keys;
         keysBySlot[slot] = keys;
         doneSlots.push(slot);
         emit({ type: 'slot-done', slot, sourceId: lane.sourceId, targetId: lane.targetId, keys });
@@ -199,7 +222,17 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
   await opts.journal?.append({ t: 'end', status, at: clock.now(), ...(failure ? { error: failure.message } : {}) });
   if (status === 'cancelled') emit({ type: 'cancelled', progress });
   if (status === 'done') emit({ type: 'plan-finished', progress, verified: mismatches === 0, mismatches });
-  return { status, progress, doneSlots, keysBySlot, mismatches, vanished, ...(failure ? { error: failure } : {}) };
+  return { status, progress, doneSlots, keysBySlot, mismatches, vanished, strategies, ...(failure ? { error: failure } : {}) };
+}
+
+/** Sets each lane's protocol: a fixed kind for all, or per pair by what both nodes can do ('auto'). */
+async function chooseStrategies(lanes: Lane[], port: SlotPort, wanted: 'auto' | StrategyKind): Promise<void> {
+  if (wanted !== 'auto') {
+    for (const l of lanes) l.strategy = wanted;
+    return;
+  }
+  const caps = await probeCapabilities(port, lanes.flatMap((l) => [l.sourceId, l.targetId]));
+  for (const l of lanes) l.strategy = pairStrategy(caps.get(l.sourceId), caps.get(l.targetId));
 }
 
 /**

@@ -5,6 +5,8 @@
 import { checkCluster, type CheckResult } from '../check/check';
 import { executePlan, type ExecuteOptions, type ExecuteResult } from '../exec/executor';
 import { readJournalState } from '../exec/journal';
+import { pairStrategy, probeCapabilities } from '../exec/capabilities';
+import type { SlotPort } from '../exec/port';
 import type { StrategyKind } from '../exec/strategy';
 import { EngineError } from '../model/errors';
 import type { MovePlan, SlotMove } from '../model/plan';
@@ -21,7 +23,7 @@ import { openGuarded } from './runGuard';
 export interface ApplyOptions extends LoadOptions, Omit<ExecuteOptions, 'strategy'> {
   /** Append-only journal file for resume (created if missing). */
   readonly journalPath?: string;
-  /** 'auto' (default): server-side atomic migration when every master supports it, else legacy. */
+  /** 'auto' (default): each pair moves server-side (atomic) when both of its nodes can, else legacy. */
   readonly strategy?: 'auto' | StrategyKind;
   /** Time bound of the big-key sample before the move, ms (default 2000; 0 = no sample). */
   readonly bigKeyScanMs?: number;
@@ -63,9 +65,11 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
       journal = new FileJournal(opts.journalPath);
       if (!resumed) await journal.append({ t: 'plan', plan, at: Date.now(), shards: shardsOf(session.topology) });
     }
-    const bigKeys = opts.bigKeyScanMs === 0 || toMove.length === 0
+    // Big keys only matter to MIGRATE: the sample covers the pairs that move with the classic protocol.
+    const legacyMoves = await movesOfLegacyPairs(port, toMove, strategy);
+    const bigKeys = opts.bigKeyScanMs === 0 || legacyMoves.length === 0
       ? undefined
-      : await scanBigKeys(session.clients, { ...plan, moves: toMove }, port.nodeAddr, { timeBoundMs: opts.bigKeyScanMs, timeoutMs: opts.timeoutMs });
+      : await scanBigKeys(session.clients, { ...plan, moves: legacyMoves }, port.nodeAddr, { timeBoundMs: opts.bigKeyScanMs, timeoutMs: opts.timeoutMs });
     if (bigKeys && (bigKeys.keys.length > 0 || bigKeys.truncated)) opts.onEvent?.({ type: 'big-keys', report: bigKeys });
     // A lost lease (a newer holder took it over after this process stood still past its TTL) stops at the next window.
     const signal = opts.signal ? AbortSignal.any([opts.signal, lease.lost]) : lease.lost;
@@ -81,13 +85,25 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
   }
 }
 
+/** The moves whose pair uses the classic protocol (the executor decides the same way, by capability). */
+async function movesOfLegacyPairs(port: SlotPort, moves: readonly SlotMove[], strategy: 'auto' | StrategyKind): Promise<SlotMove[]> {
+  if (strategy !== 'auto') return strategy === 'legacy' ? [...moves] : [];
+  const caps = await probeCapabilities(port, moves.flatMap((m) => [m.sourceId, m.targetId]));
+  return moves.filter((m) => pairStrategy(caps.get(m.sourceId), caps.get(m.targetId)) === 'legacy');
+}
+
 /** Slots whose target already owns them: close any open state and tell everyone. */
 async function finalizeMoved(port: ReturnType<typeof createSlotPort>, moves: readonly SlotMove[]): Promise<void> {
-  for (const m of moves) {
-    await port.setSlots(m.targetId, [{ slot: m.slot, action: 'NODE', nodeId: m.targetId }]);
-    await port.setSlots(m.sourceId, [{ slot: m.slot, action: 'NODE', nodeId: m.targetId }]);
-    await Promise.all(port.masterIds().filter((id) => id !== m.sourceId && id !== m.targetId)
-      .map((id) => port.setSlots(id, [{ slot: m.slot, action: 'NODE', nodeId: m.targetId }])));
+  // Per pair, pipelined (an atomic job a killed run left behind may have moved 1000s of slots): the target
+  // first, then the source, then every other master, as for one slot.
+  const pairs = new Map<string, SlotMove[]>();
+  for (const m of moves) pairs.set(`${m.sourceId}>${m.targetId}`, [...(pairs.get(`${m.sourceId}>${m.targetId}`) ?? []), m]);
+  for (const group of pairs.values()) {
+    const { sourceId, targetId } = group[0]!;
+    const items = group.map((m) => ({ slot: m.slot, action: 'NODE' as const, nodeId: targetId }));
+    await port.setSlots(targetId, items);
+    await port.setSlots(sourceId, items);
+    await Promise.all(port.masterIds().filter((id) => id !== sourceId && id !== targetId).map((id) => port.setSlots(id, items)));
   }
 }
 

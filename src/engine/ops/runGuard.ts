@@ -7,7 +7,7 @@
  * read while nobody else may change it.
  */
 import { assertClusterReady, type RunKind } from '../exec/preflight';
-import { detectStrategy, type StrategyKind } from '../exec/strategy';
+import type { StrategyKind } from '../exec/strategy';
 import { acquireLease, type MigrationLease } from '../io/lease';
 import { openCluster, type ClusterSession, type LoadOptions } from '../io/loader';
 import { preflightPermissions } from '../io/preflight';
@@ -29,19 +29,20 @@ export interface RunGuardRequest {
 export interface GuardedRun {
   readonly session: ClusterSession;
   readonly lease: MigrationLease;
-  readonly strategy: StrategyKind;
+  /** What the executor is asked for: 'auto' chooses per pair by capability. */
+  readonly strategy: 'auto' | StrategyKind;
 }
 
 export async function openGuarded(host: string, port: number, opts: LoadOptions, req: RunGuardRequest): Promise<GuardedRun> {
   const first = await openCluster(host, port, { ...opts, searchMultipleOwners: false });
   let lease: MigrationLease | undefined;
-  let strategy: StrategyKind;
+  const strategy = req.strategy ?? 'auto';
   try {
     const entry = `${host}:${port}`;
     assertClusterReady(first.topology, { allowOpenSlots: true, requireReachableMasters: req.requireReachableMasters, entry });
-    const masters = first.topology.nodes.filter((n) => n.role === 'master').map((n) => n.stats);
-    strategy = !req.strategy || req.strategy === 'auto' ? detectStrategy(masters) : req.strategy;
-    await preflightPermissions(first, { kind: req.kind, strategy, replace: req.replace, user: opts.password ? opts.user : undefined });
+    // With 'auto' the pairs choose by capability inside the executor; the permission check covers the classic
+    // protocol's commands, which every pair can fall back to.
+    await preflightPermissions(first, { kind: req.kind, strategy: strategy === 'auto' ? 'legacy' : strategy, replace: req.replace, user: opts.password ? opts.user : undefined });
     lease = await acquireLease(first.topology, opts, { op: req.op, journal: req.journal, resume: req.resume });
   } finally {
     first.close();

@@ -51,14 +51,16 @@ export function renderNodeErrorChunks(e: { code: EngineErrorCode; cause?: string
 
 export function renderSummary(summary: ClusterSummary): OutputChunk[] {
   const chunks: OutputChunk[] = [];
+  // valkey-cli 9 (src/valkey-cli.c clusterManagerShowClusterInfo) vs redis-cli 7/8.
+  const [replicas, masters] = summary.dialect === 'valkey' ? ['replicas', 'primaries'] : ['slaves', 'masters'];
   for (const m of summary.masters) {
     if (typeof m.keys !== 'number') {
       chunks.push(out(`Node ${m.node.addr} replied with error:\n${m.keys.error}\n`, 'error'));
       return chunks;
     }
-    chunks.push(out(`${m.node.addr} (${m.node.id.slice(0, 8)}...) -> ${m.keys} keys | ${m.slots} slots | ${m.replicas} slaves.\n`));
+    chunks.push(out(`${m.node.addr} (${m.node.id.slice(0, 8)}...) -> ${m.keys} keys | ${m.slots} slots | ${m.replicas} ${replicas}.\n`));
   }
-  chunks.push(out(`[OK] ${summary.totalKeys ?? 0} keys in ${summary.masters.length} masters.\n`, 'ok'));
+  chunks.push(out(`[OK] ${summary.totalKeys ?? 0} keys in ${summary.masters.length} ${masters}.\n`, 'ok'));
   chunks.push(out(`${formatFixed(summary.keysPerSlot ?? 0, 2)} keys per slot on average.\n`));
   return chunks;
 }

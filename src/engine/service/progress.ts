@@ -38,6 +38,10 @@ export class ProgressTracker {
         this.inflight.set(key, (this.inflight.get(key) ?? 0) + e.keys);
         break;
       }
+      case 'atomic-job':
+        // A server-side job reports the keys of its slots already on the target: the pair's keys in flight.
+        if (e.job.keysOnTarget !== undefined) this.inflight.set(pairKey(e.job.sourceId, e.job.targetId), e.job.keysOnTarget);
+        break;
       case 'slot-done':
         this.slotsDone++;
         this.doneKeys += e.keys;

@@ -82,6 +82,7 @@ export class MigrationRunner {
       case 'slot-done': this.log.trace('migration', `slot ${e.slot}: ${e.keys} keys ${addr(e.sourceId)} → ${addr(e.targetId)}`); break;
       case 'busy-keys': this.log.warn('migration', `slot ${e.slot}: keys present on both sides (${e.action}): ${e.keys.slice(0, 5).join(', ')}`); break;
       case 'retry': this.log.warn('migration', `retry ${e.attempt} on ${addr(e.sourceId)}: ${e.reason}`); break;
+      case 'atomic-job': this.log.debug('migration', `${e.strategy} job ${e.job.jobId} ${addr(e.job.sourceId)} → ${addr(e.job.targetId)}: ${e.job.state}`); break;
       case 'pace': this.log.debug('migration', `pace: ${describePace(e.pace)} (${e.pace.reason})`); break;
       case 'verify-mismatch': this.log.warn('migration', `slot ${e.slot}: ${e.before} keys before, ${e.after} after`); break;
       // The failure itself is logged once, by the end notice (services/migrationNotices.ts).

@@ -20,6 +20,8 @@ interface GroupState {
   slotsDone: number;
   keysMoved: number;
   state: GroupProgressView['state'];
+  strategy?: GroupProgressView['strategy'];
+  jobState?: string;
 }
 
 const pairKey = (s: string, t: string): string => `${s}>${t}`;
@@ -90,8 +92,19 @@ export class RunAggregator {
         break;
       case 'group-started': {
         const g = this.byPair.get(pairKey(e.sourceId, e.targetId));
-        if (g) g.state = 'running';
+        if (g) {
+          g.state = 'running';
+          g.strategy = e.strategy;
+        }
         this.log('info', this.t('log.group', this.num(e.slots), this.addrOf(e.sourceId), this.addrOf(e.targetId)));
+        if (e.strategy) this.log('info', this.t('log.strategy', this.addrOf(e.sourceId), this.addrOf(e.targetId), e.strategy));
+        break;
+      }
+      case 'atomic-job': {
+        const g = this.byPair.get(pairKey(e.job.sourceId, e.job.targetId));
+        if (g) {
+          g.jobState = e.job.state;
+        }
         break;
       }
       case 'slot-done': {
@@ -158,6 +171,7 @@ export class RunAggregator {
     return this.groups.map((g) => ({
       sourceId: g.sourceId, targetId: g.targetId, slots: g.slots, slotsDone: g.slotsDone,
       keysMoved: g.keysMoved + this.tracker.inflightKeys(g.sourceId, g.targetId), state: g.state,
+      ...(g.strategy ? { strategy: g.strategy } : {}), ...(g.jobState ? { jobState: g.jobState } : {}),
     }));
   }
 
