@@ -255,14 +255,6 @@ test('kill -9 of the source, then of the target, mid-reshard: replica takes over
   await failoverTrial(dst, 1, 'target', 'kill');
 });
 
-// Known open (issue #10): in about one run in two, a slot ends with fewer keys than before (13 in the
-// last failure), caught by the vanish check, so rcm's exit status stays honest. The suspected window is
-// the classic MIGRATE protocol's: the target acknowledges keys its replica has not yet received, then is
-// frozen and replaced. Reported as a todo until the key mover closes it; it still runs every time.
-test('SIGSTOP of the target past node-timeout, then SIGCONT: resume completes', { todo: 'keys can vanish in the classic MIGRATE window (issue #10)' }, async () => {
-  await failoverTrial(record('SIGSTOP of the target past node-timeout'), 2, 'target', 'stop');
-});
-
 test('two concurrent runs from two processes: at most one moves, the other is refused naming the holder', async () => {
   const r = record('two concurrent runs');
   for (let trial = 0; trial < 3; trial++) {
@@ -298,4 +290,13 @@ test('an ACL user without MIGRATE: refused before any change, cluster unchanged'
   assert.equal(await layout(), before);
   await verifyCluster('acl', await writer.stop());
   r.pass();
+});
+
+// Last: a failed todo trial can leave the shared cluster in a state the trials above would trip on.
+// Known open (issue #10): in about one run in two, a slot ends with fewer keys than before (13 in the
+// last failure), caught by the vanish check, so rcm's exit status stays honest. The suspected window is
+// the classic MIGRATE protocol's: the target acknowledges keys its replica has not yet received, then is
+// frozen and replaced. Reported as a todo until the key mover closes it; it still runs every time.
+test('SIGSTOP of the target past node-timeout, then SIGCONT: resume completes', { todo: 'keys can vanish in the classic MIGRATE window (issue #10)' }, async () => {
+  await failoverTrial(record('SIGSTOP of the target past node-timeout'), 2, 'target', 'stop');
 });
