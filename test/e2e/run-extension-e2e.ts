@@ -347,9 +347,10 @@ async function main(): Promise<void> {
     const settings = {
       'redisClusterManager.clusters': [{ name: 'e2e', seeds: [`127.0.0.1:${ports.seed}`] }],
       'redisClusterManager.refreshIntervalSeconds': 0,
-      // Modal dialogs are auto-cancelled in the extension host: non-destructive confirmations (Resume…) are skipped.
-      'redisClusterManager.confirmations': 'destructiveOnly',
     };
+    // Modal dialogs are auto-cancelled in the extension-host suite: there, non-destructive confirmations (Resume…)
+    // are skipped. The UI journeys answer every dialog, as a user would, with the default setting.
+    const exthostSettings = { ...settings, 'redisClusterManager.confirmations': 'destructiveOnly' };
     process.env.RCM_E2E_SEED = `127.0.0.1:${ports.seed}`;
     process.env.RCM_E2E_LOCKED = `127.0.0.1:${ports.locked}`;
     process.env.RCM_E2E_SANDBOX_PORT = String(base + 10);
@@ -359,7 +360,7 @@ async function main(): Promise<void> {
     });
 
     if (PARTS.has('exthost')) {
-      cs = await startCodeServer({ port: csPort, stateDir: join(work, 'cs-exthost'), workspaceSettings: settings });
+      cs = await startCodeServer({ port: csPort, stateDir: join(work, 'cs-exthost'), workspaceSettings: exthostSettings });
       log(`code-server on 127.0.0.1:${csPort} (extension-host tests)`);
       await runExtensionHostTests(browser, cs);
       await cs.stop();
