@@ -17,14 +17,19 @@ export const NODE24_BIN = join(E2E_HOME, 'node24', 'node_modules', 'node-linux-x
 export const CODE_SERVER = join(E2E_HOME, 'cs', 'node_modules', '.bin', 'code-server');
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-/** Runs a command from the palette (F1, type its title, pick the first matching row). */
+/**
+ * Runs a command from the palette (F1, type its title, click the row whose label is exactly that title:
+ * "Rebalance…" must not pick "Rebalance by Load…", which also matches).
+ */
 export async function runPaletteCommand(page: import('playwright-core').Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-  await page.keyboard.press('Enter');
+  const exact = new RegExp(`^\\s*${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+  await row.waitFor();
+  await row.click();
 }
 
 export function codeServerInstalled(): boolean {
