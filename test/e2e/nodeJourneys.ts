@@ -51,7 +51,8 @@ export function nodeJourneys(journey: Journey, wb: Wb, ports: { seed: number; cr
     await wb.command('Redis Cluster: Check');
     await pickClusterIfAsked(wb, 'e2e');
     // The editor renders spaces as U+00A0: \s matches both.
-    const line = page.locator('.editor-instance .view-line', { hasText: /^M:\s[0-9a-f]{40}\s127\.0\.0\.1:\d+/ }).first();
+    // The visible editor's line: an earlier Check result may still be open behind it (its lines have no box).
+    const line = page.locator('.editor-instance .view-line', { hasText: /^M:\s[0-9a-f]{40}\s127\.0\.0\.1:\d+/ }).filter({ visible: true }).first();
     await line.waitFor();
     const id = /M:\s([0-9a-f]{40})/.exec((await line.textContent()) ?? '')![1]!;
     const box = (await line.boundingBox())!;
