@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { loadTopology } from '../../src/engine';
 import { createCluster, populate, redisCliCheck, serverKinds, stopAllNodes, type TestCluster } from '../helpers/redisCluster';
 import { RCM_PATH, runRcm } from '../helpers/rcm';
+import { rng } from '../helpers/rng';
 
 after(() => stopAllNodes());
 
@@ -32,17 +33,6 @@ for (const kind of serverKinds()) {
       await cluster.stop();
       rmSync(dir, { recursive: true, force: true });
     });
-
-    /** Small deterministic generator (mulberry32). */
-    function rng(seed: number): () => number {
-      let a = seed;
-      return () => {
-        a = (a + 0x6d2b79f5) | 0;
-        let t = Math.imul(a ^ (a >>> 15), 1 | a);
-        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
-    }
 
     async function totalKeys(): Promise<number> {
       const t = await loadTopology(cluster.entry.host, cluster.entry.port);

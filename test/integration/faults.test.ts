@@ -19,6 +19,7 @@ import { killWriters, startAckWriter, verifyAcked, type WriterResult } from '../
 import { cmd, createCluster, currentPid, keySlot, killNode, populate, redisCliCheck, restartNode, stopAllNodes, waitFor, type NodeHandle, type TestCluster } from '../helpers/redisCluster';
 import { RCM_PATH, runRcm } from '../helpers/rcm';
 import type { CliResult } from '../helpers/redisCli';
+import { rng } from '../helpers/rng';
 
 after(() => stopAllNodes());
 after(() => killWriters());
@@ -29,16 +30,6 @@ let cluster: TestCluster;
 let dir: string;
 const results: { scenario: string; trials: number; passed: number; notes: string[] }[] = [];
 
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = rng(SEED);
 
 before(async () => {
