@@ -28,6 +28,15 @@ const FLAG_OPTIONS = new Set([
   '--cluster-from-tls', '--cluster-from-insecure', '--debug', '--tls-skip-hostname-check', '-4', '-6',
 ]);
 
+/** valkey-cli 9's names for redis-cli's options (src/valkey-cli.c accepts both); read as redis-cli's. */
+const VALKEY_NAMES: Readonly<Record<string, string>> = {
+  '--cluster-replica': '--cluster-slave',
+  '--cluster-primary-id': '--cluster-master-id',
+  '--cluster-only-primaries': '--cluster-only-masters',
+  '--cluster-use-empty-primaries': '--cluster-use-empty-masters',
+  '--cluster-fix-with-unreachable-primaries': '--cluster-fix-with-unreachable-masters',
+};
+
 export interface ParsedArgs {
   readonly subcommand: string | null;
   readonly args: readonly string[];
@@ -60,7 +69,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   let clusterSeen = false;
 
   for (let i = 0; i < argv.length; i++) {
-    const tok = argv[i]!;
+    const tok = VALKEY_NAMES[argv[i]!] ?? argv[i]!;
     if (tok === '--cluster') {
       if (clusterSeen || i === argv.length - 1) throw new ArgError('usage', true);
       clusterSeen = true;

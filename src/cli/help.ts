@@ -91,6 +91,9 @@ Deliberate differences from redis-cli 7.0 (the README lists them in full):
   Topology    create polls the join quickly with a deadline; add-node waits quietly until every node knows
               the new one; del-node also removes a node that is down; call asks before destructive
               commands (FLUSHALL, SHUTDOWN, CONFIG SET, ...; --cluster-yes answers)
+  Valkey      valkey-cli's option names (--cluster-replica, --cluster-primary-id, --cluster-only-primaries,
+              --cluster-use-empty-primaries, --cluster-fix-with-unreachable-primaries) work everywhere; on
+              Valkey the texts are valkey-cli's (primaries, replicas) and create of 1-2 primaries asks
   Migrations  reshard moves exactly N slots; BUSYKEY compares DUMP payloads; rebalance groups run in
               parallel; import moves keys in batches per master (its per-key lines in that order)
 

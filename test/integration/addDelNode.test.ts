@@ -63,7 +63,7 @@ for (const kind of serverKinds()) {
       const node = spare[1]!;
       const res = await runRcm(['add-node', node.addr, entry(), '--cluster-slave']);
       assert.equal(res.code, 0, res.stdout + res.stderr);
-      const chosen = /Automatically selected master (\S+)\n/.exec(res.stdout)?.[1];
+      const chosen = new RegExp(`Automatically selected ${kind === 'valkey9' ? 'primary' : 'master'} (\\S+)\\n`).exec(res.stdout)?.[1];
       assert.equal(chosen, entry(), 'all masters have 0 replicas: the first one is chosen');
       assert.match(res.stdout, new RegExp(`>>> Configure node as replica of ${entry().replace(/\./g, '\\.')}\\.\\n\\[OK\\] New node added correctly\\.\\n$`));
       const me = myselfLine(await nodesOf(node));
@@ -84,9 +84,13 @@ for (const kind of serverKinds()) {
 
     test('add-node refusals: bad master id, node already in the cluster, unreachable node (cluster unchanged)', async () => {
       const before = await statesOf(members);
-      const badId = await runRcm(['add-node', spare[3]!.addr, entry(), '--cluster-slave', '--cluster-master-id', 'abc']);
+      const badArgs = ['add-node', spare[3]!.addr, entry(), '--cluster-slave', '--cluster-master-id', 'abc'];
+      const [badId, badRef] = [await runRcm(badArgs), await runRedisCli(['--cluster', ...badArgs], { kind })];
       assert.equal(badId.code, 1);
-      assert.match(badId.stdout, /\[ERR\] No such master ID abc\n$/);
+      assert.equal(badRef.code, 1);
+      const lastLine = (text: string) => text.trimEnd().split('\n').pop();
+      assert.equal(lastLine(badId.stdout), lastLine(badRef.stdout), 'the CLI\'s own words (valkey-cli: "No such primary ID")');
+      assert.match(badId.stdout, /\[ERR\] No such (master|primary) ID abc\n$/);
       const inCluster = await runRcm(['add-node', cluster.masters[1]!.addr, entry()]);
       assert.equal(inCluster.code, 1);
       assert.match(inCluster.stdout, new RegExp(`\\[ERR\\] Node ${cluster.masters[1]!.addr.replace(/\./g, '\\.')} is not empty\\. Either the node already knows other nodes`));
@@ -118,7 +122,9 @@ for (const kind of serverKinds()) {
       const id = await myIdOf(replica);
       const res = await runRcm(['del-node', entry(), id]);
       assert.equal(res.code, 0, res.stdout + res.stderr);
-      assert.equal(res.stdout, `>>> Removing node ${id} from cluster ${entry()}\n>>> Sending CLUSTER FORGET messages to the cluster...\n>>> Sending CLUSTER RESET SOFT to the deleted node.\n`);
+      // valkey-cli 9 ends with an [OK] line; redis-cli 7/8 end silently.
+      const ok = kind === 'valkey9' ? `[OK] Node ${id} removed from the cluster.\n` : '';
+      assert.equal(res.stdout, `>>> Removing node ${id} from cluster ${entry()}\n>>> Sending CLUSTER FORGET messages to the cluster...\n>>> Sending CLUSTER RESET SOFT to the deleted node.\n${ok}`);
       members = members.filter((n) => n !== replica);
       assert.deepEqual(await knownBy(members, id), members.map(() => false));
       const alone = await nodesOf(replica);

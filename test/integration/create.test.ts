@@ -31,10 +31,8 @@ function allocationBlock(stdout: string, nodes: readonly NodeHandle[]): string {
   return normalizeAddresses(stdout.slice(0, end), nodes);
 }
 
-// The create matrix: the kinds whose CLI speaks redis-cli's words. valkey-cli 9 words create differently
-// ("on N node(s)", "Primary[i]"): rcm does not render that dialect for create yet.
-const CREATE_KINDS = serverKinds().filter((k) => k !== 'valkey9');
-for (const kind of CREATE_KINDS) for (const [masters, replicas] of [[3, 0], [3, 1], [4, 2]] as const) {
+// The create matrix: every kind, against its own CLI (valkey-cli 9 says "on N node(s)", "Primary[i]").
+for (const kind of serverKinds()) for (const [masters, replicas] of [[3, 0], [3, 1], [4, 2]] as const) {
   test(`${masters} masters × ${replicas} replicas on one host: same ranges and pairing as redis-cli's create; check OK [${kind}]`, async () => {
     const count = masters * (replicas + 1);
     const all = await startNodes(count * 2, { kind });
@@ -54,6 +52,27 @@ for (const kind of CREATE_KINDS) for (const [masters, replicas] of [[3, 0], [3, 
     assert.equal(check.stdout.match(/^M: /gm)?.length, masters);
     assert.equal(check.stdout.match(/^S: /gm)?.length ?? 0, masters * replicas);
     if (replicas > 0) assert.equal(check.stdout.match(new RegExp(`^   ${replicas} additional replica\\(s\\)$`, 'gm'))?.length, masters);
+    await stopNodes(all);
+  });
+}
+
+// valkey-cli 9 creates 1 or 2 primaries after a question (--cluster-yes answers); redis-cli refuses.
+if (serverKinds().includes('valkey9')) {
+  test('2 primaries on Valkey: valkey-cli\'s text and layout with --cluster-yes; declining changes nothing and exits 1 [valkey9]', async () => {
+    const all = await startNodes(6, { kind: 'valkey9' });
+    const [ours, theirs, declined] = [all.slice(0, 2), all.slice(2, 4), all.slice(4)];
+    const args = (nodes: NodeHandle[]) => [...nodes.map((n) => n.addr), '--cluster-yes'];
+    const [rcm, ref] = await Promise.all([runRcm(['create', ...args(ours)]), runRedisCli(['--cluster', 'create', ...args(theirs)], { timeoutMs: 60_000, kind: 'valkey9' })]);
+    assert.equal(ref.code, 0, ref.stdout + ref.stderr);
+    assert.equal(rcm.code, 0, rcm.stdout + rcm.stderr);
+    assert.equal(allocationBlock(rcm.stdout, ours), allocationBlock(ref.stdout, theirs));
+    assert.match(rcm.stdout, /^Requested to create a cluster with 2 primaries and 0 replicas per primary\.\n>>> Performing hash slots allocation on 2 node\(s\)\.\.\.\nPrimary\[0\] -> Slots 0 - 8191\n/);
+    assert.deepEqual(await layout(ours), await layout(theirs));
+    const before = await statesOf(declined);
+    const no = await runRcm(['create', ...declined.map((n) => n.addr)], { input: 'no\n' });
+    assert.equal(no.code, 1, no.stdout + no.stderr);
+    assert.match(no.stdout, /Valkey cluster requires at least 3 primary nodes for automatic failover\. Are you sure\? \(type 'yes' to accept\): /);
+    assert.deepEqual(await statesOf(declined), before, 'declined: no node changed');
     await stopNodes(all);
   });
 }

@@ -45,13 +45,22 @@ test('a --cluster-weight entry without "=" is refused, not ignored', () => {
   assert.deepEqual(parseArgs(['rebalance', '--cluster-weight', 'a=1', 'h:1']).args, ['h:1']);
 });
 
+test("valkey-cli 9's option names read as redis-cli's", () => {
+  const p = parseArgs(['add-node', 'a:1', 'b:2', '--cluster-replica', '--cluster-primary-id', 'abc']);
+  assert.ok(p.flags.has('--cluster-slave'));
+  assert.equal(p.values['--cluster-master-id'], 'abc');
+  assert.ok(parseArgs(['call', 'a:1', 'PING', '--cluster-only-primaries']).flags.has('--cluster-only-masters'));
+  assert.ok(parseArgs(['rebalance', 'a:1', '--cluster-use-empty-primaries']).flags.has('--cluster-use-empty-masters'));
+  assert.ok(parseArgs(['fix', 'a:1', '--cluster-fix-with-unreachable-primaries']).flags.has('--cluster-fix-with-unreachable-masters'));
+});
+
 test('rcm --help and the README list the deliberate differences', () => {
   const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('### Where rcm deliberately differs from redis-cli 7.0'));
-  for (const topic of ['Strict numbers', 'Weights and node ids', 'Addresses', 'connect timeout', 'TLS host names', 'Private journals', '`fix` asks', '`set-timeout`', 'Topology commands']) {
+  for (const topic of ['Strict numbers', 'Weights and node ids', 'Addresses', 'connect timeout', 'TLS host names', 'Private journals', '`fix` asks', '`set-timeout`', 'Topology commands', 'One grammar for both CLIs']) {
     assert.ok(section.includes(topic), `README: ${topic}`);
   }
-  for (const topic of ['Output', 'Numbers', 'Node ids', 'Addresses', 'TLS', 'Journals', 'fix', 'set-timeout', 'Topology', '--tls-skip-hostname-check', '-4, -6', '--debug', '--verbose']) {
+  for (const topic of ['Output', 'Numbers', 'Node ids', 'Addresses', 'TLS', 'Journals', 'fix', 'set-timeout', 'Topology', 'Valkey', '--cluster-primary-id', '--tls-skip-hostname-check', '-4, -6', '--debug', '--verbose']) {
     assert.ok(RCM_HELP.includes(topic), `help: ${topic}`);
   }
 });

@@ -1,4 +1,5 @@
 /** The cluster summary printed by `info` and `check`. Pure. */
+import { dialectOfTopology, type CliDialect } from '../model/dialect';
 import type { Topology } from '../model/types';
 import { isReplicaNode, nodeRef, type NodeRef } from './check';
 
@@ -19,13 +20,7 @@ export interface ClusterSummary {
    * Whose CLI's words the summary uses: 'valkey' when every master that said is Valkey (valkey-cli 9 prints
    * `N replicas.` / `keys in N primaries.`; redis-cli 7 and 8 print `slaves` / `masters`).
    */
-  readonly dialect?: 'redis' | 'valkey';
-}
-
-/** 'valkey' when the masters are Valkey servers (INFO server_name / valkey_version). Pure. */
-export function cliDialect(topology: Topology): 'redis' | 'valkey' {
-  const names = topology.nodes.filter((n) => !isReplicaNode(n) && n.stats?.serverName !== undefined).map((n) => n.stats!.serverName);
-  return names.length > 0 && names.every((s) => s === 'valkey') ? 'valkey' : 'redis';
+  readonly dialect?: CliDialect;
 }
 
 export function summarizeCluster(topology: Topology): ClusterSummary {
@@ -39,7 +34,7 @@ export function summarizeCluster(topology: Topology): ClusterSummary {
     if (typeof n.dbsize === 'number') total += n.dbsize;
     else failed = true;
   }
-  const dialect = cliDialect(topology);
+  const dialect = dialectOfTopology(topology);
   if (failed) return { masters, dialect };
   const f = Math.fround;
   return { masters, totalKeys: total, keysPerSlot: f(f(total) / 16384), dialect };

@@ -8,7 +8,7 @@ import { countSlots } from '../model/slots';
 import type { ClusterNode, ClusterNodesLine, NodeFlag, SkippedNode, Topology } from '../model/types';
 import { configSignature, replySignature } from '../check/signature';
 import { findMyself, isReplicaFlags, parseClusterNodes, parseMyselfLine } from '../parse/clusterNodes';
-import { infoFields, infoNumber, parseInfo } from '../parse/info';
+import { infoFields, infoNumber, parseInfo, serverNameOf } from '../parse/info';
 import { countKeysInSlots } from './bulk';
 import { connectNode, type NodeClient } from './connection';
 import type { ConnectionOptions } from './options';
@@ -94,7 +94,7 @@ function buildNode(
       opsPerSec: infoNumber(own.info, 'instantaneous_ops_per_sec'),
       masterLastIoSecondsAgo: infoNumber(own.info, 'master_last_io_seconds_ago'),
       redisVersion: own.info.redis_version,
-      serverName: own.info.server_name === 'valkey' || own.info.valkey_version !== undefined ? 'valkey' : 'redis',
+      serverName: serverNameOf(own.info),
       serverVersion: own.info.valkey_version ?? own.info.redis_version,
     },
   };

@@ -18,6 +18,8 @@ import { meetArgs, resolveForMeet } from './create';
 import { everyoneKnows, waitForJoin } from './joinWait';
 import { probeFreshNode, type FreshNode } from './newNode';
 import { errorText, OutputLog, type OpHooks, type WaitOptions } from './opOutput';
+import { dialectOfTopology } from '../model/dialect';
+import { wordsOf } from '../render/dialect';
 
 export interface AddNodeOptions extends LoadOptions, OpHooks, WaitOptions {
   /** --cluster-slave */
@@ -69,7 +71,7 @@ export async function runAddNode(newHost: string, newPort: number, host: string,
         const wanted = opts.masterId.toLowerCase();
         master = topology.nodes.find((n) => n.id.toLowerCase() === wanted && n.role === 'master');
         if (!master) {
-          log.emit(out(`[ERR] No such master ID ${opts.masterId}\n`, 'error'), renderCandidates('the masters are', topology.nodes.filter((n) => n.role === 'master')));
+          log.emit(out(`[ERR] No such ${wordsOf(dialectOfTopology(topology)).master} ID ${opts.masterId}\n`, 'error'), renderCandidates('the masters are', topology.nodes.filter((n) => n.role === 'master')));
           return report(1);
         }
       } else {
@@ -78,7 +80,7 @@ export async function runAddNode(newHost: string, newPort: number, host: string,
           log.emit(out('[ERR] The cluster has no master to replicate\n', 'error'));
           return report(1);
         }
-        log.emit(out(`Automatically selected master ${master.host}:${master.port}\n`));
+        log.emit(out(`Automatically selected ${wordsOf(dialectOfTopology(topology)).master} ${master.host}:${master.port}\n`));
       }
     }
 

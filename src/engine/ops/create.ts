@@ -10,13 +10,14 @@
  */
 import { lookup } from 'node:dns/promises';
 import { checkCluster, type CheckResult } from '../check/check';
+import { dialectOf } from '../model/dialect';
 import type { Topology } from '../model/types';
 import { parseEntryAddress } from '../parse/address';
 import { openCluster } from '../io/loader';
 import type { ConnectionOptions } from '../io/options';
 import { createMasterCount, planCreate, type CreateNodeInput, type CreatePlan } from '../plan/createPlan';
 import { renderCheck, renderLoadMessages } from '../render/checkText';
-import { renderCreateAllocation, renderCreatePreview, renderTooFewMasters } from '../render/createText';
+import { renderCreateAllocation, renderCreatePreview, renderFewPrimaries, renderTooFewMasters } from '../render/createText';
 import { err, out, type OutputChunk } from '../render/output';
 import { everyoneKnows, waitForJoin } from './joinWait';
 import type { JoinView } from '../render/joinText';
@@ -95,14 +96,22 @@ export async function runCreate(addresses: readonly string[], opts: CreateOption
       log.emit(out(`[ERR] Invalid --cluster-replicas ${replicas}: the number of replicas per master must be 0 or more.\n`, 'error'));
       return fail();
     }
-    if (createMasterCount(fresh.length, replicas) < 3) {
+    const dialect = dialectOf(fresh.map((n) => n.serverName));
+    const masterCount = createMasterCount(fresh.length, replicas);
+    // valkey-cli 9 creates a cluster of 1 or 2 primaries once the user agrees (--cluster-yes agrees);
+    // redis-cli refuses fewer than 3 masters.
+    if (masterCount < 3 && (dialect !== 'valkey' || masterCount < 1)) {
       log.emit(...renderTooFewMasters(fresh.length, replicas));
       return fail();
+    }
+    if (masterCount < 3) {
+      log.emit(renderFewPrimaries(masterCount, replicas));
+      if (opts.confirm && !(await opts.confirm('Valkey cluster requires at least 3 primary nodes for automatic failover. Are you sure?'))) return fail();
     }
 
     const nodes: CreateNodeInput[] = fresh.map((n) => ({ host: n.host, port: n.port, id: n.id }));
     const plan = planCreate(nodes, replicas, opts.random ?? Math.random);
-    log.emit(...renderCreateAllocation(nodes, plan));
+    log.emit(...renderCreateAllocation(nodes, plan, dialect));
     log.emit(...renderCreatePreview(nodes, fresh.map((n) => n.flags.join(',')), plan));
     // Declining is a success, as in redis-cli.
     if (opts.confirm && !(await opts.confirm('Can I set the above configuration?'))) {

@@ -18,6 +18,7 @@ import { err, out, type OutputChunk } from '../render/output';
 import { masterWithFewestReplicas } from './addNode';
 import { errorText, OutputLog, type OpHooks } from './opOutput';
 import { openGuarded } from './runGuard';
+import { dialectOfTopology } from '../model/dialect';
 
 export interface DelNodeReport {
   readonly topology: Topology;
@@ -44,6 +45,11 @@ export async function runDelNode(host: string, port: number, nodeId: string, opt
     topology, repointed, forgotBy, output: log.chunks, exitCode, ...(target ? { node: target } : {}),
   });
   const replyError = (n: ClusterNode, e: unknown) => log.emit(out(`Node ${n.host}:${n.port} replied with error:\n${errorText(e)}\n`, 'error'));
+  /** valkey-cli 9 ends with an [OK] line naming the id as given; redis-cli 7/8 end silently. */
+  const removed = (): DelNodeReport => {
+    if (dialectOfTopology(topology) === 'valkey') log.emit(out(`[OK] Node ${nodeId} removed from the cluster.\n`, 'ok'));
+    return report(0);
+  };
   try {
     log.emit(...renderLoadMessages(topology));
     const wanted = nodeId.toLowerCase();
@@ -100,7 +106,7 @@ export async function runDelNode(host: string, port: number, nodeId: string, opt
 
     if (!live) {
       log.emit(out(`*** ${victim.host}:${victim.port} was not reset: if it comes back, run CLUSTER RESET on it before using it again.\n`, 'warn'));
-      return report(0);
+      return removed();
     }
     log.emit(out('>>> Sending CLUSTER RESET SOFT to the deleted node.\n', 'info'));
     try {
@@ -109,7 +115,7 @@ export async function runDelNode(host: string, port: number, nodeId: string, opt
       replyError(live, e);
       return report(1);
     }
-    return report(0);
+    return removed();
   } finally {
     session.close();
     lease.release();

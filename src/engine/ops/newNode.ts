@@ -8,7 +8,7 @@ import { toEngineError } from '../model/errors';
 import { countSlots } from '../model/slots';
 import type { NodeFlag } from '../model/types';
 import { findMyself, parseClusterNodes } from '../parse/clusterNodes';
-import { parseInfo } from '../parse/info';
+import { parseInfo, serverNameOf } from '../parse/info';
 import { connectNode, type NodeClient } from '../io/connection';
 import type { ConnectionOptions } from '../io/options';
 import { renderNodeErrorChunks } from '../render/checkText';
@@ -23,6 +23,7 @@ export interface FreshNode {
   readonly busPort: number;
   /** Own flags without `myself` (normally `master`). */
   readonly flags: readonly NodeFlag[];
+  readonly serverName: 'redis' | 'valkey';
 }
 
 export type FreshRejection = 'unreachable' | 'reply-error' | 'not-cluster-enabled' | 'not-empty';
@@ -56,7 +57,8 @@ export async function probeFreshNode(host: string, port: number, opts: Connectio
   const [info, nodes, clusterInfo] = replies as [typeof replies[0], typeof replies[0], typeof replies[0]];
   if (!info.ok) return fail('reply-error', [out(`[ERR] Node ${addr} ${info.error}\n`, 'error')]);
   const infoText = String(info.value);
-  if (parseInfo(infoText).cluster_enabled !== '1') {
+  const fields = parseInfo(infoText);
+  if (fields.cluster_enabled !== '1') {
     return fail('not-cluster-enabled', [out(`[ERR] Node ${addr} is not configured as a cluster node.\n`, 'error')]);
   }
   if (!nodes.ok) return fail('reply-error', [out(`Node ${addr} replied with error:\n${nodes.error}\n`, 'error')]);
@@ -84,6 +86,7 @@ export async function probeFreshNode(host: string, port: number, opts: Connectio
       id: myself.id,
       busPort: myself.address?.busPort ?? 0,
       flags: myself.flags.filter((f) => f !== 'myself'),
+      serverName: serverNameOf(fields),
     },
   };
 }

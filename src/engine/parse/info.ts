@@ -27,6 +27,11 @@ export function infoFields(reply: string, fields: readonly string[]): Record<str
   return out;
 }
 
+/** Which server sent an INFO reply: Valkey says so in `server_name` / `valkey_version`. */
+export function serverNameOf(info: Record<string, string>): 'redis' | 'valkey' {
+  return info.server_name === 'valkey' || info.valkey_version !== undefined ? 'valkey' : 'redis';
+}
+
 export function infoNumber(info: Record<string, string>, field: string): number | undefined {
   const v = info[field];
   if (v === undefined) return undefined;

@@ -89,7 +89,7 @@ export function interleaveByHost(nodes: readonly CreateNodeInput[]): number[] {
 
 /**
  * Plans a cluster of `nodes` with `replicas` replicas per master. The caller
- * must have checked createMasterCount(...) >= 3 (redis-cli refuses fewer).
+ * must have checked createMasterCount(...) >= 1 (redis-cli refuses fewer than 3; valkey-cli 9 asks).
  */
 export function planCreate(nodes: readonly CreateNodeInput[], replicas: number, random: () => number): CreatePlan {
   const masterCount = createMasterCount(nodes.length, replicas);

@@ -9,6 +9,8 @@ import type { MovePlan, NothingToDo, SlotMove } from '../model/plan';
 import type { Topology } from '../model/types';
 import { loadPlanFrom, requireMeasure } from './loadBalance';
 import { isPlainMaster } from './reshard';
+import { dialectOfTopology } from '../model/dialect';
+import { wordsOf } from '../render/dialect';
 
 export interface HotSlot {
   readonly slot: number;
@@ -54,7 +56,7 @@ export function planHotSlotMoves(topology: Topology, report: SlotLoadReport, opt
   requireMeasure(report, options.measure);
   const lc = options.from.toLowerCase();
   const matches = topology.nodes.filter((n) => n.id.startsWith(lc) && isPlainMaster(n));
-  if (matches.length !== 1) throw new EngineError({ code: 'no-such-node', message: `*** No such master node ${options.from}` });
+  if (matches.length !== 1) throw new EngineError({ code: 'no-such-node', message: `*** No such ${wordsOf(dialectOfTopology(topology)).master} node ${options.from}` });
   const source = matches[0]!;
   const involved = topology.nodes.filter((n) => isPlainMaster(n) && (n.slotCount > 0 || n.id === source.id));
   if (involved.length < 2) throw new EngineError({ code: 'usage', message: '*** There is no other master to move the slots to.' });

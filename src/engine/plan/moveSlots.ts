@@ -8,6 +8,8 @@ import { EngineError } from '../model/errors';
 import { groupMoves, type MovePlan, type PlanNode, type SlotMove } from '../model/plan';
 import { isValidSlot } from '../model/slots';
 import type { ClusterNode, Topology } from '../model/types';
+import { dialectOfTopology } from '../model/dialect';
+import { notKnownOrNotMaster } from './reshard';
 
 export interface SlotMoveOptions {
   /** The slots to move (any order, duplicates ignored). */
@@ -29,7 +31,7 @@ export function planSlotMove(topology: Topology, options: SlotMoveOptions): Move
   const lc = options.to.toLowerCase();
   const target = topology.nodes.find((n) => n.id.toLowerCase() === lc);
   if (!target || target.role === 'replica') {
-    throw new EngineError({ code: 'no-such-node', message: `*** The specified node (${options.to}) is not known or not a master, please retry.` });
+    throw new EngineError({ code: 'no-such-node', message: notKnownOrNotMaster(options.to, dialectOfTopology(topology)) });
   }
   const slots = [...new Set(options.slots)].sort((a, b) => a - b);
   if (slots.length === 0) throw new EngineError({ code: 'usage', message: '*** No slots to move.' });

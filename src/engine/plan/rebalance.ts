@@ -17,6 +17,8 @@ import type { MoveGroup, MovePlan, NothingToDo, PlanNode, SlotMove } from '../mo
 import type { ClusterNode, Topology } from '../model/types';
 import { expectedSlots, f32, overThreshold, sumWeights } from './float32';
 import { isPlainMaster, ownedSlots, reshardTable } from './reshard';
+import { dialectOfTopology } from '../model/dialect';
+import { wordsOf } from '../render/dialect';
 
 export interface RebalanceOptions {
   /** `--cluster-weight` entries: `idprefix=weight` (prefix matched as redis-cli: first node in list order). */
@@ -64,7 +66,7 @@ export function parseWeights(topology: Topology, entries: readonly string[]): Pa
     const matches = topology.nodes.filter((n) => n.id.startsWith(lc));
     const masters = topology.nodes.filter((n) => n.role === 'master');
     const node = matches[0];
-    if (!node) throw new EngineError({ code: 'no-such-node', message: `*** No such master node ${name}`, cause: `the masters are: ${candidatesText(masters)}` });
+    if (!node) throw new EngineError({ code: 'no-such-node', message: `*** No such ${wordsOf(dialectOfTopology(topology)).master} node ${name}`, cause: `the masters are: ${candidatesText(masters)}` });
     // redis-cli takes the first node whose id starts with the prefix, whichever it is.
     if (matches.length > 1) {
       throw new EngineError({

@@ -16,6 +16,8 @@ import { groupMoves, type MovePlan, type PlanNode, type SlotMove } from '../mode
 import { normalizeRanges } from '../model/slots';
 import type { ClusterNode, Topology } from '../model/types';
 import { reshardShare } from './float32';
+import { dialectOfTopology, type CliDialect } from '../model/dialect';
+import { wordsOf } from '../render/dialect';
 
 export interface ReshardOptions {
   /** Source node ids (exact, case-insensitive), or 'all' for every master except the target. */
@@ -57,8 +59,8 @@ export interface TableEntry {
 export const TARGET_AS_SOURCE = '*** It is not possible to use the target node as source node.';
 export const NO_SOURCES = '*** No source nodes given, operation aborted.';
 
-export function notKnownOrNotMaster(id: string): string {
-  return `*** The specified node (${id}) is not known or not a master, please retry.`;
+export function notKnownOrNotMaster(id: string, dialect?: CliDialect): string {
+  return `*** The specified node (${id}) is not known or not a ${wordsOf(dialect).master}, please retry.`;
 }
 
 /** redis-cli's node list "master": not flagged replica and no master id. */
@@ -135,7 +137,7 @@ export function findNodeForResharding(topology: Topology, id: string): ClusterNo
   const lc = id.toLowerCase();
   const node = topology.nodes.find((n) => n.id.toLowerCase() === lc);
   if (!node || node.role === 'replica') {
-    throw new EngineError({ code: 'no-such-node', message: notKnownOrNotMaster(id), cause: `the masters are: ${candidatesText(topology.nodes.filter((n) => n.role === 'master'))}` });
+    throw new EngineError({ code: 'no-such-node', message: notKnownOrNotMaster(id, dialectOfTopology(topology)), cause: `the masters are: ${candidatesText(topology.nodes.filter((n) => n.role === 'master'))}` });
   }
   return node;
 }

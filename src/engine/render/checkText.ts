@@ -5,6 +5,7 @@ import type { EngineErrorCode } from '../model/errors';
 import { formatSlotRanges } from '../model/slots';
 import type { ClusterNode, Topology } from '../model/types';
 import { formatFixed } from './cformat';
+import { wordsOf } from './dialect';
 import { err, out, type OutputChunk } from './output';
 
 /** What redis-cli prints while loading: connection errors and unknown-master warnings. */
@@ -51,8 +52,7 @@ export function renderNodeErrorChunks(e: { code: EngineErrorCode; cause?: string
 
 export function renderSummary(summary: ClusterSummary): OutputChunk[] {
   const chunks: OutputChunk[] = [];
-  // valkey-cli 9 (src/valkey-cli.c clusterManagerShowClusterInfo) vs redis-cli 7/8.
-  const [replicas, masters] = summary.dialect === 'valkey' ? ['replicas', 'primaries'] : ['slaves', 'masters'];
+  const { slaves: replicas, masters } = wordsOf(summary.dialect);
   for (const m of summary.masters) {
     if (typeof m.keys !== 'number') {
       chunks.push(out(`Node ${m.node.addr} replied with error:\n${m.keys.error}\n`, 'error'));
