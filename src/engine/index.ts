@@ -24,7 +24,8 @@ export type { ClusterSession, LoadOptions } from './io/loader';
 export { runInfo, runCheck, renderFatal } from './ops/infoCheck';
 // Migration engine
 export type { MovePlan, NothingToDo } from './model/plan';
-export type { MigrationEvent, ProgressSnapshot } from './exec/events';
+export type { MigrationEvent } from './exec/events';
+export type { ProgressSnapshot } from './model/progress';
 export { renderBigKeys } from './model/bigKeys';
 export { previewBigKeys } from './ops/bigKeysPreview';
 export { describePace, UNLIMITED_LANES } from './exec/pace';

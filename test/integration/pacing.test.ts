@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import Redis from 'ioredis';
 import { type MigrationEvent, type MovePlan } from '../../src/engine';
 import { applyPlan } from '../../src/engine/ops/applyPlan';
-import { PACE_LADDER, type Pace } from '../../src/engine/exec/pace';
+import { PACE_LADDER } from '../../src/engine/exec/pace';
+import type { Pace } from '../../src/engine/model/progress';
 import { createCluster, populate, stopAllNodes, type TestCluster } from '../helpers/redisCluster';
 
 after(() => stopAllNodes());

@@ -1,24 +1,9 @@
 /** Progress events of a migration: plain data for the CLI, the extension and the webview. */
 import type { BigKeyReport } from '../model/bigKeys';
 import type { EngineErrorData } from '../model/errors';
-import type { Pace } from './pace';
+import type { Pace, ProgressSnapshot } from '../model/progress';
 import type { AtomicJobProgress } from './atomicJob';
 import type { PairStrategy, StrategyKind } from './strategy';
-
-export interface ProgressSnapshot {
-  readonly slotsDone: number;
-  readonly totalSlots: number;
-  readonly keysMoved: number;
-  /** Keys counted in the planned slots before the run (estimate of the work). */
-  readonly keysTotal: number;
-  readonly elapsedMs: number;
-  /** Keys per second over the run so far. */
-  readonly keysPerSec: number;
-  /** Estimated seconds left (by keys when there are any, else by slots); null when unknown. */
-  readonly etaSec: number | null;
-  /** The current pace of a latency-paced (legacy) run. */
-  readonly pace?: Pace;
-}
 
 export type MigrationEvent =
   | { readonly type: 'plan-started'; readonly totalSlots: number; readonly keysTotal: number; readonly lanes: number; readonly strategies?: readonly PairStrategy[] }

@@ -9,7 +9,7 @@ import type { BigKey } from '../model/bigKeys';
 import { EngineError } from '../model/errors';
 import type { BatchSizer } from './batchSize';
 import type { MigrationEvent } from './events';
-import type { Pace } from './pace';
+import type { Pace } from '../model/progress';
 import type { Clock, MigrateOptions, SlotPort } from './port';
 
 export interface KeyMoveContext {

@@ -14,25 +14,7 @@
  * it exceeds it. No clock of its own: every call passes the time.
  */
 
-export interface Pace {
-  /** Rung on the ladder (0 = gentlest). */
-  readonly level: number;
-  /** Cap on keys per MIGRATE. */
-  readonly batchKeys: number;
-  /** MIGRATEs in flight per source (each on its own connection). */
-  readonly inFlight: number;
-  /** Source/target pairs moving at the same time. */
-  readonly lanes: number;
-  /** Why this pace, as a code (for localised messages) and one English line (--verbose). */
-  readonly why: PaceWhy;
-  readonly reason: string;
-  /** The budget, ms (null in fast mode). */
-  readonly budgetMs: number | null;
-  /** The node whose probe decided (slowing down). */
-  readonly node?: string;
-  /** Largest recent probe round trip above its node's floor, over the probed nodes, ms (null before any probe). */
-  readonly probeMs: number | null;
-}
+import type { Pace, PaceWhy } from '../model/progress';
 
 export interface PaceOptions {
   /** Budget for what the move adds to a client's round trip, ms. */
@@ -51,8 +33,6 @@ export interface PaceOptions {
 
 /** Lanes without a cap (a plain number: paces cross JSON boundaries). */
 export const UNLIMITED_LANES = 1000;
-
-export type PaceWhy = 'start' | 'fast' | 'over-budget' | 'under-budget' | 'idle';
 
 interface Rung { readonly batchKeys: number; readonly inFlight: number; readonly lanes: number }
 

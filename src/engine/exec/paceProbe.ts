@@ -5,7 +5,8 @@
  * instantaneous_ops_per_sec once a second, less the commands the executor
  * itself sent there, and re-decides the pace.
  */
-import { createPaceController, type Pace, type PaceOptions } from './pace';
+import type { Pace } from '../model/progress';
+import { createPaceController, type PaceOptions } from './pace';
 import { clockSleep, type Clock, type SlotPort } from './port';
 
 export interface PaceRunner {

@@ -6,7 +6,8 @@
  * boundary, and publishes the run's events and live progress. Callers only
  * subscribe and render. No vscode; clock and liveness injected.
  */
-import type { MigrationEvent, ProgressSnapshot } from '../exec/events';
+import type { ProgressSnapshot } from '../model/progress';
+import type { MigrationEvent } from '../exec/events';
 import { readJournalState } from '../exec/journal';
 import { lockJournal, newJournalPath, processAlive, readJournalFile, unlockJournal } from '../io/journalFile';
 import { EngineError, toEngineError } from '../model/errors';

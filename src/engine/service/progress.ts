@@ -4,8 +4,8 @@
  * progress events come once per window, too rarely for a live view), the
  * engine's snapshot taken when it is ahead. Clock injected.
  */
-import type { MigrationEvent, ProgressSnapshot } from '../exec/events';
-import type { Pace } from '../exec/pace';
+import type { Pace, ProgressSnapshot } from '../model/progress';
+import type { MigrationEvent } from '../exec/events';
 
 const pairKey = (s: string, t: string): string => `${s}>${t}`;
 
