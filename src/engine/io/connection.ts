@@ -8,20 +8,9 @@ import { EngineError } from '../model/errors';
 import { resolveAddress, type ConnectionOptions } from './options';
 import { authError, connectError } from './socketErrors';
 import { nodeTlsOptions } from './tlsOptions';
+import type { Arg, NodeClient, PipelineResult } from '../exec/nodeClient';
 
-export type Arg = string | number | Buffer;
-
-export type PipelineResult = { ok: true; value: unknown } | { ok: false; error: string };
-
-/** A connected node. `addr` is the address shown to users. */
-export interface NodeClient {
-  readonly addr: string;
-  /** Sends one command; rejects with an EngineError carrying the server's reply text. */
-  call(command: string, ...args: Arg[]): Promise<unknown>;
-  /** Sends many commands in one pipeline; each result is a value or an error text. Bulk replies are Buffers with `buffers`. */
-  pipeline(commands: readonly (readonly [string, ...Arg[]])[], options?: { buffers?: boolean }): Promise<PipelineResult[]>;
-  close(): void;
-}
+export type { Arg, NodeClient, PipelineResult } from '../exec/nodeClient';
 
 class IoredisNodeClient implements NodeClient {
   constructor(readonly addr: string, private readonly redis: Redis) {}

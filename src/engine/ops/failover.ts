@@ -5,7 +5,7 @@
  */
 import { nodeRef, type NodeRef } from '../check/check';
 import type { Topology } from '../model/types';
-import type { NodeClient } from '../io/connection';
+import type { NodeClient } from '../exec/nodeClient';
 import { openCluster, type LoadOptions } from '../io/loader';
 import { parseClusterNodes } from '../parse/clusterNodes';
 import { parseInfo } from '../parse/info';

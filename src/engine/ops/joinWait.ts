@@ -7,7 +7,7 @@
 import { signaturesAgree, configSignature } from '../check/signature';
 import type { ClusterNodesLine } from '../model/types';
 import { parseClusterNodes } from '../parse/clusterNodes';
-import type { NodeClient } from '../io/connection';
+import type { NodeClient } from '../exec/nodeClient';
 import { linkProblems, renderLinkProblems, type JoinView } from '../render/joinText';
 import { out } from '../render/output';
 import { DEFAULT_JOIN_TIMEOUT_MS, DEFAULT_POLL_INTERVAL_MS, sleep, type OutputLog, type WaitOptions } from './opOutput';
