@@ -112,6 +112,8 @@ export async function clusterRoute(cluster: TestCluster): Promise<(key: string |
 export interface KeyState {
   readonly value: string;
   readonly pttl: number;
+  /** When the key expires (ms since the epoch, as read: PTTL plus the time its reply arrived), or the negative PTTL. */
+  readonly expireAt: number;
 }
 
 const hex = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString('hex') : String(v));
@@ -167,6 +169,7 @@ export async function snapshotKeys(route: (key: string) => Redis, keys: readonly
         tp.call('PTTL', k);
       }
       const tr = (await tp.exec()) ?? [];
+      const readAt = Date.now();
       const types = chunk.map((_, j) => String(tr[2 * j]![1]));
       const vp = client.pipeline();
       chunk.forEach((k, j) => {
@@ -181,21 +184,25 @@ export async function snapshotKeys(route: (key: string) => Redis, keys: readonly
       chunk.forEach((k, j) => {
         const [err, reply] = vr[j]!;
         if (err) throw err;
-        out.set(k, { value: canonical(types[j]!, reply), pttl: Number(tr[2 * j + 1]![1]) });
+        const pttl = Number(tr[2 * j + 1]![1]);
+        out.set(k, { value: canonical(types[j]!, reply), pttl, expireAt: pttl < 0 ? pttl : readAt + pttl });
       });
     }
   }));
   return out;
 }
 
-/** Differences between two snapshots (values exactly, TTLs within `ttlSlackMs`); at most `limit` lines. */
+/**
+ * Differences between two snapshots (values exactly, expiry instants within `ttlSlackMs`: the snapshots may be
+ * taken minutes apart on a loaded machine, so remaining TTLs are not compared); at most `limit` lines.
+ */
 export function diffSnapshots(a: Map<string, KeyState>, b: Map<string, KeyState>, ttlSlackMs = 10_000, limit = 10): string[] {
   const diffs: string[] = [];
   for (const [k, va] of a) {
     const vb = b.get(k);
     if (!vb) diffs.push(`${k}: missing`);
     else if (va.value !== vb.value) diffs.push(`${k}: ${va.value.slice(0, 80)} != ${vb.value.slice(0, 80)}`);
-    else if ((va.pttl < 0) !== (vb.pttl < 0) || Math.abs(va.pttl - vb.pttl) > ttlSlackMs) diffs.push(`${k}: pttl ${va.pttl} vs ${vb.pttl}`);
+    else if ((va.pttl < 0) !== (vb.pttl < 0) || Math.abs(va.expireAt - vb.expireAt) > ttlSlackMs) diffs.push(`${k}: pttl ${va.pttl} vs ${vb.pttl} (expiry ${va.expireAt - vb.expireAt} ms apart)`);
     if (diffs.length >= limit) break;
   }
   return diffs;
