@@ -20,9 +20,13 @@ import { checkCluster, type CheckResult } from '../check/check';
 import { keyHashSlot } from '../data/keySlot';
 import type { DataEvent, DataProgress } from '../data/events';
 import { EngineError, toEngineError, type EngineErrorData } from '../model/errors';
-import { SLOT_COUNT } from '../model/slots';
 import type { ClusterNode, Topology } from '../model/types';
-import { connectNode, type Arg, type NodeClient, type PipelineResult } from '../io/connection';
+import { classifyMigrateError, groupBySlot, migrateHead } from '../data/migrateCommand';
+import { BoundedWriter } from '../exec/boundedWriter';
+import type { NodeClient, PipelineResult } from '../exec/nodeClient';
+import { clockSleep, systemClock, type Clock } from '../exec/port';
+import { slotOwnerTable } from '../model/slotOwners';
+import { connectNode } from '../io/connection';
 import { openCluster, type LoadOptions } from '../io/loader';
 import { resolveAddress, type ConnectionOptions } from '../io/options';
 import { parseInfo } from '../parse/info';
@@ -57,7 +61,8 @@ export interface ImportOptions extends LoadOptions, OpHooks {
   readonly onEvent?: (e: DataEvent) => void;
   /** Stop after the batches in flight (nothing is lost: each key is in the source or in the cluster). */
   readonly signal?: AbortSignal;
-  readonly now?: () => number;
+  /** Time (batch durations, retry back-off); the system's by default. */
+  readonly clock?: Clock;
 }
 
 export interface ImportReport {
@@ -106,8 +111,8 @@ class ImportStop extends Error {
 
 export async function runImport(host: string, port: number, opts: ImportOptions): Promise<ImportReport> {
   const log = new DataLog(opts.onOutput);
-  const now = opts.now ?? Date.now;
-  const progress = new DataProgressEmitter('import', now, opts.onEvent);
+  const clock = opts.clock ?? systemClock;
+  const progress = new DataProgressEmitter('import', () => clock.now(), opts.onEvent);
   const src = `${opts.from.host}:${opts.from.port}`;
   const fail = (error: EngineError, extra: Partial<ImportReport> = {}): ImportReport => {
     progress.emit({ type: 'error', error: error.toJSON() });
@@ -158,7 +163,7 @@ export async function runImport(host: string, port: number, opts: ImportOptions)
     log.emit(renderImportKeyCount(dbsize));
     progress.counter.keysTotal = dbsize;
 
-    const result = await importKeys(topology, session.clients, source, src, opts, log, progress);
+    const result = await importKeys(topology, session.clients, source, src, opts, log, progress, clock);
     let remainingInSource: number | undefined;
     if (!opts.copy) remainingInSource = Number(await source.call('DBSIZE').catch(() => NaN));
     const snap = progress.snapshot();
@@ -185,39 +190,32 @@ export async function runImport(host: string, port: number, opts: ImportOptions)
   }
 }
 
-async function importKeys(
+/**
+ * SCANs the source and MIGRATEs every key to the master owning its slot, in batches per master, at most
+ * `maxInFlight` MIGRATEs in flight on the source connection. Exported for the unit tests on a fake node.
+ */
+export async function importKeys(
   topology: Topology, clients: ReadonlyMap<string, NodeClient>, source: NodeClient, src: string,
-  opts: ImportOptions, log: DataLog, progress: DataProgressEmitter,
+  opts: ImportOptions, log: DataLog, progress: DataProgressEmitter, clock: Clock = systemClock,
 ): Promise<{ stop?: ImportStop; cancelled?: boolean }> {
   const batchKeys = Math.max(1, opts.batchKeys ?? 1000);
   const scanCount = Math.max(1, opts.scanCount ?? 1000);
-  const maxInFlight = Math.max(1, opts.maxInFlight ?? 4);
-  const timeoutMs = opts.timeoutMs ?? 60000;
   const printKeys = opts.printKeys !== false;
   const copy = opts.copy === true;
   const replace = opts.replace === true;
+  const flags = { timeoutMs: opts.timeoutMs ?? 60000, copy, user: opts.user, password: opts.password };
 
-  // Slot map: for each slot, the first master (list order) claiming it, as redis-cli.
-  const owner: (Target | undefined)[] = new Array(SLOT_COUNT);
-  const targets: Target[] = [];
-  for (const n of topology.nodes) {
-    if (n.role !== 'master' || n.slotCount === 0) continue;
+  const { owner, targets } = slotOwnerTable<Target>(topology, (n) => {
     const client = clients.get(n.id);
-    if (!client) continue;
+    if (!client) return undefined;
     const reach = opts.addressMap?.[`${n.announcedHost}:${n.port}`] ? resolveAddress(n.announcedHost, n.port, opts.addressMap) : { host: n.announcedHost, port: n.port };
-    const t: Target = { node: n, addr: `${n.host}:${n.port}`, host: reach.host, port: reach.port, client, buffer: [], inBuffer: new Set() };
-    targets.push(t);
-    for (const r of n.slots) for (let s = r.start; s <= r.end; s++) owner[s] ??= t;
-  }
+    return { node: n, addr: `${n.host}:${n.port}`, host: reach.host, port: reach.port, client, buffer: [], inBuffer: new Set() };
+  });
   progress.emit({ type: 'data-started', op: 'import', keysTotal: progress.counter.keysTotal, targets: targets.length });
 
-  const auth: Arg[] = opts.password ? (opts.user ? ['AUTH2', opts.user, opts.password] : ['AUTH', opts.password]) : [];
-  const migrateHead = (t: Target, replaceNow: boolean): Arg[] => [
-    t.host, t.port, '', 0, timeoutMs, ...(copy ? ['COPY'] : []), ...(replaceNow ? ['REPLACE'] : []), ...auth, 'KEYS',
-  ];
   const seen = copy && !replace ? new Set<string>() : null;
-  const inflight = new Set<Promise<void>>();
-  let stop: ImportStop | undefined;
+  const writer = new BoundedWriter<ImportStop>(Math.max(1, opts.maxInFlight ?? 4), (e) =>
+    e instanceof ImportStop ? e : new ImportStop(e instanceof EngineError ? e : new EngineError({ code: 'migration-failed', node: src, message: String(e) })));
 
   const conflictStop = (t: Target, conflicts: readonly Buffer[], detail: string): ImportStop => {
     const names = conflicts.map((k) => k.toString());
@@ -240,6 +238,36 @@ async function importKeys(
     progress.tick();
   };
 
+  const dumps = (client: NodeClient, keys: readonly Buffer[]) => client.pipeline(keys.map((k) => ['DUMP', k] as const), { buffers: true });
+
+  /** BUSYKEY: keys that failed stay in the source (the others were moved); in COPY mode every key stays. */
+  const busyKey = async (t: Target, keys: Buffer[], attempt: number, text: string, t0: number): Promise<void> => {
+    let conflicts: Buffer[] = keys;
+    if (!copy) {
+      const res = await source.pipeline(keys.map((k) => ['EXISTS', k] as const));
+      conflicts = keys.filter((_, i) => isOne(res[i]!));
+      const moved = keys.filter((k) => !conflicts.includes(k));
+      if (moved.length > 0) succeeded(t, moved, clock.now() - t0);
+      if (attempt > 0 && conflicts.length > 0) {
+        // After an IOERR the target may hold keys the source could not delete: those are
+        // our own copies (same DUMP on both sides) and are replaced; any other value is a conflict.
+        const [mine, theirs] = await Promise.all([dumps(source, conflicts), dumps(t.client, conflicts)]);
+        const ours = conflicts.filter((_, i) => sameDump(mine[i]!, theirs[i]!));
+        const others = conflicts.filter((k) => !ours.includes(k));
+        if (others.length > 0) throw conflictStop(t, others, text);
+        const t1 = clock.now();
+        await source.call('MIGRATE', ...migrateHead(t, flags, true), ...ours);
+        succeeded(t, ours, clock.now() - t1);
+        return;
+      }
+    } else {
+      // A key written into the cluster after the pre-check: name the keys whose values differ.
+      const [mine, theirs] = await Promise.all([dumps(source, keys), dumps(t.client, keys)]);
+      conflicts = keys.filter((_, i) => !sameDump(mine[i]!, theirs[i]!));
+    }
+    throw conflictStop(t, conflicts.length > 0 ? conflicts : keys, text);
+  };
+
   const migrate = async (t: Target, keys: Buffer[], attempt: number): Promise<void> => {
     if (seen && attempt === 0) {
       // COPY without REPLACE: MIGRATE would copy the other keys of the batch and then fail
@@ -250,77 +278,39 @@ async function importKeys(
       if (failed && !failed.ok) throw new ImportStop(new EngineError({ code: 'reply-error', node: t.addr, cause: failed.error, message: `EXISTS on ${t.addr} failed: ${failed.error}` }));
       if (existing.length > 0) throw conflictStop(t, existing, 'BUSYKEY');
     }
-    const t0 = Date.now();
+    const t0 = clock.now();
     let reply: unknown;
     try {
-      reply = await source.call('MIGRATE', ...migrateHead(t, replace || (copy && attempt > 0)), ...keys);
+      // A COPY retry replaces what the failed attempt copied.
+      reply = await source.call('MIGRATE', ...migrateHead(t, flags, replace || (copy && attempt > 0)), ...keys);
     } catch (e) {
       const text = errorText(e);
-      if (/BUSYKEY/.test(text)) {
-        // Keys that failed stay in the source (the others were moved); in COPY mode every key stays.
-        let conflicts: Buffer[] = keys;
-        if (!copy) {
-          const res = await source.pipeline(keys.map((k) => ['EXISTS', k] as const));
-          conflicts = keys.filter((_, i) => isOne(res[i]!));
-          const moved = keys.filter((k) => !conflicts.includes(k));
-          if (moved.length > 0) succeeded(t, moved, Date.now() - t0);
-          if (attempt > 0 && conflicts.length > 0) {
-            // After an IOERR the target may hold keys the source could not delete: those are
-            // our own copies (same DUMP on both sides) and are replaced; any other value is a conflict.
-            const [src, dst] = await Promise.all([
-              source.pipeline(conflicts.map((k) => ['DUMP', k] as const), { buffers: true }),
-              t.client.pipeline(conflicts.map((k) => ['DUMP', k] as const), { buffers: true }),
-            ]);
-            const ours = conflicts.filter((_, i) => sameDump(src[i]!, dst[i]!));
-            const others = conflicts.filter((k) => !ours.includes(k));
-            if (others.length > 0) throw conflictStop(t, others, text);
-            const t1 = Date.now();
-            await source.call('MIGRATE', ...migrateHead(t, true), ...ours);
-            succeeded(t, ours, Date.now() - t1);
-            return;
-          }
-        }
-        if (copy) {
-          // A key written into the cluster after the pre-check: name the keys whose values differ.
-          const [src, dst] = await Promise.all([
-            source.pipeline(keys.map((k) => ['DUMP', k] as const), { buffers: true }),
-            t.client.pipeline(keys.map((k) => ['DUMP', k] as const), { buffers: true }),
-          ]);
-          conflicts = keys.filter((_, i) => !sameDump(src[i]!, dst[i]!));
-        }
-        throw conflictStop(t, conflicts.length > 0 ? conflicts : keys, text);
+      switch (classifyMigrateError(text, keys, attempt)) {
+        case 'busy-key':
+          return busyKey(t, keys, attempt, text, t0);
+        case 'split-by-slot':
+          // A standalone source sends each key as its own RESTORE, so batches may mix the slots of
+          // one master; should a server refuse that, fall back to one MIGRATE per slot.
+          await Promise.all(groupBySlot(keys).map((g) => migrate(t, g, attempt)));
+          return;
+        case 'retry':
+          progress.emit({ type: 'retry', op: 'import', targetId: t.node.id, reason: text, attempt: attempt + 1 });
+          await clockSleep(clock, 100 * (attempt + 1));
+          return migrate(t, keys, attempt + 1);
+        case 'fatal':
+          log.emit(...renderMigrateFailure(keys[0] ?? null, t.addr, src, text));
+          throw new ImportStop(new EngineError({
+            code: toEngineError(e).code === 'connection-lost' ? 'connection-lost' : 'migration-failed',
+            node: src,
+            cause: text,
+            message: `MIGRATE of ${keys.length} key(s) from ${src} to ${t.addr} failed: ${text}`,
+          }));
       }
-      if (/CROSSSLOT/.test(text) && new Set(keys.map((k) => keyHashSlot(k))).size > 1) {
-        // A standalone source sends each key as its own RESTORE, so batches may mix the slots of
-        // one master; should a server refuse that, fall back to one MIGRATE per slot.
-        const bySlot = new Map<number, Buffer[]>();
-        for (const k of keys) {
-          const slot = keyHashSlot(k);
-          let g = bySlot.get(slot);
-          if (!g) bySlot.set(slot, (g = []));
-          g.push(k);
-        }
-        await Promise.all([...bySlot.values()].map((g) => migrate(t, g, attempt)));
-        return;
-      }
-      if (/IOERR|timeout|TRYAGAIN|LOADING/i.test(text) && attempt < 3) {
-        // Moving is idempotent (moved keys are gone from the source); a COPY retry replaces what the failed attempt copied.
-        progress.emit({ type: 'retry', op: 'import', targetId: t.node.id, reason: text, attempt: attempt + 1 });
-        await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
-        return migrate(t, keys, attempt + 1);
-      }
-      log.emit(...renderMigrateFailure(keys[0] ?? null, t.addr, src, text));
-      throw new ImportStop(new EngineError({
-        code: toEngineError(e).code === 'connection-lost' ? 'connection-lost' : 'migration-failed',
-        node: src,
-        cause: text,
-        message: `MIGRATE of ${keys.length} key(s) from ${src} to ${t.addr} failed: ${text}`,
-      }));
     }
     if (reply !== 'OK' && reply !== 'NOKEY') {
       throw new ImportStop(new EngineError({ code: 'invalid-reply', node: src, cause: String(reply), message: `MIGRATE on ${src} answered ${String(reply)}` }));
     }
-    succeeded(t, keys, Date.now() - t0);
+    succeeded(t, keys, clock.now() - t0);
   };
 
   const dispatch = async (t: Target): Promise<void> => {
@@ -328,14 +318,7 @@ async function importKeys(
     const keys = t.buffer;
     t.buffer = [];
     t.inBuffer.clear();
-    while (inflight.size >= maxInFlight) await Promise.race(inflight);
-    if (stop) return;
-    const p: Promise<void> = migrate(t, keys, 0)
-      .catch((e) => {
-        stop ??= e instanceof ImportStop ? e : new ImportStop(e instanceof EngineError ? e : new EngineError({ code: 'migration-failed', node: src, message: String(e) }));
-      })
-      .finally(() => { inflight.delete(p); });
-    inflight.add(p);
+    await writer.submit(() => migrate(t, keys, 0));
   };
 
   let cursor = '0';
@@ -349,7 +332,7 @@ async function importKeys(
       const [res] = await source.pipeline([['SCAN', cursor, 'COUNT', scanCount]], { buffers: true });
       if (!res!.ok) {
         log.emit(renderSourceReplyError(src, res!.error));
-        stop ??= new ImportStop(new EngineError({ code: 'reply-error', node: src, cause: res!.error, message: `SCAN on ${src} failed: ${res!.error}` }));
+        writer.stop(new ImportStop(new EngineError({ code: 'reply-error', node: src, cause: res!.error, message: `SCAN on ${src} failed: ${res!.error}` })));
         break;
       }
       const [next, keys] = res!.value as [Buffer, Buffer[]];
@@ -367,14 +350,14 @@ async function importKeys(
         t.inBuffer.add(id);
         t.buffer.push(key);
         if (t.buffer.length >= batchKeys) await dispatch(t);
-        if (stop) break;
+        if (writer.stopped) break;
       }
-      if (stop) break;
+      if (writer.stopped) break;
     } while (cursor !== '0');
-    if (!stop && !cancelled) for (const t of targets) await dispatch(t);
+    if (!writer.stopped && !cancelled) for (const t of targets) await dispatch(t);
   } finally {
-    await Promise.all([...inflight]);
+    await writer.drain();
   }
   progress.tick(true);
-  return { stop, cancelled };
+  return { stop: writer.stopped, cancelled };
 }
