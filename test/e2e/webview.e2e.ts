@@ -359,6 +359,8 @@ test('after a window reload the panel shows its last state and resumes the cance
   await wb!.runCommand('Developer: Reload Window');
   await page.locator('.monaco-workbench').waitFor();
   await panel.locator('#summary-status[data-status="cancelled"]').waitFor({ timeout: 90_000 });
+  // The webview shows its saved state at once (badge Cancelled), then the host's init says it is restored.
+  await panel.locator('#phase-badge', { hasText: 'Restored' }).waitFor({ timeout: 30_000 });
   assert.equal(await panel.locator('#phase-badge').innerText(), 'Restored');
   assert.equal(await panel.locator('#btn-execute').count(), 0, 'a restored panel cannot execute');
   await panel.locator('#btn-resume').waitFor();
