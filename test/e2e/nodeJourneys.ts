@@ -157,7 +157,7 @@ export function nodeJourneys(journey: Journey, wb: Wb, ports: { seed: number; cr
   });
 
   for (const theme of ['Light Modern', 'Dark Modern'] as const) {
-    journey(`the tree in the ${theme} theme, at the default sidebar width`, async () => {
+    journey(`the tree and the migration panel in the ${theme} theme, at the default sidebar width`, async () => {
       // Ctrl+K Ctrl+T (the palette would rank "Browse Color Themes in Marketplace" first).
       await page.locator('.part.sidebar').click({ position: { x: 150, y: 600 } });
       await page.keyboard.press('Control+K');
