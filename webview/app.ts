@@ -179,6 +179,10 @@ export class App {
         this.render();
         document.getElementById('summary-heading')?.focus();
         break;
+      case 'demoted':
+        this.snapshot = this.snapshot && reduceSnapshot(this.snapshot, m);
+        this.render();
+        break;
       case 'response':
         break;
     }
@@ -246,6 +250,10 @@ export class App {
 
   private cancelRun = (): void => {
     this.transport.notify({ type: 'cancelRun' });
+  };
+
+  private viewCheck = (): void => {
+    this.transport.notify({ type: 'viewCheck' });
   };
 
   private recompute = (e: Event): void => {
@@ -710,6 +718,12 @@ export class App {
               h('ul', null, check.findings.map((f) => h('li', null, f))))),
         sum.error ? row('summary.error', h('span', { class: 'error' }, sum.error), 'summary-error') : null,
         sum.journalPath ? row('summary.journal', h('code', null, sum.journalPath)) : null),
+      sum.demoted && sum.demoted.length > 0
+        ? h('ul', { id: 'summary-demoted', class: 'warn-text' }, sum.demoted.map((d) => h('li', null, t('summary.demoted', d.addr, d.masterAddr))))
+        : null,
+      check !== null
+        ? h('p', null, h('button', { type: 'button', class: 'btn secondary', id: 'btn-view-check', title: t('summary.viewCheckHint'), onclick: this.viewCheck as EventListener }, t('summary.viewCheck')))
+        : null,
       sum.resumable && sum.journalPath ? h('p', { class: 'muted' }, t('summary.resumeHint', sum.journalPath)) : null,
     );
   }

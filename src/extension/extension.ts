@@ -66,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     connection: (clusterId) => access.options(clusterId),
     topology: (clusterId) => access.withEntry(clusterId, (host, port, opts) => loadTopology(host, port, opts)),
     revealNode: (clusterId, nodeId) => void reveal({ kind: 'node', clusterId, nodeId }),
+    viewCheck: (clusterId) => void vscode.commands.executeCommand('redisClusterManager.check', { clusterId }),
   };
   const migrations = push(new MigrationPanel(context, panelDeps));
   push(registerMigrationPanelSerializer(migrations));

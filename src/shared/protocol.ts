@@ -160,6 +160,14 @@ export interface CheckView {
 
 export type RunStatus = 'done' | 'cancelled' | 'failed';
 
+/** A master the run left without slots that Redis then turned into a replica (of the master that took its last slot). */
+export interface DemotedView {
+  /** `host:port` */
+  readonly addr: string;
+  /** `host:port` of its new master (its id's first 8 characters when that node is not loaded). */
+  readonly masterAddr: string;
+}
+
 export interface SummaryView {
   readonly status: RunStatus;
   readonly slotsMoved: number;
@@ -179,6 +187,8 @@ export interface SummaryView {
   readonly journalPath?: string;
   /** The host can continue this run from its journal (cancelled/failed, journal owned by the panel). */
   readonly resumable: boolean;
+  /** Masters left without slots that are now replicas (known shortly after the run: the host reloads the cluster). */
+  readonly demoted?: readonly DemotedView[];
 }
 
 export type Phase = 'preview' | 'running' | 'finished';
@@ -251,7 +261,9 @@ export type WebviewNotification =
   | { readonly type: 'ready'; readonly protocol: number }
   | { readonly type: 'cancelRun' }
   | { readonly type: 'dismiss' }
-  | { readonly type: 'revealNode'; readonly nodeId: string };
+  | { readonly type: 'revealNode'; readonly nodeId: string }
+  /** The summary's "View check output": a fresh Check of the cluster in a result document. */
+  | { readonly type: 'viewCheck' };
 
 export type WebviewToHost = WebviewRequest | WebviewNotification;
 
@@ -280,6 +292,8 @@ export type HostToWebview =
   | { readonly type: 'runStarted'; readonly run: RunView; readonly doneSlots: readonly number[] }
   | { readonly type: 'progress'; readonly delta: ProgressDelta }
   | { readonly type: 'runFinished'; readonly summary: SummaryView; readonly delta: ProgressDelta }
+  /** After a run: masters it emptied that Redis turned into replicas (added to the summary). */
+  | { readonly type: 'demoted'; readonly nodes: readonly DemotedView[] }
   | ResponseMessage;
 
 export type HostToWebviewType = HostToWebview['type'];
@@ -309,6 +323,7 @@ export function parseWebviewToHost(v: unknown): WebviewToHost | undefined {
       return isInt(v.protocol) ? { type: 'ready', protocol: v.protocol } : undefined;
     case 'cancelRun':
     case 'dismiss':
+    case 'viewCheck':
       return { type: v.type };
     case 'revealNode':
       return isStr(v.nodeId) && v.nodeId.length <= 64 ? { type: 'revealNode', nodeId: v.nodeId } : undefined;
@@ -331,7 +346,7 @@ export function parseWebviewToHost(v: unknown): WebviewToHost | undefined {
   }
 }
 
-const HOST_TYPES: ReadonlySet<string> = new Set<HostToWebviewType>(['init', 'plan', 'keyCounts', 'runStarted', 'progress', 'runFinished', 'response']);
+const HOST_TYPES: ReadonlySet<string> = new Set<HostToWebviewType>(['init', 'plan', 'keyCounts', 'runStarted', 'progress', 'runFinished', 'demoted', 'response']);
 
 /** Cheap guard on the webview side (the host is trusted; this only filters foreign messages). */
 export function isHostToWebview(v: unknown): v is HostToWebview {
@@ -365,7 +380,7 @@ export function applyDelta(s: PanelSnapshot, d: ProgressDelta): PanelSnapshot {
   };
 }
 
-/** Applies any state-changing host message to a snapshot (init, plan, runStarted, progress, runFinished). */
+/** Applies any state-changing host message to a snapshot (init, plan, runStarted, progress, runFinished, demoted). */
 export function reduceSnapshot(s: PanelSnapshot, m: HostToWebview): PanelSnapshot {
   switch (m.type) {
     case 'init':
@@ -378,6 +393,8 @@ export function reduceSnapshot(s: PanelSnapshot, m: HostToWebview): PanelSnapsho
       return applyDelta(s, m.delta);
     case 'runFinished':
       return { ...applyDelta(s, m.delta), phase: 'finished', summary: m.summary };
+    case 'demoted':
+      return s.summary && m.nodes.length > 0 ? { ...s, summary: { ...s.summary, demoted: m.nodes } } : s;
     case 'keyCounts':
     case 'response':
       return s;

@@ -156,6 +156,9 @@ export const EN_STRINGS = {
   'summary.error': 'Error',
   'summary.journal': 'Journal',
   'summary.resumeHint': 'Continue with “Resume from journal” here or with: rcm resume {0}',
+  'summary.demoted': '{0} had no slots left and is now a replica of {1} (Redis turns an emptied master into a replica).',
+  'summary.viewCheck': 'View check output',
+  'summary.viewCheckHint': 'Run Check on the cluster now and open its output (as redis-cli --cluster check prints it)',
   // check findings (host-formatted)
   'check.configDisagree': 'Nodes do not agree about the configuration.',
   'check.migrating': '{0} has slots in migrating state: {1}',

@@ -52,6 +52,8 @@ export async function freePort(from: number, to: number): Promise<number> {
 
 export interface CodeServer {
   readonly port: number;
+  /** code-server's process group (its extension host and other helpers are in it). */
+  readonly pgid: number;
   readonly stateDir: string;
   readonly workspace: string;
   /** The workbench URL; with `dev`, loading the repo as the extension under development (and tests, if given). */
@@ -86,6 +88,11 @@ export async function startCodeServer(o: {
   install?: readonly string[];
   /** Runs after the installs, before the server starts (the user data is fresh by then). */
   prepare?: () => void;
+  /**
+   * false: without the smoke-test driver, so notifications show as toasts (the driver suppresses them);
+   * only for an installed extension: the URL's extensionDevelopmentPath is honoured only with the driver.
+   */
+  smokeTestDriver?: boolean;
 }): Promise<CodeServer> {
   if (!codeServerInstalled()) throw new Error(`code-server is not installed in ${E2E_HOME}: run bash test/e2e/install-code-server.sh`);
   const { port, stateDir } = o;
@@ -110,7 +117,7 @@ export async function startCodeServer(o: {
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
     '--reconnection-grace-time', '10',
     // Makes the workbench honour the `payload` URL parameter (extensionDevelopmentPath, extensionTestsPath).
-    '--vscode-option', 'enable-smoke-test-driver',
+    ...(o.smokeTestDriver === false ? [] : ['--vscode-option', 'enable-smoke-test-driver']),
     ...(o.extraArgs ?? []),
     workspace,
   ], {
@@ -136,6 +143,7 @@ export async function startCodeServer(o: {
   const host = `127.0.0.1:${port}`;
   return {
     port,
+    pgid,
     stateDir,
     workspace,
     url(u = {}) {

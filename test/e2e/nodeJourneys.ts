@@ -1,8 +1,8 @@
 /**
  * Issue 16's UI journeys in the real workbench: the editor's "Redis Cluster"
  * context menu on a node id of a Check result, the hover, the Set Timeout /
- * Call / Backup / Restore / Create Cluster dialogs, and the tree in the light
- * and dark themes. Registered into run-extension-e2e.ts's journey list.
+ * Call / Backup / Restore / Create Cluster dialogs, and the tree and the
+ * migration panel in the light and dark themes. Registered into run-extension-e2e.ts's journey list.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -157,7 +157,7 @@ export function nodeJourneys(journey: Journey, wb: Wb, ports: { seed: number; cr
   });
 
   for (const theme of ['Light Modern', 'Dark Modern'] as const) {
-    journey(`the tree in the ${theme} theme, at the default sidebar width`, async () => {
+    journey(`the tree and the migration panel in the ${theme} theme, at the default sidebar width`, async () => {
       // Ctrl+K Ctrl+T (the palette would rank "Browse Color Themes in Marketplace" first).
       await page.locator('.part.sidebar').click({ position: { x: 150, y: 600 } });
       await page.keyboard.press('Control+K');
@@ -174,6 +174,19 @@ export function nodeJourneys(journey: Journey, wb: Wb, ports: { seed: number; cr
       await page.locator('.quick-input-widget').first().waitFor({ state: 'hidden' }).catch(() => undefined);
       await page.waitForTimeout(600); // the palette fades out
       await wb.shot(`tree-${theme.startsWith('Light') ? 'light' : 'dark'}`);
+      // The migration panel in the same theme: a Reshard plan preview beside the tree.
+      await wb.command('Redis Cluster: Reshard…');
+      await pickClusterIfAsked(wb, 'e2e');
+      await page.locator('.quick-input-widget:not(.hidden) .quick-input-list .monaco-list-row').first().click(); // target: the first master
+      await wb.pick('All other masters');
+      await page.keyboard.press('Enter');
+      await wb.answer('100');
+      const panel = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+      await panel.locator('#plan-total-slots').waitFor({ timeout: 60_000 });
+      await panel.locator(dark ? 'body.vscode-dark' : 'body.vscode-light').waitFor();
+      await page.waitForTimeout(600); // the palette fades out
+      await wb.shot(`panel-${dark ? 'dark' : 'light'}`);
+      await wb.command('View: Close All Editors');
     });
   }
 }

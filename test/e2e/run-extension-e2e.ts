@@ -7,10 +7,11 @@
  *   1. extension-host tests (mocha inside code-server's extension host, real `vscode` API): exthost/*.cjs
  *   2. UI journeys driven like a user: tree, palette, right-click, modal dialogs, notifications
  *   3. the packaged VSIX installed into a code-server that does not load the sources
+ *   4. (part "scale") the tree and the panel with 100 nodes: render times and memory printed, all nodes shown (scaleUi.ts)
  *
  * Screenshots go to .test-artifacts/e2e/. Ends with "N passed, N failed".
  * Env: E2E_HOME (code-server install), RCM_E2E_CS_PORT (default: first free of 8471-8479),
- * RCM_E2E_PARTS (default "exthost,ui,zh,vsix"), RCM_E2E_ONLY (a regex: only the UI journeys it matches, plus the first),
+ * RCM_E2E_PARTS (default "exthost,ui,zh,vsix,scale"), RCM_E2E_ONLY (a regex: only the UI journeys it matches, plus the first),
  * RCM_E2E_REDIS_PORT (first of 9 redis ports, default: a free block from 7300), KEEP=1 to leave things running.
  */
 import { spawnSync } from 'node:child_process';
@@ -23,15 +24,33 @@ import { sandboxDown, sandboxUp } from '../../src/engine';
 import { startNodes, startStandalone, stopNodes, type NodeHandle } from '../helpers/redisCluster';
 import { CHROMIUM, CODE_SERVER, codeServerInstalled, freePort, NODE24_BIN, portFree, REPO, runPaletteCommand, startCodeServer, type CodeServer } from './codeServer';
 import { nodeJourneys } from './nodeJourneys';
+import { runScaleUi } from './scaleUi';
 import { runZhCn } from './zhCn';
 
 const ARTIFACTS = join(REPO, '.test-artifacts', 'e2e');
 const t0 = Date.now();
-const PARTS = new Set((process.env.RCM_E2E_PARTS ?? 'exthost,ui,zh,vsix').split(','));
+const PARTS = new Set((process.env.RCM_E2E_PARTS ?? 'exthost,ui,zh,vsix,scale').split(','));
 const ONLY = process.env.RCM_E2E_ONLY ? new RegExp(process.env.RCM_E2E_ONLY) : undefined;
 const log = (m: string): void => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
 let passed = 0;
 let failed = 0;
+
+/** Runs one check of the suite, counts it and logs how it went; `onFail` runs after a failure (a screenshot). */
+async function counted(name: string, fn: () => Promise<void>, onFail?: () => Promise<unknown>): Promise<boolean> {
+  const started = Date.now();
+  try {
+    await fn();
+    passed++;
+    log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+    return true;
+  } catch (e) {
+    failed++;
+    log(`FAIL ${name}: ${(e as Error).message.split('\n')[0]}`);
+    console.log((e as Error).stack);
+    await onFail?.().catch(() => undefined);
+    return false;
+  }
+}
 
 async function redisBlock(): Promise<number> {
   if (process.env.RCM_E2E_REDIS_PORT) return Number(process.env.RCM_E2E_REDIS_PORT);
@@ -265,18 +284,8 @@ async function runUiJourneys(browser: Browser, cs: CodeServer, ports: { seed: nu
   nodeJourneys(journey, wb, { seed: ports.seed, create: ports.create });
 
   for (const [name, fn] of journeys) {
-    const started = Date.now();
-    try {
-      await fn();
-      passed++;
-      log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
-    } catch (e) {
-      failed++;
-      log(`FAIL ${name}: ${(e as Error).message.split('\n')[0]}`);
-      console.log((e as Error).stack);
-      await page.screenshot({ path: join(ARTIFACTS, `failure-${journeys.findIndex((j) => j[0] === name) + 1}.png`) }).catch(() => undefined);
-      if (name.startsWith('the view lists')) break; // nothing else can work without the tree
-    }
+    const ok = await counted(name, fn, () => page.screenshot({ path: join(ARTIFACTS, `failure-${journeys.findIndex((j) => j[0] === name) + 1}.png`) }));
+    if (!ok && name.startsWith('the view lists')) break; // nothing else can work without the tree
   }
   await context.close();
 }
@@ -285,35 +294,46 @@ async function runUiJourneys(browser: Browser, cs: CodeServer, ports: { seed: nu
 // 3. The packaged VSIX, installed like a user would, in a VS Code that does not load the sources
 
 async function runVsixCheck(browser: Browser, port: number, stateDir: string, settings: Record<string, unknown>): Promise<void> {
-  const name = 'the packaged VSIX installs into VS Code and shows the cluster';
-  const started = Date.now();
+  const name = 'the packaged VSIX installs into VS Code and shows the cluster; a migration\'s end shows as a toast';
   const vsix = join(stateDir, 'redis-cluster-manager.vsix');
   let cs: CodeServer | undefined;
   try {
-    const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string => {
-      const r = spawnSync(cmd, args, { cwd: REPO, encoding: 'utf8', env });
-      if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stdout}${r.stderr}`);
-      return r.stdout;
-    };
-    mkdirSync(stateDir, { recursive: true });
-    run(process.execPath, ['esbuild.js', '--production']);
-    run(process.execPath, [join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '-o', vsix]);
-    run(CODE_SERVER, ['--extensions-dir', join(stateDir, 'ext'), '--install-extension', vsix],
-      { ...process.env, PATH: `${NODE24_BIN}:${process.env.PATH ?? ''}`, XDG_CONFIG_HOME: join(stateDir, 'xdg-config') });
-    cs = await startCodeServer({ port, stateDir, workspaceSettings: settings });
-    const page = await (await browser.newContext({ viewport: { width: 1500, height: 950 } })).newPage();
-    page.setDefaultTimeout(60_000);
-    await page.goto(cs.url()); // no extensionDevelopmentPath: only the installed extension
-    await page.getByRole('tab', { name: /Redis Cluster/ }).first().click();
-    await page.locator('.part.sidebar .monaco-list-row[role="treeitem"]', { hasText: /ok · 3 masters/ }).first().waitFor();
-    await page.screenshot({ path: join(ARTIFACTS, 'vsix-installed.png') });
-    await page.context().close();
-    passed++;
-    log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
-  } catch (e) {
-    failed++;
-    log(`FAIL ${name}: ${(e as Error).message.split('\n')[0]}`);
-    console.log((e as Error).stack);
+    await counted(name, async () => {
+      const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string => {
+        const r = spawnSync(cmd, args, { cwd: REPO, encoding: 'utf8', env });
+        if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stdout}${r.stderr}`);
+        return r.stdout;
+      };
+      mkdirSync(stateDir, { recursive: true });
+      run(process.execPath, ['esbuild.js', '--production']);
+      run(process.execPath, [join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '-o', vsix]);
+      run(CODE_SERVER, ['--extensions-dir', join(stateDir, 'ext'), '--install-extension', vsix],
+        { ...process.env, PATH: `${NODE24_BIN}:${process.env.PATH ?? ''}`, XDG_CONFIG_HOME: join(stateDir, 'xdg-config') });
+      // Without the smoke-test driver (the installed extension does not need it): notifications show as toasts.
+      cs = await startCodeServer({ port, stateDir, workspaceSettings: settings, smokeTestDriver: false });
+      const page = await (await browser.newContext({ viewport: { width: 1500, height: 950 } })).newPage();
+      page.setDefaultTimeout(60_000);
+      await page.goto(cs.url()); // no extensionDevelopmentPath: only the installed extension
+      await page.getByRole('tab', { name: /Redis Cluster/ }).first().click();
+      await page.locator('.part.sidebar .monaco-list-row[role="treeitem"]', { hasText: /ok · 3 masters/ }).first().waitFor();
+      await page.screenshot({ path: join(ARTIFACTS, 'vsix-installed.png') });
+      // The migration-end notification as a user sees it, a toast (#16 problem 3): a one-slot reshard, executed in the panel.
+      await runPaletteCommand(page, 'Redis Cluster: Reshard…');
+      const quickRow = page.locator('.quick-input-widget:not(.hidden) .quick-input-list .monaco-list-row');
+      await quickRow.first().click(); // target: the first master
+      await quickRow.filter({ hasText: 'All other masters' }).first().click();
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget:not(.hidden) input').fill('1');
+      await page.keyboard.press('Enter');
+      const panel = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+      await panel.locator('#btn-execute').click();
+      const toast = page.locator('.notifications-toasts .notification-toast .notification-list-item-message', { hasText: /^Reshard \(e2e\) finished: 1 slots and \d+ keys moved in [\d.]+s\.$/ });
+      await toast.first().waitFor({ timeout: 90_000 });
+      await page.screenshot({ path: join(ARTIFACTS, 'migration-end-toast.png') });
+      log(`toast: ${(await toast.first().textContent()) ?? ''}`);
+      await panel.locator('#summary-status[data-status="done"]').waitFor();
+      await page.context().close();
+    });
   } finally {
     await cs?.stop();
     spawnSync(process.execPath, ['esbuild.js'], { cwd: REPO }); // back to the development build
@@ -374,22 +394,17 @@ async function main(): Promise<void> {
       cs = undefined;
     }
     if (PARTS.has('zh')) {
-      const name = 'the zh-cn UI (a local language-pack stub): tree, palette, a dialog';
-      const started = Date.now();
       log('code-server with --locale zh-cn and the language-pack stub');
-      try {
-        await runZhCn(browser, { port: csPort, stateDir: join(work, 'cs-zh'), settings, artifacts: ARTIFACTS, log });
-        passed++;
-        log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
-      } catch (e) {
-        failed++;
-        log(`FAIL ${name}: ${(e as Error).message.split('\n')[0]}`);
-        console.log((e as Error).stack);
-      }
+      await counted('the zh-cn UI (a local language-pack stub): tree, palette, a dialog',
+        () => runZhCn(browser!, { port: csPort, stateDir: join(work, 'cs-zh'), settings, artifacts: ARTIFACTS, log }));
     }
     if (PARTS.has('vsix')) {
       log('packaging the VSIX and installing it into a fresh code-server');
       await runVsixCheck(browser, csPort, join(work, 'cs-vsix'), settings);
+    }
+    if (PARTS.has('scale')) {
+      await counted('the tree and the panel show a 100-node cluster (render times and memory in the log)',
+        () => runScaleUi(browser!, { port: csPort, stateDir: join(work, 'cs-scale'), artifacts: ARTIFACTS, log }));
     }
   } finally {
     await browser?.close().catch(() => undefined);

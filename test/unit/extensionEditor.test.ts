@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkCluster, planRebalance, summarizeCluster, type Topology } from '../../src/engine';
 import { orderClusterIds } from '../../src/extension/model/clusterOrder';
-import { demotedMasters, emptiedByPlan } from '../../src/extension/model/demotion';
+import { demotedMasters, drainedByRun, emptiedByPlan, replicasAmong } from '../../src/extension/model/demotion';
 import { errorLogLine } from '../../src/extension/model/errors';
 import { englishL10n } from '../../src/extension/model/l10n';
 import { knownNodeHover, unknownNodeHover } from '../../src/extension/model/nodeHover';
@@ -160,4 +160,14 @@ test('a drain plan names the master it empties and who it will replicate; a load
   assert.deepEqual(demotedMasters(t, after), [{ nodeId: M1, addr: '127.0.0.1:7000', masterId: M2, masterAddr: '127.0.0.1:7001' }]);
   assert.deepEqual(demotedMasters(undefined, after), []);
   assert.deepEqual(demotedMasters(t, t), []);
+  // The panel's summary: the masters whose every slot the run moved, then those of them the cluster shows as replicas.
+  const views = [
+    { id: M1, slots: [{ start: 0, end: 3 }, { start: 10, end: 11 }], slotCount: 6 },
+    { id: M2, slots: [{ start: 4, end: 9 }], slotCount: 6 },
+    { id: R1, slots: [], slotCount: 0 },
+  ];
+  assert.deepEqual(drainedByRun(views, [0, 1, 2, 3, 10, 11, 4]), [M1], 'every slot of M1 moved; M2 kept five; a node without slots is not drained');
+  assert.deepEqual(drainedByRun(views, [0, 1, 2, 3, 10]), [], 'one slot of M1 left');
+  assert.deepEqual(replicasAmong([M1], after), [{ nodeId: M1, addr: '127.0.0.1:7000', masterId: M2, masterAddr: '127.0.0.1:7001' }]);
+  assert.deepEqual(replicasAmong([M1], t), [], 'still a master (the cluster does not show it yet)');
 });

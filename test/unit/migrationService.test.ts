@@ -14,6 +14,8 @@ import { journalLockPid, lockJournal } from '../../src/engine/io/journalFile';
 import { englishL10n } from '../../src/extension/model/l10n';
 import { endNotice, watchRunEnds, type NoticeLevel } from '../../src/extension/services/migrationNotices';
 import { PanelSessions, showDecision } from '../../src/extension/webview/panelSessions';
+import { LIVE_UPDATE_INTERVAL_MS, RunAggregator, Throttle, followProgress, type Timers } from '../../src/extension/webview/runModel';
+import { translator } from '../../src/shared/strings';
 import { phaseBadgeKey, type PanelSnapshot, type SummaryView } from '../../src/shared/protocol';
 import { EN_STRINGS } from '../../src/shared/strings';
 import { OK_CHECK, scriptedEngine } from '../fixtures/scriptedEngine';
@@ -158,6 +160,70 @@ test('#16 (3, 10): every run that ends gets one notification, one log line and o
     } finally {
       done();
     }
+  }
+});
+
+/** Timers on a hand-moved clock: `advance` runs what falls due, in order. */
+function manualTimers(now: () => number, tick: (ms: number) => void) {
+  let pending: { at: number; fn: () => void; id: number }[] = [];
+  let seq = 0;
+  const timers: Timers = {
+    now,
+    setTimeout: (fn, ms) => { pending.push({ at: now() + ms, fn, id: ++seq }); return seq; },
+    clearTimeout: (h) => { pending = pending.filter((p) => p.id !== h); },
+  };
+  const advance = (ms: number): void => {
+    const until = now() + ms;
+    for (;;) {
+      pending.sort((a, b) => a.at - b.at);
+      const next = pending[0];
+      if (!next || next.at > until) break;
+      pending.shift();
+      tick(next.at - now());
+      next.fn();
+    }
+    tick(until - now());
+  };
+  return { timers, advance };
+}
+
+test('#16 (3): the status bar shows the same count as the panel at every update (same events, same throttle, same moments)', async () => {
+  const { fake, service, tick, done } = setup();
+  try {
+    let clock = 0;
+    const { timers, advance } = manualTimers(() => clock, (ms) => { clock += ms; tick(ms); });
+    const run = service.start({ plan, options: {}, label: 'Reshard (test)', clusterId: 'c1' });
+    // The panel: its aggregator folds the run's events; its throttle posts a progress message.
+    const aggregator = new RunAggregator({ ...run.plan, moves: [...run.moves] }, () => clock, translator(EN_STRINGS), (id) => id.slice(0, 8));
+    const panel: string[] = [];
+    const status: string[] = [];
+    const shown = (p: { slotsDone: number; keysMoved: number }): string => `${clock}:${p.slotsDone}/${p.keysMoved}`;
+    const throttle = new Throttle(LIVE_UPDATE_INTERVAL_MS, () => panel.push(shown(aggregator.progress())), timers);
+    let folded = 0;
+    run.onEvent((e) => {
+      aggregator.onEvent(e);
+      throttle.poke();
+      folded++;
+      assert.equal(aggregator.progress().slotsDone, run.progress().slotsDone, `slots after ${e.type}`);
+      assert.equal(aggregator.progress().keysMoved, run.progress().keysMoved, `keys after ${e.type}`);
+    });
+    // At the end the panel drops its pending update (the summary carries the final figures) and the status bar item goes.
+    void run.outcome.then(() => throttle.dispose());
+    // The status bar (MigrationStatus.follow): the service's own progress of the run.
+    let ended = false;
+    followProgress(run, (p) => status.push(shown(p)), () => { ended = true; }, timers);
+    await fake.firstMove;
+    advance(LIVE_UPDATE_INTERVAL_MS + 10);
+    fake.release();
+    await run.outcome;
+    advance(LIVE_UPDATE_INTERVAL_MS + 10);
+    await new Promise((r) => setImmediate(r));
+    assert.ok(folded >= 8, `events seen: ${folded}`);
+    assert.deepEqual(panel, ['0:0/0', `${LIVE_UPDATE_INTERVAL_MS}:1/10`], 'the first event at once, the next after one interval');
+    assert.deepEqual(status, panel, 'the status bar showed exactly what the panel showed, when it showed it');
+    assert.ok(ended, 'the status bar item ends with the run');
+  } finally {
+    done();
   }
 });
 

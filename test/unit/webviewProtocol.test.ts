@@ -41,6 +41,7 @@ const everyWebviewMessage: WebviewToHost[] = [
   { type: 'cancelRun' },
   { type: 'dismiss' },
   { type: 'revealNode', nodeId: 'a'.repeat(40) },
+  { type: 'viewCheck' },
   { type: 'execute', requestId: 1 },
   { type: 'resume', requestId: 2 },
   { type: 'exportPlan', requestId: 3 },
@@ -62,6 +63,7 @@ const everyHostMessage: HostToWebview[] = [
       alreadyMoved: 0, check: { ok: true, findings: [] }, journalPath: '/tmp/j.jsonl', resumable: false,
     },
   },
+  { type: 'demoted', nodes: [{ addr: '127.0.0.1:7002', masterAddr: '127.0.0.1:7000' }] },
   { type: 'response', requestId: 7, ok: true },
   { type: 'response', requestId: 8, ok: false, error: '*** No such master node zz' },
 ];
@@ -118,6 +120,16 @@ test('a run folds into the snapshot: started, progress, finished; a new plan res
   const again = reduceSnapshot(s, { type: 'plan', view });
   assert.equal(again.phase, 'preview');
   assert.deepEqual([again.doneSlots, again.log, again.run, again.summary], [[], [], null, null]);
+});
+
+test('#16 (7): the masters a run emptied that became replicas are added to its summary, not to a panel without one', () => {
+  const finished = reduceSnapshot(reduceSnapshot(snapshot, everyHostMessage[4]!), everyHostMessage[6]!);
+  const nodes = [{ addr: '127.0.0.1:7002', masterAddr: '127.0.0.1:7000' }];
+  const s = reduceSnapshot(finished, { type: 'demoted', nodes });
+  assert.deepEqual(s.summary?.demoted, nodes);
+  assert.equal(s.summary?.status, 'done', 'the rest of the summary is kept');
+  assert.equal(reduceSnapshot(finished, { type: 'demoted', nodes: [] }), finished, 'nothing to add');
+  assert.equal(reduceSnapshot(snapshot, { type: 'demoted', nodes }), snapshot, 'no summary (a new plan replaced it): unchanged');
 });
 
 test('a resumed run starts from the slots its journal recorded as done', () => {

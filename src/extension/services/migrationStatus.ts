@@ -1,16 +1,13 @@
 /**
  * The status-bar item shown while a migration runs (and the context key for
  * `when` clauses). It follows every run of the migration service, the
- * panel's included, from the same events the panel shows (a few updates per
- * second), so it never lags the panel.
+ * panel's included, from the same events the panel shows, through the same
+ * throttle (runModel.followProgress), so it never lags the panel.
  */
 import * as vscode from 'vscode';
 import type { MigrationService, ProgressSnapshot } from '../../engine';
 import { CONTEXT_KEYS } from '../constants';
-import { Throttle } from '../webview/runModel';
-
-/** Most status-bar updates per second per run. */
-const UPDATE_INTERVAL_MS = 250;
+import { followProgress } from '../webview/runModel';
 
 export interface MigrationStatusHandle {
   update(p: ProgressSnapshot): void;
@@ -51,13 +48,7 @@ export class MigrationStatus implements vscode.Disposable {
   follow(service: MigrationService): vscode.Disposable {
     return new vscode.Disposable(service.onDidStart((run) => {
       const handle = this.begin(run.label);
-      const throttle = new Throttle(UPDATE_INTERVAL_MS, () => handle.update(run.progress()));
-      const stop = run.onEvent(() => throttle.poke());
-      void run.outcome.finally(() => {
-        stop();
-        throttle.dispose();
-        handle.end();
-      });
+      followProgress(run, (p) => handle.update(p), () => handle.end());
     }));
   }
 

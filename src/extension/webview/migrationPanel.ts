@@ -28,15 +28,19 @@ import type { StringKey } from '../../shared/strings';
 import { newNonce, renderHtml } from './html';
 import { PREVIEW_PLANS_KEY } from '../constants';
 import type { MigrationOutcome, MigrationPanelDeps, MigrationPanelHost, MigrationRequest } from './panelApi';
+import { drainedByRun, replicasAmong } from '../model/demotion';
 import { isOwnJournal } from './panelJournals';
 import { PanelSessions, showDecision } from './panelSessions';
 import { buildPlanView, isMovePlan, recomputeRebalance, restoredPreview, type LiveInputs } from './planView';
-import { RunAggregator, Throttle, failureSummary, summaryOf, type Translate } from './runModel';
+import { LIVE_UPDATE_INTERVAL_MS, RunAggregator, Throttle, failureSummary, summaryOf, type Translate } from './runModel';
 import { loadStrings, translator } from './strings';
 
 export const MIGRATION_VIEW_TYPE = 'redisClusterManager.migration';
-/** At most this many progress messages per second reach the webview. */
-const PROGRESS_INTERVAL_MS = 250;
+/** At most one progress message per this many ms reaches the webview (the status bar's pace too). */
+const PROGRESS_INTERVAL_MS = LIVE_UPDATE_INTERVAL_MS;
+
+/** How long after a run the summary waits for the masters it emptied to show as replicas. */
+const DEMOTION_WAIT_MS = 30_000;
 
 /** Most preview plans the host keeps for panels that a reload may restore. */
 const KEPT_PLANS = 20;
@@ -266,6 +270,9 @@ class PanelSession implements vscode.Disposable {
       case 'cancelRun':
         this.cancelRun();
         return;
+      case 'viewCheck':
+        this.deps.viewCheck(this.clusterId);
+        return;
       case 'dismiss':
         if (this.run) return;
         this.finish(this.snapshot.phase === 'preview' ? 'cancelled' : 'closed');
@@ -466,6 +473,31 @@ class PanelSession implements vscode.Disposable {
     this.snapshot = reduceSnapshot(this.snapshot, done);
     this.post(done);
     this.finish(outcomeOf(o));
+    void this.announceDemotions(summary);
+  }
+
+  /**
+   * Masters the run emptied turn into replicas (Redis does that, see model/demotion.ts): the summary says so
+   * once the cluster shows it. Each node reports its own role; a node that is still loading its new master's
+   * data may not answer yet, so this waits, with a deadline, and says nothing if it never shows.
+   */
+  private async announceDemotions(summary: SummaryView): Promise<void> {
+    const ids = drainedByRun(this.snapshot.view.nodes, this.snapshot.doneSlots);
+    if (ids.length === 0) return;
+    const deadline = Date.now() + DEMOTION_WAIT_MS;
+    while (!this.disposed && this.snapshot.summary === summary) {
+      const topology = await this.deps.topology(this.clusterId).catch(() => undefined);
+      const demoted = topology ? replicasAmong(ids, topology) : [];
+      if (demoted.length === ids.length || (Date.now() >= deadline && demoted.length > 0)) {
+        if (this.snapshot.summary !== summary) return; // a new plan replaced the summary meanwhile
+        const m: HostToWebview = { type: 'demoted', nodes: demoted.map((d) => ({ addr: d.addr, masterAddr: d.masterAddr ?? d.masterId?.slice(0, 8) ?? '?' })) };
+        this.snapshot = reduceSnapshot(this.snapshot, m);
+        this.post(m);
+        return;
+      }
+      if (Date.now() >= deadline) return;
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
 
   private cancelRun(): void {

@@ -47,4 +47,6 @@ export interface MigrationPanelDeps {
   readonly service: MigrationService;
   /** Reveal a node in the tree (legend click). */
   revealNode(clusterId: string, nodeId: string): void;
+  /** The summary's "View check output": runs Check on the cluster and opens its result document. */
+  viewCheck(clusterId: string): void;
 }

@@ -5,7 +5,7 @@
  * messages per second. vscode-free (clock and timers injected) so both are
  * unit-tested under Node.
  */
-import { ProgressTracker, UNLIMITED_LANES, type ApplyResult, type CheckResult, type MigrationEvent, type MovePlan } from '../../engine';
+import { ProgressTracker, UNLIMITED_LANES, type ApplyResult, type CheckResult, type MigrationEvent, type MigrationRun, type MovePlan, type ProgressSnapshot } from '../../engine';
 import type { CheckView, GroupProgressView, LogEntry, LogLevel, ProgressDelta, ProgressView, RunView, SummaryView } from '../../shared/protocol';
 import { LOG_LIMIT } from '../../shared/protocol';
 import type { StringKey } from '../../shared/strings';
@@ -257,6 +257,31 @@ export class Throttle {
     this.last = this.timers.now();
     this.flush();
   }
+}
+
+/**
+ * How often live progress is shown, at most: the panel's progress messages and the status bar use the same
+ * interval and the same throttle on the same run's events, so the status bar cannot lag the panel (#16 problem 3).
+ */
+export const LIVE_UPDATE_INTERVAL_MS = 250;
+
+/**
+ * Calls `show` with the run's live progress at most once per LIVE_UPDATE_INTERVAL_MS while it runs, and
+ * `end` once it is over (what the status bar does with every run). Returns the unsubscribe.
+ */
+export function followProgress(run: Pick<MigrationRun, 'onEvent' | 'progress' | 'outcome'>, show: (p: ProgressSnapshot) => void, end: () => void, timers: Timers = realTimers): () => void {
+  const throttle = new Throttle(LIVE_UPDATE_INTERVAL_MS, () => show(run.progress()), timers);
+  const stop = run.onEvent(() => throttle.poke());
+  let ended = false;
+  const finish = (): void => {
+    if (ended) return;
+    ended = true;
+    stop();
+    throttle.dispose();
+    end();
+  };
+  void run.outcome.finally(finish);
+  return finish;
 }
 
 /** One localized line per check finding. */
