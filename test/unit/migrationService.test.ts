@@ -236,6 +236,10 @@ test('end notices: cancelled, check problems, thrown errors localised through de
   assert.equal(endNotice('R', { ...base, status: 'done', result, resumable: false }, englishL10n).level, 'warn');
   const thrown: RunOutcome = { ...base, status: 'failed', error: Object.assign(new Error('x'), { code: 'unreachable', node: '10.0.0.1:7000', detail: 'ECONNREFUSED' }) as never };
   assert.equal(endNotice('R', thrown, englishL10n).message, 'R failed after 2 of 5 slots: Could not connect to 10.0.0.1:7000: ECONNREFUSED.');
+  const one = { ...progress, slotsDone: 1, keysMoved: 1 };
+  const okCheck = { ...result, check: OK_CHECK };
+  assert.equal(endNotice('R', { ...base, progress: one, status: 'done', result: okCheck, resumable: false }, englishL10n).message, 'R finished: 1 slot and 1 key moved in 1.5s.');
+  assert.equal(endNotice('R', { ...base, status: 'done', result: okCheck, resumable: false }, englishL10n).message, 'R finished: 2 slots and 20 keys moved in 1.5s.');
 });
 
 const summary = (status: SummaryView['status']): SummaryView => ({

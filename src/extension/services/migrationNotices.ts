@@ -20,7 +20,9 @@ export interface EndNotice {
 export function endNotice(label: string, o: RunOutcome, l10n: L10n): EndNotice {
   const s = o.progress;
   if (o.status === 'done') {
-    const msg = l10n.t('{0} finished: {1} slots and {2} keys moved in {3}s.', label, s.slotsDone, s.keysMoved, (s.elapsedMs / 1000).toFixed(1));
+    const slots = s.slotsDone === 1 ? l10n.t('1 slot') : l10n.t('{0} slots', s.slotsDone);
+    const keys = s.keysMoved === 1 ? l10n.t('1 key') : l10n.t('{0} keys', s.keysMoved);
+    const msg = l10n.t('{0} finished: {1} and {2} moved in {3}s.', label, slots, keys, (s.elapsedMs / 1000).toFixed(1));
     return o.result && !o.result.check.ok
       ? { level: 'warn', message: l10n.t('{0} The check afterwards found problems: run Check for details.', msg), resumable: false }
       : { level: 'info', message: msg, resumable: false };
