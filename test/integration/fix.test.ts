@@ -285,29 +285,35 @@ describe('fix, deliberate differences', () => {
     assert.equal(Number(await cmd(c(M0), 'CLUSTER', 'COUNTKEYSINSLOT', 4100)), 3);
   });
 
-  test('BUSYKEY: different values stop the move (DUMP compared, not DEBUG); --cluster-replace overwrites', async () => {
+  test('BUSYKEY: the copy clients are served stays the owner and is never overwritten, --cluster-replace or not (issue #10 item 4)', async () => {
     await resetSlot(4300);
     await cluster.waitHealthy();
     // An interrupted move M0 → M1 where M1 already holds more keys, one of them also on M0 with another value.
+    // redis-cli elects M1 (most keys) and moves M0's keys under M1's: the served copy of k0 (M0's) is rolled back
+    // (or, with --cluster-replace, a write M1 acknowledged meanwhile is overwritten). rcm keeps M0, the owner in
+    // every master's view, as the owner: it shares a key name with M1.
     const [k0] = baseKeys(4300, 2);
     await openSlotBoth(cluster, 4300, M1);
     await strayKeys(4300, M1, 2, M0);
     const p = c(M1).pipeline();
     await p.call('ASKING').call('SET', k0!, 'other-value').exec();
-    const before = await totalKeys(); // 2 on M0 + 3 on M1, k0 on both
     const refused = await runRcm(['fix', cluster.entry.addr, '--cluster-yes']);
     assert.equal(refused.code, 1);
-    assert.ok(refused.stdout.includes(`*** Target key exists\n*** Checking key values on both nodes...\n*** Found 1 key(s) in both source node and target node having different values.\n    Source node: ${M0.addr}\n    Target node: ${M1.addr}\n    Keys(s):\n    - ${k0}\nPlease fix the above key(s) manually`), refused.stdout);
+    assert.ok(refused.stdout.includes(`*** Configuring ${M0.addr} as the slot owner\n`), refused.stdout);
+    assert.ok(refused.stdout.includes(`Moving slot 4300 from ${M1.addr} to ${M0.addr}: ..\n*** Found 1 key(s) in both source node and target node having different values.\n    Source node: ${M1.addr}\n    Target node: ${M0.addr}\n    Keys(s):\n    - ${k0} (target: string, `), refused.stdout);
+    assert.doesNotMatch(refused.stdout, /relaunch the command/);
+    assert.equal(await slotOwner(cluster, 4300), M0);
+    assert.equal(await cmd(c(M0), 'GET', k0!), 'value-4300-0', 'the served copy is kept');
+    assert.equal(Number(await cmd(c(M0), 'CLUSTER', 'COUNTKEYSINSLOT', 4300)), 4);
+    // --cluster-replace does not overwrite it either: M1's copy stays an orphan, listed, exit 1.
     const replaced = await runRcm(['fix', cluster.entry.addr, '--cluster-replace', '--cluster-yes']);
-    assert.equal(replaced.code, 0, replaced.stdout);
-    // The key mover sends REPLACE from the first MIGRATE with --cluster-replace, so redis-cli's
-    // "*** Target key exists / *** Replacing target keys..." lines do not appear here.
-    assert.match(replaced.stdout, new RegExp(`Moving slot 4300 from ${M0.addr} to ${M1.addr}: \\.\\n`));
+    assert.equal(replaced.code, 1, replaced.stdout);
+    assert.ok(replaced.stdout.includes(`[ERR] Node ${M1.addr} holds 1 key(s) in 1 slot(s) it does not own (slots 4300)`), replaced.stdout);
+    assert.equal(await cmd(c(M0), 'GET', k0!), 'value-4300-0');
+    assert.equal(Number(await cmd(c(M1), 'CLUSTER', 'COUNTKEYSINSLOT', 4300)), 1);
+    await clearSlotOn(4300, M1, M0);
     await cluster.waitHealthy();
     assert.equal((await redisCliCheck(cluster.entry.addr)).code, 0);
-    assert.equal(await totalKeys(), before - 1, 'only the duplicate key merged');
-    assert.equal(await slotOwner(cluster, 4300), M1);
-    assert.equal(await cmd(c(M1), 'GET', k0!), 'value-4300-0', "the source's value wins, as with redis-cli");
   });
 
   test('a master is down: refused without --cluster-fix-with-unreachable-masters, exit 1, cluster unchanged', async () => {

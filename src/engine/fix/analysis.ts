@@ -73,8 +73,15 @@ export function nodeWithMostKeys(nodes: readonly { readonly id: string; readonly
   return best?.id ?? null;
 }
 
-/** Case selection for one open slot. `masters` in node-list order (replicas excluded). */
-export function analyzeOpenSlot(slot: number, masters: readonly SlotNodeState[]): OpenSlotAnalysis {
+/**
+ * Case selection for one open slot. `masters` in node-list order (replicas excluded).
+ * `served`: the master clients are served the slot from (fix/served.ts) when
+ * it must stay the owner because another holder has keys of the same name
+ * (possibly another copy): then it is elected instead of the node with most
+ * keys (deliberate difference: redis-cli's pick would move the served copies
+ * under the other node's, rolling back acknowledged writes).
+ */
+export function analyzeOpenSlot(slot: number, masters: readonly SlotNodeState[], served?: string): OpenSlotAnalysis {
   const byId = new Map(masters.map((m) => [m.id, m]));
   const keysOf = (id: string): number => byId.get(id)?.keys ?? 0;
 
@@ -100,7 +107,7 @@ export function analyzeOpenSlot(slot: number, masters: readonly SlotNodeState[])
   let elected: string | undefined;
   const base = { slot, nonOwnerKeys, owners, keyHolders, migrating, importing };
   if (owner === null) {
-    const chosen = nodeWithMostKeys(masters);
+    const chosen = served !== undefined && byId.has(served) ? served : nodeWithMostKeys(masters);
     if (chosen === null) {
       return { ...base, owner: null, demoted: [], finalMigrating: mig, finalImporting: imp, action: { kind: 'no-owner' } };
     }

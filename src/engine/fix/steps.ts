@@ -10,6 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { createBatchSizer, type BatchSizer } from '../exec/batchSize';
 import type { MigrationEvent } from '../exec/events';
 import { moveWindowKeys } from '../exec/keyMover';
+import { mergeInto, type KeyConflict } from './merge';
 import { systemClock, type SlotPort } from '../exec/port';
 import type { NodeClient } from '../io/connection';
 import type { ClusterSession } from '../io/loader';
@@ -17,7 +18,7 @@ import { EngineError, toEngineError } from '../model/errors';
 import type { ClusterNode } from '../model/types';
 import { parseInfo } from '../parse/info';
 import {
-  renderBusyKeys, renderDifferingKeys, renderMovingSlot, renderReplyError, renderSlotNotServed,
+  renderBusyKeys, renderDifferingKeys, renderKeptCopies, renderMovingSlot, renderReplyError, renderSlotNotServed,
 } from '../render/fixText';
 import { err, out, type OutputChunk } from '../render/output';
 
@@ -49,6 +50,8 @@ const NOT_MASTER = 'ERR Please use SETSLOT only with masters.';
 /** The connections, the output and the record of one fix run. */
 export class FixIo {
   readonly actions: FixAction[] = [];
+  /** Keys left on two nodes with different values (the owner's copy kept), over the whole run. */
+  readonly conflicts: KeyConflict[] = [];
   private readonly sizer: BatchSizer;
   private readonly nodes: Map<string, ClusterNode>;
 
@@ -74,6 +77,10 @@ export class FixIo {
 
   emit(...chunks: OutputChunk[]): void {
     for (const c of chunks) this.emitChunk(c);
+  }
+
+  emitReplyError(id: string, error: string): void {
+    this.emit(renderReplyError(this.addr(id), error));
   }
 
   client(id: string): NodeClient {
@@ -163,21 +170,22 @@ export class FixIo {
 
   /**
    * moveSlot (spec §2.8) with VERBOSE (a dot per key). COLD leaves slot states
-   * alone (the source must already be IMPORTING, or own the slot, for MIGRATE
-   * to run locally); otherwise IMPORTING/MIGRATING first and SETSLOT NODE on
-   * the target, the source and every other master afterwards.
+   * alone (the source must already be IMPORTING the slot the target owns) and
+   * merges into the owner (fix/merge.ts: the owner's copies, the ones clients
+   * are served, are never overwritten, --cluster-replace or not); otherwise
+   * IMPORTING/MIGRATING first, the migration key mover (the migrating
+   * source's copies are the served ones, so --cluster-replace lets them win),
+   * and SETSLOT NODE on the target, the source and every other master.
    */
   async moveSlot(sourceId: string, targetId: string, slot: number, cold: boolean): Promise<boolean> {
     this.emit(renderMovingSlot(slot, this.addr(sourceId), this.addr(targetId)));
-    if (!cold) {
-      if (!(await this.setSlot(targetId, slot, 'IMPORTING', sourceId))) return false;
-      if (!(await this.setSlot(sourceId, slot, 'MIGRATING', targetId))) return false;
-    }
+    if (cold) return this.mergeSlot(sourceId, targetId, slot);
+    if (!(await this.setSlot(targetId, slot, 'IMPORTING', sourceId))) return false;
+    if (!(await this.setSlot(sourceId, slot, 'MIGRATING', targetId))) return false;
     const keys = await this.moveKeys(sourceId, targetId, slot);
     this.emit(out('\n'));
-    this.actions.push({ slot, action: 'move-keys', from: this.addr(sourceId), to: this.addr(targetId), keys: Math.max(0, keys), cold, ok: keys >= 0 });
+    this.actions.push({ slot, action: 'move-keys', from: this.addr(sourceId), to: this.addr(targetId), keys: Math.max(0, keys), cold: false, ok: keys >= 0 });
     if (keys < 0) return false;
-    if (cold) return true;
     if (!(await this.setSlot(targetId, slot, 'NODE', targetId))) return false;
     const src = await this.tryCall(sourceId, 'CLUSTER', 'SETSLOT', slot, 'NODE', targetId);
     this.actions.push({ slot, action: 'setslot', node: this.addr(sourceId), state: 'NODE', peer: this.addr(targetId) });
@@ -194,6 +202,18 @@ export class FixIo {
       }
     });
     return ok;
+  }
+
+  /** The cold move: merge into the owner; keys with different copies stay on the source (listed) and the run ends with exit 1. */
+  async mergeSlot(sourceId: string, targetId: string, slot: number): Promise<boolean> {
+    const r = await mergeInto(this, sourceId, targetId, slot, (n) => this.emit(out('.'.repeat(n))));
+    this.emit(out('\n'));
+    this.actions.push({ slot, action: 'move-keys', from: this.addr(sourceId), to: this.addr(targetId), keys: r.moved, cold: true, ok: r.ok });
+    if (r.conflicts.length > 0) {
+      this.conflicts.push(...r.conflicts);
+      this.emit(...renderKeptCopies(r.conflicts));
+    }
+    return r.ok;
   }
 
   /** The key loop: keys moved, or -1 after printing why it failed. */
@@ -254,7 +274,7 @@ export class FixIo {
   }
 
   /** Polls CLUSTER INFO until cluster_state:ok (true) or the deadline (false). */
-  private async waitClusterOk(id: string, deadline: number): Promise<boolean> {
+  async waitClusterOk(id: string, deadline: number): Promise<boolean> {
     while (Date.now() < deadline) {
       const r = await this.tryCall(id, 'CLUSTER', 'INFO');
       if (r.ok && parseInfo(String(r.value)).cluster_state === 'ok') return true;

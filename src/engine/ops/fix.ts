@@ -44,14 +44,18 @@ import {
   analyzeOpenSlot, assignUncoveredWithoutKeys, findMultipleOwners, nodeWithMostKeys, partitionUncovered,
   type OpenSlotAnalysis, type SlotNodeState, type UncoveredPartition,
 } from '../fix/analysis';
+import type { KeyConflict } from '../fix/merge';
+import { servedOwner, type MasterView } from '../fix/served';
 import { FixIo, type FixAction, type FixStepOptions } from '../fix/steps';
+import { nodeRef } from '../check/check';
+import { renderOrphans } from '../check/orphans';
 import { openCluster, type ClusterSession, type LoadOptions } from '../io/loader';
 import { createSlotPort } from '../io/slotPort';
 import { pipelineInChunks } from '../io/bulk';
 import { toEngineError, type EngineErrorData } from '../model/errors';
 import { SLOT_COUNT, slotBitmap } from '../model/slots';
 import type { ClusterNode, Topology } from '../model/types';
-import { findMyself, parseClusterNodes } from '../parse/clusterNodes';
+import { findMyself, isReplicaFlags, parseClusterNodes } from '../parse/clusterNodes';
 import { renderLoadMessages, renderSummary } from '../render/checkText';
 import {
   COVERAGE_QUESTION, renderCannotSelectOwner, renderCaseLine, renderCheckUntilCoverage, renderConfiguringOwner,
@@ -59,12 +63,14 @@ import {
   renderMultipleOwners, renderMultipleOwnersFailed, renderMultipleOwnersHeader, renderNoClearOwner, renderNoMultipleOwners,
   renderOpenSlotAnalysis, renderReplyError, renderSettingStable, renderUncoveredGroup, renderUnhandled,
   renderUnreachableGuard, openSlotQuestion, multipleOwnersQuestion, renderNotConfirmed, type UncoveredGroup,
+  ORPHANS_QUESTION, renderConflictsLeft, renderFixingOrphans, renderOrphansNotConfirmed,
 } from '../render/fixText';
 import { err, type OutputChunk } from '../render/output';
 import { OutputLog, type OpHooks } from './opOutput';
 import { openGuarded } from './runGuard';
 
 export type { FixAction } from '../fix/steps';
+export type { KeyConflict } from '../fix/merge';
 
 export interface FixOptions extends LoadOptions, OpHooks, FixStepOptions {
   /** --cluster-fix-with-unreachable-masters: repair even though some masters could not be reached. */
@@ -79,6 +85,8 @@ export interface FixStages {
   readonly coverage?: { readonly partition: UncoveredPartition; readonly fixed: number; readonly declined: readonly UncoveredGroup[] };
   /** Only with searchMultipleOwners. */
   readonly multipleOwners?: readonly { readonly slot: number; readonly owners: readonly string[]; readonly ok: boolean }[];
+  /** Without searchMultipleOwners: keys masters held in slots they neither own nor import, moved or dropped into the owner. */
+  readonly orphans?: readonly { readonly slot: number; readonly node: string; readonly owner: string; readonly ok: boolean }[];
 }
 
 export interface FixReport {
@@ -89,6 +97,8 @@ export interface FixReport {
   readonly stages: FixStages;
   /** Every cluster-changing command sent, in order (including any a node refused). */
   readonly actions: readonly FixAction[];
+  /** Keys left with different copies on the owner (kept: clients are served it) and on another node; exit 1. */
+  readonly conflicts: readonly KeyConflict[];
   /** Set when fix stopped at the unreachable-masters guard (nothing changed by that stage). */
   readonly refused?: 'unreachable-masters';
   readonly error?: EngineErrorData;
@@ -100,19 +110,40 @@ export interface FixReport {
 interface MasterClaims {
   readonly node: ClusterNode;
   readonly claims: Uint8Array;
+  /** Slots the master imports (open-slot marker `[slot-<-id]`). */
+  readonly importing: ReadonlySet<number>;
+  /** Its whole CLUSTER NODES: who it believes owns what (for servedOwner). */
+  readonly view: MasterView;
 }
 
 function hasSlot(n: ClusterNode, slot: number): boolean {
   return n.slots.some((r) => r.start <= slot && slot <= r.end);
 }
 
-/** Each master's own current claims (CLUSTER NODES, myself line), node-list order. */
+/** Each master's own current claims (CLUSTER NODES, myself line) and its view of the others, node-list order. */
 async function readClaims(io: FixIo): Promise<MasterClaims[]> {
   return Promise.all(io.masters().map(async (node) => {
-    const text = String(await io.client(node.id).call('CLUSTER', 'NODES'));
-    const me = findMyself(parseClusterNodes(text));
-    return { node, claims: slotBitmap(me?.slots ?? []) };
+    const lines = parseClusterNodes(String(await io.client(node.id).call('CLUSTER', 'NODES')));
+    const me = findMyself(lines);
+    const view: MasterView = {
+      viewer: node.id,
+      nodes: lines.map((l) => ({ id: l.id, slots: l.slots, configEpoch: l.configEpoch, master: !isReplicaFlags(l.flags) })),
+    };
+    return { node, claims: slotBitmap(me?.slots ?? []), importing: new Set((me?.importing ?? []).map((o) => o.slot)), view };
   }));
+}
+
+/** The loaded master clients are served `slot` from (majority view, else highest config epoch), or undefined. */
+function servedBy(io: FixIo, claims: readonly MasterClaims[], slot: number): string | undefined {
+  const s = servedOwner(slot, claims.map((c) => c.view));
+  return s !== null && io.masters().some((m) => m.id === s.id) ? s.id : undefined;
+}
+
+/** Whether two masters hold keys of the same name in `slot` (GETKEYSINSLOT, read only). */
+async function shareKeyNames(io: FixIo, a: string, b: string, slot: number, counts: readonly number[]): Promise<boolean> {
+  const [ka, kb] = await Promise.all([a, b].map(async (id, i) => (await io.port.getKeysInSlots(id, [slot], Math.max(1, counts[i]!)))[0] ?? []));
+  const names = new Set(ka!.map((k) => k.toString('hex')));
+  return kb!.some((k) => names.has(k.toString('hex')));
 }
 
 /** Per master, keys in slots it does not claim (pipelined COUNTKEYSINSLOT). */
@@ -156,12 +187,29 @@ function slotStates(io: FixIo, slot: number, counts: readonly number[]): SlotNod
   }));
 }
 
-/** §3.4.1 for one slot: analysis, the question (difference 4), owner election, demotions, then the case. */
-async function fixOpenSlot(io: FixIo, slot: number, confirm: (q: string) => Promise<boolean>): Promise<{ ok: boolean; analysis?: OpenSlotAnalysis }> {
+/**
+ * The open slot's analysis. Without a single owner redis-cli elects the node
+ * with most keys; when the master clients are served the slot from holds keys
+ * of the same names as that node, it is elected instead (analyzeOpenSlot).
+ */
+async function analyzeOpen(io: FixIo, slot: number, claims: readonly MasterClaims[]): Promise<OpenSlotAnalysis | null> {
   const masters = io.masters();
   const counts = await io.countKeys(masters.map((m) => m.id), slot);
-  if (counts.some((c) => c < 0)) return { ok: false };
-  const a = analyzeOpenSlot(slot, slotStates(io, slot, counts));
+  if (counts.some((c) => c < 0)) return null;
+  const states = slotStates(io, slot, counts);
+  const a = analyzeOpenSlot(slot, states);
+  const served = servedBy(io, claims, slot);
+  if (a.elected === undefined || served === undefined || served === a.elected) return a;
+  const at = (id: string): number => counts[masters.findIndex((m) => m.id === id)]!;
+  if (at(served) === 0 || !(await shareKeyNames(io, served, a.elected, slot, [at(served), at(a.elected)]))) return a;
+  return analyzeOpenSlot(slot, states, served);
+}
+
+/** §3.4.1 for one slot: analysis, the question (difference 4), owner election, demotions, then the case. */
+async function fixOpenSlot(io: FixIo, slot: number, claims: readonly MasterClaims[], confirm: (q: string) => Promise<boolean>): Promise<{ ok: boolean; analysis?: OpenSlotAnalysis }> {
+  const masters = io.masters();
+  const a = await analyzeOpen(io, slot, claims);
+  if (a === null) return { ok: false };
   const addr = (id: string): string => io.addr(id);
   io.emit(...renderOpenSlotAnalysis(a, addr));
   const done = (ok: boolean): { ok: boolean; analysis: OpenSlotAnalysis } => ({ ok, analysis: a });
@@ -280,10 +328,22 @@ async function fixCoverage(
   return { fixed, partition, declined };
 }
 
-/** §3.4.3 for one slot, with the IMPORTING step redis-cli lacks (PR #8353). */
-async function fixMultipleOwners(io: FixIo, slot: number, owners: readonly string[]): Promise<boolean> {
+/**
+ * The owner fix keeps for a slot with several owners: the master clients are
+ * served it from (majority view, else highest config epoch) — deliberate
+ * difference: redis-cli takes the node with most keys, which can be the stale
+ * side, and so rolls back acknowledged writes — else redis-cli's pick.
+ */
+async function multipleOwnersOwner(io: FixIo, slot: number, owners: readonly string[], claims: readonly MasterClaims[]): Promise<string> {
+  const served = servedBy(io, claims, slot);
+  if (served !== undefined && owners.includes(served)) return served;
   const counts = await io.countKeys(owners, slot);
-  const owner = (counts.some((c) => c < 0) ? null : nodeWithMostKeys(owners.map((id, i) => ({ id, keys: counts[i]! })))) ?? owners[0]!;
+  return (counts.some((c) => c < 0) ? null : nodeWithMostKeys(owners.map((id, i) => ({ id, keys: counts[i]! })))) ?? owners[0]!;
+}
+
+/** §3.4.3 for one slot, with the IMPORTING step redis-cli lacks (PR #8353); the other nodes' keys merge into the owner. */
+async function fixMultipleOwners(io: FixIo, slot: number, owners: readonly string[], claims: readonly MasterClaims[]): Promise<boolean> {
+  const owner = await multipleOwnersOwner(io, slot, owners, claims);
   io.emit(...renderFixingMultipleOwners(slot, io.addr(owner)));
   if (!(await io.setSlotOwner(owner, slot, false))) return false;
   for (const m of io.masters()) {
@@ -301,6 +361,46 @@ async function fixMultipleOwners(io: FixIo, slot: number, owners: readonly strin
     }
   }
   return true;
+}
+
+type OrphanFix = { slot: number; node: string; owner: string; ok: boolean };
+
+/**
+ * Orphan keys (issue #10 item 5; an rcm stage, redis-cli has none, so it
+ * prints nothing on a cluster without them): keys a master holds in a slot it
+ * neither owns nor imports, which no client reaches. After the question, each
+ * is merged into the slot's served owner (fix/merge.ts): moved where the owner
+ * lacks it, dropped where the owner holds an equal copy, kept and listed where
+ * the copies differ. Slots nobody serves are left to the coverage stage.
+ */
+async function fixOrphans(io: FixIo, confirm: (q: string) => Promise<boolean>): Promise<{ ok: boolean; fixed?: OrphanFix[] }> {
+  const claims = await readClaims(io);
+  const work: { node: string; slot: number; keys: number; owner: string }[] = [];
+  for (const f of await foreignKeys(io, claims)) {
+    if (claims.find((c) => c.node.id === f.nodeId)!.importing.has(f.slot)) continue;
+    const owner = servedBy(io, claims, f.slot);
+    if (owner !== undefined && owner !== f.nodeId) work.push({ ...f, node: f.nodeId, owner });
+  }
+  if (work.length === 0) return { ok: true };
+  const findings = io.masters().flatMap((m) => {
+    const mine = work.filter((w) => w.node === m.id);
+    return mine.length === 0 ? [] : [{ node: nodeRef(m), keys: mine.reduce((a, w) => a + w.keys, 0), slots: mine.map((w) => w.slot) }];
+  });
+  io.emit(renderFixingOrphans(), ...renderOrphans(findings));
+  if (!(await confirm(ORPHANS_QUESTION))) {
+    io.emit(renderOrphansNotConfirmed());
+    return { ok: false };
+  }
+  const fixed: OrphanFix[] = [];
+  for (const w of work) {
+    // IMPORTING lets the node serve its keys of the slot to ASKING (DUMP, DEL) and run MIGRATE locally.
+    const ok = (await io.setSlot(w.node, w.slot, 'IMPORTING', w.owner))
+      && (await io.moveSlot(w.node, w.owner, w.slot, true))
+      && (await io.setSlot(w.node, w.slot, 'STABLE'));
+    fixed.push({ slot: w.slot, node: io.addr(w.node), owner: io.addr(w.owner), ok });
+    if (!ok) return { ok: false, fixed };
+  }
+  return { ok: true, fixed };
 }
 
 function fixIoFor(session: ClusterSession, opts: FixOptions, emit: (c: OutputChunk) => void): FixIo {
@@ -323,10 +423,11 @@ export async function runFix(host: string, port: number, opts: FixOptions = {}):
   const uncovered: number[] = [];
   let coverage: FixStages['coverage'];
   let multipleOwners: { slot: number; owners: string[]; ok: boolean }[] | undefined;
+  let orphans: OrphanFix[] | undefined;
   const report = (exitCode: 0 | 1, extra: Partial<FixReport> = {}): FixReport => ({
     topology, summary, check,
-    stages: { openSlots, uncovered, ...(coverage ? { coverage } : {}), ...(multipleOwners ? { multipleOwners } : {}) },
-    actions: io.actions, output: log.chunks, exitCode, ...extra,
+    stages: { openSlots, uncovered, ...(coverage ? { coverage } : {}), ...(multipleOwners ? { multipleOwners } : {}), ...(orphans ? { orphans } : {}) },
+    actions: io.actions, conflicts: io.conflicts, output: log.chunks, exitCode, ...extra,
   });
   const guarded = (stage: 'open-slots' | 'coverage'): boolean => {
     if (topology.unreachableMasters === 0 || opts.fixWithUnreachableMasters) return false;
@@ -340,9 +441,11 @@ export async function runFix(host: string, port: number, opts: FixOptions = {}):
 
     if (check.openSlots.length > 0) {
       result = false;
+      // Who serves each slot is read once, before any change.
+      const before = await readClaims(io);
       for (const slot of check.openSlots) {
         if (guarded('open-slots')) return report(1, { refused: 'unreachable-masters' });
-        const r = await fixOpenSlot(io, slot, confirm);
+        const r = await fixOpenSlot(io, slot, before, confirm);
         openSlots.push({ slot, ...r });
         result = r.ok;
         if (!r.ok) break;
@@ -375,16 +478,26 @@ export async function runFix(host: string, port: number, opts: FixOptions = {}):
           log.emit(renderNotConfirmed(slot));
           break;
         }
-        const ok = await fixMultipleOwners(io, slot, owners);
+        const conflictsBefore = io.conflicts.length;
+        const ok = await fixMultipleOwners(io, slot, owners, claims);
         multipleOwners.push({ slot, owners: owners.map((id) => io.addr(id)), ok });
         result = ok;
         if (!ok) {
           log.emit(renderMultipleOwnersFailed(slot));
           break;
         }
-        unfixed--;
+        // Keys left with different copies on a non-owner: the slot still has several holders (no "[OK] No multiple owners").
+        if (io.conflicts.length === conflictsBefore) unfixed--;
       }
       if (unfixed === 0) log.emit(renderNoMultipleOwners());
+    } else {
+      const r = await fixOrphans(io, confirm);
+      orphans = r.fixed;
+      if (!r.ok) result = false;
+    }
+    if (io.conflicts.length > 0) {
+      log.emit(renderConflictsLeft(io.conflicts.length));
+      result = false;
     }
     return report(result ? 0 : 1);
   } catch (e) {
@@ -424,12 +537,12 @@ export async function previewFix(host: string, port: number, opts: FixOptions = 
     const check = checkCluster(topology);
     const masters = io.masters();
     const openSlots: OpenSlotAnalysis[] = [];
+    const claims = await readClaims(io);
     for (const slot of check.openSlots) {
-      const counts = await io.countKeys(masters.map((m) => m.id), slot);
-      openSlots.push(analyzeOpenSlot(slot, slotStates(io, slot, counts)));
+      const a = await analyzeOpen(io, slot, claims);
+      if (a) openSlots.push(a);
     }
     const coveredByOpenFix = new Set(openSlots.filter((a) => a.action.kind !== 'unhandled' && a.action.kind !== 'no-owner').map((a) => a.slot));
-    const claims = await readClaims(io);
     const uncovered: number[] = [];
     for (let s = 0; s < SLOT_COUNT; s++) if (!claims.some((c) => c.claims[s]) && !coveredByOpenFix.has(s)) uncovered.push(s);
     const holders = (await keyHolders(io, uncovered)) ?? new Map<number, string[]>();
@@ -451,10 +564,7 @@ export async function previewFix(host: string, port: number, opts: FixOptions = 
     if (opts.searchMultipleOwners) {
       const found = findMultipleOwners(claims.map((c) => ({ id: c.node.id, claims: c.claims })), await foreignKeys(io, claims));
       multipleOwners = [];
-      for (const { slot, owners } of found) {
-        const counts = await io.countKeys(owners, slot);
-        multipleOwners.push({ slot, owners, owner: nodeWithMostKeys(owners.map((id, i) => ({ id, keys: counts[i]! }))) ?? owners[0]! });
-      }
+      for (const { slot, owners } of found) multipleOwners.push({ slot, owners, owner: await multipleOwnersOwner(io, slot, owners, claims) });
     }
     return {
       topology,

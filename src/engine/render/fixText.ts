@@ -5,6 +5,7 @@
  */
 import type { CheckResult } from '../check/check';
 import type { OpenSlotAnalysis } from '../fix/analysis';
+import type { KeyConflict } from '../fix/merge';
 import { formatSlotRanges, rangesFromSlots } from '../model/slots';
 import type { Topology } from '../model/types';
 import { renderCheck } from './checkText';
@@ -186,4 +187,40 @@ export function renderDifferingKeys(keys: readonly string[], source: string, tar
 
 export function renderSlotNotServed(targetAddr: string): OutputChunk {
   return out(`*** Slot was not served, setting owner to node ${targetAddr}.\n`, 'warn');
+}
+
+function describeCopy(c: KeyConflict['servedCopy']): string {
+  const ttl = c.ttlMs < 0 ? 'no TTL' : `TTL ${c.ttlMs} ms`;
+  return `${c.type}, ${c.bytes === null ? '? bytes' : `${c.bytes} bytes`}, ${ttl}`;
+}
+
+/**
+ * Keys of a cold move the owner holds with another value: listed with both
+ * copies, kept. In redis-cli's words where it has the same case (BUSYKEY in a
+ * fix move), without its advice to relaunch with --cluster-replace: that would
+ * overwrite the owner's copy, the one clients were served.
+ */
+export function renderKeptCopies(conflicts: readonly KeyConflict[]): OutputChunk[] {
+  const first = conflicts[0]!;
+  return [
+    out(`*** Found ${conflicts.length} key(s) in both source node and target node having different values.\n    Source node: ${first.other}\n    Target node: ${first.served}\n    Keys(s):\n`, 'error'),
+    ...conflicts.map((c) => out(`    - ${c.key} (target: ${describeCopy(c.servedCopy)}; source: ${describeCopy(c.otherCopy)})\n`, 'error')),
+    out(`*** Kept both copies: the target owns the slot, so its copies are the ones clients were served and rcm never overwrites them (not even with --cluster-replace). Compare the source's copies with them and delete the stale ones by hand.\n`, 'error'),
+  ];
+}
+
+/** The orphan stage's header (rcm's own stage: printed only when a master holds keys of a slot it does not own). */
+export function renderFixingOrphans(): OutputChunk {
+  return out('>>> Fixing orphan keys (keys a master holds in slots it neither owns nor imports)...\n', 'info');
+}
+
+export const ORPHANS_QUESTION = "Move them to each slot's owner where it lacks them, and drop those the owner holds an equal copy of?";
+
+export function renderOrphansNotConfirmed(): OutputChunk {
+  return out('*** Orphan keys left as they are (not confirmed).\n', 'warn');
+}
+
+/** The last line when keys were left with two different copies (exit 1). */
+export function renderConflictsLeft(count: number): OutputChunk {
+  return out(`[ERR] ${count} key(s) left with different copies on two nodes (listed above): the owner's copies were kept; resolve the others by hand.\n`, 'error');
 }
