@@ -45,6 +45,7 @@ import {
   type OpenSlotAnalysis, type SlotNodeState, type UncoveredPartition,
 } from '../fix/analysis';
 import type { KeyConflict } from '../fix/merge';
+import { repointOpenSlots } from '../fix/repoint';
 import { servedOwner, type MasterView } from '../fix/served';
 import { FixIo, type FixAction, type FixStepOptions } from '../fix/steps';
 import { nodeRef } from '../check/check';
@@ -63,7 +64,7 @@ import {
   renderMultipleOwners, renderMultipleOwnersFailed, renderMultipleOwnersHeader, renderNoClearOwner, renderNoMultipleOwners,
   renderOpenSlotAnalysis, renderReplyError, renderSettingStable, renderUncoveredGroup, renderUnhandled,
   renderUnreachableGuard, openSlotQuestion, multipleOwnersQuestion, renderNotConfirmed, type UncoveredGroup,
-  ORPHANS_QUESTION, renderConflictsLeft, renderFixingOrphans, renderOrphansNotConfirmed,
+  ORPHANS_QUESTION, renderConflictsLeft, renderFixingOrphans, renderOrphansNotConfirmed, renderRepoint, REPOINT_QUESTION,
 } from '../render/fixText';
 import { err, type OutputChunk } from '../render/output';
 import { OutputLog, type OpHooks } from './opOutput';
@@ -110,8 +111,9 @@ export interface FixReport {
 interface MasterClaims {
   readonly node: ClusterNode;
   readonly claims: Uint8Array;
-  /** Slots the master imports (open-slot marker `[slot-<-id]`). */
-  readonly importing: ReadonlySet<number>;
+  /** Slots the master imports (open-slot marker `[slot-<-id]`) → from whom; likewise migrates → to whom. */
+  readonly importing: ReadonlyMap<number, string>;
+  readonly migrating: ReadonlyMap<number, string>;
   /** Its whole CLUSTER NODES: who it believes owns what (for servedOwner). */
   readonly view: MasterView;
 }
@@ -129,7 +131,11 @@ async function readClaims(io: FixIo): Promise<MasterClaims[]> {
       viewer: node.id,
       nodes: lines.map((l) => ({ id: l.id, slots: l.slots, configEpoch: l.configEpoch, master: !isReplicaFlags(l.flags) })),
     };
-    return { node, claims: slotBitmap(me?.slots ?? []), importing: new Set((me?.importing ?? []).map((o) => o.slot)), view };
+    return {
+      node, claims: slotBitmap(me?.slots ?? []), view,
+      importing: new Map((me?.importing ?? []).map((o) => [o.slot, o.peerId])),
+      migrating: new Map((me?.migrating ?? []).map((o) => [o.slot, o.peerId])),
+    };
   }));
 }
 
@@ -177,14 +183,44 @@ async function keyHolders(io: FixIo, slots: readonly number[]): Promise<Map<numb
   return holders;
 }
 
-function slotStates(io: FixIo, slot: number, counts: readonly number[]): SlotNodeState[] {
-  return io.masters().map((m, i) => ({
-    id: m.id,
-    claims: hasSlot(m, slot),
-    migratingTo: m.migrating.find((o) => o.slot === slot)?.peerId ?? null,
-    importingFrom: m.importing.find((o) => o.slot === slot)?.peerId ?? null,
-    keys: counts[i]!,
+/** Claims as loaded (what redis-cli decides on); open-slot markers as read now (they may have been re-pointed). */
+function slotStates(io: FixIo, slot: number, counts: readonly number[], claims: readonly MasterClaims[]): SlotNodeState[] {
+  return io.masters().map((m, i) => {
+    const now = claims.find((c) => c.node.id === m.id);
+    return {
+      id: m.id,
+      claims: hasSlot(m, slot),
+      migratingTo: now ? now.migrating.get(slot) ?? null : m.migrating.find((o) => o.slot === slot)?.peerId ?? null,
+      importingFrom: now ? now.importing.get(slot) ?? null : m.importing.find((o) => o.slot === slot)?.peerId ?? null,
+      keys: counts[i]!,
+    };
+  });
+}
+
+/**
+ * Open-slot markers naming a node that failed over, re-pointed to its shard's
+ * current master (fix/repoint.ts), after a question. Returns false when a
+ * SETSLOT failed (printed) or the question was declined.
+ */
+async function repoint(io: FixIo, claims: readonly MasterClaims[], confirm: (q: string) => Promise<boolean>): Promise<boolean> {
+  const masters = claims.map((c) => ({
+    id: c.node.id,
+    importing: [...c.importing].map(([slot, peerId]) => ({ slot, peerId })),
+    migrating: [...c.migrating].map(([slot, peerId]) => ({ slot, peerId })),
   }));
+  const todo = repointOpenSlots(masters, io.session.topology.nodes, (slot) => servedBy(io, claims, slot));
+  if (todo.length === 0) return true;
+  const short = (id: string): string => io.session.topology.nodes.some((n) => n.id === id) ? io.addr(id) : id;
+  for (const r of todo) io.emit(renderRepoint(r.slot, io.addr(r.node), r.kind, short(r.from), io.addr(r.to)));
+  if (!(await confirm(REPOINT_QUESTION))) return false;
+  for (const r of todo) {
+    const ok = r.kind === 'importing'
+      // SETSLOT NODE first: the node's own view still names the old master as the slot's owner.
+      ? (await io.setSlot(r.node, r.slot, 'NODE', r.to)) && (await io.setSlot(r.node, r.slot, 'IMPORTING', r.to))
+      : await io.setSlot(r.node, r.slot, 'MIGRATING', r.to);
+    if (!ok) return false;
+  }
+  return true;
 }
 
 /**
@@ -196,7 +232,7 @@ async function analyzeOpen(io: FixIo, slot: number, claims: readonly MasterClaim
   const masters = io.masters();
   const counts = await io.countKeys(masters.map((m) => m.id), slot);
   if (counts.some((c) => c < 0)) return null;
-  const states = slotStates(io, slot, counts);
+  const states = slotStates(io, slot, counts, claims);
   const a = analyzeOpenSlot(slot, states);
   const served = servedBy(io, claims, slot);
   if (a.elected === undefined || served === undefined || served === a.elected) return a;
@@ -441,10 +477,12 @@ export async function runFix(host: string, port: number, opts: FixOptions = {}):
 
     if (check.openSlots.length > 0) {
       result = false;
-      // Who serves each slot is read once, before any change.
-      const before = await readClaims(io);
+      // Who serves each slot is read once, before any change (the re-pointing changes no owner).
+      if (guarded('open-slots')) return report(1, { refused: 'unreachable-masters' });
+      let before = await readClaims(io);
+      if (!(await repoint(io, before, confirm))) return report(1);
+      before = await readClaims(io);
       for (const slot of check.openSlots) {
-        if (guarded('open-slots')) return report(1, { refused: 'unreachable-masters' });
         const r = await fixOpenSlot(io, slot, before, confirm);
         openSlots.push({ slot, ...r });
         result = r.ok;

@@ -224,3 +224,11 @@ export function renderOrphansNotConfirmed(): OutputChunk {
 export function renderConflictsLeft(count: number): OutputChunk {
   return out(`[ERR] ${count} key(s) left with different copies on two nodes (listed above): the owner's copies were kept; resolve the others by hand.\n`, 'error');
 }
+
+/** Before the open-slot fixes: a marker naming a node that failed over is re-pointed (rcm only; see fix/repoint.ts). */
+export function renderRepoint(slot: number, node: string, kind: 'importing' | 'migrating', from: string, to: string): OutputChunk {
+  const verb = kind === 'importing' ? 'imports slot %s from' : 'migrates slot %s to';
+  return out(`*** ${node} ${verb.replace('%s', String(slot))} ${from}, which is no longer a master: re-pointing it to ${to}, the current master of that shard\n`, 'warn');
+}
+
+export const REPOINT_QUESTION = 'Re-point these open slots to the current masters?';
