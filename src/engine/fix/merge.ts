@@ -73,6 +73,8 @@ async function copyInfo(io: FixIo, id: string, keys: readonly Buffer[]): Promise
 /** Moves, drops or keeps every key of `slot` on `from` against the owner `to`; `progress` gets the keys handled. */
 export async function mergeInto(io: FixIo, from: string, to: string, slot: number, progress: (keys: number) => void): Promise<MergeResult> {
   const differing = new Map<string, Buffer>();
+  let initial = -1;
+  let left = 0;
   let moved = 0;
   let dropped = 0;
   const fail = (error: string): MergeResult => {
@@ -89,6 +91,8 @@ export async function mergeInto(io: FixIo, from: string, to: string, slot: numbe
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const [count] = await io.countKeys([from], slot);
     if (count! < 0) return { ok: false, moved, dropped, conflicts: [] };
+    if (initial < 0) initial = count!;
+    left = count!;
     if (count! === 0) break;
     const [all] = await io.port.getKeysInSlots(from, [slot], count!);
     const keys = (all ?? []).filter((k) => !differing.has(k.toString('hex')));
@@ -125,6 +129,7 @@ export async function mergeInto(io: FixIo, from: string, to: string, slot: numbe
       else if (!e.includes('BUSYKEY')) return fail(e); // BUSYKEY: the owner got some of them meanwhile; compared again next round
     }
     if (again) round--;
+    left = -1; // counted again at the top of the next round
     if (drop.length > 0) {
       // Race-free: the other node's copy is reachable by no client (the slot is not its own), so it cannot change.
       const res = await io.client(from).pipeline(drop.flatMap((k) => [['ASKING'] as const, ['DEL', k] as const]));
@@ -136,6 +141,14 @@ export async function mergeInto(io: FixIo, from: string, to: string, slot: numbe
       progress(drop.length);
     }
   }
+  if (left < 0) {
+    const [count] = await io.countKeys([from], slot);
+    left = Math.max(0, count!);
+  }
+  // A MIGRATE answering BUSYKEY still moved its group's other keys: count them from what is left.
+  const all = Math.max(moved, initial - left - dropped);
+  if (all > moved) progress(all - moved);
+  moved = all;
   const keys = [...differing.values()];
   const [servedInfo, otherInfo] = await Promise.all([copyInfo(io, to, keys), copyInfo(io, from, keys)]);
   const conflicts = keys.map((k, i) => ({
