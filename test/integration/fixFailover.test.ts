@@ -8,14 +8,14 @@
  * with CLUSTERDOWN (the importing node keeps the dead master as the slot's
  * owner and its cluster state stays fail), one slot per run.
  */
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTopology, type Topology } from '../../src/engine';
 import { killWriters, startAckWriter, verifyAcked } from '../helpers/ackWriter';
-import { cmd, createCluster, keyInSlot, killNode, redisCliCheck, restartNode, stopAllNodes, waitFor, type NodeHandle, type TestCluster } from '../helpers/redisCluster';
+import { cmd, createCluster, keyInSlot, killNode, redisCliCheck, restartNode, serverKinds, stopAllNodes, waitFor, type NodeHandle, type TestCluster } from '../helpers/redisCluster';
 import { runRcm } from '../helpers/rcm';
 
 after(() => stopAllNodes());
@@ -23,14 +23,10 @@ after(() => killWriters());
 
 let cluster: TestCluster;
 let dir: string;
-before(async () => {
+before(() => {
   dir = mkdtempSync(join(tmpdir(), 'rcm-fix-failover-'));
-  cluster = await createCluster({ masters: 3, replicas: 1 });
 });
-after(async () => {
-  await cluster.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 const handleAt = (host: string, port: number): NodeHandle => cluster.nodes.find((n) => n.host === host && n.port === port)!;
 
@@ -73,7 +69,7 @@ async function trial(side: 'source' | 'target', n: number): Promise<void> {
   }
   await replicated(fromH);
   await replicated(toH);
-  const writer = await startAckWriter(masters.map((m) => `${m.host}:${m.port}`), join(dir, `w-${side}.json`), `${side[0]}${n}`, 1);
+  const writer = await startAckWriter(masters.map((m) => `${m.host}:${m.port}`), join(dir, `w-${cluster.kind}-${side}.json`), `${side[0]}${n}`, 1);
   await killNode(victimH);
   await waitFor(`a replica of ${victim.port} to take over`, async () => {
     const now = await topology().catch(() => null);
@@ -100,14 +96,23 @@ async function trial(side: 'source' | 'target', n: number): Promise<void> {
   for (const m of live) for (const r of m.slots) for (let s = r.start; s <= r.end; s++) owner[s] = m;
   const bad = await verifyAcked((s) => owner[s]!, [...keys, ...acked.acked]);
   assert.deepEqual(bad.slice(0, 10), [], `${bad.length} of ${keys.length} window keys + ${acked.acked.length} acknowledged writes lost or unreachable`);
-  const check = await redisCliCheck(`${live[0]!.host}:${live[0]!.port}`);
+  const check = await redisCliCheck(`${live[0]!.host}:${live[0]!.port}`, { kind: cluster.kind });
   assert.equal(check.code, 0, check.stdout);
 }
 
-test('fix after a kill -9 of the source mid-window: replica takes over, old master back', async () => {
-  await trial('source', 0);
-});
+for (const kind of serverKinds()) {
+  describe(`fix after a failover [${kind}]`, () => {
+    before(async () => {
+      cluster = await createCluster({ kind, masters: 3, replicas: 1 });
+    });
+    after(() => cluster.stop());
 
-test('fix after a kill -9 of the target mid-window: replica takes over, old master back', async () => {
-  await trial('target', 1);
-});
+    test('fix after a kill -9 of the source mid-window: replica takes over, old master back', async () => {
+      await trial('source', 0);
+    });
+
+    test('fix after a kill -9 of the target mid-window: replica takes over, old master back', async () => {
+      await trial('target', 1);
+    });
+  });
+}
