@@ -85,7 +85,11 @@ Deliberate differences from redis-cli 7.0 (the README lists them in full):
               rcm resume NAME also looks in the old $TMPDIR/rcm-journals; damaged files get one line
   fix         asks before each open slot and multiple-owner fix too (redis-cli fixes them unasked);
               --cluster-yes answers every question; without it and with stdin at end of input nothing
-              changes and the exit status is 1; fixes multiple owners when the non-owner holds keys
+              changes and the exit status is 1; fixes multiple owners when the non-owner holds keys;
+              keeps the copy clients are served (owner in most masters' views, else highest epoch) and
+              never overwrites an owner's copy, even with --cluster-replace: differing copies are kept,
+              listed (type, size, TTL), exit 1; moves or drops orphan keys; re-points open slots whose
+              importing/migrating node failed over to its shard's current master
   set-timeout per node: in effect and persisted, in effect but not persisted (no config file: redis-cli
               says ERR), or not set; exit 0 when in effect on every node, else 1 (redis-cli: always 0)
   Topology    create polls the join quickly with a deadline; add-node waits quietly until every node knows
