@@ -84,6 +84,7 @@ async function trial(side: 'source' | 'target', n: number): Promise<void> {
   const entry = masters.find((m) => m !== victim)!;
   const res = await runRcm(['fix', `${entry.host}:${entry.port}`, '--cluster-yes'], { timeoutMs: 60_000 });
   const acked = await writer.stop();
+  if (process.env.FIX_DEBUG) console.log(`--- rcm fix (${res.code})\n${res.stdout}${res.stderr}`);
   assert.equal(res.code, 0, `fix after a failover of the ${side}:\n${res.stdout.slice(-3000)}\n${res.stderr}`);
 
   await cluster.waitHealthy(30_000);

@@ -146,13 +146,6 @@ function servedBy(io: FixIo, claims: readonly MasterClaims[], slot: number): str
   return s !== null && io.masters().some((m) => m.id === s.id) ? s.id : undefined;
 }
 
-/** Whether two masters hold keys of the same name in `slot` (GETKEYSINSLOT, read only). */
-async function shareKeyNames(io: FixIo, a: string, b: string, slot: number, counts: readonly number[]): Promise<boolean> {
-  const [ka, kb] = await Promise.all([a, b].map(async (id, i) => (await io.port.getKeysInSlots(id, [slot], Math.max(1, counts[i]!)))[0] ?? []));
-  const names = new Set(ka!.map((k) => k.toString('hex')));
-  return kb!.some((k) => names.has(k.toString('hex')));
-}
-
 /**
  * Per master, keys in slots it does not claim (io/foreignKeys.ts). Where
  * Redis 8 hides them (DBSIZE counts more keys than the slots), each such slot
@@ -245,7 +238,12 @@ async function repoint(io: FixIo, claims: readonly MasterClaims[], confirm: (q: 
 /**
  * The open slot's analysis. Without a single owner redis-cli elects the node
  * with most keys; when the master clients are served the slot from holds keys
- * of the same names as that node, it is elected instead (analyzeOpenSlot).
+ * of it, that master is elected instead (analyzeOpenSlot). Making another
+ * node the owner would move the served copies under the other's (rolling back
+ * acknowledged writes where both hold a key), and a master that learns of a
+ * newer claim on a slot it holds keys of deletes those keys (Redis's "dirty
+ * slots"): the failover trials lost a slot's keys that way on Valkey 9 and
+ * Redis 8 (test/integration/fixFailover.test.ts).
  */
 async function analyzeOpen(io: FixIo, slot: number, claims: readonly MasterClaims[]): Promise<OpenSlotAnalysis | null> {
   const masters = io.masters();
@@ -255,8 +253,7 @@ async function analyzeOpen(io: FixIo, slot: number, claims: readonly MasterClaim
   const a = analyzeOpenSlot(slot, states);
   const served = servedBy(io, claims, slot);
   if (a.elected === undefined || served === undefined || served === a.elected) return a;
-  const at = (id: string): number => counts[masters.findIndex((m) => m.id === id)]!;
-  if (at(served) === 0 || !(await shareKeyNames(io, served, a.elected, slot, [at(served), at(a.elected)]))) return a;
+  if (counts[masters.findIndex((m) => m.id === served)]! === 0) return a;
   return analyzeOpenSlot(slot, states, served);
 }
 
@@ -278,15 +275,17 @@ async function fixOpenSlot(io: FixIo, slot: number, claims: readonly MasterClaim
     return done(false);
   }
   const owner = a.owner!;
-  if (a.elected !== undefined) {
-    io.emit(renderNoClearOwner(), renderConfiguringOwner(addr(owner)));
-    if (!(await io.setSlot(owner, slot, 'STABLE'))) return done(false);
-    if (!(await io.setSlotOwner(owner, slot, false))) return done(false);
-  }
+  if (a.elected !== undefined) io.emit(renderNoClearOwner(), renderConfiguringOwner(addr(owner)));
+  // Deliberate difference in order: the other owners are demoted (IMPORTING) before the elected one bumps its
+  // epoch — an importing node ignores newer claims on the slot, where an owner would delete its keys of it.
   for (const id of a.demoted) {
     if (!(await io.delSlotTolerant(id, slot))) return done(false);
     if (!(await io.setSlot(id, slot, 'NODE', owner))) return done(false);
     if (!(await io.setSlot(id, slot, 'IMPORTING', owner))) return done(false);
+  }
+  if (a.elected !== undefined) {
+    if (!(await io.setSlot(owner, slot, 'STABLE'))) return done(false);
+    if (!(await io.setSlotOwner(owner, slot, false))) return done(false);
   }
 
   const line = renderCaseLine(a, addr);
@@ -400,7 +399,9 @@ async function multipleOwnersOwner(io: FixIo, slot: number, owners: readonly str
 async function fixMultipleOwners(io: FixIo, slot: number, owners: readonly string[], claims: readonly MasterClaims[]): Promise<boolean> {
   const owner = await multipleOwnersOwner(io, slot, owners, claims);
   io.emit(...renderFixingMultipleOwners(slot, io.addr(owner)));
-  if (!(await io.setSlotOwner(owner, slot, false))) return false;
+  // The holders are made IMPORTING before the owner bumps its epoch: a node claiming the slot would delete its
+  // keys of it on hearing the newer claim (Redis's dirty slots), an importing one keeps them for the merge.
+  const holders: string[] = [];
   for (const m of io.masters()) {
     if (m.id === owner) continue;
     const [count] = await io.countKeys([m.id], slot);
@@ -412,9 +413,13 @@ async function fixMultipleOwners(io: FixIo, slot: number, owners: readonly strin
       // Deliberate difference (redis/redis PR #8353): without IMPORTING the
       // node redirects its own MIGRATE with MOVED and the fix fails.
       if (!(await io.setSlot(m.id, slot, 'IMPORTING', owner))) return false;
-      if (!(await io.moveSlot(m.id, owner, slot, true))) return false;
-      if (!(await io.setSlot(m.id, slot, 'STABLE'))) return false;
+      holders.push(m.id);
     }
+  }
+  if (!(await io.setSlotOwner(owner, slot, false))) return false;
+  for (const id of holders) {
+    if (!(await io.moveSlot(id, owner, slot, true))) return false;
+    if (!(await io.setSlot(id, slot, 'STABLE'))) return false;
   }
   return true;
 }
