@@ -186,12 +186,15 @@ describe('fix, output compared with redis-cli', () => {
       await strayKeys(2024, M1, 2, M0);
     }, []);
     assert.equal(o.ref.code, 0, o.ref.stdout);
-    assertSameStdout(o.ours.stdout, o.ref.stdout);
+    // Identical up to slot 2024, where redis-cli elects M1 (most keys) and rcm keeps M0, the master clients are
+    // served the slot from, which holds keys of it (deliberate difference: see analyzeOpen in ops/fix.ts).
+    const until2024 = (t: string): string => t.slice(0, t.indexOf('>>> Fixing open slot 2024'));
+    assertSameStdout(until2024(o.ours.stdout), until2024(o.ref.stdout));
     assert.equal(o.ours.code, 0);
-    assert.match(o.ours.stdout, /No single clear owner for the slot, selecting an owner by # of keys\.\.\.\n\*\*\* Configuring 127\.0\.0\.1:\d+ as the slot owner\n>>> Case 2: Moving all the 2024 slot keys/);
+    assert.ok(o.ours.stdout.includes(`No single clear owner for the slot, selecting an owner by # of keys...\n*** Configuring ${M0.addr} as the slot owner\n>>> Case 2: Moving all the 2024 slot keys to its owner ${M0.addr}\nMoving slot 2024 from ${M1.addr} to ${M0.addr}: ..\n`), o.ours.stdout);
     assertHealed(o);
-    assert.equal(await slotOwner(cluster, 2024), M1);
-    assert.equal(Number(await cmd(c(M1), 'CLUSTER', 'COUNTKEYSINSLOT', 2024)), 3);
+    assert.equal(await slotOwner(cluster, 2024), M0);
+    assert.equal(Number(await cmd(c(M0), 'CLUSTER', 'COUNTKEYSINSLOT', 2024)), 3);
     assert.equal(await slotOwner(cluster, 1500), M0);
     assert.equal(Number(await cmd(c(M0), 'CLUSTER', 'COUNTKEYSINSLOT', 1500)), 4);
   });
