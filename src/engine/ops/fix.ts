@@ -45,19 +45,16 @@ import {
   type OpenSlotAnalysis, type SlotNodeState, type UncoveredPartition,
 } from '../fix/analysis';
 import type { KeyConflict } from '../fix/merge';
-import { repointOpenSlots } from '../fix/repoint';
-import { servedOwner, type MasterView } from '../fix/served';
+import { foreignKeys, readClaims, servedBy, type MasterClaims } from '../fix/claims';
+import { fixOrphans, type OrphanFix } from '../fix/orphanStage';
+import { repoint } from '../fix/repointStage';
 import { FixIo, type FixAction, type FixStepOptions } from '../fix/steps';
-import { nodeRef } from '../check/check';
-import { renderOrphans } from '../check/orphans';
 import { openCluster, type ClusterSession, type LoadOptions } from '../io/loader';
-import { foreignKeysOf } from '../io/foreignKeys';
 import { createSlotPort } from '../io/slotPort';
 import { pipelineInChunks } from '../io/bulk';
 import { toEngineError, type EngineErrorData } from '../model/errors';
-import { SLOT_COUNT, slotBitmap } from '../model/slots';
+import { SLOT_COUNT } from '../model/slots';
 import type { ClusterNode, Topology } from '../model/types';
-import { findMyself, isReplicaFlags, parseClusterNodes } from '../parse/clusterNodes';
 import { renderLoadMessages, renderSummary } from '../render/checkText';
 import {
   COVERAGE_QUESTION, renderCannotSelectOwner, renderCaseLine, renderCheckUntilCoverage, renderConfiguringOwner,
@@ -65,7 +62,7 @@ import {
   renderMultipleOwners, renderMultipleOwnersFailed, renderMultipleOwnersHeader, renderNoClearOwner, renderNoMultipleOwners,
   renderOpenSlotAnalysis, renderReplyError, renderSettingStable, renderUncoveredGroup, renderUnhandled,
   renderUnreachableGuard, openSlotQuestion, multipleOwnersQuestion, renderNotConfirmed, type UncoveredGroup,
-  ORPHANS_QUESTION, renderConflictsLeft, renderFixingOrphans, renderOrphansNotConfirmed, renderRepoint, REPOINT_QUESTION,
+  renderConflictsLeft,
 } from '../render/fixText';
 import { err, type OutputChunk } from '../render/output';
 import { OutputLog, type OpHooks } from './opOutput';
@@ -109,72 +106,9 @@ export interface FixReport {
   readonly exitCode: 0 | 1;
 }
 
-interface MasterClaims {
-  readonly node: ClusterNode;
-  readonly claims: Uint8Array;
-  /** Slots the master imports (open-slot marker `[slot-<-id]`) → from whom; likewise migrates → to whom. */
-  readonly importing: ReadonlyMap<number, string>;
-  readonly migrating: ReadonlyMap<number, string>;
-  /** Its whole CLUSTER NODES: who it believes owns what (for servedOwner). */
-  readonly view: MasterView;
-}
-
 function hasSlot(n: ClusterNode, slot: number): boolean {
   return n.slots.some((r) => r.start <= slot && slot <= r.end);
 }
-
-/** Each master's own current claims (CLUSTER NODES, myself line) and its view of the others, node-list order. */
-async function readClaims(io: FixIo): Promise<MasterClaims[]> {
-  return Promise.all(io.masters().map(async (node) => {
-    const lines = parseClusterNodes(String(await io.client(node.id).call('CLUSTER', 'NODES')));
-    const me = findMyself(lines);
-    const view: MasterView = {
-      viewer: node.id,
-      nodes: lines.map((l) => ({ id: l.id, slots: l.slots, configEpoch: l.configEpoch, master: !isReplicaFlags(l.flags) })),
-    };
-    return {
-      node, claims: slotBitmap(me?.slots ?? []), view,
-      importing: new Map((me?.importing ?? []).map((o) => [o.slot, o.peerId])),
-      migrating: new Map((me?.migrating ?? []).map((o) => [o.slot, o.peerId])),
-    };
-  }));
-}
-
-/** The loaded master clients are served `slot` from (majority view, else highest config epoch), or undefined. */
-function servedBy(io: FixIo, claims: readonly MasterClaims[], slot: number): string | undefined {
-  const s = servedOwner(slot, claims.map((c) => c.view));
-  return s !== null && io.masters().some((m) => m.id === s.id) ? s.id : undefined;
-}
-
-/**
- * Per master, keys in slots it does not claim (io/foreignKeys.ts). Where
- * Redis 8 hides them (DBSIZE counts more keys than the slots), each such slot
- * is counted under a brief IMPORTING from its served owner, then STABLE
- * again: the only way to see them; no client is sent to an importing node
- * without ASK, so the probe changes what no client sees.
- */
-async function foreignKeys(io: FixIo, masters: readonly MasterClaims[]): Promise<{ nodeId: string; slot: number; keys: number }[]> {
-  const per = await Promise.all(masters.map(async (m) => {
-    const probe = async (slots: readonly number[]): Promise<number[]> => {
-      const asked: { slot: number; owner: string }[] = [];
-      for (const slot of slots) {
-        const owner = servedBy(io, masters, slot);
-        if (owner !== undefined && owner !== m.node.id && !m.importing.has(slot)) asked.push({ slot, owner });
-      }
-      const res = await pipelineInChunks(io.client(m.node.id), asked.flatMap(({ slot, owner }) => [
-        ['CLUSTER', 'SETSLOT', slot, 'IMPORTING', owner] as const, ['CLUSTER', 'COUNTKEYSINSLOT', slot] as const, ['CLUSTER', 'SETSLOT', slot, 'STABLE'] as const,
-      ]));
-      const bySlot = new Map(asked.map(({ slot }, i) => {
-        const r = res[3 * i + 1]!;
-        return [slot, r.ok ? Number(r.value) : -1] as const;
-      }));
-      return slots.map((s) => bySlot.get(s) ?? 0);
-    };
-    return (await foreignKeysOf(io.client(m.node.id), m.claims, probe)).slots.map((f) => ({ nodeId: m.node.id, ...f }));
-  }));
-  return per.flat();
-}
-
 /** Masters answering GETKEYSINSLOT slot 1 with a key, per slot (list order). null after an error (printed). */
 async function keyHolders(io: FixIo, slots: readonly number[]): Promise<Map<number, string[]> | null> {
   const masters = io.masters();
@@ -208,33 +142,6 @@ function slotStates(io: FixIo, slot: number, counts: readonly number[], claims: 
     };
   });
 }
-
-/**
- * Open-slot markers naming a node that failed over, re-pointed to its shard's
- * current master (fix/repoint.ts), after a question. Returns false when a
- * SETSLOT failed (printed) or the question was declined.
- */
-async function repoint(io: FixIo, claims: readonly MasterClaims[], confirm: (q: string) => Promise<boolean>): Promise<boolean> {
-  const masters = claims.map((c) => ({
-    id: c.node.id,
-    importing: [...c.importing].map(([slot, peerId]) => ({ slot, peerId })),
-    migrating: [...c.migrating].map(([slot, peerId]) => ({ slot, peerId })),
-  }));
-  const todo = repointOpenSlots(masters, io.session.topology.nodes, (slot) => servedBy(io, claims, slot));
-  if (todo.length === 0) return true;
-  const short = (id: string): string => io.session.topology.nodes.some((n) => n.id === id) ? io.addr(id) : id;
-  for (const r of todo) io.emit(renderRepoint(r.slot, io.addr(r.node), r.kind, short(r.from), io.addr(r.to)));
-  if (!(await confirm(REPOINT_QUESTION))) return false;
-  for (const r of todo) {
-    const ok = r.kind === 'importing'
-      // SETSLOT NODE first: the node's own view still names the old master as the slot's owner.
-      ? (await io.setSlot(r.node, r.slot, 'NODE', r.to)) && (await io.setSlot(r.node, r.slot, 'IMPORTING', r.to))
-      : await io.setSlot(r.node, r.slot, 'MIGRATING', r.to);
-    if (!ok) return false;
-  }
-  return true;
-}
-
 /**
  * The open slot's analysis. Without a single owner redis-cli elects the node
  * with most keys; when the master clients are served the slot from holds keys
@@ -423,47 +330,6 @@ async function fixMultipleOwners(io: FixIo, slot: number, owners: readonly strin
   }
   return true;
 }
-
-type OrphanFix = { slot: number; node: string; owner: string; ok: boolean };
-
-/**
- * Orphan keys (issue #10 item 5; an rcm stage, redis-cli has none, so it
- * prints nothing on a cluster without them): keys a master holds in a slot it
- * neither owns nor imports, which no client reaches. After the question, each
- * is merged into the slot's served owner (fix/merge.ts): moved where the owner
- * lacks it, dropped where the owner holds an equal copy, kept and listed where
- * the copies differ. Slots nobody serves are left to the coverage stage.
- */
-async function fixOrphans(io: FixIo, confirm: (q: string) => Promise<boolean>): Promise<{ ok: boolean; fixed?: OrphanFix[] }> {
-  const claims = await readClaims(io);
-  const work: { node: string; slot: number; keys: number; owner: string }[] = [];
-  for (const f of await foreignKeys(io, claims)) {
-    if (claims.find((c) => c.node.id === f.nodeId)!.importing.has(f.slot)) continue;
-    const owner = servedBy(io, claims, f.slot);
-    if (owner !== undefined && owner !== f.nodeId) work.push({ ...f, node: f.nodeId, owner });
-  }
-  if (work.length === 0) return { ok: true };
-  const findings = io.masters().flatMap((m) => {
-    const mine = work.filter((w) => w.node === m.id);
-    return mine.length === 0 ? [] : [{ node: nodeRef(m), keys: mine.reduce((a, w) => a + w.keys, 0), slots: mine.map((w) => w.slot) }];
-  });
-  io.emit(renderFixingOrphans(), ...renderOrphans(findings));
-  if (!(await confirm(ORPHANS_QUESTION))) {
-    io.emit(renderOrphansNotConfirmed());
-    return { ok: false };
-  }
-  const fixed: OrphanFix[] = [];
-  for (const w of work) {
-    // IMPORTING lets the node serve its keys of the slot to ASKING (DUMP, DEL) and run MIGRATE locally.
-    const ok = (await io.setSlot(w.node, w.slot, 'IMPORTING', w.owner))
-      && (await io.moveSlot(w.node, w.owner, w.slot, true))
-      && (await io.setSlot(w.node, w.slot, 'STABLE'));
-    fixed.push({ slot: w.slot, node: io.addr(w.node), owner: io.addr(w.owner), ok });
-    if (!ok) return { ok: false, fixed };
-  }
-  return { ok: true, fixed };
-}
-
 function fixIoFor(session: ClusterSession, opts: FixOptions, emit: (c: OutputChunk) => void): FixIo {
   return new FixIo(session, createSlotPort(session, opts), emit, opts);
 }
