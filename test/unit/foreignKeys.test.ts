@@ -1,24 +1,21 @@
-/** io/foreignKeys.ts on a scripted node: visible counts, keys Redis 8 hides (DBSIZE only), the probe, the SCAN fallback. */
+/** io/foreignKeys.ts on a scripted node: visible counts, and keys Redis 8 hides (DBSIZE only) found by the probe. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { foreignKeysOf } from '../../src/engine/io/foreignKeys';
 import type { NodeClient } from '../../src/engine/io/connection';
-import { keyHashSlot } from '../../src/engine/data/keySlot';
 
-/** A node whose COUNTKEYSINSLOT answers `visible`, DBSIZE `size`, and SCAN lists `scan` (one page). */
-function node(visible: Record<number, number>, size: number, scan: string[] = []): NodeClient {
+/** A node whose COUNTKEYSINSLOT answers `visible` and DBSIZE `size`; `calls` records DBSIZE after the counts. */
+function node(visible: Record<number, number>, size: number, calls: string[] = []): NodeClient {
   return {
     addr: 'fake:1',
     async call(cmd) {
+      calls.push(cmd);
       if (cmd === 'DBSIZE') return size;
       throw new Error(`unexpected ${cmd}`);
     },
     async pipeline(cmds) {
-      return cmds.map(([cmd, ...args]) => {
-        if (cmd === 'CLUSTER') return { ok: true as const, value: visible[Number(args[1])] ?? 0 };
-        if (cmd === 'SCAN') return { ok: true as const, value: [Buffer.from('0'), scan.map((k) => Buffer.from(k))] };
-        return { ok: false as const, error: 'ERR unexpected' };
-      });
+      calls.push('counts');
+      return cmds.map(([cmd, ...args]) => (cmd === 'CLUSTER' ? { ok: true as const, value: visible[Number(args[1])] ?? 0 } : { ok: false as const, error: 'ERR unexpected' }));
     },
     close() { /* nothing */ },
   };
@@ -30,25 +27,25 @@ const owned = (start: number, end: number): Uint8Array => {
   return b;
 };
 
-test('visible keys in slots the node does not own are counted per slot; DBSIZE agreeing means nothing hidden', async () => {
-  const r = await foreignKeysOf(node({ 10: 4, 9000: 2 }, 6), owned(0, 100));
-  assert.deepEqual(r, { slots: [{ slot: 9000, keys: 2 }], hidden: 0 });
+test('visible keys in slots the node does not own are counted per slot; without a probe DBSIZE is not read', async () => {
+  const calls: string[] = [];
+  assert.deepEqual(await foreignKeysOf(node({ 10: 4, 9000: 2 }, 99, calls), owned(0, 100)), [{ slot: 9000, keys: 2 }]);
+  assert.ok(!calls.includes('DBSIZE'));
 });
 
-test('keys only DBSIZE counts (Redis 8) are found by the probe, slot by slot', async () => {
+test('with a probe: DBSIZE agreeing with the slot counts means nothing hidden, and the probe is not called', async () => {
+  const r = await foreignKeysOf(node({ 10: 4, 9000: 2 }, 6), owned(0, 100), async () => assert.fail('probed'));
+  assert.deepEqual(r, [{ slot: 9000, keys: 2 }]);
+});
+
+test('keys only DBSIZE counts (Redis 8) are found by the probe, slot by slot; DBSIZE is read after the counts', async () => {
   let asked: readonly number[] = [];
-  const r = await foreignKeysOf(node({ 10: 4 }, 7), owned(0, 100), async (slots) => {
+  const calls: string[] = [];
+  const r = await foreignKeysOf(node({ 10: 4, 9000: 1 }, 8, calls), owned(0, 100), async (slots) => {
     asked = slots;
     return slots.map((s) => (s === 5000 ? 3 : 0));
   });
-  assert.equal(asked.length, 16384 - 101, 'every slot the node does not own');
-  assert.deepEqual(r, { slots: [{ slot: 5000, keys: 3 }], hidden: 0 });
-});
-
-test('without a probe: a SCAN finds them where the server lists them, else they are reported hidden', async () => {
-  const key = 'some-orphan';
-  const slot = keyHashSlot(key);
-  const notOwning = owned(slot === 0 ? 1 : 0, slot === 0 ? 1 : 0);
-  assert.deepEqual(await foreignKeysOf(node({}, 1, [key]), notOwning), { slots: [{ slot, keys: 1 }], hidden: 0 });
-  assert.deepEqual(await foreignKeysOf(node({}, 2), notOwning), { slots: [], hidden: 2 });
+  assert.equal(asked.length, 16384 - 101 - 1, 'every slot the node does not own and shows no key of');
+  assert.deepEqual(r, [{ slot: 5000, keys: 3 }, { slot: 9000, keys: 1 }]);
+  assert.equal(calls[calls.length - 1], 'DBSIZE');
 });

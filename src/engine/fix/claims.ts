@@ -68,7 +68,7 @@ export async function foreignKeys(io: FixIo, masters: readonly MasterClaims[]): 
       }));
       return slots.map((s) => bySlot.get(s) ?? 0);
     };
-    return (await foreignKeysOf(io.client(m.node.id), m.claims, probe)).slots.map((f) => ({ nodeId: m.node.id, ...f }));
+    return (await foreignKeysOf(io.client(m.node.id), m.claims, probe)).map((f) => ({ nodeId: m.node.id, ...f }));
   }));
   return per.flat();
 }
