@@ -4,7 +4,7 @@
  * group line + a `#` per slot), a progress bar on stderr when it is a TTY, and
  * rcm's summary on stderr.
  */
-import { describePace, renderBigKeys, type MigrationEvent, type MovePlan, type ProgressSnapshot, type Topology } from '../engine';
+import { describePace, dialectOfTopology, movingSlotText, renderBigKeys, type MigrationEvent, type MovePlan, type ProgressSnapshot, type Topology } from '../engine';
 import type { Io } from './context';
 
 export interface MigrationView {
@@ -39,6 +39,7 @@ export function createMigrationView(io: Io, plan: MovePlan, topology: Topology, 
     const n = topology.nodes.find((x) => x.id === id);
     return n ? `${n.host}:${n.port}` : id;
   };
+  const dialect = dialectOfTopology(topology);
   const interactive = process.stderr.isTTY === true;
   const bar = io.isTTY === true && interactive;
   let lastBar = 0;
@@ -54,7 +55,7 @@ export function createMigrationView(io: Io, plan: MovePlan, topology: Topology, 
       if (e.type === 'slot-done' && !quiet) {
         clearBar();
         if (style === 'reshard') {
-          io.stdout(`Moving slot ${e.slot} from ${addr(e.sourceId)} to ${addr(e.targetId)}: ${'.'.repeat(e.keys)}\n`);
+          io.stdout(`${movingSlotText(e.slot, addr(e.sourceId), addr(e.targetId), dialect)}${'.'.repeat(e.keys)}\n`);
         } else {
           const key = `${e.sourceId}>${e.targetId}`;
           const n = (groupDone.get(key) ?? 0) + 1;

@@ -3,7 +3,11 @@
  * key, power-of-two tables, head insertion, incremental rehash). redis-cli keeps
  * open slots and uncovered slots in such a dict, so the order it prints them in
  * is this order, not numeric order. Pure; written from the behavioural spec.
+ * valkey-cli 9's dict (src/dict.c of Valkey 9) differs in one step: an insert while the table is rehashing
+ * moves the key's own old bucket when it is still there and not empty (dictBucketRehash) instead of the
+ * next bucket in order, so the same slots come out in another order.
  */
+import type { CliDialect } from '../model/dialect';
 
 const MASK = (1n << 64n) - 1n;
 
@@ -46,6 +50,8 @@ export class RedisDictOrder<V> {
   private used = [0, 0];
   private rehashIdx = -1;
 
+  constructor(private readonly flavour: CliDialect = 'redis') {}
+
   private index(hash: bigint, t: number): number {
     return Number(hash & BigInt(this.tables[t]!.length - 1));
   }
@@ -53,23 +59,31 @@ export class RedisDictOrder<V> {
   private rehashStep(): void {
     if (this.rehashIdx === -1) return;
     const t0 = this.tables[0]!;
-    const t1 = this.tables[1]!;
     let emptyVisits = 10;
     if (this.used[0]! > 0) {
       while (t0[this.rehashIdx]!.length === 0) {
         this.rehashIdx++;
         if (--emptyVisits === 0) return;
       }
-      for (const e of t0[this.rehashIdx]!) {
-        t1[this.index(e.hash, 1)]!.unshift(e);
-        this.used[0]!--;
-        this.used[1]!++;
-      }
-      t0[this.rehashIdx] = [];
+      this.moveBucket(this.rehashIdx);
       this.rehashIdx++;
     }
+    this.completeRehash();
+  }
+
+  private moveBucket(idx: number): void {
+    const t1 = this.tables[1]!;
+    for (const e of this.tables[0]![idx]!) {
+      t1[this.index(e.hash, 1)]!.unshift(e);
+      this.used[0]!--;
+      this.used[1]!++;
+    }
+    this.tables[0]![idx] = [];
+  }
+
+  private completeRehash(): void {
     if (this.used[0] === 0) {
-      this.tables = [t1, []];
+      this.tables = [this.tables[1]!, []];
       this.used = [this.used[1]!, 0];
       this.rehashIdx = -1;
     }
@@ -91,9 +105,13 @@ export class RedisDictOrder<V> {
   }
 
   set(key: string, value: V): void {
-    this.rehashStep();
-    this.expandIfNeeded();
     const hash = siphash12(UTF8.encode(key));
+    const own = this.rehashIdx !== -1 ? this.index(hash, 0) : -1;
+    if (this.flavour === 'valkey' && own >= this.rehashIdx && own !== -1 && this.tables[0]![own]!.length > 0) {
+      this.moveBucket(own);
+      this.completeRehash();
+    } else this.rehashStep();
+    this.expandIfNeeded();
     const tabs = this.rehashIdx !== -1 ? [0, 1] : [0];
     for (const t of tabs) {
       const bucket = this.tables[t]![this.index(hash, t)]!;

@@ -21,6 +21,7 @@ import {
   renderBusyKeys, renderDifferingKeys, renderKeptCopies, renderMovingSlot, renderReplyError, renderSlotNotServed,
 } from '../render/fixText';
 import { err, out, type OutputChunk } from '../render/output';
+import { dialectOfTopology, type CliDialect } from '../model/dialect';
 
 /** What fix did, step by step (the JSON report and the extension show it). */
 export type FixAction =
@@ -63,7 +64,11 @@ export class FixIo {
   ) {
     this.sizer = createBatchSizer({ fixed: opts.pipeline, budgetMs: opts.budgetMs });
     this.nodes = new Map(session.topology.nodes.map((n) => [n.id, n]));
+    this.dialect = dialectOfTopology(session.topology);
   }
+
+  /** Whose CLI's words the fix prints (valkey-cli's on Valkey). */
+  readonly dialect: CliDialect;
 
   /** Masters in node-list order (redis-cli skips nodes flagged replica). */
   masters(): ClusterNode[] {
@@ -178,7 +183,7 @@ export class FixIo {
    * and SETSLOT NODE on the target, the source and every other master.
    */
   async moveSlot(sourceId: string, targetId: string, slot: number, cold: boolean): Promise<boolean> {
-    this.emit(renderMovingSlot(slot, this.addr(sourceId), this.addr(targetId)));
+    this.emit(renderMovingSlot(slot, this.addr(sourceId), this.addr(targetId), this.dialect));
     if (cold) return this.mergeSlot(sourceId, targetId, slot);
     if (!(await this.setSlot(targetId, slot, 'IMPORTING', sourceId))) return false;
     if (!(await this.setSlot(sourceId, slot, 'MIGRATING', targetId))) return false;

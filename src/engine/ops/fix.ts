@@ -67,6 +67,7 @@ import {
 import { err, type OutputChunk } from '../render/output';
 import { OutputLog, type OpHooks } from './opOutput';
 import { openGuarded } from './runGuard';
+import { dialectOfTopology } from '../model/dialect';
 
 export type { FixAction } from '../fix/steps';
 export type { KeyConflict } from '../fix/merge';
@@ -225,7 +226,7 @@ async function fixOpenSlot(io: FixIo, slot: number, claims: readonly MasterClaim
     case 'case4':
       return done(await io.setSlot(act.node, slot, 'STABLE'));
     case 'unhandled':
-      io.emit(renderUnhandled(a, addr));
+      io.emit(renderUnhandled(a, addr, io.dialect));
       return done(false);
   }
 }
@@ -238,7 +239,7 @@ async function fixCoverage(
   const declined: UncoveredGroup[] = [];
   const holders = await keyHolders(io, uncovered);
   if (!holders) return { fixed: -1, declined };
-  const partition = partitionUncovered(uncovered, (s) => holders.get(s) ?? []);
+  const partition = partitionUncovered(uncovered, (s) => holders.get(s) ?? [], io.dialect);
   const slotCount = new Map(claims.map((c) => [c.node.id, c.claims.reduce((a, b) => a + b, 0)]));
   let fixed = 0;
   const fail = { fixed: -1, partition, declined };
@@ -358,7 +359,7 @@ export async function runFix(host: string, port: number, opts: FixOptions = {}):
   });
   const guarded = (stage: 'open-slots' | 'coverage'): boolean => {
     if (topology.unreachableMasters === 0 || opts.fixWithUnreachableMasters) return false;
-    log.emit(renderUnreachableGuard(stage, topology.unreachableMasters));
+    log.emit(renderUnreachableGuard(stage, topology.unreachableMasters, dialectOfTopology(topology)));
     return true;
   };
 
@@ -475,7 +476,7 @@ export async function previewFix(host: string, port: number, opts: FixOptions = 
     const uncovered: number[] = [];
     for (let s = 0; s < SLOT_COUNT; s++) if (!claims.some((c) => c.claims[s]) && !coveredByOpenFix.has(s)) uncovered.push(s);
     const holders = (await keyHolders(io, uncovered)) ?? new Map<number, string[]>();
-    const partition = partitionUncovered(uncovered, (s) => holders.get(s) ?? []);
+    const partition = partitionUncovered(uncovered, (s) => holders.get(s) ?? [], io.dialect);
     const slotCount = new Map(claims.map((c) => [c.node.id, c.claims.reduce((a, b) => a + b, 0)]));
     const coverTargets: { slot: number; target: string; moveFrom: string[] }[] = [];
     const owners = assignUncoveredWithoutKeys(partition.none, masters.map((m) => ({ id: m.id, slotCount: slotCount.get(m.id) ?? 0 })));

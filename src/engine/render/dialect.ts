@@ -12,10 +12,12 @@ export interface CliWords {
   readonly slaves: string;
   /** redis-cli: `on 6 nodes...`; valkey-cli: `on 6 node(s)...`. */
   readonly nodes: (n: number) => string;
+  /** What follows `Moving slot N from A to B` before the dots: redis-cli `: `, valkey-cli nothing. */
+  readonly moveSep: string;
 }
 
-const REDIS: CliWords = { cli: 'redis-cli', master: 'master', Master: 'Master', masters: 'masters', slaves: 'slaves', nodes: (n) => `${n} nodes` };
-const VALKEY: CliWords = { cli: 'valkey-cli', master: 'primary', Master: 'Primary', masters: 'primaries', slaves: 'replicas', nodes: (n) => `${n} node(s)` };
+const REDIS: CliWords = { cli: 'redis-cli', master: 'master', Master: 'Master', masters: 'masters', slaves: 'slaves', nodes: (n) => `${n} nodes`, moveSep: ': ' };
+const VALKEY: CliWords = { cli: 'valkey-cli', master: 'primary', Master: 'Primary', masters: 'primaries', slaves: 'replicas', nodes: (n) => `${n} node(s)`, moveSep: '' };
 
 export function wordsOf(dialect: CliDialect | undefined): CliWords {
   return dialect === 'valkey' ? VALKEY : REDIS;

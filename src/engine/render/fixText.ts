@@ -10,6 +10,9 @@ import { formatSlotRanges, rangesFromSlots } from '../model/slots';
 import type { Topology } from '../model/types';
 import { renderCheck } from './checkText';
 import { out, type OutputChunk } from './output';
+import type { CliDialect } from '../model/dialect';
+import { wordsOf } from './dialect';
+import { movingSlotText } from './planText';
 
 const COVERAGE_HEADER = '>>> Check slots coverage...\n';
 
@@ -30,12 +33,11 @@ export function renderCoverageResult(uncovered: number): OutputChunk {
     : out('[ERR] Not all 16384 slots are covered by nodes.\n\n', 'error');
 }
 
-const DANGEROUS_TAIL = 'unreachable masters is dangerous: redis-cli will assume that slots about masters that are not reachable are not covered, and will try to reassign them to the reachable nodes. This can cause data loss and is rarely what you want to do. If you really want to proceed use the --cluster-fix-with-unreachable-masters option.\n';
-
-/** The unreachable-masters guard (the text names redis-cli, as the original does). */
-export function renderUnreachableGuard(stage: 'open-slots' | 'coverage', count: number): OutputChunk {
+/** The unreachable-masters guard (the text names redis-cli, or valkey-cli on Valkey, as the originals do). */
+export function renderUnreachableGuard(stage: 'open-slots' | 'coverage', count: number, dialect?: CliDialect): OutputChunk {
   const what = stage === 'open-slots' ? 'open slots' : 'slots coverage';
-  return out(`*** Fixing ${what} with ${count} ${DANGEROUS_TAIL}`, 'warn');
+  const w = wordsOf(dialect);
+  return out(`*** Fixing ${what} with ${count} unreachable ${w.masters} is dangerous: ${w.cli} will assume that slots about ${w.masters} that are not reachable are not covered, and will try to reassign them to the reachable nodes. This can cause data loss and is rarely what you want to do. If you really want to proceed use the --cluster-fix-with-unreachable-${w.masters} option.\n`, 'warn');
 }
 
 export function renderReplyError(addr: string, error: string): OutputChunk {
@@ -89,17 +91,17 @@ export function renderCaseLine(a: OpenSlotAnalysis, addr: (id: string) => string
   }
 }
 
-export function renderUnhandled(a: OpenSlotAnalysis, addr: (id: string) => string): OutputChunk {
+export function renderUnhandled(a: OpenSlotAnalysis, addr: (id: string) => string, dialect?: CliDialect): OutputChunk {
   const owner = a.owner !== null ? addr(a.owner) : '?';
-  return out(`[ERR] Sorry, redis-cli can't fix this slot yet (work in progress). Slot is set as migrating in ${a.migrating.map(addr).join(',')}, as importing in ${a.importing.map(addr).join(',')}, owner is ${owner}\n`, 'error');
+  return out(`[ERR] Sorry, ${wordsOf(dialect).cli} can't fix this slot yet (work in progress). Slot is set as migrating in ${a.migrating.map(addr).join(',')}, as importing in ${a.importing.map(addr).join(',')}, owner is ${owner}\n`, 'error');
 }
 
 export function renderSettingStable(slot: number, nodeAddr: string): OutputChunk {
   return out(`>>> Setting ${slot} as STABLE in ${nodeAddr}\n`, 'info');
 }
 
-export function renderMovingSlot(slot: number, from: string, to: string): OutputChunk {
-  return out(`Moving slot ${slot} from ${from} to ${to}: `);
+export function renderMovingSlot(slot: number, from: string, to: string, dialect?: CliDialect): OutputChunk {
+  return out(movingSlotText(slot, from, to, dialect));
 }
 
 export function renderFixingCoverage(): OutputChunk {

@@ -8,6 +8,8 @@ import type { Topology } from '../model/types';
 import { renderNodeBlock } from './checkText';
 import { formatFixed } from './cformat';
 import { out, type OutputChunk } from './output';
+import type { CliDialect } from '../model/dialect';
+import { wordsOf } from './dialect';
 
 function nodeAddr(plan: MovePlan, topology: Topology | undefined, id: string): string {
   const p = plan.nodes.find((n) => n.id === id) ?? topology?.nodes.find((n) => n.id === id);
@@ -85,4 +87,9 @@ export function renderRebalancePlan(plan: MovePlan | NothingToDo, topology?: Top
     }
   }
   return chunks;
+}
+
+/** The start of reshard's (and fix's) per-slot line; the dots, one per key, and the newline follow. */
+export function movingSlotText(slot: number, from: string, to: string, dialect?: CliDialect): string {
+  return `Moving slot ${slot} from ${from} to ${to}${wordsOf(dialect).moveSep}`;
 }
