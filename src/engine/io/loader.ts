@@ -9,7 +9,8 @@ import type { ClusterNode, ClusterNodesLine, NodeFlag, SkippedNode, Topology } f
 import { configSignature, replySignature } from '../check/signature';
 import { findMyself, isReplicaFlags, parseClusterNodes, parseMyselfLine } from '../parse/clusterNodes';
 import { infoFields, infoNumber, parseInfo, serverNameOf } from '../parse/info';
-import { countKeysInSlots, pipelineInChunks } from './bulk';
+import { countKeysInSlots } from './bulk';
+import { holdsOnlyKeysOf, ownOrImportedRanges } from './ownKeys';
 import { connectNode, type NodeClient } from './connection';
 import type { ConnectionOptions } from './options';
 import { SLOT_COUNT } from '../model/slots';
@@ -17,6 +18,12 @@ import { SLOT_COUNT } from '../model/slots';
 export interface LoadOptions extends ConnectionOptions {
   /** Count keys in slots each master does not own (for --cluster-search-multiple-owners). */
   readonly searchMultipleOwners?: boolean;
+  /**
+   * Count keys in slots a master neither owns nor imports (orphans), slot by slot
+   * only on a master whose keys are not all in its own and imported slots (ownKeys.ts).
+   * Implied by searchMultipleOwners, which counts every master slot by slot.
+   */
+  readonly findOrphanKeys?: boolean;
 }
 
 /** A loaded cluster with its open node connections (keyed by node id). */
@@ -180,7 +187,9 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
       skipped,
       unreachableMasters: skipped.filter((s) => s.role === 'master').length,
       orphanReplicas,
-      ...(opts.searchMultipleOwners ? { foreignKeys: await countForeignKeys(loaded, clients) } : {}),
+      ...(opts.searchMultipleOwners || opts.findOrphanKeys
+        ? { foreignKeys: await countForeignKeys(loaded, clients, opts.searchMultipleOwners ? 'every master' : 'orphans') }
+        : {}),
     };
     return { topology, clients, close: closeAll };
   } catch (e) {
@@ -189,39 +198,24 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
   }
 }
 
-/** For each master, keys held in slots it does not claim (pipelined COUNTKEYSINSLOT, masters in parallel). */
 /**
- * Keys each master holds in slots it does not own. First the cheap question: DBSIZE, the owned slots'
- * COUNTKEYSINSLOT, DBSIZE again, in one pipeline; when both DBSIZEs equal the owned slots' sum, every key is
- * in an owned slot (on 50 masters that is ~330 counts a master instead of ~16,000). Only a master where they
- * differ (foreign keys, or writes meanwhile) has its other slots counted.
+ * For each master, keys held in slots it does not claim (pipelined COUNTKEYSINSLOT, masters in parallel).
+ * `orphans`: a master whose keys are all in its own and imported slots is not searched (no entries).
  */
-async function countForeignKeys(nodes: readonly ClusterNode[], clients: ReadonlyMap<string, NodeClient>) {
+async function countForeignKeys(nodes: readonly ClusterNode[], clients: ReadonlyMap<string, NodeClient>, scope: 'every master' | 'orphans') {
   const masters = nodes.filter((n) => n.role === 'master');
   const perMaster = await Promise.all(masters.map(async (m) => {
     const client = clients.get(m.id);
     if (!client) return [];
+    if (scope === 'orphans' && await holdsOnlyKeysOf(client, ownOrImportedRanges(m))) return [];
     const owned = new Uint8Array(SLOT_COUNT);
     for (const r of m.slots) owned.fill(1, r.start, r.end + 1);
-    const mine: number[] = [];
-    const others: number[] = [];
-    for (let s = 0; s < SLOT_COUNT; s++) (owned[s] ? mine : others).push(s);
-    if (await onlyOwnedKeys(client, mine)) return [];
-    const counts = await countKeysInSlots(client, others);
-    return others.map((slot, i) => ({ nodeId: m.id, slot, keys: counts[i]! })).filter((f) => f.keys > 0);
+    const slots: number[] = [];
+    for (let s = 0; s < SLOT_COUNT; s++) if (!owned[s]) slots.push(s);
+    const counts = await countKeysInSlots(client, slots);
+    return slots.map((slot, i) => ({ nodeId: m.id, slot, keys: counts[i]! })).filter((f) => f.keys > 0);
   }));
   return perMaster.flat();
-}
-
-async function onlyOwnedKeys(client: NodeClient, owned: readonly number[]): Promise<boolean> {
-  const res = await pipelineInChunks(client, [['DBSIZE'], ...owned.map((s) => ['CLUSTER', 'COUNTKEYSINSLOT', s] as const), ['DBSIZE']]);
-  const values: number[] = [];
-  for (const r of res) {
-    if (!r.ok) return false;
-    values.push(Number(r.value));
-  }
-  const sum = values.slice(1, -1).reduce((a, b) => a + b, 0);
-  return values[0] === values[values.length - 1] && values[0] === sum;
 }
 
 /** Loads the topology and closes every connection. */

@@ -127,6 +127,6 @@ export interface Topology {
   readonly unreachableMasters: number;
   /** Replicas that name a master that is not in the node list. */
   readonly orphanReplicas: readonly { readonly host: string; readonly port: number; readonly masterId: string }[];
-  /** For each master: keys found in slots it does not own (only with searchMultipleOwners). */
+  /** For each master: keys found in slots it does not own (searchMultipleOwners: every master; findOrphanKeys: only masters holding keys outside their own and imported slots). */
   readonly foreignKeys?: readonly { readonly nodeId: string; readonly slot: number; readonly keys: number }[];
 }
