@@ -45,12 +45,17 @@ interface NodeProbe {
 /** The INFO fields a loaded node keeps (buildNode). */
 const INFO_FIELDS = ['used_memory', 'used_memory_human', 'master_repl_offset', 'connected_clients', 'redis_version', 'server_name', 'valkey_version'] as const;
 
+/** The INFO sections holding INFO_FIELDS (several sections in one INFO: Redis ≥ 7.0, Valkey). */
+const INFO_SECTIONS = ['server', 'clients', 'memory', 'replication'] as const;
+
 /**
- * CLUSTER NODES + DBSIZE + INFO in one round trip. Only the entry node's reply is parsed
- * line by line; of the others only the `myself` line and the config signature are needed.
+ * CLUSTER NODES + DBSIZE + INFO (only the sections read) in one round trip. Only the entry node's
+ * reply is parsed line by line; of the others only the `myself` line and the config signature are needed.
  */
 async function probe(client: NodeClient, allLines: boolean): Promise<NodeProbe> {
-  const [nodes, dbsize, info] = await client.pipeline([['CLUSTER', 'NODES'], ['DBSIZE'], ['INFO']]);
+  const [nodes, dbsize, sections] = await client.pipeline([['CLUSTER', 'NODES'], ['DBSIZE'], ['INFO', ...INFO_SECTIONS]]);
+  // A server that takes one section at most (before 7.0) refuses the list: then the whole INFO.
+  const info = sections!.ok ? sections! : (await client.pipeline([['INFO']]))[0]!;
   if (!nodes!.ok) throw new EngineError({ code: 'reply-error', node: client.addr, cause: nodes!.error, message: `Node ${client.addr} replied with error: ${nodes!.error}` });
   const text = String(nodes!.value);
   const lines = allLines ? parseClusterNodes(text) : [];
@@ -61,7 +66,7 @@ async function probe(client: NodeClient, allLines: boolean): Promise<NodeProbe> 
     myself,
     signature: allLines ? configSignature(lines) : replySignature(text),
     dbsize: dbsize!.ok && /^\d+$/.test(String(dbsize!.value)) ? Number(dbsize!.value) : { error: dbsize!.ok ? '' : dbsize!.error },
-    info: info!.ok ? infoFields(String(info!.value), INFO_FIELDS) : {},
+    info: info.ok ? infoFields(String(info.value), INFO_FIELDS) : {},
   };
 }
 
