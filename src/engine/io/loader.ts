@@ -133,6 +133,12 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
     }
     const entryProbe = await probe(entry, true);
     clients.set(entryProbe.myself.id, entry);
+    // Orphan counts start as soon as a master's own view is in, while the other nodes still load.
+    const ownKeys = new Map<NodeClient, Promise<boolean>>();
+    const countOwnKeys = (client: NodeClient, p: NodeProbe): void => {
+      if (opts.findOrphanKeys && !opts.searchMultipleOwners && !isReplicaFlags(p.myself.flags)) ownKeys.set(client, holdsOnlyKeysOf(client, ownOrImportedRanges(p.myself)));
+    };
+    countOwnKeys(entry, entryProbe);
 
     const friends = entryProbe.lines.filter((l) => l !== entryProbe.myself);
     const results = await Promise.all(friends.map(async (line) => {
@@ -145,7 +151,9 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
         return { line, outcome: { kind: 'unreachable' as const, error: toEngineError(e, `${host}:${port}`, 'unreachable').toJSON() } };
       }
       try {
-        return { line, outcome: { kind: 'ok' as const, client, probe: await probe(client, false) } };
+        const p = await probe(client, false);
+        countOwnKeys(client, p);
+        return { line, outcome: { kind: 'ok' as const, client, probe: p } };
       } catch (e) {
         client.close();
         return { line, outcome: { kind: 'load-failed' as const, error: (e as Error).message } };
@@ -193,7 +201,7 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
       unreachableMasters: skipped.filter((s) => s.role === 'master').length,
       orphanReplicas,
       ...(opts.searchMultipleOwners || opts.findOrphanKeys
-        ? { foreignKeys: await countForeignKeys(loaded, clients, opts.searchMultipleOwners ? 'every master' : 'orphans') }
+        ? { foreignKeys: await countForeignKeys(loaded, clients, opts.searchMultipleOwners ? 'every master' : ownKeys) }
         : {}),
     };
     return { topology, clients, close: closeAll };
@@ -205,14 +213,15 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
 
 /**
  * For each master, keys held in slots it does not claim (pipelined COUNTKEYSINSLOT, masters in parallel).
- * `orphans`: a master whose keys are all in its own and imported slots is not searched (no entries).
+ * Or, for orphans only, a master whose keys are all in its own and imported slots (`ownKeys`, counted
+ * while loading: ownKeys.ts) is not searched (no entries).
  */
-async function countForeignKeys(nodes: readonly ClusterNode[], clients: ReadonlyMap<string, NodeClient>, scope: 'every master' | 'orphans') {
+async function countForeignKeys(nodes: readonly ClusterNode[], clients: ReadonlyMap<string, NodeClient>, scope: 'every master' | ReadonlyMap<NodeClient, Promise<boolean>>) {
   const masters = nodes.filter((n) => n.role === 'master');
   const perMaster = await Promise.all(masters.map(async (m) => {
     const client = clients.get(m.id);
     if (!client) return [];
-    if (scope === 'orphans' && await holdsOnlyKeysOf(client, ownOrImportedRanges(m))) return [];
+    if (scope !== 'every master' && await (scope.get(client) ?? holdsOnlyKeysOf(client, ownOrImportedRanges(m)))) return [];
     const owned = new Uint8Array(SLOT_COUNT);
     for (const r of m.slots) owned.fill(1, r.start, r.end + 1);
     const slots: number[] = [];
