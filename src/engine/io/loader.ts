@@ -10,7 +10,7 @@ import { configSignature, replySignature } from '../check/signature';
 import { findMyself, isReplicaFlags, parseClusterNodes, parseMyselfLine } from '../parse/clusterNodes';
 import { infoFields, infoNumber, parseInfo, serverNameOf } from '../parse/info';
 import { countKeysInSlots } from './bulk';
-import { holdsOnlyKeysOf, ownOrImportedRanges } from './ownKeys';
+import { keysOutside, ownOrImportedRanges } from './ownKeys';
 import { connectNode, type NodeClient } from './connection';
 import type { ConnectionOptions } from './options';
 import { SLOT_COUNT } from '../model/slots';
@@ -134,9 +134,9 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
     const entryProbe = await probe(entry, true);
     clients.set(entryProbe.myself.id, entry);
     // Orphan counts start as soon as a master's own view is in, while the other nodes still load.
-    const ownKeys = new Map<NodeClient, Promise<boolean>>();
+    const ownKeys = new Map<NodeClient, Promise<number | undefined>>();
     const countOwnKeys = (client: NodeClient, p: NodeProbe): void => {
-      if (opts.findOrphanKeys && !opts.searchMultipleOwners && !isReplicaFlags(p.myself.flags)) ownKeys.set(client, holdsOnlyKeysOf(client, ownOrImportedRanges(p.myself)));
+      if (opts.findOrphanKeys && !isReplicaFlags(p.myself.flags)) ownKeys.set(client, keysOutside(client, ownOrImportedRanges(p.myself)));
     };
     countOwnKeys(entry, entryProbe);
 
@@ -200,9 +200,7 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
       skipped,
       unreachableMasters: skipped.filter((s) => s.role === 'master').length,
       orphanReplicas,
-      ...(opts.searchMultipleOwners || opts.findOrphanKeys
-        ? { foreignKeys: await countForeignKeys(loaded, clients, opts.searchMultipleOwners ? 'every master' : ownKeys) }
-        : {}),
+      ...(opts.searchMultipleOwners || opts.findOrphanKeys ? await countForeignKeys(loaded, clients, opts, ownKeys) : {}),
     };
     return { topology, clients, close: closeAll };
   } catch (e) {
@@ -213,23 +211,31 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
 
 /**
  * For each master, keys held in slots it does not claim (pipelined COUNTKEYSINSLOT, masters in parallel).
- * Or, for orphans only, a master whose keys are all in its own and imported slots (`ownKeys`, counted
- * while loading: ownKeys.ts) is not searched (no entries).
+ * For orphans only, a master with no key outside its own and imported slots (`outside`, counted while
+ * loading: ownKeys.ts) is not searched. Keys counted outside that the search does not find are unplaced.
  */
-async function countForeignKeys(nodes: readonly ClusterNode[], clients: ReadonlyMap<string, NodeClient>, scope: 'every master' | ReadonlyMap<NodeClient, Promise<boolean>>) {
+async function countForeignKeys(
+  nodes: readonly ClusterNode[], clients: ReadonlyMap<string, NodeClient>, opts: LoadOptions, outside: ReadonlyMap<NodeClient, Promise<number | undefined>>,
+): Promise<Pick<Topology, 'foreignKeys' | 'unplacedKeys'>> {
   const masters = nodes.filter((n) => n.role === 'master');
+  const unplacedKeys: { nodeId: string; keys: number }[] = [];
   const perMaster = await Promise.all(masters.map(async (m) => {
     const client = clients.get(m.id);
     if (!client) return [];
-    if (scope !== 'every master' && await (scope.get(client) ?? holdsOnlyKeysOf(client, ownOrImportedRanges(m)))) return [];
+    const out = opts.findOrphanKeys ? await (outside.get(client) ?? keysOutside(client, ownOrImportedRanges(m))) : undefined;
+    if (out === 0 && !opts.searchMultipleOwners) return [];
     const owned = new Uint8Array(SLOT_COUNT);
     for (const r of m.slots) owned.fill(1, r.start, r.end + 1);
     const slots: number[] = [];
     for (let s = 0; s < SLOT_COUNT; s++) if (!owned[s]) slots.push(s);
     const counts = await countKeysInSlots(client, slots);
-    return slots.map((slot, i) => ({ nodeId: m.id, slot, keys: counts[i]! })).filter((f) => f.keys > 0);
+    const found = slots.map((slot, i) => ({ nodeId: m.id, slot, keys: counts[i]! })).filter((f) => f.keys > 0);
+    const importing = new Set(m.importing.map((o) => o.slot));
+    const placed = found.filter((f) => !importing.has(f.slot)).reduce((a, f) => a + f.keys, 0);
+    if (out !== undefined && out > placed) unplacedKeys.push({ nodeId: m.id, keys: out - placed });
+    return found;
   }));
-  return perMaster.flat();
+  return { foreignKeys: perMaster.flat(), ...(opts.findOrphanKeys ? { unplacedKeys } : {}) };
 }
 
 /** Loads the topology and closes every connection. */

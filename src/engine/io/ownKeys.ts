@@ -7,7 +7,10 @@
  * one command and one small reply per master; the server keeps the one script
  * body in its script cache); where scripts are refused (an ACL, an old server),
  * in one MULTI/EXEC. Only a master for which it is not known to hold (a
- * difference, an error) is then searched slot by slot.
+ * difference, an error) is then searched slot by slot. The difference itself
+ * counts too: Redis 8 keeps the keys of a slot its node neither owns nor
+ * imports in DBSIZE but shows them to no per-slot command (COUNTKEYSINSLOT 0,
+ * GETKEYSINSLOT and SCAN skip them).
  */
 import type { SlotRange } from '../model/slots';
 import type { ClusterNode } from '../model/types';
@@ -25,24 +28,24 @@ export function ownOrImportedRanges(master: Pick<ClusterNode, 'slots' | 'importi
 
 const isCount = (v: unknown): boolean => /^\d+$/.test(String(v));
 
-/** True when every key of the master is in `ranges` (its own and imported slots); false when not, or not known. */
-export async function holdsOnlyKeysOf(client: NodeClient, ranges: readonly SlotRange[]): Promise<boolean> {
+/** How many keys of the master are outside `ranges` (its own and imported slots): DBSIZE minus theirs; undefined when not known. */
+export async function keysOutside(client: NodeClient, ranges: readonly SlotRange[]): Promise<number | undefined> {
   try {
     const r = await client.call('EVAL_RO', COUNT_SCRIPT, 0, ...ranges.flatMap((x) => [x.start, x.end]));
-    if (Array.isArray(r) && r.length === 2 && r.every(isCount)) return Number(r[0]) === Number(r[1]);
+    if (Array.isArray(r) && r.length === 2 && r.every(isCount)) return Number(r[0]) - Number(r[1]);
   } catch { /* scripts refused: counted in a transaction */ }
   const slots = ranges.flatMap((x) => Array.from({ length: x.end - x.start + 1 }, (_, i) => x.start + i));
   let res;
   try {
     res = await client.pipeline([['MULTI'], ['DBSIZE'], ...slots.map((s) => ['CLUSTER', 'COUNTKEYSINSLOT', s] as const), ['EXEC']]);
   } catch {
-    return false;
+    return undefined;
   }
   const exec = res[res.length - 1];
-  if (!exec?.ok || !Array.isArray(exec.value) || exec.value.length !== slots.length + 1) return false;
+  if (!exec?.ok || !Array.isArray(exec.value) || exec.value.length !== slots.length + 1) return undefined;
   const replies = exec.value as unknown[];
-  if (!replies.every(isCount)) return false;
+  if (!replies.every(isCount)) return undefined;
   let inSlots = 0;
   for (let i = 1; i < replies.length; i++) inSlots += Number(replies[i]);
-  return inSlots === Number(replies[0]);
+  return Number(replies[0]) - inSlots;
 }
