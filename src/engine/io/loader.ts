@@ -20,8 +20,9 @@ export interface LoadOptions extends ConnectionOptions {
   readonly searchMultipleOwners?: boolean;
   /**
    * Count keys in slots a master neither owns nor imports (orphans), slot by slot
-   * only on a master whose keys are not all in its own and imported slots (ownKeys.ts).
-   * Implied by searchMultipleOwners, which counts every master slot by slot.
+   * only on a master whose keys are not all in its own and imported slots (ownKeys.ts;
+   * with searchMultipleOwners every master is counted slot by slot); the keys outside
+   * that no slot's count shows are topology.unplacedKeys.
    */
   readonly findOrphanKeys?: boolean;
 }
