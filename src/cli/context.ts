@@ -9,6 +9,8 @@ export interface Io {
   /** Reads one answer from standard input (prompts); undefined at EOF. */
   readAnswer?: (maxBytes: number) => Promise<string | undefined>;
   isTTY?: boolean;
+  /** Called when a read-only subcommand has written its output: the process may end without closing its connections. */
+  readOnlyDone?: () => void;
 }
 
 export interface CommandContext {
@@ -24,6 +26,8 @@ export interface CliCommand {
   readonly name: string;
   /** redis-cli's arity rule: [min, max] positional args (max Infinity = unbounded). */
   readonly arity: readonly [number, number];
+  /** Only reads the cluster (info, check): rcm exits as soon as its output is written. */
+  readonly readOnly?: boolean;
   run(ctx: CommandContext): Promise<number>;
 }
 

@@ -43,7 +43,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   const json = p.flags.has('--json');
   try {
     const asked = p.flags.has('--askpass') ? await askPassword('Please input password: ') : undefined;
-    return await command.run({ args: p, io, conn: connectionOptions(p, io.env, asked), json });
+    const code = await command.run({ args: p, io, conn: connectionOptions(p, io.env, asked), json });
+    if (command.readOnly) io.readOnlyDone?.();
+    return code;
   } catch (e) {
     if (e instanceof ArgError) {
       io.stderr(argErrorText(e));
@@ -90,13 +92,17 @@ if (require.main === module) {
   };
   process.on('uncaughtException', fatal);
   process.on('unhandledRejection', fatal);
+  let readOnlyDone = false;
   run(process.argv.slice(2), {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     env: process.env,
     isTTY: process.stdout.isTTY === true,
+    readOnlyDone: () => { readOnlyDone = true; },
   }).then((code) => {
     process.exitCode = code;
+    // Nothing a read-only run opened needs an orderly close (redis-cli too just exits): end once the output is out.
+    if (readOnlyDone) process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
   }, (e: unknown) => {
     process.stderr.write(internalErrorText(e, debug));
     process.exitCode = 1;

@@ -1,9 +1,9 @@
 /** Reading answers from the terminal: passwords without echo (--askpass) and redis-cli's yes/no questions. */
 import * as fs from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Io } from './context';
 
-export function askPassword(question: string): Promise<string> {
+export async function askPassword(question: string): Promise<string> {
+  const { createInterface } = await import('node:readline'); // loaded only when asked (rcm's start stays short)
   return new Promise((resolve) => {
     const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY === true });
     const out = rl as unknown as { _writeToOutput?: (s: string) => void };

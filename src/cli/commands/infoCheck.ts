@@ -14,5 +14,5 @@ async function infoOrCheck(name: 'info' | 'check', ctx: CommandContext): Promise
   return report.exitCode;
 }
 
-export const infoCommand: CliCommand = { name: 'info', arity: [1, Infinity], run: (ctx) => infoOrCheck('info', ctx) };
-export const checkCommand: CliCommand = { name: 'check', arity: [1, Infinity], run: (ctx) => infoOrCheck('check', ctx) };
+export const infoCommand: CliCommand = { name: 'info', arity: [1, Infinity], readOnly: true, run: (ctx) => infoOrCheck('info', ctx) };
+export const checkCommand: CliCommand = { name: 'check', arity: [1, Infinity], readOnly: true, run: (ctx) => infoOrCheck('check', ctx) };

@@ -29,12 +29,19 @@ export function configSignature(lines: readonly ClusterNodesLine[]): string | nu
  */
 export function replySignature(reply: string): string | null {
   const parts: string[] = [];
-  for (const line of reply.split('\n')) {
-    let at = -1;
-    for (let k = 0; k < 8 && (at = line.indexOf(' ', at + 1)) >= 0; k++);
-    if (at < 0) continue; // no slot field: a replica or a master without slots
-    const tokens = line.slice(at + 1).replace(/\r$/, '').split(' ').filter((t) => t !== '' && t[0] !== '[');
-    if (tokens.length > 0) parts.push(`${line.slice(0, line.indexOf(' '))}:${tokens.sort().join(',')}`);
+  // Line by line without splitting: a line without a slot field (a replica's, half of them) is never copied.
+  for (let start = 0; start < reply.length;) {
+    let end = reply.indexOf('\n', start);
+    if (end < 0) end = reply.length;
+    let at = start - 1;
+    let k = 0;
+    while (k < 8 && (at = reply.indexOf(' ', at + 1)) >= 0 && at < end) k++;
+    if (k === 8) {
+      const field = reply.slice(at + 1, reply[end - 1] === '\r' ? end - 1 : end);
+      const tokens = field.split(' ').filter((t) => t !== '' && t[0] !== '[');
+      if (tokens.length > 0) parts.push(`${reply.slice(start, reply.indexOf(' ', start))}:${tokens.length > 1 ? tokens.sort().join(',') : tokens[0]!}`);
+    }
+    start = end + 1;
   }
   if (parts.length === 0) return null;
   return parts.sort().join('|');

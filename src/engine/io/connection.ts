@@ -68,6 +68,9 @@ export async function connectNode(host: string, port: number, opts: ConnectionOp
     retryStrategy: () => null,
     reconnectOnError: () => false,
     autoResubscribe: false,
+    // No CLIENT SETINFO on connect: ioredis would delay readiness by a round trip for it (an error on
+    // Redis 7.0, which lacks it) after reading a package.json it cannot find inside our bundle.
+    disableClientInfo: true,
     keepAlive: 15000,
     connectTimeout: opts.connectTimeoutMs ?? 10000,
     stringNumbers: true,

@@ -1,8 +1,8 @@
 /** The journal as a file: one JSON record per line, appended and fsynced. */
-import { chmodSync, closeSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, linkSync, mkdirSync, openSync, promises as fsp, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { appendFile, open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { journalRecordProblem, type JournalRecord, type JournalSink } from '../exec/journal';
 import { EngineError } from '../model/errors';
 
@@ -15,9 +15,9 @@ export class FileJournal implements JournalSink {
 
   /** Appends one line and waits for fdatasync, without blocking the event loop (other lanes keep moving). */
   async append(record: JournalRecord): Promise<void> {
-    this.handle ??= open(this.path, 'a', 0o600);
+    this.handle ??= fsp.open(this.path, 'a', 0o600);
     const h = await this.handle;
-    await appendFile(h, `${JSON.stringify(record)}\n`);
+    await fsp.appendFile(h, `${JSON.stringify(record)}\n`);
     await h.datasync();
   }
 

@@ -9,7 +9,8 @@ import type { ClusterNode, ClusterNodesLine, NodeFlag, SkippedNode, Topology } f
 import { configSignature, replySignature } from '../check/signature';
 import { findMyself, isReplicaFlags, parseClusterNodes, parseMyselfLine } from '../parse/clusterNodes';
 import { infoFields, infoNumber, parseInfo, serverNameOf } from '../parse/info';
-import { countKeysInSlots, pipelineInChunks } from './bulk';
+import { countKeysInSlots } from './bulk';
+import { keysOutside, ownOrImportedRanges } from './ownKeys';
 import { connectNode, type NodeClient } from './connection';
 import type { ConnectionOptions } from './options';
 import { SLOT_COUNT } from '../model/slots';
@@ -17,6 +18,13 @@ import { SLOT_COUNT } from '../model/slots';
 export interface LoadOptions extends ConnectionOptions {
   /** Count keys in slots each master does not own (for --cluster-search-multiple-owners). */
   readonly searchMultipleOwners?: boolean;
+  /**
+   * Count keys in slots a master neither owns nor imports (orphans), slot by slot
+   * only on a master whose keys are not all in its own and imported slots (ownKeys.ts;
+   * with searchMultipleOwners every master is counted slot by slot); the keys outside
+   * that no slot's count shows are topology.unplacedKeys.
+   */
+  readonly findOrphanKeys?: boolean;
 }
 
 /** A loaded cluster with its open node connections (keyed by node id). */
@@ -38,12 +46,17 @@ interface NodeProbe {
 /** The INFO fields a loaded node keeps (buildNode). */
 const INFO_FIELDS = ['used_memory', 'used_memory_human', 'master_repl_offset', 'connected_clients', 'redis_version', 'server_name', 'valkey_version'] as const;
 
+/** The INFO sections holding INFO_FIELDS (several sections in one INFO: Redis ≥ 7.0, Valkey). */
+const INFO_SECTIONS = ['server', 'clients', 'memory', 'replication'] as const;
+
 /**
- * CLUSTER NODES + DBSIZE + INFO in one round trip. Only the entry node's reply is parsed
- * line by line; of the others only the `myself` line and the config signature are needed.
+ * CLUSTER NODES + DBSIZE + INFO (only the sections read) in one round trip. Only the entry node's
+ * reply is parsed line by line; of the others only the `myself` line and the config signature are needed.
  */
 async function probe(client: NodeClient, allLines: boolean): Promise<NodeProbe> {
-  const [nodes, dbsize, info] = await client.pipeline([['CLUSTER', 'NODES'], ['DBSIZE'], ['INFO']]);
+  const [nodes, dbsize, sections] = await client.pipeline([['CLUSTER', 'NODES'], ['DBSIZE'], ['INFO', ...INFO_SECTIONS]]);
+  // A server that takes one section at most (before 7.0) refuses the list: then the whole INFO.
+  const info = sections!.ok ? sections! : (await client.pipeline([['INFO']]))[0]!;
   if (!nodes!.ok) throw new EngineError({ code: 'reply-error', node: client.addr, cause: nodes!.error, message: `Node ${client.addr} replied with error: ${nodes!.error}` });
   const text = String(nodes!.value);
   const lines = allLines ? parseClusterNodes(text) : [];
@@ -54,7 +67,7 @@ async function probe(client: NodeClient, allLines: boolean): Promise<NodeProbe> 
     myself,
     signature: allLines ? configSignature(lines) : replySignature(text),
     dbsize: dbsize!.ok && /^\d+$/.test(String(dbsize!.value)) ? Number(dbsize!.value) : { error: dbsize!.ok ? '' : dbsize!.error },
-    info: info!.ok ? infoFields(String(info!.value), INFO_FIELDS) : {},
+    info: info.ok ? infoFields(String(info.value), INFO_FIELDS) : {},
   };
 }
 
@@ -121,6 +134,12 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
     }
     const entryProbe = await probe(entry, true);
     clients.set(entryProbe.myself.id, entry);
+    // Orphan counts start as soon as a master's own view is in, while the other nodes still load.
+    const ownKeys = new Map<NodeClient, Promise<number | undefined>>();
+    const countOwnKeys = (client: NodeClient, p: NodeProbe): void => {
+      if (opts.findOrphanKeys && !isReplicaFlags(p.myself.flags)) ownKeys.set(client, keysOutside(client, ownOrImportedRanges(p.myself)));
+    };
+    countOwnKeys(entry, entryProbe);
 
     const friends = entryProbe.lines.filter((l) => l !== entryProbe.myself);
     const results = await Promise.all(friends.map(async (line) => {
@@ -133,7 +152,9 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
         return { line, outcome: { kind: 'unreachable' as const, error: toEngineError(e, `${host}:${port}`, 'unreachable').toJSON() } };
       }
       try {
-        return { line, outcome: { kind: 'ok' as const, client, probe: await probe(client, false) } };
+        const p = await probe(client, false);
+        countOwnKeys(client, p);
+        return { line, outcome: { kind: 'ok' as const, client, probe: p } };
       } catch (e) {
         client.close();
         return { line, outcome: { kind: 'load-failed' as const, error: (e as Error).message } };
@@ -180,7 +201,7 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
       skipped,
       unreachableMasters: skipped.filter((s) => s.role === 'master').length,
       orphanReplicas,
-      ...(opts.searchMultipleOwners ? { foreignKeys: await countForeignKeys(loaded, clients) } : {}),
+      ...(opts.searchMultipleOwners || opts.findOrphanKeys ? await countForeignKeys(loaded, clients, opts, ownKeys) : {}),
     };
     return { topology, clients, close: closeAll };
   } catch (e) {
@@ -189,39 +210,33 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
   }
 }
 
-/** For each master, keys held in slots it does not claim (pipelined COUNTKEYSINSLOT, masters in parallel). */
 /**
- * Keys each master holds in slots it does not own. First the cheap question: DBSIZE, the owned slots'
- * COUNTKEYSINSLOT, DBSIZE again, in one pipeline; when both DBSIZEs equal the owned slots' sum, every key is
- * in an owned slot (on 50 masters that is ~330 counts a master instead of ~16,000). Only a master where they
- * differ (foreign keys, or writes meanwhile) has its other slots counted.
+ * For each master, keys held in slots it does not claim (pipelined COUNTKEYSINSLOT, masters in parallel).
+ * For orphans only, a master with no key outside its own and imported slots (`outside`, counted while
+ * loading: ownKeys.ts) is not searched. Keys counted outside that the search does not find are unplaced.
  */
-async function countForeignKeys(nodes: readonly ClusterNode[], clients: ReadonlyMap<string, NodeClient>) {
+async function countForeignKeys(
+  nodes: readonly ClusterNode[], clients: ReadonlyMap<string, NodeClient>, opts: LoadOptions, outside: ReadonlyMap<NodeClient, Promise<number | undefined>>,
+): Promise<Pick<Topology, 'foreignKeys' | 'unplacedKeys'>> {
   const masters = nodes.filter((n) => n.role === 'master');
+  const unplacedKeys: { nodeId: string; keys: number }[] = [];
   const perMaster = await Promise.all(masters.map(async (m) => {
     const client = clients.get(m.id);
     if (!client) return [];
+    const out = opts.findOrphanKeys ? await (outside.get(client) ?? keysOutside(client, ownOrImportedRanges(m))) : undefined;
+    if (out === 0 && !opts.searchMultipleOwners) return [];
     const owned = new Uint8Array(SLOT_COUNT);
     for (const r of m.slots) owned.fill(1, r.start, r.end + 1);
-    const mine: number[] = [];
-    const others: number[] = [];
-    for (let s = 0; s < SLOT_COUNT; s++) (owned[s] ? mine : others).push(s);
-    if (await onlyOwnedKeys(client, mine)) return [];
-    const counts = await countKeysInSlots(client, others);
-    return others.map((slot, i) => ({ nodeId: m.id, slot, keys: counts[i]! })).filter((f) => f.keys > 0);
+    const slots: number[] = [];
+    for (let s = 0; s < SLOT_COUNT; s++) if (!owned[s]) slots.push(s);
+    const counts = await countKeysInSlots(client, slots);
+    const found = slots.map((slot, i) => ({ nodeId: m.id, slot, keys: counts[i]! })).filter((f) => f.keys > 0);
+    const importing = new Set(m.importing.map((o) => o.slot));
+    const placed = found.filter((f) => !importing.has(f.slot)).reduce((a, f) => a + f.keys, 0);
+    if (out !== undefined && out > placed) unplacedKeys.push({ nodeId: m.id, keys: out - placed });
+    return found;
   }));
-  return perMaster.flat();
-}
-
-async function onlyOwnedKeys(client: NodeClient, owned: readonly number[]): Promise<boolean> {
-  const res = await pipelineInChunks(client, [['DBSIZE'], ...owned.map((s) => ['CLUSTER', 'COUNTKEYSINSLOT', s] as const), ['DBSIZE']]);
-  const values: number[] = [];
-  for (const r of res) {
-    if (!r.ok) return false;
-    values.push(Number(r.value));
-  }
-  const sum = values.slice(1, -1).reduce((a, b) => a + b, 0);
-  return values[0] === values[values.length - 1] && values[0] === sum;
+  return { foreignKeys: perMaster.flat(), ...(opts.findOrphanKeys ? { unplacedKeys } : {}) };
 }
 
 /** Loads the topology and closes every connection. */

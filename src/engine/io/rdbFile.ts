@@ -2,7 +2,7 @@
  * Reading an RDB file as a stream of records, with bounded memory: the file
  * is read in chunks (bigger when a record needs it) and parsed as it comes.
  */
-import { open } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 import { RdbError } from '../data/rdbCursor';
 import { RdbParser, type RdbRecord } from '../data/rdbParser';
 
@@ -27,7 +27,7 @@ export interface RdbFileInfo {
  */
 export async function* readRdbFile(path: string, opts: RdbReadOptions = {}): AsyncGenerator<RdbRecord, RdbFileInfo, undefined> {
   const chunkSize = opts.chunkSize ?? 1 << 20;
-  const fh = await open(path, 'r');
+  const fh = await fsp.open(path, 'r');
   try {
     const size = (await fh.stat()).size;
     const parser = new RdbParser();

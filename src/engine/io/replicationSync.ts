@@ -9,7 +9,8 @@
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { open, type FileHandle } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { EngineError } from '../model/errors';
 import { resolveAddress, type ConnectionOptions } from './options';
 import { authError, connectError } from './socketErrors';
@@ -203,7 +204,7 @@ export async function syncRdbToFile(host: string, port: number, path: string, op
       throw new EngineError({ code: 'sync-failed', node: addr, cause: head, message: `${addr} answered SYNC with "${head.slice(0, 80)}" instead of a bulk payload` });
     }
     try {
-      fh = await open(path, 'w');
+      fh = await fsp.open(path, 'w');
     } catch (e) {
       throw new EngineError({ code: 'file-error', cause: strerror(e), message: `Error opening '${path}': ${strerror(e)}` });
     }

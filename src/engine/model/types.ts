@@ -127,6 +127,12 @@ export interface Topology {
   readonly unreachableMasters: number;
   /** Replicas that name a master that is not in the node list. */
   readonly orphanReplicas: readonly { readonly host: string; readonly port: number; readonly masterId: string }[];
-  /** For each master: keys found in slots it does not own (only with searchMultipleOwners). */
+  /** For each master: keys found in slots it does not own (searchMultipleOwners: every master; findOrphanKeys: only masters holding keys outside their own and imported slots). */
   readonly foreignKeys?: readonly { readonly nodeId: string; readonly slot: number; readonly keys: number }[];
+  /**
+   * With findOrphanKeys, for each master: keys DBSIZE counts outside its own and imported slots that no
+   * per-slot count shows (Redis 8 hides the keys of a slot its node neither owns nor imports from
+   * COUNTKEYSINSLOT, GETKEYSINSLOT and SCAN).
+   */
+  readonly unplacedKeys?: readonly { readonly nodeId: string; readonly keys: number }[];
 }

@@ -13,8 +13,7 @@
  * master that cannot be reached makes the backup fail instead of being left
  * out silently.
  */
-import { constants } from 'node:fs';
-import { access, mkdtemp, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants, promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { checkCluster, type CheckResult } from '../check/check';
 import type { DataEvent, DataProgress } from '../data/events';
@@ -73,7 +72,7 @@ export interface BackupReport {
 async function checkWritableDir(dir: string): Promise<void> {
   let st;
   try {
-    st = await stat(dir);
+    st = await fsp.stat(dir);
   } catch (e) {
     throw new EngineError({ code: 'file-error', cause: strerror(e), message: `Cannot write the backup into '${dir}': ${strerror(e)}.` });
   }
@@ -81,16 +80,16 @@ async function checkWritableDir(dir: string): Promise<void> {
     throw new EngineError({ code: 'file-error', cause: 'Not a directory', message: `Cannot write the backup into '${dir}': Not a directory.` });
   }
   try {
-    await access(dir, constants.W_OK);
-    const probe = await mkdtemp(join(dir, '.rcm-backup-probe-'));
-    await rm(probe, { recursive: true, force: true });
+    await fsp.access(dir, constants.W_OK);
+    const probe = await fsp.mkdtemp(join(dir, '.rcm-backup-probe-'));
+    await fsp.rm(probe, { recursive: true, force: true });
   } catch (e) {
     throw new EngineError({ code: 'file-error', cause: strerror(e), message: `Cannot write the backup into '${dir}': ${strerror(e)}.` });
   }
 }
 
 async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r').catch(() => undefined);
+  const fh = await fsp.open(dir, 'r').catch(() => undefined);
   if (!fh) return;
   await fh.sync().catch(() => undefined);
   await fh.close().catch(() => undefined);
@@ -197,7 +196,7 @@ export async function runBackup(host: string, port: number, dir: string, opts: B
     } catch (e) {
       const ee = e instanceof EngineError ? e : new EngineError({ code: 'sync-failed', node: addr, message: String(e) });
       if (ee.code !== 'cancelled') block.push(err(`${ee.code === 'sync-failed' || ee.code === 'file-error' ? ee.message : `${addr}: ${ee.message}`}\n`));
-      await rm(tmp, { force: true }).catch(() => undefined);
+      await fsp.rm(tmp, { force: true }).catch(() => undefined);
       controller.abort(); // one failed transfer fails the backup: stop the others
       throw ee;
     } finally {
@@ -213,7 +212,7 @@ export async function runBackup(host: string, port: number, dir: string, opts: B
   const firstError = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected' && !(s.reason instanceof EngineError && s.reason.code === 'cancelled'))
     ?? settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (firstError) {
-    await Promise.all(results.map((r) => rm(r.tmp, { force: true }).catch(() => undefined)));
+    await Promise.all(results.map((r) => fsp.rm(r.tmp, { force: true }).catch(() => undefined)));
     const e = toEngineError(firstError.reason, undefined, 'sync-failed');
     return failed(e, { topology, check });
   }
@@ -222,11 +221,11 @@ export async function runBackup(host: string, port: number, dir: string, opts: B
   const files: BackupFile[] = [];
   try {
     for (const r of results) {
-      await rename(r.tmp, r.file);
+      await fsp.rename(r.tmp, r.file);
       files.push({ nodeId: r.node.id, addr: `${r.node.host}:${r.node.port}`, file: r.file, bytes: r.bytes, keys: r.keys, framing: r.framing.mode, rdbVersion: r.version });
     }
   } catch (e) {
-    await Promise.all(results.map((r) => rm(r.tmp, { force: true }).catch(() => undefined)));
+    await Promise.all(results.map((r) => fsp.rm(r.tmp, { force: true }).catch(() => undefined)));
     const ee = new EngineError({ code: 'file-error', cause: strerror(e), message: `Could not move the RDB files into place in '${dir}': ${strerror(e)}` });
     log.emit(err(`${ee.message}\n`));
     return failed(ee, { topology, check, files });
@@ -235,11 +234,11 @@ export async function runBackup(host: string, port: number, dir: string, opts: B
   log.emit(renderSavingConfig(nodesPath));
   const nodesTmp = join(dirname(nodesPath), '.nodes.json.rcm-tmp');
   try {
-    await writeFile(nodesTmp, renderNodesJson(topology, clusterErrors), { flush: true });
-    await rename(nodesTmp, nodesPath);
+    await fsp.writeFile(nodesTmp, renderNodesJson(topology, clusterErrors), { flush: true });
+    await fsp.rename(nodesTmp, nodesPath);
     await fsyncDir(dirname(nodesPath));
   } catch (e) {
-    await rm(nodesTmp, { force: true }).catch(() => undefined);
+    await fsp.rm(nodesTmp, { force: true }).catch(() => undefined);
     log.emit(...renderConfigSaveFailed(nodesPath));
     const ee = new EngineError({ code: 'file-error', cause: strerror(e), message: `Could not save nodes to: ${nodesPath}: ${strerror(e)}` });
     return failed(ee, { topology, check, files });
@@ -253,5 +252,5 @@ export async function runBackup(host: string, port: number, dir: string, opts: B
 
 /** The RDB files of a backup directory (redis-node-*.rdb / valkey-node-*.rdb), sorted. */
 export async function listBackupRdbFiles(dir: string): Promise<string[]> {
-  return (await readdir(dir)).filter((f) => /^(redis|valkey)-node-.+\.rdb$/.test(f)).sort();
+  return (await fsp.readdir(dir)).filter((f) => /^(redis|valkey)-node-.+\.rdb$/.test(f)).sort();
 }

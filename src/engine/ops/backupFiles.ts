@@ -2,7 +2,7 @@
  * The files of a backup directory (nodes.json and the RDB files it names, or every node RDB file), each read
  * to the end before anything is written: structure and CRC64.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 import { RdbError } from '../data/rdbCursor';
 import { readRdbFile } from '../io/rdbFile';
 import { strerror } from '../io/replicationSync';
@@ -29,7 +29,7 @@ interface NodesJsonEntry {
 export async function backupFiles(dir: string): Promise<{ files: string[]; warnings: string[] }> {
   let st;
   try {
-    st = await stat(dir);
+    st = await fsp.stat(dir);
   } catch (e) {
     throw new EngineError({ code: 'backup-invalid', cause: strerror(e), message: `The backup directory '${dir}' cannot be read: ${strerror(e)}.` });
   }
@@ -38,7 +38,7 @@ export async function backupFiles(dir: string): Promise<{ files: string[]; warni
   const nodesPath = backupPath(dir, 'nodes.json');
   let text: string | undefined;
   try {
-    text = await readFile(nodesPath, 'utf8');
+    text = await fsp.readFile(nodesPath, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
       throw new EngineError({ code: 'backup-invalid', cause: strerror(e), message: `Cannot read ${nodesPath}: ${strerror(e)}.` });

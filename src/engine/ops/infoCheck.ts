@@ -46,7 +46,7 @@ export async function runInfo(host: string, port: number, opts: LoadOptions = {}
  * byte-identical to redis-cli's.
  */
 export async function runCheck(host: string, port: number, opts: LoadOptions = {}): Promise<CheckReport> {
-  const session = await openCluster(host, port, { ...opts, searchMultipleOwners: true });
+  const session = await openCluster(host, port, { ...opts, findOrphanKeys: true });
   session.close();
   const { topology } = session;
   const summary = summarizeCluster(topology);
