@@ -61,21 +61,28 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
       }
     },
     close: () => { pool.close(); probes.close(); },
-    async finishTimedOut(sourceId, targetId, keys) {
+    async finishTimedOut(sourceId, targetId, keys, confirm) {
       const [src, dst] = [nodes.get(sourceId), nodes.get(targetId)];
       if (!src || !dst) return { remaining: [...keys], replace: false };
       const remaining: Buffer[] = [];
       let replace = false;
-      // Own connections: WATCH must not share a connection with other commands.
-      const [s, d] = await Promise.all([connectNode(src.host, src.port, conn), connectNode(dst.host, dst.port, conn)]);
+      // Own connections: WATCH must not share a connection with other commands. Both are settled before
+      // anything else: a target that died mid-MIGRATE refuses its connection, and the source's, already open,
+      // must be closed then too (a leaked idle socket kept rcm alive forever after a failed run).
+      const [s, d] = await openBoth(() => connectNode(src.host, src.port, conn), () => connectNode(dst.host, dst.port, conn));
       try {
+        // The target's copies first, then (before any source copy is deleted) the caller's check that the
+        // target still replicates what it acknowledged: a target that woke up after its replica took over
+        // answers with copies that its resync is about to drop.
+        const copies: { key: Buffer; copy: Buffer }[] = [];
         for (const key of keys) {
           const [, onTarget] = await d.pipeline([['ASKING'], ['DUMP', key]], { buffers: true });
           const copy = onTarget!.ok && Buffer.isBuffer(onTarget!.value) ? onTarget!.value : null;
-          if (!copy) {
-            remaining.push(key);
-            continue;
-          }
+          if (copy) copies.push({ key, copy });
+          else remaining.push(key);
+        }
+        if (copies.length > 0) await confirm?.();
+        for (const { key, copy } of copies) {
           // In a MIGRATING slot the source answers ASK for keys it no longer has: the move completed.
           const [watch] = await s.pipeline([['WATCH', key]]);
           if (!watch!.ok) {
@@ -108,6 +115,26 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
       }
       return { remaining, replace };
     },
+    async replicationState(nodeId) {
+      const role = await client(nodeId).call('ROLE') as unknown[];
+      const me = nodes.get(nodeId);
+      const master = role[0] === 'master';
+      const replicas = await Promise.all(session.topology.nodes.filter((n) => n.masterId === nodeId).map(async (n) => {
+        const addr = `${n.host}:${n.port}`;
+        const c = session.clients.get(n.id);
+        if (!c) return { addr, role: 'unreachable' as const, offset: 0 };
+        try {
+          // A replica: ['slave', host, port, state, processed offset]; a master: ['master', offset, replicas].
+          const r = await c.call('ROLE') as unknown[];
+          if (r[0] === 'master') return { addr, role: 'master' as const, offset: 0 };
+          const follows = r[0] === 'slave' && Number(r[2]) === me?.port && (r[1] === me.host || r[1] === me.announcedHost) && r[3] === 'connected';
+          return follows ? { addr, role: 'following' as const, offset: Number(r[4]) } : { addr, role: 'other' as const, offset: 0 };
+        } catch {
+          return { addr, role: 'unreachable' as const, offset: 0 };
+        }
+      }));
+      return { master, offset: master ? Number(role[1]) : 0, replicas };
+    },
     async probe(nodeId) {
       await (await probes.get(nodeId)).call('PING');
     },
@@ -135,6 +162,15 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
       });
     },
   };
+}
+
+/** Opens two connections at once; if either fails, closes the other and rethrows. */
+async function openBoth(a: () => Promise<NodeClient>, b: () => Promise<NodeClient>): Promise<[NodeClient, NodeClient]> {
+  const [x, y] = await Promise.allSettled([a(), b()]);
+  if (x.status === 'fulfilled' && y.status === 'fulfilled') return [x.value, y.value];
+  if (x.status === 'fulfilled') x.value.close();
+  if (y.status === 'fulfilled') y.value.close();
+  throw x.status === 'rejected' ? x.reason : (y as PromiseRejectedResult).reason;
 }
 
 /**
