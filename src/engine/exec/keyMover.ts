@@ -8,6 +8,7 @@
 import type { BigKey } from '../model/bigKeys';
 import { EngineError } from '../model/errors';
 import type { BatchSizer } from './batchSize';
+import { targetReplicated } from './durability';
 import type { MigrationEvent } from './events';
 import type { Pace } from '../model/progress';
 import type { Clock, MigrateOptions, SlotPort } from './port';
@@ -34,15 +35,21 @@ export function batchKeys(ctx: KeyMoveContext): number {
   return pace ? Math.max(1, Math.min(size, pace.batchKeys)) : size;
 }
 
-interface SlotKeys { readonly slot: number; readonly keys: readonly Buffer[]; readonly timeoutMs?: number }
+interface SlotKeys {
+  readonly slot: number;
+  readonly keys: readonly Buffer[];
+  readonly timeoutMs?: number;
+  /** The source may hold more keys of this slot (the lookup was capped, or big keys were held back). */
+  readonly more?: boolean;
+}
 
 /** Normal keys first; a slot's big keys only once nothing else is left, one MIGRATE each. */
-function splitBig(ctx: KeyMoveContext, slot: number, keys: readonly Buffer[]): SlotKeys[] {
+function splitBig(ctx: KeyMoveContext, slot: number, keys: readonly Buffer[], capped: boolean): SlotKeys[] {
   const big = ctx.bigKeys?.get(slot);
-  if (!big) return [{ slot, keys }];
+  if (!big) return [{ slot, keys, more: capped }];
   const normal = keys.filter((k) => !big.has(k.toString('utf8')));
-  if (normal.length > 0) return [{ slot, keys: normal }];
-  return keys.map((k) => ({ slot, keys: [k], timeoutMs: big.get(k.toString('utf8'))!.timeoutMs }));
+  if (normal.length > 0) return [{ slot, keys: normal, more: capped || normal.length < keys.length }];
+  return keys.map((k, i) => ({ slot, keys: [k], timeoutMs: big.get(k.toString('utf8'))!.timeoutMs, more: capped && i === keys.length - 1 }));
 }
 
 /** How many single-slot MIGRATEs run at once on one source (each on its own connection). */
@@ -51,9 +58,27 @@ export const MIGRATE_CONCURRENCY = 2;
 /** Slots per pipelined GETKEYSINSLOT round trip. */
 export const KEY_LOOKUP_SLOTS = 16;
 
-/** Returns keys moved per slot. Throws EngineError('migration-failed' | 'busy-key') leaving the slots open. */
+/**
+ * Returns keys moved per slot. Throws EngineError('migration-failed' | 'busy-key') leaving the slots open.
+ * A worker empties a slot before it takes the next one, so a failure finds at most the slots in flight
+ * half-moved (one per worker); every other slot of the window has all its keys on one side.
+ */
 export async function moveWindowKeys(ctx: KeyMoveContext, sourceId: string, targetId: string, slots: readonly number[]): Promise<Map<number, number>> {
   const moved = new Map<number, number>(slots.map((s) => [s, 0]));
+  const migrateItem = async (item: SlotKeys): Promise<void> => {
+    await migrateRound(ctx, sourceId, targetId, [item], ctx.maxRetries ?? 3);
+    moved.set(item.slot, (moved.get(item.slot) ?? 0) + item.keys.length);
+  };
+  /** The rest of a slot whose first lookup did not return all its keys. */
+  const drain = async (slot: number): Promise<void> => {
+    for (;;) {
+      const count = batchKeys(ctx);
+      const [keys] = await ctx.port.getKeysInSlots(sourceId, [slot], count);
+      ctx.countOwn?.(sourceId, 1);
+      if (!keys || keys.length === 0) return;
+      for (const item of splitBig(ctx, slot, keys, keys.length >= count)) await migrateItem(item);
+    }
+  };
   let pending = [...slots];
   while (pending.length > 0) {
     // GETKEYSINSLOT for a few slots per round trip: one reply for a whole window could hold
@@ -61,9 +86,10 @@ export async function moveWindowKeys(ctx: KeyMoveContext, sourceId: string, targ
     const work: SlotKeys[] = [];
     for (let i = 0; i < pending.length; i += KEY_LOOKUP_SLOTS) {
       const chunk = pending.slice(i, i + KEY_LOOKUP_SLOTS);
-      const lists = await ctx.port.getKeysInSlots(sourceId, chunk, batchKeys(ctx));
+      const count = batchKeys(ctx);
+      const lists = await ctx.port.getKeysInSlots(sourceId, chunk, count);
       ctx.countOwn?.(sourceId, chunk.length);
-      lists.forEach((keys, j) => { if (keys.length > 0) work.push(...splitBig(ctx, chunk[j]!, keys)); });
+      lists.forEach((keys, j) => { if (keys.length > 0) work.push(...splitBig(ctx, chunk[j]!, keys, keys.length >= count)); });
     }
     pending = [...new Set(work.map((w) => w.slot))];
     // A few workers, one MIGRATE (one slot's keys) each in flight: the source stays busy
@@ -74,8 +100,8 @@ export async function moveWindowKeys(ctx: KeyMoveContext, sourceId: string, targ
       while (failure === undefined && next < work.length) {
         const item = work[next++]!;
         try {
-          await migrateRound(ctx, sourceId, targetId, [item], ctx.maxRetries ?? 3);
-          moved.set(item.slot, (moved.get(item.slot) ?? 0) + item.keys.length);
+          await migrateItem(item);
+          if (item.more) await drain(item.slot);
         } catch (e) {
           failure ??= e;
         }
@@ -111,7 +137,10 @@ async function migrateRound(ctx: KeyMoveContext, sourceId: string, targetId: str
     if (/timeout/i.test(error!) && ctx.port.finishTimedOut) {
       // The target may have restored keys the source still holds: finish those instead of
       // leaving two copies; move the rest again, with ten times the time.
-      const { remaining, replace } = await ctx.port.finishTimedOut(sourceId, targetId, r.keys);
+      // Only while the target still replicates what it acknowledged (exec/durability.ts): a target that was
+      // frozen past node-timeout and replaced answers with copies its resync is about to drop.
+      const confirm = () => targetReplicated(ctx.port, ctx.clock, targetId, `No source copy was deleted; slot ${r.slot} stays open: resume the journal (or run "rcm fix") once the cluster has settled.`);
+      const { remaining, replace } = await ctx.port.finishTimedOut(sourceId, targetId, r.keys, confirm);
       ctx.emit({ type: 'retry', sourceId, reason: `${error} (${r.keys.length - remaining.length} of ${r.keys.length} key(s) had arrived and were finished)`, attempt: (ctx.maxRetries ?? 3) - retries + 1 });
       if (remaining.length === 0) continue;
       if (retries <= 0) {

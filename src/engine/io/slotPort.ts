@@ -127,7 +127,7 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
           // A replica: ['slave', host, port, state, processed offset]; a master: ['master', offset, replicas].
           const r = await c.call('ROLE') as unknown[];
           if (r[0] === 'master') return { addr, role: 'master' as const, offset: 0 };
-          const follows = r[0] === 'slave' && Number(r[2]) === me?.port && (r[1] === me.host || r[1] === me.announcedHost) && r[3] === 'connected';
+          const follows = (r[0] === 'slave' || r[0] === 'replica') && Number(r[2]) === me?.port && (r[1] === me.host || r[1] === me.announcedHost) && r[3] === 'connected';
           return follows ? { addr, role: 'following' as const, offset: Number(r[4]) } : { addr, role: 'other' as const, offset: 0 };
         } catch {
           return { addr, role: 'unreachable' as const, offset: 0 };
