@@ -13,7 +13,9 @@
 import { EngineError } from '../model/errors';
 import { clockSleep, type Clock, type ReplicationState, type SlotPort } from './port';
 
-const STEP_MS = 5;
+const STEP_MS = 2;
+/** Re-reads before the first sleep: each is a round trip, usually enough for a replica on a fast link. */
+const EAGER_POLLS = 3;
 export const REPLICATED_DEADLINE_MS = 5000;
 
 /** null when the state proves the target's writes so far are on a replica (or it has none); else why not, and whether waiting may help. */
@@ -39,7 +41,7 @@ export async function targetReplicated(port: SlotPort, clock: Clock, targetId: s
   const offset = first.offset;
   const end = clock.now() + REPLICATED_DEADLINE_MS;
   let state = first;
-  for (;;) {
+  for (let polls = 0; ; polls++) {
     const verdict = replicationVerdict(state, offset);
     if (verdict === null) return;
     if (verdict.final || clock.now() > end) {
@@ -48,7 +50,7 @@ export async function targetReplicated(port: SlotPort, clock: Clock, targetId: s
         message: `${port.nodeAddr(targetId)} cannot be trusted with the keys it acknowledged: ${verdict.reason}. ${what}`,
       });
     }
-    await clockSleep(clock, STEP_MS);
+    if (polls >= EAGER_POLLS) await clockSleep(clock, STEP_MS);
     state = await port.replicationState(targetId);
   }
 }

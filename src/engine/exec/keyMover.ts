@@ -11,7 +11,7 @@ import type { BatchSizer } from './batchSize';
 import { targetReplicated } from './durability';
 import type { MigrationEvent } from './events';
 import type { Pace } from '../model/progress';
-import type { Clock, MigrateOptions, SlotPort } from './port';
+import { MIGRATE_COPY_CHANGED, type Clock, type MigrateOptions, type SlotPort } from './port';
 
 export interface KeyMoveContext {
   readonly port: SlotPort;
@@ -118,7 +118,7 @@ async function migrateRound(ctx: KeyMoveContext, sourceId: string, targetId: str
   const keys = round.reduce((a, r) => a + r.keys.length, 0);
   const t0 = ctx.clock.now();
   const opts = round[0]?.timeoutMs !== undefined ? { ...ctx.migrate, timeoutMs: round[0].timeoutMs } : ctx.migrate;
-  const errors = await ctx.port.migrate(sourceId, targetId, round.map((r) => r.keys), opts);
+  const errors = await migrateKeys(ctx, sourceId, targetId, round, opts);
   const ms = ctx.clock.now() - t0;
   ctx.countOwn?.(sourceId, round.length);
   ctx.countOwn?.(targetId, keys + round.length); // one RESTORE-ASKING per key, and SELECT/AUTH
@@ -131,6 +131,12 @@ async function migrateRound(ctx: KeyMoveContext, sourceId: string, targetId: str
   for (const { r, error } of failed) {
     if (error!.includes('BUSYKEY')) {
       await resolveBusyKeys(ctx, sourceId, targetId, r);
+      continue;
+    }
+    if (error === MIGRATE_COPY_CHANGED && retries > 0) {
+      // Written on the source between its copy and its deletion: copy the served (source) values again.
+      ctx.emit({ type: 'retry', sourceId, reason: 'keys written while they moved', attempt: (ctx.maxRetries ?? 3) - retries + 1 });
+      await migrateRound({ ...ctx, migrate: { ...ctx.migrate, replace: true } }, sourceId, targetId, [r], retries - 1);
       continue;
     }
     const transient = /IOERR|timeout|TRYAGAIN|LOADING/i.test(error!);
@@ -169,6 +175,19 @@ async function migrateRound(ctx: KeyMoveContext, sourceId: string, targetId: str
 }
 
 /**
+ * MIGRATE of one slot's keys. With a port that can (migrateCopy), the source's copies are deleted
+ * only once a replica of the target has them (exec/durability.ts): MIGRATE deletes them as soon as
+ * the target says OK, and a target frozen right then (before its replication stream left) is
+ * replaced by a replica that never had them. That was the SIGSTOP fault trial's loss (issue #10).
+ */
+async function migrateKeys(ctx: KeyMoveContext, sourceId: string, targetId: string, round: readonly SlotKeys[], opts: MigrateOptions): Promise<(string | null)[]> {
+  if (!ctx.port.migrateCopy || round.length !== 1) return ctx.port.migrate(sourceId, targetId, round.map((r) => r.keys), opts);
+  const slot = round[0]!.slot;
+  const confirm = () => targetReplicated(ctx.port, ctx.clock, targetId, `The keys of slot ${slot} stay on ${ctx.port.nodeAddr(sourceId)} (copies on the target too); resume the journal (or run "rcm fix") once the cluster has settled.`);
+  return [await ctx.port.migrateCopy(sourceId, targetId, round[0]!.keys, opts, confirm)];
+}
+
+/**
  * BUSYKEY: some keys exist on the target. With --cluster-replace, overwrite.
  * Without it, compare DUMP payloads (redis-cli uses DEBUG DIGEST-VALUE, which
  * Redis ≥ 7 disables by default): identical values are replaced, different
@@ -193,7 +212,7 @@ async function resolveBusyKeys(ctx: KeyMoveContext, sourceId: string, targetId: 
   } else {
     ctx.emit({ type: 'busy-keys', slot, keys: keys.map((k) => k.toString('utf8')), action: 'replaced' });
   }
-  const [error] = await ctx.port.migrate(sourceId, targetId, [keys], { ...ctx.migrate, replace: true });
+  const [error] = await migrateKeys(ctx, sourceId, targetId, [group], { ...ctx.migrate, replace: true });
   if (error) {
     throw new EngineError({ code: 'migration-failed', node: ctx.port.nodeAddr(sourceId), cause: error, message: `MIGRATE … REPLACE of slot ${slot} from ${ctx.port.nodeAddr(sourceId)} failed: ${error}` });
   }

@@ -1,5 +1,5 @@
 /** The SlotPort over a loaded cluster session: pipelined commands on the node connections. */
-import type { MigrateOptions, SetSlotAction, SlotPort } from '../exec/port';
+import { MIGRATE_COPY_CHANGED, type MigrateOptions, type SetSlotAction, type SlotPort } from '../exec/port';
 import { EngineError } from '../model/errors';
 import type { ClusterSession } from './loader';
 import { parseInfo } from '../parse/info';
@@ -60,6 +60,46 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
         if (groups.length === 1) pool.release(sourceId, c);
       }
     },
+    async migrateCopy(sourceId, targetId, keys, opts: MigrateOptions, confirm) {
+      const target = nodes.get(targetId);
+      if (!target) return `unknown target node ${targetId}`;
+      // A target without replicas cannot be replaced by one that lacks the keys: MIGRATE as redis-cli does.
+      if (!session.topology.nodes.some((n) => n.masterId === targetId)) return (await this.migrate(sourceId, targetId, [keys], opts))[0] ?? null;
+      const head: Arg[] = [target.announcedHost, target.port, '', 0, opts.timeoutMs, 'COPY'];
+      if (opts.replace) head.push('REPLACE');
+      head.push(...auth, 'KEYS');
+      // WATCH and MULTI/EXEC need a connection no other command shares (another EXEC would drop the WATCH).
+      const c = await pool.acquireOwn(sourceId);
+      try {
+        const [watch, moved] = await c.pipeline([['WATCH', ...keys], ['MIGRATE', ...head, ...keys]]);
+        if (!watch!.ok) {
+          // A key gone since GETKEYSINSLOT (TRYAGAIN / ASK in a migrating slot): this batch moves as plain MIGRATE.
+          await c.call('UNWATCH');
+          if (!moved!.ok) return moved!.error;
+          return (await this.migrate(sourceId, targetId, [keys], opts))[0] ?? null;
+        }
+        if (!moved!.ok || (moved!.value !== 'OK' && moved!.value !== 'NOKEY')) {
+          await c.call('UNWATCH');
+          return moved!.ok ? `unexpected MIGRATE reply ${String(moved!.value)}` : moved!.error;
+        }
+        try {
+          await confirm();
+        } catch (e) {
+          await c.call('UNWATCH').catch(() => undefined);
+          throw e;
+        }
+        const res = await c.pipeline([['MULTI'], ['DEL', ...keys], ['EXEC']]);
+        if (res[2]!.ok && res[2]!.value !== null) return null;
+        // Written (or deleted) meanwhile: the source's copy is the served one. A key deleted on the source
+        // must not survive as our copy on the target; the caller moves the rest again with REPLACE.
+        const exists = await c.pipeline(keys.map((k) => ['EXISTS', k] as const));
+        const gone = keys.filter((_, i) => exists[i]!.ok && Number(exists[i]!.value) === 0);
+        if (gone.length > 0) await client(targetId).pipeline(gone.flatMap((k) => [['ASKING'] as const, ['DEL', k] as const]));
+        return MIGRATE_COPY_CHANGED;
+      } finally {
+        pool.release(sourceId, c);
+      }
+    },
     close: () => { pool.close(); probes.close(); },
     async finishTimedOut(sourceId, targetId, keys, confirm) {
       const [src, dst] = [nodes.get(sourceId), nodes.get(targetId)];
@@ -81,7 +121,8 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
           if (copy) copies.push({ key, copy });
           else remaining.push(key);
         }
-        if (copies.length > 0) await confirm?.();
+        // Also with no copy: the retry would MIGRATE again to a target that may have been replaced.
+        await confirm?.();
         for (const { key, copy } of copies) {
           // In a MIGRATING slot the source answers ASK for keys it no longer has: the move completed.
           const [watch] = await s.pipeline([['WATCH', key]]);
@@ -116,10 +157,10 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
       return { remaining, replace };
     },
     async replicationState(nodeId) {
-      const role = await client(nodeId).call('ROLE') as unknown[];
       const me = nodes.get(nodeId);
-      const master = role[0] === 'master';
-      const replicas = await Promise.all(session.topology.nodes.filter((n) => n.masterId === nodeId).map(async (n) => {
+      // The target and its replicas at once (one round trip): a replica read at or after the target's offset
+      // was read is what the verdict compares, so reading them together never passes one that lags.
+      const [role, replicas] = await Promise.all([client(nodeId).call('ROLE') as Promise<unknown[]>, Promise.all(session.topology.nodes.filter((n) => n.masterId === nodeId).map(async (n) => {
         const addr = `${n.host}:${n.port}`;
         const c = session.clients.get(n.id);
         if (!c) return { addr, role: 'unreachable' as const, offset: 0 };
@@ -132,7 +173,8 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
         } catch {
           return { addr, role: 'unreachable' as const, offset: 0 };
         }
-      }));
+      }))]);
+      const master = role[0] === 'master';
       return { master, offset: master ? Number(role[1]) : 0, replicas };
     },
     async probe(nodeId) {
@@ -196,6 +238,18 @@ function connectionPool(open: (id: string) => Promise<NodeClient>, main: (id: st
         count.set(id, (count.get(id) ?? 1) - 1);
         return main(id);
       }
+    },
+    /** A connection of this node that no other command shares (beyond the cap if need be; closed with the pool). */
+    async acquireOwn(id: string): Promise<NodeClient> {
+      const list = free.get(id);
+      if (list && list.length > 0) return list.pop()!;
+      count.set(id, (count.get(id) ?? 0) + 1);
+      const c = await open(id).catch((e: unknown) => {
+        count.set(id, (count.get(id) ?? 1) - 1);
+        throw e;
+      });
+      all.push(c);
+      return c;
     },
     release(id: string, c: NodeClient): void {
       if (c === main(id)) return;
