@@ -120,7 +120,7 @@ const REATTACH_POLL_MS = 100;
  * redirected away from the keys already moved only for that instant), then
  * wait for the target's cluster_state to turn ok before anything moves.
  */
-async function reattachImports(port: SlotPort, clock: Clock, topology: Topology, moves: readonly SlotMove[]): Promise<void> {
+export async function reattachImports(port: SlotPort, clock: Clock, topology: Topology, moves: readonly SlotMove[]): Promise<void> {
   const byTarget = new Map<string, SlotMove[]>();
   for (const m of moves) {
     const target = topology.nodes.find((n) => n.id === m.targetId);
