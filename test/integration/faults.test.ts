@@ -310,7 +310,7 @@ test('MIGRATE revoked from the user mid-run: only the slots in flight stay open,
   const m = await mastersNow();
   const journal = join(dir, 'revoked.jsonl');
   const writer = await startAckWriter(m.map((x) => x.addr), join(dir, 'w-revoked.json'), 'rev');
-  const run = rcmProcess([...reshard(m[0]!.addr, m[0]!.id, m[1]!.id, 1500, journal, ['--cluster-pipeline', '10']), '--user', 'faultmid', '--pass', 'pw', '--no-auth-warning']);
+  const run = rcmProcess([...reshard(m[0]!.addr, m[0]!.id, m[1]!.id, 1000, journal), '--user', 'faultmid', '--pass', 'pw', '--no-auth-warning']);
   await waitFor('the reshard to have moved a window', () => (existsSync(journal) && readFileSync(journal, 'utf8').includes('"t":"done"')) || 'no window done yet', 30_000, 5);
   for (const h of cluster.liveNodes()) await cmd(cluster.client(h), 'ACL', 'SETUSER', 'faultmid', '-migrate');
   const res = await run.done;
