@@ -157,25 +157,26 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
       return { remaining, replace };
     },
     async replicationState(nodeId) {
-      const me = nodes.get(nodeId);
+      const info = async (c: NodeClient): Promise<Record<string, string>> => parseInfo(String(await c.call('INFO', 'replication')));
+      const replicaNodes = session.topology.nodes.filter((n) => n.masterId === nodeId);
       // The target and its replicas at once (one round trip): a replica read at or after the target's offset
       // was read is what the verdict compares, so reading them together never passes one that lags.
-      const [role, replicas] = await Promise.all([client(nodeId).call('ROLE') as Promise<unknown[]>, Promise.all(session.topology.nodes.filter((n) => n.masterId === nodeId).map(async (n) => {
-        const addr = `${n.host}:${n.port}`;
+      const [own, views] = await Promise.all([info(client(nodeId)), Promise.all(replicaNodes.map(async (n) => {
         const c = session.clients.get(n.id);
-        if (!c) return { addr, role: 'unreachable' as const, offset: 0 };
-        try {
-          // A replica: ['slave', host, port, state, processed offset]; a master: ['master', offset, replicas].
-          const r = await c.call('ROLE') as unknown[];
-          if (r[0] === 'master') return { addr, role: 'master' as const, offset: 0 };
-          const follows = (r[0] === 'slave' || r[0] === 'replica') && Number(r[2]) === me?.port && (r[1] === me.host || r[1] === me.announcedHost) && r[3] === 'connected';
-          return follows ? { addr, role: 'following' as const, offset: Number(r[4]) } : { addr, role: 'other' as const, offset: 0 };
-        } catch {
-          return { addr, role: 'unreachable' as const, offset: 0 };
-        }
+        return c ? info(c).catch(() => undefined) : undefined;
       }))]);
-      const master = role[0] === 'master';
-      return { master, offset: master ? Number(role[1]) : 0, replicas };
+      const master = own.role === 'master';
+      // A replica follows the target when it carries the target's replication id (host names and
+      // addresses may differ between the two views) with its link up.
+      const replicas = replicaNodes.map((n, i) => {
+        const addr = `${n.host}:${n.port}`;
+        const v = views[i];
+        if (!v) return { addr, role: 'unreachable' as const, offset: 0 };
+        if (v.role === 'master') return { addr, role: 'master' as const, offset: 0 };
+        const follows = master && v.master_replid === own.master_replid && v.master_link_status === 'up';
+        return follows ? { addr, role: 'following' as const, offset: Number(v.slave_repl_offset ?? 0) } : { addr, role: 'other' as const, offset: 0 };
+      });
+      return { master, offset: master ? Number(own.master_repl_offset ?? 0) : 0, replicas };
     },
     async probe(nodeId) {
       await (await probes.get(nodeId)).call('PING');
