@@ -60,6 +60,10 @@ async function settleWindow(ctx: KeyMoveContext, sourceId: string, targetId: str
   const { port } = ctx;
   const stable = (list: readonly number[]): SetSlotAction[] => list.map((slot) => ({ slot, action: 'STABLE' }));
   try {
+    // A target that was replaced (or is resyncing as a replica) may count 0 keys where its successor holds
+    // them: settle nothing then; resume / fix re-point the window at the shard's new master.
+    const state = await port.replicationState?.(targetId);
+    if (state && (!state.master || state.replicas.some((r) => r.role === 'master'))) return;
     const [onSource, onTarget] = await Promise.all([port.countKeysInSlots(sourceId, slots), port.countKeysInSlots(targetId, slots)]);
     const untouched = slots.filter((_, i) => onTarget[i] === 0);
     const arrived = slots.filter((_, i) => onTarget[i]! > 0 && onSource[i] === 0);
