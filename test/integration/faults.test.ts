@@ -311,7 +311,19 @@ test('MIGRATE revoked from the user mid-run: only the slots in flight stay open,
   const journal = join(dir, 'revoked.jsonl');
   const writer = await startAckWriter(m.map((x) => x.addr), join(dir, 'w-revoked.json'), 'rev');
   const run = rcmProcess([...reshard(m[0]!.addr, m[0]!.id, m[1]!.id, 1000, journal), '--user', 'faultmid', '--pass', 'pw', '--no-auth-warning']);
-  await waitFor('the reshard to have moved a window', () => (existsSync(journal) && readFileSync(journal, 'utf8').includes('"t":"done"')) || 'no window done yet', 30_000, 5);
+  // Once keys of the second window have reached the target, so the failure lands mid-window.
+  const secondWindow = (): number[] | undefined => {
+    const windows = (existsSync(journal) ? readFileSync(journal, 'utf8') : '').split('\n').filter((l) => l.includes('"t":"window"'));
+    return windows[1] ? (JSON.parse(windows[1]) as { slots: number[] }).slots : undefined;
+  };
+  const target = cluster.client(m[1]!.handle);
+  await waitFor('keys of the second window on the target', async () => {
+    const slots = secondWindow();
+    if (!slots) return 'the second window has not started';
+    const counts = await target.pipeline(slots.map((s) => ['cluster', 'countkeysinslot', String(s)])).exec();
+    const arrived = counts!.filter(([, v]) => Number(v) > 0).length;
+    return arrived >= 3 || `${arrived} of its slots have keys on the target`;
+  }, 30_000, 1);
   for (const h of cluster.liveNodes()) await cmd(cluster.client(h), 'ACL', 'SETUSER', 'faultmid', '-migrate');
   const res = await run.done;
   const t = await topology();
