@@ -187,3 +187,58 @@ test('keys that vanish in a move are counted per slot (the CLI then exits 1); ke
   assert.equal(res.mismatches, 2);
   assert.deepEqual(res.vanished, { slots: 1, keys: 2 });
 });
+
+/** Open slots as `node:slot` (importing and migrating). */
+function openList(c: FakeCluster): string[] {
+  return [...c.nodes.values()].flatMap((n) => [...n.importing.keys(), ...n.migrating.keys()].map((s) => `${n.id}:${s}`)).sort();
+}
+
+test('a MIGRATE failing mid-window leaves only the slot in flight open: moved slots go to the target, the rest back to the source', async () => {
+  const c = new FakeCluster();
+  c.addNode('A', range(1, 10), 3);
+  c.addNode('B', []);
+  // Two keys per MIGRATE: every slot takes two; the second one of slot 5 fails for good.
+  let slot5 = 0;
+  c.migrateHook = (_s, slot) => (slot === 5 && ++slot5 === 2 ? 'ERR Target instance replied with error: NOPERM' : null);
+  const res = await executePlan(plan(range(1, 10).map((s) => [s, 'A', 'B'])), c, { pipeline: 2, windowSlots: 10, parallel: false });
+  assert.equal(res.status, 'failed');
+  assert.match(res.error!.message, /slot 5 .*NOPERM.*(resume|rcm fix)/);
+  assert.deepEqual(openList(c), ['A:5', 'B:5'], 'only the slot in flight stays open');
+  const [a, b] = [c.nodes.get('A')!, c.nodes.get('B')!];
+  for (const s of range(1, 10)) {
+    if (s === 5) continue;
+    const owner = b.owned.has(s) ? b : a;
+    assert.ok(!(a.owned.has(s) && b.owned.has(s)), `slot ${s} has one owner`);
+    assert.equal(owner.data.get(s)?.size, 3, `slot ${s}: all 3 keys on its owner ${owner.id}`);
+  }
+  assert.equal((a.data.get(5)?.size ?? 0) + (b.data.get(5)?.size ?? 0), 3, 'slot 5 keeps its keys across both sides');
+  assert.ok([...b.owned].length > 0 && [...a.owned].length > 1, 'slots before the failure went to B, slots after stayed with A');
+});
+
+test('a target whose replica took over gets no window; one not replicating what it acknowledged gets no slot', async () => {
+  const c = new FakeCluster();
+  c.addNode('A', [1, 2], 2);
+  c.addNode('B', []);
+  c.replicationState = async () => ({ master: true, offset: 100, replicas: [{ addr: 'fake:B2', role: 'master', offset: 0 }] });
+  const refused = await executePlan(plan([[1, 'A', 'B'], [2, 'A', 'B']]), c);
+  assert.equal(refused.status, 'failed');
+  assert.match(refused.error!.message, /fake:B cannot be trusted .*replica fake:B2 took over.*No slot of this window was opened/);
+  assert.deepEqual(openList(c), []);
+  assert.equal(c.log.length, 0, 'no SETSLOT was sent');
+
+  // A replica that never catches up: the keys move, the slots are not given to B (deadline on a fake clock).
+  let now = 0;
+  const clock = { now: () => now, sleep: async (ms: number) => { now += ms; } };
+  let checks = 0;
+  c.replicationState = async () => {
+    checks++;
+    // Caught up for the check before the window opens; stuck once keys have moved.
+    const moving = c.log.some((l) => l.includes('MIGRATING'));
+    return { master: true, offset: moving ? 200 : 100, replicas: [{ addr: 'fake:B2', role: 'following', offset: 100 }] };
+  };
+  const stuck = await executePlan(plan([[1, 'A', 'B'], [2, 'A', 'B']]), c, { clock });
+  assert.equal(stuck.status, 'failed');
+  assert.match(stuck.error!.message, /no replica has acknowledged its replication offset 200/);
+  assert.ok(checks > 100 && now >= 5000, `polled until the deadline (${checks} checks, ${now} ms)`);
+  assert.ok(![...c.nodes.get('B')!.owned].length, 'B owns nothing');
+});

@@ -102,6 +102,14 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
     const slots = l.moves.map((m) => m.slot);
     const [src, dst] = await Promise.all([port.countKeysInSlots(l.sourceId, slots), port.countKeysInSlots(l.targetId, slots)]);
     slots.forEach((s, i) => before.set(s, Math.max(0, src[i]!) + Math.max(0, dst[i]!)));
+    // A slot with keys on both sides (left open by an interrupted run) may hold the same key twice: a copy
+    // made before the source's was deleted (keyMover's migrateKeys). Count its distinct keys.
+    const both = slots.filter((_, i) => src[i]! > 0 && dst[i]! > 0);
+    for (const s of both) {
+      const n = before.get(s)!;
+      const [[a], [b]] = await Promise.all([port.getKeysInSlots(l.sourceId, [s], n), port.getKeysInSlots(l.targetId, [s], n)]);
+      before.set(s, new Set([...(a ?? []), ...(b ?? [])].map((k) => k.toString('latin1'))).size);
+    }
   }));
   const keysTotal = [...before.values()].reduce((a, b) => a + b, 0);
   await choosing;

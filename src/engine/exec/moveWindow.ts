@@ -5,6 +5,7 @@
  * other master.
  */
 import { EngineError } from '../model/errors';
+import { targetReplicated } from './durability';
 import { targetEpochAboveSource, targetSeesSourceEpoch } from './epochGuard';
 import { moveWindowKeys, type KeyMoveContext } from './keyMover';
 import type { SetSlotAction } from './port';
@@ -24,6 +25,8 @@ export async function moveWindow(ctx: KeyMoveContext, sourceId: string, targetId
     slots.map((slot) => ({ slot, action, nodeId }));
   const stable: SetSlotAction[] = slots.map((slot) => ({ slot, action: 'STABLE' }));
 
+  // A target that is no master any more, or whose replica took over, gets no keys (exec/durability.ts).
+  await targetReplicated(port, ctx.clock, targetId, `No slot of this window was opened; resume the journal (or run "rcm fix") once the cluster has settled.`);
   const imp = firstError(await port.setSlots(targetId, each('IMPORTING', sourceId)), slots);
   if (imp) {
     await port.setSlots(targetId, stable);
@@ -35,8 +38,60 @@ export async function moveWindow(ctx: KeyMoveContext, sourceId: string, targetId
     throw new EngineError({ code: 'migration-failed', node: src, cause: mig.error, message: `${src} refused to migrate slot ${mig.slot} to ${dst}: ${mig.error}` });
   }
 
-  const moved = await moveWindowKeys(ctx, sourceId, targetId, slots);
+  let moved: Map<number, number>;
+  try {
+    moved = await moveWindowKeys(ctx, sourceId, targetId, slots);
+  } catch (e) {
+    await settleWindow(ctx, sourceId, targetId, slots);
+    throw e;
+  }
+  await commitWindow(ctx, sourceId, targetId, slots);
+  return moved;
+}
 
+/**
+ * After the keys of a window failed to move: only the slots in flight stay open (as redis-cli leaves
+ * one). A slot the target holds no key of goes back to the source (STABLE on the source first, so it
+ * stops redirecting clients, then on the target if it still holds none); a slot whose keys all
+ * reached the target is given to it. Best effort: whatever cannot be settled stays open for
+ * resume / fix, and the caller rethrows the move's own error.
+ */
+async function settleWindow(ctx: KeyMoveContext, sourceId: string, targetId: string, slots: readonly number[]): Promise<void> {
+  const { port } = ctx;
+  const stable = (list: readonly number[]): SetSlotAction[] => list.map((slot) => ({ slot, action: 'STABLE' }));
+  try {
+    // A target that was replaced (or is resyncing as a replica) may count 0 keys where its successor holds
+    // them: settle nothing then; resume / fix re-point the window at the shard's new master.
+    const state = await port.replicationState?.(targetId);
+    if (state && (!state.master || state.replicas.some((r) => r.role === 'master'))) return;
+    const [onSource, onTarget] = await Promise.all([port.countKeysInSlots(sourceId, slots), port.countKeysInSlots(targetId, slots)]);
+    const untouched = slots.filter((_, i) => onTarget[i] === 0);
+    const arrived = slots.filter((_, i) => onTarget[i]! > 0 && onSource[i] === 0);
+    if (untouched.length > 0) {
+      const srcErr = await port.setSlots(sourceId, stable(untouched));
+      const back = untouched.filter((_, i) => srcErr[i] === null);
+      // A client redirected (ASK) just before the source's STABLE may have written to the target meanwhile.
+      const again = back.length > 0 ? await port.countKeysInSlots(targetId, back) : [];
+      const clean = back.filter((_, i) => again[i] === 0);
+      const raced = back.filter((_, i) => again[i] !== 0);
+      if (clean.length > 0) await port.setSlots(targetId, stable(clean));
+      if (raced.length > 0) await port.setSlots(sourceId, raced.map((slot) => ({ slot, action: 'MIGRATING', nodeId: targetId })));
+    }
+    if (arrived.length > 0) await commitWindow(ctx, sourceId, targetId, arrived);
+  } catch {
+    // The slots not settled stay open; resume or fix closes them.
+  }
+}
+
+/** Gives a window's slots, whose keys are all on the target, to the target: the target, the source, every other master. */
+async function commitWindow(ctx: KeyMoveContext, sourceId: string, targetId: string, slots: readonly number[]): Promise<void> {
+  const { port } = ctx;
+  const src = port.nodeAddr(sourceId);
+  const dst = port.nodeAddr(targetId);
+  const each = (action: 'NODE', nodeId: string): SetSlotAction[] => slots.map((slot) => ({ slot, action, nodeId }));
+  // The window's keys are on the target's replica before the target owns them: a failover of the target
+  // after this point cannot take them away, and a target replaced meanwhile never gets the slots.
+  await targetReplicated(port, ctx.clock, targetId, `Its window's slots stay open; resume the journal (or run "rcm fix") once the cluster has settled.`);
   await targetSeesSourceEpoch(port, ctx.clock, sourceId, targetId);
   const own = firstError(await port.setSlots(targetId, each('NODE', targetId)), slots);
   if (own) {
@@ -55,5 +110,4 @@ export async function moveWindow(ctx: KeyMoveContext, sourceId: string, targetId
       ctx.emit({ type: 'error', slots, error: { code: 'reply-error', node: port.nodeAddr(r.id), cause: e.error, message: `${port.nodeAddr(r.id)} did not accept the new owner of slot ${e.slot}: ${e.error} (it will learn it from the cluster bus)` } });
     }
   }
-  return moved;
 }

@@ -13,6 +13,24 @@ export interface MigrateOptions {
   readonly replace: boolean;
 }
 
+/** A master's replication offset and what each of its replicas (as loaded) says now (ROLE). */
+export interface ReplicationState {
+  /** The node still answers ROLE master. */
+  readonly master: boolean;
+  /** Its master_repl_offset (0 when not a master). */
+  readonly offset: number;
+  readonly replicas: readonly {
+    readonly addr: string;
+    /** following: a replica of this node with its link up; master: it took over; other: a replica of another node or linking. */
+    readonly role: 'following' | 'master' | 'other' | 'unreachable';
+    /** Replication offset it has processed (following only). */
+    readonly offset: number;
+  }[];
+}
+
+/** migrateCopy's reply when a key changed on the source between its copy and its deletion. */
+export const MIGRATE_COPY_CHANGED = 'RCM-CHANGED keys were written on the source while they moved';
+
 export interface SlotPort {
   /** `host:port` of a node, for messages. */
   nodeAddr(nodeId: string): string;
@@ -30,6 +48,13 @@ export interface SlotPort {
    * Per group: null on success, else the error text.
    */
   migrate(sourceId: string, targetId: string, groups: readonly (readonly Buffer[])[], opts: MigrateOptions): Promise<(string | null)[]>;
+  /**
+   * One slot's keys moved so that the source's copies are deleted only once the target's replica has
+   * them: WATCH, MIGRATE … COPY, `confirm()` (throws: nothing deleted), then DEL in MULTI/EXEC. null on
+   * success; MIGRATE_COPY_CHANGED when a key was written meanwhile (the source's copies stay; move them
+   * again with REPLACE); else MIGRATE's error text. A target without replicas gets a plain MIGRATE.
+   */
+  migrateCopy?(sourceId: string, targetId: string, keys: readonly Buffer[], opts: MigrateOptions, confirm: () => Promise<void>): Promise<string | null>;
   /** DUMP payloads of keys on a node (null where missing), to compare colliding keys. */
   dump(nodeId: string, keys: readonly Buffer[]): Promise<(Buffer | null)[]>;
   /** cluster_current_epoch and cluster_my_epoch of a node (CLUSTER INFO), and whether it is a master (ROLE). */
@@ -43,9 +68,12 @@ export interface SlotPort {
    * them while the source kept its copies. For each key the target holds whose source copy
    * is identical (compared under WATCH), deletes the source copy (what MIGRATE would have
    * done); returns the keys still to move, and whether the target holds a stale copy of any
-   * (then the retry needs REPLACE: that copy came from this move).
+   * (then the retry needs REPLACE: that copy came from this move). `confirm` runs after the target's
+   * copies are read and before any source copy is deleted (or moved again); it throws to delete nothing.
    */
-  finishTimedOut?(sourceId: string, targetId: string, keys: readonly Buffer[]): Promise<{ readonly remaining: Buffer[]; readonly replace: boolean }>;
+  finishTimedOut?(sourceId: string, targetId: string, keys: readonly Buffer[], confirm?: () => Promise<void>): Promise<{ readonly remaining: Buffer[]; readonly replace: boolean }>;
+  /** ROLE of a master and of each of its replicas (exec/durability.ts decides from it). */
+  replicationState?(nodeId: string): Promise<ReplicationState>;
   /** PING on a connection of its own (the pacing probe: it queues behind MIGRATEs as a client would). */
   probe?(nodeId: string): Promise<void>;
   /** instantaneous_ops_per_sec of a node (INFO stats, on the probe connection). */

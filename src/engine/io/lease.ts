@@ -63,7 +63,8 @@ export async function acquireLease(topology: Topology, conn: ConnectionOptions, 
   const closeAll = (): void => { for (const h of held) h.client.close(); };
   try {
     // 1. Name one connection on every node (all set before any list: the proof needs set < list per node).
-    await Promise.all(leaseNodes(topology).map(async ({ host, port }) => {
+    // Every attempt settles before a failure is thrown, so closeAll() closes every connection that opened.
+    const named = await Promise.allSettled(leaseNodes(topology).map(async ({ host, port }) => {
       const addr = `${host}:${port}`;
       const client = await connectNode(host, port, conn);
       held.push({ addr, client, alive: true });
@@ -73,6 +74,8 @@ export async function acquireLease(topology: Topology, conn: ConnectionOptions, 
         throw denied(addr, e);
       }
     }));
+    const refused = named.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (refused) throw refused.reason;
     // 2. List every node's clients, on the same connections.
     const listings: NodeListing[] = await Promise.all(held.map(async (h) => {
       try {

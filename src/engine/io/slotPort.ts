@@ -1,5 +1,5 @@
 /** The SlotPort over a loaded cluster session: pipelined commands on the node connections. */
-import type { MigrateOptions, SetSlotAction, SlotPort } from '../exec/port';
+import { MIGRATE_COPY_CHANGED, type MigrateOptions, type SetSlotAction, type SlotPort } from '../exec/port';
 import { EngineError } from '../model/errors';
 import type { ClusterSession } from './loader';
 import { parseInfo } from '../parse/info';
@@ -60,22 +60,70 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
         if (groups.length === 1) pool.release(sourceId, c);
       }
     },
+    async migrateCopy(sourceId, targetId, keys, opts: MigrateOptions, confirm) {
+      const target = nodes.get(targetId);
+      if (!target) return `unknown target node ${targetId}`;
+      // A target without replicas cannot be replaced by one that lacks the keys: MIGRATE as redis-cli does.
+      if (!session.topology.nodes.some((n) => n.masterId === targetId)) return (await this.migrate(sourceId, targetId, [keys], opts))[0] ?? null;
+      const head: Arg[] = [target.announcedHost, target.port, '', 0, opts.timeoutMs, 'COPY'];
+      if (opts.replace) head.push('REPLACE');
+      head.push(...auth, 'KEYS');
+      // WATCH and MULTI/EXEC need a connection no other command shares (another EXEC would drop the WATCH).
+      const c = await pool.acquireOwn(sourceId);
+      try {
+        const [watch, moved] = await c.pipeline([['WATCH', ...keys], ['MIGRATE', ...head, ...keys]]);
+        if (!watch!.ok) {
+          // A key gone since GETKEYSINSLOT (TRYAGAIN / ASK in a migrating slot): this batch moves as plain MIGRATE.
+          await c.call('UNWATCH');
+          if (!moved!.ok) return moved!.error;
+          return (await this.migrate(sourceId, targetId, [keys], opts))[0] ?? null;
+        }
+        if (!moved!.ok || (moved!.value !== 'OK' && moved!.value !== 'NOKEY')) {
+          await c.call('UNWATCH');
+          return moved!.ok ? `unexpected MIGRATE reply ${String(moved!.value)}` : moved!.error;
+        }
+        try {
+          await confirm();
+        } catch (e) {
+          await c.call('UNWATCH').catch(() => undefined);
+          throw e;
+        }
+        const res = await c.pipeline([['MULTI'], ['DEL', ...keys], ['EXEC']]);
+        if (res[2]!.ok && res[2]!.value !== null) return null;
+        // Written (or deleted) meanwhile: the source's copy is the served one. A key deleted on the source
+        // must not survive as our copy on the target; the caller moves the rest again with REPLACE.
+        const exists = await c.pipeline(keys.map((k) => ['EXISTS', k] as const));
+        const gone = keys.filter((_, i) => exists[i]!.ok && Number(exists[i]!.value) === 0);
+        if (gone.length > 0) await client(targetId).pipeline(gone.flatMap((k) => [['ASKING'] as const, ['DEL', k] as const]));
+        return MIGRATE_COPY_CHANGED;
+      } finally {
+        pool.release(sourceId, c);
+      }
+    },
     close: () => { pool.close(); probes.close(); },
-    async finishTimedOut(sourceId, targetId, keys) {
+    async finishTimedOut(sourceId, targetId, keys, confirm) {
       const [src, dst] = [nodes.get(sourceId), nodes.get(targetId)];
       if (!src || !dst) return { remaining: [...keys], replace: false };
       const remaining: Buffer[] = [];
       let replace = false;
-      // Own connections: WATCH must not share a connection with other commands.
-      const [s, d] = await Promise.all([connectNode(src.host, src.port, conn), connectNode(dst.host, dst.port, conn)]);
+      // Own connections: WATCH must not share a connection with other commands. Both are settled before
+      // anything else: a target that died mid-MIGRATE refuses its connection, and the source's, already open,
+      // must be closed then too (a leaked idle socket kept rcm alive forever after a failed run).
+      const [s, d] = await openBoth(() => connectNode(src.host, src.port, conn), () => connectNode(dst.host, dst.port, conn));
       try {
+        // The target's copies first, then (before any source copy is deleted) the caller's check that the
+        // target still replicates what it acknowledged: a target that woke up after its replica took over
+        // answers with copies that its resync is about to drop.
+        const copies: { key: Buffer; copy: Buffer }[] = [];
         for (const key of keys) {
           const [, onTarget] = await d.pipeline([['ASKING'], ['DUMP', key]], { buffers: true });
           const copy = onTarget!.ok && Buffer.isBuffer(onTarget!.value) ? onTarget!.value : null;
-          if (!copy) {
-            remaining.push(key);
-            continue;
-          }
+          if (copy) copies.push({ key, copy });
+          else remaining.push(key);
+        }
+        // Also with no copy: the retry would MIGRATE again to a target that may have been replaced.
+        await confirm?.();
+        for (const { key, copy } of copies) {
           // In a MIGRATING slot the source answers ASK for keys it no longer has: the move completed.
           const [watch] = await s.pipeline([['WATCH', key]]);
           if (!watch!.ok) {
@@ -108,6 +156,28 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
       }
       return { remaining, replace };
     },
+    async replicationState(nodeId) {
+      const info = async (c: NodeClient): Promise<Record<string, string>> => parseInfo(String(await c.call('INFO', 'replication')));
+      const replicaNodes = session.topology.nodes.filter((n) => n.masterId === nodeId);
+      // The target and its replicas at once (one round trip): a replica read at or after the target's offset
+      // was read is what the verdict compares, so reading them together never passes one that lags.
+      const [own, views] = await Promise.all([info(client(nodeId)), Promise.all(replicaNodes.map(async (n) => {
+        const c = session.clients.get(n.id);
+        return c ? info(c).catch(() => undefined) : undefined;
+      }))]);
+      const master = own.role === 'master';
+      // A replica follows the target when it carries the target's replication id (host names and
+      // addresses may differ between the two views) with its link up.
+      const replicas = replicaNodes.map((n, i) => {
+        const addr = `${n.host}:${n.port}`;
+        const v = views[i];
+        if (!v) return { addr, role: 'unreachable' as const, offset: 0 };
+        if (v.role === 'master') return { addr, role: 'master' as const, offset: 0 };
+        const follows = master && v.master_replid === own.master_replid && v.master_link_status === 'up';
+        return follows ? { addr, role: 'following' as const, offset: Number(v.slave_repl_offset ?? 0) } : { addr, role: 'other' as const, offset: 0 };
+      });
+      return { master, offset: master ? Number(own.master_repl_offset ?? 0) : 0, replicas };
+    },
     async probe(nodeId) {
       await (await probes.get(nodeId)).call('PING');
     },
@@ -137,6 +207,15 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
   };
 }
 
+/** Opens two connections at once; if either fails, closes the other and rethrows. */
+async function openBoth(a: () => Promise<NodeClient>, b: () => Promise<NodeClient>): Promise<[NodeClient, NodeClient]> {
+  const [x, y] = await Promise.allSettled([a(), b()]);
+  if (x.status === 'fulfilled' && y.status === 'fulfilled') return [x.value, y.value];
+  if (x.status === 'fulfilled') x.value.close();
+  if (y.status === 'fulfilled') y.value.close();
+  throw x.status === 'rejected' ? x.reason : (y as PromiseRejectedResult).reason;
+}
+
 /**
  * Extra connections per node for MIGRATE, so several single MIGRATEs can be in
  * flight on one source without pipelining them on one connection (Redis runs a
@@ -160,6 +239,18 @@ function connectionPool(open: (id: string) => Promise<NodeClient>, main: (id: st
         count.set(id, (count.get(id) ?? 1) - 1);
         return main(id);
       }
+    },
+    /** A connection of this node that no other command shares (beyond the cap if need be; closed with the pool). */
+    async acquireOwn(id: string): Promise<NodeClient> {
+      const list = free.get(id);
+      if (list && list.length > 0) return list.pop()!;
+      count.set(id, (count.get(id) ?? 0) + 1);
+      const c = await open(id).catch((e: unknown) => {
+        count.set(id, (count.get(id) ?? 1) - 1);
+        throw e;
+      });
+      all.push(c);
+      return c;
     },
     release(id: string, c: NodeClient): void {
       if (c === main(id)) return;

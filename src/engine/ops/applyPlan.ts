@@ -6,7 +6,7 @@ import { checkCluster, type CheckResult } from '../check/check';
 import { executePlan, type ExecuteOptions, type ExecuteResult } from '../exec/executor';
 import { readJournalState } from '../exec/journal';
 import { pairStrategy, probeCapabilities } from '../exec/capabilities';
-import type { SlotPort } from '../exec/port';
+import { clockSleep, systemClock, type Clock, type SlotPort } from '../exec/port';
 import type { StrategyKind } from '../exec/strategy';
 import { EngineError } from '../model/errors';
 import type { MovePlan, SlotMove } from '../model/plan';
@@ -53,6 +53,7 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
     throw e;
   }
   const { session, lease, strategy } = guarded;
+  const clock = opts.clock ?? systemClock;
   let journal: FileJournal | undefined;
   try {
     // A resume after a failover: each planned node stands for the current master of its shard.
@@ -60,10 +61,10 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
     const { toMove, alreadyMoved } = validatePlan(plan, session.topology);
     const port = createSlotPort(session, opts);
     if (alreadyMoved.length > 0) await finalizeMoved(port, alreadyMoved);
-    if (resumed) await reattachImports(port, session.topology, toMove);
+    if (resumed) await reattachImports(port, clock, session.topology, toMove);
     if (opts.journalPath) {
       journal = new FileJournal(opts.journalPath);
-      if (!resumed) await journal.append({ t: 'plan', plan, at: Date.now(), shards: shardsOf(session.topology) });
+      if (!resumed) await journal.append({ t: 'plan', plan, at: clock.now(), shards: shardsOf(session.topology) });
     }
     // Big keys only matter to MIGRATE: the sample covers the pairs that move with the classic protocol.
     const legacyMoves = await movesOfLegacyPairs(port, toMove, strategy);
@@ -107,6 +108,9 @@ async function finalizeMoved(port: ReturnType<typeof createSlotPort>, moves: rea
   }
 }
 
+const REATTACH_DEADLINE_MS = 15_000;
+const REATTACH_POLL_MS = 100;
+
 /**
  * After a failover of the source, the target still imports the slots in
  * flight from the dead master, and a node never takes a new owner of a slot
@@ -116,7 +120,7 @@ async function finalizeMoved(port: ReturnType<typeof createSlotPort>, moves: rea
  * redirected away from the keys already moved only for that instant), then
  * wait for the target's cluster_state to turn ok before anything moves.
  */
-async function reattachImports(port: ReturnType<typeof createSlotPort>, topology: Topology, moves: readonly SlotMove[]): Promise<void> {
+export async function reattachImports(port: SlotPort, clock: Clock, topology: Topology, moves: readonly SlotMove[]): Promise<void> {
   const byTarget = new Map<string, SlotMove[]>();
   for (const m of moves) {
     const target = topology.nodes.find((n) => n.id === m.targetId);
@@ -132,12 +136,12 @@ async function reattachImports(port: ReturnType<typeof createSlotPort>, topology
     ]));
     const bad = res.find((r) => r !== null);
     if (bad) throw new EngineError({ code: 'migration-failed', node: port.nodeAddr(targetId), cause: bad, message: `Re-pointing the slots in flight on ${port.nodeAddr(targetId)} at the new master failed: ${bad}` });
-    const deadline = Date.now() + 15_000;
+    const deadline = clock.now() + REATTACH_DEADLINE_MS;
     for (;;) {
       const info = String(await port.command?.(targetId, 'CLUSTER', 'INFO') ?? 'cluster_state:ok');
       if (info.includes('cluster_state:ok')) break;
-      if (Date.now() > deadline) throw new EngineError({ code: 'timeout', node: port.nodeAddr(targetId), message: `${port.nodeAddr(targetId)} still reports cluster_state fail after its slots in flight were re-pointed; run "rcm fix".` });
-      await new Promise((r) => setTimeout(r, 100));
+      if (clock.now() > deadline) throw new EngineError({ code: 'timeout', node: port.nodeAddr(targetId), message: `${port.nodeAddr(targetId)} still reports cluster_state fail after its slots in flight were re-pointed; run "rcm fix".` });
+      await clockSleep(clock, REATTACH_POLL_MS);
     }
   }
 }
