@@ -10,6 +10,7 @@
  */
 import type { LoadMeasure } from '../engine/model/load';
 import type { MovePlan } from '../engine/model/plan';
+import type { ProgressSnapshot } from '../engine/model/progress';
 import type { StringKey } from './strings';
 import type { SlotRange } from '../engine/model/slots';
 
@@ -117,16 +118,8 @@ export interface PlanView {
   readonly loadShares?: LoadSharesView;
 }
 
-/** Overall figures of a run (mirrors the engine's ProgressSnapshot). */
-export interface ProgressView {
-  readonly slotsDone: number;
-  readonly totalSlots: number;
-  readonly keysMoved: number;
-  readonly keysTotal: number;
-  readonly elapsedMs: number;
-  readonly keysPerSec: number;
-  readonly etaSec: number | null;
-}
+/** Overall figures of a run: the engine's ProgressSnapshot without the pace (shown on its own). */
+export type ProgressView = Omit<ProgressSnapshot, 'pace'>;
 
 /** Per source → target progress. */
 export interface GroupProgressView {
