@@ -18,12 +18,18 @@ const KEYS = Number(process.env.BENCH_KEYS ?? 1_000_000);
 const SLOTS = Number(process.env.BENCH_SLOTS ?? 1000);
 const VALUE = Number(process.env.BENCH_VALUE ?? 100);
 
-interface Way { readonly name: string; move(fromId: string, toId: string, slots: readonly number[]): Promise<CliResult> }
+interface Way {
+  readonly name: string;
+  move(fromId: string, toId: string, slots: readonly number[]): Promise<CliResult>;
+}
 
 async function ownSlots(cluster: TestCluster, index: number): Promise<number[]> {
-  const reply = await cmd(cluster.client(cluster.masters[index]!), 'CLUSTER', 'SLOTS') as [number, number, [string, number, string]][];
+  const reply = (await cmd(cluster.client(cluster.masters[index]!), 'CLUSTER', 'SLOTS')) as [number, number, [string, number, string]][];
   const id = await cluster.nodeId(cluster.masters[index]!);
-  return reply.filter((r) => r[2][2] === id).flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, i) => a + i)).sort((x, y) => x - y);
+  return reply
+    .filter((r) => r[2][2] === id)
+    .flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, i) => a + i))
+    .sort((x, y) => x - y);
 }
 
 async function keysIn(cluster: TestCluster, index: number, slots: readonly number[]): Promise<number> {
@@ -52,8 +58,8 @@ async function rawImport(cluster: TestCluster, toIndex: number, slots: readonly 
   const c = cluster.client(cluster.masters[toIndex]!);
   const id = String(await cmd(c, 'CLUSTER', 'MIGRATION', 'IMPORT', ...ranges(slots)));
   for (;;) {
-    const reply = await cmd(c, 'CLUSTER', 'MIGRATION', 'STATUS', 'ID', id) as unknown[][];
-    const state = String(reply[0]?.[(reply[0].indexOf('state')) + 1]);
+    const reply = (await cmd(c, 'CLUSTER', 'MIGRATION', 'STATUS', 'ID', id)) as unknown[][];
+    const state = String(reply[0]?.[reply[0].indexOf('state') + 1]);
     if (state === 'completed') return { code: 0, stdout: '', stderr: '' };
     if (state === 'canceled') return { code: 1, stdout: '', stderr: `task ${id} ${state}` };
     await new Promise((r) => setTimeout(r, 1));
@@ -69,7 +75,18 @@ async function main(): Promise<void> {
     console.log(`loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const ids = await Promise.all(cluster.masters.map((m) => cluster.nodeId(m)));
     const addr = cluster.entry.addr;
-    const reshardArgs = (from: string, to: string) => ['--cluster', 'reshard', addr, '--cluster-from', from, '--cluster-to', to, '--cluster-slots', String(SLOTS), '--cluster-yes'];
+    const reshardArgs = (from: string, to: string) => [
+      '--cluster',
+      'reshard',
+      addr,
+      '--cluster-from',
+      from,
+      '--cluster-to',
+      to,
+      '--cluster-slots',
+      String(SLOTS),
+      '--cluster-yes',
+    ];
     const rcmArgs = (from: string, to: string) => reshardArgs(from, to).slice(1);
     const cli = (args: string[]) => runRedisCli(args, { kind: KIND, timeoutMs: 3_600_000 });
     const ways: Way[] = [
@@ -90,7 +107,10 @@ async function main(): Promise<void> {
     for (const way of ways) {
       let secs = 0;
       let keys = 0;
-      for (const [from, to] of [[0, 1], [1, 0]] as const) {
+      for (const [from, to] of [
+        [0, 1],
+        [1, 0],
+      ] as const) {
         // A→B takes A's first SLOTS slots; B→A takes B's first SLOTS slots: the same ones coming back.
         const slots = (await ownSlots(cluster, from)).slice(0, SLOTS);
         const t = performance.now();
@@ -105,14 +125,22 @@ async function main(): Promise<void> {
         if (total !== KEYS) throw new Error(`${way.name}: ${total} keys in the cluster, expected ${KEYS}`);
         secs += s;
         keys += k;
-        console.log(`  ${way.name.padEnd(30)} ${from}->${to} ${s.toFixed(3).padStart(8)} s ${String(k).padStart(8)} keys ${Math.round(k / s).toString().padStart(9)} keys/s`);
+        console.log(
+          `  ${way.name.padEnd(30)} ${from}->${to} ${s.toFixed(3).padStart(8)} s ${String(k).padStart(8)} keys ${Math.round(k / s)
+            .toString()
+            .padStart(9)} keys/s`,
+        );
       }
       results.push({ name: way.name, secs, keys });
     }
     const ours = results[0]!;
     console.log(`\n${KIND}, ${SLOTS} slots x2 (${ours.keys} keys moved per way in total):`);
     for (const r of results) {
-      console.log(`${r.name.padEnd(30)} ${r.secs.toFixed(3).padStart(8)} s ${Math.round(r.keys / r.secs).toString().padStart(9)} keys/s   rcm is ${(r.secs / ours.secs).toFixed(2)}x as fast`);
+      console.log(
+        `${r.name.padEnd(30)} ${r.secs.toFixed(3).padStart(8)} s ${Math.round(r.keys / r.secs)
+          .toString()
+          .padStart(9)} keys/s   rcm is ${(r.secs / ours.secs).toFixed(2)}x as fast`,
+      );
     }
   } finally {
     await cluster.stop();

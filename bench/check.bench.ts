@@ -39,9 +39,10 @@ async function interleaved(fns: readonly Run[]): Promise<number[][]> {
 
 const median = (xs: readonly number[]) => xs[Math.floor(xs.length / 2)]!;
 
-const nodeStart: Run = () => new Promise((resolve, reject) => {
-  execFile(process.execPath, ['-e', '0'], (err) => (err ? reject(err) : resolve(undefined)));
-});
+const nodeStart: Run = () =>
+  new Promise((resolve, reject) => {
+    execFile(process.execPath, ['-e', '0'], (err) => (err ? reject(err) : resolve(undefined)));
+  });
 
 async function main(): Promise<void> {
   stopNodesOnSignals();
@@ -59,11 +60,15 @@ async function main(): Promise<void> {
       async () => ok('rcm check', await runRcm(['check', addr])),
       async () => ok('redis-cli info', await runRedisCli(['--cluster', 'info', addr])),
       async () => ok('rcm info', await runRcm(['info', addr])),
-      async () => { if ((await runCheck(host, port)).exitCode !== 0) throw new Error('engine check failed'); },
+      async () => {
+        if ((await runCheck(host, port)).exitCode !== 0) throw new Error('engine check failed');
+      },
       nodeStart,
     ]);
     const row = (name: string, xs: number[], ref?: number[]) =>
-      console.log(`${name.padEnd(44)} median ${median(xs).toFixed(1).padStart(7)} ms  (min ${xs[0]!.toFixed(1)}, max ${xs[xs.length - 1]!.toFixed(1)})${ref ? `   ${(median(xs) / median(ref)).toFixed(2)}x redis-cli's time` : ''}`);
+      console.log(
+        `${name.padEnd(44)} median ${median(xs).toFixed(1).padStart(7)} ms  (min ${xs[0]!.toFixed(1)}, max ${xs[xs.length - 1]!.toFixed(1)})${ref ? `   ${(median(xs) / median(ref)).toFixed(2)}x redis-cli's time` : ''}`,
+      );
     row('redis-cli --cluster check (process)', cliCheck!);
     row('rcm check (process)', rcmCheck!, cliCheck);
     row('redis-cli --cluster info (process)', cliInfo!);

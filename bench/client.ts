@@ -3,7 +3,13 @@ import { performance } from 'node:perf_hooks';
 import { Cluster } from 'ioredis';
 import type { TestCluster } from '../test/helpers/redisCluster';
 
-export interface ClientStats { readonly ops: number; readonly p50: number; readonly p99: number; readonly max: number; readonly errors: number }
+export interface ClientStats {
+  readonly ops: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly errors: number;
+}
 
 export interface LoadClient {
   reset(): void;
@@ -32,13 +38,20 @@ export function loadClient(cluster: TestCluster, keys: number): LoadClient {
     }
   })();
   return {
-    reset: () => { samples = []; errors = 0; },
+    reset: () => {
+      samples = [];
+      errors = 0;
+    },
     stats: () => {
       const s = [...samples].sort((a, b) => a - b);
       const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
       return { ops: s.length, p50: q(0.5), p99: q(0.99), max: s[s.length - 1] ?? NaN, errors };
     },
-    stop: async () => { running = false; await loop; await client.quit(); },
+    stop: async () => {
+      running = false;
+      await loop;
+      await client.quit();
+    },
   };
 }
 

@@ -41,14 +41,18 @@ function run(cmd: string, args: readonly string[]): Promise<{ code: number; stde
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TERM: 'dumb' } });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? 1, stderr, secs: (performance.now() - t0) / 1000 }));
   });
 }
 
 async function main(): Promise<void> {
-  console.log(`import of ${KEYS} string keys (${VALUE}-byte values, all with a TTL) from a standalone server into a 3-master cluster with ${REPLICAS} replica(s) each`);
+  console.log(
+    `import of ${KEYS} string keys (${VALUE}-byte values, all with a TTL) from a standalone server into a 3-master cluster with ${REPLICAS} replica(s) each`,
+  );
   const cluster = await createCluster({ masters: 3, replicas: REPLICAS });
   const sourceNode = await startStandalone();
   const source = new Redis({ host: sourceNode.host, port: sourceNode.port });
@@ -68,7 +72,8 @@ async function main(): Promise<void> {
       const inCluster = await clusterKeys(cluster);
       const left = await source.dbsize();
       const expectLeft = name.includes('copy') ? KEYS : 0;
-      if (inCluster !== KEYS || left !== expectLeft) throw new Error(`${name}: ${inCluster} keys in the cluster, ${left} in the source (expected ${KEYS} and ${expectLeft})`);
+      if (inCluster !== KEYS || left !== expectLeft)
+        throw new Error(`${name}: ${inCluster} keys in the cluster, ${left} in the source (expected ${KEYS} and ${expectLeft})`);
       results[name] = KEYS / res.secs;
       console.log(`${name.padEnd(28)} ${res.secs.toFixed(2).padStart(7)} s  ${Math.round(results[name]!).toString().padStart(8)} keys/s`);
     }

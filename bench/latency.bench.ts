@@ -43,7 +43,9 @@ async function keysInSlots(cluster: TestCluster, nodeId: string, slots: number[]
 
 async function main(): Promise<void> {
   stopNodesOnSignals();
-  console.log(`${MASTERS}+${MASTERS * REPLICAS} cluster, ${KEYS} keys of ${VALUE} bytes; reshard ${SLOTS} slots; rebalance after piling ${UNBALANCE} slots on one master; rcm variants: ${VARIANTS.map((v) => `[${v.join(' ') || 'default'}]`).join(' ')}`);
+  console.log(
+    `${MASTERS}+${MASTERS * REPLICAS} cluster, ${KEYS} keys of ${VALUE} bytes; reshard ${SLOTS} slots; rebalance after piling ${UNBALANCE} slots on one master; rcm variants: ${VARIANTS.map((v) => `[${v.join(' ') || 'default'}]`).join(' ')}`,
+  );
   const cluster = await createCluster({ masters: MASTERS, replicas: REPLICAS, timeoutMs: 120_000 });
   let client: LoadClient | undefined;
   try {
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
     client.reset();
     await new Promise((r) => setTimeout(r, 3000));
     console.log(`${'idle (nothing moving), 3 s'.padEnd(40)} ${formatStats(client.stats())}`);
-    const [a, b] = await Promise.all(cluster.masters.slice(0, 2).map((m) => cluster.nodeId(m))) as [string, string];
+    const [a, b] = (await Promise.all(cluster.masters.slice(0, 2).map((m) => cluster.nodeId(m)))) as [string, string];
     const addr = cluster.entry.addr;
 
     if (PHASES.includes('reshard')) {
@@ -65,7 +67,14 @@ async function main(): Promise<void> {
         const slots = await ownedSlots(cluster, from, SLOTS);
         const args = ['reshard', addr, '--cluster-from', from, '--cluster-to', to, '--cluster-slots', String(SLOTS), '--cluster-yes'];
         const target = to;
-        rows.push(await timed(name, client!, () => (tool === 'cli' ? runRedisCli(['--cluster', ...args], LONG) : runRcm([...args, ...extra], LONG)), () => keysInSlots(cluster, target, slots)));
+        rows.push(
+          await timed(
+            name,
+            client!,
+            () => (tool === 'cli' ? runRedisCli(['--cluster', ...args], LONG) : runRcm([...args, ...extra], LONG)),
+            () => keysInSlots(cluster, target, slots),
+          ),
+        );
         [from, to] = [to, from];
       };
       await reshard('redis-cli reshard', 'cli', []);
@@ -76,7 +85,10 @@ async function main(): Promise<void> {
     if (PHASES.includes('rebalance')) {
       const rows: Row[] = [];
       const unbalance = async () => {
-        const r = await runRcm(['reshard', addr, '--cluster-from', 'all', '--cluster-to', a, '--cluster-slots', String(UNBALANCE), '--cluster-yes', '--fast'], LONG);
+        const r = await runRcm(
+          ['reshard', addr, '--cluster-from', 'all', '--cluster-to', a, '--cluster-slots', String(UNBALANCE), '--cluster-yes', '--fast'],
+          LONG,
+        );
         if (r.code !== 0) throw new Error(r.stderr);
       };
       const snapshot = async () => Object.fromEntries((await masters(cluster)).map((n) => [n.id, n.dbsize as number]));
@@ -84,7 +96,14 @@ async function main(): Promise<void> {
         await unbalance();
         const before = await snapshot();
         const moved = async () => (await masters(cluster)).reduce((acc, n) => acc + Math.max(0, (before[n.id] ?? 0) - (n.dbsize as number)), 0);
-        rows.push(await timed(name, client!, () => (tool === 'cli' ? runRedisCli(['--cluster', 'rebalance', addr], LONG) : runRcm(['rebalance', addr, ...extra], LONG)), moved));
+        rows.push(
+          await timed(
+            name,
+            client!,
+            () => (tool === 'cli' ? runRedisCli(['--cluster', 'rebalance', addr], LONG) : runRcm(['rebalance', addr, ...extra], LONG)),
+            moved,
+          ),
+        );
       };
       await rebalance('redis-cli rebalance', 'cli', []);
       for (const v of VARIANTS) await rebalance(`rcm rebalance ${v.join(' ') || '(default)'}`, 'rcm', v);

@@ -27,7 +27,13 @@ async function keysIn(cluster: TestCluster): Promise<number> {
   return (await masters(cluster)).reduce((a, n) => a + (n.dbsize as number), 0);
 }
 
-async function timed(name: string, cluster: TestCluster, client: LoadClient, run: () => Promise<{ code: number; stdout: string; stderr: string }>, keysMoved: () => Promise<number>) {
+async function timed(
+  name: string,
+  cluster: TestCluster,
+  client: LoadClient,
+  run: () => Promise<{ code: number; stdout: string; stderr: string }>,
+  keysMoved: () => Promise<number>,
+) {
   client.reset();
   const t0 = performance.now();
   const res = await run();
@@ -36,7 +42,13 @@ async function timed(name: string, cluster: TestCluster, client: LoadClient, run
   const moved = await keysMoved();
   const st = client.stats();
   const total = await keysIn(cluster);
-  console.log(`${name.padEnd(28)} ${secs.toFixed(2).padStart(7)} s  ${String(moved).padStart(8)} keys  ${Math.round(moved / secs).toString().padStart(8)} keys/s   client p50 ${st.p50.toFixed(2)} ms p99 ${st.p99.toFixed(2)} ms max ${st.max.toFixed(1)} ms errors ${st.errors}  (cluster keys ${total})`);
+  console.log(
+    `${name.padEnd(28)} ${secs.toFixed(2).padStart(7)} s  ${String(moved).padStart(8)} keys  ${Math.round(moved / secs)
+      .toString()
+      .padStart(
+        8,
+      )} keys/s   client p50 ${st.p50.toFixed(2)} ms p99 ${st.p99.toFixed(2)} ms max ${st.max.toFixed(1)} ms errors ${st.errors}  (cluster keys ${total})`,
+  );
   return moved / secs;
 }
 
@@ -63,17 +75,33 @@ async function main(): Promise<void> {
       return out;
     };
     let slotsA = await firstSlots(a!, SLOTS);
-    const cli = await timed('redis-cli reshard', cluster, client,
-      () => runRedisCli(['--cluster', 'reshard', cluster.entry.addr, '--cluster-from', a!, '--cluster-to', b!, '--cluster-slots', String(SLOTS), '--cluster-yes'], { timeoutMs: 3_600_000 }),
-      () => countKeysInSlots(cluster, b!, slotsA));
+    const cli = await timed(
+      'redis-cli reshard',
+      cluster,
+      client,
+      () =>
+        runRedisCli(['--cluster', 'reshard', cluster.entry.addr, '--cluster-from', a!, '--cluster-to', b!, '--cluster-slots', String(SLOTS), '--cluster-yes'], {
+          timeoutMs: 3_600_000,
+        }),
+      () => countKeysInSlots(cluster, b!, slotsA),
+    );
     slotsA = await firstSlots(b!, SLOTS);
-    const ours = await timed('rcm reshard', cluster, client,
-      () => runRcm(['reshard', cluster.entry.addr, '--cluster-from', b!, '--cluster-to', a!, '--cluster-slots', String(SLOTS), '--cluster-yes', ...RCM_ARGS], { timeoutMs: 3_600_000 }),
-      () => countKeysInSlots(cluster, a!, slotsA));
+    const ours = await timed(
+      'rcm reshard',
+      cluster,
+      client,
+      () =>
+        runRcm(['reshard', cluster.entry.addr, '--cluster-from', b!, '--cluster-to', a!, '--cluster-slots', String(SLOTS), '--cluster-yes', ...RCM_ARGS], {
+          timeoutMs: 3_600_000,
+        }),
+      () => countKeysInSlots(cluster, a!, slotsA),
+    );
     console.log(`reshard: rcm/redis-cli = ${(ours / cli).toFixed(2)}x`);
 
     const unbalance = async () => {
-      const r = await runRcm(['reshard', cluster.entry.addr, '--cluster-from', 'all', '--cluster-to', a!, '--cluster-slots', '4000', '--cluster-yes'], { timeoutMs: 3_600_000 });
+      const r = await runRcm(['reshard', cluster.entry.addr, '--cluster-from', 'all', '--cluster-to', a!, '--cluster-slots', '4000', '--cluster-yes'], {
+        timeoutMs: 3_600_000,
+      });
       if (r.code !== 0) throw new Error(r.stderr);
     };
     const movedByRebalance = async (before: Record<string, number>) => {
@@ -83,10 +111,22 @@ async function main(): Promise<void> {
     const snapshot = async () => Object.fromEntries((await masters(cluster)).map((n) => [n.id, n.dbsize as number]));
     await unbalance();
     let before = await snapshot();
-    const cliR = await timed('redis-cli rebalance', cluster, client, () => runRedisCli(['--cluster', 'rebalance', cluster.entry.addr], { timeoutMs: 3_600_000 }), () => movedByRebalance(before));
+    const cliR = await timed(
+      'redis-cli rebalance',
+      cluster,
+      client,
+      () => runRedisCli(['--cluster', 'rebalance', cluster.entry.addr], { timeoutMs: 3_600_000 }),
+      () => movedByRebalance(before),
+    );
     await unbalance();
     before = await snapshot();
-    const oursR = await timed('rcm rebalance', cluster, client, () => runRcm(['rebalance', cluster.entry.addr, ...RCM_ARGS], { timeoutMs: 3_600_000 }), () => movedByRebalance(before));
+    const oursR = await timed(
+      'rcm rebalance',
+      cluster,
+      client,
+      () => runRcm(['rebalance', cluster.entry.addr, ...RCM_ARGS], { timeoutMs: 3_600_000 }),
+      () => movedByRebalance(before),
+    );
     console.log(`rebalance: rcm/redis-cli = ${(oursR / cliR).toFixed(2)}x`);
     console.log(`keys in the cluster at the end: ${await keysIn(cluster)} (expected ${KEYS} + client keys)`);
   } finally {

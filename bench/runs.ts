@@ -4,7 +4,12 @@ import { loadTopology } from '../src/engine';
 import { stopAllNodes, type TestCluster } from '../test/helpers/redisCluster';
 import { formatStats, type ClientStats, type LoadClient } from './client';
 
-export interface Row { readonly name: string; readonly secs: number; readonly keys: number; readonly st: ClientStats }
+export interface Row {
+  readonly name: string;
+  readonly secs: number;
+  readonly keys: number;
+  readonly st: ClientStats;
+}
 
 export async function masters(cluster: TestCluster) {
   const t = await loadTopology(cluster.entry.host, cluster.entry.port);
@@ -12,7 +17,12 @@ export async function masters(cluster: TestCluster) {
 }
 
 /** Runs one tool with the client's samples reset before; prints and returns its row. */
-export async function timed(name: string, client: LoadClient, run: () => Promise<{ code: number; stdout: string; stderr: string }>, keysMoved: () => Promise<number>): Promise<Row> {
+export async function timed(
+  name: string,
+  client: LoadClient,
+  run: () => Promise<{ code: number; stdout: string; stderr: string }>,
+  keysMoved: () => Promise<number>,
+): Promise<Row> {
   client.reset();
   const t0 = performance.now();
   const res = await run();
@@ -21,7 +31,11 @@ export async function timed(name: string, client: LoadClient, run: () => Promise
   if (res.code !== 0) throw new Error(`${name} failed (${res.code}):\n${res.stdout.slice(-2000)}\n${res.stderr}`);
   const keys = await keysMoved();
   const row = { name, secs, keys, st };
-  console.log(`${name.padEnd(40)} ${secs.toFixed(2).padStart(7)} s ${String(keys).padStart(8)} keys ${Math.round(keys / secs).toString().padStart(7)} keys/s  ${formatStats(st)}`);
+  console.log(
+    `${name.padEnd(40)} ${secs.toFixed(2).padStart(7)} s ${String(keys).padStart(8)} keys ${Math.round(keys / secs)
+      .toString()
+      .padStart(7)} keys/s  ${formatStats(st)}`,
+  );
   return row;
 }
 
@@ -29,8 +43,10 @@ export async function timed(name: string, client: LoadClient, run: () => Promise
 export function ratios(rows: readonly Row[]): void {
   const [cli, ...ours] = rows;
   for (const r of ours) {
-    const speed = (r.keys / r.secs) / (cli!.keys / cli!.secs);
-    console.log(`  ${r.name.padEnd(38)} keys/s ${speed.toFixed(2)}x redis-cli's; client p99 ${(r.st.p99 / cli!.st.p99).toFixed(2)}x, p50 ${(r.st.p50 / cli!.st.p50).toFixed(2)}x, max ${(r.st.max / cli!.st.max).toFixed(2)}x redis-cli's`);
+    const speed = r.keys / r.secs / (cli!.keys / cli!.secs);
+    console.log(
+      `  ${r.name.padEnd(38)} keys/s ${speed.toFixed(2)}x redis-cli's; client p99 ${(r.st.p99 / cli!.st.p99).toFixed(2)}x, p50 ${(r.st.p50 / cli!.st.p50).toFixed(2)}x, max ${(r.st.max / cli!.st.max).toFixed(2)}x redis-cli's`,
+    );
   }
 }
 

@@ -41,7 +41,9 @@ const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[
 async function main(): Promise<void> {
   stopNodesOnSignals();
   const weight = weightFor(SLOTS);
-  console.log(`${MASTERS}+${MASTERS * REPLICAS} cluster, ${KEYS} keys of ${VALUE} bytes; rebalance in (weight ${weight} on one master, ~${SLOTS} slots from ${MASTERS - 1} sources) and out; ${RUNS} run(s) per tool; rcm variants: ${VARIANTS.map((v) => `[${v.join(' ') || 'default'}]`).join(' ')}`);
+  console.log(
+    `${MASTERS}+${MASTERS * REPLICAS} cluster, ${KEYS} keys of ${VALUE} bytes; rebalance in (weight ${weight} on one master, ~${SLOTS} slots from ${MASTERS - 1} sources) and out; ${RUNS} run(s) per tool; rcm variants: ${VARIANTS.map((v) => `[${v.join(' ') || 'default'}]`).join(' ')}`,
+  );
   const t0 = performance.now();
   const cluster = await createCluster({ masters: MASTERS, replicas: REPLICAS, timeoutMs: 180_000 });
   let client: LoadClient | undefined;
@@ -89,7 +91,9 @@ async function main(): Promise<void> {
         const rs = rows.get(`${t.name} ${phase}`)!;
         const secs = median(rs.map((x) => x.secs));
         const p = (f: (x: Row) => number) => median(rs.map(f)).toFixed(2);
-        console.log(`  ${`${t.name} ${phase}`.padEnd(38)} ${secs.toFixed(2).padStart(7)} s (${rs.map((x) => x.secs.toFixed(2)).join(', ')}) ${String(median(rs.map((x) => x.keys))).padStart(7)} keys  client p50 ${p((x) => x.st.p50)} p99 ${p((x) => x.st.p99)} max ${p((x) => x.st.max)} ms${t.tool === 'rcm' ? `  => ${(cliSecs / secs).toFixed(1)}x faster than redis-cli` : ''}`);
+        console.log(
+          `  ${`${t.name} ${phase}`.padEnd(38)} ${secs.toFixed(2).padStart(7)} s (${rs.map((x) => x.secs.toFixed(2)).join(', ')}) ${String(median(rs.map((x) => x.keys))).padStart(7)} keys  client p50 ${p((x) => x.st.p50)} p99 ${p((x) => x.st.p99)} max ${p((x) => x.st.max)} ms${t.tool === 'rcm' ? `  => ${(cliSecs / secs).toFixed(1)}x faster than redis-cli` : ''}`,
+        );
       }
     }
     const total = (await masters(cluster)).reduce((acc, n) => acc + (n.dbsize as number), 0);

@@ -6,9 +6,20 @@
  */
 import type { LoadMeasure } from '../src/engine/model/load';
 import {
-  phaseBadgeKey, reduceSnapshot,
-  type GroupProgressView, type HostToWebview, type LogEntry, type NodeView, type PanelMode, type PanelSnapshot, type PersistedState,
-  type PlanView, type RebalanceOptionsView, type StringTable, type WebviewNotification, type WebviewRequest,
+  phaseBadgeKey,
+  reduceSnapshot,
+  type GroupProgressView,
+  type HostToWebview,
+  type LogEntry,
+  type NodeView,
+  type PanelMode,
+  type PanelSnapshot,
+  type PersistedState,
+  type PlanView,
+  type RebalanceOptionsView,
+  type StringTable,
+  type WebviewNotification,
+  type WebviewRequest,
 } from '../src/shared/protocol';
 import { NONE, SLOTS, buildOwnerMap, buildTargetMap, countByOwner, formatRanges, ownersAfter } from '../src/shared/slotMap';
 import { EN_STRINGS, translator, type StringKey } from '../src/shared/strings';
@@ -77,7 +88,10 @@ export class App {
     log: h('section', { class: 'card', id: 'log-section', 'aria-labelledby': 'log-heading' }),
   };
 
-  constructor(private readonly root: HTMLElement, private readonly transport: Transport) {
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly transport: Transport,
+  ) {
     this.map = new SlotMapView(this.t, this.fmt);
   }
 
@@ -113,10 +127,7 @@ export class App {
 
   private mount(): void {
     const { els } = this;
-    this.root.replaceChildren(
-      els.header, els.banners, els.toolbar,
-      h('div', { class: 'layout' }, h('div', { class: 'col-map' }, els.mapSection), this.side),
-    );
+    this.root.replaceChildren(els.header, els.banners, els.toolbar, h('div', { class: 'layout' }, h('div', { class: 'col-map' }, els.mapSection), this.side));
     this.sideOrder = '';
     this.root.removeAttribute('aria-busy');
     this.mounted = true;
@@ -127,9 +138,12 @@ export class App {
     if (phase === this.sideOrder) return;
     this.sideOrder = phase;
     const { plan, options, progress, summary, log } = this.els;
-    const order = phase === 'preview' ? [plan, options, progress, summary, log]
-      : phase === 'running' ? [progress, log, plan, options, summary]
-        : [summary, progress, plan, log, options];
+    const order =
+      phase === 'preview'
+        ? [plan, options, progress, summary, log]
+        : phase === 'running'
+          ? [progress, log, plan, options, summary]
+          : [summary, progress, plan, log, options];
     this.side.replaceChildren(...order);
   }
 
@@ -359,7 +373,8 @@ export class App {
     const v = s.view;
     const masters = v.nodes.filter((n) => !n.flags.includes('unreachable')).length;
     const phaseKey = phaseBadgeKey(s, this.mode === 'restored' && !this.running);
-    replaceContent(this.els.header,
+    replaceContent(
+      this.els.header,
       h('h1', null, t('header.title', t(`kind.${v.kind}`), v.clusterName)),
       h('span', { class: `badge phase-${s.phase}`, id: 'phase-badge', 'data-phase': s.phase, 'data-status': s.summary?.status }, t(phaseKey)),
       h('p', { class: 'subtitle' }, t('header.entry', v.entry, masters)),
@@ -372,8 +387,13 @@ export class App {
       if (this.canResume) banners.push(h('div', { class: 'banner info', role: 'status' }, t('banner.resumeHint')));
     }
     if (v.nothingToDo && s.phase === 'preview') {
-      banners.push(h('div', { class: 'banner info', role: 'status', id: 'banner-nothing' },
-        v.nothingToDo.reason === 'balanced' ? t('banner.nothing.balanced', this.fmt.d(v.nothingToDo.threshold ?? 2)) : t('banner.nothing.empty')));
+      banners.push(
+        h(
+          'div',
+          { class: 'banner info', role: 'status', id: 'banner-nothing' },
+          v.nothingToDo.reason === 'balanced' ? t('banner.nothing.balanced', this.fmt.d(v.nothingToDo.threshold ?? 2)) : t('banner.nothing.empty'),
+        ),
+      );
     }
     if (v.openSlots.length > 0 && s.phase === 'preview') {
       banners.push(h('div', { class: 'banner warn', role: 'status' }, t('banner.openSlots', v.openSlots.length)));
@@ -382,26 +402,52 @@ export class App {
     replaceContent(this.els.banners, banners);
 
     const specs: string[] = [];
-    const btn = (id: string, label: string, onClick: () => void, opts: { primary?: boolean; disabled?: boolean; aria?: string } = {}) =>
-      (specs.push(JSON.stringify([id, label, opts])), h('button', {
-        id, type: 'button', 'data-fk': id, class: opts.primary ? 'btn primary' : 'btn secondary',
-        disabled: opts.disabled === true, 'aria-label': opts.aria, onclick: onClick as EventListener,
-      }, label));
+    const btn = (id: string, label: string, onClick: () => void, opts: { primary?: boolean; disabled?: boolean; aria?: string } = {}) => (
+      specs.push(JSON.stringify([id, label, opts])),
+      h(
+        'button',
+        {
+          id,
+          type: 'button',
+          'data-fk': id,
+          class: opts.primary ? 'btn primary' : 'btn secondary',
+          disabled: opts.disabled === true,
+          'aria-label': opts.aria,
+          onclick: onClick as EventListener,
+        },
+        label,
+      )
+    );
     const buttons: Child[] = [];
     const hasPlan = v.plan !== null;
     const busy = (k: string) => this.pending.has(k);
     if (this.running) {
       const stopping = s.run?.stopping === true;
-      buttons.push(btn('btn-cancel-run', stopping ? t('action.stopping') : t('action.cancel'), this.cancelRun,
-        { primary: true, disabled: stopping, aria: stopping ? t('action.stopping') : t('action.cancelRun') }));
+      buttons.push(
+        btn('btn-cancel-run', stopping ? t('action.stopping') : t('action.cancel'), this.cancelRun, {
+          primary: true,
+          disabled: stopping,
+          aria: stopping ? t('action.stopping') : t('action.cancelRun'),
+        }),
+      );
     } else if (s.phase === 'preview' && this.mode === 'live') {
       buttons.push(btn('btn-execute', t('action.execute'), this.execute, { primary: true, disabled: !hasPlan || busy('execute') || busy('recompute') }));
-      buttons.push(h('label', { class: 'check', title: t('action.fastHint') },
-        h('input', {
-          type: 'checkbox', id: 'opt-fast', 'data-fk': 'opt-fast', checked: this.fast,
-          onchange: ((e: Event) => { this.fast = (e.target as HTMLInputElement).checked; }) as EventListener,
-        }),
-        t('action.fast')));
+      buttons.push(
+        h(
+          'label',
+          { class: 'check', title: t('action.fastHint') },
+          h('input', {
+            type: 'checkbox',
+            id: 'opt-fast',
+            'data-fk': 'opt-fast',
+            checked: this.fast,
+            onchange: ((e: Event) => {
+              this.fast = (e.target as HTMLInputElement).checked;
+            }) as EventListener,
+          }),
+          t('action.fast'),
+        ),
+      );
       buttons.push(btn('btn-export', t('action.export'), this.exportPlan, { disabled: !hasPlan || busy('exportPlan') }));
       buttons.push(btn('btn-cancel', t('action.cancel'), this.dismiss));
     } else {
@@ -425,8 +471,14 @@ export class App {
     const done = new Set(s.doneSlots);
     const owner = ownersAfter(d.ownerBefore, d.target, done);
     const model: MapModel = {
-      nodes: d.view.nodes, owner, ownerBefore: d.ownerBefore, target: d.target, done,
-      open: s.phase === 'preview' ? d.view.openSlots : [], keyCounts: this.keyCounts, shade: this.shade,
+      nodes: d.view.nodes,
+      owner,
+      ownerBefore: d.ownerBefore,
+      target: d.target,
+      done,
+      open: s.phase === 'preview' ? d.view.openSlots : [],
+      keyCounts: this.keyCounts,
+      shade: this.shade,
       shadeValues: this.shadeValues(),
       load: d.view.slotLoad ? { memory: d.view.slotLoad.memory, cpu: d.view.slotLoad.cpu, memoryEstimated: d.view.slotLoad.memoryEstimated } : null,
     };
@@ -439,25 +491,34 @@ export class App {
       let counted = 0;
       let total = 0;
       let max = 0;
-      for (const k of this.keyCounts) if (k >= 0) {
-        counted++;
-        total += k;
-        if (k > max) max = k;
-      }
+      for (const k of this.keyCounts)
+        if (k >= 0) {
+          counted++;
+          total += k;
+          if (k > max) max = k;
+        }
       const owned = d.view.nodes.reduce((a, n) => a + (n.flags.includes('unreachable') ? 0 : n.slotCount), 0);
       keysText = this.keysDone ? t('map.keysLoaded', fmt.n(counted), fmt.n(total), fmt.n(max)) : t('map.keysLoading', fmt.n(counted), fmt.n(owned));
     }
-    replaceContent(this.els.mapControls,
-      h('label', { class: 'check' },
+    replaceContent(
+      this.els.mapControls,
+      h(
+        'label',
+        { class: 'check' },
         h('input', {
-          type: 'checkbox', id: 'shade-keys', 'data-fk': 'shade-keys', checked: this.shade, disabled: !this.keyCounts,
+          type: 'checkbox',
+          id: 'shade-keys',
+          'data-fk': 'shade-keys',
+          checked: this.shade,
+          disabled: !this.keyCounts,
           onchange: ((e: Event) => {
             this.shade = (e.target as HTMLInputElement).checked;
             this.renderMap();
             this.schedulePersist();
           }) as EventListener,
         }),
-        this.snapshot?.view.slotLoad ? t('map.shadeBy') : t('map.shade')),
+        this.snapshot?.view.slotLoad ? t('map.shadeBy') : t('map.shade'),
+      ),
       this.measureSelect(),
       h('span', { class: 'muted', id: 'keys-status', 'aria-live': 'polite' }, keysText),
     );
@@ -473,29 +534,53 @@ export class App {
       swatch.style.background = this.map.colourOf(n.id);
       const after = showAfter && n.slotsAfter !== n.slotCount ? t('legend.after', fmt.n(n.slotsAfter)) : '';
       const flags = n.flags.length > 0 ? ` (${t('legend.flags', n.flags.join(','))})` : '';
-      return h('li', null, h('button', {
-        type: 'button', class: 'legend-item', 'data-node-id': n.id, 'data-fk': `legend-${n.id}`,
-        'aria-label': t('legend.reveal', n.addr, fmt.n(count), share, after ? t('legend.revealAfter', fmt.n(n.slotsAfter)) : '') + flags,
-        title: n.id,
-        onclick: (() => this.revealNode(n.id)) as EventListener,
-      }, swatch, h('span', { class: 'addr' }, n.addr), h('span', { class: 'count' }, t('plan.slotsUnit', fmt.n(count))),
-      h('span', { class: 'share muted' }, share), after ? h('span', { class: 'after' }, after) : null,
-      flags ? h('span', { class: 'flags' }, flags) : null));
+      return h(
+        'li',
+        null,
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'legend-item',
+            'data-node-id': n.id,
+            'data-fk': `legend-${n.id}`,
+            'aria-label': t('legend.reveal', n.addr, fmt.n(count), share, after ? t('legend.revealAfter', fmt.n(n.slotsAfter)) : '') + flags,
+            title: n.id,
+            onclick: (() => this.revealNode(n.id)) as EventListener,
+          },
+          swatch,
+          h('span', { class: 'addr' }, n.addr),
+          h('span', { class: 'count' }, t('plan.slotsUnit', fmt.n(count))),
+          h('span', { class: 'share muted' }, share),
+          after ? h('span', { class: 'after' }, after) : null,
+          flags ? h('span', { class: 'flags' }, flags) : null,
+        ),
+      );
     });
     const keyItems: Child[] = [];
-    if (unassigned > 0) keyItems.push(h('li', { class: 'legend-key' }, h('span', { class: 'swatch unowned', 'aria-hidden': 'true' }), `${t('map.unassigned')} (${fmt.n(unassigned)})`));
-    if (d.view.plan && s.phase !== 'finished') keyItems.push(h('li', { class: 'legend-key' }, h('span', { class: 'swatch moving', 'aria-hidden': 'true' }), t('map.moving')));
+    if (unassigned > 0)
+      keyItems.push(
+        h('li', { class: 'legend-key' }, h('span', { class: 'swatch unowned', 'aria-hidden': 'true' }), `${t('map.unassigned')} (${fmt.n(unassigned)})`),
+      );
+    if (d.view.plan && s.phase !== 'finished')
+      keyItems.push(h('li', { class: 'legend-key' }, h('span', { class: 'swatch moving', 'aria-hidden': 'true' }), t('map.moving')));
     if (model.open.length > 0) keyItems.push(h('li', { class: 'legend-key' }, h('span', { class: 'swatch open', 'aria-hidden': 'true' }), t('map.open')));
-    replaceContent(this.els.legend,
+    replaceContent(
+      this.els.legend,
       h('h3', { id: 'legend-heading' }, t('map.legend')),
       h('ul', { class: 'legend-list', 'aria-labelledby': 'legend-heading' }, items),
       keyItems.length > 0 ? h('ul', { class: 'legend-keys' }, keyItems) : null,
     );
 
     if (this.els.mapSection.childElementCount === 0 || !this.els.mapSection.contains(this.map.element)) {
-      replaceContent(this.els.mapSection,
+      replaceContent(
+        this.els.mapSection,
         h('h2', { id: 'map-heading' }, t('map.heading')),
-        this.els.mapControls, this.map.element, this.map.statusElement, this.els.legend);
+        this.els.mapControls,
+        this.map.element,
+        this.map.statusElement,
+        this.els.legend,
+      );
     }
   }
 
@@ -504,14 +589,21 @@ export class App {
     const load = this.snapshot?.view.slotLoad;
     if (!load) return null;
     const measures: LoadMeasure[] = load.cpu ? ['keys', 'memory', 'cpu'] : ['keys', 'memory'];
-    return h('select', {
-        id: 'shade-measure', 'data-fk': 'shade-measure', disabled: !this.shade, 'aria-label': this.t('map.shadeBy'),
+    return h(
+      'select',
+      {
+        id: 'shade-measure',
+        'data-fk': 'shade-measure',
+        disabled: !this.shade,
+        'aria-label': this.t('map.shadeBy'),
         onchange: ((e: Event) => {
           this.shadeBy = (e.target as HTMLSelectElement).value as LoadMeasure;
           this.renderMap();
           this.schedulePersist();
         }) as EventListener,
-      }, measures.map((m) => h('option', { value: m, selected: m === this.shadeBy }, this.t(`measure.${m}`))));
+      },
+      measures.map((m) => h('option', { value: m, selected: m === this.shadeBy }, this.t(`measure.${m}`))),
+    );
   }
 
   /** Before/after bars per master for a load-based plan (the same share texts rcm prints). */
@@ -527,17 +619,38 @@ export class App {
       mark.style.left = `${Math.min(100, Math.max(0, target))}%`;
       return h('div', { class: 'bar load-bar', 'aria-hidden': 'true' }, fill, mark);
     };
-    const rows = shares.bars.map((b) => h('div', {
-      class: 'load-row', 'data-node-id': b.id, role: 'img', 'aria-label': t('load.barLabel', this.addr(b.id), b.beforeText, measure, b.afterText),
-    },
-    this.nodeLabel(b.id),
-    h('div', { class: 'load-bars' }, h('span', { class: 'muted' }, t('load.before')), bar(b.before, b.target, 'before'),
-      h('span', { class: 'muted' }, t('load.after')), bar(b.after, b.target, 'after')),
-    h('span', { class: 'load-text', 'data-before': b.beforeText, 'data-after': b.afterText }, t('load.row', b.beforeText, b.afterText, b.targetText))));
-    return h('div', { class: 'load-shares', id: 'load-shares', 'data-measure': shares.measure },
+    const rows = shares.bars.map((b) =>
+      h(
+        'div',
+        {
+          class: 'load-row',
+          'data-node-id': b.id,
+          role: 'img',
+          'aria-label': t('load.barLabel', this.addr(b.id), b.beforeText, measure, b.afterText),
+        },
+        this.nodeLabel(b.id),
+        h(
+          'div',
+          { class: 'load-bars' },
+          h('span', { class: 'muted' }, t('load.before')),
+          bar(b.before, b.target, 'before'),
+          h('span', { class: 'muted' }, t('load.after')),
+          bar(b.after, b.target, 'after'),
+        ),
+        h('span', { class: 'load-text', 'data-before': b.beforeText, 'data-after': b.afterText }, t('load.row', b.beforeText, b.afterText, b.targetText)),
+      ),
+    );
+    return h(
+      'div',
+      { class: 'load-shares', id: 'load-shares', 'data-measure': shares.measure },
       h('h3', null, t('load.heading', measure)),
       rows,
-      h('p', { class: shares.withinThreshold ? 'muted' : 'warn-text' }, t(shares.withinThreshold ? 'load.within' : 'load.notWithin', this.fmt.d(shares.threshold))));
+      h(
+        'p',
+        { class: shares.withinThreshold ? 'muted' : 'warn-text' },
+        t(shares.withinThreshold ? 'load.within' : 'load.notWithin', this.fmt.d(shares.threshold)),
+      ),
+    );
   }
 
   private keysIn(ranges: readonly { start: number; end: number }[]): number | null {
@@ -553,44 +666,91 @@ export class App {
     const { t, fmt } = this;
     const v = s.view;
     if (!v.plan) {
-      replaceContent(this.els.plan, h('h2', { id: 'plan-heading' }, t('plan.heading')),
-        h('p', { class: 'muted', id: 'plan-empty' }, v.nothingToDo?.reason === 'balanced'
-          ? t('banner.nothing.balanced', fmt.d(v.nothingToDo.threshold ?? 2)) : t('banner.nothing.empty')), this.loadBars());
+      replaceContent(
+        this.els.plan,
+        h('h2', { id: 'plan-heading' }, t('plan.heading')),
+        h(
+          'p',
+          { class: 'muted', id: 'plan-empty' },
+          v.nothingToDo?.reason === 'balanced' ? t('banner.nothing.balanced', fmt.d(v.nothingToDo.threshold ?? 2)) : t('banner.nothing.empty'),
+        ),
+        this.loadBars(),
+      );
       return;
     }
     const involved = new Set(v.groups.flatMap((g) => [g.sourceId, g.targetId])).size;
     const rows = v.groups.map((g, i) => {
       const shown = formatRanges(g.slots, 6);
       const keys = this.keysIn(g.slots);
-      return h('tr', { 'data-group': i },
+      return h(
+        'tr',
+        { 'data-group': i },
         h('td', null, this.nodeLabel(g.sourceId)),
         h('td', null, this.nodeLabel(g.targetId)),
-        h('td', { class: 'ranges' }, shown.text, shown.more > 0
-          ? h('details', null, h('summary', null, t('plan.moreRanges', shown.more)), formatRanges(g.slots.slice(6)).text) : null),
+        h(
+          'td',
+          { class: 'ranges' },
+          shown.text,
+          shown.more > 0 ? h('details', null, h('summary', null, t('plan.moreRanges', shown.more)), formatRanges(g.slots.slice(6)).text) : null,
+        ),
         h('td', { class: 'num' }, t('plan.slotsUnit', fmt.n(g.slotCount))),
-        h('td', { class: 'num' }, keys === null ? '…' : fmt.n(keys)));
+        h('td', { class: 'num' }, keys === null ? '…' : fmt.n(keys)),
+      );
     });
     const totalKeys = this.keysIn(v.groups.flatMap((g) => g.slots));
-    replaceContent(this.els.plan,
+    replaceContent(
+      this.els.plan,
       h('h2', { id: 'plan-heading' }, t('plan.heading')),
-      h('p', { class: 'totals' },
-        h('span', { id: 'plan-total-slots', 'data-value': v.totalSlots, 'data-groups': v.groups.length },
-          t('plan.totals', fmt.n(v.totalSlots), v.groups.length, involved)),
+      h(
+        'p',
+        { class: 'totals' },
+        h(
+          'span',
+          { id: 'plan-total-slots', 'data-value': v.totalSlots, 'data-groups': v.groups.length },
+          t('plan.totals', fmt.n(v.totalSlots), v.groups.length, involved),
+        ),
         ' · ',
-        h('span', { id: 'plan-total-keys', 'data-value': totalKeys ?? '' }, totalKeys === null ? t('plan.keysUnknown') : t('plan.totalsKeys', fmt.n(totalKeys)))),
+        h(
+          'span',
+          { id: 'plan-total-keys', 'data-value': totalKeys ?? '' },
+          totalKeys === null ? t('plan.keysUnknown') : t('plan.totalsKeys', fmt.n(totalKeys)),
+        ),
+      ),
       this.loadBars(),
-      h('div', { class: 'table-wrap' },
-        h('table', { class: 'plan-table', id: 'plan-table' },
+      h(
+        'div',
+        { class: 'table-wrap' },
+        h(
+          'table',
+          { class: 'plan-table', id: 'plan-table' },
           h('caption', { class: 'visually-hidden' }, t('plan.caption')),
-          h('thead', null, h('tr', null,
-            h('th', { scope: 'col' }, t('plan.col.source')), h('th', { scope: 'col' }, t('plan.col.target')),
-            h('th', { scope: 'col' }, t('plan.col.ranges')), h('th', { scope: 'col', class: 'num' }, t('plan.col.count')),
-            h('th', { scope: 'col', class: 'num' }, t('plan.col.keys')))),
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              h('th', { scope: 'col' }, t('plan.col.source')),
+              h('th', { scope: 'col' }, t('plan.col.target')),
+              h('th', { scope: 'col' }, t('plan.col.ranges')),
+              h('th', { scope: 'col', class: 'num' }, t('plan.col.count')),
+              h('th', { scope: 'col', class: 'num' }, t('plan.col.keys')),
+            ),
+          ),
           h('tbody', null, rows),
-          h('tfoot', null, h('tr', null,
-            h('th', { scope: 'row', colspan: 3 }, t('plan.total')),
-            h('td', { class: 'num' }, t('plan.slotsUnit', fmt.n(v.totalSlots))),
-            h('td', { class: 'num' }, totalKeys === null ? '…' : fmt.n(totalKeys)))))),
+          h(
+            'tfoot',
+            null,
+            h(
+              'tr',
+              null,
+              h('th', { scope: 'row', colspan: 3 }, t('plan.total')),
+              h('td', { class: 'num' }, t('plan.slotsUnit', fmt.n(v.totalSlots))),
+              h('td', { class: 'num' }, totalKeys === null ? '…' : fmt.n(totalKeys)),
+            ),
+          ),
+        ),
+      ),
     );
   }
 
@@ -610,35 +770,70 @@ export class App {
     this.optionsSignature = sig;
     const { t, fmt } = this;
     const settings = v.settings;
-    const settingRows = h('dl', { class: 'settings' },
-      h('dt', null, t('options.pipeline')), h('dd', null, settings.pipeline === undefined ? t('options.pipelineAdaptive') : fmt.n(settings.pipeline)),
-      h('dt', null, t('options.timeout')), h('dd', null, t('options.timeoutValue', fmt.n(settings.timeoutMs))),
-      h('dt', null, t('options.replace')), h('dd', null, t(settings.replace ? 'options.yes' : 'options.no')));
+    const settingRows = h(
+      'dl',
+      { class: 'settings' },
+      h('dt', null, t('options.pipeline')),
+      h('dd', null, settings.pipeline === undefined ? t('options.pipelineAdaptive') : fmt.n(settings.pipeline)),
+      h('dt', null, t('options.timeout')),
+      h('dd', null, t('options.timeoutValue', fmt.n(settings.timeoutMs))),
+      h('dt', null, t('options.replace')),
+      h('dd', null, t(settings.replace ? 'options.yes' : 'options.no')),
+    );
     let form: Child = null;
     if (v.rebalance) {
       const r = v.rebalance;
       const disabled = !editable || this.pending.has('recompute');
-      const weightRows = v.nodes.filter((n) => !n.flags.includes('unreachable') && (n.slotCount > 0 || r.useEmptyMasters || n.weight !== undefined)).map((n) =>
-        h('div', { class: 'weight-row' },
-          h('label', { for: `w-${n.id}` }, this.nodeLabel(n.id)),
-          h('input', {
-            type: 'number', id: `w-${n.id}`, 'data-node-id': n.id, 'data-fk': `w-${n.id}`, min: 0, step: 'any', value: String(n.weight ?? 1),
-            'aria-label': t('options.weightFor', n.addr), disabled, class: 'weight',
-          })));
-      form = h('form', { id: 'options-form', onsubmit: this.recompute as EventListener, novalidate: true },
-        h('fieldset', { disabled },
-          h('legend', null, t('options.weights')),
-          weightRows),
-        h('div', { class: 'form-row' },
+      const weightRows = v.nodes
+        .filter((n) => !n.flags.includes('unreachable') && (n.slotCount > 0 || r.useEmptyMasters || n.weight !== undefined))
+        .map((n) =>
+          h(
+            'div',
+            { class: 'weight-row' },
+            h('label', { for: `w-${n.id}` }, this.nodeLabel(n.id)),
+            h('input', {
+              type: 'number',
+              id: `w-${n.id}`,
+              'data-node-id': n.id,
+              'data-fk': `w-${n.id}`,
+              min: 0,
+              step: 'any',
+              value: String(n.weight ?? 1),
+              'aria-label': t('options.weightFor', n.addr),
+              disabled,
+              class: 'weight',
+            }),
+          ),
+        );
+      form = h(
+        'form',
+        { id: 'options-form', onsubmit: this.recompute as EventListener, novalidate: true },
+        h('fieldset', { disabled }, h('legend', null, t('options.weights')), weightRows),
+        h(
+          'div',
+          { class: 'form-row' },
           h('label', { for: 'opt-threshold' }, t('options.threshold')),
-          h('input', { type: 'number', id: 'opt-threshold', 'data-fk': 'opt-threshold', min: 0.1, step: 'any', value: String(r.threshold), disabled })),
-        h('div', { class: 'form-row' },
-          h('label', { class: 'check' },
+          h('input', { type: 'number', id: 'opt-threshold', 'data-fk': 'opt-threshold', min: 0.1, step: 'any', value: String(r.threshold), disabled }),
+        ),
+        h(
+          'div',
+          { class: 'form-row' },
+          h(
+            'label',
+            { class: 'check' },
             h('input', { type: 'checkbox', id: 'opt-empty', 'data-fk': 'opt-empty', checked: r.useEmptyMasters, disabled }),
-            t('options.useEmpty'))),
+            t('options.useEmpty'),
+          ),
+        ),
         this.optionsError ? h('p', { class: 'error', role: 'alert', id: 'options-error' }, this.optionsError) : null,
-        editable ? h('button', { type: 'submit', class: 'btn secondary', id: 'btn-recompute', 'data-fk': 'btn-recompute', disabled: this.pending.has('recompute') },
-          this.pending.has('recompute') ? t('options.recomputing') : t('action.recompute')) : null);
+        editable
+          ? h(
+              'button',
+              { type: 'submit', class: 'btn secondary', id: 'btn-recompute', 'data-fk': 'btn-recompute', disabled: this.pending.has('recompute') },
+              this.pending.has('recompute') ? t('options.recomputing') : t('action.recompute'),
+            )
+          : null,
+      );
     }
     replaceContent(this.els.options, h('h2', { id: 'options-heading' }, t('options.heading')), form, settingRows);
   }
@@ -647,10 +842,20 @@ export class App {
     const pct = total > 0 ? Math.min(100, (done / total) * 100) : 0;
     const fill = h('div', { class: 'bar-fill' });
     fill.style.width = `${pct}%`;
-    return h('div', {
-      class: 'bar', role: 'progressbar', id, 'aria-label': label, 'aria-valuemin': 0, 'aria-valuemax': total, 'aria-valuenow': done,
-      'aria-valuetext': `${this.fmt.n(done)} / ${this.fmt.n(total)}`,
-    }, fill);
+    return h(
+      'div',
+      {
+        class: 'bar',
+        role: 'progressbar',
+        id,
+        'aria-label': label,
+        'aria-valuemin': 0,
+        'aria-valuemax': total,
+        'aria-valuenow': done,
+        'aria-valuetext': `${this.fmt.n(done)} / ${this.fmt.n(total)}`,
+      },
+      fill,
+    );
   }
 
   private renderProgress(): void {
@@ -664,28 +869,60 @@ export class App {
     const { t, fmt } = this;
     const p = run.progress;
     const stat = (k: StringKey, value: string, id: string) => [h('dt', null, t(k)), h('dd', { id }, value)];
-    const groupRow = (g: GroupProgressView) => h('tr', { 'data-state': g.state },
-      h('td', null, this.nodeLabel(g.sourceId), ' → ', this.nodeLabel(g.targetId), g.strategy ? ` (${g.strategy}${g.jobState ? `: ${g.jobState}` : ''})` : ''),
-      h('td', null, this.bar(g.slotsDone, g.slots, `${this.addr(g.sourceId)} → ${this.addr(g.targetId)}`)),
-      h('td', { class: 'num' }, t('progress.slotsValue', fmt.n(g.slotsDone), fmt.n(g.slots))),
-      h('td', { class: 'num' }, fmt.n(g.keysMoved)),
-      h('td', null, t(`progress.state.${g.state}`)));
-    replaceContent(this.els.progress,
+    const groupRow = (g: GroupProgressView) =>
+      h(
+        'tr',
+        { 'data-state': g.state },
+        h(
+          'td',
+          null,
+          this.nodeLabel(g.sourceId),
+          ' → ',
+          this.nodeLabel(g.targetId),
+          g.strategy ? ` (${g.strategy}${g.jobState ? `: ${g.jobState}` : ''})` : '',
+        ),
+        h('td', null, this.bar(g.slotsDone, g.slots, `${this.addr(g.sourceId)} → ${this.addr(g.targetId)}`)),
+        h('td', { class: 'num' }, t('progress.slotsValue', fmt.n(g.slotsDone), fmt.n(g.slots))),
+        h('td', { class: 'num' }, fmt.n(g.keysMoved)),
+        h('td', null, t(`progress.state.${g.state}`)),
+      );
+    replaceContent(
+      this.els.progress,
       h('h2', { id: 'progress-heading' }, t('progress.heading')),
       this.bar(p.slotsDone, p.totalSlots, t('progress.overall'), 'overall-progress'),
       run.stopping && this.running ? h('p', { class: 'banner warn', role: 'status' }, t('progress.stopping')) : null,
-      h('dl', { class: 'stats' },
+      h(
+        'dl',
+        { class: 'stats' },
         stat('progress.slots', t('progress.slotsValue', fmt.n(p.slotsDone), fmt.n(p.totalSlots)), 'progress-slots'),
         stat('progress.keys', p.keysTotal > 0 ? t('progress.keysValue', fmt.n(p.keysMoved), fmt.n(p.keysTotal)) : fmt.n(p.keysMoved), 'progress-keys'),
         stat('progress.rate', t('progress.rateValue', fmt.n(p.keysPerSec)), 'progress-rate'),
         stat('progress.eta', p.etaSec === null || s.phase === 'finished' ? t('progress.unknown') : fmt.duration(p.etaSec * 1000), 'progress-eta'),
-        stat('progress.elapsed', fmt.duration(p.elapsedMs), 'progress-elapsed')),
+        stat('progress.elapsed', fmt.duration(p.elapsedMs), 'progress-elapsed'),
+      ),
       h('h3', null, t('progress.perMove')),
-      h('div', { class: 'table-wrap' }, h('table', { class: 'groups-table' },
-        h('thead', null, h('tr', null,
-          h('th', { scope: 'col' }, `${t('plan.col.source')} → ${t('plan.col.target')}`), h('th', { scope: 'col' }, t('progress.heading')),
-          h('th', { scope: 'col', class: 'num' }, t('progress.slots')), h('th', { scope: 'col', class: 'num' }, t('plan.col.keys')), h('th', { scope: 'col' }, ''))),
-        h('tbody', null, run.groups.map(groupRow)))),
+      h(
+        'div',
+        { class: 'table-wrap' },
+        h(
+          'table',
+          { class: 'groups-table' },
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              h('th', { scope: 'col' }, `${t('plan.col.source')} → ${t('plan.col.target')}`),
+              h('th', { scope: 'col' }, t('progress.heading')),
+              h('th', { scope: 'col', class: 'num' }, t('progress.slots')),
+              h('th', { scope: 'col', class: 'num' }, t('plan.col.keys')),
+              h('th', { scope: 'col' }, ''),
+            ),
+          ),
+          h('tbody', null, run.groups.map(groupRow)),
+        ),
+      ),
     );
     this.els.progress.setAttribute('aria-busy', String(this.running));
   }
@@ -701,28 +938,60 @@ export class App {
     const title = t(sum.status === 'done' ? 'summary.done' : sum.status === 'cancelled' ? 'summary.cancelled' : 'summary.failed');
     const row = (k: StringKey, value: Child, id?: string) => [h('dt', null, t(k)), h('dd', { id }, value)];
     const check = sum.check;
-    replaceContent(this.els.summary,
+    replaceContent(
+      this.els.summary,
       h('h2', { id: 'summary-heading', tabindex: -1 }, t('summary.heading')),
       h('p', { class: `status status-${sum.status}`, id: 'summary-status', 'data-status': sum.status, role: 'status' }, title),
-      h('dl', { class: 'stats' },
+      h(
+        'dl',
+        { class: 'stats' },
         row('summary.moved', t('progress.slotsValue', fmt.n(sum.slotsMoved), fmt.n(sum.totalSlots)), 'summary-moved'),
         row('summary.keys', fmt.n(sum.keysMoved), 'summary-keys'),
         row('summary.duration', fmt.duration(sum.durationMs), 'summary-duration'),
         row('summary.rate', t('progress.rateValue', fmt.n(sum.keysPerSec)), 'summary-rate'),
-        row('summary.verify', sum.slotsMoved === 0 && !sum.verified ? t('summary.checkNone')
-          : sum.verified ? t('summary.verifyOk') : t('summary.verifyBad', sum.mismatches), 'summary-verify'),
+        row(
+          'summary.verify',
+          sum.slotsMoved === 0 && !sum.verified ? t('summary.checkNone') : sum.verified ? t('summary.verifyOk') : t('summary.verifyBad', sum.mismatches),
+          'summary-verify',
+        ),
         sum.alreadyMoved > 0 ? row('summary.alreadyMoved', fmt.n(sum.alreadyMoved)) : null,
-        row('summary.check', check === null ? t('summary.checkNone')
-          : check.ok ? h('span', { class: 'ok', id: 'summary-check', 'data-ok': 'true' }, t('summary.checkOk'))
-            : h('div', { id: 'summary-check', 'data-ok': 'false' }, h('span', { class: 'error' }, t('summary.checkBad')),
-              h('ul', null, check.findings.map((f) => h('li', null, f))))),
+        row(
+          'summary.check',
+          check === null
+            ? t('summary.checkNone')
+            : check.ok
+              ? h('span', { class: 'ok', id: 'summary-check', 'data-ok': 'true' }, t('summary.checkOk'))
+              : h(
+                  'div',
+                  { id: 'summary-check', 'data-ok': 'false' },
+                  h('span', { class: 'error' }, t('summary.checkBad')),
+                  h(
+                    'ul',
+                    null,
+                    check.findings.map((f) => h('li', null, f)),
+                  ),
+                ),
+        ),
         sum.error ? row('summary.error', h('span', { class: 'error' }, sum.error), 'summary-error') : null,
-        sum.journalPath ? row('summary.journal', h('code', null, sum.journalPath)) : null),
+        sum.journalPath ? row('summary.journal', h('code', null, sum.journalPath)) : null,
+      ),
       sum.demoted && sum.demoted.length > 0
-        ? h('ul', { id: 'summary-demoted', class: 'warn-text' }, sum.demoted.map((d) => h('li', null, t('summary.demoted', d.addr, d.masterAddr))))
+        ? h(
+            'ul',
+            { id: 'summary-demoted', class: 'warn-text' },
+            sum.demoted.map((d) => h('li', null, t('summary.demoted', d.addr, d.masterAddr))),
+          )
         : null,
       check !== null
-        ? h('p', null, h('button', { type: 'button', class: 'btn secondary', id: 'btn-view-check', title: t('summary.viewCheckHint'), onclick: this.viewCheck as EventListener }, t('summary.viewCheck')))
+        ? h(
+            'p',
+            null,
+            h(
+              'button',
+              { type: 'button', class: 'btn secondary', id: 'btn-view-check', title: t('summary.viewCheckHint'), onclick: this.viewCheck as EventListener },
+              t('summary.viewCheck'),
+            ),
+          )
         : null,
       sum.resumable && sum.journalPath ? h('p', { class: 'muted' }, t('summary.resumeHint', sum.journalPath)) : null,
     );
@@ -747,13 +1016,21 @@ export class App {
     const prev = this.logShown;
     const list = this.logList;
     const atBottom = !list || list.scrollTop + list.clientHeight >= list.scrollHeight - 4;
-    const appendable = list !== null && this.els.log.contains(list) && prev.length > 0 && log.length >= prev.length
-      && log[0] === prev[0] && log[prev.length - 1] === prev[prev.length - 1];
+    const appendable =
+      list !== null &&
+      this.els.log.contains(list) &&
+      prev.length > 0 &&
+      log.length >= prev.length &&
+      log[0] === prev[0] &&
+      log[prev.length - 1] === prev[prev.length - 1];
     if (appendable) {
       for (const e of log.slice(prev.length)) list.append(item(e));
     } else {
-      const fresh = h('ol', { class: 'log-list', role: 'log', 'aria-live': 'polite', tabindex: 0, 'aria-labelledby': 'log-heading' },
-        log.length === 0 ? h('li', { class: 'muted' }, t('log.empty')) : log.map(item));
+      const fresh = h(
+        'ol',
+        { class: 'log-list', role: 'log', 'aria-live': 'polite', tabindex: 0, 'aria-labelledby': 'log-heading' },
+        log.length === 0 ? h('li', { class: 'muted' }, t('log.empty')) : log.map(item),
+      );
       replaceContent(this.els.log, h('h2', { id: 'log-heading' }, t('log.heading')), fresh);
       this.logList = fresh;
     }

@@ -8,7 +8,10 @@ export class Formatter {
   private readonly dec: Intl.NumberFormat;
   private readonly pct: Intl.NumberFormat;
 
-  constructor(locale: string, private readonly t: T) {
+  constructor(
+    locale: string,
+    private readonly t: T,
+  ) {
     let loc = 'en';
     try {
       loc = Intl.NumberFormat.supportedLocalesOf([locale]).length > 0 ? locale : 'en';

@@ -62,10 +62,19 @@ export class SlotMapView {
   private described = NONE;
   private readonly axis: HTMLElement;
 
-  constructor(private t: T, private fmt: Formatter) {
+  constructor(
+    private t: T,
+    private fmt: Formatter,
+  ) {
     this.canvas = h('canvas', {
-      id: 'slot-map', width: GRID * CELL, height: GRID * CELL, tabindex: 0, role: 'img',
-      'aria-label': t('map.label'), 'aria-describedby': 'slot-map-status', 'data-fk': 'slot-map',
+      id: 'slot-map',
+      width: GRID * CELL,
+      height: GRID * CELL,
+      tabindex: 0,
+      role: 'img',
+      'aria-label': t('map.label'),
+      'aria-describedby': 'slot-map-status',
+      'data-fk': 'slot-map',
     });
     this.tooltip = h('div', { class: 'map-tooltip', role: 'tooltip', id: 'slot-map-tooltip', hidden: true });
     this.status = h('p', { class: 'map-status', id: 'slot-map-status', 'aria-live': 'polite' });
@@ -250,7 +259,12 @@ export class SlotMapView {
 
   private onKey(e: KeyboardEvent): void {
     const steps: Record<string, number> = {
-      ArrowRight: 1, ArrowLeft: -1, ArrowDown: GRID, ArrowUp: -GRID, PageDown: GRID * 8, PageUp: -GRID * 8,
+      ArrowRight: 1,
+      ArrowLeft: -1,
+      ArrowDown: GRID,
+      ArrowUp: -GRID,
+      PageDown: GRID * 8,
+      PageUp: -GRID * 8,
     };
     let next = this.focusSlot;
     if (e.key in steps) next += steps[e.key]!;

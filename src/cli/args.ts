@@ -8,24 +8,78 @@
 
 /** Options that take a value (the next token, unconditionally). */
 const VALUE_OPTIONS = new Set([
-  '-a', '--pass', '--user', '--cacert', '--cacertdir', '--cert', '--key', '--sni', '-t', '--connect-timeout',
-  '--address-map', '-d', '--tls-ciphers', '--tls-ciphersuites',
-  '--masters', '--replicas', '--port', '--dir',
-  '--cluster-replicas', '--cluster-from', '--cluster-to', '--cluster-slots', '--cluster-timeout',
-  '--cluster-pipeline', '--cluster-threshold', '--cluster-master-id', '--cluster-from-user',
-  '--cluster-from-pass', '--plan-out', '--journal', '--budget-ms', '--migration-strategy', '--max-client-latency-ms',
-  '--cluster-from-cacert', '--cluster-from-cert', '--cluster-from-key', '--cluster-from-sni',
-  '--cluster-balance-by', '--by', '--top', '--load-budget-ms',
+  '-a',
+  '--pass',
+  '--user',
+  '--cacert',
+  '--cacertdir',
+  '--cert',
+  '--key',
+  '--sni',
+  '-t',
+  '--connect-timeout',
+  '--address-map',
+  '-d',
+  '--tls-ciphers',
+  '--tls-ciphersuites',
+  '--masters',
+  '--replicas',
+  '--port',
+  '--dir',
+  '--cluster-replicas',
+  '--cluster-from',
+  '--cluster-to',
+  '--cluster-slots',
+  '--cluster-timeout',
+  '--cluster-pipeline',
+  '--cluster-threshold',
+  '--cluster-master-id',
+  '--cluster-from-user',
+  '--cluster-from-pass',
+  '--plan-out',
+  '--journal',
+  '--budget-ms',
+  '--migration-strategy',
+  '--max-client-latency-ms',
+  '--cluster-from-cacert',
+  '--cluster-from-cert',
+  '--cluster-from-key',
+  '--cluster-from-sni',
+  '--cluster-balance-by',
+  '--by',
+  '--top',
+  '--load-budget-ms',
 ]);
 
 /** Flags (no value). */
 const FLAG_OPTIONS = new Set([
-  '--tls', '--insecure', '--json', '--help', '--no-auth-warning', '--askpass', '--verbose',
-  '--cluster-yes', '--cluster-search-multiple-owners', '--cluster-fix-with-unreachable-masters',
-  '--cluster-use-empty-masters', '--cluster-simulate', '--cluster-replace', '--cluster-copy',
-  '--cluster-slave', '--cluster-only-masters', '--cluster-only-replicas', '--cluster-from-askpass',
-  '--force', '--takeover', '--fast',
-  '--cluster-from-tls', '--cluster-from-insecure', '--debug', '--tls-skip-hostname-check', '-4', '-6',
+  '--tls',
+  '--insecure',
+  '--json',
+  '--help',
+  '--no-auth-warning',
+  '--askpass',
+  '--verbose',
+  '--cluster-yes',
+  '--cluster-search-multiple-owners',
+  '--cluster-fix-with-unreachable-masters',
+  '--cluster-use-empty-masters',
+  '--cluster-simulate',
+  '--cluster-replace',
+  '--cluster-copy',
+  '--cluster-slave',
+  '--cluster-only-masters',
+  '--cluster-only-replicas',
+  '--cluster-from-askpass',
+  '--force',
+  '--takeover',
+  '--fast',
+  '--cluster-from-tls',
+  '--cluster-from-insecure',
+  '--debug',
+  '--tls-skip-hostname-check',
+  '-4',
+  '-6',
 ]);
 
 /** valkey-cli 9's names for redis-cli's options (src/valkey-cli.c accepts both); read as redis-cli's. */
@@ -52,7 +106,10 @@ export interface ParsedArgs {
  * `verbatim` (redis-cli's own text for the same mistake).
  */
 export class ArgError extends Error {
-  constructor(message: string, readonly verbatim = false) {
+  constructor(
+    message: string,
+    readonly verbatim = false,
+  ) {
     super(message);
   }
 }
@@ -79,7 +136,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (tok.startsWith('-') && tok.length > 1) {
       if (tok === '--cluster-weight') {
         if (weightSeen) {
-          throw new ArgError('WARNING: you cannot use --cluster-weight more than once.\nYou can set more weights by adding them as a space-separated list, ie:\n--cluster-weight n1=w n2=w', true);
+          throw new ArgError(
+            'WARNING: you cannot use --cluster-weight more than once.\nYou can set more weights by adding them as a space-separated list, ie:\n--cluster-weight n1=w n2=w',
+            true,
+          );
         }
         weightSeen = true;
         while (i + 1 < argv.length && argv[i + 1]!.includes('=') && !argv[i + 1]!.startsWith('--')) weights.push(argv[++i]!);
@@ -97,11 +157,20 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         (multi[tok] ??= []).push(v);
         continue;
       }
-      if (FLAG_OPTIONS.has(tok)) { flags.add(tok); continue; }
-      if (tok === '-h') { flags.add('--help'); continue; }
+      if (FLAG_OPTIONS.has(tok)) {
+        flags.add(tok);
+        continue;
+      }
+      if (tok === '-h') {
+        flags.add('--help');
+        continue;
+      }
       throw new ArgError(`Unrecognized option or bad number of args for: '${tok}'`, true);
     }
-    if (subcommand === null) { subcommand = tok; continue; }
+    if (subcommand === null) {
+      subcommand = tok;
+      continue;
+    }
     if (argsTaken) continue;
     const run: string[] = [];
     while (i < argv.length && !(argv[i]!.startsWith('-') && argv[i]!.length > 1)) run.push(argv[i++]!);

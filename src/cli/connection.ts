@@ -12,7 +12,12 @@ export function connectionOptions(p: ParsedArgs, env: NodeJS.ProcessEnv, askedPa
   if (p.values['--cacert']) ca = readPem(p.values['--cacert']);
   if (p.values['--cacertdir']) {
     const dir = p.values['--cacertdir'];
-    ca = (ca ?? '') + readdirSync(dir).filter((f) => /\.(pem|crt)$/.test(f)).map((f) => readPem(join(dir, f))).join('\n');
+    ca =
+      (ca ?? '') +
+      readdirSync(dir)
+        .filter((f) => /\.(pem|crt)$/.test(f))
+        .map((f) => readPem(join(dir, f)))
+        .join('\n');
   }
   const addressMap: Record<string, string> = {};
   for (const m of p.multi['--address-map'] ?? []) {
@@ -32,14 +37,16 @@ export function connectionOptions(p: ParsedArgs, env: NodeJS.ProcessEnv, askedPa
   return {
     user: p.values['--user'],
     password,
-    tls: tlsWanted ? {
-      ca,
-      cert: p.values['--cert'] ? readPem(p.values['--cert']) : undefined,
-      key: p.values['--key'] ? readPem(p.values['--key']) : undefined,
-      servername: p.values['--sni'],
-      insecure: p.flags.has('--insecure'),
-      skipHostnameCheck: p.flags.has('--tls-skip-hostname-check'),
-    } : undefined,
+    tls: tlsWanted
+      ? {
+          ca,
+          cert: p.values['--cert'] ? readPem(p.values['--cert']) : undefined,
+          key: p.values['--key'] ? readPem(p.values['--key']) : undefined,
+          servername: p.values['--sni'],
+          insecure: p.flags.has('--insecure'),
+          skipHostnameCheck: p.flags.has('--tls-skip-hostname-check'),
+        }
+      : undefined,
     connectTimeoutMs: t !== undefined ? Math.max(1, Math.round(t * 1000)) : undefined,
     addressMap: Object.keys(addressMap).length ? addressMap : undefined,
     ...(p.flags.has('-4') ? { family: 4 as const } : p.flags.has('-6') ? { family: 6 as const } : {}),

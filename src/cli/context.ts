@@ -57,4 +57,5 @@ export function addressArgument(ctx: CommandContext, args: readonly string[]): {
   return null;
 }
 
-export const ADDRESS_ERROR = '[ERR] Invalid arguments: you need to pass either a valid address (ie. 120.0.0.1:7000) or space separated IP and port (ie. 120.0.0.1 7000)\n';
+export const ADDRESS_ERROR =
+  '[ERR] Invalid arguments: you need to pass either a valid address (ie. 120.0.0.1:7000) or space separated IP and port (ie. 120.0.0.1 7000)\n';

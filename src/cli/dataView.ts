@@ -47,20 +47,22 @@ export function createDataView(ctx: CommandContext): DataView {
     pending = '';
   };
   return {
-    onOutput: ctx.json ? undefined : (chunk) => {
-      if (chunk.stream === 'stderr') {
-        flushOut();
-        clearBar();
-        io.stderr(colourize(chunk, colours));
-        return;
-      }
-      pending += colourize(chunk, colours);
-      if (pending.length >= 1 << 16) flushOut();
-      else if (!scheduled) {
-        scheduled = true;
-        setImmediate(flushOut);
-      }
-    },
+    onOutput: ctx.json
+      ? undefined
+      : (chunk) => {
+          if (chunk.stream === 'stderr') {
+            flushOut();
+            clearBar();
+            io.stderr(colourize(chunk, colours));
+            return;
+          }
+          pending += colourize(chunk, colours);
+          if (pending.length >= 1 << 16) flushOut();
+          else if (!scheduled) {
+            scheduled = true;
+            setImmediate(flushOut);
+          }
+        },
     onEvent: (e) => {
       if (!bar || e.type !== 'progress') return;
       const now = Date.now();

@@ -39,7 +39,11 @@ if (cachedData === undefined || script.cachedDataRejected === true) {
         if (f.startsWith('cli-main.js.') && f.endsWith('.cache') && path.join(__dirname, f) !== cacheFile) fs.rmSync(path.join(__dirname, f), { force: true });
       }
     } catch {
-      try { fs.rmSync(tmp, { force: true }); } catch { /* read-only dist/: no cache */ }
+      try {
+        fs.rmSync(tmp, { force: true });
+      } catch {
+        /* read-only dist/: no cache */
+      }
     }
   });
 }

@@ -14,8 +14,12 @@ export async function readLoad(ctx: CommandContext, session: ClusterSession, mem
   const report = await collectSlotLoad(session.topology, session.clients, { budgetMs: loadBudget(ctx), memory });
   if (ctx.args.flags.has('--verbose')) {
     const stats = report.masters.filter((m) => m.method === 'slot-stats').length;
-    const how = stats === report.masters.length ? `CLUSTER SLOT-STATS on ${stats} masters${report.hasCpu ? ' (CPU and network measured)' : ''}`
-      : stats === 0 ? 'CLUSTER COUNTKEYSINSLOT' : `CLUSTER SLOT-STATS on ${stats} masters, COUNTKEYSINSLOT on ${report.masters.length - stats}`;
+    const how =
+      stats === report.masters.length
+        ? `CLUSTER SLOT-STATS on ${stats} masters${report.hasCpu ? ' (CPU and network measured)' : ''}`
+        : stats === 0
+          ? 'CLUSTER COUNTKEYSINSLOT'
+          : `CLUSTER SLOT-STATS on ${stats} masters, COUNTKEYSINSLOT on ${report.masters.length - stats}`;
     const sampled = memory ? `, memory ${report.complete ? 'sampled' : 'partly sampled (time budget)'} with MEMORY USAGE` : '';
     ctx.io.stderr(`rcm: load of ${report.slots.length} slots read in ${Date.now() - started} ms (${how}${sampled})\n`);
   }

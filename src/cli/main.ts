@@ -84,7 +84,10 @@ export function internalErrorText(e: unknown, debug: boolean): string {
 
 if (require.main === module) {
   // `rcm … | head`: a closed pipe ends the output quietly, as for other command-line tools.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); throw e; });
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   const debug = process.argv.includes('--debug');
   const fatal = (e: unknown): void => {
     process.stderr.write(internalErrorText(e, debug));
@@ -98,13 +101,18 @@ if (require.main === module) {
     stderr: (s) => process.stderr.write(s),
     env: process.env,
     isTTY: process.stdout.isTTY === true,
-    readOnlyDone: () => { readOnlyDone = true; },
-  }).then((code) => {
-    process.exitCode = code;
-    // Nothing a read-only run opened needs an orderly close (redis-cli too just exits): end once the output is out.
-    if (readOnlyDone) process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
-  }, (e: unknown) => {
-    process.stderr.write(internalErrorText(e, debug));
-    process.exitCode = 1;
-  });
+    readOnlyDone: () => {
+      readOnlyDone = true;
+    },
+  }).then(
+    (code) => {
+      process.exitCode = code;
+      // Nothing a read-only run opened needs an orderly close (redis-cli too just exits): end once the output is out.
+      if (readOnlyDone) process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+    },
+    (e: unknown) => {
+      process.stderr.write(internalErrorText(e, debug));
+      process.exitCode = 1;
+    },
+  );
 }

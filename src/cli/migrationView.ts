@@ -4,7 +4,16 @@
  * group line + a `#` per slot), a progress bar on stderr when it is a TTY, and
  * rcm's summary on stderr.
  */
-import { describePace, dialectOfTopology, movingSlotText, renderBigKeys, type MigrationEvent, type MovePlan, type ProgressSnapshot, type Topology } from '../engine';
+import {
+  describePace,
+  dialectOfTopology,
+  movingSlotText,
+  renderBigKeys,
+  type MigrationEvent,
+  type MovePlan,
+  type ProgressSnapshot,
+  type Topology,
+} from '../engine';
 import type { Io } from './context';
 
 export interface MigrationView {
@@ -44,7 +53,9 @@ export function createMigrationView(io: Io, plan: MovePlan, topology: Topology, 
   const bar = io.isTTY === true && interactive;
   let lastBar = 0;
   const groupDone = new Map<string, number>();
-  const clearBar = (): void => { if (bar) io.stderr('\r\x1b[K'); };
+  const clearBar = (): void => {
+    if (bar) io.stderr('\r\x1b[K');
+  };
   return {
     onEvent(e) {
       const extra = verbose ? verboseLine(e, addr) : null;
@@ -61,7 +72,8 @@ export function createMigrationView(io: Io, plan: MovePlan, topology: Topology, 
           const n = (groupDone.get(key) ?? 0) + 1;
           groupDone.set(key, n);
           const group = plan.groups.find((g) => g.sourceId === e.sourceId && g.targetId === e.targetId);
-          if (group && n === group.slots) io.stdout(`Moving ${group.slots} slots from ${addr(e.sourceId)} to ${addr(e.targetId)}\n${'#'.repeat(group.slots)}\n`);
+          if (group && n === group.slots)
+            io.stdout(`Moving ${group.slots} slots from ${addr(e.sourceId)} to ${addr(e.targetId)}\n${'#'.repeat(group.slots)}\n`);
         }
       }
       if (e.type === 'progress' && bar && Date.now() - lastBar > 100) {

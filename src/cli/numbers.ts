@@ -56,7 +56,10 @@ export function intOption<T extends number | undefined>(p: ParsedArgs, name: str
 
 /** A decimal option's value, or `fallback` when it is not given. */
 export function decimalOption<T extends number | undefined>(
-  p: ParsedArgs, name: string, range: { min: number; max: number; minInclusive?: boolean }, fallback: T,
+  p: ParsedArgs,
+  name: string,
+  range: { min: number; max: number; minInclusive?: boolean },
+  fallback: T,
 ): number | T {
   const text = p.values[name];
   return text === undefined ? fallback : parseDecimal(text, name, range);

@@ -13,7 +13,10 @@ export function assumeYes(ctx: CommandContext): boolean {
  * printed at the end); confirmations are redis-cli's yes/no question. In
  * --json mode the question goes to stderr so that stdout stays JSON.
  */
-export function opHooks(ctx: CommandContext, honourYes = true): {
+export function opHooks(
+  ctx: CommandContext,
+  honourYes = true,
+): {
   onOutput?: (chunk: OutputChunk) => void;
   confirm: (message: string) => Promise<boolean>;
 } {

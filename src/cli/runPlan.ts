@@ -2,8 +2,17 @@
 import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
-  MigrationService, journalDir, loadTopology, newJournalPath, readJournalFile, readJournalState,
-  type ApplyResult, type MigrationEvent, type MovePlan, type RunRequest, type Topology,
+  MigrationService,
+  journalDir,
+  loadTopology,
+  newJournalPath,
+  readJournalFile,
+  readJournalState,
+  type ApplyResult,
+  type MigrationEvent,
+  type MovePlan,
+  type RunRequest,
+  type Topology,
 } from '../engine';
 import { ArgError } from './args';
 import { decimalOption, intOption, RANGES } from './numbers';
@@ -30,7 +39,8 @@ export function migrationFlags(ctx: CommandContext): MigrationFlags {
   const budgetMs = decimalOption(p, '--budget-ms', { min: 0, max: 60000 }, undefined);
   const maxClientLatencyMs = decimalOption(p, '--max-client-latency-ms', { min: 0, max: 60000 }, undefined);
   const fast = p.flags.has('--fast');
-  if (fast && maxClientLatencyMs !== undefined) throw new ArgError('--fast drops the client-latency budget: give either --fast or --max-client-latency-ms, not both.');
+  if (fast && maxClientLatencyMs !== undefined)
+    throw new ArgError('--fast drops the client-latency budget: give either --fast or --max-client-latency-ms, not both.');
   const strategy = p.values['--migration-strategy'] ?? 'auto';
   if (strategy !== 'auto' && strategy !== 'legacy') throw new ArgError(`--migration-strategy must be auto or legacy (got "${strategy}").`);
   return { timeoutMs, replace: p.flags.has('--cluster-replace'), pipeline, budgetMs, maxClientLatencyMs, fast, strategy };
@@ -61,18 +71,26 @@ function report(ctx: CommandContext, result: ApplyResult, style: 'reshard' | 're
     if (!result.check.ok && !ctx.json) ctx.io.stderr('rcm: the check after the moves found problems: run "rcm check" for details.\n');
     // Keys that vanished are never "done and verified", even when clients may have deleted them meanwhile.
     if (result.vanished && result.vanished.slots > 0) {
-      ctx.io.stderr(`rcm: [ERR] ${result.vanished.keys} key(s) in ${result.vanished.slots} moved slot(s) are missing on the target after the move (deleted or expired by clients meanwhile, or lost): verify the data before trusting this run.\n`);
+      ctx.io.stderr(
+        `rcm: [ERR] ${result.vanished.keys} key(s) in ${result.vanished.slots} moved slot(s) are missing on the target after the move (deleted or expired by clients meanwhile, or lost): verify the data before trusting this run.\n`,
+      );
       return 1;
     }
     return 0;
   }
   if (result.status === 'cancelled') {
-    ctx.io.stderr(`rcm: stopped after ${result.progress.slotsDone} of ${result.progress.totalSlots} slots; no slot was left open. Continue with: rcm resume ${journalPath}\n`);
+    ctx.io.stderr(
+      `rcm: stopped after ${result.progress.slotsDone} of ${result.progress.totalSlots} slots; no slot was left open. Continue with: rcm resume ${journalPath}\n`,
+    );
     return 1;
   }
   const err = result.error!;
-  ctx.io.stdout(style === 'reshard' ? `clusterManagerMoveSlot failed: ${err.cause ?? err.message}\n` : `*** clusterManagerMoveSlot: ${err.cause ?? err.message}\n`);
-  ctx.io.stderr(`rcm: ${err.message.replace(/\.?\s*$/, '')}; ${result.progress.slotsDone} slots were moved. After fixing the cause, continue with: rcm resume ${journalPath}\n`);
+  ctx.io.stdout(
+    style === 'reshard' ? `clusterManagerMoveSlot failed: ${err.cause ?? err.message}\n` : `*** clusterManagerMoveSlot: ${err.cause ?? err.message}\n`,
+  );
+  ctx.io.stderr(
+    `rcm: ${err.message.replace(/\.?\s*$/, '')}; ${result.progress.slotsDone} slots were moved. After fixing the cause, continue with: rcm resume ${journalPath}\n`,
+  );
   return 1;
 }
 
@@ -107,6 +125,7 @@ export async function resumeFromCli(ctx: CommandContext, journalPath: string): P
   });
   view.finish();
   if (ctx.json) ctx.io.stdout(`${JSON.stringify({ command: 'resume', ok: result.status === 'done', ...result }, null, 2)}\n`);
-  if (result.alreadyMoved > 0 && verbose(ctx)) ctx.io.stderr(`rcm: ${result.alreadyMoved} slot(s) had moved before the interruption and were only finalised.\n`);
+  if (result.alreadyMoved > 0 && verbose(ctx))
+    ctx.io.stderr(`rcm: ${result.alreadyMoved} slot(s) had moved before the interruption and were only finalised.\n`);
   return report(ctx, result, plan.kind, journalPath);
 }

@@ -35,7 +35,10 @@ export interface ExtensionApi {
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
-  const push = <T extends vscode.Disposable>(d: T): T => { context.subscriptions.push(d); return d; };
+  const push = <T extends vscode.Disposable>(d: T): T => {
+    context.subscriptions.push(d);
+    return d;
+  };
   const log = push(new Log('Redis Cluster Manager'));
   const config = new Config();
   const registry = push(new ProfileRegistry(context.globalState, context.secrets, config, log));
@@ -48,7 +51,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const storageDir = context.globalStorageUri.fsPath;
   // Every migration runs in this one service: commands, the panel, the status bar and the notifications subscribe to it.
   const service = new MigrationService({
-    journalDir: journalDir(storageDir), otherJournalDirs: [journalDir(), legacyJournalDir()], oneRunPerCluster: true,
+    journalDir: journalDir(storageDir),
+    otherJournalDirs: [journalDir(), legacyJournalDir()],
+    oneRunPerCluster: true,
   });
   const journals = new Journals(service, context.globalState);
   const runner = new MigrationRunner(access, service, log);
@@ -70,19 +75,30 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   };
   const migrations = push(new MigrationPanel(context, panelDeps));
   push(registerMigrationPanelSerializer(migrations));
-  push(new vscode.Disposable(watchRunEnds(service, {
-    l10n: vscode.l10n,
-    notify: (level, message, actions) => (level === 'error' ? vscode.window.showErrorMessage
-      : level === 'warn' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage)(message, ...actions),
-    log: (level, message) => log[level]('migration', message),
-    showLog: () => log.show(),
-    // One reload per run, whoever started it (a second one would log a failed load twice).
-    reload: (clusterId) => void store.load(clusterId).catch(() => undefined),
-    resume: (run) => runner.run({
-      clusterId: run.clusterId ?? '', clusterName: registry.get(run.clusterId ?? '')?.name ?? '', title: vscode.l10n.t('Resume migration'),
-      settings: resumeSettings(config), journalPath: run.journalPath,
-    }),
-  })));
+  push(
+    new vscode.Disposable(
+      watchRunEnds(service, {
+        l10n: vscode.l10n,
+        notify: (level, message, actions) =>
+          (level === 'error' ? vscode.window.showErrorMessage : level === 'warn' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage)(
+            message,
+            ...actions,
+          ),
+        log: (level, message) => log[level]('migration', message),
+        showLog: () => log.show(),
+        // One reload per run, whoever started it (a second one would log a failed load twice).
+        reload: (clusterId) => void store.load(clusterId).catch(() => undefined),
+        resume: (run) =>
+          runner.run({
+            clusterId: run.clusterId ?? '',
+            clusterName: registry.get(run.clusterId ?? '')?.name ?? '',
+            title: vscode.l10n.t('Resume migration'),
+            settings: resumeSettings(config),
+            journalPath: run.journalPath,
+          }),
+      }),
+    ),
+  );
 
   let redisServerPath: string | undefined;
   const redisServer = async (): Promise<string | undefined> => {
@@ -94,8 +110,18 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   const editorFeatures = push(new NodeEditorFeatures(store));
   const deps: CommandDeps = {
-    extension: context, registry, access, store, log, config, results, migrations, runner, journals,
-    redisServer, reveal,
+    extension: context,
+    registry,
+    access,
+    store,
+    log,
+    config,
+    results,
+    migrations,
+    runner,
+    journals,
+    redisServer,
+    reveal,
     selection: () => tree.selection,
     editorNode: (uri) => nodeFromEditor(deps, editorFeatures, uri),
   };
@@ -105,19 +131,29 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   push(tree.onDidChangeVisibility((e) => store.setVisible(e.visible)));
   if (tree.visible) store.setVisible(true);
   // An interrupted migration on a cluster just opened is offered for resume.
-  push(store.onDidLoad(({ clusterId, first }) => {
-    if (first) void offerResume(deps, clusterId).catch((e: unknown) => log.warn('journal', String(e)));
-  }));
+  push(
+    store.onDidLoad(({ clusterId, first }) => {
+      if (first) void offerResume(deps, clusterId).catch((e: unknown) => log.warn('journal', String(e)));
+    }),
+  );
 
   // A drained master turns into a replica (Redis does that): say so and show where it went.
-  push(store.onDidDemote(({ clusterId, demoted }) => {
-    for (const d of demoted) {
-      const message = vscode.l10n.t('{0} has no slots left and is now a replica of {1} (Redis turns an emptied master into a replica).', d.addr, d.masterAddr ?? d.masterId ?? '?');
-      log.info('tree', message);
-      const show = vscode.l10n.t('Show in Tree');
-      void vscode.window.showInformationMessage(message, show).then((c) => { if (c === show) void reveal({ kind: 'node', clusterId, nodeId: d.nodeId }); });
-    }
-  }));
+  push(
+    store.onDidDemote(({ clusterId, demoted }) => {
+      for (const d of demoted) {
+        const message = vscode.l10n.t(
+          '{0} has no slots left and is now a replica of {1} (Redis turns an emptied master into a replica).',
+          d.addr,
+          d.masterAddr ?? d.masterId ?? '?',
+        );
+        log.info('tree', message);
+        const show = vscode.l10n.t('Show in Tree');
+        void vscode.window.showInformationMessage(message, show).then((c) => {
+          if (c === show) void reveal({ kind: 'node', clusterId, nodeId: d.nodeId });
+        });
+      }
+    }),
+  );
 
   log.info('activate', `Redis Cluster Manager ${String((context.extension.packageJSON as { version?: string }).version ?? '')} activated`);
   return { store, registry, tree };

@@ -221,8 +221,8 @@ export type StringTable = Readonly<Record<string, string>>;
 
 /** Why the panel runs in a limited mode. */
 export type PanelMode =
-  | 'live'        // opened by a command: can execute
-  | 'restored';   // brought back after a reload: shows its last state; may offer resume
+  | 'live' // opened by a command: can execute
+  | 'restored'; // brought back after a reload: shows its last state; may offer resume
 
 /** What the webview keeps with setState (and the serializer hands back to the host after a reload). */
 export interface PersistedState {
@@ -269,17 +269,17 @@ export type ResponseMessage =
 /** Messages the extension host sends to the webview. */
 export type HostToWebview =
   | {
-    readonly type: 'init';
-    readonly locale: string;
-    readonly strings: StringTable;
-    readonly mode: PanelMode;
-    /** The host's current state; absent when a restored webview keeps its own. */
-    readonly snapshot?: PanelSnapshot;
-    /** A run is going on in the host right now (false for a restored run that a reload interrupted). */
-    readonly running: boolean;
-    /** Restored: the interrupted run can be continued from its journal. */
-    readonly canResume: boolean;
-  }
+      readonly type: 'init';
+      readonly locale: string;
+      readonly strings: StringTable;
+      readonly mode: PanelMode;
+      /** The host's current state; absent when a restored webview keeps its own. */
+      readonly snapshot?: PanelSnapshot;
+      /** A run is going on in the host right now (false for a restored run that a reload interrupted). */
+      readonly running: boolean;
+      /** Restored: the interrupted run can be continued from its journal. */
+      readonly canResume: boolean;
+    }
   | { readonly type: 'plan'; readonly view: PlanView }
   | { readonly type: 'keyCounts'; readonly entries: readonly (readonly [number, number])[]; readonly done: boolean }
   | { readonly type: 'runStarted'; readonly run: RunView; readonly doneSlots: readonly number[] }
@@ -299,10 +299,15 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSaf
 const isStr = (v: unknown): v is string => typeof v === 'string';
 
 function isRebalanceOptions(v: unknown): v is RebalanceOptionsView {
-  return isObj(v)
-    && Array.isArray(v.weights) && v.weights.length <= 10_000 && v.weights.every(isStr)
-    && typeof v.threshold === 'number' && Number.isFinite(v.threshold)
-    && typeof v.useEmptyMasters === 'boolean';
+  return (
+    isObj(v) &&
+    Array.isArray(v.weights) &&
+    v.weights.length <= 10_000 &&
+    v.weights.every(isStr) &&
+    typeof v.threshold === 'number' &&
+    Number.isFinite(v.threshold) &&
+    typeof v.useEmptyMasters === 'boolean'
+  );
 }
 
 /**
@@ -339,7 +344,16 @@ export function parseWebviewToHost(v: unknown): WebviewToHost | undefined {
   }
 }
 
-const HOST_TYPES: ReadonlySet<string> = new Set<HostToWebviewType>(['init', 'plan', 'keyCounts', 'runStarted', 'progress', 'runFinished', 'demoted', 'response']);
+const HOST_TYPES: ReadonlySet<string> = new Set<HostToWebviewType>([
+  'init',
+  'plan',
+  'keyCounts',
+  'runStarted',
+  'progress',
+  'runFinished',
+  'demoted',
+  'response',
+]);
 
 /** Cheap guard on the webview side (the host is trusted; this only filters foreign messages). */
 export function isHostToWebview(v: unknown): v is HostToWebview {
@@ -348,9 +362,16 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
 
 /** Is this persisted state something this version of the webview can render? */
 export function isPanelSnapshot(v: unknown): v is PanelSnapshot {
-  return isObj(v) && v.version === PROTOCOL_VERSION && isStr(v.panelId) && isStr(v.clusterId)
-    && (v.phase === 'preview' || v.phase === 'running' || v.phase === 'finished')
-    && isObj(v.view) && Array.isArray(v.doneSlots) && Array.isArray(v.log);
+  return (
+    isObj(v) &&
+    v.version === PROTOCOL_VERSION &&
+    isStr(v.panelId) &&
+    isStr(v.clusterId) &&
+    (v.phase === 'preview' || v.phase === 'running' || v.phase === 'finished') &&
+    isObj(v.view) &&
+    Array.isArray(v.doneSlots) &&
+    Array.isArray(v.log)
+  );
 }
 
 // ---------------------------------------------------------------- state transitions (shared by host and webview)

@@ -59,9 +59,10 @@ export function rangeToRowSpans(range: SlotRange): RowSpan[] {
 /** Every cell of a list of ranges, in slot order. */
 export function rangesToCells(ranges: readonly SlotRange[]): Cell[] {
   const out: Cell[] = [];
-  for (const r of ranges) for (const span of rangeToRowSpans(r)) {
-    for (let c = span.colStart; c <= span.colEnd; c++) out.push({ col: c, row: span.row });
-  }
+  for (const r of ranges)
+    for (const span of rangeToRowSpans(r)) {
+      for (let c = span.colStart; c <= span.colEnd; c++) out.push({ col: c, row: span.row });
+    }
   return out;
 }
 
@@ -177,10 +178,14 @@ export type ThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-ligh
 export function nodeColour(hue: number, theme: ThemeKind, shade = 0): string {
   const k = Math.min(1, Math.max(0, shade));
   switch (theme) {
-    case 'light': return `hsl(${hue} 62% ${Math.round(62 - 30 * k)}%)`;
-    case 'high-contrast-light': return `hsl(${hue} 100% ${Math.round(38 - 16 * k)}%)`;
-    case 'high-contrast': return `hsl(${hue} 100% ${Math.round(55 + 20 * k)}%)`;
-    case 'dark': return `hsl(${hue} 55% ${Math.round(38 + 30 * k)}%)`;
+    case 'light':
+      return `hsl(${hue} 62% ${Math.round(62 - 30 * k)}%)`;
+    case 'high-contrast-light':
+      return `hsl(${hue} 100% ${Math.round(38 - 16 * k)}%)`;
+    case 'high-contrast':
+      return `hsl(${hue} 100% ${Math.round(55 + 20 * k)}%)`;
+    case 'dark':
+      return `hsl(${hue} 55% ${Math.round(38 + 30 * k)}%)`;
   }
 }
 

@@ -27,7 +27,10 @@ export async function runPaletteCommand(page: import('playwright-core').Page, ti
   await input.waitFor();
   await input.fill(`>${title}`);
   const exact = new RegExp(`^\\s*${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
-  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+  const row = page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: exact }) })
+    .first();
   await row.waitFor();
   await row.click();
 }
@@ -81,7 +84,9 @@ const USER_SETTINGS = {
  * in the opened folder's .vscode/settings.json. Stop kills the whole process group.
  */
 export async function startCodeServer(o: {
-  port: number; stateDir: string; workspaceSettings?: Record<string, unknown>;
+  port: number;
+  stateDir: string;
+  workspaceSettings?: Record<string, unknown>;
   /** More code-server options (e.g. `--locale zh-cn`). */
   extraArgs?: readonly string[];
   /** VSIX files installed into the fresh user data before the server starts (a language pack must be, to be found). */
@@ -103,28 +108,50 @@ export async function startCodeServer(o: {
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
   writeFileSync(join(stateDir, 'ud', 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
   writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(o.workspaceSettings ?? {}, null, 2));
-  const csEnv = { ...process.env, PATH: `${NODE24_BIN}:${process.env.PATH ?? ''}`, XDG_CONFIG_HOME: join(stateDir, 'xdg-config'), XDG_DATA_HOME: join(stateDir, 'xdg-data') };
+  const csEnv = {
+    ...process.env,
+    PATH: `${NODE24_BIN}:${process.env.PATH ?? ''}`,
+    XDG_CONFIG_HOME: join(stateDir, 'xdg-config'),
+    XDG_DATA_HOME: join(stateDir, 'xdg-data'),
+  };
   for (const vsix of o.install ?? []) {
-    const r = spawnSync(CODE_SERVER, ['--user-data-dir', join(stateDir, 'ud'), '--extensions-dir', join(stateDir, 'ext'), '--install-extension', vsix], { encoding: 'utf8', env: csEnv });
+    const r = spawnSync(CODE_SERVER, ['--user-data-dir', join(stateDir, 'ud'), '--extensions-dir', join(stateDir, 'ext'), '--install-extension', vsix], {
+      encoding: 'utf8',
+      env: csEnv,
+    });
     if (r.status !== 0) throw new Error(`installing ${vsix} failed:\n${r.stdout}${r.stderr}`);
   }
   o.prepare?.();
   const logFile = join(stateDir, 'code-server.log');
   const out = openSync(logFile, 'w');
-  const child = spawn(CODE_SERVER, [
-    '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-    '--user-data-dir', join(stateDir, 'ud'), '--extensions-dir', join(stateDir, 'ext'),
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-    '--reconnection-grace-time', '10',
-    // Makes the workbench honour the `payload` URL parameter (extensionDevelopmentPath, extensionTestsPath).
-    ...(o.smokeTestDriver === false ? [] : ['--vscode-option', 'enable-smoke-test-driver']),
-    ...(o.extraArgs ?? []),
-    workspace,
-  ], {
-    detached: true, // own process group: stop() kills every helper process code-server starts
-    stdio: ['ignore', out, out],
-    env: csEnv,
-  });
+  const child = spawn(
+    CODE_SERVER,
+    [
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--user-data-dir',
+      join(stateDir, 'ud'),
+      '--extensions-dir',
+      join(stateDir, 'ext'),
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--reconnection-grace-time',
+      '10',
+      // Makes the workbench honour the `payload` URL parameter (extensionDevelopmentPath, extensionTestsPath).
+      ...(o.smokeTestDriver === false ? [] : ['--vscode-option', 'enable-smoke-test-driver']),
+      ...(o.extraArgs ?? []),
+      workspace,
+    ],
+    {
+      detached: true, // own process group: stop() kills every helper process code-server starts
+      stdio: ['ignore', out, out],
+      env: csEnv,
+    },
+  );
   const pgid = child.pid!;
   writeFileSync(join(stateDir, 'pgid'), String(pgid));
   const deadline = Date.now() + 30_000;
@@ -155,10 +182,26 @@ export async function startCodeServer(o: {
       return url;
     },
     async stop() {
-      const alive = (): boolean => { try { process.kill(-pgid, 0); return true; } catch { return false; } };
-      try { process.kill(-pgid, 'SIGTERM'); } catch { return; }
+      const alive = (): boolean => {
+        try {
+          process.kill(-pgid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      try {
+        process.kill(-pgid, 'SIGTERM');
+      } catch {
+        return;
+      }
       for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
-      if (alive()) try { process.kill(-pgid, 'SIGKILL'); } catch { /* gone */ }
+      if (alive())
+        try {
+          process.kill(-pgid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
     },
   };
 }

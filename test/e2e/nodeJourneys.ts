@@ -39,7 +39,9 @@ async function chooseFolder(wb: Wb, dir: string, shot: string): Promise<void> {
   await input.fill(`${dir}/`);
   await wb.page.waitForTimeout(500);
   await wb.shot(shot);
-  const ok = wb.page.locator('.quick-input-widget:not(.hidden) .quick-input-action a, .quick-input-widget:not(.hidden) .monaco-button', { hasText: /Back Up Here|Restore|OK/ }).first();
+  const ok = wb.page
+    .locator('.quick-input-widget:not(.hidden) .quick-input-action a, .quick-input-widget:not(.hidden) .monaco-button', { hasText: /Back Up Here|Restore|OK/ })
+    .first();
   if (await ok.isVisible().catch(() => false)) await ok.click();
   else await wb.page.keyboard.press('Enter');
 }
@@ -52,7 +54,10 @@ export function nodeJourneys(journey: Journey, wb: Wb, ports: { seed: number; cr
     await pickClusterIfAsked(wb, 'e2e');
     // The editor renders spaces as U+00A0: \s matches both.
     // The visible editor's line: an earlier Check result may still be open behind it (its lines have no box).
-    const line = page.locator('.editor-instance .view-line', { hasText: /^M:\s[0-9a-f]{40}\s127\.0\.0\.1:\d+/ }).filter({ visible: true }).first();
+    const line = page
+      .locator('.editor-instance .view-line', { hasText: /^M:\s[0-9a-f]{40}\s127\.0\.0\.1:\d+/ })
+      .filter({ visible: true })
+      .first();
     await line.waitFor();
     const id = /M:\s([0-9a-f]{40})/.exec((await line.textContent()) ?? '')![1]!;
     const box = (await line.boundingBox())!;
@@ -77,12 +82,16 @@ export function nodeJourneys(journey: Journey, wb: Wb, ports: { seed: number; cr
     const open = item('Open Node Info');
     await open.waitFor();
     for (const label of ['Copy Node ID', 'Reshard From This Master…', 'Reshard To This Master…', 'Add Replica…']) await item(label).waitFor();
-    if (await page.locator('.context-view .monaco-submenu .action-item', { hasText: /^Failover$/ }).count() > 0) throw new Error('Failover is offered on a master');
+    if ((await page.locator('.context-view .monaco-submenu .action-item', { hasText: /^Failover$/ }).count()) > 0)
+      throw new Error('Failover is offered on a master');
     await wb.shot('editor-context-menu');
     await open.hover();
     await page.waitForTimeout(200);
     await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab', { hasText: /Node 127\.0\.0\.1:\d+/ }).first().waitFor();
+    await page
+      .locator('.tabs-container .tab', { hasText: /Node 127\.0\.0\.1:\d+/ })
+      .first()
+      .waitFor();
     await page.locator('.editor-instance .view-lines', { hasText: id }).first().waitFor();
     await wb.command('View: Close All Editors');
   });
@@ -100,7 +109,7 @@ export function nodeJourneys(journey: Journey, wb: Wb, ports: { seed: number; cr
     await wb.hideNotifications();
   });
 
-  journey('Call Command…: the command, the target, redis-cli\'s output', async () => {
+  journey("Call Command…: the command, the target, redis-cli's output", async () => {
     await wb.command('Redis Cluster: Call Command…');
     await pickClusterIfAsked(wb, 'e2e');
     const input = page.locator('.quick-input-widget:not(.hidden) input');
@@ -117,7 +126,7 @@ export function nodeJourneys(journey: Journey, wb: Wb, ports: { seed: number; cr
   });
 
   const backupDir = mkdtempSync(join(tmpdir(), 'rcm-e2e-backup-'));
-  journey('Backup…: the folder dialog, then every master\'s keys are saved', async () => {
+  journey("Backup…: the folder dialog, then every master's keys are saved", async () => {
     await wb.command('Redis Cluster: Backup…');
     await pickClusterIfAsked(wb, 'e2e');
     await chooseFolder(wb, backupDir, 'dialog-backup');
@@ -151,7 +160,12 @@ export function nodeJourneys(journey: Journey, wb: Wb, ports: { seed: number; cr
     await wb.shot('dialog-create-cluster');
     await wb.dialogButton('Create Cluster');
     // The outcome: the new cluster in the tree, loaded (ok, 3 masters); the notification follows the reveal.
-    await page.locator('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="1"]', { hasText: new RegExp(`^${addrs[0]!.replace(/\./g, '\\.')}.*ok · 3 masters`) }).first().waitFor({ timeout: 90_000 });
+    await page
+      .locator('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="1"]', {
+        hasText: new RegExp(`^${addrs[0]!.replace(/\./g, '\\.')}.*ok · 3 masters`),
+      })
+      .first()
+      .waitFor({ timeout: 90_000 });
     await wb.notification(/Cluster created with 3 nodes/, 30_000);
     await wb.hideNotifications();
   });
@@ -165,13 +179,20 @@ export function nodeJourneys(journey: Journey, wb: Wb, ports: { seed: number; cr
       await page.locator('.quick-input-widget:not(.hidden) .quick-input-list .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor();
       await wb.answer(theme);
       const dark = theme.startsWith('Dark');
-      await page.locator(dark ? '.monaco-workbench.vs-dark' : '.monaco-workbench.vs').first().waitFor({ timeout: 20_000 });
+      await page
+        .locator(dark ? '.monaco-workbench.vs-dark' : '.monaco-workbench.vs')
+        .first()
+        .waitFor({ timeout: 20_000 });
       const master = page.locator('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="2"]', { hasText: /slots/ }).first();
       await master.waitFor();
       if ((await master.getAttribute('aria-expanded')) === 'false') await master.locator('.monaco-tl-twistie').click();
       await wb.command('View: Close All Editors');
       await page.locator('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="3"]').first().waitFor();
-      await page.locator('.quick-input-widget').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+      await page
+        .locator('.quick-input-widget')
+        .first()
+        .waitFor({ state: 'hidden' })
+        .catch(() => undefined);
       await page.waitForTimeout(600); // the palette fades out
       await wb.shot(`tree-${theme.startsWith('Light') ? 'light' : 'dark'}`);
       // The migration panel in the same theme: a Reshard plan preview beside the tree.

@@ -41,7 +41,9 @@ async function main(): Promise<void> {
     return;
   }
   if (!codeServerInstalled()) {
-    console.log('\nThe sandbox cluster is running and checked (above). To see it in VS Code: there is no desktop VS Code (`code`) on PATH and no code-server installed.');
+    console.log(
+      '\nThe sandbox cluster is running and checked (above). To see it in VS Code: there is no desktop VS Code (`code`) on PATH and no code-server installed.',
+    );
     console.log('Either install the browser-based VS Code of the e2e setup (a few minutes, outside the repo):  npm run e2e:install');
     console.log('or install the extension into your VS Code:  npm run package && code --install-extension redis-cluster-manager.vsix');
     console.log(`Then run npm start again. Stop the sandbox with: npm run rcm -- sandbox down${port === 7000 ? '' : ` --port ${port}`}`);
@@ -52,7 +54,9 @@ async function main(): Promise<void> {
   console.log(`\nVS Code (code-server) with the extension under development, the sandbox cluster in the "Redis Cluster" view:\n\n  ${cs.url({ dev: true })}\n`);
   console.log('Open that URL in a browser on this machine. Ctrl-C stops code-server (the sandbox keeps running;');
   console.log(`stop it with: npm run rcm -- sandbox down${port === 7000 ? '' : ` --port ${port}`}).`);
-  const stop = (): void => { void cs.stop().then(() => process.exit(0)); };
+  const stop = (): void => {
+    void cs.stop().then(() => process.exit(0));
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   await new Promise(() => undefined);

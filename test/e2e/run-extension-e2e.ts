@@ -22,7 +22,18 @@ import { format } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { sandboxDown, sandboxUp } from '../../src/engine';
 import { startNodes, startStandalone, stopNodes, type NodeHandle } from '../helpers/redisCluster';
-import { CHROMIUM, CODE_SERVER, codeServerInstalled, freePort, NODE24_BIN, portFree, REPO, runPaletteCommand, startCodeServer, type CodeServer } from './codeServer';
+import {
+  CHROMIUM,
+  CODE_SERVER,
+  codeServerInstalled,
+  freePort,
+  NODE24_BIN,
+  portFree,
+  REPO,
+  runPaletteCommand,
+  startCodeServer,
+  type CodeServer,
+} from './codeServer';
 import { nodeJourneys } from './nodeJourneys';
 import { runScaleUi } from './scaleUi';
 import { runZhCn } from './zhCn';
@@ -72,11 +83,14 @@ async function runExtensionHostTests(browser: Browser, cs: CodeServer): Promise<
   const exited = new Promise((r) => (done = r));
   let pass = 0;
   let fail = 0;
-  const noise = /\[AgentHost|ChatModelSelection|AccountPolicyGate|open-vsx\.org|authentication provider|Creating a socket|connection token|grace time|builtin extensions cache|Service Worker|^Canceled|vsda|Ignoring the error|Failed snippets/;
+  const noise =
+    /\[AgentHost|ChatModelSelection|AccountPolicyGate|open-vsx\.org|authentication provider|Creating a socket|connection token|grace time|builtin extensions cache|Service Worker|^Canceled|vsda|Ignoring the error|Failed snippets/;
   await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown) => {
     const line = format(...([] as unknown[]).concat(args));
-    const p = /^\s*(\d+) passing/.exec(line); if (p) pass = Number(p[1]);
-    const f = /^\s*(\d+) failing/.exec(line); if (f) fail = Number(f[1]);
+    const p = /^\s*(\d+) passing/.exec(line);
+    if (p) pass = Number(p[1]);
+    const f = /^\s*(\d+) failing/.exec(line);
+    if (f) fail = Number(f[1]);
     // Workbench errors arrive as one multi-line message with a stack: show the first line only.
     if (!noise.test(line)) console.log(`  | ${/\n\s+at /.test(line) ? line.split('\n')[0] : line}`);
   });
@@ -153,7 +167,11 @@ class Workbench {
 
 const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-async function runUiJourneys(browser: Browser, cs: CodeServer, ports: { seed: number; fresh: number; locked: number; create: readonly number[] }): Promise<void> {
+async function runUiJourneys(
+  browser: Browser,
+  cs: CodeServer,
+  ports: { seed: number; fresh: number; locked: number; create: readonly number[] },
+): Promise<void> {
   const context = await browser.newContext({ viewport: { width: 1500, height: 950 } });
   const page = await context.newPage();
   page.setDefaultTimeout(60_000);
@@ -169,30 +187,45 @@ async function runUiJourneys(browser: Browser, cs: CodeServer, ports: { seed: nu
   journey('the view lists the cluster; a master expands to its replica and slot ranges', async () => {
     await page.goto(cs.url({ dev: true }));
     await page.locator('.monaco-workbench').waitFor();
-    await page.getByRole('tab', { name: /Redis Cluster/ }).first().click();
+    await page
+      .getByRole('tab', { name: /Redis Cluster/ })
+      .first()
+      .click();
     const cluster = wb.treeItem(/e2e/).first();
     await cluster.waitFor();
-    await wb.treeItem(/ok · 3 masters/).first().waitFor({ timeout: 60_000 });
+    await wb
+      .treeItem(/ok · 3 masters/)
+      .first()
+      .waitFor({ timeout: 60_000 });
     if ((await cluster.getAttribute('aria-expanded')) === 'false') await cluster.click();
     const master = wb.treeItem(new RegExp(`^${esc(seedAddr)}`)).first();
     await master.waitFor();
     // A click on a node opens its info (INFO and CLUSTER NODES in a read-only document)…
     await master.click();
-    await page.locator('.tabs-container .tab', { hasText: `Node ${seedAddr}` }).first().waitFor();
+    await page
+      .locator('.tabs-container .tab', { hasText: `Node ${seedAddr}` })
+      .first()
+      .waitFor();
     // …and its twistie expands it.
     if ((await master.getAttribute('aria-expanded')) === 'false') await master.locator('.monaco-tl-twistie').click();
     const replica = page.locator('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="3"]', { hasText: /replica/ }).first();
     await replica.waitFor();
     const clusterPorts = [0, 1, 2, 3, 4, 5].map((i) => ports.seed + i).join('|');
     replicaAddr = new RegExp(`127\\.0\\.0\\.1:(${clusterPorts})`).exec((await replica.textContent()) ?? '')![0];
-    await page.locator('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="3"]', { hasText: /^\[\d+-\d+\] \(\d+ slots\)/ }).first().waitFor();
+    await page
+      .locator('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="3"]', { hasText: /^\[\d+-\d+\] \(\d+ slots\)/ })
+      .first()
+      .waitFor();
     await wb.command('View: Close All Editors');
     await wb.shot('tree');
   });
 
   journey('Check from the palette shows redis-cli\'s "[OK] All 16384 slots covered."', async () => {
     await wb.command('Redis Cluster: Check');
-    await page.locator('.editor-instance .view-lines', { hasText: /\[OK\]\sAll\s16384\sslots\scovered\./ }).first().waitFor();
+    await page
+      .locator('.editor-instance .view-lines', { hasText: /\[OK\]\sAll\s16384\sslots\scovered\./ })
+      .first()
+      .waitFor();
     await page.locator('.tabs-container .tab', { hasText: 'Check e2e' }).first().waitFor();
     await wb.shot('check-result');
   });
@@ -224,14 +257,21 @@ async function runUiJourneys(browser: Browser, cs: CodeServer, ports: { seed: nu
   });
 
   journey('Fix… shows what it will repair, asks, and closes an open slot', async () => {
-    const nodes = spawnSync('redis-cli', ['-p', String(ports.seed), 'CLUSTER', 'NODES'], { encoding: 'utf8' }).stdout.trim().split('\n').map((l) => l.split(' '));
+    const nodes = spawnSync('redis-cli', ['-p', String(ports.seed), 'CLUSTER', 'NODES'], { encoding: 'utf8' })
+      .stdout.trim()
+      .split('\n')
+      .map((l) => l.split(' '));
     const owner = nodes.find((f) => f[2]!.includes('master') && f.slice(8).some((r) => r.startsWith('0-')))!;
     const other = nodes.find((f) => f[2]!.includes('master') && f[0] !== owner[0])!;
     const ownerPort = owner[1]!.split('@')[0]!.split(':')[1]!;
     const r = spawnSync('redis-cli', ['-p', ownerPort, 'CLUSTER', 'SETSLOT', '0', 'MIGRATING', other[0]!], { encoding: 'utf8' });
     if (r.stdout.trim() !== 'OK') throw new Error(`could not open slot 0: ${r.stdout}${r.stderr}`);
     await wb.command('Redis Cluster: Refresh');
-    await wb.treeItem(/· \d+ open/).first().waitFor().catch(() => undefined);
+    await wb
+      .treeItem(/· \d+ open/)
+      .first()
+      .waitFor()
+      .catch(() => undefined);
     await wb.command('Redis Cluster: Fix…');
     await page.locator('.monaco-dialog-box', { hasText: /Slot 0: close it on 127\.0\.0\.1:\d+/ }).waitFor();
     await wb.shot('fix-preview');
@@ -262,10 +302,16 @@ async function runUiJourneys(browser: Browser, cs: CodeServer, ports: { seed: nu
     if (message.includes('wrong-password')) throw new Error(`the password leaked into a notification: ${message}`);
     await wb.shot('wrong-password');
     await wb.hideNotifications();
-    await wb.treeItem(/WRONGPASS/).first().waitFor();
+    await wb
+      .treeItem(/WRONGPASS/)
+      .first()
+      .waitFor();
     // Still alive: the other cluster refreshes.
     await wb.command('Redis Cluster: Refresh');
-    await wb.treeItem(/ok · 3 masters/).first().waitFor();
+    await wb
+      .treeItem(/ok · 3 masters/)
+      .first()
+      .waitFor();
   });
 
   journey('Reshard… from the palette opens its plan in the migration panel', async () => {
@@ -276,7 +322,10 @@ async function runUiJourneys(browser: Browser, cs: CodeServer, ports: { seed: nu
     await page.keyboard.press('Enter');
     await wb.answer('100');
     const panel = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-    await panel.locator('body', { hasText: /100 slots between 3 masters · moves: \d+/ }).first().waitFor({ timeout: 60_000 });
+    await panel
+      .locator('body', { hasText: /100 slots between 3 masters · moves: \d+/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
     await wb.shot('reshard-plan');
     await wb.command('View: Close All Editors');
   });
@@ -294,7 +343,7 @@ async function runUiJourneys(browser: Browser, cs: CodeServer, ports: { seed: nu
 // 3. The packaged VSIX, installed like a user would, in a VS Code that does not load the sources
 
 async function runVsixCheck(browser: Browser, port: number, stateDir: string, settings: Record<string, unknown>): Promise<void> {
-  const name = 'the packaged VSIX installs into VS Code and shows the cluster; a migration\'s end shows as a toast';
+  const name = "the packaged VSIX installs into VS Code and shows the cluster; a migration's end shows as a toast";
   const vsix = join(stateDir, 'redis-cluster-manager.vsix');
   let cs: CodeServer | undefined;
   try {
@@ -307,15 +356,24 @@ async function runVsixCheck(browser: Browser, port: number, stateDir: string, se
       mkdirSync(stateDir, { recursive: true });
       run(process.execPath, ['esbuild.js', '--production']);
       run(process.execPath, [join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '-o', vsix]);
-      run(CODE_SERVER, ['--extensions-dir', join(stateDir, 'ext'), '--install-extension', vsix],
-        { ...process.env, PATH: `${NODE24_BIN}:${process.env.PATH ?? ''}`, XDG_CONFIG_HOME: join(stateDir, 'xdg-config') });
+      run(CODE_SERVER, ['--extensions-dir', join(stateDir, 'ext'), '--install-extension', vsix], {
+        ...process.env,
+        PATH: `${NODE24_BIN}:${process.env.PATH ?? ''}`,
+        XDG_CONFIG_HOME: join(stateDir, 'xdg-config'),
+      });
       // Without the smoke-test driver (the installed extension does not need it): notifications show as toasts.
       cs = await startCodeServer({ port, stateDir, workspaceSettings: settings, smokeTestDriver: false });
       const page = await (await browser.newContext({ viewport: { width: 1500, height: 950 } })).newPage();
       page.setDefaultTimeout(60_000);
       await page.goto(cs.url()); // no extensionDevelopmentPath: only the installed extension
-      await page.getByRole('tab', { name: /Redis Cluster/ }).first().click();
-      await page.locator('.part.sidebar .monaco-list-row[role="treeitem"]', { hasText: /ok · 3 masters/ }).first().waitFor();
+      await page
+        .getByRole('tab', { name: /Redis Cluster/ })
+        .first()
+        .click();
+      await page
+        .locator('.part.sidebar .monaco-list-row[role="treeitem"]', { hasText: /ok · 3 masters/ })
+        .first()
+        .waitFor();
       await page.screenshot({ path: join(ARTIFACTS, 'vsix-installed.png') });
       // The migration-end notification as a user sees it, a toast (#16 problem 3): a one-slot reshard, executed in the panel.
       await runPaletteCommand(page, 'Redis Cluster: Reshard…');
@@ -327,7 +385,9 @@ async function runVsixCheck(browser: Browser, port: number, stateDir: string, se
       await page.keyboard.press('Enter');
       const panel = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
       await panel.locator('#btn-execute').click();
-      const toast = page.locator('.notifications-toasts .notification-toast .notification-list-item-message', { hasText: /^Reshard \(e2e\) finished: 1 slot and \d+ keys? moved in [\d.]+s\.$/ });
+      const toast = page.locator('.notifications-toasts .notification-toast .notification-list-item-message', {
+        hasText: /^Reshard \(e2e\) finished: 1 slot and \d+ keys? moved in [\d.]+s\.$/,
+      });
       await toast.first().waitFor({ timeout: 90_000 });
       await page.screenshot({ path: join(ARTIFACTS, 'migration-end-toast.png') });
       log(`toast: ${(await toast.first().textContent()) ?? ''}`);
@@ -358,9 +418,9 @@ async function main(): Promise<void> {
     log(`sandbox cluster on 127.0.0.1:${base}-${base + 5}`);
     await sandboxUp({ port: base, dir: sandboxDir, masters: 3, replicas: 1 });
     // The test harness starts (and always stops) the fresh node for Add Node and the password-protected server.
-    extras.push(...await startNodes(1, { nodeTimeout: 5000 }));
+    extras.push(...(await startNodes(1, { nodeTimeout: 5000 })));
     extras.push(await startStandalone({ password: 'the-password' }));
-    extras.push(...await startNodes(3, { nodeTimeout: 5000 })); // for Create Cluster
+    extras.push(...(await startNodes(3, { nodeTimeout: 5000 }))); // for Create Cluster
     const ports = { seed: base, fresh: extras[0]!.port, locked: extras[1]!.port, create: extras.slice(2, 5).map((n) => n.port) };
 
     const csPort = process.env.RCM_E2E_CS_PORT ? Number(process.env.RCM_E2E_CS_PORT) : await freePort(8471, 8479);
@@ -375,8 +435,17 @@ async function main(): Promise<void> {
     process.env.RCM_E2E_LOCKED = `127.0.0.1:${ports.locked}`;
     process.env.RCM_E2E_SANDBOX_PORT = String(base + 10);
     browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
 
     if (PARTS.has('exthost')) {
@@ -395,16 +464,18 @@ async function main(): Promise<void> {
     }
     if (PARTS.has('zh')) {
       log('code-server with --locale zh-cn and the language-pack stub');
-      await counted('the zh-cn UI (a local language-pack stub): tree, palette, a dialog',
-        () => runZhCn(browser!, { port: csPort, stateDir: join(work, 'cs-zh'), settings, artifacts: ARTIFACTS, log }));
+      await counted('the zh-cn UI (a local language-pack stub): tree, palette, a dialog', () =>
+        runZhCn(browser!, { port: csPort, stateDir: join(work, 'cs-zh'), settings, artifacts: ARTIFACTS, log }),
+      );
     }
     if (PARTS.has('vsix')) {
       log('packaging the VSIX and installing it into a fresh code-server');
       await runVsixCheck(browser, csPort, join(work, 'cs-vsix'), settings);
     }
     if (PARTS.has('scale')) {
-      await counted('the tree and the panel show a 100-node cluster (render times and memory in the log)',
-        () => runScaleUi(browser!, { port: csPort, stateDir: join(work, 'cs-scale'), artifacts: ARTIFACTS, log }));
+      await counted('the tree and the panel show a 100-node cluster (render times and memory in the log)', () =>
+        runScaleUi(browser!, { port: csPort, stateDir: join(work, 'cs-scale'), artifacts: ARTIFACTS, log }),
+      );
     }
   } finally {
     await browser?.close().catch(() => undefined);
@@ -420,12 +491,15 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => {
-  log(`done in ${((Date.now() - t0) / 1000).toFixed(0)}s`);
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed > 0 || passed === 0 ? 1 : 0);
-}, (e: unknown) => {
-  console.error(e);
-  console.log(`${passed} passed, ${failed + 1} failed`);
-  process.exit(1);
-});
+main().then(
+  () => {
+    log(`done in ${((Date.now() - t0) / 1000).toFixed(0)}s`);
+    console.log(`${passed} passed, ${failed} failed`);
+    process.exit(failed > 0 || passed === 0 ? 1 : 0);
+  },
+  (e: unknown) => {
+    console.error(e);
+    console.log(`${passed} passed, ${failed + 1} failed`);
+    process.exit(1);
+  },
+);

@@ -54,7 +54,8 @@ export async function runScaleUi(browser: Browser, o: { port: number; stateDir: 
     await populate(cluster, KEYS);
     o.log(`100-node cluster (${MASTERS}+${MASTERS}, ${KEYS} keys) up in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     cs = await startCodeServer({
-      port: o.port, stateDir: o.stateDir,
+      port: o.port,
+      stateDir: o.stateDir,
       workspaceSettings: { 'redisClusterManager.clusters': [{ name: NAME, seeds: [cluster.entry.addr] }], 'redisClusterManager.refreshIntervalSeconds': 0 },
     });
     // Tall: the tree renders only the rows in view, and all 101 must be.
@@ -65,7 +66,10 @@ export async function runScaleUi(browser: Browser, o: { port: number; stateDir: 
     await page.locator('.monaco-workbench').waitFor();
     const rows = page.locator('.part.sidebar .monaco-list-row[role="treeitem"]');
     const t0 = Date.now();
-    await page.getByRole('tab', { name: /Redis Cluster/ }).first().click();
+    await page
+      .getByRole('tab', { name: /Redis Cluster/ })
+      .first()
+      .click();
     const clusterRow = rows.filter({ hasText: new RegExp(`${NAME}.*ok · ${MASTERS} masters`) }).first();
     await clusterRow.waitFor();
     const tLoad = Date.now() - t0;
@@ -88,7 +92,7 @@ export async function runScaleUi(browser: Browser, o: { port: number; stateDir: 
     const tAll = Date.now() - t2;
     // Every node of the cluster is a row: its address once, at its level.
     const shown = new Set<string>();
-    for (const text of [...await masterRows.locator('.label-name').allTextContents(), ...await replicaRows.locator('.label-name').allTextContents()]) {
+    for (const text of [...(await masterRows.locator('.label-name').allTextContents()), ...(await replicaRows.locator('.label-name').allTextContents())]) {
       shown.add(text.trim());
     }
     const missing = cluster.nodes.map((n) => n.addr).filter((a) => !shown.has(a));
@@ -99,7 +103,10 @@ export async function runScaleUi(browser: Browser, o: { port: number; stateDir: 
     await cluster.client(cluster.entry).set(keyInSlot(0, 'scale-e2e'), 'x');
     const t4 = Date.now();
     await runPaletteCommand(p, 'Redis Cluster: Refresh');
-    await rows.filter({ hasText: new RegExp(`${NAME}.*ok · ${MASTERS} masters · ${KEYS + 1} keys`) }).first().waitFor();
+    await rows
+      .filter({ hasText: new RegExp(`${NAME}.*ok · ${MASTERS} masters · ${KEYS + 1} keys`) })
+      .first()
+      .waitFor();
     const tRefresh = Date.now() - t4;
     await waitCount(replicaRows, MASTERS);
     const hostAfterTree = extensionHostRss(cs.pgid);
@@ -126,15 +133,22 @@ export async function runScaleUi(browser: Browser, o: { port: number; stateDir: 
     const hostAfterPanel = extensionHostRss(cs.pgid);
     const load = /load average: (.*)$/.exec(spawnSync('uptime', { encoding: 'utf8' }).stdout.trim())?.[1] ?? '?';
     const opt = (v: number | undefined): string => (v === undefined ? 'n/a' : mb(v));
-    o.log(`100 nodes, tree: view shown → cluster loaded ${tLoad} ms (the extension's activation included); expand cluster → ${MASTERS} master rows ${tMasters} ms; `
-      + `every master expanded → 100 node rows ${tAll} ms (${MASTERS} twistie clicks by the driver); Refresh → reloaded tree shown ${tRefresh} ms`);
+    o.log(
+      `100 nodes, tree: view shown → cluster loaded ${tLoad} ms (the extension's activation included); expand cluster → ${MASTERS} master rows ${tMasters} ms; ` +
+        `every master expanded → 100 node rows ${tAll} ms (${MASTERS} twistie clicks by the driver); Refresh → reloaded tree shown ${tRefresh} ms`,
+    );
     o.log(`100 nodes, panel: Reshard answered → plan with ${MASTERS} masters rendered ${tPanel} ms`);
-    o.log(`100 nodes, memory: extension host RSS ${opt(hostAfterTree)} after the tree, ${opt(hostAfterPanel)} with the panel; workbench JS heap ${opt(pageAfterTree)}; panel JS heap ${opt(panelHeap)} (load average ${load})`);
+    o.log(
+      `100 nodes, memory: extension host RSS ${opt(hostAfterTree)} after the tree, ${opt(hostAfterPanel)} with the panel; workbench JS heap ${opt(pageAfterTree)}; panel JS heap ${opt(panelHeap)} (load average ${load})`,
+    );
   } catch (e) {
     await page?.screenshot({ path: join(o.artifacts, 'failure-100-nodes.png') }).catch(() => undefined);
     throw e;
   } finally {
-    await page?.context().close().catch(() => undefined);
+    await page
+      ?.context()
+      .close()
+      .catch(() => undefined);
     await cs?.stop();
     await cluster?.stop();
   }

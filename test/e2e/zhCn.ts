@@ -26,7 +26,8 @@ function writeLanguagePacks(stateDir: string): void {
   const hash = createHash('md5').update(STUB_ID).update(STUB_VERSION).digest('hex');
   const packs = {
     'zh-cn': {
-      hash, label: '中文(简体)',
+      hash,
+      label: '中文(简体)',
       extensions: [{ extensionIdentifier: { id: STUB_ID }, version: STUB_VERSION }],
       translations: { vscode: join(dir, 'translations', 'main.i18n.json') },
     },
@@ -34,16 +35,26 @@ function writeLanguagePacks(stateDir: string): void {
   writeFileSync(join(stateDir, 'ud', 'languagepacks.json'), JSON.stringify(packs));
 }
 
-export async function runZhCn(browser: Browser, o: { port: number; stateDir: string; settings: Record<string, unknown>; artifacts: string; log: (m: string) => void }): Promise<void> {
+export async function runZhCn(
+  browser: Browser,
+  o: { port: number; stateDir: string; settings: Record<string, unknown>; artifacts: string; log: (m: string) => void },
+): Promise<void> {
   mkdirSync(o.stateDir, { recursive: true });
   const vsix = join(o.stateDir, 'zh-cn-stub.vsix');
-  const pack = spawnSync(process.execPath, [join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '-o', vsix],
-    { cwd: join(REPO, 'test', 'e2e', 'fixtures', 'zh-cn-language-pack'), encoding: 'utf8' });
+  const pack = spawnSync(
+    process.execPath,
+    [join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '-o', vsix],
+    { cwd: join(REPO, 'test', 'e2e', 'fixtures', 'zh-cn-language-pack'), encoding: 'utf8' },
+  );
   if (pack.status !== 0) throw new Error(`packaging the language pack stub failed:\n${pack.stdout}${pack.stderr}`);
   let cs: CodeServer | undefined;
   try {
     cs = await startCodeServer({
-      port: o.port, stateDir: o.stateDir, workspaceSettings: o.settings, extraArgs: ['--locale', 'zh-cn'], install: [vsix],
+      port: o.port,
+      stateDir: o.stateDir,
+      workspaceSettings: o.settings,
+      extraArgs: ['--locale', 'zh-cn'],
+      install: [vsix],
       prepare: () => writeLanguagePacks(o.stateDir),
     });
     const page = await (await browser.newContext({ viewport: { width: 1500, height: 950 } })).newPage();
@@ -51,13 +62,19 @@ export async function runZhCn(browser: Browser, o: { port: number; stateDir: str
     await page.goto(cs.url({ dev: true }));
     await page.locator('.monaco-workbench').waitFor();
     try {
-      await page.getByRole('tab', { name: /Redis 集群/ }).first().click({ timeout: 30_000 });
+      await page
+        .getByRole('tab', { name: /Redis 集群/ })
+        .first()
+        .click({ timeout: 30_000 });
     } catch (e) {
       await page.screenshot({ path: join(o.artifacts, 'zh-cn-failure.png') });
       throw e;
     }
     // The cluster's description in zh-cn: "ok · 3 个主节点 · N 个键".
-    await page.locator('.part.sidebar .monaco-list-row[role="treeitem"]', { hasText: /3 个主节点/ }).first().waitFor({ timeout: 90_000 });
+    await page
+      .locator('.part.sidebar .monaco-list-row[role="treeitem"]', { hasText: /3 个主节点/ })
+      .first()
+      .waitFor({ timeout: 90_000 });
     await page.screenshot({ path: join(o.artifacts, 'tree-zh-cn.png') });
     o.log('screenshot .test-artifacts/e2e/tree-zh-cn.png');
     // Restore and Resume no longer start alike; one term for the output.

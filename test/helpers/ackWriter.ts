@@ -36,13 +36,26 @@ export function killWriters(): void {
 
 /** Spawns the writer against `seeds` ('host:port'); resolves once it has its first acknowledged write. */
 export async function startAckWriter(seeds: readonly string[], outFile: string, prefix: string, waitReplicas = 0): Promise<RunningWriter> {
-  const child = spawn(process.execPath, ['--import', 'tsx', __filename, outFile, prefix, String(waitReplicas), ...seeds], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename, outFile, prefix, String(waitReplicas), ...seeds], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   running.add(child);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { running.delete(child); resolve(code); }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the writer did not start writing within 20 s')), 20_000);
-    child.stdout.once('data', () => { clearTimeout(timer); resolve(); });
-    void exited.then((code) => { clearTimeout(timer); reject(new Error(`the writer exited with ${code} before writing`)); });
+    child.stdout.once('data', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the writer exited with ${code} before writing`));
+    });
   });
   return {
     async stop() {
@@ -65,33 +78,43 @@ export async function verifyAcked(owners: (slot: number) => { host: string; port
     list.push(p);
   }
   const bad: string[] = [];
-  await Promise.all([...byNode].map(async ([addr, list]) => {
-    const [host, port] = addr.split(':');
-    const c = new Redis({ host, port: Number(port), lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    c.on('error', () => undefined);
-    try {
-      await c.connect();
-      for (let i = 0; i < list.length; i += 1000) {
-        const chunk = list.slice(i, i + 1000);
-        const values = await c.pipeline(chunk.map(([k]) => ['get', k])).exec();
-        chunk.forEach(([k, v], j) => {
-          const [err, got] = values![j]!;
-          if (err || got !== v) bad.push(`${k} on ${addr}: ${err ? err.message : got === null ? 'missing' : `holds ${String(got)}`}`);
-        });
+  await Promise.all(
+    [...byNode].map(async ([addr, list]) => {
+      const [host, port] = addr.split(':');
+      const c = new Redis({ host, port: Number(port), lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+      c.on('error', () => undefined);
+      try {
+        await c.connect();
+        for (let i = 0; i < list.length; i += 1000) {
+          const chunk = list.slice(i, i + 1000);
+          const values = await c.pipeline(chunk.map(([k]) => ['get', k])).exec();
+          chunk.forEach(([k, v], j) => {
+            const [err, got] = values![j]!;
+            if (err || got !== v) bad.push(`${k} on ${addr}: ${err ? err.message : got === null ? 'missing' : `holds ${String(got)}`}`);
+          });
+        }
+      } finally {
+        c.disconnect();
       }
-    } finally {
-      c.disconnect();
-    }
-  }));
+    }),
+  );
   return bad;
 }
 
 async function child(outFile: string, prefix: string, waitReplicas: number, seeds: string[]): Promise<void> {
-  const cluster = new Cluster(seeds.map((s) => ({ host: s.split(':')[0]!, port: Number(s.split(':')[1]) })), {
-    maxRedirections: 32, retryDelayOnFailover: 100, retryDelayOnClusterDown: 100, retryDelayOnTryAgain: 100, retryDelayOnMoved: 20,
-    slotsRefreshTimeout: 1000, clusterRetryStrategy: (times) => Math.min(100 * times, 1000),
-    redisOptions: { connectTimeout: 1000, commandTimeout: 2000, maxRetriesPerRequest: 2 },
-  });
+  const cluster = new Cluster(
+    seeds.map((s) => ({ host: s.split(':')[0]!, port: Number(s.split(':')[1]) })),
+    {
+      maxRedirections: 32,
+      retryDelayOnFailover: 100,
+      retryDelayOnClusterDown: 100,
+      retryDelayOnTryAgain: 100,
+      retryDelayOnMoved: 20,
+      slotsRefreshTimeout: 1000,
+      clusterRetryStrategy: (times) => Math.min(100 * times, 1000),
+      redisOptions: { connectTimeout: 1000, commandTimeout: 2000, maxRetriesPerRequest: 2 },
+    },
+  );
   cluster.on('error', () => undefined);
   let stop = false;
   const acked: [string, string][] = [];
@@ -107,7 +130,8 @@ async function child(outFile: string, prefix: string, waitReplicas: number, seed
     // Writes still in flight then were never acknowledged: they are not recorded.
     setTimeout(finish, 3000).unref();
   });
-  const within = <T>(p: Promise<T>): Promise<T> => Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000).unref())]);
+  const within = <T>(p: Promise<T>): Promise<T> =>
+    Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000).unref())]);
   const worker = async (w: number): Promise<void> => {
     for (let i = 0; !stop; i++) {
       const key = `ack:${prefix}:${w}:${i}`;

@@ -66,20 +66,24 @@ export async function openSlotBoth(cluster: TestCluster, slot: number, toMaster:
 export async function uncoverSlot(cluster: TestCluster, slot: number, timeoutMs = 10_000): Promise<NodeHandle> {
   const owner = await slotOwner(cluster, slot);
   const others = cluster.liveNodes().filter((n) => n !== owner);
-  await waitFor(`slot ${slot} to be uncovered on every node`, async () => {
-    const signatures = new Set<string>();
-    let pending = '';
-    for (const node of [owner, ...others]) {
-      const lines = await clusterNodesOf(cluster, node);
-      signatures.add(slotSignature(lines));
-      if (lines.some((l) => claimsSlot(l, slot))) {
-        pending = `${node.addr} still assigns slot ${slot}`;
-        await cmd(cluster.client(node), 'CLUSTER', 'DELSLOTS', slot).catch(() => undefined);
+  await waitFor(
+    `slot ${slot} to be uncovered on every node`,
+    async () => {
+      const signatures = new Set<string>();
+      let pending = '';
+      for (const node of [owner, ...others]) {
+        const lines = await clusterNodesOf(cluster, node);
+        signatures.add(slotSignature(lines));
+        if (lines.some((l) => claimsSlot(l, slot))) {
+          pending = `${node.addr} still assigns slot ${slot}`;
+          await cmd(cluster.client(node), 'CLUSTER', 'DELSLOTS', slot).catch(() => undefined);
+        }
       }
-    }
-    if (pending) return pending;
-    return signatures.size === 1 ? true : 'nodes disagree on slots';
-  }, timeoutMs);
+      if (pending) return pending;
+      return signatures.size === 1 ? true : 'nodes disagree on slots';
+    },
+    timeoutMs,
+  );
   for (const master of cluster.masters.filter((m) => cluster.liveNodes().includes(m))) {
     if (claimsSlot(myselfLine(await clusterNodesOf(cluster, master)), slot)) {
       throw new Error(`${master.addr} still claims slot ${slot}`);
@@ -93,7 +97,11 @@ export async function uncoverSlot(cluster: TestCluster, slot: number, timeoutMs 
  * (IMPORTING + ASKING + SET on one connection, then STABLE), so that
  * COUNTKEYSINSLOT > 0 on a non-owner. Returns the stray key.
  */
-export async function multipleOwners(cluster: TestCluster, slot: number, extraMaster: NodeHandle): Promise<{ owner: NodeHandle; extra: NodeHandle; key: string }> {
+export async function multipleOwners(
+  cluster: TestCluster,
+  slot: number,
+  extraMaster: NodeHandle,
+): Promise<{ owner: NodeHandle; extra: NodeHandle; key: string }> {
   const s = await sides(cluster, slot, extraMaster);
   const client = cluster.client(extraMaster);
   const key = keyInSlot(slot, 'stray');
@@ -117,14 +125,18 @@ export async function multipleOwners(cluster: TestCluster, slot: number, extraMa
 export async function waitNodeSeenFailing(cluster: TestCluster, handle: NodeHandle, flag: 'fail?' | 'fail', timeoutMs = 15_000): Promise<void> {
   const id = await cluster.nodeId(handle);
   const observers = cluster.liveNodes().filter((n) => n !== handle);
-  await waitFor(`${handle.addr} to be seen as ${flag}`, async () => {
-    const flagsSeen = await Promise.all(observers.map(async (node) => {
-      const line = (await clusterNodesOf(cluster, node)).find((l) => l.id === id);
-      return line?.flags ?? [];
-    }));
-    const ok = flag === 'fail'
-      ? flagsSeen.every((f) => f.includes('fail'))
-      : flagsSeen.some((f) => f.includes('fail') || f.includes('fail?'));
-    return ok ? true : `flags seen: ${flagsSeen.map((f) => f.join(',')).join(' / ')}`;
-  }, timeoutMs);
+  await waitFor(
+    `${handle.addr} to be seen as ${flag}`,
+    async () => {
+      const flagsSeen = await Promise.all(
+        observers.map(async (node) => {
+          const line = (await clusterNodesOf(cluster, node)).find((l) => l.id === id);
+          return line?.flags ?? [];
+        }),
+      );
+      const ok = flag === 'fail' ? flagsSeen.every((f) => f.includes('fail')) : flagsSeen.some((f) => f.includes('fail') || f.includes('fail?'));
+      return ok ? true : `flags seen: ${flagsSeen.map((f) => f.join(',')).join(' / ')}`;
+    },
+    timeoutMs,
+  );
 }

@@ -75,8 +75,14 @@ function makeCluster(kind: ServerKind, nodes: NodeHandle[], masterCount: number,
     const cached = clients.get(handle.addr);
     if (cached && cached.status !== 'end') return cached;
     const fresh = new Redis({
-      host: handle.host, port: handle.port, password, lazyConnect: true, connectTimeout: 2000,
-      maxRetriesPerRequest: 1, retryStrategy: () => null, disableClientInfo: true,
+      host: handle.host,
+      port: handle.port,
+      password,
+      lazyConnect: true,
+      connectTimeout: 2000,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => null,
+      disableClientInfo: true,
     });
     fresh.on('error', () => undefined); // failures surface as rejected commands
     clients.set(handle.addr, fresh);
@@ -86,7 +92,12 @@ function makeCluster(kind: ServerKind, nodes: NodeHandle[], masterCount: number,
   const liveNodes = (): NodeHandle[] => nodes.filter((n) => nodeState(n) === 'running');
 
   const cluster: TestCluster = {
-    kind, nodes, masters, replicas, entry: masters[0]!, password,
+    kind,
+    nodes,
+    masters,
+    replicas,
+    entry: masters[0]!,
+    password,
     masterOf: (handle) => {
       const index = replicas.indexOf(handle);
       return index === -1 ? undefined : masters[Math.floor(index / perMaster)];
@@ -117,13 +128,13 @@ function makeCluster(kind: ServerKind, nodes: NodeHandle[], masterCount: number,
 /** One health poll over all live nodes; a reason string when not healthy yet. */
 async function healthProbe(cluster: TestCluster): Promise<true | string> {
   const live = cluster.liveNodes();
-  const views = await Promise.all(live.map(async (node) => {
-    const c = cluster.client(node);
-    const [info, nodesText, replication] = await Promise.all([
-      cmd(c, 'CLUSTER', 'INFO'), cmd(c, 'CLUSTER', 'NODES'), cmd(c, 'INFO', 'replication'),
-    ]);
-    return { node, info: parseInfo(String(info)), lines: parseClusterNodes(String(nodesText)), repl: parseInfo(String(replication)) };
-  }));
+  const views = await Promise.all(
+    live.map(async (node) => {
+      const c = cluster.client(node);
+      const [info, nodesText, replication] = await Promise.all([cmd(c, 'CLUSTER', 'INFO'), cmd(c, 'CLUSTER', 'NODES'), cmd(c, 'INFO', 'replication')]);
+      return { node, info: parseInfo(String(info)), lines: parseClusterNodes(String(nodesText)), repl: parseInfo(String(replication)) };
+    }),
+  );
   for (const view of views) {
     const state = view.info.get('cluster_state');
     if (state !== 'ok') return `${view.node.addr} cluster_state:${state}`;
@@ -142,7 +153,11 @@ export async function createCluster(opts: ClusterOptions): Promise<TestCluster> 
   const perMaster = opts.replicas ?? 0;
   const kind = opts.kind ?? DEFAULT_KIND;
   const nodes = await startNodes(opts.masters * (1 + perMaster), {
-    kind, password: opts.password, nodeTimeout: opts.nodeTimeout, extraConfig: opts.extraConfig, binary: opts.binary,
+    kind,
+    password: opts.password,
+    nodeTimeout: opts.nodeTimeout,
+    extraConfig: opts.extraConfig,
+    binary: opts.binary,
   });
   const cluster = makeCluster(kind, nodes, opts.masters, perMaster, opts.password);
   try {
@@ -165,15 +180,25 @@ async function formCluster(cluster: TestCluster, timeoutMs: number): Promise<voi
   await Promise.all(nodes.slice(1).map((n) => cmd(c(n), 'CLUSTER', 'MEET', first.host, first.port, first.busPort)));
 
   const wanted = [...ids].sort().join(',');
-  await waitFor('every node to know every other node', async () => {
-    for (const node of nodes) {
-      const lines = await clusterNodesOf(cluster, node);
-      const pending = lines.find((l) => l.flags.includes('handshake') || l.flags.includes('noaddr'));
-      if (pending) return `${node.addr} still has ${pending.flags.join(',')} for ${pending.addr}`;
-      if (lines.map((l) => l.id).sort().join(',') !== wanted) return `${node.addr} knows ${lines.length}/${nodes.length}`;
-    }
-    return true;
-  }, timeoutMs);
+  await waitFor(
+    'every node to know every other node',
+    async () => {
+      for (const node of nodes) {
+        const lines = await clusterNodesOf(cluster, node);
+        const pending = lines.find((l) => l.flags.includes('handshake') || l.flags.includes('noaddr'));
+        if (pending) return `${node.addr} still has ${pending.flags.join(',')} for ${pending.addr}`;
+        if (
+          lines
+            .map((l) => l.id)
+            .sort()
+            .join(',') !== wanted
+        )
+          return `${node.addr} knows ${lines.length}/${nodes.length}`;
+      }
+      return true;
+    },
+    timeoutMs,
+  );
 
   for (const replica of replicas) {
     await cmd(c(replica), 'CLUSTER', 'REPLICATE', await cluster.nodeId(cluster.masterOf(replica)!));

@@ -42,7 +42,14 @@ export function datasetCommands(spec: DatasetSpec): { key: string; cmds: Cmd[] }
   };
   for (let i = 0; i < (spec.strings ?? 0); i++) {
     const key = `${p}str:${i}`;
-    const v = i % 4 === 0 ? String(i * 7 - 5000) : i % 4 === 1 ? `value:${i}` : i % 4 === 2 ? `${i}:`.padEnd(120, 'abcdefgh') : Buffer.from([i & 0xff, 0, 255, (i >> 8) & 0xff]);
+    const v =
+      i % 4 === 0
+        ? String(i * 7 - 5000)
+        : i % 4 === 1
+          ? `value:${i}`
+          : i % 4 === 2
+            ? `${i}:`.padEnd(120, 'abcdefgh')
+            : Buffer.from([i & 0xff, 0, 255, (i >> 8) & 0xff]);
     add(key, [['SET', key, v]]);
   }
   for (let i = 0; i < (spec.lists ?? 0); i++) {
@@ -52,9 +59,12 @@ export function datasetCommands(spec: DatasetSpec): { key: string; cmds: Cmd[] }
   }
   for (let i = 0; i < (spec.sets ?? 0); i++) {
     const key = `${p}set:${i}`;
-    const members = i % 50 === 0
-      ? Array.from({ length: 300 }, (_, j) => `member:${j}`)
-      : i % 2 === 0 ? Array.from({ length: 1 + (i % 9) }, (_, j) => String(j * 977 - 300)) : Array.from({ length: 1 + (i % 9) }, (_, j) => `m${j}`);
+    const members =
+      i % 50 === 0
+        ? Array.from({ length: 300 }, (_, j) => `member:${j}`)
+        : i % 2 === 0
+          ? Array.from({ length: 1 + (i % 9) }, (_, j) => String(j * 977 - 300))
+          : Array.from({ length: 1 + (i % 9) }, (_, j) => `m${j}`);
     add(key, [['SADD', key, ...members]]);
   }
   for (let i = 0; i < (spec.zsets ?? 0); i++) {
@@ -91,15 +101,17 @@ export async function writeDataset(route: (key: string) => Redis, spec: DatasetS
     if (!list) byClient.set(c, (list = []));
     list.push(...it.cmds);
   }
-  await Promise.all([...byClient].map(async ([client, cmds]) => {
-    for (let i = 0; i < cmds.length; i += 5000) {
-      const p = client.pipeline();
-      for (const [name, ...args] of cmds.slice(i, i + 5000)) p.call(String(name), ...args);
-      const res = (await p.exec()) ?? [];
-      const failed = res.find(([e]) => e);
-      if (failed) throw new Error(`writeDataset: ${failed[0]!.message}`);
-    }
-  }));
+  await Promise.all(
+    [...byClient].map(async ([client, cmds]) => {
+      for (let i = 0; i < cmds.length; i += 5000) {
+        const p = client.pipeline();
+        for (const [name, ...args] of cmds.slice(i, i + 5000)) p.call(String(name), ...args);
+        const res = (await p.exec()) ?? [];
+        const failed = res.find(([e]) => e);
+        if (failed) throw new Error(`writeDataset: ${failed[0]!.message}`);
+      }
+    }),
+  );
   return items.map((i) => i.key);
 }
 
@@ -120,10 +132,14 @@ const hex = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString('hex') : St
 
 function canonical(type: string, reply: unknown): string {
   switch (type) {
-    case 'none': return 'none';
-    case 'string': return `string:${hex(reply)}`;
-    case 'list': return `list:${(reply as Buffer[]).map(hex).join(',')}`;
-    case 'set': return `set:${(reply as Buffer[]).map(hex).sort().join(',')}`;
+    case 'none':
+      return 'none';
+    case 'string':
+      return `string:${hex(reply)}`;
+    case 'list':
+      return `list:${(reply as Buffer[]).map(hex).join(',')}`;
+    case 'set':
+      return `set:${(reply as Buffer[]).map(hex).sort().join(',')}`;
     case 'zset': {
       const r = reply as Buffer[];
       const pairs: string[] = [];
@@ -136,8 +152,10 @@ function canonical(type: string, reply: unknown): string {
       for (let i = 0; i < r.length; i += 2) pairs.push(`${hex(r[i])}=${hex(r[i + 1])}`);
       return `hash:${pairs.sort().join(',')}`;
     }
-    case 'stream': return `stream:${JSON.stringify(reply, (_k, v: unknown) => (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' ? Buffer.from((v as { data: number[] }).data).toString() : v))}`;
-    default: return `${type}:?`;
+    case 'stream':
+      return `stream:${JSON.stringify(reply, (_k, v: unknown) => (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' ? Buffer.from((v as { data: number[] }).data).toString() : v))}`;
+    default:
+      return `${type}:?`;
   }
 }
 
@@ -160,35 +178,37 @@ export async function snapshotKeys(route: (key: string) => Redis, keys: readonly
     list.push(k);
   }
   const out = new Map<string, KeyState>();
-  await Promise.all([...byClient].map(async ([client, ks]) => {
-    for (let i = 0; i < ks.length; i += 5000) {
-      const chunk = ks.slice(i, i + 5000);
-      const tp = client.pipeline();
-      for (const k of chunk) {
-        tp.call('TYPE', k);
-        tp.call('PTTL', k);
+  await Promise.all(
+    [...byClient].map(async ([client, ks]) => {
+      for (let i = 0; i < ks.length; i += 5000) {
+        const chunk = ks.slice(i, i + 5000);
+        const tp = client.pipeline();
+        for (const k of chunk) {
+          tp.call('TYPE', k);
+          tp.call('PTTL', k);
+        }
+        const tr = (await tp.exec()) ?? [];
+        const readAt = Date.now();
+        const types = chunk.map((_, j) => String(tr[2 * j]![1]));
+        const vp = client.pipeline();
+        chunk.forEach((k, j) => {
+          const read = READ[types[j]!];
+          if (read) {
+            const [name, ...args] = read(k);
+            if (types[j] === 'stream') vp.call(String(name), ...args);
+            else vp.callBuffer(String(name), ...args);
+          } else vp.call('ECHO', 'none');
+        });
+        const vr = (await vp.exec()) ?? [];
+        chunk.forEach((k, j) => {
+          const [err, reply] = vr[j]!;
+          if (err) throw err;
+          const pttl = Number(tr[2 * j + 1]![1]);
+          out.set(k, { value: canonical(types[j]!, reply), pttl, expireAt: pttl < 0 ? pttl : readAt + pttl });
+        });
       }
-      const tr = (await tp.exec()) ?? [];
-      const readAt = Date.now();
-      const types = chunk.map((_, j) => String(tr[2 * j]![1]));
-      const vp = client.pipeline();
-      chunk.forEach((k, j) => {
-        const read = READ[types[j]!];
-        if (read) {
-          const [name, ...args] = read(k);
-          if (types[j] === 'stream') vp.call(String(name), ...args);
-          else vp.callBuffer(String(name), ...args);
-        } else vp.call('ECHO', 'none');
-      });
-      const vr = (await vp.exec()) ?? [];
-      chunk.forEach((k, j) => {
-        const [err, reply] = vr[j]!;
-        if (err) throw err;
-        const pttl = Number(tr[2 * j + 1]![1]);
-        out.set(k, { value: canonical(types[j]!, reply), pttl, expireAt: pttl < 0 ? pttl : readAt + pttl });
-      });
-    }
-  }));
+    }),
+  );
   return out;
 }
 
@@ -202,7 +222,8 @@ export function diffSnapshots(a: Map<string, KeyState>, b: Map<string, KeyState>
     const vb = b.get(k);
     if (!vb) diffs.push(`${k}: missing`);
     else if (va.value !== vb.value) diffs.push(`${k}: ${va.value.slice(0, 80)} != ${vb.value.slice(0, 80)}`);
-    else if ((va.pttl < 0) !== (vb.pttl < 0) || Math.abs(va.expireAt - vb.expireAt) > ttlSlackMs) diffs.push(`${k}: pttl ${va.pttl} vs ${vb.pttl} (expiry ${va.expireAt - vb.expireAt} ms apart)`);
+    else if (va.pttl < 0 !== vb.pttl < 0 || Math.abs(va.expireAt - vb.expireAt) > ttlSlackMs)
+      diffs.push(`${k}: pttl ${va.pttl} vs ${vb.pttl} (expiry ${va.expireAt - vb.expireAt} ms apart)`);
     if (diffs.length >= limit) break;
   }
   return diffs;

@@ -57,20 +57,22 @@ export async function populate(cluster: TestCluster, count: number, opts: Popula
     if (!list) perMaster.set(owner, (list = []));
     list.push(i);
   }
-  await Promise.all([...perMaster].map(async ([master, indexes]) => {
-    const client = cluster.client(master);
-    const value = (i: number): string => (opts.valueSize ? `value:${i}:`.padEnd(opts.valueSize, 'x') : `value:${i}`);
-    for (let start = 0; start < indexes.length; start += batchSize) {
-      const pipeline = client.pipeline();
-      for (const i of indexes.slice(start, start + batchSize)) {
-        if (opts.ttl) pipeline.set(prefix + i, value(i), 'EX', 3600 + (i % 3600));
-        else pipeline.set(prefix + i, value(i));
+  await Promise.all(
+    [...perMaster].map(async ([master, indexes]) => {
+      const client = cluster.client(master);
+      const value = (i: number): string => (opts.valueSize ? `value:${i}:`.padEnd(opts.valueSize, 'x') : `value:${i}`);
+      for (let start = 0; start < indexes.length; start += batchSize) {
+        const pipeline = client.pipeline();
+        for (const i of indexes.slice(start, start + batchSize)) {
+          if (opts.ttl) pipeline.set(prefix + i, value(i), 'EX', 3600 + (i % 3600));
+          else pipeline.set(prefix + i, value(i));
+        }
+        const results = (await pipeline.exec()) ?? [];
+        const failed = results.find(([err]) => err);
+        if (failed) throw new Error(`populate: SET on ${master.addr} failed: ${failed[0]!.message}`);
       }
-      const results = (await pipeline.exec()) ?? [];
-      const failed = results.find(([err]) => err);
-      if (failed) throw new Error(`populate: SET on ${master.addr} failed: ${failed[0]!.message}`);
-    }
-  }));
+    }),
+  );
   const counts: Record<string, number> = {};
   for (const master of cluster.masters) counts[master.addr] = 0;
   for (const [master, indexes] of perMaster) counts[master.addr] = indexes.length;

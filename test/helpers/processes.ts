@@ -10,9 +10,7 @@ import * as path from 'node:path';
 import { allocatePortPair, LOCALHOST } from './ports';
 import { binariesOf, DEFAULT_KIND, type ServerKind } from './serverKinds';
 import { ping, rawCommands, type AuthArgs } from './rawCommand';
-import {
-  addRecord, allRecords, bindHandle, pidFilePath, procState, readPidFile, recordOf, sigkill, type NodeHandle, type NodeRecord,
-} from './registry';
+import { addRecord, allRecords, bindHandle, pidFilePath, procState, readPidFile, recordOf, sigkill, type NodeHandle, type NodeRecord } from './registry';
 import { waitFor, WaitAborted } from './wait';
 
 export interface StartOptions {
@@ -64,12 +62,7 @@ function configText(dir: string, port: number, busPort: number, opts: StartOptio
   // (without it a 127.0.0.2 node would appear as 127.0.0.1 to its peers).
   if (opts.host !== undefined && opts.host !== LOCALHOST) lines.push(`bind-source-addr ${opts.host}`);
   if (opts.cluster !== false) {
-    lines.push(
-      'cluster-enabled yes',
-      `cluster-port ${busPort}`,
-      'cluster-config-file nodes.conf',
-      `cluster-node-timeout ${opts.nodeTimeout ?? 2000}`,
-    );
+    lines.push('cluster-enabled yes', `cluster-port ${busPort}`, 'cluster-config-file nodes.conf', `cluster-node-timeout ${opts.nodeTimeout ?? 2000}`);
   }
   if (opts.password !== undefined) lines.push(`requirepass ${q(opts.password)}`, `masterauth ${q(opts.password)}`);
   if (opts.aclUser) lines.push(`user ${q(opts.aclUser.name)} on ${q('>' + opts.aclUser.password)} ~* &* +@all`);
@@ -83,9 +76,13 @@ function launch(confPath: string, server: string): Promise<void> {
     execFile(server, [confPath], { timeout: 10_000 }, (err, stdout, stderr) => {
       if (!err) return resolve();
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        return reject(new Error(server === 'redis-server'
-          ? 'redis-server was not found on PATH; install Redis >= 7.0 to run the integration tests'
-          : `${server} is missing; run test/servers/build-servers.sh`));
+        return reject(
+          new Error(
+            server === 'redis-server'
+              ? 'redis-server was not found on PATH; install Redis >= 7.0 to run the integration tests'
+              : `${server} is missing; run test/servers/build-servers.sh`,
+          ),
+        );
       }
       const output = `${stdout}${stderr}`.trim();
       reject(new Error(`${server} ${confPath} failed (exit ${String(err.code)}):\n${output || err.message}`));
@@ -120,12 +117,17 @@ async function startOne(opts: StartOptions, auth: AuthArgs): Promise<NodeHandle>
       fs.writeFileSync(confPath, configText(dir, port, busPort, opts));
       await launch(confPath, server);
       try {
-        await waitFor(`redis-server on port ${port} to answer PING`, async () => {
-          record.pid ??= readPidFile(dir);
-          if (record.pid !== null && (await ping(port, auth, 500, host))) return true;
-          if (PORT_IN_USE.test(logTail(dir, 50))) throw new WaitAborted(`port clash on ${port}/${busPort}`);
-          return record.pid === null ? 'no pidfile yet' : 'no PONG yet';
-        }, opts.startTimeoutMs ?? 15_000, 50);
+        await waitFor(
+          `redis-server on port ${port} to answer PING`,
+          async () => {
+            record.pid ??= readPidFile(dir);
+            if (record.pid !== null && (await ping(port, auth, 500, host))) return true;
+            if (PORT_IN_USE.test(logTail(dir, 50))) throw new WaitAborted(`port clash on ${port}/${busPort}`);
+            return record.pid === null ? 'no pidfile yet' : 'no PONG yet';
+          },
+          opts.startTimeoutMs ?? 15_000,
+          50,
+        );
       } catch (err) {
         if (record.pid !== null) sigkill(record.pid);
         if (err instanceof WaitAborted && attempt < 3) {
@@ -136,7 +138,12 @@ async function startOne(opts: StartOptions, auth: AuthArgs): Promise<NodeHandle>
       }
       record.state = 'running';
       const handle: NodeHandle = {
-        host, port, busPort: opts.cluster === false ? 0 : busPort, pid: record.pid!, dir, addr: `${host}:${port}`,
+        host,
+        port,
+        busPort: opts.cluster === false ? 0 : busPort,
+        pid: record.pid!,
+        dir,
+        addr: `${host}:${port}`,
         kind: opts.kind ?? DEFAULT_KIND,
       };
       bindHandle(handle, record);
@@ -170,10 +177,15 @@ export async function startNodes(count: number, opts: StartOptions = {}): Promis
 
 /** Waits until a pid is no longer running; optionally until it is reaped too. */
 function waitProc(pid: number, until: 'dead' | 'reaped', timeoutMs: number): Promise<void> {
-  return waitFor(`pid ${pid} to be ${until}`, () => {
-    const state = procState(pid);
-    return state === 'gone' || (until === 'dead' && state === 'zombie') ? true : state;
-  }, timeoutMs, 50);
+  return waitFor(
+    `pid ${pid} to be ${until}`,
+    () => {
+      const state = procState(pid);
+      return state === 'gone' || (until === 'dead' && state === 'zombie') ? true : state;
+    },
+    timeoutMs,
+    50,
+  );
 }
 
 /** Stops one record exactly once: SHUTDOWN NOSAVE NOW, then SIGKILL, then rm -rf its dir. */
@@ -230,10 +242,15 @@ export async function restartNode(handle: NodeHandle): Promise<void> {
   record.pid = null;
   record.state = 'starting';
   await launch(path.join(record.dir, 'redis.conf'), record.server);
-  await waitFor(`redis-server on port ${record.port} to answer PING again`, async () => {
-    record.pid ??= readPidFile(record.dir);
-    return record.pid !== null && (await ping(record.port, record.auth, 500, record.host)) ? true : 'no PONG yet';
-  }, 15_000, 50);
+  await waitFor(
+    `redis-server on port ${record.port} to answer PING again`,
+    async () => {
+      record.pid ??= readPidFile(record.dir);
+      return record.pid !== null && (await ping(record.port, record.auth, 500, record.host)) ? true : 'no PONG yet';
+    },
+    15_000,
+    50,
+  );
   record.state = 'running';
 }
 

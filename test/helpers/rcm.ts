@@ -9,14 +9,19 @@ export const RCM_PATH = join(__dirname, '..', '..', 'dist', 'cli.js');
 export function runRcm(args: readonly string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliResult> {
   if (!existsSync(RCM_PATH)) throw new Error(`${RCM_PATH} is missing: run "npm run build" first`);
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [RCM_PATH, ...args], {
-      env: { ...process.env, TERM: 'dumb', ...opts.env },
-      timeout: opts.timeoutMs ?? 60_000,
-      maxBuffer: 64 * 1024 * 1024,
-    }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') return reject(err);
-      resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
-    });
+    const child = execFile(
+      process.execPath,
+      [RCM_PATH, ...args],
+      {
+        env: { ...process.env, TERM: 'dumb', ...opts.env },
+        timeout: opts.timeoutMs ?? 60_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (err, stdout, stderr) => {
+        if (err && typeof err.code !== 'number') return reject(err);
+        resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
+      },
+    );
     if (opts.input !== undefined) child.stdin?.end(opts.input);
     else child.stdin?.end();
   });
@@ -24,5 +29,8 @@ export function runRcm(args: readonly string[], opts: { timeoutMs?: number; env?
 
 /** stderr without rcm's own explanation lines (`rcm: …`), for comparison with redis-cli. */
 export function redisCliStderr(stderr: string): string {
-  return stderr.split('\n').filter((l) => !l.startsWith('rcm: ')).join('\n');
+  return stderr
+    .split('\n')
+    .filter((l) => !l.startsWith('rcm: '))
+    .join('\n');
 }

@@ -7,7 +7,10 @@
 import { ByteCursor, RdbError } from '../../src/engine/data/rdbCursor';
 import { moduleTypeName, RdbType } from '../../src/engine/data/rdbFormat';
 
-export interface StreamId { readonly ms: number; readonly seq: number }
+export interface StreamId {
+  readonly ms: number;
+  readonly seq: number;
+}
 
 export interface StreamGroup {
   readonly name: Buffer;
@@ -25,15 +28,15 @@ export type RdbValue =
   | { readonly type: 'zset'; readonly entries: readonly (readonly [Buffer, number])[] }
   | { readonly type: 'hash'; readonly fields: readonly (readonly [Buffer, Buffer])[] }
   | {
-    readonly type: 'stream';
-    readonly entries: readonly { readonly id: StreamId; readonly fields: readonly (readonly [Buffer, Buffer])[] }[];
-    readonly length: number;
-    readonly lastId: StreamId;
-    readonly firstId?: StreamId;
-    readonly maxDeletedId?: StreamId;
-    readonly entriesAdded?: number;
-    readonly groups: readonly StreamGroup[];
-  }
+      readonly type: 'stream';
+      readonly entries: readonly { readonly id: StreamId; readonly fields: readonly (readonly [Buffer, Buffer])[] }[];
+      readonly length: number;
+      readonly lastId: StreamId;
+      readonly firstId?: StreamId;
+      readonly maxDeletedId?: StreamId;
+      readonly entriesAdded?: number;
+      readonly groups: readonly StreamGroup[];
+    }
   | { readonly type: 'module'; readonly moduleName: string };
 
 /** A listpack/ziplist element: bytes, or an integer (bigint beyond ±2^53). */
@@ -80,21 +83,25 @@ export function decodeListpack(lp: Buffer): PackedElement[] {
     const b = lp[p]!;
     if (b === 0xff) break;
     let entryLen: number;
-    if ((b & 0x80) === 0) { // 0xxxxxxx: 7-bit unsigned
+    if ((b & 0x80) === 0) {
+      // 0xxxxxxx: 7-bit unsigned
       out.push(b & 0x7f);
       entryLen = 1;
-    } else if ((b & 0xc0) === 0x80) { // 10xxxxxx: 6-bit length string
+    } else if ((b & 0xc0) === 0x80) {
+      // 10xxxxxx: 6-bit length string
       const n = b & 0x3f;
       need(1 + n);
       out.push(Buffer.from(lp.subarray(p + 1, p + 1 + n)));
       entryLen = 1 + n;
-    } else if ((b & 0xe0) === 0xc0) { // 110xxxxx yyyyyyyy: 13-bit signed
+    } else if ((b & 0xe0) === 0xc0) {
+      // 110xxxxx yyyyyyyy: 13-bit signed
       need(2);
       let v = ((b & 0x1f) << 8) | lp[p + 1]!;
       if (v >= 1 << 12) v -= 1 << 13;
       out.push(v);
       entryLen = 2;
-    } else if ((b & 0xf0) === 0xe0) { // 1110xxxx yyyyyyyy: 12-bit length string
+    } else if ((b & 0xf0) === 0xe0) {
+      // 1110xxxx yyyyyyyy: 12-bit length string
       need(2);
       const n = ((b & 0x0f) << 8) | lp[p + 1]!;
       need(2 + n);
@@ -102,7 +109,8 @@ export function decodeListpack(lp: Buffer): PackedElement[] {
       entryLen = 2 + n;
     } else {
       switch (b) {
-        case 0xf0: { // 32-bit length string
+        case 0xf0: {
+          // 32-bit length string
           need(5);
           const n = lp.readUInt32LE(p + 1);
           need(5 + n);
@@ -110,11 +118,28 @@ export function decodeListpack(lp: Buffer): PackedElement[] {
           entryLen = 5 + n;
           break;
         }
-        case 0xf1: need(3); out.push(lp.readInt16LE(p + 1)); entryLen = 3; break;
-        case 0xf2: need(4); out.push(lp.readIntLE(p + 1, 3)); entryLen = 4; break;
-        case 0xf3: need(5); out.push(lp.readInt32LE(p + 1)); entryLen = 5; break;
-        case 0xf4: need(9); out.push(int64(lp, p + 1)); entryLen = 9; break;
-        default: throw new RdbError('corrupt', `invalid listpack encoding byte 0x${b.toString(16)}`, p);
+        case 0xf1:
+          need(3);
+          out.push(lp.readInt16LE(p + 1));
+          entryLen = 3;
+          break;
+        case 0xf2:
+          need(4);
+          out.push(lp.readIntLE(p + 1, 3));
+          entryLen = 4;
+          break;
+        case 0xf3:
+          need(5);
+          out.push(lp.readInt32LE(p + 1));
+          entryLen = 5;
+          break;
+        case 0xf4:
+          need(9);
+          out.push(int64(lp, p + 1));
+          entryLen = 9;
+          break;
+        default:
+          throw new RdbError('corrupt', `invalid listpack encoding byte 0x${b.toString(16)}`, p);
       }
     }
     // The back-length: the entry length in 7-bit groups.
@@ -140,19 +165,64 @@ export function decodeZiplist(zl: Buffer): PackedElement[] {
     need(1);
     const b = zl[p]!;
     switch (b >> 6) {
-      case 0: { const n = b & 0x3f; need(1 + n); out.push(Buffer.from(zl.subarray(p + 1, p + 1 + n))); p += 1 + n; continue; }
-      case 1: { need(2); const n = ((b & 0x3f) << 8) | zl[p + 1]!; need(2 + n); out.push(Buffer.from(zl.subarray(p + 2, p + 2 + n))); p += 2 + n; continue; }
-      case 2: { need(5); const n = zl.readUInt32BE(p + 1); need(5 + n); out.push(Buffer.from(zl.subarray(p + 5, p + 5 + n))); p += 5 + n; continue; }
-      default: break;
+      case 0: {
+        const n = b & 0x3f;
+        need(1 + n);
+        out.push(Buffer.from(zl.subarray(p + 1, p + 1 + n)));
+        p += 1 + n;
+        continue;
+      }
+      case 1: {
+        need(2);
+        const n = ((b & 0x3f) << 8) | zl[p + 1]!;
+        need(2 + n);
+        out.push(Buffer.from(zl.subarray(p + 2, p + 2 + n)));
+        p += 2 + n;
+        continue;
+      }
+      case 2: {
+        need(5);
+        const n = zl.readUInt32BE(p + 1);
+        need(5 + n);
+        out.push(Buffer.from(zl.subarray(p + 5, p + 5 + n)));
+        p += 5 + n;
+        continue;
+      }
+      default:
+        break;
     }
     switch (b) {
-      case 0xc0: need(3); out.push(zl.readInt16LE(p + 1)); p += 3; break;
-      case 0xd0: need(5); out.push(zl.readInt32LE(p + 1)); p += 5; break;
-      case 0xe0: need(9); out.push(int64(zl, p + 1)); p += 9; break;
-      case 0xf0: need(4); out.push(zl.readIntLE(p + 1, 3)); p += 4; break;
-      case 0xfe: need(2); out.push(zl.readInt8(p + 1)); p += 2; break;
+      case 0xc0:
+        need(3);
+        out.push(zl.readInt16LE(p + 1));
+        p += 3;
+        break;
+      case 0xd0:
+        need(5);
+        out.push(zl.readInt32LE(p + 1));
+        p += 5;
+        break;
+      case 0xe0:
+        need(9);
+        out.push(int64(zl, p + 1));
+        p += 9;
+        break;
+      case 0xf0:
+        need(4);
+        out.push(zl.readIntLE(p + 1, 3));
+        p += 4;
+        break;
+      case 0xfe:
+        need(2);
+        out.push(zl.readInt8(p + 1));
+        p += 2;
+        break;
       default:
-        if (b >= 0xf1 && b <= 0xfd) { out.push((b & 0x0f) - 1); p += 1; break; }
+        if (b >= 0xf1 && b <= 0xfd) {
+          out.push((b & 0x0f) - 1);
+          p += 1;
+          break;
+        }
         throw new RdbError('corrupt', `invalid ziplist encoding byte 0x${b.toString(16)}`, p);
     }
   }
@@ -183,8 +253,16 @@ export function decodeZipmap(zm: Buffer): [Buffer, Buffer][] {
   const len = (): number => {
     need(1);
     const b = zm[p]!;
-    if (b < 254) { p += 1; return b; }
-    if (b === 254) { need(5); const n = zm.readUInt32LE(p + 1); p += 5; return n; }
+    if (b < 254) {
+      p += 1;
+      return b;
+    }
+    if (b === 254) {
+      need(5);
+      const n = zm.readUInt32LE(p + 1);
+      p += 5;
+      return n;
+    }
     return -1;
   };
   for (;;) {
@@ -298,7 +376,10 @@ function decodeStream(c: ByteCursor, type: number): RdbValue {
     groups.push({ name, lastId: groupLast, ...(entriesRead !== undefined ? { entriesRead } : {}), pending, consumers });
   }
   return {
-    type: 'stream', entries, length, lastId,
+    type: 'stream',
+    entries,
+    length,
+    lastId,
     ...(firstId ? { firstId, maxDeletedId, entriesAdded } : {}),
     groups,
   };
@@ -377,7 +458,8 @@ export function decodeRdbValue(type: number, value: Buffer): RdbValue {
       for (let i = 0; i < n; i++) {
         const container = c.len();
         const blob = c.string();
-        if (container === 1) items.push(blob); // a plain node: one big element
+        if (container === 1)
+          items.push(blob); // a plain node: one big element
         else if (container === 2) for (const e of decodeListpack(blob)) items.push(elementBytes(e));
         else c.corrupt(`unknown quicklist node container ${container}`);
       }

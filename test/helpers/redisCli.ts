@@ -22,13 +22,12 @@ export function runRedisCli(args: readonly string[], opts: CliOptions = {}): Pro
   const auth = opts.password !== undefined ? ['-a', opts.password, '--no-auth-warning'] : [];
   const cli = binariesOf(opts.kind ?? DEFAULT_KIND).cli;
   return new Promise((resolve, reject) => {
-    const child = execFile(cli, [...auth, ...args], { env: { ...process.env, TERM: 'dumb' }, timeout: opts.timeoutMs ?? 30_000 },
-      (err, stdout, stderr) => {
-        if (err && typeof err.code !== 'number') {
-          return reject(err.code === 'ENOENT' ? new Error(`${cli} was not found`) : err);
-        }
-        resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
-      });
+    const child = execFile(cli, [...auth, ...args], { env: { ...process.env, TERM: 'dumb' }, timeout: opts.timeoutMs ?? 30_000 }, (err, stdout, stderr) => {
+      if (err && typeof err.code !== 'number') {
+        return reject(err.code === 'ENOENT' ? new Error(`${cli} was not found`) : err);
+      }
+      resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
+    });
     // `input` is written to stdin and then it is closed ('' = end of input at once); without it stdin stays open.
     if (opts.input !== undefined) child.stdin?.end(opts.input);
   });

@@ -41,7 +41,10 @@ export function kindAvailable(kind: ServerKind): boolean {
 }
 
 function parseKinds(text: string): ServerKind[] {
-  const kinds = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const kinds = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   for (const k of kinds) {
     if (!(ALL_KINDS as readonly string[]).includes(k)) throw new Error(`RCM_SERVER_KINDS: unknown server kind "${k}" (known: ${ALL_KINDS.join(', ')})`);
   }
@@ -57,7 +60,10 @@ export function serverKinds(): ServerKind[] {
   if (env === undefined || env.trim() === '') return ALL_KINDS.filter(kindAvailable);
   const kinds = parseKinds(env);
   const missing = kinds.filter((k) => !kindAvailable(k));
-  if (missing.length > 0) throw new Error(`RCM_SERVER_KINDS names ${missing.join(', ')} but ${missing.map((k) => binariesOf(k).server).join(', ')} is missing: run test/servers/build-servers.sh`);
+  if (missing.length > 0)
+    throw new Error(
+      `RCM_SERVER_KINDS names ${missing.join(', ')} but ${missing.map((k) => binariesOf(k).server).join(', ')} is missing: run test/servers/build-servers.sh`,
+    );
   return kinds;
 }
 

@@ -58,6 +58,8 @@ export async function freeBasePort(count: number): Promise<number> {
 /** Replaces every node's `ip:port` by `<nodeI>`, I its position in `order` (to compare runs on different ports). */
 export function normalizeAddresses(text: string, order: readonly NodeHandle[]): string {
   let out = text;
-  order.forEach((n, i) => { out = out.split(n.addr).join(`<node${i}>`); });
+  order.forEach((n, i) => {
+    out = out.split(n.addr).join(`<node${i}>`);
+  });
   return out;
 }

@@ -7,7 +7,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createCluster, killNode, myselfLine, redisCliCheck, runRedisCli, serverKinds, startNodes, stopAllNodes, type NodeHandle, type TestCluster,
+  createCluster,
+  killNode,
+  myselfLine,
+  redisCliCheck,
+  runRedisCli,
+  serverKinds,
+  startNodes,
+  stopAllNodes,
+  type NodeHandle,
+  type TestCluster,
 } from '../helpers/redisCluster';
 import { redisCliStderr, runRcm } from '../helpers/rcm';
 import { myIdOf, nodeCall, nodesOf, statesOf } from '../helpers/topologyOps';
@@ -35,7 +44,7 @@ for (const kind of serverKinds()) {
     });
     after(() => cluster.stop());
 
-    test('as a master: redis-cli\'s steps, functions copied, every node knows it when rcm returns', async () => {
+    test("as a master: redis-cli's steps, functions copied, every node knows it when rcm returns", async () => {
       const node = spare[0]!;
       const res = await runRcm(['add-node', node.addr, entry()]);
       assert.equal(res.code, 0, res.stdout + res.stderr);
@@ -53,7 +62,10 @@ for (const kind of serverKinds()) {
         `>>> Send CLUSTER MEET to node ${node.addr} to make it join the cluster.`,
         '[OK] New node added correctly.',
       ]);
-      assert.deepEqual(await knownBy(members, await myIdOf(node)), members.map(() => true));
+      assert.deepEqual(
+        await knownBy(members, await myIdOf(node)),
+        members.map(() => true),
+      );
       assert.equal(await nodeCall(node, 'FCALL', 'rcm_hello', 0), 'hello');
       members.push(node);
       assert.equal((await redisCliCheck(entry(), { kind })).code, 0);
@@ -93,7 +105,10 @@ for (const kind of serverKinds()) {
       assert.match(badId.stdout, /\[ERR\] No such (master|primary) ID abc\n$/);
       const inCluster = await runRcm(['add-node', cluster.masters[1]!.addr, entry()]);
       assert.equal(inCluster.code, 1);
-      assert.match(inCluster.stdout, new RegExp(`\\[ERR\\] Node ${cluster.masters[1]!.addr.replace(/\./g, '\\.')} is not empty\\. Either the node already knows other nodes`));
+      assert.match(
+        inCluster.stdout,
+        new RegExp(`\\[ERR\\] Node ${cluster.masters[1]!.addr.replace(/\./g, '\\.')} is not empty\\. Either the node already knows other nodes`),
+      );
       const gone = await runRcm(['add-node', '127.0.0.1:1', entry()]);
       assert.equal(gone.code, 1);
       assert.equal(gone.stderr, 'Could not connect to Redis at 127.0.0.1:1: Connection refused\n');
@@ -124,9 +139,15 @@ for (const kind of serverKinds()) {
       assert.equal(res.code, 0, res.stdout + res.stderr);
       // valkey-cli 9 ends with an [OK] line; redis-cli 7/8 end silently.
       const ok = kind === 'valkey9' ? `[OK] Node ${id} removed from the cluster.\n` : '';
-      assert.equal(res.stdout, `>>> Removing node ${id} from cluster ${entry()}\n>>> Sending CLUSTER FORGET messages to the cluster...\n>>> Sending CLUSTER RESET SOFT to the deleted node.\n${ok}`);
+      assert.equal(
+        res.stdout,
+        `>>> Removing node ${id} from cluster ${entry()}\n>>> Sending CLUSTER FORGET messages to the cluster...\n>>> Sending CLUSTER RESET SOFT to the deleted node.\n${ok}`,
+      );
       members = members.filter((n) => n !== replica);
-      assert.deepEqual(await knownBy(members, id), members.map(() => false));
+      assert.deepEqual(
+        await knownBy(members, id),
+        members.map(() => false),
+      );
       const alone = await nodesOf(replica);
       assert.equal(alone.length, 1);
       assert.deepEqual(alone[0]!.flags, ['myself', 'master']);
@@ -140,7 +161,10 @@ for (const kind of serverKinds()) {
       assert.equal(res.code, 0, res.stdout + res.stderr);
       assert.match(res.stdout, new RegExp(`>>> ${replica.addr.replace(/\./g, '\\.')} as replica of 127\\.0\\.0\\.1:\\d+\\n`));
       members = members.filter((n) => n !== master);
-      assert.deepEqual(await knownBy(members, id), members.map(() => false));
+      assert.deepEqual(
+        await knownBy(members, id),
+        members.map(() => false),
+      );
       const me = myselfLine(await nodesOf(replica));
       assert.ok(me.flags.includes('slave'));
       assert.notEqual(me.masterId, id);
@@ -162,7 +186,10 @@ for (const kind of serverKinds()) {
       assert.equal(res.code, 0, res.stdout + res.stderr);
       assert.match(res.stdout, /is down \(unreachable\): it will only be forgotten by the other nodes\.\n/);
       assert.match(res.stdout, /was not reset: if it comes back, run CLUSTER RESET on it/);
-      assert.deepEqual(await knownBy(members, id), members.map(() => false));
+      assert.deepEqual(
+        await knownBy(members, id),
+        members.map(() => false),
+      );
       assert.equal((await redisCliCheck(entry(), { kind })).code, 0);
     });
   });

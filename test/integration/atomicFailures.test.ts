@@ -14,7 +14,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster } from 'ioredis';
-import { cmd, createCluster, killNode, populate, redisCliCheck, serverKinds, stopAllNodes, waitFor, type NodeHandle, type ServerKind, type TestCluster } from '../helpers/redisCluster';
+import {
+  cmd,
+  createCluster,
+  killNode,
+  populate,
+  redisCliCheck,
+  serverKinds,
+  stopAllNodes,
+  waitFor,
+  type NodeHandle,
+  type ServerKind,
+  type TestCluster,
+} from '../helpers/redisCluster';
 import { RCM_PATH, runRcm } from '../helpers/rcm';
 import { myselfLine, parseClusterNodes } from '../helpers/clusterNodes';
 
@@ -31,11 +43,14 @@ function startRcm(args: string[]): { child: ChildProcess; done: Promise<number |
 /** Whether a migration between source and target shows on the servers right now. */
 async function jobRunning(cluster: TestCluster, kind: ServerKind, source: NodeHandle, target: NodeHandle): Promise<boolean> {
   if (kind === 'valkey9') {
-    const jobs = await cmd(cluster.client(source), 'CLUSTER', 'GETSLOTMIGRATIONS') as unknown[][];
-    return jobs.some((j) => { const st = String(j[j.indexOf('state') + 1]); return !['success', 'failed', 'cancelled'].includes(st); });
+    const jobs = (await cmd(cluster.client(source), 'CLUSTER', 'GETSLOTMIGRATIONS')) as unknown[][];
+    return jobs.some((j) => {
+      const st = String(j[j.indexOf('state') + 1]);
+      return !['success', 'failed', 'cancelled'].includes(st);
+    });
   }
   if (kind === 'redis8') {
-    const tasks = await cmd(cluster.client(target), 'CLUSTER', 'MIGRATION', 'STATUS', 'ALL') as unknown[][];
+    const tasks = (await cmd(cluster.client(target), 'CLUSTER', 'MIGRATION', 'STATUS', 'ALL')) as unknown[][];
     return tasks.some((t) => !['completed', 'canceled', 'failed'].includes(String(t[t.indexOf('state') + 1])));
   }
   return myselfLine(parseClusterNodes(String(await cmd(cluster.client(source), 'CLUSTER', 'NODES')))).openSlots.length > 0;
@@ -63,7 +78,10 @@ async function keysPresent(cluster: TestCluster): Promise<number> {
 
 async function servedSlots(cluster: TestCluster, node: NodeHandle): Promise<number> {
   const me = myselfLine(parseClusterNodes(String(await cmd(cluster.client(node), 'CLUSTER', 'NODES'))));
-  return me.slotTokens.reduce((a, t) => { const [x, y] = t.split('-').map(Number); return a + (y ?? x!) - x! + 1; }, 0);
+  return me.slotTokens.reduce((a, t) => {
+    const [x, y] = t.split('-').map(Number);
+    return a + (y ?? x!) - x! + 1;
+  }, 0);
 }
 
 for (const kind of serverKinds()) {
@@ -85,7 +103,19 @@ for (const kind of serverKinds()) {
       const [from, to] = await Promise.all([cluster.nodeId(source), cluster.nodeId(target)]);
       const before = await servedSlots(cluster, target);
       const journal = join(dir, 'killed.jsonl');
-      const run = startRcm(['reshard', cluster.entry.addr, '--cluster-from', from, '--cluster-to', to, '--cluster-slots', SLOTS, '--cluster-yes', '--journal', journal]);
+      const run = startRcm([
+        'reshard',
+        cluster.entry.addr,
+        '--cluster-from',
+        from,
+        '--cluster-to',
+        to,
+        '--cluster-slots',
+        SLOTS,
+        '--cluster-yes',
+        '--journal',
+        journal,
+      ]);
       try {
         await freezeTargetMidJob(cluster, kind, source, target);
         run.child.kill('SIGKILL');
@@ -108,19 +138,40 @@ for (const kind of serverKinds()) {
       const [source, target] = [cluster.masters[1]!, cluster.masters[2]!];
       const replica = cluster.replicas.find((r) => cluster.masterOf(r) === target)!;
       const [from, to] = await Promise.all([cluster.nodeId(source), cluster.nodeId(target)]);
-      const run = startRcm(['reshard', cluster.entry.addr, '--cluster-from', from, '--cluster-to', to, '--cluster-slots', SLOTS, '--cluster-yes', '--cluster-timeout', '5000']);
+      const run = startRcm([
+        'reshard',
+        cluster.entry.addr,
+        '--cluster-from',
+        from,
+        '--cluster-to',
+        to,
+        '--cluster-slots',
+        SLOTS,
+        '--cluster-yes',
+        '--cluster-timeout',
+        '5000',
+      ]);
       await freezeTargetMidJob(cluster, kind, source, target);
       await killNode(target);
       let timer: NodeJS.Timeout | undefined;
-      const code = await Promise.race([run.done, new Promise<'hung'>((res) => { timer = setTimeout(() => res('hung'), 120_000); })]);
+      const code = await Promise.race([
+        run.done,
+        new Promise<'hung'>((res) => {
+          timer = setTimeout(() => res('hung'), 120_000);
+        }),
+      ]);
       clearTimeout(timer);
       if (code === 'hung') run.child.kill('SIGKILL');
       assert.notEqual(code, 'hung', 'rcm must end within 2 minutes of its target dying');
       assert.notEqual(code, 0, 'rcm must not report a run whose target died as done');
-      await waitFor('the replica to take over', async () => {
-        const me = myselfLine(parseClusterNodes(String(await cmd(cluster.client(replica), 'CLUSTER', 'NODES'))));
-        return me.flags.includes('master') || me.flags.join(',');
-      }, 30_000);
+      await waitFor(
+        'the replica to take over',
+        async () => {
+          const me = myselfLine(parseClusterNodes(String(await cmd(cluster.client(replica), 'CLUSTER', 'NODES'))));
+          return me.flags.includes('master') || me.flags.join(',');
+        },
+        30_000,
+      );
       const deadId = await cluster.nodeId(target);
       for (const n of cluster.liveNodes()) await cmd(cluster.client(n), 'CLUSTER', 'FORGET', deadId);
       // Whatever was left open is closed by fix (legacy); the atomic servers roll back themselves.
@@ -130,7 +181,9 @@ for (const kind of serverKinds()) {
       assert.equal(await keysPresent(cluster), KEYS, 'no key lost');
       const newId = await cluster.nodeId(replica);
       const before = await servedSlots(cluster, replica);
-      const again = await runRcm(['reshard', cluster.entry.addr, '--cluster-from', from, '--cluster-to', newId, '--cluster-slots', '1000', '--cluster-yes'], { timeoutMs: 120_000 });
+      const again = await runRcm(['reshard', cluster.entry.addr, '--cluster-from', from, '--cluster-to', newId, '--cluster-slots', '1000', '--cluster-yes'], {
+        timeoutMs: 120_000,
+      });
       assert.equal(again.code, 0, again.stdout.slice(-1000) + again.stderr);
       assert.equal(await servedSlots(cluster, replica), before + 1000);
       assert.equal(await keysPresent(cluster), KEYS);

@@ -42,19 +42,36 @@ for (const kind of serverKinds()) {
 
     for (let round = 1; round <= 3; round++) {
       test(`round ${round}: 1000 slots to the second master and back, verified when rcm exits`, async () => {
-        for (const [from, to] of [[0, 1], [1, 0]] as const) {
+        for (const [from, to] of [
+          [0, 1],
+          [1, 0],
+        ] as const) {
           const slotsBefore = await ownedSlots(cluster, from);
-          const res = await runRcm(['reshard', cluster.entry.addr, '--cluster-from', ids[from]!, '--cluster-to', ids[to]!, '--cluster-slots', '1000', '--cluster-yes', '--json'], { timeoutMs: 300_000 });
+          const res = await runRcm(
+            ['reshard', cluster.entry.addr, '--cluster-from', ids[from]!, '--cluster-to', ids[to]!, '--cluster-slots', '1000', '--cluster-yes', '--json'],
+            { timeoutMs: 300_000 },
+          );
           assert.equal(res.code, 0, res.stdout.slice(-1500) + res.stderr);
           // At the moment rcm exits: the target serves every moved slot, the source none, every key is there.
           const [fromAfter, toAfter] = await Promise.all([ownedSlots(cluster, from), ownedSlots(cluster, to)]);
           const moved = [...slotsBefore].filter((s) => !fromAfter.has(s));
           assert.equal(moved.length, 1000);
-          assert.deepEqual(moved.filter((s) => !toAfter.has(s)), [], 'the target serves every moved slot');
+          assert.deepEqual(
+            moved.filter((s) => !toAfter.has(s)),
+            [],
+            'the target serves every moved slot',
+          );
           const sizes = await dbsizes(cluster);
-          assert.equal(sizes.reduce((a, b) => a + b, 0), KEYS, `every key is there (${sizes.join(', ')})`);
+          assert.equal(
+            sizes.reduce((a, b) => a + b, 0),
+            KEYS,
+            `every key is there (${sizes.join(', ')})`,
+          );
           const json = JSON.parse(res.stdout.slice(res.stdout.indexOf('{\n'))) as { strategies: { strategy: string }[]; mismatches: number };
-          assert.deepEqual(json.strategies.map((s) => s.strategy), [EXPECTED[kind]]);
+          assert.deepEqual(
+            json.strategies.map((s) => s.strategy),
+            [EXPECTED[kind]],
+          );
           assert.equal(json.mismatches, 0);
           const check = await redisCliCheck(cluster.entry.addr, { kind });
           assert.equal(check.code, 0, check.stdout);

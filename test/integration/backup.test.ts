@@ -74,7 +74,10 @@ describe('rcm backup of a 3+3 cluster with ~200k keys of every type', () => {
 
     // redis-cli's lines, masters in node-list order
     const saving = res.stdout.split('\n').filter((l) => l.startsWith('>>> Node '));
-    assert.deepEqual(saving, masters.map((m) => `>>> Node ${m.host}:${m.port} -> Saving RDB...`));
+    assert.deepEqual(
+      saving,
+      masters.map((m) => `>>> Node ${m.host}:${m.port} -> Saving RDB...`),
+    );
     assert.ok(res.stdout.endsWith(`Saving cluster configuration to: ${dir}/nodes.json\n[OK] Backup created into: ${dir}\n`), res.stdout.slice(-300));
     for (const m of masters) {
       assert.match(res.stderr, new RegExp(`SYNC sent to master, writing \\d+ bytes to '${dir}/${rdbName(m)}'\\nTransfer finished with success\\.\\n`));
@@ -110,15 +113,30 @@ describe('rcm backup of a 3+3 cluster with ~200k keys of every type', () => {
 
     // nodes.json: parses, matches the topology, and is byte-identical to redis-cli's
     const text = readFileSync(join(dir, 'nodes.json'), 'utf8');
-    const nodes = JSON.parse(text) as { name: string; host: string; port: number; replicate: string | null; slots: number[][]; slots_count: number; flags: string; current_epoch: number }[];
-    assert.deepEqual(nodes.map((n) => n.name), topology.nodes.map((n) => n.id));
+    const nodes = JSON.parse(text) as {
+      name: string;
+      host: string;
+      port: number;
+      replicate: string | null;
+      slots: number[][];
+      slots_count: number;
+      flags: string;
+      current_epoch: number;
+    }[];
+    assert.deepEqual(
+      nodes.map((n) => n.name),
+      topology.nodes.map((n) => n.id),
+    );
     for (const [i, n] of topology.nodes.entries()) {
       const j = nodes[i]!;
       assert.equal(j.host, n.host);
       assert.equal(j.port, n.port);
       assert.equal(j.replicate, n.masterId);
       assert.equal(j.slots_count, n.slotCount);
-      assert.deepEqual(j.slots, n.slots.map((r) => (r.start === r.end ? [r.start] : [r.start, r.end])));
+      assert.deepEqual(
+        j.slots,
+        n.slots.map((r) => (r.start === r.end ? [r.start] : [r.start, r.end])),
+      );
       assert.equal(j.flags, n.role === 'master' ? 'master' : 'slave');
       assert.equal(j.current_epoch, n.configEpoch);
     }
@@ -134,10 +152,19 @@ describe('rcm backup of a 3+3 cluster with ~200k keys of every type', () => {
     for (const m of cluster.masters) await cluster.client(m).config('SET', 'repl-diskless-sync', 'yes');
     const report = await runBackup(cluster.entry.host, cluster.entry.port, dir, { diskless: true });
     assert.equal(report.exitCode, 0, JSON.stringify(report.error));
-    assert.deepEqual(report.files.map((f) => f.framing), ['eof', 'eof', 'eof']);
-    assert.equal(report.files.reduce((a, f) => a + f.keys, 0), total);
+    assert.deepEqual(
+      report.files.map((f) => f.framing),
+      ['eof', 'eof', 'eof'],
+    );
+    assert.equal(
+      report.files.reduce((a, f) => a + f.keys, 0),
+      total,
+    );
     for (const f of report.files) assert.equal((await checkRdb(f.file)).code, 0);
-    assert.match(report.output.map((c) => c.text).join(''), /SYNC sent to master, writing bytes of bulk transfer until EOF marker to '.*'\nTransfer finished with success after \d+ bytes\n/);
+    assert.match(
+      report.output.map((c) => c.text).join(''),
+      /SYNC sent to master, writing bytes of bulk transfer until EOF marker to '.*'\nTransfer finished with success after \d+ bytes\n/,
+    );
   });
 
   test('bad directories: a specific error, exit 1, nothing written', async () => {
@@ -178,7 +205,19 @@ describe('rcm backup and restore with a password (space and %) over TLS', () => 
       const maps: string[] = [];
       for (const n of cluster.nodes) maps.push('--address-map', `127.0.0.1:${n.port}=127.0.0.1:${await enableTls(cluster.client(n), certs)}`);
       const entry = maps[1]!.split('=')[1]!;
-      const args = ['-a', password, '--no-auth-warning', '--tls', '--cacert', join(certs, 'ca.crt'), '--cert', join(certs, 'client.crt'), '--key', join(certs, 'client.key'), ...maps];
+      const args = [
+        '-a',
+        password,
+        '--no-auth-warning',
+        '--tls',
+        '--cacert',
+        join(certs, 'ca.crt'),
+        '--cert',
+        join(certs, 'client.crt'),
+        '--key',
+        join(certs, 'client.key'),
+        ...maps,
+      ];
       let res = await runRcm(['backup', entry, dir, ...args]);
       assert.equal(res.code, 0, res.stdout.slice(-800) + res.stderr);
       assert.equal(readdirSync(dir).filter((f) => f.endsWith('.rdb')).length, 3);

@@ -20,8 +20,13 @@ async function planOf(cluster: TestCluster, slots: number[], to: number): Promis
   const targetId = await cluster.nodeId(cluster.masters[to]!);
   const moves = await Promise.all(slots.map(async (slot) => ({ slot, sourceId: await cluster.nodeId(await slotOwner(cluster, slot)), targetId })));
   return {
-    version: 1, kind: 'reshard', entry: { host: cluster.entry.host, port: cluster.entry.port }, nodes: [],
-    moves, groups: [{ sourceId: moves[0]!.sourceId, targetId, slots: moves.length }], totalSlots: moves.length,
+    version: 1,
+    kind: 'reshard',
+    entry: { host: cluster.entry.host, port: cluster.entry.port },
+    nodes: [],
+    moves,
+    groups: [{ sourceId: moves[0]!.sourceId, targetId, slots: moves.length }],
+    totalSlots: moves.length,
   };
 }
 
@@ -55,7 +60,9 @@ describe('big keys', () => {
     assert.equal(keySlot(str), 100);
     const source = cluster.client(await slotOwner(cluster, 100));
     await source.call('CONFIG', 'SET', 'cluster-node-timeout', '1000'); // read by the preview only: nothing moves here
-    const report = await previewBigKeys(await planOf(cluster, [100, 101, 102], 1), { timeoutMs: 60000 }).finally(() => source.call('CONFIG', 'SET', 'cluster-node-timeout', '15000'));
+    const report = await previewBigKeys(await planOf(cluster, [100, 101, 102], 1), { timeoutMs: 60000 }).finally(() =>
+      source.call('CONFIG', 'SET', 'cluster-node-timeout', '15000'),
+    );
     const byKey = new Map(report.keys.map((k) => [k.key, k]));
     const s = byKey.get(str);
     const h = byKey.get(hash);
@@ -92,8 +99,14 @@ describe('big keys', () => {
     assert.equal(Number(await src.call('CLUSTER', 'COUNTKEYSINSLOT', 101)), 0);
     assert.equal(Number(await t.call('CLUSTER', 'COUNTKEYSINSLOT', 100)), 21);
     const retries = events.flatMap((e) => (e.type === 'retry' ? [e.reason] : []));
-    assert.ok(retries.some((r) => /timeout/i.test(r)), 'a MIGRATE timed out');
-    assert.ok(retries.some((r) => /[1-9]\d* of \d+ key\(s\) had arrived and were finished/.test(r)), retries.join(' / '));
+    assert.ok(
+      retries.some((r) => /timeout/i.test(r)),
+      'a MIGRATE timed out',
+    );
+    assert.ok(
+      retries.some((r) => /[1-9]\d* of \d+ key\(s\) had arrived and were finished/.test(r)),
+      retries.join(' / '),
+    );
   });
 
   test('with the sample: big keys move last in their slot, alone, with their own timeout (no timeout at 5 ms)', async () => {

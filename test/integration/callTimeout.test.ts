@@ -5,9 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  createCluster, myselfLine, populate, redisCliCheck, runRedisCli, stopAllNodes, waitFor, type TestCluster,
-} from '../helpers/redisCluster';
+import { createCluster, myselfLine, populate, redisCliCheck, runRedisCli, stopAllNodes, waitFor, type TestCluster } from '../helpers/redisCluster';
 import { redisCliStderr, runRcm } from '../helpers/rcm';
 import { nodeCall, nodesOf } from '../helpers/topologyOps';
 
@@ -31,10 +29,14 @@ describe('call, set-timeout and failover on a 3+3 cluster', () => {
 
   test('call with every filter, -d and error replies: identical to redis-cli', async () => {
     const entry = cluster.entry.addr;
-    await waitFor('replicas to hold every key', async () => {
-      const sizes = await Promise.all(cluster.nodes.map((n) => nodeCall(n, 'DBSIZE')));
-      return sizes.reduce((a: number, s) => a + Number(s), 0) === 2000 || 'replication in progress';
-    }, 15_000);
+    await waitFor(
+      'replicas to hold every key',
+      async () => {
+        const sizes = await Promise.all(cluster.nodes.map((n) => nodeCall(n, 'DBSIZE')));
+        return sizes.reduce((a: number, s) => a + Number(s), 0) === 2000 || 'replication in progress';
+      },
+      15_000,
+    );
     const all = await sameAsRedisCli(['call', entry, 'DBSIZE']);
     assert.equal(all.ours.code, 0);
     assert.equal(all.ours.stdout.split('\n').length, 1 + 6 + 1);
@@ -53,7 +55,10 @@ describe('call, set-timeout and failover on a 3+3 cluster', () => {
     assert.equal(res.code, 0);
     const data = JSON.parse(res.stdout);
     assert.equal(data.replies.length, 6);
-    assert.equal(data.replies.reduce((a: number, r: { reply: string }) => a + Number(r.reply), 0), 2000);
+    assert.equal(
+      data.replies.reduce((a: number, r: { reply: string }) => a + Number(r.reply), 0),
+      2000,
+    );
     assert.deepEqual(data.command, ['DBSIZE']);
   });
 
@@ -61,8 +66,14 @@ describe('call, set-timeout and failover on a 3+3 cluster', () => {
     const dbsize = async () => (await Promise.all(cluster.masters.map((m) => nodeCall(m, 'DBSIZE')))).map(Number);
     const declined = await runRcm(['call', cluster.entry.addr, 'FLUSHDB', '--cluster-only-masters'], { input: 'no\n' });
     assert.equal(declined.code, 1);
-    assert.match(declined.stdout, /^FLUSHDB deletes every key of the database; it will be sent to 3 node\(s\)\. Are you sure\? \(type 'yes' to accept\): \*\*\* Aborted: FLUSHDB was not sent to any node\.\n$/);
-    assert.equal((await dbsize()).reduce((a, b) => a + b, 0), 1000);
+    assert.match(
+      declined.stdout,
+      /^FLUSHDB deletes every key of the database; it will be sent to 3 node\(s\)\. Are you sure\? \(type 'yes' to accept\): \*\*\* Aborted: FLUSHDB was not sent to any node\.\n$/,
+    );
+    assert.equal(
+      (await dbsize()).reduce((a, b) => a + b, 0),
+      1000,
+    );
     const eof = await runRcm(['call', cluster.entry.addr, 'CONFIG', 'SET', 'maxmemory', '1gb']);
     assert.equal(eof.code, 1, 'stdin at EOF declines');
     const yes = await runRcm(['call', cluster.entry.addr, 'FLUSHDB', '--cluster-only-masters'], { env: { REDISCLI_CLUSTER_YES: '1' } });
@@ -104,7 +115,10 @@ describe('call, set-timeout and failover on a 3+3 cluster', () => {
     assert.match(refused.stdout, /\[ERR\] Node .* is not a replica/);
     const res = await runRcm(['failover', replica.addr]);
     assert.equal(res.code, 0, res.stdout + res.stderr);
-    assert.match(res.stdout, new RegExp(`\\[OK\\] ${replica.addr.replace(/\./g, '\\.')} is now a master \\(it replaced ${master.addr.replace(/\./g, '\\.')}\\)\\.\\n$`));
+    assert.match(
+      res.stdout,
+      new RegExp(`\\[OK\\] ${replica.addr.replace(/\./g, '\\.')} is now a master \\(it replaced ${master.addr.replace(/\./g, '\\.')}\\)\\.\\n$`),
+    );
     assert.ok(myselfLine(await nodesOf(replica)).flags.includes('master'));
     await waitFor('the old master to become a replica', async () => myselfLine(await nodesOf(master)).flags.includes('slave') || 'not yet', 10_000);
     const back = await runRcm(['failover', master.addr, '--takeover']);

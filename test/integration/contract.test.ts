@@ -19,8 +19,20 @@ import { join } from 'node:path';
 import { lookup } from 'node:dns/promises';
 import { Redis } from 'ioredis';
 import {
-  createCluster, keyInSlot, openSlotMigrating, populate, runRedisCli, slotSignature, startNodes, startStandalone, stopAllNodes, stopNodes, waitFor,
-  type CliResult, type NodeHandle, type TestCluster,
+  createCluster,
+  keyInSlot,
+  openSlotMigrating,
+  populate,
+  runRedisCli,
+  slotSignature,
+  startNodes,
+  startStandalone,
+  stopAllNodes,
+  stopNodes,
+  waitFor,
+  type CliResult,
+  type NodeHandle,
+  type TestCluster,
 } from '../helpers/redisCluster';
 import { redisCliStderr, runRcm } from '../helpers/rcm';
 import { myIdOf, nodeCall, nodesOf, normalizeAddresses } from '../helpers/topologyOps';
@@ -119,10 +131,20 @@ describe('the drop-in contract on a 3-master cluster', () => {
   const signature = async (): Promise<string> => slotSignature(await nodesOf(cluster.entry));
 
   test('info, check, call: identical on success and on a refused connection', async () => {
-    for (const args of [['info', entry], ['check', entry], ['check', ...entry.split(':')], ['call', entry, 'DBSIZE'], ['call', entry, 'GET', 'nokey', '--cluster-only-masters']]) {
+    for (const args of [
+      ['info', entry],
+      ['check', entry],
+      ['check', ...entry.split(':')],
+      ['call', entry, 'DBSIZE'],
+      ['call', entry, 'GET', 'nokey', '--cluster-only-masters'],
+    ]) {
       assertSame(await runRcm(args), await oracle(args), args.join(' '));
     }
-    for (const args of [['info', dead], ['check', dead], ['call', dead, 'PING']]) {
+    for (const args of [
+      ['info', dead],
+      ['check', dead],
+      ['call', dead, 'PING'],
+    ]) {
       assertFailsAlike(await runRcm(args), await oracle(args), args.join(' '));
     }
   });
@@ -155,8 +177,18 @@ describe('the drop-in contract on a 3-master cluster', () => {
   });
 
   test('reshard and rebalance: identical output on the same cluster state; extras only with --verbose', async () => {
-    const reshard = (from: string, to: string, extra: string[] = []) =>
-      ['reshard', entry, '--cluster-from', from, '--cluster-to', to, '--cluster-slots', '1000', '--cluster-yes', ...extra];
+    const reshard = (from: string, to: string, extra: string[] = []) => [
+      'reshard',
+      entry,
+      '--cluster-from',
+      from,
+      '--cluster-to',
+      to,
+      '--cluster-slots',
+      '1000',
+      '--cluster-yes',
+      ...extra,
+    ];
     const start = await signature();
     const ref = await oracle(reshard(ids[0]!, ids[1]!));
     assert.equal(ref.code, 0, ref.stdout + ref.stderr);
@@ -178,7 +210,10 @@ describe('the drop-in contract on a 3-master cluster', () => {
     assert.equal(verbose.code, 0);
     assert.equal(verbose.stdout, ours.stdout);
     // The journal first, the summary last (the pace lines of --verbose may come between).
-    assert.match(verbose.stderr, /^rcm: journal \S+\.jsonl\n(rcm: (?:pace: |\S+ -> \S+: strategy ).*\n)*rcm: moved 1000 slots and \d+ keys in .*key counts verified\.\n$/);
+    assert.match(
+      verbose.stderr,
+      /^rcm: journal \S+\.jsonl\n(rcm: (?:pace: |\S+ -> \S+: strategy ).*\n)*rcm: moved 1000 slots and \d+ keys in .*key counts verified\.\n$/,
+    );
     assertSame(await runRcm(['rebalance', entry]), refRebalance, 'rebalance');
     assert.equal(await signature(), balanced);
 
@@ -191,7 +226,7 @@ describe('the drop-in contract on a 3-master cluster', () => {
     assert.equal(await signature(), balanced);
   });
 
-  test('reshard and rebalance failures: the oracle\'s lines plus one rcm: line naming the candidates', async () => {
+  test("reshard and rebalance failures: the oracle's lines plus one rcm: line naming the candidates", async () => {
     const before = await signature();
     const toUnknown = ['reshard', entry, '--cluster-from', 'all', '--cluster-to', 'nosuchid', '--cluster-slots', '10', '--cluster-yes'];
     const ours = await runRcm(toUnknown);
@@ -207,10 +242,22 @@ describe('the drop-in contract on a 3-master cluster', () => {
   test('strict numbers and weights: refused before any change, naming the option and the range', async () => {
     const before = await signature();
     const cases: [string[], RegExp][] = [
-      [['reshard', entry, '--cluster-from', ids[0]!, '--cluster-to', ids[1]!, '--cluster-slots', '10x', '--cluster-yes'], /--cluster-slots must be a whole number from 1 to 16384 \(got "10x"\)/],
-      [['reshard', entry, '--cluster-from', ids[0]!, '--cluster-to', ids[1]!, '--cluster-slots', '1.5', '--cluster-yes'], /--cluster-slots must be a whole number from 1 to 16384 \(got "1\.5"\)/],
-      [['reshard', entry, '--cluster-from', ids[0]!, '--cluster-to', ids[1]!, '--cluster-slots', '10', '--cluster-yes', '--cluster-pipeline', '5k'], /--cluster-pipeline must be a whole number from 1/],
-      [['reshard', entry, '--cluster-from', ids[0]!, '--cluster-to', ids[1]!, '--cluster-slots', '10', '--cluster-yes', '--cluster-timeout', ''], /--cluster-timeout must be a whole number from 1/],
+      [
+        ['reshard', entry, '--cluster-from', ids[0]!, '--cluster-to', ids[1]!, '--cluster-slots', '10x', '--cluster-yes'],
+        /--cluster-slots must be a whole number from 1 to 16384 \(got "10x"\)/,
+      ],
+      [
+        ['reshard', entry, '--cluster-from', ids[0]!, '--cluster-to', ids[1]!, '--cluster-slots', '1.5', '--cluster-yes'],
+        /--cluster-slots must be a whole number from 1 to 16384 \(got "1\.5"\)/,
+      ],
+      [
+        ['reshard', entry, '--cluster-from', ids[0]!, '--cluster-to', ids[1]!, '--cluster-slots', '10', '--cluster-yes', '--cluster-pipeline', '5k'],
+        /--cluster-pipeline must be a whole number from 1/,
+      ],
+      [
+        ['reshard', entry, '--cluster-from', ids[0]!, '--cluster-to', ids[1]!, '--cluster-slots', '10', '--cluster-yes', '--cluster-timeout', ''],
+        /--cluster-timeout must be a whole number from 1/,
+      ],
       [['rebalance', entry, '--cluster-threshold', '2%'], /--cluster-threshold must be a number greater than 0 and at most 100 \(got "2%"\)/],
       [['rebalance', entry, '--cluster-weight', `${ids[0]!.slice(0, 8)}`], /--cluster-weight entry '[0-9a-f]{8}' is not <node id prefix>=<weight>/],
       [['rebalance', entry, '--cluster-weight', `${ids[0]!.slice(0, 8)}=2x`], /'2x' is not a number/],
@@ -221,18 +268,31 @@ describe('the drop-in contract on a 3-master cluster', () => {
     assert.equal(await signature(), before);
   });
 
-  test('fix on a healthy cluster: identical; on a refused connection: the oracle\'s lines', async () => {
+  test("fix on a healthy cluster: identical; on a refused connection: the oracle's lines", async () => {
     assertSame(await runRcm(['fix', entry]), await oracle(['fix', entry], { input: '' }), 'fix');
     assertFailsAlike(await runRcm(['fix', dead]), await oracle(['fix', dead], { input: '' }), 'fix dead');
   });
 
   /** Every master lists the same nodes, none in handshake (redis-cli returns before the cluster agrees). */
-  const settled = (joined: NodeHandle[] = []): Promise<void> => waitFor('the cluster to agree on its nodes', async () => {
-    const views = await Promise.all([...cluster.masters, ...joined].map((m) => nodesOf(m)));
-    if (views.some((v) => v.some((l) => l.flags.includes('handshake')))) return 'a handshake';
-    const sets = new Set(views.map((v) => `${v.map((l) => l.id).sort().join(',')}/${slotSignature(v)}`));
-    return sets.size === 1 || 'the nodes disagree';
-  }, 20_000);
+  const settled = (joined: NodeHandle[] = []): Promise<void> =>
+    waitFor(
+      'the cluster to agree on its nodes',
+      async () => {
+        const views = await Promise.all([...cluster.masters, ...joined].map((m) => nodesOf(m)));
+        if (views.some((v) => v.some((l) => l.flags.includes('handshake')))) return 'a handshake';
+        const sets = new Set(
+          views.map(
+            (v) =>
+              `${v
+                .map((l) => l.id)
+                .sort()
+                .join(',')}/${slotSignature(v)}`,
+          ),
+        );
+        return sets.size === 1 || 'the nodes disagree';
+      },
+      20_000,
+    );
 
   test('add-node and del-node: identical steps for two spare nodes; refusals alike', async () => {
     const [theirs, ours] = await startNodes(2);
@@ -244,7 +304,11 @@ describe('the drop-in contract on a 3-master cluster', () => {
       await settled([theirs!, ours!]);
       assert.equal(ref.code, 0, ref.stdout + ref.stderr);
       // The check listing shows the other spare node too once it joined: compare the steps (every line but the listing).
-      const steps = (s: string): string => norm(s).split('\n').filter((l) => !/^(M|S): |^ {3}/.test(l)).join('\n');
+      const steps = (s: string): string =>
+        norm(s)
+          .split('\n')
+          .filter((l) => !/^(M|S): |^ {3}/.test(l))
+          .join('\n');
       assert.equal(steps(mine.stdout), steps(ref.stdout), `add-node\n--- oracle\n${ref.stdout}\n--- rcm\n${mine.stdout}`);
       assert.equal(mine.stderr, ref.stderr);
       assert.equal(mine.code, 0);
@@ -312,8 +376,13 @@ describe('the drop-in contract on a 3-master cluster', () => {
       const args = (nodes: NodeHandle[]) => ['create', ...nodes.map((n) => n.addr), '--cluster-yes'];
       const [ref, mine] = await Promise.all([oracle(args(theirs)), runRcm(args(ours))]);
       assert.equal(ref.code, 0, ref.stdout + ref.stderr);
-      const norm = (nodes: NodeHandle[]) => (s: string): string =>
-        sortNodeBlocks(normalizeIds(normalizeAddresses(s, nodes))).replace(/Waiting for the cluster to join\n\.*\n/, 'Waiting for the cluster to join\n<dots>\n');
+      const norm =
+        (nodes: NodeHandle[]) =>
+        (s: string): string =>
+          sortNodeBlocks(normalizeIds(normalizeAddresses(s, nodes))).replace(
+            /Waiting for the cluster to join\n\.*\n/,
+            'Waiting for the cluster to join\n<dots>\n',
+          );
       assert.equal(norm(ours)(mine.stdout), norm(theirs)(ref.stdout), `create\n--- oracle\n${ref.stdout}\n--- rcm\n${mine.stdout}`);
       assert.equal(mine.stderr, ref.stderr);
       assert.equal(mine.code, ref.code);
@@ -324,11 +393,23 @@ describe('the drop-in contract on a 3-master cluster', () => {
     }
   });
 
-  test('apply and resume (rcm\'s own): nothing on stderr on success, one rcm: line on a damaged file', async () => {
+  test("apply and resume (rcm's own): nothing on stderr on success, one rcm: line on a damaged file", async () => {
     const start = await signature();
     const planFile = join(work, 'plan.json');
     const journal = join(work, 'run.jsonl');
-    const planned = await runRcm(['reshard', entry, '--cluster-from', ids[0]!, '--cluster-to', ids[2]!, '--cluster-slots', '20', '--cluster-yes', '--plan-out', planFile]);
+    const planned = await runRcm([
+      'reshard',
+      entry,
+      '--cluster-from',
+      ids[0]!,
+      '--cluster-to',
+      ids[2]!,
+      '--cluster-slots',
+      '20',
+      '--cluster-yes',
+      '--plan-out',
+      planFile,
+    ]);
     assert.equal(planned.code, 0, planned.stderr);
     assert.equal(planned.stderr, '');
     assert.equal(await signature(), start);
@@ -347,10 +428,18 @@ describe('the drop-in contract on a 3-master cluster', () => {
     const plan = JSON.parse(readFileSync(planFile, 'utf8')) as Record<string, unknown>;
     const damagedPlan = join(work, 'damaged-plan.json');
     writeFileSync(damagedPlan, JSON.stringify({ ...plan, moves: undefined }));
-    assertOneLineFailure(await runRcm(['apply', damagedPlan, '--cluster-yes']), 'damaged plan', new RegExp(`${damagedPlan.replace(/[.]/g, '\\.')} is not a plan written by rcm \\(--plan-out\\): "moves" is not a list`));
+    assertOneLineFailure(
+      await runRcm(['apply', damagedPlan, '--cluster-yes']),
+      'damaged plan',
+      new RegExp(`${damagedPlan.replace(/[.]/g, '\\.')} is not a plan written by rcm \\(--plan-out\\): "moves" is not a list`),
+    );
     const damagedJournal = join(work, 'damaged.jsonl');
     writeFileSync(damagedJournal, '{"t":"done","slots":[1],"keys":1,"at":1}\n{"t":"end","status":"done","at":2}\n');
-    assertOneLineFailure(await runRcm(['resume', damagedJournal]), 'damaged journal', /The journal .*damaged\.jsonl is damaged at line 1: the first record is not the plan\./);
+    assertOneLineFailure(
+      await runRcm(['resume', damagedJournal]),
+      'damaged journal',
+      /The journal .*damaged\.jsonl is damaged at line 1: the first record is not the plan\./,
+    );
     assertOneLineFailure(await runRcm(['resume', join(work, 'missing.jsonl')]), 'missing journal', /Cannot read the journal/);
     assert.equal((await runRcm(['reshard', entry, '--cluster-from', ids[2]!, '--cluster-to', ids[0]!, '--cluster-slots', '20', '--cluster-yes'])).code, 0);
   });
@@ -370,13 +459,27 @@ describe('fix without --cluster-yes and with stdin at end of input', () => {
     const target = cluster.masters[1]!;
     await cluster.client(source).set(keyInSlot(slot, 'fixeof'), 'v');
     await openSlotMigrating(cluster, slot, target);
-    const state = async (): Promise<string> => String(await nodeCall(source, 'CLUSTER', 'NODES'))
-      .split('\n').map((l) => l.split(' ').filter((_, i) => i !== 4 && i !== 5).join(' ')).sort().join('\n');
+    const state = async (): Promise<string> =>
+      String(await nodeCall(source, 'CLUSTER', 'NODES'))
+        .split('\n')
+        .map((l) =>
+          l
+            .split(' ')
+            .filter((_, i) => i !== 4 && i !== 5)
+            .join(' '),
+        )
+        .sort()
+        .join('\n');
     const before = await state();
     const keys = Number(await nodeCall(source, 'CLUSTER', 'COUNTKEYSINSLOT', slot));
     const ours = await runRcm(['fix', cluster.entry.addr]);
     assert.equal(ours.code, 1, ours.stdout + ours.stderr);
-    assert.match(ours.stdout, new RegExp(`>>> Fixing open slot ${slot}\\n[^]*Fix open slot ${slot} as shown above\\? \\(type 'yes' to accept\\): \\*\\*\\* Slot ${slot} left as it is \\(not confirmed\\)\\.\\n`));
+    assert.match(
+      ours.stdout,
+      new RegExp(
+        `>>> Fixing open slot ${slot}\\n[^]*Fix open slot ${slot} as shown above\\? \\(type 'yes' to accept\\): \\*\\*\\* Slot ${slot} left as it is \\(not confirmed\\)\\.\\n`,
+      ),
+    );
     assert.equal(await state(), before, 'nothing changed');
     assert.equal(Number(await nodeCall(source, 'CLUSTER', 'COUNTKEYSINSLOT', slot)), keys);
     assert.match(String(await nodeCall(source, 'CLUSTER', 'NODES')), new RegExp(`\\[${slot}->-`), 'still migrating');
@@ -410,7 +513,10 @@ describe('IPv6 and host names', () => {
       const ref = await runRedisCli(['--cluster', 'check', `::1:${port}`]);
       assert.equal(ref.code, 0, ref.stdout + ref.stderr);
       // localhost may have no IPv6 address here (/etc/hosts); ip6-localhost usually has.
-      const v6name = await lookup('ip6-localhost', { family: 6 }).then(() => 'ip6-localhost', () => undefined);
+      const v6name = await lookup('ip6-localhost', { family: 6 }).then(
+        () => 'ip6-localhost',
+        () => undefined,
+      );
       const forms = [[`[::1]:${port}`], [`::1:${port}`], ['::1', port], ...(v6name ? [['-6', `${v6name}:${port}`]] : [])];
       for (const args of forms) {
         const res = await runRcm(['check', ...args]);

@@ -74,15 +74,23 @@ for (const kind of serverKinds()) {
         const to = ids[(trial + 1) % 3]!;
         const journal = join(dir, `trial-${trial}.jsonl`);
         const delay = Math.floor(random() * (kind === 'redis7' ? 400 : 40));
-        const { killed } = await killedRun(['reshard', cluster.entry.addr, '--cluster-from', from, '--cluster-to', to,
-          '--cluster-slots', '1500', '--cluster-yes', '--journal', journal], journal, delay, kind === 'redis7' ? '"t":"plan"' : '"t":"window"');
+        const { killed } = await killedRun(
+          ['reshard', cluster.entry.addr, '--cluster-from', from, '--cluster-to', to, '--cluster-slots', '1500', '--cluster-yes', '--journal', journal],
+          journal,
+          delay,
+          kind === 'redis7' ? '"t":"plan"' : '"t":"window"',
+        );
         const hasPlan = existsSync(journal) && readFileSync(journal, 'utf8').includes('"t":"plan"');
         const finished = hasPlan && readFileSync(journal, 'utf8').includes('"t":"end"');
         if (killed && hasPlan && !finished) {
           killedMidway++;
           // Even trials resume the journal; odd ones repair with `rcm fix` (rolls the open slots forward).
           const res = trial % 2 === 0 ? await runRcm(['resume', journal]) : await runRcm(['fix', cluster.entry.addr, '--cluster-yes']);
-          assert.equal(res.code, 0, `trial ${trial} (delay ${delay} ms): ${trial % 2 === 0 ? 'resume' : 'fix'} failed\n${res.stdout.slice(-300)}\n${res.stderr}`);
+          assert.equal(
+            res.code,
+            0,
+            `trial ${trial} (delay ${delay} ms): ${trial % 2 === 0 ? 'resume' : 'fix'} failed\n${res.stdout.slice(-300)}\n${res.stderr}`,
+          );
         }
         const check = await redisCliCheck(cluster.entry.addr, { kind });
         assert.equal(check.code, 0, `trial ${trial} (delay ${delay} ms): check failed\n${check.stdout}`);

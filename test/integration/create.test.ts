@@ -7,7 +7,17 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  myselfLine, parseClusterNodes, redisCliCheck, runRedisCli, serverKinds, startNodes, startStandalone, stopAllNodes, stopNodes, waitFor, type NodeHandle,
+  myselfLine,
+  parseClusterNodes,
+  redisCliCheck,
+  runRedisCli,
+  serverKinds,
+  startNodes,
+  startStandalone,
+  stopAllNodes,
+  stopNodes,
+  waitFor,
+  type NodeHandle,
 } from '../helpers/redisCluster';
 import { redisCliStderr, runRcm } from '../helpers/rcm';
 import { nodeCall, nodesOf, normalizeAddresses, statesOf } from '../helpers/topologyOps';
@@ -17,11 +27,13 @@ after(() => stopAllNodes());
 /** Per master (argument position): its slot tokens; per replica: the position of its master. */
 async function layout(nodes: readonly NodeHandle[]): Promise<string[]> {
   const byId = new Map<string, number>();
-  const mine = await Promise.all(nodes.map(async (n, i) => {
-    const me = myselfLine(await nodesOf(n));
-    byId.set(me.id, i);
-    return me;
-  }));
+  const mine = await Promise.all(
+    nodes.map(async (n, i) => {
+      const me = myselfLine(await nodesOf(n));
+      byId.set(me.id, i);
+      return me;
+    }),
+  );
   return mine.map((me) => (me.flags.includes('slave') ? `replica of ${byId.get(me.masterId)}` : `master ${me.slotTokens.join(' ')}`));
 }
 
@@ -32,41 +44,58 @@ function allocationBlock(stdout: string, nodes: readonly NodeHandle[]): string {
 }
 
 // The create matrix: every kind, against its own CLI (valkey-cli 9 says "on N node(s)", "Primary[i]").
-for (const kind of serverKinds()) for (const [masters, replicas] of [[3, 0], [3, 1], [4, 2]] as const) {
-  test(`${masters} masters × ${replicas} replicas on one host: same ranges and pairing as redis-cli's create; check OK [${kind}]`, async () => {
-    const count = masters * (replicas + 1);
-    const all = await startNodes(count * 2, { kind });
-    const ours = all.slice(0, count);
-    const theirs = all.slice(count);
-    const args = (nodes: NodeHandle[]) => [...nodes.map((n) => n.addr), '--cluster-replicas', String(replicas), '--cluster-yes'];
-    const [rcm, ref] = await Promise.all([runRcm(['create', ...args(ours)]), runRedisCli(['--cluster', 'create', ...args(theirs)], { timeoutMs: 60_000, kind })]);
-    assert.equal(ref.code, 0, ref.stdout + ref.stderr);
-    assert.equal(rcm.code, 0, rcm.stdout + rcm.stderr);
-    assert.equal(allocationBlock(rcm.stdout, ours), allocationBlock(ref.stdout, theirs));
-    assert.match(rcm.stdout, />>> Nodes configuration updated\n>>> Assign a different config epoch to each node\n>>> Sending CLUSTER MEET messages to join the cluster\nWaiting for the cluster to join\n\.*\n>>> Performing Cluster Check/);
-    assert.match(rcm.stdout, /\[OK\] All 16384 slots covered\.\n$/);
-    const [ourLayout, refLayout] = await Promise.all([layout(ours), layout(theirs)]);
-    assert.deepEqual(ourLayout.slice(0, masters), refLayout.slice(0, masters), 'per-master slot ranges');
-    const check = await redisCliCheck(ours[0]!.addr, { kind });
-    assert.equal(check.code, 0, check.stdout);
-    assert.equal(check.stdout.match(/^M: /gm)?.length, masters);
-    assert.equal(check.stdout.match(/^S: /gm)?.length ?? 0, masters * replicas);
-    if (replicas > 0) assert.equal(check.stdout.match(new RegExp(`^   ${replicas} additional replica\\(s\\)$`, 'gm'))?.length, masters);
-    await stopNodes(all);
-  });
-}
+for (const kind of serverKinds())
+  for (const [masters, replicas] of [
+    [3, 0],
+    [3, 1],
+    [4, 2],
+  ] as const) {
+    test(`${masters} masters × ${replicas} replicas on one host: same ranges and pairing as redis-cli's create; check OK [${kind}]`, async () => {
+      const count = masters * (replicas + 1);
+      const all = await startNodes(count * 2, { kind });
+      const ours = all.slice(0, count);
+      const theirs = all.slice(count);
+      const args = (nodes: NodeHandle[]) => [...nodes.map((n) => n.addr), '--cluster-replicas', String(replicas), '--cluster-yes'];
+      const [rcm, ref] = await Promise.all([
+        runRcm(['create', ...args(ours)]),
+        runRedisCli(['--cluster', 'create', ...args(theirs)], { timeoutMs: 60_000, kind }),
+      ]);
+      assert.equal(ref.code, 0, ref.stdout + ref.stderr);
+      assert.equal(rcm.code, 0, rcm.stdout + rcm.stderr);
+      assert.equal(allocationBlock(rcm.stdout, ours), allocationBlock(ref.stdout, theirs));
+      assert.match(
+        rcm.stdout,
+        />>> Nodes configuration updated\n>>> Assign a different config epoch to each node\n>>> Sending CLUSTER MEET messages to join the cluster\nWaiting for the cluster to join\n\.*\n>>> Performing Cluster Check/,
+      );
+      assert.match(rcm.stdout, /\[OK\] All 16384 slots covered\.\n$/);
+      const [ourLayout, refLayout] = await Promise.all([layout(ours), layout(theirs)]);
+      assert.deepEqual(ourLayout.slice(0, masters), refLayout.slice(0, masters), 'per-master slot ranges');
+      const check = await redisCliCheck(ours[0]!.addr, { kind });
+      assert.equal(check.code, 0, check.stdout);
+      assert.equal(check.stdout.match(/^M: /gm)?.length, masters);
+      assert.equal(check.stdout.match(/^S: /gm)?.length ?? 0, masters * replicas);
+      if (replicas > 0) assert.equal(check.stdout.match(new RegExp(`^   ${replicas} additional replica\\(s\\)$`, 'gm'))?.length, masters);
+      await stopNodes(all);
+    });
+  }
 
 // valkey-cli 9 creates 1 or 2 primaries after a question (--cluster-yes answers); redis-cli refuses.
 if (serverKinds().includes('valkey9')) {
-  test('2 primaries on Valkey: valkey-cli\'s text and layout with --cluster-yes; declining changes nothing and exits 1 [valkey9]', async () => {
+  test("2 primaries on Valkey: valkey-cli's text and layout with --cluster-yes; declining changes nothing and exits 1 [valkey9]", async () => {
     const all = await startNodes(6, { kind: 'valkey9' });
     const [ours, theirs, declined] = [all.slice(0, 2), all.slice(2, 4), all.slice(4)];
     const args = (nodes: NodeHandle[]) => [...nodes.map((n) => n.addr), '--cluster-yes'];
-    const [rcm, ref] = await Promise.all([runRcm(['create', ...args(ours)]), runRedisCli(['--cluster', 'create', ...args(theirs)], { timeoutMs: 60_000, kind: 'valkey9' })]);
+    const [rcm, ref] = await Promise.all([
+      runRcm(['create', ...args(ours)]),
+      runRedisCli(['--cluster', 'create', ...args(theirs)], { timeoutMs: 60_000, kind: 'valkey9' }),
+    ]);
     assert.equal(ref.code, 0, ref.stdout + ref.stderr);
     assert.equal(rcm.code, 0, rcm.stdout + rcm.stderr);
     assert.equal(allocationBlock(rcm.stdout, ours), allocationBlock(ref.stdout, theirs));
-    assert.match(rcm.stdout, /^Requested to create a cluster with 2 primaries and 0 replicas per primary\.\n>>> Performing hash slots allocation on 2 node\(s\)\.\.\.\nPrimary\[0\] -> Slots 0 - 8191\n/);
+    assert.match(
+      rcm.stdout,
+      /^Requested to create a cluster with 2 primaries and 0 replicas per primary\.\n>>> Performing hash slots allocation on 2 node\(s\)\.\.\.\nPrimary\[0\] -> Slots 0 - 8191\n/,
+    );
     assert.deepEqual(await layout(ours), await layout(theirs));
     const before = await statesOf(declined);
     const no = await runRcm(['create', ...declined.map((n) => n.addr)], { input: 'no\n' });
@@ -77,18 +106,20 @@ if (serverKinds().includes('valkey9')) {
   });
 }
 
-test('two hosts (127.0.0.1 and 127.0.0.2): no replica shares its master\'s host', async () => {
+test("two hosts (127.0.0.1 and 127.0.0.2): no replica shares its master's host", async () => {
   const [a, b] = await Promise.all([startNodes(4), startNodes(4, { host: '127.0.0.2' })]);
   const nodes = [...a, ...b];
   const res = await runRcm(['create', ...nodes.map((n) => n.addr), '--cluster-replicas', '1', '--cluster-yes']);
   assert.equal(res.code, 0, res.stdout + res.stderr);
   assert.doesNotMatch(res.stdout, /\[WARNING\]/);
   const hostOf = new Map<string, string>();
-  const mine = await Promise.all(nodes.map(async (n) => {
-    const me = myselfLine(await nodesOf(n));
-    hostOf.set(me.id, n.host);
-    return { node: n, me };
-  }));
+  const mine = await Promise.all(
+    nodes.map(async (n) => {
+      const me = myselfLine(await nodesOf(n));
+      hostOf.set(me.id, n.host);
+      return { node: n, me };
+    }),
+  );
   const replicas = mine.filter((x) => x.me.flags.includes('slave'));
   assert.equal(replicas.length, 4);
   for (const r of replicas) assert.notEqual(r.node.host, hostOf.get(r.me.masterId), `${r.node.addr} replicates a master on its own host`);
@@ -116,14 +147,21 @@ describe('refusals: specific message, same as redis-cli where it has one, nothin
   }
 
   test('setup: fresh nodes and a small cluster', async () => {
-    fresh.push(...await startNodes(6));
+    fresh.push(...(await startNodes(6)));
     clustered = await startNodes(3);
     assert.equal((await runRcm(['create', ...clustered.map((n) => n.addr), '--cluster-yes'])).code, 0);
   });
 
   test('fewer than 3 masters', async () => {
-    const res = await refused(fresh.slice(0, 2).map((n) => n.addr), fresh, true);
-    assert.equal(res.stdout, '*** ERROR: Invalid configuration for cluster creation.\n*** Redis Cluster requires at least 3 master nodes.\n*** This is not possible with 2 nodes and 0 replicas per node.\n*** At least 3 nodes are required.\n');
+    const res = await refused(
+      fresh.slice(0, 2).map((n) => n.addr),
+      fresh,
+      true,
+    );
+    assert.equal(
+      res.stdout,
+      '*** ERROR: Invalid configuration for cluster creation.\n*** Redis Cluster requires at least 3 master nodes.\n*** This is not possible with 2 nodes and 0 replicas per node.\n*** At least 3 nodes are required.\n',
+    );
   });
 
   test('a replica count that leaves fewer than 3 masters', async () => {
@@ -144,8 +182,15 @@ describe('refusals: specific message, same as redis-cli where it has one, nothin
       await nodeCall(node, 'CLUSTER', 'DELSLOTS', slot);
       await nodeCall(node, 'CONFIG', 'SET', 'cluster-require-full-coverage', 'yes');
     }
-    const res = await refused(fresh.slice(0, 3).map((n) => n.addr), fresh, true);
-    assert.equal(res.stdout, `[ERR] Node ${fresh[2]!.addr} is not empty. Either the node already knows other nodes (check with CLUSTER NODES) or contains some key in database 0.\n`);
+    const res = await refused(
+      fresh.slice(0, 3).map((n) => n.addr),
+      fresh,
+      true,
+    );
+    assert.equal(
+      res.stdout,
+      `[ERR] Node ${fresh[2]!.addr} is not empty. Either the node already knows other nodes (check with CLUSTER NODES) or contains some key in database 0.\n`,
+    );
     await nodeCall(node, 'FLUSHALL');
   });
 

@@ -32,10 +32,15 @@ test('finishTimedOut towards a dead target rejects and closes its connection to 
     await killNode(target);
     await assert.rejects(port.finishTimedOut!(sourceId, targetId, [Buffer.from('k')]), /127\.0\.0\.1/);
     // The one the port opened to the source must be gone (the server drops it as soon as the socket closes).
-    await waitFor('the source to show no extra connection', async () => {
-      const n = await connections(source);
-      return n <= baseline || `${n} connections, ${baseline} before`;
-    }, 3000, 25);
+    await waitFor(
+      'the source to show no extra connection',
+      async () => {
+        const n = await connections(source);
+        return n <= baseline || `${n} connections, ${baseline} before`;
+      },
+      3000,
+      25,
+    );
   } finally {
     port.close?.();
     session.close();

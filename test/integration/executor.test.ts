@@ -26,8 +26,13 @@ async function planBetween(cluster: TestCluster, from: number, to: number, slots
   const [sourceId, targetId] = [await cluster.nodeId(cluster.masters[from]!), await cluster.nodeId(cluster.masters[to]!)];
   const moves = slots.map((slot) => ({ slot, sourceId, targetId }));
   return {
-    version: 1, kind: 'reshard', entry: { host: cluster.entry.host, port: cluster.entry.port }, nodes: [],
-    moves, groups: [{ sourceId, targetId, slots: moves.length }], totalSlots: moves.length,
+    version: 1,
+    kind: 'reshard',
+    entry: { host: cluster.entry.host, port: cluster.entry.port },
+    nodes: [],
+    moves,
+    groups: [{ sourceId, targetId, slots: moves.length }],
+    totalSlots: moves.length,
   };
 }
 
@@ -77,8 +82,11 @@ describe('executor on a real cluster', () => {
     const controller = new AbortController();
     const plan = await planBetween(cluster, 2, 0, range(10923, 12922));
     const res = await applyPlan(plan, {
-      signal: controller.signal, windowSlots: 32,
-      onEvent: (e) => { if (e.type === 'slot-done') controller.abort(); },
+      signal: controller.signal,
+      windowSlots: 32,
+      onEvent: (e) => {
+        if (e.type === 'slot-done') controller.abort();
+      },
     });
     assert.equal(res.status, 'cancelled');
     assert.ok(res.progress.slotsDone >= 1 && res.progress.slotsDone < 2000, `done ${res.progress.slotsDone}`);
@@ -94,7 +102,14 @@ describe('executor on a real cluster', () => {
     const src = t.nodes.find((n) => n.port === cluster.masters[2]!.port)!;
     const slots = range(src.slots[0]!.start, src.slots[0]!.start + 499);
     const plan = await planBetween(cluster, 2, 1, slots);
-    const first = await applyPlan(plan, { journalPath, signal: controller.signal, windowSlots: 50, onEvent: (e) => { if (e.type === 'progress' && e.progress.slotsDone >= 100) controller.abort(); } });
+    const first = await applyPlan(plan, {
+      journalPath,
+      signal: controller.signal,
+      windowSlots: 50,
+      onEvent: (e) => {
+        if (e.type === 'progress' && e.progress.slotsDone >= 100) controller.abort();
+      },
+    });
     assert.equal(first.status, 'cancelled');
     const state = readJournalState(readJournalFile(journalPath));
     assert.equal(state.done.size, first.progress.slotsDone);

@@ -16,7 +16,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTopology, type Topology } from '../../src/engine';
 import { killWriters, startAckWriter, verifyAcked, type WriterResult } from '../helpers/ackWriter';
-import { cmd, createCluster, currentPid, keySlot, killNode, populate, redisCliCheck, restartNode, stopAllNodes, waitFor, type NodeHandle, type TestCluster } from '../helpers/redisCluster';
+import {
+  cmd,
+  createCluster,
+  currentPid,
+  keySlot,
+  killNode,
+  populate,
+  redisCliCheck,
+  restartNode,
+  stopAllNodes,
+  waitFor,
+  type NodeHandle,
+  type TestCluster,
+} from '../helpers/redisCluster';
 import { RCM_PATH, runRcm } from '../helpers/rcm';
 import type { CliResult } from '../helpers/redisCli';
 import { rng } from '../helpers/rng';
@@ -24,7 +37,7 @@ import { rng } from '../helpers/rng';
 after(() => stopAllNodes());
 after(() => killWriters());
 
-const SEED = Number(process.env.RCM_FAULT_SEED ?? (Date.now() % 1_000_000_007));
+const SEED = Number(process.env.RCM_FAULT_SEED ?? Date.now() % 1_000_000_007);
 const KEYS = 20_000;
 let cluster: TestCluster;
 let dir: string;
@@ -48,7 +61,17 @@ after(async () => {
 function record(scenario: string): { trial(): void; pass(): void; note(s: string): void } {
   const r = { scenario, trials: 0, passed: 0, notes: [] as string[] };
   results.push(r);
-  return { trial: () => { r.trials++; }, pass: () => { r.passed++; }, note: (s) => { r.notes.push(s); } };
+  return {
+    trial: () => {
+      r.trials++;
+    },
+    pass: () => {
+      r.passed++;
+    },
+    note: (s) => {
+      r.notes.push(s);
+    },
+  };
 }
 
 const handleAt = (host: string, port: number): NodeHandle | undefined => cluster.nodes.find((n) => n.host === host && n.port === port);
@@ -89,11 +112,15 @@ async function verifyCluster(label: string, writer: WriterResult): Promise<void>
   const bad = await verifyAcked((s) => owner[s]!, [...preloaded, ...writer.acked]);
   if (bad.length > 0) {
     // Where are the missing keys? (diagnostics for the failure message)
-    const where = await Promise.all(bad.slice(0, 3).map(async (b) => {
-      const key = b.split(' ')[0]!;
-      const found = await Promise.all(cluster.liveNodes().map(async (h) => `${h.port}:${String(await cmd(cluster.client(h), 'EXISTS', key).catch((e: Error) => e.message))}`));
-      return `${key} slot ${keySlot(key)}: ${found.join(' ')}`;
-    }));
+    const where = await Promise.all(
+      bad.slice(0, 3).map(async (b) => {
+        const key = b.split(' ')[0]!;
+        const found = await Promise.all(
+          cluster.liveNodes().map(async (h) => `${h.port}:${String(await cmd(cluster.client(h), 'EXISTS', key).catch((e: Error) => e.message))}`),
+        );
+        return `${key} slot ${keySlot(key)}: ${found.join(' ')}`;
+      }),
+    );
     console.log(`# ${label}: ${where.join(' | ')}\n# masters: ${masters.map((n) => `${n.port} ${n.id.slice(0, 8)} ${JSON.stringify(n.slots)}`).join(' ; ')}`);
   }
   assert.deepEqual(bad.slice(0, 10), [], `${label}: ${bad.length} acked writes lost or unreachable (of ${writer.acked.length} acked + ${KEYS} pre-loaded)`);
@@ -110,11 +137,18 @@ function journalState(path: string): { plan: boolean; ended: boolean; finished: 
 function rcmProcess(args: readonly string[], deadlineMs = 60_000): { done: Promise<CliResult & { signal: NodeJS.Signals | null }>; kill(): void } {
   const child = spawn(process.execPath, [RCM_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TERM: 'dumb' } });
   let overdue = false;
-  const deadline = setTimeout(() => { overdue = true; child.kill('SIGKILL'); }, deadlineMs);
+  const deadline = setTimeout(() => {
+    overdue = true;
+    child.kill('SIGKILL');
+  }, deadlineMs);
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   const done = new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolve) => {
     child.on('exit', (code, signal) => {
       clearTimeout(deadline);
@@ -126,18 +160,30 @@ function rcmProcess(args: readonly string[], deadlineMs = 60_000): { done: Promi
 }
 
 const reshard = (entry: string, from: string, to: string, slots: number, journal: string, extra: string[] = []) => [
-  'reshard', entry, '--cluster-from', from, '--cluster-to', to, '--cluster-slots', String(slots), '--cluster-yes', '--journal', journal, ...extra,
+  'reshard',
+  entry,
+  '--cluster-from',
+  from,
+  '--cluster-to',
+  to,
+  '--cluster-slots',
+  String(slots),
+  '--cluster-yes',
+  '--journal',
+  journal,
+  ...extra,
 ];
 
 /** Finishes an interrupted run the way an operator would; the result must be exit 0. */
 async function finish(journal: string, entry: string, how: 'resume' | 'fix'): Promise<void> {
   const st = journalState(journal);
-  if (!st.plan || st.finished && how === 'resume') {
+  if (!st.plan || (st.finished && how === 'resume')) {
     const fix = await runRcm(['fix', entry, '--cluster-yes'], { timeoutMs: 60_000 });
     assert.equal(fix.code, 0, `fix: ${fix.stdout.slice(-800)}\n${fix.stderr}`);
     return;
   }
-  const res = how === 'resume' ? await runRcm(['resume', journal], { timeoutMs: 60_000 }) : await runRcm(['fix', entry, '--cluster-yes'], { timeoutMs: 60_000 });
+  const res =
+    how === 'resume' ? await runRcm(['resume', journal], { timeoutMs: 60_000 }) : await runRcm(['fix', entry, '--cluster-yes'], { timeoutMs: 60_000 });
   console.log(`# ${how} ${journal}: exit ${res.code}: ${res.stderr.trim().split('\n').slice(-3).join(' / ')}`);
   assert.equal(res.code, 0, `${how}: ${res.stdout.slice(-800)}\n${res.stderr}`);
 }
@@ -150,7 +196,11 @@ test('kill -9 of rcm at random points, then resume or fix', async () => {
     const from = m[trial % 3]!;
     const to = m[(trial + 1) % 3]!;
     const journal = join(dir, `kill-rcm-${trial}.jsonl`);
-    const writer = await startAckWriter(m.map((x) => x.addr), join(dir, `w-kill-rcm-${trial}.json`), `kr${trial}`);
+    const writer = await startAckWriter(
+      m.map((x) => x.addr),
+      join(dir, `w-kill-rcm-${trial}.json`),
+      `kr${trial}`,
+    );
     const delay = 80 + Math.floor(random() * 900);
     const run = rcmProcess(reshard(from.addr, from.id, to.id, 1200, journal, ['--cluster-pipeline', '50']));
     const timer = setTimeout(() => run.kill(), delay);
@@ -173,34 +223,74 @@ test('kill -9 of rcm at random points, then resume or fix', async () => {
  * updates an importing slot from gossip) and stays cluster_state:fail until resume re-points that slot.
  */
 async function waitPromoted(deadId: string, replicaIds: readonly string[], stopped: NodeHandle): Promise<void> {
-  await waitFor(`a replica to take over from ${deadId.slice(0, 8)}`, async () => {
-    const views = await Promise.all(cluster.liveNodes().filter((h) => h !== stopped).map(async (h) => String(await cmd(cluster.client(h), 'CLUSTER', 'NODES'))));
-    const masters = views.filter((v) => v.split('\n').some((l) => l.includes('myself,master')));
-    const promoted = masters.filter((v) => v.split('\n').some((l) => replicaIds.some((r) => l.startsWith(r)) && l.split(' ')[2]!.includes('master') && l.split(' ').length > 8));
-    if (promoted.length * 2 <= masters.length) return `a promoted replica owns slots in ${promoted.length} of ${masters.length} masters' views`;
-    return true;
-  }, 40_000, 200).catch(async (e: Error) => {
-    const views = await Promise.all(cluster.liveNodes().filter((h) => h !== stopped).map(async (h) => `${h.port}: ${String(await cmd(cluster.client(h), 'CLUSTER', 'INFO')).match(/cluster_state:\w+/)?.[0]}\n${String(await cmd(cluster.client(h), 'CLUSTER', 'NODES'))}`));
-    const logs = cluster.nodes.map((h) => { try { return `--- ${h.port}\n${readFileSync(join(h.dir, 'redis.log'), 'utf8').split('\n').slice(-12).join('\n')}`; } catch { return ''; } });
+  await waitFor(
+    `a replica to take over from ${deadId.slice(0, 8)}`,
+    async () => {
+      const views = await Promise.all(
+        cluster
+          .liveNodes()
+          .filter((h) => h !== stopped)
+          .map(async (h) => String(await cmd(cluster.client(h), 'CLUSTER', 'NODES'))),
+      );
+      const masters = views.filter((v) => v.split('\n').some((l) => l.includes('myself,master')));
+      const promoted = masters.filter((v) =>
+        v.split('\n').some((l) => replicaIds.some((r) => l.startsWith(r)) && l.split(' ')[2]!.includes('master') && l.split(' ').length > 8),
+      );
+      if (promoted.length * 2 <= masters.length) return `a promoted replica owns slots in ${promoted.length} of ${masters.length} masters' views`;
+      return true;
+    },
+    40_000,
+    200,
+  ).catch(async (e: Error) => {
+    const views = await Promise.all(
+      cluster
+        .liveNodes()
+        .filter((h) => h !== stopped)
+        .map(
+          async (h) =>
+            `${h.port}: ${String(await cmd(cluster.client(h), 'CLUSTER', 'INFO')).match(/cluster_state:\w+/)?.[0]}\n${String(await cmd(cluster.client(h), 'CLUSTER', 'NODES'))}`,
+        ),
+    );
+    const logs = cluster.nodes.map((h) => {
+      try {
+        return `--- ${h.port}\n${readFileSync(join(h.dir, 'redis.log'), 'utf8').split('\n').slice(-12).join('\n')}`;
+      } catch {
+        return '';
+      }
+    });
     throw new Error(`${e.message}\n${views.join('\n')}\n${logs.join('\n')}`);
   });
 }
 
 /** kill -9 (or SIGSTOP) of one side of a running reshard, replica takeover, old master back, then resume. */
 async function failoverTrial(r: ReturnType<typeof record>, trial: number, side: 'source' | 'target', how: 'kill' | 'stop'): Promise<void> {
-  const dbg = (s: string): void => { if (process.env.RCM_FAULT_DEBUG) appendFileSync(process.env.RCM_FAULT_DEBUG, `${new Date().toISOString()} ${s}\n`); };
+  const dbg = (s: string): void => {
+    if (process.env.RCM_FAULT_DEBUG) appendFileSync(process.env.RCM_FAULT_DEBUG, `${new Date().toISOString()} ${s}\n`);
+  };
   const snap = async (label: string, skip?: NodeHandle): Promise<void> => {
     if (!process.env.RCM_FAULT_DEBUG) return;
-    const nodes = await Promise.all(cluster.liveNodes().filter((h) => h !== skip).map(async (h) => {
-      const c = cluster.client(h);
-      const all = Array.from({ length: 16384 }, (_, s) => s);
-      const counts = await c.pipeline(all.map((s) => ['cluster', 'countkeysinslot', String(s)])).exec();
-      const nz: Record<number, number> = {};
-      counts!.forEach(([, v], s) => { if (Number(v) > 0) nz[s] = Number(v); });
-      const me = String(await cmd(c, 'CLUSTER', 'NODES')).split('\n').find((l) => l.includes('myself'));
-      const repl = String(await cmd(c, 'INFO', 'replication')).split('\r\n').filter((l) => /offset|role|slave0/.test(l)).join(' ');
-      return { port: h.port, me, repl, nz };
-    }));
+    const nodes = await Promise.all(
+      cluster
+        .liveNodes()
+        .filter((h) => h !== skip)
+        .map(async (h) => {
+          const c = cluster.client(h);
+          const all = Array.from({ length: 16384 }, (_, s) => s);
+          const counts = await c.pipeline(all.map((s) => ['cluster', 'countkeysinslot', String(s)])).exec();
+          const nz: Record<number, number> = {};
+          counts!.forEach(([, v], s) => {
+            if (Number(v) > 0) nz[s] = Number(v);
+          });
+          const me = String(await cmd(c, 'CLUSTER', 'NODES'))
+            .split('\n')
+            .find((l) => l.includes('myself'));
+          const repl = String(await cmd(c, 'INFO', 'replication'))
+            .split('\r\n')
+            .filter((l) => /offset|role|slave0/.test(l))
+            .join(' ');
+          return { port: h.port, me, repl, nz };
+        }),
+    );
     appendFileSync(`${process.env.RCM_FAULT_DEBUG}.snap`, `${JSON.stringify({ label, at: new Date().toISOString(), nodes })}\n`);
   };
   r.trial();
@@ -217,7 +307,9 @@ async function failoverTrial(r: ReturnType<typeof record>, trial: number, side: 
   await snap('baseline');
   const run = rcmProcess(reshard(entry.addr, from.id, to.id, 2000, journal, ['--cluster-pipeline', '20', '--cluster-timeout', '3000']));
   // Strike once some windows are done, at a random point after that.
-  await waitFor('the reshard to have moved a window', () => readFileSync(journal, 'utf8').includes('"t":"done"') || 'no window done yet', 20_000, 20).catch(() => undefined);
+  await waitFor('the reshard to have moved a window', () => readFileSync(journal, 'utf8').includes('"t":"done"') || 'no window done yet', 20_000, 20).catch(
+    () => undefined,
+  );
   await new Promise((res) => setTimeout(res, Math.floor(random() * 150)));
   dbg('striking');
   try {
@@ -239,10 +331,15 @@ async function failoverTrial(r: ReturnType<typeof record>, trial: number, side: 
   console.log(`# ${how} ${side} trial ${trial}: rcm exit ${res.code}: ${res.stderr.trim().split('\n').slice(-3).join(' / ')}`);
   if (how === 'kill') await restartNode(victim.handle);
   // The old master back (empty after kill -9: no persistence) must turn replica of the promoted one before anything runs.
-  await waitFor(`${victim.addr} to rejoin as a replica`, async () => {
-    const role = await cmd(cluster.client(victim.handle), 'ROLE') as unknown[];
-    return role[0] === 'slave' || `role ${String(role[0])}`;
-  }, 30_000, 100);
+  await waitFor(
+    `${victim.addr} to rejoin as a replica`,
+    async () => {
+      const role = (await cmd(cluster.client(victim.handle), 'ROLE')) as unknown[];
+      return role[0] === 'slave' || `role ${String(role[0])}`;
+    },
+    30_000,
+    100,
+  );
   dbg('rejoined');
   await snap('rejoined');
   const st = journalState(journal);
@@ -284,12 +381,21 @@ test('two concurrent runs from two processes: at most one moves, the other is re
     r.trial();
     const m = await mastersNow();
     const from = m[trial % 3]!;
-    const writer = await startAckWriter(m.map((x) => x.addr), join(dir, `w-two-${trial}.json`), `two${trial}`);
+    const writer = await startAckWriter(
+      m.map((x) => x.addr),
+      join(dir, `w-two-${trial}.json`),
+      `two${trial}`,
+    );
     const runs = [1, 2].map((k) => rcmProcess(reshard(from.addr, from.id, m[(trial + k) % 3]!.id, 1000, join(dir, `two-${trial}-${k}.jsonl`))));
     const out = await Promise.all(runs.map((x) => x.done));
     const ok = out.filter((o) => o.code === 0).length;
     for (const o of out) {
-      if (o.code !== 0) assert.match(o.stderr + o.stdout, /Another run is changing this cluster|is open on|Please fix your cluster problems/, `trial ${trial}: a refused run says why`);
+      if (o.code !== 0)
+        assert.match(
+          o.stderr + o.stdout,
+          /Another run is changing this cluster|is open on|Please fix your cluster problems/,
+          `trial ${trial}: a refused run says why`,
+        );
     }
     if (ok === 2) r.note(`trial ${trial}: both ran, one after the other`);
     if (ok === 0) r.note(`trial ${trial}: both refused (each saw the other)`);
@@ -304,10 +410,27 @@ test('an ACL user without MIGRATE: refused before any change, cluster unchanged'
   r.trial();
   for (const h of cluster.liveNodes()) await cmd(cluster.client(h), 'ACL', 'SETUSER', 'faultnomig', 'on', '>pw', '~*', '&*', '+@all', '-migrate');
   const m = await mastersNow();
-  const layout = async () => JSON.stringify((await topology()).nodes.filter((n) => n.role === 'master').map((n) => [n.id, n.slots, n.migrating, n.importing]).sort());
+  const layout = async () =>
+    JSON.stringify(
+      (await topology()).nodes
+        .filter((n) => n.role === 'master')
+        .map((n) => [n.id, n.slots, n.migrating, n.importing])
+        .sort(),
+    );
   const before = await layout();
-  const writer = await startAckWriter(m.map((x) => x.addr), join(dir, 'w-acl.json'), 'acl');
-  const res = await runRcm([...reshard(m[0]!.addr, m[0]!.id, m[1]!.id, 500, join(dir, 'acl.jsonl')), '--user', 'faultnomig', '--pass', 'pw', '--no-auth-warning']);
+  const writer = await startAckWriter(
+    m.map((x) => x.addr),
+    join(dir, 'w-acl.json'),
+    'acl',
+  );
+  const res = await runRcm([
+    ...reshard(m[0]!.addr, m[0]!.id, m[1]!.id, 500, join(dir, 'acl.jsonl')),
+    '--user',
+    'faultnomig',
+    '--pass',
+    'pw',
+    '--no-auth-warning',
+  ]);
   assert.equal(res.code, 1, res.stdout + res.stderr);
   assert.match(res.stderr, /may not run MIGRATE on .*nothing was changed/);
   assert.equal(await layout(), before);
@@ -322,7 +445,11 @@ test('MIGRATE revoked from the user mid-run: only the slots in flight stay open,
   for (const h of cluster.liveNodes()) await cmd(cluster.client(h), 'ACL', 'SETUSER', ...user);
   const m = await mastersNow();
   const journal = join(dir, 'revoked.jsonl');
-  const writer = await startAckWriter(m.map((x) => x.addr), join(dir, 'w-revoked.json'), 'rev');
+  const writer = await startAckWriter(
+    m.map((x) => x.addr),
+    join(dir, 'w-revoked.json'),
+    'rev',
+  );
   const run = rcmProcess([...reshard(m[0]!.addr, m[0]!.id, m[1]!.id, 1000, journal), '--user', 'faultmid', '--pass', 'pw', '--no-auth-warning']);
   // Once keys of the second window have reached the target, so the failure lands mid-window.
   const secondWindow = (): number[] | undefined => {
@@ -330,19 +457,26 @@ test('MIGRATE revoked from the user mid-run: only the slots in flight stay open,
     return windows[1] ? (JSON.parse(windows[1]) as { slots: number[] }).slots : undefined;
   };
   const target = cluster.client(m[1]!.handle);
-  await waitFor('keys of the second window on the target', async () => {
-    const slots = secondWindow();
-    if (!slots) return 'the second window has not started';
-    const counts = await target.pipeline(slots.map((s) => ['cluster', 'countkeysinslot', String(s)])).exec();
-    const arrived = counts!.filter(([, v]) => Number(v) > 0).length;
-    return arrived >= 3 || `${arrived} of its slots have keys on the target`;
-  }, 30_000, 1);
+  await waitFor(
+    'keys of the second window on the target',
+    async () => {
+      const slots = secondWindow();
+      if (!slots) return 'the second window has not started';
+      const counts = await target.pipeline(slots.map((s) => ['cluster', 'countkeysinslot', String(s)])).exec();
+      const arrived = counts!.filter(([, v]) => Number(v) > 0).length;
+      return arrived >= 3 || `${arrived} of its slots have keys on the target`;
+    },
+    30_000,
+    1,
+  );
   for (const h of cluster.liveNodes()) await cmd(cluster.client(h), 'ACL', 'SETUSER', 'faultmid', '-migrate');
   const res = await run.done;
   const t = await topology();
   const open = t.nodes.filter((n) => n.role === 'master').flatMap((n) => [...n.migrating, ...n.importing].map((o) => o.slot));
   const openSlots = [...new Set(open)];
-  console.log(`# revoked mid-run: rcm exit ${res.code}, ${openSlots.length} slot(s) left open (${openSlots.join(' ')}): ${res.stderr.trim().split('\n').slice(-1)[0]}`);
+  console.log(
+    `# revoked mid-run: rcm exit ${res.code}, ${openSlots.length} slot(s) left open (${openSlots.join(' ')}): ${res.stderr.trim().split('\n').slice(-1)[0]}`,
+  );
   if (res.code === 0) {
     r.note('the run finished before MIGRATE was revoked');
   } else {
@@ -354,7 +488,7 @@ test('MIGRATE revoked from the user mid-run: only the slots in flight stay open,
     const targetClient = cluster.client(m[1]!.handle);
     const moved = [];
     for (const slot of openSlots) {
-      const keys = await cmd(targetClient, 'CLUSTER', 'GETKEYSINSLOT', slot, 1000) as string[];
+      const keys = (await cmd(targetClient, 'CLUSTER', 'GETKEYSINSLOT', slot, 1000)) as string[];
       if (keys.some((k) => k.startsWith('key:'))) moved.push(slot);
     }
     assert.ok(moved.length <= 2, `only the slots in flight stay open with keys rcm moved, not ${moved.length}: ${moved.slice(0, 10).join(', ')}`);

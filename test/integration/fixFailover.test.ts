@@ -15,7 +15,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTopology, type Topology } from '../../src/engine';
 import { killWriters, startAckWriter, verifyAcked } from '../helpers/ackWriter';
-import { cmd, createCluster, keyInSlot, killNode, redisCliCheck, restartNode, serverKinds, stopAllNodes, waitFor, type NodeHandle, type TestCluster } from '../helpers/redisCluster';
+import {
+  cmd,
+  createCluster,
+  keyInSlot,
+  killNode,
+  redisCliCheck,
+  restartNode,
+  serverKinds,
+  stopAllNodes,
+  waitFor,
+  type NodeHandle,
+  type TestCluster,
+} from '../helpers/redisCluster';
 import { runRcm } from '../helpers/rcm';
 
 after(() => stopAllNodes());
@@ -40,12 +52,16 @@ async function topology(searchMultipleOwners = false): Promise<Topology> {
 
 /** Waits until `handle`'s replica and `handle` agree on the replication offset (what a kill -9 would lose is then nothing). */
 async function replicated(handle: NodeHandle): Promise<void> {
-  await waitFor(`${handle.addr}'s replica to catch up`, async () => {
-    const info = String(await cmd(cluster.client(handle), 'INFO', 'replication'));
-    const master = Number(/master_repl_offset:(\d+)/.exec(info)?.[1]);
-    const replica = Number(/slave0:.*offset=(\d+)/.exec(info)?.[1] ?? -1);
-    return replica === master || `replica at ${replica}, master at ${master}`;
-  }, 10_000);
+  await waitFor(
+    `${handle.addr}'s replica to catch up`,
+    async () => {
+      const info = String(await cmd(cluster.client(handle), 'INFO', 'replication'));
+      const master = Number(/master_repl_offset:(\d+)/.exec(info)?.[1]);
+      const replica = Number(/slave0:.*offset=(\d+)/.exec(info)?.[1] ?? -1);
+      return replica === master || `replica at ${replica}, master at ${master}`;
+    },
+    10_000,
+  );
 }
 
 async function trial(side: 'source' | 'target', n: number): Promise<void> {
@@ -69,18 +85,33 @@ async function trial(side: 'source' | 'target', n: number): Promise<void> {
   }
   await replicated(fromH);
   await replicated(toH);
-  const writer = await startAckWriter(masters.map((m) => `${m.host}:${m.port}`), join(dir, `w-${cluster.kind}-${side}.json`), `${side[0]}${n}`, 1);
+  const writer = await startAckWriter(
+    masters.map((m) => `${m.host}:${m.port}`),
+    join(dir, `w-${cluster.kind}-${side}.json`),
+    `${side[0]}${n}`,
+    1,
+  );
   await killNode(victimH);
-  await waitFor(`a replica of ${victim.port} to take over`, async () => {
-    const now = await topology().catch(() => null);
-    const promoted = now?.nodes.find((x) => replicaIds.includes(x.id) && x.role === 'master' && x.slotCount > 0);
-    return promoted !== undefined || 'not yet';
-  }, 30_000, 200);
+  await waitFor(
+    `a replica of ${victim.port} to take over`,
+    async () => {
+      const now = await topology().catch(() => null);
+      const promoted = now?.nodes.find((x) => replicaIds.includes(x.id) && x.role === 'master' && x.slotCount > 0);
+      return promoted !== undefined || 'not yet';
+    },
+    30_000,
+    200,
+  );
   await restartNode(victimH);
-  await waitFor(`${victim.port} to rejoin as a replica`, async () => {
-    const role = (await cmd(cluster.client(victimH), 'ROLE')) as unknown[];
-    return role[0] === 'slave' || `role ${String(role[0])}`;
-  }, 30_000, 100);
+  await waitFor(
+    `${victim.port} to rejoin as a replica`,
+    async () => {
+      const role = (await cmd(cluster.client(victimH), 'ROLE')) as unknown[];
+      return role[0] === 'slave' || `role ${String(role[0])}`;
+    },
+    30_000,
+    100,
+  );
   const entry = masters.find((m) => m !== victim)!;
   const res = await runRcm(['fix', `${entry.host}:${entry.port}`, '--cluster-yes'], { timeoutMs: 60_000 });
   const acked = await writer.stop();
@@ -90,9 +121,21 @@ async function trial(side: 'source' | 'target', n: number): Promise<void> {
   await cluster.waitHealthy(30_000);
   const after = await topology(true);
   const live = after.nodes.filter((x) => x.role === 'master');
-  assert.equal(live.reduce((a, x) => a + x.slotCount, 0), 16384, 'every slot covered');
-  assert.deepEqual(live.flatMap((x) => [...x.migrating, ...x.importing]), [], 'no slot open');
-  assert.deepEqual((after.foreignKeys ?? []).filter((f) => f.keys > 0), [], 'no key outside its slot owner');
+  assert.equal(
+    live.reduce((a, x) => a + x.slotCount, 0),
+    16384,
+    'every slot covered',
+  );
+  assert.deepEqual(
+    live.flatMap((x) => [...x.migrating, ...x.importing]),
+    [],
+    'no slot open',
+  );
+  assert.deepEqual(
+    (after.foreignKeys ?? []).filter((f) => f.keys > 0),
+    [],
+    'no key outside its slot owner',
+  );
   const owner = new Array<{ host: string; port: number }>(16384);
   for (const m of live) for (const r of m.slots) for (let s = r.start; s <= r.end; s++) owner[s] = m;
   const bad = await verifyAcked((s) => owner[s]!, [...keys, ...acked.acked]);

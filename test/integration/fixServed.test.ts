@@ -12,15 +12,19 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  cmd, createCluster, keyInSlot, serverKinds, slotOwner, stopAllNodes, type NodeHandle, type TestCluster,
-} from '../helpers/redisCluster';
+import { cmd, createCluster, keyInSlot, serverKinds, slotOwner, stopAllNodes, type NodeHandle, type TestCluster } from '../helpers/redisCluster';
 import { runRcm } from '../helpers/rcm';
 
 after(() => stopAllNodes());
 
 /** Writes on a master that does not own `slot` (IMPORTING + ASKING on one connection, then STABLE): stale or orphan copies. */
-async function writeOnNonOwner(cluster: TestCluster, node: NodeHandle, owner: NodeHandle, slot: number, pairs: readonly (readonly [string, string, number?])[]): Promise<void> {
+async function writeOnNonOwner(
+  cluster: TestCluster,
+  node: NodeHandle,
+  owner: NodeHandle,
+  slot: number,
+  pairs: readonly (readonly [string, string, number?])[],
+): Promise<void> {
   const c = cluster.client(node);
   await cmd(c, 'CLUSTER', 'SETSLOT', slot, 'IMPORTING', await cluster.nodeId(owner));
   const p = c.pipeline();
@@ -70,10 +74,18 @@ for (const kind of serverKinds()) {
       const stale = cluster.masters.find((m) => m !== owner)!;
       const k = (name: string): string => keyInSlot(slot, name);
       // Acknowledged writes, on the owner.
-      const acked: [string, string][] = [[k('a0'), 'new-0'], [k('a1'), 'new-1'], [k('a2'), 'new-2']];
+      const acked: [string, string][] = [
+        [k('a0'), 'new-0'],
+        [k('a1'), 'new-1'],
+        [k('a2'), 'new-2'],
+      ];
       for (const [key, v] of acked) assert.equal(await cluster.client(owner).set(key, v), 'OK');
       // Stale copies of two of them and three keys only the stale node has: it holds more keys (5 > 3).
-      const onlyStale: [string, string][] = [[k('s0'), 'only-0'], [k('s1'), 'only-1'], [k('s2'), 'only-2']];
+      const onlyStale: [string, string][] = [
+        [k('s0'), 'only-0'],
+        [k('s1'), 'only-1'],
+        [k('s2'), 'only-2'],
+      ];
       // One stale copy with a TTL (listed below).
       await writeOnNonOwner(cluster, stale, owner, slot, [[k('a0'), 'old-0'], [k('a1'), 'old-1', 600_000], ...onlyStale]);
 
@@ -84,7 +96,12 @@ for (const kind of serverKinds()) {
       assert.equal(await count(cluster, stale, slot, owner), 2, 'the two differing stale copies are kept where they were');
       assert.ok(res.stdout.includes(`>>> Fixing multiple owners for slot ${slot}...\n>>> Setting slot ${slot} owner: ${owner.addr}\n`), res.stdout);
       assert.doesNotMatch(res.stdout, /No multiple owners found/, 'the differing copies are still there');
-      assert.match(res.stdout, new RegExp(`\\*\\*\\* Found 2 key\\(s\\) in both source node and target node having different values\\.\\n    Source node: ${stale.addr}\\n    Target node: ${owner.addr}\\n`));
+      assert.match(
+        res.stdout,
+        new RegExp(
+          `\\*\\*\\* Found 2 key\\(s\\) in both source node and target node having different values\\.\\n    Source node: ${stale.addr}\\n    Target node: ${owner.addr}\\n`,
+        ),
+      );
       assert.match(res.stdout, / {4}- \S+ \(target: string, \d+ bytes, no TTL; source: string, \d+ bytes, TTL \d+ ms\)\n/);
       assert.doesNotMatch(res.stdout, /relaunch the command/, 'never suggests --cluster-replace over the served copy');
       assert.match(res.stdout, /\[ERR\] 2 key\(s\) left with different copies on two nodes/);
@@ -108,11 +125,18 @@ for (const kind of serverKinds()) {
       const [missing, equal, differ] = ['missing', 'equal', 'differ'].map((n) => keyInSlot(slot, `orphan-${n}`)) as [string, string, string];
       await cluster.client(owner).set(equal, 'same');
       await cluster.client(owner).set(differ, 'served');
-      await writeOnNonOwner(cluster, holder, owner, slot, [[missing, 'lost-0'], [equal, 'same'], [differ, 'stale']]);
+      await writeOnNonOwner(cluster, holder, owner, slot, [
+        [missing, 'lost-0'],
+        [equal, 'same'],
+        [differ, 'stale'],
+      ]);
 
       const unanswered = await runRcm(['fix', cluster.entry.addr]);
       assert.equal(unanswered.code, 1);
-      assert.ok(unanswered.stdout.includes(`[ERR] Node ${holder.addr} holds 3 key(s) in 1 slot(s) it does not own (slots ${slot}): no client can reach them.\n`), unanswered.stdout);
+      assert.ok(
+        unanswered.stdout.includes(`[ERR] Node ${holder.addr} holds 3 key(s) in 1 slot(s) it does not own (slots ${slot}): no client can reach them.\n`),
+        unanswered.stdout,
+      );
       assert.match(unanswered.stdout, /\*\*\* Orphan keys left as they are \(not confirmed\)\.\n$/);
       assert.equal(await count(cluster, holder, slot, owner), 3, 'no answer: nothing changed');
       assert.equal(await count(cluster, owner, slot), 2);

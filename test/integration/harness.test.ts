@@ -9,10 +9,30 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import {
-  allocSlotRanges, cmd, createCluster, crc16, keyInSlot, keySlot, killNode, multipleOwners, nodeState,
-  openSlotBoth, openSlotImporting, openSlotMigrating, populate, redisCliCheck, runRedisCli, slotOwner,
-  startStandalone, stopAllNodes, stopNodes, uncoverSlot, waitNodeSeenFailing,
-  type ClusterOptions, type NodeHandle, type TestCluster,
+  allocSlotRanges,
+  cmd,
+  createCluster,
+  crc16,
+  keyInSlot,
+  keySlot,
+  killNode,
+  multipleOwners,
+  nodeState,
+  openSlotBoth,
+  openSlotImporting,
+  openSlotMigrating,
+  populate,
+  redisCliCheck,
+  runRedisCli,
+  slotOwner,
+  startStandalone,
+  stopAllNodes,
+  stopNodes,
+  uncoverSlot,
+  waitNodeSeenFailing,
+  type ClusterOptions,
+  type NodeHandle,
+  type TestCluster,
 } from '../helpers/redisCluster';
 
 after(() => stopAllNodes());
@@ -63,7 +83,11 @@ describe('slot math', () => {
   });
 
   test('allocSlotRanges splits like redis-cli', () => {
-    assert.deepEqual(allocSlotRanges(3), [[0, 5460], [5461, 10922], [10923, 16383]]);
+    assert.deepEqual(allocSlotRanges(3), [
+      [0, 5460],
+      [5461, 10922],
+      [10923, 16383],
+    ]);
     assert.deepEqual(allocSlotRanges(1), [[0, 16383]]);
     for (const m of [2, 5, 7, 10]) {
       const ranges = allocSlotRanges(m);
@@ -95,8 +119,14 @@ describe('healthy 3 masters + 3 replicas', () => {
     const c = live();
     const perMaster = await populate(c, 10_000, { ttl: true });
     const sizes = await Promise.all(c.masters.map(async (m) => Number(await cmd(c.client(m), 'DBSIZE'))));
-    assert.equal(sizes.reduce((a, b) => a + b, 0), 10_000);
-    assert.deepEqual(c.masters.map((m) => perMaster[m.addr]), sizes);
+    assert.equal(
+      sizes.reduce((a, b) => a + b, 0),
+      10_000,
+    );
+    assert.deepEqual(
+      c.masters.map((m) => perMaster[m.addr]),
+      sizes,
+    );
     const ttl = Number(await cmd(c.client(await slotOwner(c, keySlot('key:7'))), 'TTL', 'key:7'));
     assert.ok(ttl > 3000, `TTL ${ttl}`);
   });
@@ -139,53 +169,54 @@ describe('healthy 3 masters + 3 replicas', () => {
 describe('broken-state producers make redis-cli --cluster check fail', () => {
   const three: ClusterOptions = { masters: 3 };
 
-  test('openSlotMigrating', () => withCluster(three, async (c) => {
-    const { owner } = await openSlotMigrating(c, 400, c.masters[1]!);
-    assert.equal(owner, c.masters[0]);
-    await assertCheckFails(c, [
-      `[WARNING] Node ${owner.addr} has slots in migrating state 400.`,
-      '[WARNING] The following slots are open: 400.',
-    ]);
-  }));
+  test('openSlotMigrating', () =>
+    withCluster(three, async (c) => {
+      const { owner } = await openSlotMigrating(c, 400, c.masters[1]!);
+      assert.equal(owner, c.masters[0]);
+      await assertCheckFails(c, [`[WARNING] Node ${owner.addr} has slots in migrating state 400.`, '[WARNING] The following slots are open: 400.']);
+    }));
 
-  test('openSlotImporting', () => withCluster(three, async (c) => {
-    const { target } = await openSlotImporting(c, 6000, c.masters[2]!);
-    await assertCheckFails(c, [
-      `[WARNING] Node ${target.addr} has slots in importing state 6000.`,
-      '[WARNING] The following slots are open: 6000.',
-    ]);
-  }));
+  test('openSlotImporting', () =>
+    withCluster(three, async (c) => {
+      const { target } = await openSlotImporting(c, 6000, c.masters[2]!);
+      await assertCheckFails(c, [`[WARNING] Node ${target.addr} has slots in importing state 6000.`, '[WARNING] The following slots are open: 6000.']);
+    }));
 
-  test('openSlotBoth (with a password)', () => withCluster({ ...three, password: 'pa ss"word' }, async (c) => {
-    await populate(c, 500);
-    const { owner, target } = await openSlotBoth(c, 12000, c.masters[0]!);
-    assert.equal(owner, c.masters[2]);
-    await assertCheckFails(c, [
-      `[WARNING] Node ${owner.addr} has slots in migrating state 12000.`,
-      `[WARNING] Node ${target.addr} has slots in importing state 12000.`,
-      '[WARNING] The following slots are open: 12000.',
-    ]);
-  }));
+  test('openSlotBoth (with a password)', () =>
+    withCluster({ ...three, password: 'pa ss"word' }, async (c) => {
+      await populate(c, 500);
+      const { owner, target } = await openSlotBoth(c, 12000, c.masters[0]!);
+      assert.equal(owner, c.masters[2]);
+      await assertCheckFails(c, [
+        `[WARNING] Node ${owner.addr} has slots in migrating state 12000.`,
+        `[WARNING] Node ${target.addr} has slots in importing state 12000.`,
+        '[WARNING] The following slots are open: 12000.',
+      ]);
+    }));
 
-  test('uncoverSlot', () => withCluster(three, async (c) => {
-    const former = await uncoverSlot(c, 7000);
-    assert.equal(former, c.masters[1]);
-    await assertCheckFails(c, ['[ERR] Not all 16384 slots are covered by nodes.']);
-  }));
+  test('uncoverSlot', () =>
+    withCluster(three, async (c) => {
+      const former = await uncoverSlot(c, 7000);
+      assert.equal(former, c.masters[1]);
+      await assertCheckFails(c, ['[ERR] Not all 16384 slots are covered by nodes.']);
+    }));
 
-  test('multipleOwners', () => withCluster(three, async (c) => {
-    const { extra, key } = await multipleOwners(c, 100, c.masters[2]!);
-    assert.equal(keySlot(key), 100);
-    assert.equal(Number(await cmd(c.client(extra), 'CLUSTER', 'COUNTKEYSINSLOT', 100)), 1);
-    // redis-cli only looks for keys on non-owners when asked to.
-    await assertCheckFails(c, ['[WARNING] Slot 100 has 2 owners:'], ['--cluster-search-multiple-owners']);
-  }));
+  test('multipleOwners', () =>
+    withCluster(three, async (c) => {
+      const { extra, key } = await multipleOwners(c, 100, c.masters[2]!);
+      assert.equal(keySlot(key), 100);
+      assert.equal(Number(await cmd(c.client(extra), 'CLUSTER', 'COUNTKEYSINSLOT', 100)), 1);
+      // redis-cli only looks for keys on non-owners when asked to.
+      await assertCheckFails(c, ['[WARNING] Slot 100 has 2 owners:'], ['--cluster-search-multiple-owners']);
+    }));
 });
 
 describe('standalone node', () => {
   test('is rejected by redis-cli --cluster check, honours auth options', async () => {
     const node = await startStandalone({
-      password: 'top', aclUser: { name: 'alice', password: 'wonder' }, extraConfig: ['maxmemory 10mb'],
+      password: 'top',
+      aclUser: { name: 'alice', password: 'wonder' },
+      extraConfig: ['maxmemory 10mb'],
     });
     try {
       assert.equal(node.busPort, 0);

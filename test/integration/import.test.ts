@@ -36,7 +36,11 @@ async function flushCluster(cluster: TestCluster): Promise<void> {
 }
 
 /** stdout lines that depend only on the data (the check listing is covered by the check tests). */
-const migrating = (stdout: string): string[] => stdout.split('\n').filter((l) => l.startsWith('Migrating ') || l.startsWith('*** Importing')).sort();
+const migrating = (stdout: string): string[] =>
+  stdout
+    .split('\n')
+    .filter((l) => l.startsWith('Migrating ') || l.startsWith('*** Importing'))
+    .sort();
 
 describe('rcm import', () => {
   let cluster: TestCluster;
@@ -109,13 +113,24 @@ describe('rcm import', () => {
       const res = await runRcm(['import', cluster.entry.addr, '--cluster-from', sourceNode.addr, ...(copy ? ['--cluster-copy'] : [])]);
       assert.equal(res.code, 1, res.stdout.slice(-500) + res.stderr);
       const owner = cluster.masters.find((m) => cluster.client(m) === route('c:1234'))!;
-      assert.ok(res.stdout.includes(`Migrating c:1234 to ${owner.addr}: Source ${sourceNode.addr} replied with error:\nERR Target instance replied with error: BUSYKEY Target key name already exists.\n`), res.stdout.slice(-800));
+      assert.ok(
+        res.stdout.includes(
+          `Migrating c:1234 to ${owner.addr}: Source ${sourceNode.addr} replied with error:\nERR Target instance replied with error: BUSYKEY Target key name already exists.\n`,
+        ),
+        res.stdout.slice(-800),
+      );
       assert.match(res.stderr, /rcm: Key "c:1234" already exists in the cluster .*--cluster-replace/);
       assert.equal(await route('c:1234').get('c:1234'), 'the cluster value');
       assert.equal(await source.get('c:1234'), 'source 1234');
       // every key is in the source or in the cluster, with its value
-      const inCluster = await snapshotKeys(route, Array.from({ length: 5000 }, (_, i) => `c:${i}`));
-      const inSource = await snapshotKeys(() => source, Array.from({ length: 5000 }, (_, i) => `c:${i}`));
+      const inCluster = await snapshotKeys(
+        route,
+        Array.from({ length: 5000 }, (_, i) => `c:${i}`),
+      );
+      const inSource = await snapshotKeys(
+        () => source,
+        Array.from({ length: 5000 }, (_, i) => `c:${i}`),
+      );
       for (let i = 0; i < 5000; i++) {
         const k = `c:${i}`;
         const expected = `string:${Buffer.from(`source ${i}`).toString('hex')}`;
@@ -180,7 +195,9 @@ describe('rcm import', () => {
       const c = cluster.client(m);
       const p = c.pipeline();
       for (let s = 0; s < 16384; s++) p.call('CLUSTER', 'COUNTKEYSINSLOT', s);
-      ((await p.exec()) ?? []).forEach(([, n], s) => { if (Number(n) > 0) slotsWithKeys.add(s); });
+      ((await p.exec()) ?? []).forEach(([, n], s) => {
+        if (Number(n) > 0) slotsWithKeys.add(s);
+      });
     }
     assert.equal(slotsWithKeys.size, 16384);
     process.stderr.write(`# rcm import: ${names.length} keys in ${secs.toFixed(2)}s (${Math.round(names.length / secs)} keys/s, process start included)\n`);
@@ -209,7 +226,17 @@ describe('rcm import with credentials', () => {
       assert.match(res.stderr, /^AUTH failed: WRONGPASS/);
       res = await runRcm(['import', cluster.entry.addr, '--cluster-from', secret.addr, '--cluster-from-pass', 'src secret', ...auth]);
       assert.equal(res.code, 0, res.stdout.slice(-500) + res.stderr);
-      res = await runRcm(['import', cluster.entry.addr, '--cluster-from', acl.addr, '--cluster-from-user', 'importer', '--cluster-from-pass', 'imp %s pw', ...auth]);
+      res = await runRcm([
+        'import',
+        cluster.entry.addr,
+        '--cluster-from',
+        acl.addr,
+        '--cluster-from-user',
+        'importer',
+        '--cluster-from-pass',
+        'imp %s pw',
+        ...auth,
+      ]);
       assert.equal(res.code, 0, res.stdout.slice(-500) + res.stderr);
       assert.equal(await a.dbsize(), 0);
       assert.equal(await b.dbsize(), 0);
@@ -237,7 +264,15 @@ describe('rcm import from a TLS source (redis-cli cannot)', () => {
       for (let i = 0; i < 500; i++) await c.set(`tls:${i}`, String(i), 'EX', 4000);
       const tlsPort = await enableTls(c, certs);
       const from = `127.0.0.1:${tlsPort}`;
-      const tlsArgs = ['--cluster-from-tls', '--cluster-from-cacert', join(certs, 'ca.crt'), '--cluster-from-cert', join(certs, 'client.crt'), '--cluster-from-key', join(certs, 'client.key')];
+      const tlsArgs = [
+        '--cluster-from-tls',
+        '--cluster-from-cacert',
+        join(certs, 'ca.crt'),
+        '--cluster-from-cert',
+        join(certs, 'client.crt'),
+        '--cluster-from-key',
+        join(certs, 'client.key'),
+      ];
       let res = await runRcm(['import', cluster.entry.addr, '--cluster-from', from], { timeoutMs: 20_000 });
       assert.equal(res.code, 1);
       res = await runRcm(['import', cluster.entry.addr, '--cluster-from', from, ...tlsArgs, '--cluster-from-sni', 'localhost']);

@@ -6,8 +6,20 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createCluster, killNode, multipleOwners, openSlotBoth, openSlotImporting, openSlotMigrating, populate,
-  runRedisCli, serverKinds, startStandalone, stopAllNodes, stopNodes, uncoverSlot, type TestCluster,
+  createCluster,
+  killNode,
+  multipleOwners,
+  openSlotBoth,
+  openSlotImporting,
+  openSlotMigrating,
+  populate,
+  runRedisCli,
+  serverKinds,
+  startStandalone,
+  stopAllNodes,
+  stopNodes,
+  uncoverSlot,
+  type TestCluster,
 } from '../helpers/redisCluster';
 import { redisCliStderr, runRcm } from '../helpers/rcm';
 
@@ -23,7 +35,11 @@ async function compare(cluster: TestCluster, sub: 'info' | 'check', extra: strin
   const orphanLine = /^\[ERR\] Node \S+ holds \d+ key\(s\) in \d+ slot\(s\) it does not own \(slots [\d -]+\): no client can reach them\.$/;
   const lines = ours.stdout.split('\n');
   const orphans = sub === 'check' ? lines.filter((l) => orphanLine.test(l)) : [];
-  assert.deepEqual(lines.filter((l) => !orphans.includes(l)), ref.stdout.split('\n'), `stdout differs.\n--- redis-cli\n${ref.stdout}\n--- rcm\n${ours.stdout}`);
+  assert.deepEqual(
+    lines.filter((l) => !orphans.includes(l)),
+    ref.stdout.split('\n'),
+    `stdout differs.\n--- redis-cli\n${ref.stdout}\n--- rcm\n${ours.stdout}`,
+  );
   assert.equal(redisCliStderr(ours.stderr), ref.stderr, 'stderr differs');
   assert.equal(ours.code, orphans.length > 0 ? 1 : ref.code, 'exit code differs');
   return { ref, ours, orphans };
@@ -35,14 +51,20 @@ for (const kind of serverKinds()) {
     before(async () => {
       cluster = await createCluster({ kind, masters: 3, replicas: 1 });
       const perMaster = await populate(cluster, 100_000);
-      assert.equal(Object.values(perMaster).reduce((a, b) => a + b, 0), 100_000);
+      assert.equal(
+        Object.values(perMaster).reduce((a, b) => a + b, 0),
+        100_000,
+      );
     });
     after(() => cluster.stop());
 
     test('info is identical to redis-cli', async () => {
       const { ours } = await compare(cluster, 'info');
       // valkey-cli 9 says primaries (and replicas), redis-cli 7/8 masters (and slaves).
-      assert.match(ours.stdout, new RegExp(`\\[OK\\] 100000 keys in 3 ${kind === 'valkey9' ? 'primaries' : 'masters'}\\.\\n6\\.10 keys per slot on average\\.\\n$`));
+      assert.match(
+        ours.stdout,
+        new RegExp(`\\[OK\\] 100000 keys in 3 ${kind === 'valkey9' ? 'primaries' : 'masters'}\\.\\n6\\.10 keys per slot on average\\.\\n$`),
+      );
       assert.equal(ours.code, 0);
     });
 
@@ -75,7 +97,10 @@ for (const kind of serverKinds()) {
       assert.equal(data.summary.totalKeys, 100_000);
       assert.deepEqual(data.check.findings, []);
       const masters = data.topology.nodes.filter((n: { role: string }) => n.role === 'master');
-      assert.equal(masters.reduce((a: number, n: { slotCount: number }) => a + n.slotCount, 0), 16384);
+      assert.equal(
+        masters.reduce((a: number, n: { slotCount: number }) => a + n.slotCount, 0),
+        16384,
+      );
     });
 
     test('--address-map: connections go to the mapped address, listings keep the announced one', async () => {

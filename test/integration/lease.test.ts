@@ -38,7 +38,11 @@ after(async () => {
 /** Every master's own slot claims and open-slot tokens, as one comparable string. */
 async function layout(): Promise<string> {
   const t = await loadTopology(cluster.entry.host, cluster.entry.port);
-  return t.nodes.filter((n) => n.role === 'master').map((n) => `${n.id} ${JSON.stringify(n.slots)} ${JSON.stringify(n.migrating)} ${JSON.stringify(n.importing)}`).sort().join('\n');
+  return t.nodes
+    .filter((n) => n.role === 'master')
+    .map((n) => `${n.id} ${JSON.stringify(n.slots)} ${JSON.stringify(n.migrating)} ${JSON.stringify(n.importing)}`)
+    .sort()
+    .join('\n');
 }
 
 async function totalKeys(): Promise<number> {
@@ -47,11 +51,29 @@ async function totalKeys(): Promise<number> {
 }
 
 function onePlan(slot: number, sourceId: string, targetId: string): MovePlan {
-  return { version: 1, kind: 'reshard', entry: { host: cluster.entry.host, port: cluster.entry.port }, nodes: [], moves: [{ slot, sourceId, targetId }], groups: [], totalSlots: 1 };
+  return {
+    version: 1,
+    kind: 'reshard',
+    entry: { host: cluster.entry.host, port: cluster.entry.port },
+    nodes: [],
+    moves: [{ slot, sourceId, targetId }],
+    groups: [],
+    totalSlots: 1,
+  };
 }
 
 const reshardArgs = (from: number, to: number, slots: number, journal: string) => [
-  'reshard', cluster.entry.addr, '--cluster-from', ids[from]!, '--cluster-to', ids[to]!, '--cluster-slots', String(slots), '--cluster-yes', '--journal', journal,
+  'reshard',
+  cluster.entry.addr,
+  '--cluster-from',
+  ids[from]!,
+  '--cluster-to',
+  ids[to]!,
+  '--cluster-slots',
+  String(slots),
+  '--cluster-yes',
+  '--journal',
+  journal,
 ];
 
 test('a second run is refused with one line naming the holder; once released the run goes through', async () => {
@@ -63,8 +85,16 @@ test('a second run is refused with one line naming the holder; once released the
     assert.equal(res.code, 1, res.stdout + res.stderr);
     const line = res.stderr.split('\n').find((l) => l.includes('Another run is changing this cluster'));
     assert.ok(line, res.stderr);
-    assert.match(line, new RegExp(`rebalance by process ${process.pid} on ${hostname()} \\(connected from 127\\.0\\.0\\.1:\\d+ to 127\\.0\\.0\\.1:\\d+\\), started \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z, journal /some/where/rebalance-1\\.jsonl`));
-    for (const args of [['fix', cluster.entry.addr, '--cluster-yes'], ['del-node', cluster.entry.addr, ids[2]!]]) {
+    assert.match(
+      line,
+      new RegExp(
+        `rebalance by process ${process.pid} on ${hostname()} \\(connected from 127\\.0\\.0\\.1:\\d+ to 127\\.0\\.0\\.1:\\d+\\), started \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z, journal /some/where/rebalance-1\\.jsonl`,
+      ),
+    );
+    for (const args of [
+      ['fix', cluster.entry.addr, '--cluster-yes'],
+      ['del-node', cluster.entry.addr, ids[2]!],
+    ]) {
       const r = await runRcm(args);
       assert.equal(r.code, 1, `${args[0]}: ${r.stdout}${r.stderr}`);
       assert.match(r.stderr, /Another run is changing this cluster: rebalance by process/, args[0]);
@@ -108,13 +138,15 @@ test('resume takes over the lease its own killed run left; other runs still see 
   writeFileSync(journal, `${JSON.stringify({ t: 'plan', plan: onePlan(slot, ids[2]!, ids[0]!), at: Date.now() })}\n`);
   // A lease whose process is gone but whose connections linger (its host froze, say): same journal, a dead pid.
   const name = encodeLeaseName({ token: 'dead-run', op: 'reshard', pid: 2 ** 22 + 17, host: hostname(), startedAt: Date.now() - 60_000, journal });
-  const stale = await Promise.all(cluster.liveNodes().map(async (h) => {
-    const c = new Redis({ host: h.host, port: h.port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    c.on('error', () => undefined);
-    await c.connect();
-    await cmd(c, 'CLIENT', 'SETNAME', name);
-    return c;
-  }));
+  const stale = await Promise.all(
+    cluster.liveNodes().map(async (h) => {
+      const c = new Redis({ host: h.host, port: h.port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+      c.on('error', () => undefined);
+      await c.connect();
+      await cmd(c, 'CLIENT', 'SETNAME', name);
+      return c;
+    }),
+  );
   try {
     const refused = await runRcm(reshardArgs(2, 0, 10, join(dir, 'c.jsonl')));
     assert.equal(refused.code, 1);
@@ -138,7 +170,11 @@ test('an ACL user without MIGRATE is refused before any change (ACL DRYRUN, and 
   for (const user of ['nomig', 'nomigacl']) {
     const res = await runRcm([...reshardArgs(1, 2, 200, join(dir, `${user}.jsonl`)), '--user', user, '--pass', 'pw', '--no-auth-warning']);
     assert.equal(res.code, 1, res.stdout + res.stderr);
-    assert.match(res.stderr, new RegExp(`The user "${user}" may not run MIGRATE on 127\\.0\\.0\\.1:\\d+ \\(.*no permissions to run the 'migrate' command\\); nothing was changed`), user);
+    assert.match(
+      res.stderr,
+      new RegExp(`The user "${user}" may not run MIGRATE on 127\\.0\\.0\\.1:\\d+ \\(.*no permissions to run the 'migrate' command\\); nothing was changed`),
+      user,
+    );
     assert.equal(await layout(), before, `${user}: cluster unchanged, no slot open`);
   }
   const fix = await runRcm(['fix', cluster.entry.addr, '--cluster-yes', '--user', 'nomig', '--pass', 'pw', '--no-auth-warning']);

@@ -44,14 +44,16 @@ async function skewedData(cluster: TestCluster, quota: number[]): Promise<void> 
     const i = cluster.masters.indexOf(owners[slot]!);
     for (let k = 0; k < HOT_KEYS; k++) batches.get(i)!.push([`{${tag}}:${k}`, 'x'.repeat(2000)]);
   }
-  await Promise.all([...batches].map(async ([i, kv]) => {
-    const client = cluster.client(cluster.masters[i]!);
-    for (let at = 0; at < kv.length; at += 1000) {
-      const p = client.pipeline();
-      for (const [k, v] of kv.slice(at, at + 1000)) p.set(k, v);
-      await p.exec();
-    }
-  }));
+  await Promise.all(
+    [...batches].map(async ([i, kv]) => {
+      const client = cluster.client(cluster.masters[i]!);
+      for (let at = 0; at < kv.length; at += 1000) {
+        const p = client.pipeline();
+        for (const [k, v] of kv.slice(at, at + 1000)) p.set(k, v);
+        await p.exec();
+      }
+    }),
+  );
 }
 
 /** `host:port keys A% -> B% …` lines → addr → [before, after]. */
@@ -75,7 +77,10 @@ describe('balance by load on Redis 7.0 (counts and sampling)', () => {
     assert.equal(report.complete, true);
     assert.equal(report.hasCpu, false);
     assert.equal(report.slots.length, 16384);
-    assert.equal(report.masters.reduce((n, m) => n + m.keys, 0), total);
+    assert.equal(
+      report.masters.reduce((n, m) => n + m.keys, 0),
+      total,
+    );
     const t = await loadTopology(cluster.entry.host, cluster.entry.port);
     for (const m of report.masters) {
       assert.equal(m.method, 'count-and-sample');
@@ -83,9 +88,17 @@ describe('balance by load on Redis 7.0 (counts and sampling)', () => {
     }
     const m0 = report.masters.find((m) => m.port === cluster.masters[0]!.port)!;
     assert.ok(m0.keys / total > 0.69, `master 0 carries ${((100 * m0.keys) / total).toFixed(1)}% of the keys`);
-    assert.deepEqual(hotSlots(report, 'keys', 3).map((h) => h.slot).sort((a, b) => a - b), HOT);
+    assert.deepEqual(
+      hotSlots(report, 'keys', 3)
+        .map((h) => h.slot)
+        .sort((a, b) => a - b),
+      HOT,
+    );
     const byMemory = hotSlots(report, 'memory', 3);
-    assert.deepEqual(byMemory.map((h) => h.slot).sort((a, b) => a - b), HOT);
+    assert.deepEqual(
+      byMemory.map((h) => h.slot).sort((a, b) => a - b),
+      HOT,
+    );
     for (const h of byMemory) {
       const s = report.slots[h.slot]!;
       assert.equal(s.source.memory, 'sampled');
@@ -96,7 +109,10 @@ describe('balance by load on Redis 7.0 (counts and sampling)', () => {
     try {
       const quick = await collectSlotLoad(session.topology, session.clients, { budgetMs: 0 });
       assert.equal(quick.complete, false);
-      assert.equal(quick.masters.reduce((n, m) => n + m.keys, 0), total);
+      assert.equal(
+        quick.masters.reduce((n, m) => n + m.keys, 0),
+        total,
+      );
       assert.ok(quick.slots.some((s) => s.source.memory === 'estimated'));
     } finally {
       session.close();
@@ -108,7 +124,10 @@ describe('balance by load on Redis 7.0 (counts and sampling)', () => {
     assert.equal(res.code, 0, res.stderr);
     const json = JSON.parse(res.stdout) as { slots: { slot: number; owner: string; value: number; shareOfOwner: number }[] };
     // Each hot slot holds its 400 keys plus the few small ones that hash there.
-    assert.deepEqual(json.slots.map((s) => s.slot).sort((a, b) => a - b), HOT);
+    assert.deepEqual(
+      json.slots.map((s) => s.slot).sort((a, b) => a - b),
+      HOT,
+    );
     for (const s of json.slots) {
       assert.equal(s.owner, cluster.masters[0]!.addr);
       assert.ok(s.value >= HOT_KEYS && s.value < HOT_KEYS + 60, `slot ${s.slot}: ${s.value} keys`);
@@ -130,7 +149,11 @@ describe('balance by load on Redis 7.0 (counts and sampling)', () => {
     assert.match(sim.stdout, />>> Rebalancing keys across 3 nodes\. Total weight = 3\.00\n/);
     const predicted = shareLines(sim.stdout);
     assert.equal(predicted.size, 3);
-    assert.deepEqual((await loadTopology(cluster.entry.host, cluster.entry.port)).nodes.map((n) => n.slotCount), slotsBefore, 'simulate moves nothing');
+    assert.deepEqual(
+      (await loadTopology(cluster.entry.host, cluster.entry.port)).nodes.map((n) => n.slotCount),
+      slotsBefore,
+      'simulate moves nothing',
+    );
 
     const res = await runRcm(['rebalance', cluster.entry.addr, '--cluster-balance-by', 'keys', '--verbose'], { timeoutMs: 120_000 });
     assert.equal(res.code, 0, res.stdout.slice(-3000) + res.stderr);
@@ -138,7 +161,11 @@ describe('balance by load on Redis 7.0 (counts and sampling)', () => {
     t.diagnostic(`${sim.stdout.slice(sim.stdout.indexOf('>>> Rebalancing')).split('\n').slice(0, 4).join(' | ')} | ${res.stderr.match(/rcm: moved .*/)?.[0]}`);
     assert.deepEqual(shareLines(res.stdout), predicted, 'the run plans what the simulation showed');
     const after = await collect(cluster);
-    assert.equal(after.masters.reduce((n, m) => n + m.keys, 0), total, 'no key lost');
+    assert.equal(
+      after.masters.reduce((n, m) => n + m.keys, 0),
+      total,
+      'no key lost',
+    );
     for (const m of after.masters) {
       const share = (100 * m.keys) / total;
       assert.ok(Math.abs(m.keys - total / 3) <= (total / 3) * 0.02, `${m.host}:${m.port} holds ${share.toFixed(2)}% of the keys`);
@@ -147,7 +174,10 @@ describe('balance by load on Redis 7.0 (counts and sampling)', () => {
     assert.equal((await redisCliCheck(cluster.entry.addr)).code, 0);
     // The three hot slots left the hot master.
     const owners = await slotOwners(cluster);
-    assert.ok(HOT.some((s) => owners[s] !== cluster.masters[0]), 'hot slots moved first');
+    assert.ok(
+      HOT.some((s) => owners[s] !== cluster.masters[0]),
+      'hot slots moved first',
+    );
     const again = await runRcm(['rebalance', cluster.entry.addr, '--cluster-balance-by', 'keys']);
     assert.equal(again.code, 0);
     assert.match(again.stdout, /\*\*\* No rebalancing needed! All nodes are within the 2\.00% threshold of their keys share\.\n$/);
@@ -157,7 +187,9 @@ describe('balance by load on Redis 7.0 (counts and sampling)', () => {
     const before = JSON.stringify((await loadTopology(cluster.entry.host, cluster.entry.port)).nodes.map((n) => n.slots));
     const res = await runRcm(['rebalance', cluster.entry.addr, '--cluster-balance-by', 'memory', '--cluster-simulate', '--json']);
     assert.equal(res.code, 0, res.stderr);
-    const { plan } = JSON.parse(res.stdout) as { plan: { kind: string; load: { measure: string; total: number; masters: { shareBefore: number; shareAfter: number; targetShare: number }[] } } };
+    const { plan } = JSON.parse(res.stdout) as {
+      plan: { kind: string; load: { measure: string; total: number; masters: { shareBefore: number; shareAfter: number; targetShare: number }[] } };
+    };
     assert.equal(plan.load.measure, 'memory');
     assert.equal(plan.load.masters.length, 3);
     // The three hot slots hold 400 values of 2000 bytes each, most of the memory. Memory is sampled (8 keys of a

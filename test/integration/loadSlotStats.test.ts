@@ -50,11 +50,13 @@ async function skewedTraffic(cluster: TestCluster): Promise<void> {
     const i = cluster.masters.indexOf(owners[slot]!);
     byMaster.set(i, [...(byMaster.get(i) ?? []), key]);
   }
-  await Promise.all([...byMaster].map(async ([i, keys]) => {
-    const p = cluster.client(cluster.masters[i]!).pipeline();
-    for (const k of keys) p.set(k, 'v');
-    await p.exec();
-  }));
+  await Promise.all(
+    [...byMaster].map(async ([i, keys]) => {
+      const p = cluster.client(cluster.masters[i]!).pipeline();
+      for (const k of keys) p.set(k, 'v');
+      await p.exec();
+    }),
+  );
   const c = cluster.client(cluster.masters[0]!);
   // CPU-heavy, small replies: SORT of a 100-number list, 300 times per hot slot.
   const numbers = Array.from({ length: 100 }, (_, i) => String((i * 7919) % 1000));
@@ -93,7 +95,7 @@ for (const server of SERVERS) {
       assert.ok(top.filter((h) => h.slot < HOT_SLOTS).length >= 40, `the 50 slots with most CPU are hot ones: ${top.map((h) => h.slot).join(',')}`);
       const m0 = report.masters.find((m) => m.port === cluster.masters[0]!.port)!;
       const cpuTotal = report.masters.reduce((n, m) => n + (m.cpuUs ?? 0), 0);
-      assert.ok((m0.cpuUs ?? 0) / cpuTotal > 0.7, `master 0 spent ${(100 * (m0.cpuUs ?? 0) / cpuTotal).toFixed(1)}% of the CPU`);
+      assert.ok((m0.cpuUs ?? 0) / cpuTotal > 0.7, `master 0 spent ${((100 * (m0.cpuUs ?? 0)) / cpuTotal).toFixed(1)}% of the CPU`);
     });
 
     test('rcm hot-slots --by cpu lists (mostly) hot slots of the busy master', async () => {
@@ -107,16 +109,35 @@ for (const server of SERVERS) {
     test('rebalance --cluster-balance-by cpu moves hot slots off the busy master, verified', async (t) => {
       const sim = await runRcm(['rebalance', cluster.entry.addr, '--cluster-balance-by', 'cpu', '--cluster-threshold', '5', '--cluster-simulate', '--json']);
       assert.equal(sim.code, 0, sim.stderr);
-      type Plan = { kind: string; moves: { slot: number; sourceId: string; targetId: string }[]; load: { withinThreshold: boolean; masters: { id: string; shareBefore: number; shareAfter: number }[] } };
+      type Plan = {
+        kind: string;
+        moves: { slot: number; sourceId: string; targetId: string }[];
+        load: { withinThreshold: boolean; masters: { id: string; shareBefore: number; shareAfter: number }[] };
+      };
       const plan = (JSON.parse(sim.stdout) as { plan: Plan }).plan;
       assert.equal(plan.kind, 'rebalance');
       assert.equal(plan.load.withinThreshold, true);
       const busy = await cluster.nodeId(cluster.masters[0]!);
       const busyShare = plan.load.masters.find((m) => m.id === busy)!;
-      assert.ok(busyShare.shareBefore > 70 && busyShare.shareAfter < 100 / 3 * 1.05 + 1e-9, `busy master ${busyShare.shareBefore.toFixed(2)}% → ${busyShare.shareAfter.toFixed(2)}%`);
-      assert.ok(plan.moves.every((m) => m.sourceId === busy), 'only the busy master gives');
+      assert.ok(
+        busyShare.shareBefore > 70 && busyShare.shareAfter < (100 / 3) * 1.05 + 1e-9,
+        `busy master ${busyShare.shareBefore.toFixed(2)}% → ${busyShare.shareAfter.toFixed(2)}%`,
+      );
+      assert.ok(
+        plan.moves.every((m) => m.sourceId === busy),
+        'only the busy master gives',
+      );
       assert.ok(plan.moves.filter((m) => m.slot < HOT_SLOTS).length >= plan.moves.length * 0.9, 'the moves are hot slots');
-      const res = await runRcm(['rebalance', cluster.entry.addr, '--cluster-balance-by', 'cpu', '--cluster-threshold', '5', '--plan-out', join(cluster.masters[0]!.dir, 'plan.json')]);
+      const res = await runRcm([
+        'rebalance',
+        cluster.entry.addr,
+        '--cluster-balance-by',
+        'cpu',
+        '--cluster-threshold',
+        '5',
+        '--plan-out',
+        join(cluster.masters[0]!.dir, 'plan.json'),
+      ]);
       assert.equal(res.code, 0, res.stderr);
       const run = await runRcm(['apply', join(cluster.masters[0]!.dir, 'plan.json'), '--cluster-yes', '--verbose'], { timeoutMs: 120_000 });
       assert.equal(run.code, 0, run.stdout.slice(-2000) + run.stderr);

@@ -37,14 +37,21 @@ describe('node operations of the editor menu on a real cluster', () => {
     assert.notEqual(plan.kind, 'nothing-to-do');
     if (plan.kind === 'nothing-to-do') return;
     const predicted = emptiedByPlan(plan);
-    assert.deepEqual(predicted.map((e) => e.nodeId), [id0]);
+    assert.deepEqual(
+      predicted.map((e) => e.nodeId),
+      [id0],
+    );
     const res = await applyPlan(plan);
     assert.ok(res.check.ok);
     let demoted: ReturnType<typeof demotedMasters> = [];
-    await waitFor('the emptied master to become a replica', async () => {
-      demoted = demotedMasters(before, await loadTopology(m1.host, m1.port));
-      return demoted.length === 1 || 'still a master';
-    }, 20_000);
+    await waitFor(
+      'the emptied master to become a replica',
+      async () => {
+        demoted = demotedMasters(before, await loadTopology(m1.host, m1.port));
+        return demoted.length === 1 || 'still a master';
+      },
+      20_000,
+    );
     assert.equal(demoted[0]!.nodeId, id0);
     assert.equal(demoted[0]!.masterAddr, predicted[0]!.newMasterAddr, 'it replicates the master that took its last slot');
 

@@ -48,7 +48,9 @@ for (const kind of serverKinds()) {
         assert.equal(res.code, 1);
         // Redis 8 keeps them in DBSIZE but shows them to no per-slot command once the slot is neither owned nor imported.
         const hidden = kind === 'redis8';
-        const where = hidden ? 'in slots it does not own (DBSIZE counts them; the server lists none of their slots)' : 'in 1 slot(s) it does not own (slots 4242)';
+        const where = hidden
+          ? 'in slots it does not own (DBSIZE counts them; the server lists none of their slots)'
+          : 'in 1 slot(s) it does not own (slots 4242)';
         assert.ok(res.stdout.includes(`[ERR] Node ${other.addr} holds 2 key(s) ${where}: no client can reach them.\n`), res.stdout);
         const cli = await redisCliCheck(cluster.entry.addr, { kind });
         assert.equal(cli.code, 0, 'redis-cli does not see them');
@@ -77,7 +79,9 @@ for (const kind of serverKinds()) {
  * The loader's foreign-key entries (keys > 0) and unplaced keys with its default user, and as a user whom an ACL refuses
  * scripts; each with the masters it searched slot by slot (COUNTKEYSINSLOT beyond the slots the master owns).
  */
-async function orphanCounts(cluster: TestCluster): Promise<{ byScript: unknown[]; byTransaction: unknown[]; searched: { byScript: string[]; byTransaction: string[] } }> {
+async function orphanCounts(
+  cluster: TestCluster,
+): Promise<{ byScript: unknown[]; byTransaction: unknown[]; searched: { byScript: string[]; byTransaction: string[] } }> {
   const { host, port } = cluster.entry;
   const found = async (opts: { user?: string; password?: string }) => {
     await Promise.all(cluster.masters.map((m) => cmd(cluster.client(m), 'CONFIG', 'RESETSTAT')));
@@ -95,7 +99,11 @@ async function orphanCounts(cluster: TestCluster): Promise<{ byScript: unknown[]
   await Promise.all(cluster.nodes.map((n) => cmd(cluster.client(n), 'ACL', 'SETUSER', 'noscripts', 'on', '>pw', '~*', '&*', '+@all', '-@scripting')));
   try {
     const byTransaction = await found({ user: 'noscripts', password: 'pw' });
-    return { byScript: byScript.entries, byTransaction: byTransaction.entries, searched: { byScript: byScript.searched, byTransaction: byTransaction.searched } };
+    return {
+      byScript: byScript.entries,
+      byTransaction: byTransaction.entries,
+      searched: { byScript: byScript.searched, byTransaction: byTransaction.searched },
+    };
   } finally {
     await Promise.all(cluster.nodes.map((n) => cmd(cluster.client(n), 'ACL', 'DELUSER', 'noscripts')));
   }

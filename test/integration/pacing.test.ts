@@ -20,8 +20,13 @@ async function planBetween(cluster: TestCluster, from: number, to: number, slots
   const [sourceId, targetId] = [await cluster.nodeId(cluster.masters[from]!), await cluster.nodeId(cluster.masters[to]!)];
   const moves = slots.map((slot) => ({ slot, sourceId, targetId }));
   return {
-    version: 1, kind: 'reshard', entry: { host: cluster.entry.host, port: cluster.entry.port }, nodes: [],
-    moves, groups: [{ sourceId, targetId, slots: moves.length }], totalSlots: moves.length,
+    version: 1,
+    kind: 'reshard',
+    entry: { host: cluster.entry.host, port: cluster.entry.port },
+    nodes: [],
+    moves,
+    groups: [{ sourceId, targetId, slots: moves.length }],
+    totalSlots: moves.length,
   };
 }
 
@@ -39,18 +44,30 @@ describe('latency-paced migration', () => {
     // A client keeps the source busy, so the "no client traffic" rule stays off.
     const client = new Redis({ host: cluster.masters[0]!.host, port: cluster.masters[0]!.port });
     let running = true;
-    const load = (async () => { while (running) await client.ping(); })();
+    const load = (async () => {
+      while (running) await client.ping();
+    })();
     try {
       const events: MigrationEvent[] = [];
-      const res = await applyPlan(await planBetween(cluster, 0, 1, range(0, 1499)), { maxClientLatencyMs: 0.001, onEvent: (e) => events.push(e), strategy: 'legacy' });
+      const res = await applyPlan(await planBetween(cluster, 0, 1, range(0, 1499)), {
+        maxClientLatencyMs: 0.001,
+        onEvent: (e) => events.push(e),
+        strategy: 'legacy',
+      });
       assert.equal(res.status, 'done', JSON.stringify(res.error));
       assert.equal(res.mismatches, 0);
       const seen = paces(events);
       assert.equal(seen[0]!.why, 'start');
-      assert.ok(seen.some((p) => p.why === 'over-budget' && p.probeMs! > 0.001 && p.node !== undefined), JSON.stringify(seen.map((p) => p.reason)));
+      assert.ok(
+        seen.some((p) => p.why === 'over-budget' && p.probeMs! > 0.001 && p.node !== undefined),
+        JSON.stringify(seen.map((p) => p.reason)),
+      );
       // How far down it gets depends on how long the move lasts (two rungs per change, 150 ms apart): it must go
       // down, and where the run lasted long enough, to the gentlest rung of the ladder.
-      assert.ok(seen.some((p) => p.level < seen[0]!.level), 'the pace went down');
+      assert.ok(
+        seen.some((p) => p.level < seen[0]!.level),
+        'the pace went down',
+      );
       const gentlest = seen.filter((p) => p.level === 0);
       for (const p of gentlest) assert.equal(p.batchKeys, PACE_LADDER[0]!.batchKeys);
       assert.ok(res.progress.pace, 'the progress snapshot carries the pace');

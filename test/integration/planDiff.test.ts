@@ -16,9 +16,7 @@ import type { MovePlan } from '../../src/engine/model/plan';
 import { planRebalance, type RebalanceOptions } from '../../src/engine/plan/rebalance';
 import { planReshard, type ReshardOptions } from '../../src/engine/plan/reshard';
 import { renderRebalancePlan, renderReshardPlan } from '../../src/engine/render/planText';
-import {
-  SLOT_COUNT, createCluster, runRedisCli, slotOwners, stopAllNodes, type CliResult, type TestCluster,
-} from '../helpers/redisCluster';
+import { SLOT_COUNT, createCluster, runRedisCli, slotOwners, stopAllNodes, type CliResult, type TestCluster } from '../helpers/redisCluster';
 import { upTo } from '../helpers/order';
 
 after(() => stopAllNodes());
@@ -44,29 +42,38 @@ async function applyLayout(cluster: TestCluster, layout: Layout): Promise<void> 
   layout.forEach((ranges, i) => {
     for (const [a, b] of ranges) for (let s = a; s <= b; s++) want[s] = i;
   });
-  assert.ok(want.every((i) => i >= 0), 'the layout covers every slot');
+  assert.ok(
+    want.every((i) => i >= 0),
+    'the layout covers every slot',
+  );
   const owners = await slotOwners(cluster);
   const changed = want.flatMap((i, s) => (owners[s] === cluster.masters[i] ? [] : [s]));
-  const send = (phase: 'others' | 'owner') => Promise.all(cluster.masters.map(async (m, mi) => {
-    const pipeline = cluster.client(m).pipeline();
-    let queued = 0;
-    for (const s of changed) {
-      if ((want[s] === mi) === (phase === 'owner')) {
-        pipeline.call('CLUSTER', 'SETSLOT', String(s), 'NODE', ids[want[s]!]!);
-        queued++;
-      }
-    }
-    if (queued === 0) return;
-    const failed = ((await pipeline.exec()) ?? []).find(([e]) => e);
-    if (failed) throw new Error(`SETSLOT on ${m.addr}: ${failed[0]!.message}`);
-  }));
+  const send = (phase: 'others' | 'owner') =>
+    Promise.all(
+      cluster.masters.map(async (m, mi) => {
+        const pipeline = cluster.client(m).pipeline();
+        let queued = 0;
+        for (const s of changed) {
+          if ((want[s] === mi) === (phase === 'owner')) {
+            pipeline.call('CLUSTER', 'SETSLOT', String(s), 'NODE', ids[want[s]!]!);
+            queued++;
+          }
+        }
+        if (queued === 0) return;
+        const failed = ((await pipeline.exec()) ?? []).find(([e]) => e);
+        if (failed) throw new Error(`SETSLOT on ${m.addr}: ${failed[0]!.message}`);
+      }),
+    );
   await send('others');
   await send('owner');
   await cluster.waitHealthy(15_000);
   const check = await runRedisCli(['--cluster', 'check', cluster.entry.addr]);
   assert.equal(check.code, 0, check.stdout);
   const now = await slotOwners(cluster);
-  assert.ok(want.every((i, s) => now[s] === cluster.masters[i]), 'the layout is in place');
+  assert.ok(
+    want.every((i, s) => now[s] === cluster.masters[i]),
+    'the layout is in place',
+  );
 }
 
 /** redis-cli with `input` on stdin (the reshard confirmation prompt). */
@@ -113,8 +120,10 @@ async function compareRebalance(cluster: TestCluster, extra: string[], opts: Reb
 async function compareReshard(cluster: TestCluster, opts: ReshardOptions): Promise<boolean> {
   const from = opts.from === 'all' ? 'all' : opts.from.join(',');
   const [ref, topo] = await Promise.all([
-    redisCliWithInput(['--cluster', 'reshard', cluster.entry.addr, '--cluster-from', from, '--cluster-to', opts.to,
-      '--cluster-slots', String(opts.slots)], 'no\n'),
+    redisCliWithInput(
+      ['--cluster', 'reshard', cluster.entry.addr, '--cluster-from', from, '--cluster-to', opts.to, '--cluster-slots', String(opts.slots)],
+      'no\n',
+    ),
     load(cluster),
   ]);
   assert.equal(ref.code, 1, 'declined: exit 1');
@@ -134,7 +143,10 @@ async function compareReshard(cluster: TestCluster, opts: ReshardOptions): Promi
   assert.equal(head(ours), head(refText));
   const ourMoves = new Set(ours.match(/^ {4}Moving slot .*$/gm));
   assert.ok(refMoves.length < opts.slots);
-  assert.ok(refMoves.every((l) => ourMoves.has(l)), 'redis-cli\'s choice is part of ours');
+  assert.ok(
+    refMoves.every((l) => ourMoves.has(l)),
+    "redis-cli's choice is part of ours",
+  );
   return false;
 }
 
@@ -147,10 +159,13 @@ describe('3 masters', () => {
   });
   after(() => cluster.stop());
 
-  test('the brief\'s 3000 / 11384 / 2000 layout', async () => {
+  test("the brief's 3000 / 11384 / 2000 layout", async () => {
     await applyLayout(cluster, [[[0, 2999]], [[3000, 14383]], [[14384, 16383]]]);
     const plan = await compareRebalance(cluster, [], {});
-    assert.deepEqual(plan?.nodes.map((n) => n.slotsAfter), [5462, 5461, 5461]);
+    assert.deepEqual(
+      plan?.nodes.map((n) => n.slotsAfter),
+      [5462, 5461, 5461],
+    );
     await compareRebalance(cluster, ['--cluster-threshold', '0.5'], { threshold: 0.5 });
     await compareRebalance(cluster, ['--cluster-weight', `${ids[1]!.slice(0, 6)}=0`], { weights: [`${ids[1]!.slice(0, 6)}=0`] });
     await compareReshard(cluster, { from: 'all', to: ids[0]!, slots: 10 });
@@ -161,7 +176,10 @@ describe('3 masters', () => {
     await applyLayout(cluster, [[[0, 5770]], [[5771, 10926]], [[10927, 16383]]]);
     const plan = (await compareRebalance(cluster, [], {}))!;
     // 32001 gives 310; which receiver absorbs the rounding slot depends on the node-list order.
-    assert.deepEqual(plan.groups.map((g) => g.slots).sort((a, b) => b - a), plan.nodes[1]!.id === plan.rebalance!.balances[0]!.id ? [306, 4] : [305, 5]);
+    assert.deepEqual(
+      plan.groups.map((g) => g.slots).sort((a, b) => b - a),
+      plan.nodes[1]!.id === plan.rebalance!.balances[0]!.id ? [306, 4] : [305, 5],
+    );
     await compareRebalance(cluster, ['--cluster-threshold', '6'], { threshold: 6 });
     await compareRebalance(cluster, ['--cluster-threshold', '5.5'], { threshold: 5.5 });
     // Run redis-cli for real (310 slots, no keys) and compare every slot's owner with the plan's outcome.
@@ -180,8 +198,14 @@ describe('3 masters', () => {
 
   test('fragmented layout: weights, thresholds, reshard with explicit sources and the target among them', async () => {
     await applyLayout(cluster, [
-      [[0, 999], [4000, 9999]], // 7000
-      [[1000, 3999], [14000, 16383]], // 5384
+      [
+        [0, 999],
+        [4000, 9999],
+      ], // 7000
+      [
+        [1000, 3999],
+        [14000, 16383],
+      ], // 5384
       [[10000, 13999]], // 4000
     ]);
     const p = (await compareRebalance(cluster, [], {}))!;
@@ -203,7 +227,15 @@ describe('4 masters, one of them empty', () => {
   before(async () => {
     cluster = await createCluster({ masters: 4, extraConfig: NO_MIGRATION });
     ids = await Promise.all(cluster.masters.map((m) => cluster.nodeId(m)));
-    await applyLayout(cluster, [[[0, 5999]], [[6000, 6999], [12000, 16383]], [[7000, 11999]], []]);
+    await applyLayout(cluster, [
+      [[0, 5999]],
+      [
+        [6000, 6999],
+        [12000, 16383],
+      ],
+      [[7000, 11999]],
+      [],
+    ]);
   });
   after(() => cluster.stop());
 
@@ -211,7 +243,10 @@ describe('4 masters, one of them empty', () => {
     const without = (await compareRebalance(cluster, [], {}))!;
     assert.equal(without.nodes.length, 3);
     const withEmpty = (await compareRebalance(cluster, ['--cluster-use-empty-masters'], { useEmptyMasters: true }))!;
-    assert.deepEqual(withEmpty.nodes.map((n) => n.slotsAfter), [4096, 4096, 4096, 4096]);
+    assert.deepEqual(
+      withEmpty.nodes.map((n) => n.slotsAfter),
+      [4096, 4096, 4096, 4096],
+    );
     const w = `${ids[3]!.slice(0, 5)}=2`;
     await compareRebalance(cluster, ['--cluster-use-empty-masters', '--cluster-weight', w], { useEmptyMasters: true, weights: [w] });
     await compareRebalance(cluster, ['--cluster-weight', w], { weights: [w] }); // the empty master stays out

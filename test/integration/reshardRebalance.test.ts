@@ -39,7 +39,18 @@ for (const kind of serverKinds()) {
     after(() => cluster.stop());
 
     test('reshard 1000 slots from all to one master: exact, nothing lost, check clean', async () => {
-      const res = await runRcm(['reshard', cluster.entry.addr, '--cluster-from', 'all', '--cluster-to', ids[0]!, '--cluster-slots', '1000', '--cluster-yes', '--verbose']);
+      const res = await runRcm([
+        'reshard',
+        cluster.entry.addr,
+        '--cluster-from',
+        'all',
+        '--cluster-to',
+        ids[0]!,
+        '--cluster-slots',
+        '1000',
+        '--cluster-yes',
+        '--verbose',
+      ]);
       assert.equal(res.code, 0, res.stdout.slice(-2000) + res.stderr);
       assert.equal(res.stdout.match(/^Moving slot \d+ from \S+ to \S+: \.*$/gm)?.length, 1000);
       assert.match(res.stderr, /rcm: moved 1000 slots and \d+ keys .*key counts verified/);
@@ -65,9 +76,27 @@ for (const kind of serverKinds()) {
       const before = await signature(cluster);
       const master = kind === 'valkey9' ? 'primary' : 'master'; // valkey-cli 9's word
       const cases: [string[], RegExp][] = [
-        [['reshard', cluster.entry.addr, '--cluster-from', 'all', '--cluster-to', 'nosuchid', '--cluster-slots', '10', '--cluster-yes'], new RegExp(`not known or not a ${master}, please retry`)],
+        [
+          ['reshard', cluster.entry.addr, '--cluster-from', 'all', '--cluster-to', 'nosuchid', '--cluster-slots', '10', '--cluster-yes'],
+          new RegExp(`not known or not a ${master}, please retry`),
+        ],
         [['reshard', cluster.entry.addr, '--cluster-from', ids[1]!, '--cluster-to', ids[0]!, '--cluster-slots', '9000', '--cluster-yes'], /9000/],
-        [['reshard', cluster.entry.addr, '--cluster-from', 'all', '--cluster-to', ids[0]!, '--cluster-slots', '10', '--cluster-yes', '--cluster-pipeline', '0'], /--cluster-pipeline must be a whole number from 1 to /],
+        [
+          [
+            'reshard',
+            cluster.entry.addr,
+            '--cluster-from',
+            'all',
+            '--cluster-to',
+            ids[0]!,
+            '--cluster-slots',
+            '10',
+            '--cluster-yes',
+            '--cluster-pipeline',
+            '0',
+          ],
+          /--cluster-pipeline must be a whole number from 1 to /,
+        ],
         [['rebalance', cluster.entry.addr, '--cluster-weight', 'zzz=2'], new RegExp(`No such ${master} node zzz`)],
         [['rebalance', cluster.entry.addr, '--cluster-weight', `${ids[0]!.slice(0, 6)}=abc`], /weight/i],
         [['rebalance', cluster.entry.addr, '--cluster-threshold', '0'], /threshold/i],
@@ -102,7 +131,17 @@ for (const kind of serverKinds()) {
         }
       })();
       try {
-        const res = await runRcm(['reshard', cluster.entry.addr, '--cluster-from', ids[1]!, '--cluster-to', ids[2]!, '--cluster-slots', '1500', '--cluster-yes']);
+        const res = await runRcm([
+          'reshard',
+          cluster.entry.addr,
+          '--cluster-from',
+          ids[1]!,
+          '--cluster-to',
+          ids[2]!,
+          '--cluster-slots',
+          '1500',
+          '--cluster-yes',
+        ]);
         assert.equal(res.code, 0, res.stderr);
       } finally {
         stop = true;
@@ -123,6 +162,5 @@ for (const kind of serverKinds()) {
       assert.equal(await totalKeys(cluster), 100_000 + onlineWrites);
       assert.equal((await redisCliCheck(cluster.entry.addr, { kind })).code, 0);
     });
-
   });
 }

@@ -27,10 +27,12 @@ async function clusterSize(cluster: TestCluster): Promise<number> {
 }
 
 async function emptyCluster(cluster: TestCluster): Promise<void> {
-  await Promise.all(cluster.masters.map(async (m) => {
-    await cluster.client(m).flushall();
-    await cluster.client(m).call('FUNCTION', 'FLUSH');
-  }));
+  await Promise.all(
+    cluster.masters.map(async (m) => {
+      await cluster.client(m).flushall();
+      await cluster.client(m).call('FUNCTION', 'FLUSH');
+    }),
+  );
 }
 
 describe('rcm restore', () => {
@@ -48,7 +50,15 @@ describe('rcm restore', () => {
 
   before(async () => {
     [source, target] = await Promise.all([createCluster({ masters: 3 }), createCluster({ masters: 4 })]);
-    keys = await writeDataset(await clusterRoute(source), { prefix: 'r:', strings: 80_000, lists: 5_000, sets: 5_000, zsets: 5_000, hashes: 5_000, streams: 500 });
+    keys = await writeDataset(await clusterRoute(source), {
+      prefix: 'r:',
+      strings: 80_000,
+      lists: 5_000,
+      sets: 5_000,
+      zsets: 5_000,
+      hashes: 5_000,
+      streams: 500,
+    });
     for (const m of source.masters) await source.client(m).call('FUNCTION', 'LOAD', LIBRARY);
     ours = newDir();
     theirs = newDir();
@@ -63,10 +73,7 @@ describe('rcm restore', () => {
   });
 
   async function assertSameData(): Promise<void> {
-    const [a, b] = await Promise.all([
-      snapshotKeys(await clusterRoute(source), keys),
-      snapshotKeys(await clusterRoute(target), keys),
-    ]);
+    const [a, b] = await Promise.all([snapshotKeys(await clusterRoute(source), keys), snapshotKeys(await clusterRoute(target), keys)]);
     assert.deepEqual(diffSnapshots(a, b), []);
     assert.equal(await clusterSize(target), keys.length);
   }
@@ -93,13 +100,21 @@ describe('rcm restore', () => {
     }
     let res = await runRcm(['restore', target.entry.addr, ours], { timeoutMs: 120_000 });
     assert.equal(res.code, 0, res.stdout.slice(-1500) + res.stderr);
-    assert.match(res.stdout, new RegExp(`\\*\\*\\* ${keys.length} key\\(s\\) already exist in the cluster and were left untouched \\(use --cluster-replace to overwrite them\\): `));
+    assert.match(
+      res.stdout,
+      new RegExp(`\\*\\*\\* ${keys.length} key\\(s\\) already exist in the cluster and were left untouched \\(use --cluster-replace to overwrite them\\): `),
+    );
     assert.match(res.stdout, /\[OK\] Restored 0 keys /);
     assert.match(res.stdout, /loaded 0 time\(s\) on 4 master\(s\), 4 already present \(left untouched\)/);
     for (const k of changed) assert.equal(await route(k).get(k), 'changed in the target');
     res = await runRcm(['restore', target.entry.addr, ours, '--cluster-replace'], { input: 'no\n' });
     assert.equal(res.code, 1, res.stdout.slice(-1500) + res.stderr);
-    assert.match(res.stdout, new RegExp(`The cluster already holds ${keys.length} keys; with --cluster-replace every key of the backup that exists there will be overwritten\\. Restore\\? \\(type 'yes' to accept\\): \\*\\*\\* Restore not confirmed: nothing was written\\.\\n`));
+    assert.match(
+      res.stdout,
+      new RegExp(
+        `The cluster already holds ${keys.length} keys; with --cluster-replace every key of the backup that exists there will be overwritten\\. Restore\\? \\(type 'yes' to accept\\): \\*\\*\\* Restore not confirmed: nothing was written\\.\\n`,
+      ),
+    );
     for (const k of changed) assert.equal(await route(k).get(k), 'changed in the target');
     res = await runRcm(['restore', target.entry.addr, ours, '--cluster-replace', '--cluster-yes'], { timeoutMs: 120_000 });
     assert.equal(res.code, 0, res.stdout.slice(-1500) + res.stderr);
@@ -107,7 +122,7 @@ describe('rcm restore', () => {
     await assertSameData();
   });
 
-  test("a backup made by redis-cli --cluster backup", async () => {
+  test('a backup made by redis-cli --cluster backup', async () => {
     await emptyCluster(target);
     const res = await runRcm(['restore', target.entry.addr, theirs], { timeoutMs: 120_000 });
     assert.equal(res.code, 0, res.stdout.slice(-1500) + res.stderr);
@@ -119,17 +134,34 @@ describe('rcm restore', () => {
     await emptyCluster(target);
     const dir = newDir();
     const str = (s: string): Buffer => Buffer.concat([Buffer.from([s.length]), Buffer.from(s)]);
-    const ms = (v: number): Buffer => { const o = Buffer.alloc(9); o[0] = 0xfc; o.writeBigInt64LE(BigInt(v), 1); return o; };
+    const ms = (v: number): Buffer => {
+      const o = Buffer.alloc(9);
+      o[0] = 0xfc;
+      o.writeBigInt64LE(BigInt(v), 1);
+      return o;
+    };
     const moduleValue = Buffer.concat([Buffer.from([0x81]), Buffer.from('1234567890abcdef', 'hex'), Buffer.from([0])]);
     const body = Buffer.concat([
       Buffer.from('REDIS0010'),
       Buffer.from([0xfe, 0]),
-      Buffer.from([0]), str('kept'), str('value'),
-      ms(Date.now() + 600_000), Buffer.from([0]), str('kept-ttl'), str('value'),
-      ms(1000), Buffer.from([0]), str('expired'), str('value'),
-      Buffer.from([7]), str('mod-key'), moduleValue,
+      Buffer.from([0]),
+      str('kept'),
+      str('value'),
+      ms(Date.now() + 600_000),
+      Buffer.from([0]),
+      str('kept-ttl'),
+      str('value'),
+      ms(1000),
+      Buffer.from([0]),
+      str('expired'),
+      str('value'),
+      Buffer.from([7]),
+      str('mod-key'),
+      moduleValue,
       Buffer.from([0xfe, 3]),
-      Buffer.from([0]), str('db3-key'), str('value'),
+      Buffer.from([0]),
+      str('db3-key'),
+      str('value'),
       Buffer.from([0xff]),
     ]);
     const crc = Buffer.alloc(8);
@@ -150,13 +182,23 @@ describe('rcm restore', () => {
   test('a backup in a newer RDB format than the cluster reads: refused with the reason, nothing written', async () => {
     await emptyCluster(target);
     const dir = newDir();
-    const body = Buffer.concat([Buffer.from('REDIS0011'), Buffer.from([0xfe, 0, 0, 1]), Buffer.from('k'), Buffer.from([1]), Buffer.from('v'), Buffer.from([0xff])]);
+    const body = Buffer.concat([
+      Buffer.from('REDIS0011'),
+      Buffer.from([0xfe, 0, 0, 1]),
+      Buffer.from('k'),
+      Buffer.from([1]),
+      Buffer.from('v'),
+      Buffer.from([0xff]),
+    ]);
     const crc = Buffer.alloc(8);
     new Crc64().update(body).writeLE(crc, 0);
     writeFileSync(join(dir, 'redis-node-127.0.0.1-1-abc.rdb'), Buffer.concat([body, crc]));
     const res = await runRcm(['restore', target.entry.addr, dir]);
     assert.equal(res.code, 1, res.stdout + res.stderr);
-    assert.match(res.stderr, /RESTORE of key k on \S+ failed: ERR DUMP payload version or checksum are wrong \(the backup is in RDB format version 11: a server older than the one that wrote it cannot load it\)/);
+    assert.match(
+      res.stderr,
+      /RESTORE of key k on \S+ failed: ERR DUMP payload version or checksum are wrong \(the backup is in RDB format version 11: a server older than the one that wrote it cannot load it\)/,
+    );
     assert.equal(await clusterSize(target), 0);
   });
 
@@ -165,7 +207,15 @@ describe('rcm restore', () => {
     const copy = (): { dir: string; rdb: string } => {
       const dir = newDir();
       cpSync(ours, dir, { recursive: true });
-      return { dir, rdb: join(dir, readdirSync(dir).filter((f) => f.endsWith('.rdb')).sort()[1]!) };
+      return {
+        dir,
+        rdb: join(
+          dir,
+          readdirSync(dir)
+            .filter((f) => f.endsWith('.rdb'))
+            .sort()[1]!,
+        ),
+      };
     };
     const truncated = copy();
     truncateSync(truncated.rdb, Math.floor(statSync(truncated.rdb).size / 2));

@@ -47,7 +47,10 @@ test('sandbox up, status, a second up refused, down', async () => {
   const pids: number[] = state.nodes.map((n: { pid: number }) => n.pid);
   assert.equal(pids.length, 6);
   assert.ok(pids.every(alive));
-  assert.deepEqual(state.nodes.map((n: { port: number }) => n.port), [0, 1, 2, 3, 4, 5].map((i) => port + i));
+  assert.deepEqual(
+    state.nodes.map((n: { port: number }) => n.port),
+    [0, 1, 2, 3, 4, 5].map((i) => port + i),
+  );
 
   const check = await redisCliCheck(`127.0.0.1:${port}`);
   assert.equal(check.code, 0, check.stdout);

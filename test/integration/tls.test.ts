@@ -27,9 +27,29 @@ function makeCerts(dir: string): void {
     openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${ca}`, '-keyout', `${ca}.key`, '-out', `${ca}.crt`], dir);
   }
   for (const who of ['server', 'client']) {
-    openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${who === 'server' ? 'localhost' : 'rcm-client'}`, '-keyout', `${who}.key`, '-out', `${who}.csr`], dir);
-    openssl(['x509', '-req', '-in', `${who}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-out', `${who}.crt`,
-      ...(who === 'server' ? ['-extfile', 'san.ext'] : [])], dir);
+    openssl(
+      ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${who === 'server' ? 'localhost' : 'rcm-client'}`, '-keyout', `${who}.key`, '-out', `${who}.csr`],
+      dir,
+    );
+    openssl(
+      [
+        'x509',
+        '-req',
+        '-in',
+        `${who}.csr`,
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-days',
+        '2',
+        '-out',
+        `${who}.crt`,
+        ...(who === 'server' ? ['-extfile', 'san.ext'] : []),
+      ],
+      dir,
+    );
   }
 }
 
@@ -48,8 +68,18 @@ describe('TLS connections', () => {
     for (const n of cluster.nodes) {
       const { port } = await allocatePortPair();
       const c = cluster.client(n);
-      await c.call('CONFIG', 'SET', 'tls-cert-file', join(dir, 'server.crt'), 'tls-key-file', join(dir, 'server.key'),
-        'tls-ca-cert-file', join(dir, 'ca.crt'), 'tls-auth-clients', 'yes');
+      await c.call(
+        'CONFIG',
+        'SET',
+        'tls-cert-file',
+        join(dir, 'server.crt'),
+        'tls-key-file',
+        join(dir, 'server.key'),
+        'tls-ca-cert-file',
+        join(dir, 'ca.crt'),
+        'tls-auth-clients',
+        'yes',
+      );
       await c.call('CONFIG', 'SET', 'tls-port', String(port));
       tlsPort.set(n.port, port);
     }
@@ -71,7 +101,18 @@ describe('TLS connections', () => {
   });
 
   test('a certificate from another CA is refused with a TLS error; --insecure accepts it', async () => {
-    const bad = await runRcm(['check', entry, '--tls', '--cacert', join(dir, 'other-ca.crt'), '--cert', join(dir, 'client.crt'), '--key', join(dir, 'client.key'), ...maps]);
+    const bad = await runRcm([
+      'check',
+      entry,
+      '--tls',
+      '--cacert',
+      join(dir, 'other-ca.crt'),
+      '--cert',
+      join(dir, 'client.crt'),
+      '--key',
+      join(dir, 'client.key'),
+      ...maps,
+    ]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /TLS Error: /);
     assert.match(bad.stderr, /rcm: TLS handshake with 127\.0\.0\.1:\d+ failed: the node's certificate is not signed by a trusted CA/);
@@ -88,7 +129,7 @@ describe('TLS connections', () => {
     assert.match(noCert.stderr, /requires a client certificate: give --cert and --key/);
   });
 
-  test('host-name mismatch: the message names the certificate\'s names and the way out; --tls-skip-hostname-check verifies the chain only', async () => {
+  test("host-name mismatch: the message names the certificate's names and the way out; --tls-skip-hostname-check verifies the chain only", async () => {
     const wrong = await runRcm(['check', entry, ...tlsArgs(), '--sni', 'wrong.example', ...maps]);
     assert.equal(wrong.code, 1);
     const rcmLines = wrong.stderr.split('\n').filter((l) => l.startsWith('rcm: '));
@@ -99,7 +140,19 @@ describe('TLS connections', () => {
     assert.equal(skipped.code, 0, skipped.stdout + skipped.stderr);
     assert.equal(skipped.stderr, '');
     // The chain is still verified with --tls-skip-hostname-check.
-    const otherCa = await runRcm(['check', entry, '--tls', '--cacert', join(dir, 'other-ca.crt'), '--cert', join(dir, 'client.crt'), '--key', join(dir, 'client.key'), '--tls-skip-hostname-check', ...maps]);
+    const otherCa = await runRcm([
+      'check',
+      entry,
+      '--tls',
+      '--cacert',
+      join(dir, 'other-ca.crt'),
+      '--cert',
+      join(dir, 'client.crt'),
+      '--key',
+      join(dir, 'client.key'),
+      '--tls-skip-hostname-check',
+      ...maps,
+    ]);
     assert.equal(otherCa.code, 1);
     assert.match(otherCa.stderr, /not signed by a trusted CA/);
   });

@@ -4,7 +4,7 @@ import { entryAddress, parseAddress, parseEntryAddress } from '../../src/engine'
 import { resolveAddress } from '../../src/engine/io/options';
 import { parseHostPort } from '../../src/extension/model/profile';
 
-test('one address parser: IPv4, host names, [::1]:7000, redis-cli\'s ::1:7000, @busport', () => {
+test("one address parser: IPv4, host names, [::1]:7000, redis-cli's ::1:7000, @busport", () => {
   assert.deepEqual(parseAddress('127.0.0.1:7000'), { ok: true, host: '127.0.0.1', port: 7000 });
   assert.deepEqual(parseAddress('redis-1.example:6379'), { ok: true, host: 'redis-1.example', port: 6379 });
   assert.deepEqual(parseAddress('[::1]:7000'), { ok: true, host: '::1', port: 7000 });
@@ -16,7 +16,10 @@ test('one address parser: IPv4, host names, [::1]:7000, redis-cli\'s ::1:7000, @
 });
 
 test('bad formats get a reason', () => {
-  const reason = (t: string): string => { const r = parseAddress(t); return r.ok ? 'ok' : r.reason; };
+  const reason = (t: string): string => {
+    const r = parseAddress(t);
+    return r.ok ? 'ok' : r.reason;
+  };
   assert.match(reason('127.0.0.1'), /no ":port"/);
   assert.match(reason(':7000'), /host is empty/);
   assert.match(reason('h:7000x'), /port must be a whole number from 1 to 65535 \(got "7000x"\)/);

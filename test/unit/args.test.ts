@@ -57,10 +57,42 @@ test("valkey-cli 9's option names read as redis-cli's", () => {
 test('rcm --help and the README list the deliberate differences', () => {
   const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('### Where rcm deliberately differs from redis-cli 7.0'));
-  for (const topic of ['Strict numbers', 'Weights and node ids', 'Addresses', 'connect timeout', 'TLS host names', 'Private journals', '`fix` asks', '`fix` keeps the copy clients are served', '`fix` repairs orphan keys', '`fix` finishes after a failover', '`set-timeout`', 'Topology commands', 'One grammar for both CLIs']) {
+  for (const topic of [
+    'Strict numbers',
+    'Weights and node ids',
+    'Addresses',
+    'connect timeout',
+    'TLS host names',
+    'Private journals',
+    '`fix` asks',
+    '`fix` keeps the copy clients are served',
+    '`fix` repairs orphan keys',
+    '`fix` finishes after a failover',
+    '`set-timeout`',
+    'Topology commands',
+    'One grammar for both CLIs',
+  ]) {
     assert.ok(section.includes(topic), `README: ${topic}`);
   }
-  for (const topic of ['Output', 'Numbers', 'Node ids', 'Addresses', 'TLS', 'Journals', 'fix', 'set-timeout', 'Topology', 'Valkey', '--cluster-primary-id', 'never overwrites an owner\'s copy', 'orphan keys', '--tls-skip-hostname-check', '-4, -6', '--debug', '--verbose']) {
+  for (const topic of [
+    'Output',
+    'Numbers',
+    'Node ids',
+    'Addresses',
+    'TLS',
+    'Journals',
+    'fix',
+    'set-timeout',
+    'Topology',
+    'Valkey',
+    '--cluster-primary-id',
+    "never overwrites an owner's copy",
+    'orphan keys',
+    '--tls-skip-hostname-check',
+    '-4, -6',
+    '--debug',
+    '--verbose',
+  ]) {
     assert.ok(RCM_HELP.includes(topic), `help: ${topic}`);
   }
 });

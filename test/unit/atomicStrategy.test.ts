@@ -9,11 +9,24 @@ import { redisTaskState } from '../../src/engine/exec/atomicRedis';
 import { FakeAtomicCluster } from '../fixtures/fakeAtomic';
 
 const plan = (moves: [number, string, string][]): MovePlan => ({
-  version: 1, kind: 'reshard', entry: { host: 'fake', port: 1 }, nodes: [],
-  moves: moves.map(([slot, sourceId, targetId]) => ({ slot, sourceId, targetId })), groups: [], totalSlots: moves.length,
+  version: 1,
+  kind: 'reshard',
+  entry: { host: 'fake', port: 1 },
+  nodes: [],
+  moves: moves.map(([slot, sourceId, targetId]) => ({ slot, sourceId, targetId })),
+  groups: [],
+  totalSlots: moves.length,
 });
 const range = (a: number, b: number, src = 'A', dst = 'B'): [number, string, string][] => Array.from({ length: b - a + 1 }, (_, i) => [a + i, src, dst]);
-const clock = () => { let t = 0; return { now: () => t, sleep: async (ms: number) => { t += ms; } }; };
+const clock = () => {
+  let t = 0;
+  return {
+    now: () => t,
+    sleep: async (ms: number) => {
+      t += ms;
+    },
+  };
+};
 const NAMES = ['cluster|migrateslots', 'cluster|getslotmigrations', 'cluster|cancelslotmigrations', 'cluster|migration'];
 const info = (name: string) => [name, -4, ['admin', 'stale', 'no_async_loading'], 0, 0, 0, ['@admin', '@slow', '@dangerous'], [], [], []];
 
@@ -43,12 +56,21 @@ test('auto: a build reporting any version but lacking CLUSTER MIGRATION moves wi
   const events: MigrationEvent[] = [];
   const res = await executePlan(plan([...range(1, 4), ...range(10, 11, 'C', 'B')]), c, { strategy: 'auto', clock: clock(), onEvent: (e) => events.push(e) });
   assert.equal(res.status, 'done', JSON.stringify(res.error));
-  assert.deepEqual(res.strategies, [{ sourceId: 'A', targetId: 'B', strategy: 'redis-atomic' }, { sourceId: 'C', targetId: 'B', strategy: 'legacy' }]);
+  assert.deepEqual(res.strategies, [
+    { sourceId: 'A', targetId: 'B', strategy: 'redis-atomic' },
+    { sourceId: 'C', targetId: 'B', strategy: 'legacy' },
+  ]);
   assert.equal(c.sent.filter((l) => l.includes('MIGRATION IMPORT')).length, 1);
-  assert.ok(c.log.some((l) => l.startsWith('B SETSLOT 10 IMPORTING C')), 'the C→B pair used SETSLOT');
+  assert.ok(
+    c.log.some((l) => l.startsWith('B SETSLOT 10 IMPORTING C')),
+    'the C→B pair used SETSLOT',
+  );
   assert.ok(!c.log.some((l) => l.includes('SETSLOT 1 ')), 'the A→B pair did not');
   const groups = events.filter((e) => e.type === 'group-started');
-  assert.deepEqual(groups.map((g) => g.type === 'group-started' && g.strategy), ['redis-atomic', 'legacy']);
+  assert.deepEqual(
+    groups.map((g) => g.type === 'group-started' && g.strategy),
+    ['redis-atomic', 'legacy'],
+  );
   assert.equal(res.mismatches, 0);
 });
 
@@ -58,7 +80,10 @@ test('Redis: one IMPORT for every range of the pair, followed by its task id', a
   c.addFamilyNode('B', 'redis', []);
   const res = await executePlan(plan([...range(0, 299), ...range(500, 501)]), c, { strategy: 'redis-atomic', clock: clock() });
   assert.equal(res.status, 'done');
-  assert.deepEqual(c.sent.filter((l) => l.includes('IMPORT')), ['B CLUSTER MIGRATION IMPORT 0 299 500 501']);
+  assert.deepEqual(
+    c.sent.filter((l) => l.includes('IMPORT')),
+    ['B CLUSTER MIGRATION IMPORT 0 299 500 501'],
+  );
   assert.ok(c.sent.filter((l) => l.includes('STATUS ID task1')).length >= 3, 'polled by its id until completed');
   assert.equal(res.progress.keysMoved, 302);
   assert.equal(res.doneSlots.length, 302);
@@ -66,7 +91,8 @@ test('Redis: one IMPORT for every range of the pair, followed by its task id', a
 
 test('Redis: a failed task the server retries successfully within the deadline is done', async () => {
   const c = new FakeAtomicCluster();
-  c.addFamilyNode('A', 'redis', [7, 8], 3); c.addFamilyNode('B', 'redis', []);
+  c.addFamilyNode('A', 'redis', [7, 8], 3);
+  c.addFamilyNode('B', 'redis', []);
   c.outcome = () => 'fail-once';
   const res = await executePlan(plan(range(7, 8)), c, { strategy: 'redis-atomic', clock: clock(), timeoutMs: 5000 });
   assert.equal(res.status, 'done', JSON.stringify(res.error));
@@ -76,7 +102,8 @@ test('Redis: a failed task the server retries successfully within the deadline i
 
 test('Redis: a task still failing past the deadline is cancelled on the server and fails the run', async () => {
   const c = new FakeAtomicCluster();
-  c.addFamilyNode('A', 'redis', [7, 8], 3); c.addFamilyNode('B', 'redis', []);
+  c.addFamilyNode('A', 'redis', [7, 8], 3);
+  c.addFamilyNode('B', 'redis', []);
   c.outcome = () => 'fail';
   const res = await executePlan(plan(range(7, 8)), c, { strategy: 'redis-atomic', clock: clock(), timeoutMs: 2000 });
   assert.equal(res.status, 'failed');
@@ -89,12 +116,17 @@ test('Redis: a task still failing past the deadline is cancelled on the server a
 
 test('Redis: a stop request maps to CLUSTER MIGRATION CANCEL ID and the run ends cancelled, not failed', async () => {
   const c = new FakeAtomicCluster();
-  c.addFamilyNode('A', 'redis', [7, 8], 3); c.addFamilyNode('B', 'redis', []);
+  c.addFamilyNode('A', 'redis', [7, 8], 3);
+  c.addFamilyNode('B', 'redis', []);
   c.pollsToFinish = 1000;
   const ac = new AbortController();
   const res = await executePlan(plan(range(7, 8)), c, {
-    strategy: 'redis-atomic', clock: clock(), signal: ac.signal,
-    onEvent: (e) => { if (e.type === 'atomic-job') ac.abort(); },
+    strategy: 'redis-atomic',
+    clock: clock(),
+    signal: ac.signal,
+    onEvent: (e) => {
+      if (e.type === 'atomic-job') ac.abort();
+    },
   });
   assert.equal(res.status, 'cancelled');
   assert.equal(res.error, undefined);
@@ -103,15 +135,21 @@ test('Redis: a stop request maps to CLUSTER MIGRATION CANCEL ID and the run ends
 
 test('Valkey: the job this run created is followed, never an older one with the same ranges; in progress is never done', async () => {
   const c = new FakeAtomicCluster();
-  c.addFamilyNode('A', 'valkey', [10, 11, 12], 2); c.addFamilyNode('B', 'valkey', []); c.addFamilyNode('C', 'valkey', []);
+  c.addFamilyNode('A', 'valkey', [10, 11, 12], 2);
+  c.addFamilyNode('B', 'valkey', []);
+  c.addFamilyNode('C', 'valkey', []);
   // Older finished jobs with the same text: one to this target (success), one to another target.
   c.addOldJob({ id: 'old1'.padEnd(40, '0'), source: 'A', target: 'B', slots: [10, 11, 12], ranges: '10-12', state: 'success' });
   c.addOldJob({ id: 'old2'.padEnd(40, '0'), source: 'A', target: 'C', slots: [10, 11, 12], ranges: '10-12', state: 'failed' });
   c.pollsToFinish = 5;
   const states: string[] = [];
   const res = await executePlan(plan(range(10, 12)), c, {
-    strategy: 'valkey-atomic', clock: clock(),
-    onEvent: (e) => { if (e.type === 'atomic-job') states.push(e.job.state); if (e.type === 'slot-done') states.push('slot-done'); },
+    strategy: 'valkey-atomic',
+    clock: clock(),
+    onEvent: (e) => {
+      if (e.type === 'atomic-job') states.push(e.job.state);
+      if (e.type === 'slot-done') states.push('slot-done');
+    },
   });
   assert.equal(res.status, 'done', JSON.stringify(res.error));
   assert.equal(c.sent.filter((l) => l.includes('MIGRATESLOTS'))[0], 'A CLUSTER MIGRATESLOTS SLOTSRANGE 10 12 NODE B');
@@ -138,7 +176,8 @@ test('Valkey: pure job lookup ignores older jobs, other targets and imports', ()
 test('Valkey: OK without a new job, a failed job, and a job done but the target not serving the slots all fail the run', async () => {
   for (const script of ['drop', 'fail', 'unowned'] as const) {
     const c = new FakeAtomicCluster();
-    c.addFamilyNode('A', 'valkey', [10, 11], 1); c.addFamilyNode('B', 'valkey', []);
+    c.addFamilyNode('A', 'valkey', [10, 11], 1);
+    c.addFamilyNode('B', 'valkey', []);
     c.addOldJob({ id: 'old'.padEnd(40, '0'), source: 'A', target: 'B', slots: [10, 11], ranges: '10-11', state: 'success' });
     if (script === 'drop') c.dropJobs = true;
     if (script === 'fail') c.outcome = () => 'fail';
@@ -153,10 +192,18 @@ test('Valkey: OK without a new job, a failed job, and a job done but the target 
 
 test('Valkey: a stop request sends CLUSTER CANCELSLOTMIGRATIONS; the run ends cancelled', async () => {
   const c = new FakeAtomicCluster();
-  c.addFamilyNode('A', 'valkey', [10, 11], 1); c.addFamilyNode('B', 'valkey', []);
+  c.addFamilyNode('A', 'valkey', [10, 11], 1);
+  c.addFamilyNode('B', 'valkey', []);
   c.pollsToFinish = 1000;
   const ac = new AbortController();
-  const res = await executePlan(plan(range(10, 11)), c, { strategy: 'valkey-atomic', clock: clock(), signal: ac.signal, onEvent: (e) => { if (e.type === 'atomic-job') ac.abort(); } });
+  const res = await executePlan(plan(range(10, 11)), c, {
+    strategy: 'valkey-atomic',
+    clock: clock(),
+    signal: ac.signal,
+    onEvent: (e) => {
+      if (e.type === 'atomic-job') ac.abort();
+    },
+  });
   assert.equal(res.status, 'cancelled');
   assert.ok(c.sent.includes('A CLUSTER CANCELSLOTMIGRATIONS'));
   assert.ok(c.nodes.get('A')!.owned.has(10));
@@ -164,12 +211,17 @@ test('Valkey: a stop request sends CLUSTER CANCELSLOTMIGRATIONS; the run ends ca
 
 test('disjoint atomic pairs run at the same time', async () => {
   const c = new FakeAtomicCluster();
-  c.addFamilyNode('A', 'redis', [1, 2], 1); c.addFamilyNode('B', 'redis', []);
-  c.addFamilyNode('C', 'redis', [5, 6], 1); c.addFamilyNode('D', 'redis', []);
+  c.addFamilyNode('A', 'redis', [1, 2], 1);
+  c.addFamilyNode('B', 'redis', []);
+  c.addFamilyNode('C', 'redis', [5, 6], 1);
+  c.addFamilyNode('D', 'redis', []);
   c.pollsToFinish = 4;
   const res = await executePlan(plan([...range(1, 2, 'A', 'B'), ...range(5, 6, 'C', 'D')]), c, { strategy: 'auto', clock: clock() });
   assert.equal(res.status, 'done');
-  const imports = c.sent.map((l, i) => [l, i] as const).filter(([l]) => l.includes('IMPORT')).map(([, i]) => i);
+  const imports = c.sent
+    .map((l, i) => [l, i] as const)
+    .filter(([l]) => l.includes('IMPORT'))
+    .map(([, i]) => i);
   const firstDone = c.sent.findIndex((l) => l.includes('STATUS ID task1'));
   assert.equal(imports.length, 2);
   assert.ok(imports[1]! < c.sent.lastIndexOf('B CLUSTER MIGRATION STATUS ID task1'), 'the second pair started before the first finished');
@@ -178,13 +230,15 @@ test('disjoint atomic pairs run at the same time', async () => {
 
 test('verification: keys left on the source fail the run; fewer keys on the target is counted as not verified', async () => {
   const left = new FakeAtomicCluster();
-  left.addFamilyNode('A', 'valkey', [10, 11], 2); left.addFamilyNode('B', 'valkey', []);
+  left.addFamilyNode('A', 'valkey', [10, 11], 2);
+  left.addFamilyNode('B', 'valkey', []);
   left.keys = 'leave';
   const res = await executePlan(plan(range(10, 11)), left, { strategy: 'valkey-atomic', clock: clock(), timeoutMs: 1000 });
   assert.equal(res.status, 'failed');
   assert.match(res.error!.message, /still holds keys of 2 of its slots \(10-11\)/);
   const lost = new FakeAtomicCluster();
-  lost.addFamilyNode('A', 'redis', [10, 11], 2); lost.addFamilyNode('B', 'redis', []);
+  lost.addFamilyNode('A', 'redis', [10, 11], 2);
+  lost.addFamilyNode('B', 'redis', []);
   lost.keys = 'lose';
   const res2 = await executePlan(plan(range(10, 11)), lost, { strategy: 'redis-atomic', clock: clock() });
   assert.equal(res2.status, 'done');

@@ -14,7 +14,15 @@ test('an internal error is one line; --debug shows where', () => {
 test('bad input: one rcm: line naming the option (strict numbers), before any connection', async () => {
   const out: string[] = [];
   const err: string[] = [];
-  const io = { stdout: (s: string) => { out.push(s); }, stderr: (s: string) => { err.push(s); }, env: {} };
+  const io = {
+    stdout: (s: string) => {
+      out.push(s);
+    },
+    stderr: (s: string) => {
+      err.push(s);
+    },
+    env: {},
+  };
   assert.equal(await run(['reshard', '127.0.0.1:1', '--cluster-slots', '10x', '--cluster-yes'], io), 1);
   assert.deepEqual(err, ['rcm: --cluster-slots must be a whole number from 1 to 16384 (got "10x").\n']);
   assert.deepEqual(out, []);

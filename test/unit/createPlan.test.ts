@@ -22,9 +22,11 @@ const REDIS_CLI_RANGES: Record<number, string> = {
 const nodesOn = (hosts: readonly string[], basePort = 7000): CreateNodeInput[] =>
   hosts.map((host, i) => ({ host, port: basePort + i, id: `node${String(i).padStart(2, '0')}`.padEnd(40, '0') }));
 
-test('slot ranges for 3…13 masters equal redis-cli\'s', () => {
+test("slot ranges for 3…13 masters equal redis-cli's", () => {
   for (let m = 3; m <= 13; m++) {
-    const got = splitSlots(m).map((r) => `${r.start}-${r.end}`).join(' ');
+    const got = splitSlots(m)
+      .map((r) => `${r.start}-${r.end}`)
+      .join(' ');
     assert.equal(got, REDIS_CLI_RANGES[m], `${m} masters`);
   }
 });
@@ -54,7 +56,11 @@ test('one host, 3+3: redis-cli\'s "Adding replica" pairing (§4.2) and every mas
   const nodes = nodesOn(Array(6).fill('127.0.0.1'), 32001);
   const plan = planCreate(nodes, 1, seededRandom(1));
   assert.deepEqual(plan.masters, [0, 1, 2]);
-  assert.deepEqual(plan.initialPairs, [{ replica: 4, master: 0 }, { replica: 5, master: 1 }, { replica: 3, master: 2 }]);
+  assert.deepEqual(plan.initialPairs, [
+    { replica: 4, master: 0 },
+    { replica: 5, master: 1 },
+    { replica: 3, master: 2 },
+  ]);
   assert.equal(plan.extraPairsFrom, -1);
   assert.ok(plan.initialScore >= 10000 && plan.finalScore >= 10000, 'a single host cannot be anti-affine');
   const perMaster = [0, 1, 2].map((m) => plan.roles.filter((r) => r.role === 'replica' && r.master === m).length);
@@ -64,10 +70,18 @@ test('one host, 3+3: redis-cli\'s "Adding replica" pairing (§4.2) and every mas
 test('7 nodes with 1 replica: "Adding extra replicas" gives the spare node to the first master', () => {
   const plan = planCreate(nodesOn(Array(7).fill('127.0.0.1'), 7001), 1, seededRandom(2));
   assert.equal(plan.extraPairsFrom, 3);
-  assert.deepEqual(plan.initialPairs.map((p) => [p.replica, p.master]), [[4, 0], [5, 1], [6, 2], [3, 0]]);
+  assert.deepEqual(
+    plan.initialPairs.map((p) => [p.replica, p.master]),
+    [
+      [4, 0],
+      [5, 1],
+      [6, 2],
+      [3, 0],
+    ],
+  );
 });
 
-test('two hosts, 3+3: no replica shares its master\'s host', () => {
+test("two hosts, 3+3: no replica shares its master's host", () => {
   const nodes = nodesOn(['127.0.0.1', '127.0.0.1', '127.0.0.1', '127.0.0.2', '127.0.0.2', '127.0.0.2']);
   for (let seed = 0; seed < 20; seed++) {
     const plan = planCreate(nodes, 1, seededRandom(seed));
@@ -114,7 +128,7 @@ function bestScore(hosts: string[], keys: number[]): number {
   return best;
 }
 
-test('anti-affinity: a replica is on its master\'s host only when no placement avoids it (random layouts, brute force)', () => {
+test("anti-affinity: a replica is on its master's host only when no placement avoids it (random layouts, brute force)", () => {
   const rnd = seededRandom(7);
   for (let round = 0; round < 300; round++) {
     const hostCount = 1 + Math.floor(rnd() * 4);

@@ -29,9 +29,17 @@ test('reattachImports re-points the slots in flight and waits on the injected cl
   c.addNode('T', []);
   c.nodes.get('T')!.importing.set(7, 'S1');
   let infos = 0;
-  c.command = async () => { infos++; return 'cluster_state:fail\r\n'; };
+  c.command = async () => {
+    infos++;
+    return 'cluster_state:fail\r\n';
+  };
   let now = 0;
-  const clock = { now: () => now, sleep: async (ms: number) => { now += ms; } };
+  const clock = {
+    now: () => now,
+    sleep: async (ms: number) => {
+      now += ms;
+    },
+  };
   const topo = topology([master('S2', 1, [{ start: 7, end: 7 }]), master('T', 2, [], { importing: [{ slot: 7, peerId: 'S1' }] })]);
   const started = Date.now();
   await assert.rejects(reattachImports(c, clock, topo, [{ slot: 7, sourceId: 'S2', targetId: 'T' }]), /still reports cluster_state fail/);

@@ -20,7 +20,7 @@ function zhL10n(missing: string[]): L10n {
   };
 }
 
-test('describeError: every EngineErrorCode in both languages (usage keeps the engine\'s own sentence)', () => {
+test("describeError: every EngineErrorCode in both languages (usage keeps the engine's own sentence)", () => {
   assert.ok(ENGINE_ERROR_CODES.length >= 25);
   assert.ok(ENGINE_ERROR_CODES.includes('internal'), '"internal" is declared');
   for (const code of ENGINE_ERROR_CODES) {

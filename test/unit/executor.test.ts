@@ -9,8 +9,13 @@ import { assertInOrder } from '../helpers/order';
 
 function plan(moves: [number, string, string][]): MovePlan {
   return {
-    version: 1, kind: 'reshard', entry: { host: 'fake', port: 1 }, nodes: [],
-    moves: moves.map(([slot, sourceId, targetId]) => ({ slot, sourceId, targetId })), groups: [], totalSlots: moves.length,
+    version: 1,
+    kind: 'reshard',
+    entry: { host: 'fake', port: 1 },
+    nodes: [],
+    moves: moves.map(([slot, sourceId, targetId]) => ({ slot, sourceId, targetId })),
+    groups: [],
+    totalSlots: moves.length,
   };
 }
 const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
@@ -76,7 +81,14 @@ test('a transient IOERR is retried; a persistent error fails naming the slot', a
   c.addNode('B', []);
   c.migrateHook = (_s, _slot, call) => (call === 0 ? 'IOERR error or timeout reading to target instance' : null);
   const events: MigrationEvent[] = [];
-  const ok = await executePlan(plan([[1, 'A', 'B'], [2, 'A', 'B']]), c, { onEvent: (e) => events.push(e) });
+  const ok = await executePlan(
+    plan([
+      [1, 'A', 'B'],
+      [2, 'A', 'B'],
+    ]),
+    c,
+    { onEvent: (e) => events.push(e) },
+  );
   assert.equal(ok.status, 'done');
   assert.ok(events.some((e) => e.type === 'retry'));
 
@@ -95,7 +107,14 @@ test('a refused IMPORTING is rolled back: nothing left open', async () => {
   c.addNode('A', [1, 2, 3], 1);
   c.addNode('B', []);
   c.setSlotHook = (node, it) => (node === 'B' && it.action === 'IMPORTING' && it.slot === 3 ? 'ERR boom' : null);
-  const res = await executePlan(plan([[1, 'A', 'B'], [2, 'A', 'B'], [3, 'A', 'B']]), c);
+  const res = await executePlan(
+    plan([
+      [1, 'A', 'B'],
+      [2, 'A', 'B'],
+      [3, 'A', 'B'],
+    ]),
+    c,
+  );
   assert.equal(res.status, 'failed');
   assert.match(res.error!.message, /refused to import slot 3/);
   assert.equal(openSlots(c), 0);
@@ -104,31 +123,88 @@ test('a refused IMPORTING is rolled back: nothing left open', async () => {
 
 test('disjoint source/target pairs run in parallel; pairs sharing a node do not', async () => {
   const c = new FakeCluster();
-  c.addNode('A', range(0, 9), 2); c.addNode('B', []); c.addNode('C', range(10, 19), 2); c.addNode('D', []);
-  await executePlan(plan([...range(0, 9).map((s) => [s, 'A', 'B'] as [number, string, string]), ...range(10, 19).map((s) => [s, 'C', 'D'] as [number, string, string])]), c, { windowSlots: 2 });
+  c.addNode('A', range(0, 9), 2);
+  c.addNode('B', []);
+  c.addNode('C', range(10, 19), 2);
+  c.addNode('D', []);
+  await executePlan(
+    plan([...range(0, 9).map((s) => [s, 'A', 'B'] as [number, string, string]), ...range(10, 19).map((s) => [s, 'C', 'D'] as [number, string, string])]),
+    c,
+    { windowSlots: 2 },
+  );
   assert.equal(c.maxSourcesInFlight, 2);
   const d = new FakeCluster();
-  d.addNode('A', range(0, 9), 2); d.addNode('B', []); d.addNode('C', range(10, 19), 2);
-  await executePlan(plan([...range(0, 9).map((s) => [s, 'A', 'B'] as [number, string, string]), ...range(10, 19).map((s) => [s, 'C', 'B'] as [number, string, string])]), d, { windowSlots: 2 });
+  d.addNode('A', range(0, 9), 2);
+  d.addNode('B', []);
+  d.addNode('C', range(10, 19), 2);
+  await executePlan(
+    plan([...range(0, 9).map((s) => [s, 'A', 'B'] as [number, string, string]), ...range(10, 19).map((s) => [s, 'C', 'B'] as [number, string, string])]),
+    d,
+    { windowSlots: 2 },
+  );
   assert.equal(d.maxSourcesInFlight, 1);
   assert.ok(d.maxInFlight <= 2, 'at most two MIGRATEs in flight per source');
 });
 
 test('an aborted signal before start opens nothing; the journal records windows and the end', async () => {
   const c = new FakeCluster();
-  c.addNode('A', [1, 2], 1); c.addNode('B', []);
+  c.addNode('A', [1, 2], 1);
+  c.addNode('B', []);
   const ac = new AbortController();
   ac.abort();
   const records: JournalRecord[] = [];
-  const res = await executePlan(plan([[1, 'A', 'B'], [2, 'A', 'B']]), c, { signal: ac.signal, journal: { append: async (r) => { records.push(r); } } });
+  const res = await executePlan(
+    plan([
+      [1, 'A', 'B'],
+      [2, 'A', 'B'],
+    ]),
+    c,
+    {
+      signal: ac.signal,
+      journal: {
+        append: async (r) => {
+          records.push(r);
+        },
+      },
+    },
+  );
   assert.equal(res.status, 'cancelled');
   assert.equal(c.log.length, 0);
-  assert.deepEqual(records.map((r) => r.t), ['end']);
+  assert.deepEqual(
+    records.map((r) => r.t),
+    ['end'],
+  );
 
   const d = new FakeCluster();
-  d.addNode('A', [1, 2, 3], 1); d.addNode('B', []);
-  const recs: JournalRecord[] = [{ t: 'plan', plan: plan([[1, 'A', 'B'], [2, 'A', 'B'], [3, 'A', 'B']]), at: 0 }];
-  await executePlan(plan([[1, 'A', 'B'], [2, 'A', 'B'], [3, 'A', 'B']]), d, { windowSlots: 2, journal: { append: async (r) => { recs.push(r); } } });
+  d.addNode('A', [1, 2, 3], 1);
+  d.addNode('B', []);
+  const recs: JournalRecord[] = [
+    {
+      t: 'plan',
+      plan: plan([
+        [1, 'A', 'B'],
+        [2, 'A', 'B'],
+        [3, 'A', 'B'],
+      ]),
+      at: 0,
+    },
+  ];
+  await executePlan(
+    plan([
+      [1, 'A', 'B'],
+      [2, 'A', 'B'],
+      [3, 'A', 'B'],
+    ]),
+    d,
+    {
+      windowSlots: 2,
+      journal: {
+        append: async (r) => {
+          recs.push(r);
+        },
+      },
+    },
+  );
   const state = readJournalState(recs);
   assert.deepEqual([...state.done].sort(), [1, 2, 3]);
   assert.equal(state.ended, 'done');
@@ -144,27 +220,47 @@ test('the adaptive batch size grows under budget, shrinks over it, stays fixed w
   s.observe(10, 50); // a short batch says nothing
   assert.equal(s.current(), 100);
   const f = createBatchSizer({ fixed: 10 });
-  f.observe(10, 1000); f.shrink();
+  f.observe(10, 1000);
+  f.shrink();
   assert.equal(f.current(), 10);
 });
 
 test('epoch guard: the target waits to learn the source epoch, then ends above it', async () => {
   const c = new FakeCluster();
-  c.addNode('A', [1], 1); c.addNode('B', []);
-  c.epochMine.set('A', 7); c.epochCurrent.set('A', 7);
-  c.epochMine.set('B', 3); c.epochCurrent.set('B', 5); // stale view of A
+  c.addNode('A', [1], 1);
+  c.addNode('B', []);
+  c.epochMine.set('A', 7);
+  c.epochCurrent.set('A', 7);
+  c.epochMine.set('B', 3);
+  c.epochCurrent.set('B', 5); // stale view of A
   let t = 0;
-  const clock = { now: () => t, sleep: async (ms: number) => { t += ms; if (t >= 100) c.epochCurrent.set('B', 7); } };
+  const clock = {
+    now: () => t,
+    sleep: async (ms: number) => {
+      t += ms;
+      if (t >= 100) c.epochCurrent.set('B', 7);
+    },
+  };
   const res = await executePlan(plan([[1, 'A', 'B']]), c, { clock });
   assert.equal(res.status, 'done');
   assert.ok(t >= 100, 'waited for gossip');
   assert.ok(c.epochMine.get('B')! > 7, `B epoch ${c.epochMine.get('B')}`);
 
   const d = new FakeCluster();
-  d.addNode('A', [1], 1); d.addNode('B', []);
-  d.epochMine.set('A', 9); d.epochCurrent.set('A', 9); d.epochCurrent.set('B', 2);
+  d.addNode('A', [1], 1);
+  d.addNode('B', []);
+  d.epochMine.set('A', 9);
+  d.epochCurrent.set('A', 9);
+  d.epochCurrent.set('B', 2);
   let u = 0;
-  const stuck = await executePlan(plan([[1, 'A', 'B']]), d, { clock: { now: () => u, sleep: async (ms: number) => { u += ms; } } });
+  const stuck = await executePlan(plan([[1, 'A', 'B']]), d, {
+    clock: {
+      now: () => u,
+      sleep: async (ms: number) => {
+        u += ms;
+      },
+    },
+  });
   assert.equal(stuck.status, 'failed');
   assert.equal(stuck.error?.code, 'timeout');
   assert.ok(d.nodes.get('A')!.owned.has(1) && !d.nodes.get('B')!.owned.has(1), 'ownership untouched');
@@ -220,7 +316,13 @@ test('a target whose replica took over gets no window; one not replicating what 
   c.addNode('A', [1, 2], 2);
   c.addNode('B', []);
   c.replicationState = async () => ({ master: true, offset: 100, replicas: [{ addr: 'fake:B2', role: 'master', offset: 0 }] });
-  const refused = await executePlan(plan([[1, 'A', 'B'], [2, 'A', 'B']]), c);
+  const refused = await executePlan(
+    plan([
+      [1, 'A', 'B'],
+      [2, 'A', 'B'],
+    ]),
+    c,
+  );
   assert.equal(refused.status, 'failed');
   assert.match(refused.error!.message, /fake:B cannot be trusted .*replica fake:B2 took over.*No slot of this window was opened/);
   assert.deepEqual(openList(c), []);
@@ -228,7 +330,12 @@ test('a target whose replica took over gets no window; one not replicating what 
 
   // A replica that never catches up: the keys move, the slots are not given to B (deadline on a fake clock).
   let now = 0;
-  const clock = { now: () => now, sleep: async (ms: number) => { now += ms; } };
+  const clock = {
+    now: () => now,
+    sleep: async (ms: number) => {
+      now += ms;
+    },
+  };
   let checks = 0;
   c.replicationState = async () => {
     checks++;
@@ -236,7 +343,14 @@ test('a target whose replica took over gets no window; one not replicating what 
     const moving = c.log.some((l) => l.includes('MIGRATING'));
     return { master: true, offset: moving ? 200 : 100, replicas: [{ addr: 'fake:B2', role: 'following', offset: 100 }] };
   };
-  const stuck = await executePlan(plan([[1, 'A', 'B'], [2, 'A', 'B']]), c, { clock });
+  const stuck = await executePlan(
+    plan([
+      [1, 'A', 'B'],
+      [2, 'A', 'B'],
+    ]),
+    c,
+    { clock },
+  );
   assert.equal(stuck.status, 'failed');
   assert.match(stuck.error!.message, /no replica has acknowledged its replication offset 200/);
   assert.ok(checks > 100 && now >= 5000, `polled until the deadline (${checks} checks, ${now} ms)`);

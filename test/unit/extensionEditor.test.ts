@@ -12,7 +12,15 @@ import { demotedMasters, drainedByRun, emptiedByPlan, replicasAmong } from '../.
 import { errorLogLine } from '../../src/extension/model/errors';
 import { englishL10n } from '../../src/extension/model/l10n';
 import { knownNodeHover, unknownNodeHover } from '../../src/extension/model/nodeHover';
-import { findMentions, isNodeDocument, mentionAt, nodesLineIn, resolveMention, resolvedMentions, type KnownCluster } from '../../src/extension/model/nodeMentions';
+import {
+  findMentions,
+  isNodeDocument,
+  mentionAt,
+  nodesLineIn,
+  resolveMention,
+  resolvedMentions,
+  type KnownCluster,
+} from '../../src/extension/model/nodeMentions';
 import type { ClusterProfile } from '../../src/extension/model/profile';
 import type { ClusterView } from '../../src/extension/tree/model';
 import { master, replica, topology } from '../fixtures/topologyBuilder';
@@ -46,15 +54,40 @@ const NODES = [
 ];
 
 test('ids, short ids and addresses are found in redis-cli check and info output', () => {
-  assert.deepEqual(findMentions(CHECK[0]!).map((m) => [m.kind, m.text]), [['address', '127.0.0.1:7000'], ['shortId', M1.slice(0, 8)]]);
-  assert.deepEqual(findMentions(CHECK[2]!).map((m) => [m.kind, m.text]), [['id', M1], ['address', '127.0.0.1:7000']]);
-  assert.deepEqual(findMentions(CHECK[5]!).map((m) => m.kind), ['id']);
+  assert.deepEqual(
+    findMentions(CHECK[0]!).map((m) => [m.kind, m.text]),
+    [
+      ['address', '127.0.0.1:7000'],
+      ['shortId', M1.slice(0, 8)],
+    ],
+  );
+  assert.deepEqual(
+    findMentions(CHECK[2]!).map((m) => [m.kind, m.text]),
+    [
+      ['id', M1],
+      ['address', '127.0.0.1:7000'],
+    ],
+  );
+  assert.deepEqual(
+    findMentions(CHECK[5]!).map((m) => m.kind),
+    ['id'],
+  );
   assert.deepEqual(findMentions('   slots:[0-8191] (8192 slots) master'), [], 'slot ranges are not addresses');
-  assert.deepEqual(findMentions(`x${M1}`).map((m) => m.kind), [], 'an id glued to a word is not an id');
+  assert.deepEqual(
+    findMentions(`x${M1}`).map((m) => m.kind),
+    [],
+    'an id glued to a word is not an id',
+  );
   const withBus = findMentions(NODES[1]!).find((m) => m.kind === 'address')!;
   assert.equal(withBus.text, '127.0.0.1:7002@17002,host-c');
   assert.equal(withBus.port, 7002);
-  assert.deepEqual(findMentions('[::1]:7000 and redis-a.example.com:6380').map((m) => [m.host, m.port]), [['::1', 7000], ['redis-a.example.com', 6380]]);
+  assert.deepEqual(
+    findMentions('[::1]:7000 and redis-a.example.com:6380').map((m) => [m.host, m.port]),
+    [
+      ['::1', 7000],
+      ['redis-a.example.com', 6380],
+    ],
+  );
 });
 
 test('the mention under the cursor, including right after it', () => {
@@ -82,10 +115,17 @@ test('an unknown node on a CLUSTER NODES line resolves to its address (to offer 
   const line = NODES[2]!;
   const id = findMentions(line)[0]!;
   assert.deepEqual(resolveMention(id, clusters, line), { kind: 'unknown', id: OTHER, address: { host: '10.9.9.9', port: 6379 } });
-  assert.deepEqual(resolvedMentions(line, clusters, false).map((x) => x.mention.kind), ['id', 'address']);
+  assert.deepEqual(
+    resolvedMentions(line, clusters, false).map((x) => x.mention.kind),
+    ['id', 'address'],
+  );
   // In a plain text (not our document, not a nodes line) an unknown host:port is just words.
   assert.deepEqual(resolvedMentions('see docs at example.com:8080 today', clusters, false), []);
-  assert.deepEqual(resolvedMentions('node 127.0.0.1:7001 is slow', clusters, false).map((x) => x.resolution.kind), ['node'], 'a known address counts anywhere');
+  assert.deepEqual(
+    resolvedMentions('node 127.0.0.1:7001 is slow', clusters, false).map((x) => x.resolution.kind),
+    ['node'],
+    'a known address counts anywhere',
+  );
 });
 
 test('which documents are looked into: our results, nodes.conf, any text with CLUSTER NODES lines (a log too)', () => {
@@ -152,17 +192,20 @@ test('a drain plan names the master it empties and who it will replicate; a load
   assert.notEqual(plan.kind, 'nothing-to-do');
   if (plan.kind === 'nothing-to-do') return;
   assert.deepEqual(emptiedByPlan(plan), [{ nodeId: M1, addr: '127.0.0.1:7000', newMasterAddr: '127.0.0.1:7001' }]);
-  const after = topology([
-    replica(M1, 7000, M2),
-    master(M2, 7001, [{ start: 0, end: 16383 }]),
-    replica(R1, 7002, M2),
-  ]);
+  const after = topology([replica(M1, 7000, M2), master(M2, 7001, [{ start: 0, end: 16383 }]), replica(R1, 7002, M2)]);
   assert.deepEqual(demotedMasters(t, after), [{ nodeId: M1, addr: '127.0.0.1:7000', masterId: M2, masterAddr: '127.0.0.1:7001' }]);
   assert.deepEqual(demotedMasters(undefined, after), []);
   assert.deepEqual(demotedMasters(t, t), []);
   // The panel's summary: the masters whose every slot the run moved, then those of them the cluster shows as replicas.
   const views = [
-    { id: M1, slots: [{ start: 0, end: 3 }, { start: 10, end: 11 }], slotCount: 6 },
+    {
+      id: M1,
+      slots: [
+        { start: 0, end: 3 },
+        { start: 10, end: 11 },
+      ],
+      slotCount: 6,
+    },
     { id: M2, slots: [{ start: 4, end: 9 }], slotCount: 6 },
     { id: R1, slots: [], slotCount: 0 },
   ];

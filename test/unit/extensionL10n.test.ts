@@ -32,8 +32,7 @@ export function extractMessages(): Map<string, string> {
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 't') {
         const target = node.expression.expression;
-        const isL10n = (ts.isIdentifier(target) && target.text === 'l10n')
-          || (ts.isPropertyAccessExpression(target) && target.name.text === 'l10n');
+        const isL10n = (ts.isIdentifier(target) && target.text === 'l10n') || (ts.isPropertyAccessExpression(target) && target.name.text === 'l10n');
         const first = node.arguments[0];
         if (isL10n) {
           const where = `${relative(root, file)}:${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
@@ -92,7 +91,7 @@ test('one term for the output: "Show Output" and "Show Log" read the same in zh-
   assert.deepEqual([...terms], ['显示输出']);
 });
 
-test('the per-move table\'s state column (完成) does not wrap', () => {
+test("the per-move table's state column (完成) does not wrap", () => {
   const css = readFileSync(join(root, 'webview', 'styles.css'), 'utf8');
   assert.match(css, /\.groups-table td:last-child[^{]*\{[^}]*white-space:\s*nowrap/);
 });

@@ -17,7 +17,12 @@ const nlsEn = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8')) a
 const nlsZh = JSON.parse(readFileSync(join(root, 'package.nls.zh-cn.json'), 'utf8')) as Record<string, string>;
 const contributed: string[] = pkg.contributes.commands.map((c: { command: string }) => c.command);
 
-interface MenuEntry { command: string; submenu?: string; when?: string; group?: string }
+interface MenuEntry {
+  command: string;
+  submenu?: string;
+  when?: string;
+  group?: string;
+}
 const menus = pkg.contributes.menus as Record<string, MenuEntry[]>;
 const itemMenus = menus['view/item/context']!;
 
@@ -46,7 +51,10 @@ test('menus only name contributed commands; tree menus are scoped to the view', 
   for (const [where, entries] of Object.entries(menus)) {
     for (const e of entries) {
       if (e.submenu) {
-        assert.ok((pkg.contributes.submenus as { id: string }[]).some((m) => m.id === e.submenu), `${where}: submenu ${e.submenu}`);
+        assert.ok(
+          (pkg.contributes.submenus as { id: string }[]).some((m) => m.id === e.submenu),
+          `${where}: submenu ${e.submenu}`,
+        );
         continue;
       }
       assert.ok(contributed.includes(e.command), `${where}: ${e.command}`);
@@ -66,13 +74,19 @@ test('every viewItem term in a when clause matches a context value the tree prod
   for (const e of itemMenus) {
     const { regexes, equals } = viewItemTerms(e.when ?? '');
     assert.ok(regexes.length + equals.length > 0, `${e.command} has no viewItem term`);
-    for (const re of regexes) assert.ok(ALL_CONTEXT_VALUES.some((v) => re.test(v)), `${e.command}: ${re} matches nothing`);
+    for (const re of regexes)
+      assert.ok(
+        ALL_CONTEXT_VALUES.some((v) => re.test(v)),
+        `${e.command}: ${re} matches nothing`,
+      );
     for (const v of equals) assert.ok(ALL_CONTEXT_VALUES.includes(v), `${e.command}: ${v} is never produced`);
   }
 });
 
 function menuCommandsFor(contextValue: string): string[] {
-  return itemMenus.filter((e) => viewItemTerms(e.when ?? '').regexes.every((re) => re.test(contextValue))).map((e) => e.command.replace('redisClusterManager.', ''));
+  return itemMenus
+    .filter((e) => viewItemTerms(e.when ?? '').regexes.every((re) => re.test(contextValue)))
+    .map((e) => e.command.replace('redisClusterManager.', ''));
 }
 
 test('right-click menus: what a cluster, a master, a replica and a slot range offer', () => {
@@ -89,7 +103,9 @@ test('right-click menus: what a cluster, a master, a replica and a slot range of
   assert.ok(!master.includes('failover'));
 
   const emptyMaster = menuCommandsFor(nodeContext({ role: 'master', empty: true, down: false }));
-  assert.ok(emptyMaster.includes('deleteNode') && emptyMaster.includes('reshardToHere') && !emptyMaster.includes('drain') && !emptyMaster.includes('reshardFromHere'));
+  assert.ok(
+    emptyMaster.includes('deleteNode') && emptyMaster.includes('reshardToHere') && !emptyMaster.includes('drain') && !emptyMaster.includes('reshardFromHere'),
+  );
 
   const replica = menuCommandsFor(nodeContext({ role: 'replica', empty: true, down: false }));
   assert.ok(replica.includes('failover') && replica.includes('deleteNode') && replica.includes('callOnNode'));
@@ -111,28 +127,53 @@ test('inline icons: refresh and check on a connected cluster, each with an icon'
 
 /** VS Code's own context keys a clause may use (https://code.visualstudio.com/api/references/when-clause-contexts). */
 const BUILTIN_CONTEXT_KEYS = new Set([
-  'view', 'viewItem', 'focusedView', 'activeViewlet', 'sideBarVisible', 'listFocus', 'treeElementCanCollapse', 'treeElementCanExpand',
-  'editorFocus', 'editorTextFocus', 'textInputFocus', 'editorHasSelection', 'editorReadonly', 'editorLangId', 'isWorkspaceTrusted',
-  'resourceScheme', 'resourceFilename', 'resourceExtname', 'resourceLangId', 'resourcePath', 'resource', 'isLinux', 'isMac', 'isWindows',
-  'webviewId', 'activeWebviewPanelId', 'activeEditor', 'inQuickOpen', 'workspaceFolderCount',
+  'view',
+  'viewItem',
+  'focusedView',
+  'activeViewlet',
+  'sideBarVisible',
+  'listFocus',
+  'treeElementCanCollapse',
+  'treeElementCanExpand',
+  'editorFocus',
+  'editorTextFocus',
+  'textInputFocus',
+  'editorHasSelection',
+  'editorReadonly',
+  'editorLangId',
+  'isWorkspaceTrusted',
+  'resourceScheme',
+  'resourceFilename',
+  'resourceExtname',
+  'resourceLangId',
+  'resourcePath',
+  'resource',
+  'isLinux',
+  'isMac',
+  'isWindows',
+  'webviewId',
+  'activeWebviewPanelId',
+  'activeEditor',
+  'inQuickOpen',
+  'workspaceFolderCount',
 ]);
 
 /** Every `when` and `enablement` clause in the manifest, with where it is. */
 function clauses(o: unknown, where = 'contributes'): { where: string; when: string }[] {
   if (Array.isArray(o)) return o.flatMap((x, i) => clauses(x, `${where}[${i}]`));
   if (o === null || typeof o !== 'object') return [];
-  return Object.entries(o).flatMap(([k, v]) => ((k === 'when' || k === 'enablement') && typeof v === 'string' ? [{ where, when: v }] : clauses(v, `${where}.${k}`)));
+  return Object.entries(o).flatMap(([k, v]) =>
+    (k === 'when' || k === 'enablement') && typeof v === 'string' ? [{ where, when: v }] : clauses(v, `${where}.${k}`),
+  );
 }
 
 /** The context keys a clause reads: operands of ==, !=, =~, in, !, &&, || (values and regexes left out). */
 function contextKeysOf(when: string): string[] {
-  const keysOnly = when
-    .replace(/=~\s*\/(?:\\\/|[^/])+\/[a-z]*/g, ' ')
-    .replace(/(==|!=|<=|>=|<|>|\bnot in\b|\bin\b)\s*('[^']*'|"[^"]*"|[^\s&|)]+)/g, ' ');
+  const keysOnly = when.replace(/=~\s*\/(?:\\\/|[^/])+\/[a-z]*/g, ' ').replace(/(==|!=|<=|>=|<|>|\bnot in\b|\bin\b)\s*('[^']*'|"[^"]*"|[^\s&|)]+)/g, ' ');
   return [...keysOnly.matchAll(/[A-Za-z_][\w.-]*/g)].map((m) => m[0]).filter((k) => k !== 'true' && k !== 'false');
 }
 
-test('context keys in when clauses are the ones the code sets or VS Code\'s own', () => {
+test("context keys in when clauses are the ones the code sets or VS Code's own", () => {
   const all = clauses(pkg.contributes);
   assert.ok(all.length >= 20, 'the clauses were found');
   const ours = new Set(Object.values(CONTEXT_KEYS) as string[]);
@@ -143,7 +184,12 @@ test('context keys in when clauses are the ones the code sets or VS Code\'s own'
       assert.ok(ours.has(key) || BUILTIN_CONTEXT_KEYS.has(key) || key.startsWith('config.'), `${where}: unknown context key "${key}" in "${when}"`);
     }
   }
-  assert.deepEqual(contextKeysOf('view == a.b && viewItem =~ /^rcm:x$/ && !redisClusterManager.hasClusters || foo.bar'), ['view', 'viewItem', 'redisClusterManager.hasClusters', 'foo.bar']);
+  assert.deepEqual(contextKeysOf('view == a.b && viewItem =~ /^rcm:x$/ && !redisClusterManager.hasClusters || foo.bar'), [
+    'view',
+    'viewItem',
+    'redisClusterManager.hasClusters',
+    'foo.bar',
+  ]);
   for (const k of ['redisClusterManager.hasClusters', 'redisClusterManager.redisServerAvailable']) assert.ok(seen.has(k), `${k} is used`);
 });
 
@@ -152,7 +198,12 @@ test('views, container and viewsWelcome use the ids of the code', () => {
   assert.equal(pkg.contributes.views[VIEW_CONTAINER_ID][0].id, VIEW_ID);
   for (const w of pkg.contributes.viewsWelcome) assert.equal(w.view, VIEW_ID);
   assert.ok(pkg.contributes.viewsWelcome.some((w: { contents: string }) => nlsEn[w.contents.slice(1, -1)]!.includes('command:redisClusterManager.addCluster')));
-  assert.ok(pkg.contributes.viewsWelcome.some((w: { contents: string; when: string }) => nlsEn[w.contents.slice(1, -1)]!.includes('command:redisClusterManager.createSandbox') && w.when.includes('redisServerAvailable')));
+  assert.ok(
+    pkg.contributes.viewsWelcome.some(
+      (w: { contents: string; when: string }) =>
+        nlsEn[w.contents.slice(1, -1)]!.includes('command:redisClusterManager.createSandbox') && w.when.includes('redisServerAvailable'),
+    ),
+  );
 });
 
 test('settings: the contributed keys are the ones the code reads', () => {
@@ -181,14 +232,20 @@ test('the editor context menu: a "Redis Cluster" submenu shown only on a node, w
   assert.equal(entry.when, CONTEXT_KEYS.editorNode);
   const items = menus[EDITOR_SUBMENU_ID]!;
   const ids = items.map((e) => e.command.replace('redisClusterManager.', ''));
-  assert.deepEqual([...ids].sort(), ['addReplica', 'copyNodeId', 'deleteNode', 'failover', 'openNodeInfo', 'replicate', 'reshardFromHere', 'reshardToHere'].sort());
+  assert.deepEqual(
+    [...ids].sort(),
+    ['addReplica', 'copyNodeId', 'deleteNode', 'failover', 'openNodeInfo', 'replicate', 'reshardFromHere', 'reshardToHere'].sort(),
+  );
   const roles = ['master', 'emptyMaster', 'replica', 'down', 'unknown'];
-  const shown = (role: string): string[] => items.filter((e) => !e.when || e.when.split('||').some((t) => t.trim() === `${CONTEXT_KEYS.editorNodeRole} == ${role}`))
-    .map((e) => e.command.replace('redisClusterManager.', ''));
-  for (const e of items) for (const t of (e.when ?? '').split('||').filter((x) => x.trim() !== '')) {
-    const m = new RegExp(`^${CONTEXT_KEYS.editorNodeRole.replace('.', '\\.')} == (\\w+)$`).exec(t.trim());
-    assert.ok(m && roles.includes(m[1]!), `${e.command}: ${t}`);
-  }
+  const shown = (role: string): string[] =>
+    items
+      .filter((e) => !e.when || e.when.split('||').some((t) => t.trim() === `${CONTEXT_KEYS.editorNodeRole} == ${role}`))
+      .map((e) => e.command.replace('redisClusterManager.', ''));
+  for (const e of items)
+    for (const t of (e.when ?? '').split('||').filter((x) => x.trim() !== '')) {
+      const m = new RegExp(`^${CONTEXT_KEYS.editorNodeRole.replace('.', '\\.')} == (\\w+)$`).exec(t.trim());
+      assert.ok(m && roles.includes(m[1]!), `${e.command}: ${t}`);
+    }
   assert.ok(shown('replica').includes('failover') && shown('replica').includes('replicate') && !shown('replica').includes('reshardFromHere'));
   assert.ok(shown('master').includes('reshardFromHere') && !shown('master').includes('deleteNode') && !shown('master').includes('failover'));
   assert.ok(shown('emptyMaster').includes('deleteNode') && shown('emptyMaster').includes('addReplica'));

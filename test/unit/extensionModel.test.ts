@@ -13,7 +13,14 @@ import { describeError, isCredentialError } from '../../src/extension/model/erro
 import { englishL10n as l10n } from '../../src/extension/model/l10n';
 import { planBalanceLines, planLines } from '../../src/extension/model/planSummary';
 import {
-  parseAddressMap, parseHostPort, parseSeeds, profilesFromSetting, profileToSetting, settingsProfileId, validateName, type ClusterProfile,
+  parseAddressMap,
+  parseHostPort,
+  parseSeeds,
+  profilesFromSetting,
+  profileToSetting,
+  settingsProfileId,
+  validateName,
+  type ClusterProfile,
 } from '../../src/extension/model/profile';
 import { REDACTED, Redactor } from '../../src/extension/model/redact';
 import { parseSlotList } from '../../src/extension/model/slotList';
@@ -38,8 +45,9 @@ test('seeds: commas or spaces, duplicates dropped, errors named', () => {
 });
 
 test('address map: ANNOUNCED=REACHABLE pairs', () => {
-  assert.deepEqual(parseAddressMap('172.17.0.2:6379=127.0.0.1:17000, 172.17.0.3:6379=127.0.0.1:17001', l10n),
-    { map: { '172.17.0.2:6379': '127.0.0.1:17000', '172.17.0.3:6379': '127.0.0.1:17001' } });
+  assert.deepEqual(parseAddressMap('172.17.0.2:6379=127.0.0.1:17000, 172.17.0.3:6379=127.0.0.1:17001', l10n), {
+    map: { '172.17.0.2:6379': '127.0.0.1:17000', '172.17.0.3:6379': '127.0.0.1:17001' },
+  });
   assert.deepEqual(parseAddressMap('  ', l10n), { map: {} });
   assert.ok('error' in parseAddressMap('172.17.0.2:6379', l10n));
 });
@@ -52,11 +60,14 @@ test('names are unique, case-insensitively; editing keeps your own name', () => 
 });
 
 test('profiles from the clusters setting: lenient, with problems reported; round trip without secrets', () => {
-  const { profiles, problems } = profilesFromSetting([
-    { name: 'Sandbox', seeds: ['127.0.0.1:7000'], tls: true, addressMap: { '10.0.0.1:7000': '127.0.0.1:17000' }, password: 'leak' },
-    { name: 'bad' },
-    { name: 'Sandbox', seeds: ['127.0.0.1:7001'] },
-  ], l10n);
+  const { profiles, problems } = profilesFromSetting(
+    [
+      { name: 'Sandbox', seeds: ['127.0.0.1:7000'], tls: true, addressMap: { '10.0.0.1:7000': '127.0.0.1:17000' }, password: 'leak' },
+      { name: 'bad' },
+      { name: 'Sandbox', seeds: ['127.0.0.1:7001'] },
+    ],
+    l10n,
+  );
   assert.equal(problems.length, 2);
   assert.equal(profiles.length, 1);
   const p = profiles[0]!;
@@ -65,13 +76,18 @@ test('profiles from the clusters setting: lenient, with problems reported; round
   assert.equal(p.source, 'settings');
   assert.deepEqual(p.tls, { enabled: true });
   assert.ok(!('password' in p));
-  assert.deepEqual(profileToSetting(p), { name: 'Sandbox', seeds: ['127.0.0.1:7000'], tls: { enabled: true }, addressMap: { '10.0.0.1:7000': '127.0.0.1:17000' } });
+  assert.deepEqual(profileToSetting(p), {
+    name: 'Sandbox',
+    seeds: ['127.0.0.1:7000'],
+    tls: { enabled: true },
+    addressMap: { '10.0.0.1:7000': '127.0.0.1:17000' },
+  });
   assert.deepEqual(profilesFromSetting('nope', l10n).profiles, []);
 });
 
-test('command lines split like redis-cli\'s prompt', () => {
+test("command lines split like redis-cli's prompt", () => {
   assert.deepEqual(splitCommandLine('SET k "hello world"'), ['SET', 'k', 'hello world']);
-  assert.deepEqual(splitCommandLine(`  GET 'it\\'s'  `), ['GET', 'it\'s']);
+  assert.deepEqual(splitCommandLine(`  GET 'it\\'s'  `), ['GET', "it's"]);
   assert.deepEqual(splitCommandLine('SET k "a\\nb\\x41"'), ['SET', 'k', 'a\nbA']);
   assert.deepEqual(splitCommandLine('INFO'), ['INFO']);
   assert.deepEqual(splitCommandLine(''), []);
@@ -92,8 +108,16 @@ test('redaction: known passwords, AUTH lines, password fields, CLI flags', () =>
 });
 
 test('engine errors become readable sentences by code', () => {
-  const auth = new EngineError({ code: 'auth-failed', node: '10.0.0.5:7000', cause: 'WRONGPASS invalid username-password pair or user is disabled.', message: 'x' });
-  assert.equal(describeError(auth, l10n), '10.0.0.5:7000 rejected the user name or password (WRONGPASS invalid username-password pair or user is disabled.). Edit the cluster to correct them.');
+  const auth = new EngineError({
+    code: 'auth-failed',
+    node: '10.0.0.5:7000',
+    cause: 'WRONGPASS invalid username-password pair or user is disabled.',
+    message: 'x',
+  });
+  assert.equal(
+    describeError(auth, l10n),
+    '10.0.0.5:7000 rejected the user name or password (WRONGPASS invalid username-password pair or user is disabled.). Edit the cluster to correct them.',
+  );
   assert.ok(isCredentialError(auth));
   const down = new EngineError({ code: 'unreachable', node: '10.0.0.5:7000', cause: 'Connection refused', message: 'x' });
   assert.equal(describeError(down, l10n), 'Could not connect to 10.0.0.5:7000: Connection refused.');
@@ -111,44 +135,91 @@ test('slot lists typed in an input box', () => {
 });
 
 test('planSlotMove: exactly the chosen slots, sources then target, valid against the topology', () => {
-  const M1 = '1'.repeat(40); const M2 = '2'.repeat(40); const M3 = '3'.repeat(40);
-  const t = topology([master(M1, 7000, [{ start: 0, end: 5460 }]), master(M2, 7001, [{ start: 5461, end: 10922 }]),
-    master(M3, 7002, [{ start: 10923, end: 16383 }]), replica('4'.repeat(40), 7003, M1)]);
+  const M1 = '1'.repeat(40);
+  const M2 = '2'.repeat(40);
+  const M3 = '3'.repeat(40);
+  const t = topology([
+    master(M1, 7000, [{ start: 0, end: 5460 }]),
+    master(M2, 7001, [{ start: 5461, end: 10922 }]),
+    master(M3, 7002, [{ start: 10923, end: 16383 }]),
+    replica('4'.repeat(40), 7003, M1),
+  ]);
   const plan = planSlotMove(t, { slots: [5461, 0, 1, 1], to: M3 });
   assert.deepEqual(plan.moves, [
-    { slot: 0, sourceId: M1, targetId: M3 }, { slot: 1, sourceId: M1, targetId: M3 }, { slot: 5461, sourceId: M2, targetId: M3 },
+    { slot: 0, sourceId: M1, targetId: M3 },
+    { slot: 1, sourceId: M1, targetId: M3 },
+    { slot: 5461, sourceId: M2, targetId: M3 },
   ]);
-  assert.deepEqual(plan.nodes.map((n) => [n.port, n.slotsBefore, n.slotsAfter]), [[7000, 5461, 5459], [7001, 5462, 5461], [7002, 5461, 5464]]);
+  assert.deepEqual(
+    plan.nodes.map((n) => [n.port, n.slotsBefore, n.slotsAfter]),
+    [
+      [7000, 5461, 5459],
+      [7001, 5462, 5461],
+      [7002, 5461, 5464],
+    ],
+  );
   assert.equal(plan.kind, 'reshard');
   assert.equal(plan.totalSlots, 3);
   assert.deepEqual(validatePlan(plan, t).toMove.length, 3);
   assert.deepEqual(planLines(plan, l10n), ['127.0.0.1:7000 → 127.0.0.1:7002: 2 slots', '127.0.0.1:7001 → 127.0.0.1:7002: 1 slot']);
-  assert.deepEqual(planBalanceLines(plan, l10n), ['127.0.0.1:7000: 5461 → 5459 slots', '127.0.0.1:7001: 5462 → 5461 slots', '127.0.0.1:7002: 5461 → 5464 slots']);
-  assert.throws(() => planSlotMove(t, { slots: [10923], to: M3 }), (e: EngineError) => e.code === 'usage');
-  assert.throws(() => planSlotMove(t, { slots: [0], to: '4'.repeat(40) }), (e: EngineError) => e.code === 'no-such-node');
-  assert.throws(() => planSlotMove(t, { slots: [], to: M3 }), (e: EngineError) => e.code === 'usage');
-  assert.throws(() => planSlotMove(t, { slots: [20000], to: M3 }), (e: EngineError) => e.code === 'usage');
+  assert.deepEqual(planBalanceLines(plan, l10n), [
+    '127.0.0.1:7000: 5461 → 5459 slots',
+    '127.0.0.1:7001: 5462 → 5461 slots',
+    '127.0.0.1:7002: 5461 → 5464 slots',
+  ]);
+  assert.throws(
+    () => planSlotMove(t, { slots: [10923], to: M3 }),
+    (e: EngineError) => e.code === 'usage',
+  );
+  assert.throws(
+    () => planSlotMove(t, { slots: [0], to: '4'.repeat(40) }),
+    (e: EngineError) => e.code === 'no-such-node',
+  );
+  assert.throws(
+    () => planSlotMove(t, { slots: [], to: M3 }),
+    (e: EngineError) => e.code === 'usage',
+  );
+  assert.throws(
+    () => planSlotMove(t, { slots: [20000], to: M3 }),
+    (e: EngineError) => e.code === 'usage',
+  );
 });
 
 test('journals: an interrupted run on this cluster is pending until its moves are done; others are ignored', async () => {
-  const M1 = '1'.repeat(40); const M2 = '2'.repeat(40);
+  const M1 = '1'.repeat(40);
+  const M2 = '2'.repeat(40);
   const t = topology([master(M1, 7000, [{ start: 0, end: 8191 }]), master(M2, 7001, [{ start: 8192, end: 16383 }])]);
   const plan = planSlotMove(t, { slots: [0, 1, 2], to: M2 });
   const state = { plan, done: new Set([0]), inFlight: [] };
   assert.ok(journalMatches(state, t));
   assert.equal(remainingMoves(state, t), 2);
-  const moved = topology([master(M1, 7000, [{ start: 2, end: 8191 }]), master(M2, 7001, [{ start: 0, end: 1 }, { start: 8192, end: 16383 }])]);
+  const moved = topology([
+    master(M1, 7000, [{ start: 2, end: 8191 }]),
+    master(M2, 7001, [
+      { start: 0, end: 1 },
+      { start: 8192, end: 16383 },
+    ]),
+  ]);
   assert.equal(remainingMoves(state, moved), 1, 'slot 1 already owned by the target');
   assert.ok(!journalMatches(state, topology([master('9'.repeat(40), 7000, [{ start: 0, end: 16383 }])])));
 
   const dir = mkdtempSync(join(tmpdir(), 'rcm-journals-test-'));
   const memory = new Map<string, unknown>();
-  const memento = { get: <T>(k: string, d: T): T => (memory.has(k) ? memory.get(k) as T : d), update: async (k: string, v: unknown): Promise<void> => { memory.set(k, v); } };
+  const memento = {
+    get: <T>(k: string, d: T): T => (memory.has(k) ? (memory.get(k) as T) : d),
+    update: async (k: string, v: unknown): Promise<void> => {
+      memory.set(k, v);
+    },
+  };
   try {
     const service = new MigrationService({ journalDir: join(dir, 'journals') });
     const journals = new Journals(service, memento);
     const file = service.newJournalPath('reshard');
-    const lines = [{ t: 'plan', plan, at: 1 }, { t: 'window', sourceId: M1, targetId: M2, slots: [0], at: 2 }, { t: 'done', slots: [0], keys: 5, at: 3 }];
+    const lines = [
+      { t: 'plan', plan, at: 1 },
+      { t: 'window', sourceId: M1, targetId: M2, slots: [0], at: 2 },
+      { t: 'done', slots: [0], keys: 5, at: 3 },
+    ];
     writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
     writeFileSync(join(dir, 'journals', 'junk.jsonl'), 'not json\n');
     const pending = journals.pending(t).filter((p) => p.path.startsWith(dir));

@@ -18,7 +18,11 @@ const profile: ClusterProfile = { id: 'p1', name: 'prod', seeds: ['127.0.0.1:700
 
 function healthy(): Topology {
   return topology([
-    master(M1, 7000, [{ start: 0, end: 5460 }], { dbsize: 10, stats: { keys: 10, usedMemoryHuman: '1.50M', replicationOffset: 42 }, flagsSeenByEntry: ['myself', 'master'] }),
+    master(M1, 7000, [{ start: 0, end: 5460 }], {
+      dbsize: 10,
+      stats: { keys: 10, usedMemoryHuman: '1.50M', replicationOffset: 42 },
+      flagsSeenByEntry: ['myself', 'master'],
+    }),
     master(M2, 7001, [{ start: 5461, end: 10922 }], { dbsize: 20 }),
     master(M3, 7002, [{ start: 10923, end: 16383 }], { dbsize: 30 }),
     replica(R1, 7003, M1),
@@ -36,7 +40,10 @@ test('cluster → masters; master → its replica and slot ranges', () => {
   const views = viewOf(healthy());
   assert.deepEqual(childrenOf(undefined, views, ['p1']), [cluster]);
   const masters = childrenOf(cluster, views, ['p1']);
-  assert.deepEqual(masters.map((e) => (e.kind === 'node' ? e.nodeId : e.kind)), [M1, M2, M3]);
+  assert.deepEqual(
+    masters.map((e) => (e.kind === 'node' ? e.nodeId : e.kind)),
+    [M1, M2, M3],
+  );
   const under = childrenOf(masters[0], views, ['p1']);
   assert.deepEqual(under, [
     { kind: 'node', clusterId: 'p1', nodeId: R1 },
@@ -120,7 +127,17 @@ test('an unreachable master: the cluster fails, the node is listed as down and c
   const base = healthy();
   const t: Topology = {
     ...topology(base.nodes.filter((n) => n.id !== M3)),
-    skipped: [{ id: M3, host: '127.0.0.1', port: 7002, role: 'master', flags: ['master', 'fail'], slots: [{ start: 10923, end: 16383 }], reason: { kind: 'flagged', flags: ['fail'] } }],
+    skipped: [
+      {
+        id: M3,
+        host: '127.0.0.1',
+        port: 7002,
+        role: 'master',
+        flags: ['master', 'fail'],
+        slots: [{ start: 10923, end: 16383 }],
+        reason: { kind: 'flagged', flags: ['fail'] },
+      },
+    ],
     unreachableMasters: 1,
   };
   const views = viewOf(t);
@@ -139,7 +156,10 @@ test('a replica whose master is not loaded sits under the cluster', () => {
   const t = topology([master(M1, 7000, [{ start: 0, end: 16383 }]), replica(R1, 7003, M2)]);
   const views = viewOf(t);
   const kids = childrenOf(cluster, views, ['p1']);
-  assert.deepEqual(kids.map((k) => (k.kind === 'node' ? k.nodeId : k.kind)), [M1, R1]);
+  assert.deepEqual(
+    kids.map((k) => (k.kind === 'node' ? k.nodeId : k.kind)),
+    [M1, R1],
+  );
   assert.deepEqual(parentOf(kids[1]!, views), cluster);
 });
 
@@ -149,10 +169,16 @@ test('disconnected and failed clusters: no nodes; a failed load shows its error 
   const offItem = buildTreeItem(cluster, off, englishL10n);
   assert.equal(offItem.contextValue, 'rcm:cluster+disconnected');
   assert.equal(offItem.description, 'disconnected');
-  const failed = new Map<string, ClusterView>([['p1', {
-    profile: { ...profile, sandbox: { dir: '/tmp/x', port: 7000 } }, status: 'error',
-    error: { code: 'auth-failed', node: '127.0.0.1:7000', message: 'x', detail: 'WRONGPASS invalid username-password pair' },
-  }]]);
+  const failed = new Map<string, ClusterView>([
+    [
+      'p1',
+      {
+        profile: { ...profile, sandbox: { dir: '/tmp/x', port: 7000 } },
+        status: 'error',
+        error: { code: 'auth-failed', node: '127.0.0.1:7000', message: 'x', detail: 'WRONGPASS invalid username-password pair' },
+      },
+    ],
+  ]);
   const kids = childrenOf(cluster, failed, ['p1']);
   assert.deepEqual(kids, [{ kind: 'message', clusterId: 'p1', key: 'error' }]);
   const msg = buildTreeItem(kids[0]!, failed, englishL10n);
@@ -166,7 +192,10 @@ test('every element id is unique and every produced context value is known', () 
   const views = viewOf(t);
   const all: TreeElement[] = [];
   const walk = (e?: TreeElement): void => {
-    for (const c of childrenOf(e, views, ['p1'])) { all.push(c); walk(c); }
+    for (const c of childrenOf(e, views, ['p1'])) {
+      all.push(c);
+      walk(c);
+    }
   };
   walk();
   const ids = all.map(elementId);
@@ -218,7 +247,15 @@ test('descriptions fit the default sidebar width (about 50 characters with the l
 
 test('keys per slot range: a one-range master shows its own key count, a several-range master its counted ranges', () => {
   const t = topology([
-    master(M1, 7000, [{ start: 0, end: 99 }, { start: 200, end: 16383 }], { dbsize: 5000 }),
+    master(
+      M1,
+      7000,
+      [
+        { start: 0, end: 99 },
+        { start: 200, end: 16383 },
+      ],
+      { dbsize: 5000 },
+    ),
     master(M2, 7001, [{ start: 100, end: 199 }], { dbsize: 12_345 }),
   ]);
   const base = viewOf(t, { loadedAt: 1000 });
@@ -228,7 +265,14 @@ test('keys per slot range: a one-range master shows its own key count, a several
   assert.equal(buildTreeItem(range, base, englishL10n).description, undefined, 'not counted yet');
   assert.ok(rangeKeysDue(base.get('p1'), M1));
   assert.ok(!rangeKeysDue(base.get('p1'), M2), 'one range: nothing to count');
-  const counted = viewOf(t, { loadedAt: 1000, rangeKeysAt: 2000, rangeKeys: new Map([[rangeKey(M1, 0, 99), 40], [rangeKey(M1, 200, 16383), 4960]]) });
+  const counted = viewOf(t, {
+    loadedAt: 1000,
+    rangeKeysAt: 2000,
+    rangeKeys: new Map([
+      [rangeKey(M1, 0, 99), 40],
+      [rangeKey(M1, 200, 16383), 4960],
+    ]),
+  });
   assert.equal(buildTreeItem(range, counted, englishL10n).description, '40 keys');
   assert.ok(!rangeKeysDue(counted.get('p1'), M1));
   assert.ok(rangeKeysDue(viewOf(t, { ...counted.get('p1')!, loadedAt: 3000 }).get('p1'), M1), 'a newer load makes them due again');

@@ -1,7 +1,15 @@
 /** The pure decisions of `fix`: open-slot case selection, uncovered-slot grouping, owner choices. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeOpenSlot, assignUncoveredWithoutKeys, findMultipleOwners, nodeWithMostKeys, partitionUncovered, pickCoverMaster, type SlotNodeState } from '../../src/engine/fix/analysis';
+import {
+  analyzeOpenSlot,
+  assignUncoveredWithoutKeys,
+  findMultipleOwners,
+  nodeWithMostKeys,
+  partitionUncovered,
+  pickCoverMaster,
+  type SlotNodeState,
+} from '../../src/engine/fix/analysis';
 import { slotBitmap } from '../../src/engine/model/slots';
 import { renderCaseLine, renderOpenSlotAnalysis, renderUnhandled } from '../../src/engine/render/fixText';
 
@@ -17,13 +25,16 @@ test('case 1: migrating on the owner, importing on the destination', () => {
   assert.deepEqual(a.action, { kind: 'case1', source: 'A', target: 'B' });
   assert.equal(a.owner, 'A');
   assert.equal(a.elected, undefined);
-  assert.equal(text(renderOpenSlotAnalysis(a, addr)) + text([renderCaseLine(a, addr)!]), [
-    '>>> Fixing open slot 3244',
-    'Set as migrating in: 127.0.0.1:32001',
-    'Set as importing in: 127.0.0.1:32002',
-    '>>> Case 1: Moving slot 3244 from 127.0.0.1:32001 to 127.0.0.1:32002',
-    '',
-  ].join('\n'));
+  assert.equal(
+    text(renderOpenSlotAnalysis(a, addr)) + text([renderCaseLine(a, addr)!]),
+    [
+      '>>> Fixing open slot 3244',
+      'Set as migrating in: 127.0.0.1:32001',
+      'Set as importing in: 127.0.0.1:32002',
+      '>>> Case 1: Moving slot 3244 from 127.0.0.1:32001 to 127.0.0.1:32002',
+      '',
+    ].join('\n'),
+  );
 });
 
 test('case 2: importing only; the owner keeps the slot', () => {
@@ -50,13 +61,16 @@ test('no single clear owner: the node with most keys wins, the old owner is drai
   assert.deepEqual(a.finalMigrating, []);
   assert.deepEqual(a.finalImporting, ['A']);
   assert.deepEqual(a.action, { kind: 'case2', owner: 'B', sources: ['A'] });
-  assert.equal(text(renderOpenSlotAnalysis(a, addr)), [
-    '>>> Fixing open slot 310',
-    '*** Found keys about slot 310 in non-owner node 127.0.0.1:32002!',
-    'Set as migrating in: 127.0.0.1:32001',
-    'Set as importing in: 127.0.0.1:32002',
-    '',
-  ].join('\n'));
+  assert.equal(
+    text(renderOpenSlotAnalysis(a, addr)),
+    [
+      '>>> Fixing open slot 310',
+      '*** Found keys about slot 310 in non-owner node 127.0.0.1:32002!',
+      'Set as migrating in: 127.0.0.1:32001',
+      'Set as importing in: 127.0.0.1:32002',
+      '',
+    ].join('\n'),
+  );
 });
 
 test('ties in the election go to the earlier node; all zero → the first master', () => {
@@ -72,8 +86,10 @@ test('ties in the election go to the earlier node; all zero → the first master
 test('case 3: one migrating node, several importing ones', () => {
   const move = analyzeOpenSlot(402, [n('A', { c: true, m: 'B', k: 4 }), n('B', { i: 'A' }), n('C', { i: 'A' })]);
   assert.deepEqual(move.action, { kind: 'case3-move', source: 'A', target: 'B', close: ['C'] });
-  assert.equal(text([renderCaseLine(move, addr)!]),
-    '>>> Case 3: Moving slot 402 from 127.0.0.1:32001 to 127.0.0.1:32002 and closing it on all the other importing nodes.\n');
+  assert.equal(
+    text([renderCaseLine(move, addr)!]),
+    '>>> Case 3: Moving slot 402 from 127.0.0.1:32001 to 127.0.0.1:32002 and closing it on all the other importing nodes.\n',
+  );
   const close = analyzeOpenSlot(402, [n('A', { c: true, m: 'D', k: 4 }), n('B', { i: 'A' }), n('C', { i: 'A' }), n('D')]);
   assert.deepEqual(close.action, { kind: 'case3-close', close: ['A', 'B', 'C'] });
   assert.equal(text([renderCaseLine(close, addr)!]), '>>> Case 3: Closing slot 402 on both migrating and importing nodes.\n');
@@ -87,8 +103,10 @@ test('case 3 with keys on an importing node is left alone (unhandled)', () => {
   assert.deepEqual(a.finalImporting, ['B', 'C']);
   assert.deepEqual(a.action, { kind: 'unhandled', owner: 'A' });
   // The message lists the nodes as first found (A was listed as importing for its keys before the election).
-  assert.equal(text([renderUnhandled(a, addr)]),
-    "[ERR] Sorry, redis-cli can't fix this slot yet (work in progress). Slot is set as migrating in 127.0.0.1:32004, as importing in 127.0.0.1:32001,127.0.0.1:32002,127.0.0.1:32003, owner is 127.0.0.1:32001\n");
+  assert.equal(
+    text([renderUnhandled(a, addr)]),
+    "[ERR] Sorry, redis-cli can't fix this slot yet (work in progress). Slot is set as migrating in 127.0.0.1:32004, as importing in 127.0.0.1:32001,127.0.0.1:32002,127.0.0.1:32003, owner is 127.0.0.1:32001\n",
+  );
 });
 
 test('case 4: migrating only, on the owner or on a node without keys', () => {
@@ -113,10 +131,21 @@ test('uncovered slots are grouped in redis-cli dict order (spec Appendix A, §4.
 });
 
 test('slots without keys go to the master with the fewest slots, ties by list order', () => {
-  assert.equal(pickCoverMaster([{ id: 'A', slotCount: 5461 }, { id: 'B', slotCount: 5457 }, { id: 'C', slotCount: 5457 }]), 'B');
+  assert.equal(
+    pickCoverMaster([
+      { id: 'A', slotCount: 5461 },
+      { id: 'B', slotCount: 5457 },
+      { id: 'C', slotCount: 5457 },
+    ]),
+    'B',
+  );
   assert.equal(pickCoverMaster([]), null);
   // Counting each pick spreads a run of slots.
-  const counts = new Map([['A', 2], ['B', 1], ['C', 1]]);
+  const counts = new Map([
+    ['A', 2],
+    ['B', 1],
+    ['C', 1],
+  ]);
   const picks: string[] = [];
   for (let i = 0; i < 4; i++) {
     const id = pickCoverMaster([...counts].map(([m, slotCount]) => ({ id: m, slotCount })))!;
@@ -125,27 +154,71 @@ test('slots without keys go to the master with the fewest slots, ties by list or
   }
   assert.deepEqual(picks, ['B', 'C', 'A', 'B']);
   // The same shares, as contiguous runs of ascending slots (masters in list order).
-  const owners = assignUncoveredWithoutKeys([13, 10, 12, 11], [{ id: 'A', slotCount: 2 }, { id: 'B', slotCount: 1 }, { id: 'C', slotCount: 1 }]);
-  assert.deepEqual([...owners].sort((x, y) => x[0] - y[0]), [[10, 'A'], [11, 'B'], [12, 'B'], [13, 'C']]);
+  const owners = assignUncoveredWithoutKeys(
+    [13, 10, 12, 11],
+    [
+      { id: 'A', slotCount: 2 },
+      { id: 'B', slotCount: 1 },
+      { id: 'C', slotCount: 1 },
+    ],
+  );
+  assert.deepEqual(
+    [...owners].sort((x, y) => x[0] - y[0]),
+    [
+      [10, 'A'],
+      [11, 'B'],
+      [12, 'B'],
+      [13, 'C'],
+    ],
+  );
   // A dead master's whole range split between two live ones: two ranges, equal totals.
   const range = Array.from({ length: 5461 }, (_, i) => 10923 + i);
-  const split = assignUncoveredWithoutKeys(range, [{ id: 'A', slotCount: 5458 }, { id: 'B', slotCount: 5465 }]);
+  const split = assignUncoveredWithoutKeys(range, [
+    { id: 'A', slotCount: 5458 },
+    { id: 'B', slotCount: 5465 },
+  ]);
   assert.equal([...split.values()].filter((v) => v === 'A').length, 2734); // both end with 8192
   assert.equal(split.get(10923), 'A');
   assert.equal(split.get(16383), 'B');
 });
 
 test('node with most keys: strictly greatest, earlier on ties, first when all are zero', () => {
-  assert.equal(nodeWithMostKeys([{ id: 'A', keys: 1 }, { id: 'B', keys: 3 }, { id: 'C', keys: 3 }]), 'B');
-  assert.equal(nodeWithMostKeys([{ id: 'A', keys: 0 }, { id: 'B', keys: 0 }]), 'A');
+  assert.equal(
+    nodeWithMostKeys([
+      { id: 'A', keys: 1 },
+      { id: 'B', keys: 3 },
+      { id: 'C', keys: 3 },
+    ]),
+    'B',
+  );
+  assert.equal(
+    nodeWithMostKeys([
+      { id: 'A', keys: 0 },
+      { id: 'B', keys: 0 },
+    ]),
+    'A',
+  );
   assert.equal(nodeWithMostKeys([]), null);
 });
 
 test('multiple owners: claims plus keys held without a claim', () => {
   const a = slotBitmap([{ start: 0, end: 5460 }]);
-  const b = slotBitmap([{ start: 5461, end: 16383 }, { start: 100, end: 100 }]);
-  const found = findMultipleOwners([{ id: 'A', claims: a }, { id: 'B', claims: b }], [
-    { nodeId: 'B', slot: 3160, keys: 1 }, { nodeId: 'A', slot: 9000, keys: 0 },
+  const b = slotBitmap([
+    { start: 5461, end: 16383 },
+    { start: 100, end: 100 },
   ]);
-  assert.deepEqual(found, [{ slot: 100, owners: ['A', 'B'] }, { slot: 3160, owners: ['A', 'B'] }]);
+  const found = findMultipleOwners(
+    [
+      { id: 'A', claims: a },
+      { id: 'B', claims: b },
+    ],
+    [
+      { nodeId: 'B', slot: 3160, keys: 1 },
+      { nodeId: 'A', slot: 9000, keys: 0 },
+    ],
+  );
+  assert.deepEqual(found, [
+    { slot: 100, owners: ['A', 'B'] },
+    { slot: 3160, owners: ['A', 'B'] },
+  ]);
 });

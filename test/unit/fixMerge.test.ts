@@ -26,18 +26,24 @@ function fakeClient(fake: FakeCluster, id: string, hooks: { dumpError?: () => st
   const one = (cmd: string, args: readonly unknown[]): PipelineResult => {
     const k = String(args[args.length - 1]);
     switch (cmd) {
-      case 'ASKING': return { ok: true, value: 'OK' };
+      case 'ASKING':
+        return { ok: true, value: 'OK' };
       case 'DUMP': {
         const e = hooks.dumpError?.();
         if (e) return { ok: false, error: e };
         const v = data().get(k);
         return { ok: true, value: v === undefined ? null : Buffer.from(v) };
       }
-      case 'DEL': return { ok: true, value: data().delete(k) ? 1 : 0 };
-      case 'TYPE': return { ok: true, value: data().has(k) ? 'string' : 'none' };
-      case 'MEMORY': return { ok: true, value: data().get(k)?.length ?? null };
-      case 'PTTL': return { ok: true, value: -1 };
-      default: return { ok: false, error: `ERR unknown command ${cmd}` };
+      case 'DEL':
+        return { ok: true, value: data().delete(k) ? 1 : 0 };
+      case 'TYPE':
+        return { ok: true, value: data().has(k) ? 'string' : 'none' };
+      case 'MEMORY':
+        return { ok: true, value: data().get(k)?.length ?? null };
+      case 'PTTL':
+        return { ok: true, value: -1 };
+      default:
+        return { ok: false, error: `ERR unknown command ${cmd}` };
     }
   };
   return {
@@ -50,7 +56,9 @@ function fakeClient(fake: FakeCluster, id: string, hooks: { dumpError?: () => st
     async pipeline(commands) {
       return commands.map(([cmd, ...args]) => one(cmd, args));
     },
-    close() { /* nothing */ },
+    close() {
+      /* nothing */
+    },
   };
 }
 
@@ -60,7 +68,10 @@ function setup(hooks: { dumpError?: () => string | null } = {}): { fake: FakeClu
   fake.addNode('B', [SLOT]); // the owner
   const session: ClusterSession = {
     topology: topology([master('A', 30001, []), master('B', 30002, [{ start: SLOT, end: SLOT }])]),
-    clients: new Map([['A', fakeClient(fake, 'A', hooks)], ['B', fakeClient(fake, 'B')]]),
+    clients: new Map([
+      ['A', fakeClient(fake, 'A', hooks)],
+      ['B', fakeClient(fake, 'B')],
+    ]),
     close: () => undefined,
   };
   const out: string[] = [];
@@ -68,9 +79,18 @@ function setup(hooks: { dumpError?: () => string | null } = {}): { fake: FakeClu
   return { fake, io, out };
 }
 
-test('a key the owner gets between the comparison and the MIGRATE (BUSYKEY) is compared again, and the owner\'s copy is kept', async () => {
+test("a key the owner gets between the comparison and the MIGRATE (BUSYKEY) is compared again, and the owner's copy is kept", async () => {
   const { fake, io } = setup();
-  const a = fake.nodes.get('A')!.data.set(SLOT, new Map([[key(0), 'old'], [key(1), 'only-a']])).get(SLOT)!;
+  const a = fake.nodes
+    .get('A')!
+    .data.set(
+      SLOT,
+      new Map([
+        [key(0), 'old'],
+        [key(1), 'only-a'],
+      ]),
+    )
+    .get(SLOT)!;
   fake.nodes.get('B')!.data.set(SLOT, new Map());
   fake.migrateHook = () => {
     // A client writes k0 on the owner just now.
@@ -81,17 +101,35 @@ test('a key the owner gets between the comparison and the MIGRATE (BUSYKEY) is c
   assert.equal(r.ok, true);
   assert.equal(fake.nodes.get('B')!.data.get(SLOT)!.get(key(0)), 'acked-new', 'the acknowledged write is not overwritten');
   assert.equal(fake.nodes.get('B')!.data.get(SLOT)!.get(key(1)), 'only-a');
-  assert.deepEqual(r.conflicts.map((c) => c.key), [key(0)]);
+  assert.deepEqual(
+    r.conflicts.map((c) => c.key),
+    [key(0)],
+  );
   assert.equal(a.get(key(0)), 'old', 'the other copy is kept where it was');
   assert.equal(r.moved, 1);
 });
 
 test('equal copies are dropped from the other node, never MIGRATEd with REPLACE', async () => {
   const { fake, io } = setup();
-  fake.nodes.get('A')!.data.set(SLOT, new Map([[key(0), 'same'], [key(1), 'same-too']]));
-  fake.nodes.get('B')!.data.set(SLOT, new Map([[key(0), 'same'], [key(1), 'same-too']]));
+  fake.nodes.get('A')!.data.set(
+    SLOT,
+    new Map([
+      [key(0), 'same'],
+      [key(1), 'same-too'],
+    ]),
+  );
+  fake.nodes.get('B')!.data.set(
+    SLOT,
+    new Map([
+      [key(0), 'same'],
+      [key(1), 'same-too'],
+    ]),
+  );
   let migrates = 0;
-  fake.migrateHook = () => { migrates++; return null; };
+  fake.migrateHook = () => {
+    migrates++;
+    return null;
+  };
   const r = await mergeInto(io, 'A', 'B', SLOT, () => undefined);
   assert.deepEqual([r.ok, r.moved, r.dropped, r.conflicts.length, migrates], [true, 0, 2, 0, 0]);
   assert.equal(fake.nodes.get('A')!.data.get(SLOT)!.size, 0);

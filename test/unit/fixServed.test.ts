@@ -10,11 +10,17 @@ function view(viewer: string, owners: readonly [string, number, number, number][
   return { viewer, nodes: owners.map(([id, start, end, configEpoch]) => ({ id, slots: [{ start, end }], configEpoch, master: true })) };
 }
 
-test('servedOwner: the owner in the majority of the masters\' views wins, whatever the epochs', () => {
+test("servedOwner: the owner in the majority of the masters' views wins, whatever the epochs", () => {
   const views = [
-    view('A', [['A', 0, 100, 1], ['B', 101, 200, 2]]),
+    view('A', [
+      ['A', 0, 100, 1],
+      ['B', 101, 200, 2],
+    ]),
     view('B', [['B', 0, 200, 9]]), // B also claims 0-100, with a higher epoch
-    view('C', [['A', 0, 100, 1], ['B', 101, 200, 2]]),
+    view('C', [
+      ['A', 0, 100, 1],
+      ['B', 101, 200, 2],
+    ]),
   ];
   assert.deepEqual(servedOwner(50, views), { id: 'A', by: 'majority', votes: 2, of: 3 });
   assert.deepEqual(servedOwner(150, views), { id: 'B', by: 'majority', votes: 3, of: 3 });
@@ -38,7 +44,7 @@ test('servedOwner: replicas in a view are not owners; within one view the higher
   assert.equal(servedOwner(3, [v])?.id, 'B');
 });
 
-test('repointOpenSlots: an importing marker naming a failed-over source goes to its shard\'s master, else the served owner', () => {
+test("repointOpenSlots: an importing marker naming a failed-over source goes to its shard's master, else the served owner", () => {
   const nodes = [
     { id: 'S', role: 'replica' as const, masterId: 'S2' }, // the old source, back as a replica of its promoted replica
     { id: 'S2', role: 'master' as const, masterId: null },
@@ -46,22 +52,46 @@ test('repointOpenSlots: an importing marker naming a failed-over source goes to 
   ];
   const masters = [
     { id: 'S2', migrating: [], importing: [] },
-    { id: 'T', migrating: [], importing: [{ slot: 5, peerId: 'S' }, { slot: 6, peerId: 'GONE' }, { slot: 7, peerId: 'S2' }] },
+    {
+      id: 'T',
+      migrating: [],
+      importing: [
+        { slot: 5, peerId: 'S' },
+        { slot: 6, peerId: 'GONE' },
+        { slot: 7, peerId: 'S2' },
+      ],
+    },
   ];
-  assert.deepEqual(repointOpenSlots(masters, nodes, (s) => (s === 6 ? 'S2' : undefined)), [
-    { node: 'T', slot: 5, kind: 'importing', from: 'S', to: 'S2' },
-    { node: 'T', slot: 6, kind: 'importing', from: 'GONE', to: 'S2' },
-  ]);
+  assert.deepEqual(
+    repointOpenSlots(masters, nodes, (s) => (s === 6 ? 'S2' : undefined)),
+    [
+      { node: 'T', slot: 5, kind: 'importing', from: 'S', to: 'S2' },
+      { node: 'T', slot: 6, kind: 'importing', from: 'GONE', to: 'S2' },
+    ],
+  );
 });
 
-test('repointOpenSlots: a migrating marker naming a failed-over target goes to its shard\'s master; an unknown one stays', () => {
+test("repointOpenSlots: a migrating marker naming a failed-over target goes to its shard's master; an unknown one stays", () => {
   const nodes = [
     { id: 'S', role: 'master' as const, masterId: null },
     { id: 'T', role: 'replica' as const, masterId: 'T2' },
     { id: 'T2', role: 'master' as const, masterId: null },
   ];
-  const masters = [{ id: 'S', migrating: [{ slot: 9, peerId: 'T' }, { slot: 10, peerId: 'GONE' }], importing: [] }, { id: 'T2', migrating: [], importing: [] }];
-  assert.deepEqual(repointOpenSlots(masters, nodes, () => 'S'), [{ node: 'S', slot: 9, kind: 'migrating', from: 'T', to: 'T2' }]);
+  const masters = [
+    {
+      id: 'S',
+      migrating: [
+        { slot: 9, peerId: 'T' },
+        { slot: 10, peerId: 'GONE' },
+      ],
+      importing: [],
+    },
+    { id: 'T2', migrating: [], importing: [] },
+  ];
+  assert.deepEqual(
+    repointOpenSlots(masters, nodes, () => 'S'),
+    [{ node: 'S', slot: 9, kind: 'migrating', from: 'T', to: 'T2' }],
+  );
 });
 
 test('analyzeOpenSlot: the served node is elected instead of the one with most keys when fix asks for it', () => {

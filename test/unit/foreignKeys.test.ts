@@ -15,9 +15,13 @@ function node(visible: Record<number, number>, size: number, calls: string[] = [
     },
     async pipeline(cmds) {
       calls.push('counts');
-      return cmds.map(([cmd, ...args]) => (cmd === 'CLUSTER' ? { ok: true as const, value: visible[Number(args[1])] ?? 0 } : { ok: false as const, error: 'ERR unexpected' }));
+      return cmds.map(([cmd, ...args]) =>
+        cmd === 'CLUSTER' ? { ok: true as const, value: visible[Number(args[1])] ?? 0 } : { ok: false as const, error: 'ERR unexpected' },
+      );
     },
-    close() { /* nothing */ },
+    close() {
+      /* nothing */
+    },
   };
 }
 
@@ -46,6 +50,9 @@ test('keys only DBSIZE counts (Redis 8) are found by the probe, slot by slot; DB
     return slots.map((s) => (s === 5000 ? 3 : 0));
   });
   assert.equal(asked.length, 16384 - 101 - 1, 'every slot the node does not own and shows no key of');
-  assert.deepEqual(r, [{ slot: 5000, keys: 3 }, { slot: 9000, keys: 1 }]);
+  assert.deepEqual(r, [
+    { slot: 5000, keys: 3 },
+    { slot: 9000, keys: 1 },
+  ]);
   assert.equal(calls[calls.length - 1], 'DBSIZE');
 });

@@ -28,7 +28,14 @@ const BUSY = 'ERR Target instance replied with error: BUSYKEY Target key name al
 function fakeClock(): Clock & { slept: number[] } {
   let t = 1_000_000;
   const slept: number[] = [];
-  return { slept, now: () => t, sleep: async (ms) => { slept.push(ms); t += ms; } };
+  return {
+    slept,
+    now: () => t,
+    sleep: async (ms) => {
+      slept.push(ms);
+      t += ms;
+    },
+  };
 }
 
 /** `n` keys whose slots belong to master A (slot < 8192), or to B. */
@@ -36,7 +43,7 @@ function keysOf(owner: 'A' | 'B', n: number, prefix = 'k'): string[] {
   const out: string[] = [];
   for (let i = 0; out.length < n; i++) {
     const k = `${prefix}${i}`;
-    if ((keyHashSlot(k) < 8192) === (owner === 'A')) out.push(k);
+    if (keyHashSlot(k) < 8192 === (owner === 'A')) out.push(k);
   }
   return out;
 }
@@ -63,12 +70,28 @@ function source(keys: readonly string[], migrate: (keys: string[], held: Set<str
 }
 
 async function runImportKeys(src: FakeNodeClient, opts: { batchKeys?: number; maxInFlight?: number; clock?: Clock } = {}) {
-  const targets = new Map([[A, new FakeNodeClient('127.0.0.1:7000', () => 0)], [B, new FakeNodeClient('127.0.0.1:7001', () => 0)]]);
+  const targets = new Map([
+    [A, new FakeNodeClient('127.0.0.1:7000', () => 0)],
+    [B, new FakeNodeClient('127.0.0.1:7001', () => 0)],
+  ]);
   const events: DataEvent[] = [];
   const clock = opts.clock ?? fakeClock();
-  const progress = new DataProgressEmitter('import', () => clock.now(), (e) => events.push(e));
+  const progress = new DataProgressEmitter(
+    'import',
+    () => clock.now(),
+    (e) => events.push(e),
+  );
   const log = new DataLog();
-  const result = await importKeys(cluster, targets, src, src.addr, { from: { host: '127.0.0.1', port: 6379 }, printKeys: false, ...opts }, log, progress, clock);
+  const result = await importKeys(
+    cluster,
+    targets,
+    src,
+    src.addr,
+    { from: { host: '127.0.0.1', port: 6379 }, printKeys: false, ...opts },
+    log,
+    progress,
+    clock,
+  );
   return { result, events, progress, log };
 }
 
@@ -115,9 +138,14 @@ test('import: a transient IOERR is retried after a growing pause on the injected
   assert.equal(ok.result.stop, undefined);
   assert.equal(ok.progress.counter.keysMoved, 3);
   assert.deepEqual(clock.slept, [100, 200]);
-  assert.deepEqual(ok.events.filter((e) => e.type === 'retry').map((e) => e.type === 'retry' && e.attempt), [1, 2]);
+  assert.deepEqual(
+    ok.events.filter((e) => e.type === 'retry').map((e) => e.type === 'retry' && e.attempt),
+    [1, 2],
+  );
 
-  const always = source(keys, () => { throw replyError('IOERR error or timeout reading to target instance'); });
+  const always = source(keys, () => {
+    throw replyError('IOERR error or timeout reading to target instance');
+  });
   const failed = await runImportKeys(always, { batchKeys: 10 });
   assert.equal(failed.result.stop?.error.code, 'migration-failed');
   assert.match(failed.result.stop!.error.message, /MIGRATE of 3 key\(s\) from 127\.0\.0\.1:6379 to 127\.0\.0\.1:7000 failed: IOERR/);
@@ -142,7 +170,19 @@ test('import: never more MIGRATEs in flight than asked, and nothing is sent afte
 });
 
 test('migrateHead and classifyMigrateError: the command and what a failure calls for', () => {
-  assert.deepEqual(migrateHead({ host: 'h', port: 1 }, { timeoutMs: 5, copy: true, user: 'u', password: 'p w' }, true), ['h', 1, '', 0, 5, 'COPY', 'REPLACE', 'AUTH2', 'u', 'p w', 'KEYS']);
+  assert.deepEqual(migrateHead({ host: 'h', port: 1 }, { timeoutMs: 5, copy: true, user: 'u', password: 'p w' }, true), [
+    'h',
+    1,
+    '',
+    0,
+    5,
+    'COPY',
+    'REPLACE',
+    'AUTH2',
+    'u',
+    'p w',
+    'KEYS',
+  ]);
   assert.deepEqual(migrateHead({ host: 'h', port: 1 }, { timeoutMs: 5, copy: false, password: 'p' }, false), ['h', 1, '', 0, 5, 'AUTH', 'p', 'KEYS']);
   const two = keysOf('A', 8).map((k) => Buffer.from(k));
   assert.equal(classifyMigrateError(BUSY, two, 0), 'busy-key');
@@ -158,7 +198,18 @@ test('migrateHead and classifyMigrateError: the command and what a failure calls
 // ---- restore
 
 function keyRecord(key: string, extra: Partial<RdbKeyRecord> = {}): RdbKeyRecord {
-  return { kind: 'key', db: 0, key: Buffer.from(key), type: 0, value: Buffer.from([3, 0x61, 0x62, 0x63]), expireMs: null, lruIdle: null, lfuFreq: null, offset: 0, ...extra };
+  return {
+    kind: 'key',
+    db: 0,
+    key: Buffer.from(key),
+    type: 0,
+    value: Buffer.from([3, 0x61, 0x62, 0x63]),
+    expireMs: null,
+    lruIdle: null,
+    lfuFreq: null,
+    offset: 0,
+    ...extra,
+  };
 }
 
 /** A reader of in-memory files. */
@@ -178,7 +229,10 @@ function reader(files: Record<string, RdbRecord[]>): RecordReader {
 const OPTS = { replace: false, batchKeys: 2, batchBytes: 1 << 20, maxInFlight: 2, fileConcurrency: 2 };
 
 async function runRestoreKeys(records: Record<string, RdbRecord[]>, handler: (addr: string) => FakeHandler, opts = OPTS) {
-  const clients = new Map([[A, new FakeNodeClient('127.0.0.1:7000', handler('127.0.0.1:7000'))], [B, new FakeNodeClient('127.0.0.1:7001', handler('127.0.0.1:7001'))]]);
+  const clients = new Map([
+    [A, new FakeNodeClient('127.0.0.1:7000', handler('127.0.0.1:7000'))],
+    [B, new FakeNodeClient('127.0.0.1:7001', handler('127.0.0.1:7001'))],
+  ]);
   const files = Object.keys(records).map((file) => ({ file, bytes: 100, keys: records[file]!.length, rdbVersion: 10, checksum: 'ok' as const }));
   const clock = fakeClock();
   const progress = new DataProgressEmitter('restore', () => clock.now(), undefined);
@@ -189,24 +243,35 @@ async function runRestoreKeys(records: Record<string, RdbRecord[]>, handler: (ad
 test('restore: existing keys are counted and left, expired ones and other databases skipped, each key to its owner', async () => {
   const [a1, a2, a3] = keysOf('A', 3, 'r');
   const [b1] = keysOf('B', 1, 'r');
-  const { result, clients } = await runRestoreKeys({
-    f1: [keyRecord(a1!), keyRecord(a2!), keyRecord(b1!), keyRecord('gone', { expireMs: 999_999 }), keyRecord('db1', { db: 1 })],
-    f2: [keyRecord(a3!, { expireMs: 2_000_000 })],
-  }, () => (_cmd, args) => {
-    if (String(args[0]) === a2) throw replyError('BUSYKEY Target key name already exists.');
-    return 'OK';
-  });
+  const { result, clients } = await runRestoreKeys(
+    {
+      f1: [keyRecord(a1!), keyRecord(a2!), keyRecord(b1!), keyRecord('gone', { expireMs: 999_999 }), keyRecord('db1', { db: 1 })],
+      f2: [keyRecord(a3!, { expireMs: 2_000_000 })],
+    },
+    () => (_cmd, args) => {
+      if (String(args[0]) === a2) throw replyError('BUSYKEY Target key name already exists.');
+      return 'OK';
+    },
+  );
   assert.equal(result.stop, undefined);
   assert.equal(result.counts.restored, 3);
   assert.equal(result.counts.existing, 1);
   assert.deepEqual(result.counts.existingKeys, [a2]);
   assert.equal(result.counts.expired, 1);
   assert.equal(result.counts.skippedOtherDbs, 1);
-  const sentTo = (id: string) => clients.get(id)!.callsOf('RESTORE').map((c) => String(c.args[0])).sort();
+  const sentTo = (id: string) =>
+    clients
+      .get(id)!
+      .callsOf('RESTORE')
+      .map((c) => String(c.args[0]))
+      .sort();
   assert.deepEqual(sentTo(A), [a1, a2, a3].sort());
   assert.deepEqual(sentTo(B), [b1]);
   // The key with an absolute expiry is restored with it (ABSTTL).
-  const withTtl = clients.get(A)!.callsOf('RESTORE').find((c) => String(c.args[0]) === a3)!;
+  const withTtl = clients
+    .get(A)!
+    .callsOf('RESTORE')
+    .find((c) => String(c.args[0]) === a3)!;
   assert.equal(withTtl.args[1], 2_000_000);
   assert.ok(withTtl.args.includes('ABSTTL'));
 });
@@ -219,7 +284,12 @@ test('restore: a RESTORE the server cannot load stops every master, with the rea
     return 'OK';
   });
   assert.equal(result.stop?.code, 'reply-error');
-  assert.match(result.stop!.message, new RegExp(`RESTORE of key ${keys[5]} on 127\\.0\\.0\\.1:7000 failed: ERR DUMP payload version or checksum are wrong \\(the backup is in RDB format version 10`));
+  assert.match(
+    result.stop!.message,
+    new RegExp(
+      `RESTORE of key ${keys[5]} on 127\\.0\\.0\\.1:7000 failed: ERR DUMP payload version or checksum are wrong \\(the backup is in RDB format version 10`,
+    ),
+  );
   // Both masters stop soon after: neither got every key.
   assert.ok(clients.get(A)!.callsOf('RESTORE').length < 20);
   assert.ok(clients.get(B)!.callsOf('RESTORE').length < 20, `B got ${clients.get(B)!.callsOf('RESTORE').length}`);

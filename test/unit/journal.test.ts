@@ -9,8 +9,13 @@ import { applyPlan } from '../../src/engine/ops/applyPlan';
 import { FileJournal, journalInUse, journalLockPid, lockJournal, newJournalPath, unlockJournal } from '../../src/engine/io/journalFile';
 
 const plan: MovePlan = {
-  version: 1, kind: 'reshard', entry: { host: '127.0.0.1', port: 1 }, nodes: [],
-  moves: [{ slot: 1, sourceId: 'a', targetId: 'b' }], groups: [], totalSlots: 1,
+  version: 1,
+  kind: 'reshard',
+  entry: { host: '127.0.0.1', port: 1 },
+  nodes: [],
+  moves: [{ slot: 1, sourceId: 'a', targetId: 'b' }],
+  groups: [],
+  totalSlots: 1,
 };
 
 test('journal: records are appended and read back; locks name the running process', async () => {
@@ -27,8 +32,14 @@ test('journal: records are appended and read back; locks name the running proces
     assert.equal(journalLockPid(path), undefined);
     lockJournal(path, 4242);
     assert.equal(journalLockPid(path), 4242);
-    assert.equal(journalInUse(path, (pid) => pid === 4242), true);
-    assert.equal(journalInUse(path, () => false), false);
+    assert.equal(
+      journalInUse(path, (pid) => pid === 4242),
+      true,
+    );
+    assert.equal(
+      journalInUse(path, () => false),
+      false,
+    );
     unlockJournal(path);
     assert.equal(journalLockPid(path), undefined);
   } finally {
@@ -41,13 +52,16 @@ test('a journal locked by another live process is not run again (checked before 
   try {
     const path = join(dir, 'run.jsonl');
     lockJournal(path, 1); // pid 1 is always alive
-    await assert.rejects(applyPlan(plan, { journalPath: path }), (e: Error & { code?: string }) => e.code === 'usage' && /still going on in process 1/.test(e.message));
+    await assert.rejects(
+      applyPlan(plan, { journalPath: path }),
+      (e: Error & { code?: string }) => e.code === 'usage' && /still going on in process 1/.test(e.message),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test('the journal lock is atomic: a second taker is refused while the first lives; a dead holder\'s lock is taken over', () => {
+test("the journal lock is atomic: a second taker is refused while the first lives; a dead holder's lock is taken over", () => {
   const dir = mkdtempSync(join(tmpdir(), 'rcm-journal-'));
   try {
     const path = join(dir, 'run.jsonl');
@@ -56,7 +70,11 @@ test('the journal lock is atomic: a second taker is refused while the first live
     assert.equal(lockJournal(path, 4242, alive), false, 'already held by the same process: not taken again (only the taker releases)');
     assert.throws(() => lockJournal(path, 4343, alive), /still going on in process 4242/);
     assert.equal(journalLockPid(path), 4242, 'the refused taker changed nothing');
-    assert.equal(lockJournal(path, 4343, () => false), true, 'a lock whose process is gone is taken over');
+    assert.equal(
+      lockJournal(path, 4343, () => false),
+      true,
+      'a lock whose process is gone is taken over',
+    );
     assert.equal(journalLockPid(path), 4343);
     assert.deepEqual(readdirSync(dir).sort(), ['run.jsonl.lock'], 'no temporary files left behind');
   } finally {
@@ -90,12 +108,16 @@ test('two processes locking the same journal at the same moment: exactly one get
       c.stdout!.on('data', (d: Buffer) => {
         out += d.toString();
         const got = out.split('\n').filter((l) => l !== '');
-        for (const w of waiters.splice(0)) if (got.length >= w.want) w.resolve(got); else waiters.push(w);
+        for (const w of waiters.splice(0))
+          if (got.length >= w.want) w.resolve(got);
+          else waiters.push(w);
       });
-      return (want: number) => new Promise<string[]>((resolve) => {
-        const got = out.split('\n').filter((l) => l !== '');
-        if (got.length >= want) resolve(got); else waiters.push({ want, resolve });
-      });
+      return (want: number) =>
+        new Promise<string[]>((resolve) => {
+          const got = out.split('\n').filter((l) => l !== '');
+          if (got.length >= want) resolve(got);
+          else waiters.push({ want, resolve });
+        });
     });
     try {
       await Promise.all(lines.map((l) => l(1)));
@@ -104,7 +126,15 @@ test('two processes locking the same journal at the same moment: exactly one get
       assert.deepEqual([...results].sort(), ['refused', 'refused', 'took'], results.join(','));
     } finally {
       for (const c of children) c.stdin!.end();
-      await Promise.all(children.map((c) => new Promise((r) => { if (c.exitCode !== null) r(undefined); else c.on('exit', r); })));
+      await Promise.all(
+        children.map(
+          (c) =>
+            new Promise((r) => {
+              if (c.exitCode !== null) r(undefined);
+              else c.on('exit', r);
+            }),
+        ),
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -8,9 +8,16 @@ import { findJournal, journalDir, legacyJournalDir, newJournalPath, planShapePro
 import { FileJournal } from '../../src/engine/io/journalFile';
 
 const plan: MovePlan = {
-  version: 1, kind: 'reshard', entry: { host: '127.0.0.1', port: 7000 },
-  nodes: [{ id: 'a', host: '127.0.0.1', port: 7000, slotsBefore: 2, slotsAfter: 1 }, { id: 'b', host: '127.0.0.1', port: 7001, slotsBefore: 0, slotsAfter: 1 }],
-  moves: [{ slot: 1, sourceId: 'a', targetId: 'b' }], groups: [{ sourceId: 'a', targetId: 'b', slots: 1 }], totalSlots: 1,
+  version: 1,
+  kind: 'reshard',
+  entry: { host: '127.0.0.1', port: 7000 },
+  nodes: [
+    { id: 'a', host: '127.0.0.1', port: 7000, slotsBefore: 2, slotsAfter: 1 },
+    { id: 'b', host: '127.0.0.1', port: 7001, slotsBefore: 0, slotsAfter: 1 },
+  ],
+  moves: [{ slot: 1, sourceId: 'a', targetId: 'b' }],
+  groups: [{ sourceId: 'a', targetId: 'b', slots: 1 }],
+  totalSlots: 1,
 };
 
 test('journal directory: $XDG_STATE_HOME/rcm/journals, else ~/.local/state/rcm/journals; the extension under its storage', () => {
@@ -73,18 +80,33 @@ test('a damaged journal gets one message naming the file, the line and what is w
       [[{ t: 'plan', plan: { ...plan, moves: undefined }, at: 0 }], /line 1: the plan: "moves" is not a list/],
       [[{ t: 'plan', plan: { ...plan, entry: { host: 'h' } }, at: 0 }], /line 1: the plan: "entry.port" is missing or not a port/],
       [[{ t: 'plan', plan, at: 0 }, 'garbage', { t: 'end', status: 'done', at: 2 }], /line 2: not JSON/],
-      [[{ t: 'plan', plan, at: 0 }, { t: 'window', sourceId: 'a', targetId: 'b', slots: [99999], at: 1 }], /line 2: "slots" is not a list of hash slots/],
-      [[{ t: 'plan', plan, at: 0 }, { t: 'what', at: 1 }], /line 2: unknown record type "what"/],
+      [
+        [
+          { t: 'plan', plan, at: 0 },
+          { t: 'window', sourceId: 'a', targetId: 'b', slots: [99999], at: 1 },
+        ],
+        /line 2: "slots" is not a list of hash slots/,
+      ],
+      [
+        [
+          { t: 'plan', plan, at: 0 },
+          { t: 'what', at: 1 },
+        ],
+        /line 2: unknown record type "what"/,
+      ],
     ];
     cases.forEach(([lines, expected], i) => {
       const p = write(`bad${i}.jsonl`, lines);
-      assert.throws(() => readJournalFile(p), (e: Error & { code?: string }) => {
-        assert.equal(e.code, 'file-error');
-        assert.ok(e.message.includes(p), e.message);
-        assert.match(e.message, expected);
-        assert.ok(!e.message.includes('\n'));
-        return true;
-      });
+      assert.throws(
+        () => readJournalFile(p),
+        (e: Error & { code?: string }) => {
+          assert.equal(e.code, 'file-error');
+          assert.ok(e.message.includes(p), e.message);
+          assert.match(e.message, expected);
+          assert.ok(!e.message.includes('\n'));
+          return true;
+        },
+      );
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { decideLease, decodeLeaseName, encodeLeaseName, parseClientList, type LeaseHolder, type NodeListing } from '../../src/engine/exec/lease';
 
 const holder = (token: string, extra: Partial<LeaseHolder> = {}): LeaseHolder => ({
-  token, op: 'reshard', pid: 100, host: 'box-a', startedAt: Date.UTC(2026, 11, 1, 8, 0, 0), ...extra,
+  token,
+  op: 'reshard',
+  pid: 100,
+  host: 'box-a',
+  startedAt: Date.UTC(2026, 11, 1, 8, 0, 0),
+  ...extra,
 });
 const client = (id: string, name: string, idle = 0) => ({ id, addr: `127.0.0.1:5${id}`, name, idle });
 const ctx = { token: 'me', thisHost: 'box-a', alive: () => true };
@@ -21,8 +26,9 @@ test('lease name: round trip, only characters CLIENT SETNAME accepts, other name
 });
 
 test('CLIENT LIST parsing keeps id, addr, name and idle', () => {
-  const text = 'id=14 addr=127.0.0.1:50098 laddr=127.0.0.1:25545 fd=12 name= age=0 idle=0 flags=N cmd=client|list\n'
-    + 'id=15 addr=127.0.0.1:50100 laddr=127.0.0.1:25545 fd=13 name=rcm-lease:xyz age=40 idle=31 flags=N\n';
+  const text =
+    'id=14 addr=127.0.0.1:50098 laddr=127.0.0.1:25545 fd=12 name= age=0 idle=0 flags=N cmd=client|list\n' +
+    'id=15 addr=127.0.0.1:50100 laddr=127.0.0.1:25545 fd=13 name=rcm-lease:xyz age=40 idle=31 flags=N\n';
   assert.deepEqual(parseClientList(text), [
     { id: '14', addr: '127.0.0.1:50098', name: '', idle: 0 },
     { id: '15', addr: '127.0.0.1:50100', name: 'rcm-lease:xyz', idle: 31 },
@@ -32,10 +38,16 @@ test('CLIENT LIST parsing keeps id, addr, name and idle', () => {
 test('lease decision: granted alone; refused by a live other holder on any node; both refuse when both see each other', () => {
   const me = encodeLeaseName(holder('me'));
   const other = encodeLeaseName(holder('other', { pid: 200, journal: '/j/a.jsonl' }));
-  const alone: NodeListing[] = [{ node: 'n1', clients: [client('1', me), client('2', 'app')] }, { node: 'n2', clients: [client('3', me)] }];
+  const alone: NodeListing[] = [
+    { node: 'n1', clients: [client('1', me), client('2', 'app')] },
+    { node: 'n2', clients: [client('3', me)] },
+  ];
   assert.deepEqual(decideLease(alone, ctx), { kind: 'granted', expired: [], takenOver: [] });
 
-  const contested: NodeListing[] = [{ node: 'n1', clients: [client('1', me)] }, { node: 'n2', clients: [client('3', me), client('4', other)] }];
+  const contested: NodeListing[] = [
+    { node: 'n1', clients: [client('1', me)] },
+    { node: 'n2', clients: [client('3', me), client('4', other)] },
+  ];
   const d = decideLease(contested, ctx);
   assert.equal(d.kind, 'held');
   assert.equal(d.kind === 'held' && d.by.holder.pid, 200);
@@ -51,7 +63,16 @@ test('lease decision: a holder idle past the TTL is expired; our own name missin
   assert.equal(d.kind, 'granted');
   assert.equal(d.kind === 'granted' && d.expired[0]!.clientId, '9');
   assert.equal(decideLease([{ node: 'n1', clients: [client('1', me), client('9', stale, 20)] }], { ...ctx, ttlSec: 20 }).kind, 'held');
-  assert.deepEqual(decideLease([{ node: 'n1', clients: [client('1', me)] }, { node: 'n2', clients: [] }], ctx), { kind: 'lost-own', node: 'n2' });
+  assert.deepEqual(
+    decideLease(
+      [
+        { node: 'n1', clients: [client('1', me)] },
+        { node: 'n2', clients: [] },
+      ],
+      ctx,
+    ),
+    { kind: 'lost-own', node: 'n2' },
+  );
 });
 
 test('lease decision: resume of the same journal takes over only when that process is gone', () => {

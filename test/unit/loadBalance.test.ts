@@ -20,9 +20,11 @@ function bruteForce(masters: readonly LoadMaster[], t: number): number {
     if (k === all.length) {
       const load = masters.map(() => 0);
       const count = masters.map(() => 0);
-      all.forEach((s, i) => { load[assign[i]!]! += s.value; count[assign[i]!]!++; });
-      const ok = masters.every((m, i) => (m.weight === 0 ? count[i] === 0
-        : count[i]! > 0 && Math.abs(load[i]! - target[i]!) <= (target[i]! * t) / 100 + 1e-9));
+      all.forEach((s, i) => {
+        load[assign[i]!]! += s.value;
+        count[assign[i]!]!++;
+      });
+      const ok = masters.every((m, i) => (m.weight === 0 ? count[i] === 0 : count[i]! > 0 && Math.abs(load[i]! - target[i]!) <= (target[i]! * t) / 100 + 1e-9));
       if (ok) best = moves;
       return;
     }
@@ -45,7 +47,11 @@ function withinBands(masters: readonly LoadMaster[], after: readonly number[], t
 function loadsAfter(masters: readonly LoadMaster[], moves: readonly { slot: number; sourceId: string; targetId: string }[]): number[] {
   const owner = new Map<number, string>();
   const value = new Map<number, number>();
-  for (const m of masters) for (const s of m.slots) { owner.set(s.slot, m.id); value.set(s.slot, s.value); }
+  for (const m of masters)
+    for (const s of m.slots) {
+      owner.set(s.slot, m.id);
+      value.set(s.slot, s.value);
+    }
   for (const mv of moves) {
     assert.equal(owner.get(mv.slot), mv.sourceId, `slot ${mv.slot} moves from its owner`);
     owner.set(mv.slot, mv.targetId);
@@ -62,7 +68,8 @@ test('load planner against a brute-force optimum on small random layouts', (t) =
   for (let c = 0; c < 300; c++) {
     let slot = 0;
     const masters: LoadMaster[] = Array.from({ length: 3 }, (_, i) => ({
-      id: `m${i}`, weight: c % 5 === 0 && i === 2 ? 2 : 1,
+      id: `m${i}`,
+      weight: c % 5 === 0 && i === 2 ? 2 : 1,
       slots: Array.from({ length: 3 }, () => ({ slot: slot++, value: Math.floor(rnd() * (i === 0 ? 100 : 30)) + 1 })),
     }));
     const th = [5, 10, 20][c % 3]!;
@@ -93,9 +100,24 @@ test('load planner against a brute-force optimum on small random layouts', (t) =
 
 test('load planner: a single move when one slot is exactly the surplus', () => {
   const masters: LoadMaster[] = [
-    { id: 'a', weight: 1, slots: [{ slot: 0, value: 40 }, { slot: 1, value: 20 }, { slot: 2, value: 60 }] },
+    {
+      id: 'a',
+      weight: 1,
+      slots: [
+        { slot: 0, value: 40 },
+        { slot: 1, value: 20 },
+        { slot: 2, value: 60 },
+      ],
+    },
     { id: 'b', weight: 1, slots: [{ slot: 3, value: 40 }] },
-    { id: 'c', weight: 1, slots: [{ slot: 4, value: 20 }, { slot: 5, value: 0 }] },
+    {
+      id: 'c',
+      weight: 1,
+      slots: [
+        { slot: 4, value: 20 },
+        { slot: 5, value: 0 },
+      ],
+    },
   ];
   const got = chooseLoadMoves(masters, 2);
   assert.equal(bruteForce(masters, 2), 2);
@@ -120,7 +142,10 @@ test('large layout: one master with ~70% of the keys reaches the threshold, movi
   const got = chooseLoadMoves(masters, 2);
   assert.equal(got.withinThreshold, true);
   assert.ok(got.before[0]! / got.before.reduce((a, b) => a + b) > 0.65);
-  assert.ok(got.moves.every((m) => m.sourceId === 'm0'), 'only the hot master gives');
+  assert.ok(
+    got.moves.every((m) => m.sourceId === 'm0'),
+    'only the hot master gives',
+  );
   assert.ok(got.moves.length < 5461 / 2, `few moves: ${got.moves.length}`);
   // The moved slots are among the heaviest the hot master had.
   const values = new Map(masters[0]!.slots.map((s) => [s.slot, s.value]));
@@ -165,20 +190,42 @@ const B = 'b'.repeat(40);
 const C = 'c'.repeat(40);
 
 function report(keys: (slot: number) => number, owners: [string, number, number][]): SlotLoadReport {
-  const slots = owners.flatMap(([id, start, end]) => Array.from({ length: end - start + 1 }, (_, i) => {
-    const slot = start + i;
-    return { slot, ownerId: id, keys: keys(slot), memory: keys(slot) * 100, source: { keys: 'measured' as const, memory: 'estimated' as const } };
-  }));
+  const slots = owners.flatMap(([id, start, end]) =>
+    Array.from({ length: end - start + 1 }, (_, i) => {
+      const slot = start + i;
+      return { slot, ownerId: id, keys: keys(slot), memory: keys(slot) * 100, source: { keys: 'measured' as const, memory: 'estimated' as const } };
+    }),
+  );
   const masters = owners.map(([id, start, end]) => {
     const mine = slots.filter((s) => s.ownerId === id);
-    return { id, host: '127.0.0.1', port: 1, slots: end - start + 1, keys: mine.reduce((n, s) => n + s.keys, 0), memory: mine.reduce((n, s) => n + s.memory, 0), method: 'count-and-sample' as const };
+    return {
+      id,
+      host: '127.0.0.1',
+      port: 1,
+      slots: end - start + 1,
+      keys: mine.reduce((n, s) => n + s.keys, 0),
+      memory: mine.reduce((n, s) => n + s.memory, 0),
+      method: 'count-and-sample' as const,
+    };
   });
   return { slots, masters, complete: true, hasCpu: false };
 }
 
 test('planLoadRebalance: a valid rebalance plan with before/after shares for the chosen measure', () => {
-  const topo = topology([master(A, 1, [{ start: 0, end: 5460 }]), master(B, 2, [{ start: 5461, end: 10922 }]), master(C, 3, [{ start: 10923, end: 16383 }]), replica('d'.repeat(40), 4, A)]);
-  const rep = report((s) => (s <= 5460 ? 14 : 3), [[A, 0, 5460], [B, 5461, 10922], [C, 10923, 16383]]);
+  const topo = topology([
+    master(A, 1, [{ start: 0, end: 5460 }]),
+    master(B, 2, [{ start: 5461, end: 10922 }]),
+    master(C, 3, [{ start: 10923, end: 16383 }]),
+    replica('d'.repeat(40), 4, A),
+  ]);
+  const rep = report(
+    (s) => (s <= 5460 ? 14 : 3),
+    [
+      [A, 0, 5460],
+      [B, 5461, 10922],
+      [C, 10923, 16383],
+    ],
+  );
   const p = planLoadRebalance(topo, rep, { measure: 'keys' }) as MovePlan;
   assert.equal(p.kind, 'rebalance');
   assert.ok(p.load && p.load.withinThreshold && p.load.measure === 'keys');
@@ -187,12 +234,32 @@ test('planLoadRebalance: a valid rebalance plan with before/after shares for the
   assert.ok(a.shareBefore > 60 && Math.abs(a.shareAfter - 100 / 3) <= (100 / 3) * 0.02 + 1e-9, `${a.shareBefore} → ${a.shareAfter}`);
   assert.equal(p.nodes.find((n) => n.id === A)!.slotsAfter, 5461 - p.moves.length);
   // Balanced by keys already: nothing to do, with the shares.
-  const even = planLoadRebalance(topo, report(() => 5, [[A, 0, 5460], [B, 5461, 10922], [C, 10923, 16383]]), { measure: 'keys' }) as NothingToDo;
+  const even = planLoadRebalance(
+    topo,
+    report(
+      () => 5,
+      [
+        [A, 0, 5460],
+        [B, 5461, 10922],
+        [C, 10923, 16383],
+      ],
+    ),
+    { measure: 'keys' },
+  ) as NothingToDo;
   assert.equal(even.kind, 'nothing-to-do');
   assert.equal(even.load?.withinThreshold, true);
-  assert.throws(() => planLoadRebalance(topo, rep, { measure: 'cpu' }), (e: unknown) => e instanceof EngineError && e.code === 'usage' && /SLOT-STATS/.test(e.message));
-  assert.throws(() => planLoadRebalance(topo, rep, { measure: 'keys', threshold: 0 }), (e: unknown) => e instanceof EngineError && e.code === 'usage');
-  assert.throws(() => planLoadRebalance(topo, rep, { measure: 'keys', weights: ['ffff=1'] }), (e: unknown) => e instanceof EngineError && e.code === 'no-such-node');
+  assert.throws(
+    () => planLoadRebalance(topo, rep, { measure: 'cpu' }),
+    (e: unknown) => e instanceof EngineError && e.code === 'usage' && /SLOT-STATS/.test(e.message),
+  );
+  assert.throws(
+    () => planLoadRebalance(topo, rep, { measure: 'keys', threshold: 0 }),
+    (e: unknown) => e instanceof EngineError && e.code === 'usage',
+  );
+  assert.throws(
+    () => planLoadRebalance(topo, rep, { measure: 'keys', weights: ['ffff=1'] }),
+    (e: unknown) => e instanceof EngineError && e.code === 'no-such-node',
+  );
 });
 
 test('chooseLoadMoves is fast on 16384 slots and 10 masters', () => {

@@ -32,7 +32,15 @@ function setup(script?: Parameters<typeof scriptedEngine>[0]) {
   const fake = scriptedEngine(script);
   let clock = 1000;
   const service = new MigrationService({ journalDir: dir, engine: fake.engine, now: () => clock, oneRunPerCluster: true });
-  return { dir, fake, service, tick: (ms: number) => { clock += ms; }, done: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    fake,
+    service,
+    tick: (ms: number) => {
+      clock += ms;
+    },
+    done: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 test('a run: lock held from start to end, every event published, progress live per slot, outcome with the engine result', async () => {
@@ -49,7 +57,7 @@ test('a run: lock held from start to end, every event published, progress live p
     await fake.firstMove;
     tick(100);
     // The engine sends its own progress event once per window; the service counts every slot as it lands.
-    assert.equal(run.progress().slotsDone, 1, 'progress follows each slot-done, not only the engine\'s window progress');
+    assert.equal(run.progress().slotsDone, 1, "progress follows each slot-done, not only the engine's window progress");
     assert.equal(run.progress().keysMoved, 10);
     assert.equal(service.runs().length, 1);
     assert.throws(() => service.start({ plan, journalPath: run.journalPath, options: {} }), /already going on/);
@@ -71,7 +79,7 @@ test('a run: lock held from start to end, every event published, progress live p
   }
 });
 
-test('cancel reaches the engine\'s signal; a failed or throwing run is an outcome (never a rejection) and unlocks', async () => {
+test("cancel reaches the engine's signal; a failed or throwing run is an outcome (never a rejection) and unlocks", async () => {
   for (const fail of [undefined, 'result', 'throw'] as const) {
     const { fake, service, done } = setup(fail ? { fail } : {});
     try {
@@ -104,7 +112,7 @@ test('cancel reaches the engine\'s signal; a failed or throwing run is an outcom
   }
 });
 
-test('resume: the journal\'s plan, the moves left and the slots done before; refused when finished or held by a live process', async () => {
+test("resume: the journal's plan, the moves left and the slots done before; refused when finished or held by a live process", async () => {
   const { dir, fake, service, done } = setup();
   try {
     const path = join(dir, 'reshard-x.jsonl');
@@ -129,7 +137,11 @@ test('resume: the journal\'s plan, the moves left and the slots done before; ref
 });
 
 test('#16 (3, 10): every run that ends gets one notification, one log line and one reload; Resume continues it', async () => {
-  for (const [fail, level] of [[undefined, 'info'], ['result', 'error'], ['throw', 'error']] as const) {
+  for (const [fail, level] of [
+    [undefined, 'info'],
+    ['result', 'error'],
+    ['throw', 'error'],
+  ] as const) {
     const { fake, service, done } = setup(fail ? { fail } : {});
     try {
       const notes: { level: NoticeLevel; message: string; actions: readonly string[] }[] = [];
@@ -138,11 +150,16 @@ test('#16 (3, 10): every run that ends gets one notification, one log line and o
       const resumed: string[] = [];
       watchRunEnds(service, {
         l10n: englishL10n,
-        notify: async (lv, message, actions) => { notes.push({ level: lv, message, actions }); return actions[0]; },
+        notify: async (lv, message, actions) => {
+          notes.push({ level: lv, message, actions });
+          return actions[0];
+        },
         log: (lv, m) => logs.push(`${lv}:${m}`),
         showLog: () => undefined,
         reload: (id) => reloads.push(id),
-        resume: async (run) => { resumed.push(run.journalPath); },
+        resume: async (run) => {
+          resumed.push(run.journalPath);
+        },
       });
       const run = service.start({ plan, options: {}, label: 'Drain (sandbox)', clusterId: 'c1' });
       fake.release();
@@ -169,8 +186,13 @@ function manualTimers(now: () => number, tick: (ms: number) => void) {
   let seq = 0;
   const timers: Timers = {
     now,
-    setTimeout: (fn, ms) => { pending.push({ at: now() + ms, fn, id: ++seq }); return seq; },
-    clearTimeout: (h) => { pending = pending.filter((p) => p.id !== h); },
+    setTimeout: (fn, ms) => {
+      pending.push({ at: now() + ms, fn, id: ++seq });
+      return seq;
+    },
+    clearTimeout: (h) => {
+      pending = pending.filter((p) => p.id !== h);
+    },
   };
   const advance = (ms: number): void => {
     const until = now() + ms;
@@ -191,10 +213,21 @@ test('#16 (3): the status bar shows the same count as the panel at every update 
   const { fake, service, tick, done } = setup();
   try {
     let clock = 0;
-    const { timers, advance } = manualTimers(() => clock, (ms) => { clock += ms; tick(ms); });
+    const { timers, advance } = manualTimers(
+      () => clock,
+      (ms) => {
+        clock += ms;
+        tick(ms);
+      },
+    );
     const run = service.start({ plan, options: {}, label: 'Reshard (test)', clusterId: 'c1' });
     // The panel: its aggregator folds the run's events; its throttle posts a progress message.
-    const aggregator = new RunAggregator({ ...run.plan, moves: [...run.moves] }, () => clock, translator(EN_STRINGS), (id) => id.slice(0, 8));
+    const aggregator = new RunAggregator(
+      { ...run.plan, moves: [...run.moves] },
+      () => clock,
+      translator(EN_STRINGS),
+      (id) => id.slice(0, 8),
+    );
     const panel: string[] = [];
     const status: string[] = [];
     const shown = (p: { slotsDone: number; keysMoved: number }): string => `${clock}:${p.slotsDone}/${p.keysMoved}`;
@@ -211,7 +244,14 @@ test('#16 (3): the status bar shows the same count as the panel at every update 
     void run.outcome.then(() => throttle.dispose());
     // The status bar (MigrationStatus.follow): the service's own progress of the run.
     let ended = false;
-    followProgress(run, (p) => status.push(shown(p)), () => { ended = true; }, timers);
+    followProgress(
+      run,
+      (p) => status.push(shown(p)),
+      () => {
+        ended = true;
+      },
+      timers,
+    );
     await fake.firstMove;
     advance(LIVE_UPDATE_INTERVAL_MS + 10);
     fake.release();
@@ -231,19 +271,42 @@ test('end notices: cancelled, check problems, thrown errors localised through de
   const progress = { slotsDone: 2, totalSlots: 5, keysMoved: 20, keysTotal: 50, elapsedMs: 1500, keysPerSec: 1, etaSec: null };
   const base = { progress, journalPath: '/j.jsonl', resumable: true } as const;
   const result = { status: 'done', progress, doneSlots: [], keysBySlot: {}, mismatches: 0, alreadyMoved: 0, check: { ...OK_CHECK, ok: false } } as const;
-  assert.deepEqual(endNotice('Rebalance (x)', { ...base, status: 'cancelled' }, englishL10n),
-    { level: 'info', message: 'Rebalance (x) stopped after 2 of 5 slots; no slot was left open.', resumable: true });
+  assert.deepEqual(endNotice('Rebalance (x)', { ...base, status: 'cancelled' }, englishL10n), {
+    level: 'info',
+    message: 'Rebalance (x) stopped after 2 of 5 slots; no slot was left open.',
+    resumable: true,
+  });
   assert.equal(endNotice('R', { ...base, status: 'done', result, resumable: false }, englishL10n).level, 'warn');
-  const thrown: RunOutcome = { ...base, status: 'failed', error: Object.assign(new Error('x'), { code: 'unreachable', node: '10.0.0.1:7000', detail: 'ECONNREFUSED' }) as never };
+  const thrown: RunOutcome = {
+    ...base,
+    status: 'failed',
+    error: Object.assign(new Error('x'), { code: 'unreachable', node: '10.0.0.1:7000', detail: 'ECONNREFUSED' }) as never,
+  };
   assert.equal(endNotice('R', thrown, englishL10n).message, 'R failed after 2 of 5 slots: Could not connect to 10.0.0.1:7000: ECONNREFUSED.');
   const one = { ...progress, slotsDone: 1, keysMoved: 1 };
   const okCheck = { ...result, check: OK_CHECK };
-  assert.equal(endNotice('R', { ...base, progress: one, status: 'done', result: okCheck, resumable: false }, englishL10n).message, 'R finished: 1 slot and 1 key moved in 1.5s.');
-  assert.equal(endNotice('R', { ...base, status: 'done', result: okCheck, resumable: false }, englishL10n).message, 'R finished: 2 slots and 20 keys moved in 1.5s.');
+  assert.equal(
+    endNotice('R', { ...base, progress: one, status: 'done', result: okCheck, resumable: false }, englishL10n).message,
+    'R finished: 1 slot and 1 key moved in 1.5s.',
+  );
+  assert.equal(
+    endNotice('R', { ...base, status: 'done', result: okCheck, resumable: false }, englishL10n).message,
+    'R finished: 2 slots and 20 keys moved in 1.5s.',
+  );
 });
 
 const summary = (status: SummaryView['status']): SummaryView => ({
-  status, slotsMoved: 1, totalSlots: 2, keysMoved: 1, durationMs: 1, keysPerSec: 1, verified: true, mismatches: 0, alreadyMoved: 0, check: null, resumable: false,
+  status,
+  slotsMoved: 1,
+  totalSlots: 2,
+  keysMoved: 1,
+  durationMs: 1,
+  keysPerSec: 1,
+  verified: true,
+  mismatches: 0,
+  alreadyMoved: 0,
+  check: null,
+  resumable: false,
 });
 const snap = (phase: PanelSnapshot['phase'], s: SummaryView | null = null) => ({ phase, summary: s }) as PanelSnapshot;
 
@@ -268,7 +331,15 @@ test('#16 (10): a new plan asks before replacing a summary; a running panel is o
 test('panels restored after a reload are tracked like the others, until disposed', () => {
   const sessions = new PanelSessions<{ clusterId: string; isRunning: boolean; phase: 'preview'; onDidDispose(l: () => void): void; fire?: () => void }>();
   const make = (clusterId: string) => {
-    const s = { clusterId, isRunning: false, phase: 'preview' as const, fire: undefined as undefined | (() => void), onDidDispose(l: () => void) { s.fire = l; } };
+    const s = {
+      clusterId,
+      isRunning: false,
+      phase: 'preview' as const,
+      fire: undefined as undefined | (() => void),
+      onDidDispose(l: () => void) {
+        s.fire = l;
+      },
+    };
     return s;
   };
   const restored = make('c1');

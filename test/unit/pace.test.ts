@@ -24,7 +24,10 @@ test('probes well under the budget climb one rung per settle period, up to the t
 test('a probe over the budget on any node drops two rungs and names the node', () => {
   const c = createPaceController({ maxClientLatencyMs: 1, startLevel: 5, settleMs: 100 });
   c.observeProbe('b', 0.1, 0); // b's floor: its round trip with no MIGRATE in the way
-  for (let i = 0; i < 4; i++) { c.observeProbe('a', 0.1, 0); c.observeProbe('b', 3, 0); }
+  for (let i = 0; i < 4; i++) {
+    c.observeProbe('a', 0.1, 0);
+    c.observeProbe('b', 3, 0);
+  }
   const p = c.decide(0)!;
   assert.equal(p.level, 3);
   assert.ok(Math.abs(p.probeMs! - 2.9) < 1e-9);
@@ -82,7 +85,10 @@ test('fast mode starts at the top and never changes; describePace reads well', (
   assert.equal(feed(c, ['a'], 100, 0), null);
   assert.match(c.current().reason, /fast mode/);
   assert.equal(describePace(c.current()), 'batch 1000 keys, 2 MIGRATEs in flight, all pairs at once');
-  assert.equal(describePace({ ...PACE_LADDER[0]!, level: 0, why: 'start', reason: '', probeMs: null, budgetMs: 1 }), 'batch 10 keys, 1 MIGRATE in flight, 1 pair at once');
+  assert.equal(
+    describePace({ ...PACE_LADDER[0]!, level: 0, why: 'start', reason: '', probeMs: null, budgetMs: 1 }),
+    'batch 10 keys, 1 MIGRATE in flight, 1 pair at once',
+  );
 });
 
 test('the ladder only grows: every rung is at least as fast as the one below', () => {

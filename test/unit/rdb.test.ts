@@ -45,12 +45,30 @@ const str = (s: string | Buffer): Buffer => {
   return b(len(v.length), v);
 };
 const int8 = (v: number): Buffer => Buffer.from([0xc0, v & 0xff]);
-const int16 = (v: number): Buffer => { const o = Buffer.alloc(3); o[0] = 0xc1; o.writeInt16LE(v, 1); return o; };
-const int32 = (v: number): Buffer => { const o = Buffer.alloc(5); o[0] = 0xc2; o.writeInt32LE(v, 1); return o; };
+const int16 = (v: number): Buffer => {
+  const o = Buffer.alloc(3);
+  o[0] = 0xc1;
+  o.writeInt16LE(v, 1);
+  return o;
+};
+const int32 = (v: number): Buffer => {
+  const o = Buffer.alloc(5);
+  o[0] = 0xc2;
+  o.writeInt32LE(v, 1);
+  return o;
+};
 /** An LZF string made of one literal run and one back reference: "abcabcabcabcab". */
 const lzfStr = (): Buffer => b([0xc3], len(7), len(14), [2, 0x61, 0x62, 0x63, (7 << 5) | 0, 2, 2]);
-const dbl = (v: number): Buffer => { const o = Buffer.alloc(8); o.writeDoubleLE(v); return o; };
-const ms = (v: number): Buffer => { const o = Buffer.alloc(8); o.writeBigInt64LE(BigInt(v)); return o; };
+const dbl = (v: number): Buffer => {
+  const o = Buffer.alloc(8);
+  o.writeDoubleLE(v);
+  return o;
+};
+const ms = (v: number): Buffer => {
+  const o = Buffer.alloc(8);
+  o.writeBigInt64LE(BigInt(v));
+  return o;
+};
 
 function listpack(items: (string | number)[]): Buffer {
   const entries: Buffer[] = [];
@@ -58,16 +76,36 @@ function listpack(items: (string | number)[]): Buffer {
     let enc: Buffer;
     if (typeof it === 'number') {
       if (it >= 0 && it < 128) enc = Buffer.from([it]);
-      else if (it >= -4096 && it < 4096) { const v = it & 0x1fff; enc = Buffer.from([0xc0 | (v >> 8), v & 0xff]); }
-      else if (it >= -32768 && it < 32768) { enc = Buffer.alloc(3); enc[0] = 0xf1; enc.writeInt16LE(it, 1); }
-      else if (it >= -8388608 && it < 8388608) { enc = Buffer.alloc(4); enc[0] = 0xf2; enc.writeIntLE(it, 1, 3); }
-      else if (it >= -2147483648 && it < 2147483648) { enc = Buffer.alloc(5); enc[0] = 0xf3; enc.writeInt32LE(it, 1); }
-      else { enc = Buffer.alloc(9); enc[0] = 0xf4; enc.writeBigInt64LE(BigInt(it), 1); }
+      else if (it >= -4096 && it < 4096) {
+        const v = it & 0x1fff;
+        enc = Buffer.from([0xc0 | (v >> 8), v & 0xff]);
+      } else if (it >= -32768 && it < 32768) {
+        enc = Buffer.alloc(3);
+        enc[0] = 0xf1;
+        enc.writeInt16LE(it, 1);
+      } else if (it >= -8388608 && it < 8388608) {
+        enc = Buffer.alloc(4);
+        enc[0] = 0xf2;
+        enc.writeIntLE(it, 1, 3);
+      } else if (it >= -2147483648 && it < 2147483648) {
+        enc = Buffer.alloc(5);
+        enc[0] = 0xf3;
+        enc.writeInt32LE(it, 1);
+      } else {
+        enc = Buffer.alloc(9);
+        enc[0] = 0xf4;
+        enc.writeBigInt64LE(BigInt(it), 1);
+      }
     } else {
       const s = Buffer.from(it);
       if (s.length < 64) enc = b([0x80 | s.length], s);
       else if (s.length < 4096) enc = b([0xe0 | (s.length >> 8), s.length & 0xff], s);
-      else { enc = Buffer.alloc(5); enc[0] = 0xf0; enc.writeUInt32LE(s.length, 1); enc = b(enc, s); }
+      else {
+        enc = Buffer.alloc(5);
+        enc[0] = 0xf0;
+        enc.writeUInt32LE(s.length, 1);
+        enc = b(enc, s);
+      }
     }
     const l = enc.length;
     const back: number[] = [];
@@ -87,15 +125,38 @@ function ziplist(items: (string | number)[]): Buffer {
   const entries: Buffer[] = [];
   let prev = 0;
   for (const it of items) {
-    const prevlen = prev < 254 ? Buffer.from([prev]) : b([0xfe], (() => { const o = Buffer.alloc(4); o.writeUInt32LE(prev); return o; })());
+    const prevlen =
+      prev < 254
+        ? Buffer.from([prev])
+        : b(
+            [0xfe],
+            (() => {
+              const o = Buffer.alloc(4);
+              o.writeUInt32LE(prev);
+              return o;
+            })(),
+          );
     let enc: Buffer;
     if (typeof it === 'number') {
       if (it >= 0 && it <= 12) enc = Buffer.from([0xf1 + it]);
       else if (it >= -128 && it < 128) enc = Buffer.from([0xfe, it & 0xff]);
-      else if (it >= -32768 && it < 32768) { enc = Buffer.alloc(3); enc[0] = 0xc0; enc.writeInt16LE(it, 1); }
-      else if (it >= -8388608 && it < 8388608) { enc = Buffer.alloc(4); enc[0] = 0xf0; enc.writeIntLE(it, 1, 3); }
-      else if (it >= -2147483648 && it < 2147483648) { enc = Buffer.alloc(5); enc[0] = 0xd0; enc.writeInt32LE(it, 1); }
-      else { enc = Buffer.alloc(9); enc[0] = 0xe0; enc.writeBigInt64LE(BigInt(it), 1); }
+      else if (it >= -32768 && it < 32768) {
+        enc = Buffer.alloc(3);
+        enc[0] = 0xc0;
+        enc.writeInt16LE(it, 1);
+      } else if (it >= -8388608 && it < 8388608) {
+        enc = Buffer.alloc(4);
+        enc[0] = 0xf0;
+        enc.writeIntLE(it, 1, 3);
+      } else if (it >= -2147483648 && it < 2147483648) {
+        enc = Buffer.alloc(5);
+        enc[0] = 0xd0;
+        enc.writeInt32LE(it, 1);
+      } else {
+        enc = Buffer.alloc(9);
+        enc[0] = 0xe0;
+        enc.writeBigInt64LE(BigInt(it), 1);
+      }
     } else {
       const s = Buffer.from(it);
       enc = s.length < 64 ? b([s.length], s) : b([0x40 | (s.length >> 8), s.length & 0xff], s);
@@ -130,15 +191,41 @@ function zipmap(pairs: [string, string][]): Buffer {
   return b(...parts, [0xff]);
 }
 
-const id16 = (msv: number, seq: number): Buffer => { const o = Buffer.alloc(16); o.writeBigUInt64BE(BigInt(msv)); o.writeBigUInt64BE(BigInt(seq), 8); return o; };
+const id16 = (msv: number, seq: number): Buffer => {
+  const o = Buffer.alloc(16);
+  o.writeBigUInt64BE(BigInt(msv));
+  o.writeBigUInt64BE(BigInt(seq), 8);
+  return o;
+};
 
 /** A stream of two entries (1000-1 with fields a,b; 1000-2 with field c), one deleted entry 1000-3, a group with one consumer. */
 function streamValue(type: 15 | 19 | 21): Buffer {
   const lp = listpack([
-    2, 1, 2, 'a', 'b', 0, // master entry: count, deleted, 2 master fields, terminator
-    2, 0, 1, 'x', 'y', 4, // SAMEFIELDS entry 1000-1: a=x b=y
-    0, 0, 2, 1, 'c', 'z', 6, // entry 1000-2 with its own field c=z
-    3, 0, 3, 'p', 'q', 4, // DELETED|SAMEFIELDS entry 1000-3
+    2,
+    1,
+    2,
+    'a',
+    'b',
+    0, // master entry: count, deleted, 2 master fields, terminator
+    2,
+    0,
+    1,
+    'x',
+    'y',
+    4, // SAMEFIELDS entry 1000-1: a=x b=y
+    0,
+    0,
+    2,
+    1,
+    'c',
+    'z',
+    6, // entry 1000-2 with its own field c=z
+    3,
+    0,
+    3,
+    'p',
+    'q',
+    4, // DELETED|SAMEFIELDS entry 1000-3
   ]);
   const parts: Buffer[] = [len(1), str(id16(1000, 0)), str(lp), len(2), len(1000), len(3)];
   if (type >= 19) parts.push(len(1000), len(1), len(1000), len(3), len(3));
@@ -151,7 +238,15 @@ function streamValue(type: 15 | 19 | 21): Buffer {
   return b(...parts);
 }
 
-interface Kv { type: number; key: string | Buffer; value: Buffer; expireMs?: number; expireSec?: number; idle?: number; freq?: number }
+interface Kv {
+  type: number;
+  key: string | Buffer;
+  value: Buffer;
+  expireMs?: number;
+  expireSec?: number;
+  idle?: number;
+  freq?: number;
+}
 
 function rdbFile(version: number, kvs: Kv[], extra: { crc?: 'ok' | 'zero' | 'bad'; db1?: Kv[] } = {}): Buffer {
   const parts: Buffer[] = [Buffer.from(`REDIS${String(version).padStart(4, '0')}`)];
@@ -162,7 +257,12 @@ function rdbFile(version: number, kvs: Kv[], extra: { crc?: 'ok' | 'zero' | 'bad
   parts.push(b([0xfe], len(0), [0xfb], len(kvs.length), len(1), [0xf4], len(42), len(kvs.length), len(0)));
   const put = (kv: Kv): void => {
     if (kv.expireMs !== undefined) parts.push(b([0xfc], ms(kv.expireMs)));
-    if (kv.expireSec !== undefined) { const o = Buffer.alloc(5); o[0] = 0xfd; o.writeInt32LE(kv.expireSec, 1); parts.push(o); }
+    if (kv.expireSec !== undefined) {
+      const o = Buffer.alloc(5);
+      o[0] = 0xfd;
+      o.writeInt32LE(kv.expireSec, 1);
+      parts.push(o);
+    }
     if (kv.idle !== undefined) parts.push(b([0xf8], len(kv.idle)));
     if (kv.freq !== undefined) parts.push(Buffer.from([0xf9, kv.freq]));
     parts.push(b([kv.type], typeof kv.key === 'string' ? str(kv.key) : kv.key, kv.value));
@@ -187,7 +287,12 @@ function moduleId(): bigint {
   for (const ch of 'testtype1') id = (id << 6n) | BigInt(cs.indexOf(ch));
   return (id << 10n) | 3n;
 }
-const bigLen = (v: bigint): Buffer => { const o = Buffer.alloc(9); o[0] = 0x81; o.writeBigUInt64BE(v, 1); return o; };
+const bigLen = (v: bigint): Buffer => {
+  const o = Buffer.alloc(9);
+  o[0] = 0x81;
+  o.writeBigUInt64BE(v, 1);
+  return o;
+};
 
 const ALL: Kv[] = [
   { type: 0, key: 'plain', value: str('hello') },
@@ -200,7 +305,16 @@ const ALL: Kv[] = [
   { type: 4, key: 'hash4', value: b(len(2), str('f1'), str('v1'), str('f2'), int8(2)) },
   { type: 5, key: 'zset5', value: b(len(2), str('a'), dbl(-0.25), str('b'), dbl(1e300)) },
   { type: 7, key: 'mod', value: b(bigLen(moduleId()), len(2), len(9), len(1), len(3), len(3), [0, 0, 0, 0], len(4), dbl(1), len(5), str('s'), len(0)) },
-  { type: 9, key: 'zipmap9', value: str(zipmap([['k1', 'v1'], ['k2', 'value2']])) },
+  {
+    type: 9,
+    key: 'zipmap9',
+    value: str(
+      zipmap([
+        ['k1', 'v1'],
+        ['k2', 'value2'],
+      ]),
+    ),
+  },
   { type: 10, key: 'ziplist10', value: str(ziplist(['x', 5, -100, 1000, -70000, 3000000000, 'y'.repeat(100)])) },
   { type: 11, key: 'intset16', value: str(intset([-3, 1, 300], 2)) },
   { type: 11, key: 'intset64', value: str(intset([-(2 ** 40), 2 ** 40], 8)) },
@@ -220,12 +334,14 @@ const s = (v: Buffer | undefined): string | undefined => v?.toString();
 const keyRecords = (recs: readonly RdbRecord[]): RdbKeyRecord[] => recs.filter((r): r is RdbKeyRecord => r.kind === 'key');
 
 function plain(v: RdbValue): unknown {
-  return JSON.parse(JSON.stringify(v, (_k, x: unknown) => {
-    if (x && typeof x === 'object' && (x as { type?: string }).type === 'Buffer' && Array.isArray((x as { data?: unknown }).data)) {
-      return Buffer.from((x as { data: number[] }).data).toString();
-    }
-    return x;
-  }));
+  return JSON.parse(
+    JSON.stringify(v, (_k, x: unknown) => {
+      if (x && typeof x === 'object' && (x as { type?: string }).type === 'Buffer' && Array.isArray((x as { data?: unknown }).data)) {
+        return Buffer.from((x as { data: number[] }).data).toString();
+      }
+      return x;
+    }),
+  );
 }
 
 // ---------------------------------------------------------------- tests
@@ -260,9 +376,12 @@ describe('primitives', () => {
   });
 
   test('listpack, ziplist and intset element encodings', () => {
-    assert.deepEqual(decodeListpack(listpack([0, 127, 128, -1, -4096, 4095, 40000, -3000000, 2147483647, -(2 ** 40), 'hi', 'z'.repeat(100), 'w'.repeat(5000)]))
-      .map((e) => (Buffer.isBuffer(e) ? e.toString() : e)),
-    [0, 127, 128, -1, -4096, 4095, 40000, -3000000, 2147483647, -(2 ** 40), 'hi', 'z'.repeat(100), 'w'.repeat(5000)]);
+    assert.deepEqual(
+      decodeListpack(listpack([0, 127, 128, -1, -4096, 4095, 40000, -3000000, 2147483647, -(2 ** 40), 'hi', 'z'.repeat(100), 'w'.repeat(5000)])).map((e) =>
+        Buffer.isBuffer(e) ? e.toString() : e,
+      ),
+      [0, 127, 128, -1, -4096, 4095, 40000, -3000000, 2147483647, -(2 ** 40), 'hi', 'z'.repeat(100), 'w'.repeat(5000)],
+    );
     const big = Buffer.alloc(16);
     big.writeUInt32LE(16);
     big.writeUInt16LE(1, 4);
@@ -272,8 +391,10 @@ describe('primitives', () => {
     const lp = Buffer.concat([big.subarray(0, 15), Buffer.from([9, 0xff])]);
     lp.writeUInt32LE(lp.length);
     assert.deepEqual(decodeListpack(lp), [9223372036854775807n]);
-    assert.deepEqual(decodeZiplist(ziplist([0, 12, 13, -128, 300, -70000, 3000000000, 'abc', 'q'.repeat(300)])).map((e) => (Buffer.isBuffer(e) ? e.toString() : e)),
-      [0, 12, 13, -128, 300, -70000, 3000000000, 'abc', 'q'.repeat(300)]);
+    assert.deepEqual(
+      decodeZiplist(ziplist([0, 12, 13, -128, 300, -70000, 3000000000, 'abc', 'q'.repeat(300)])).map((e) => (Buffer.isBuffer(e) ? e.toString() : e)),
+      [0, 12, 13, -128, 300, -70000, 3000000000, 'abc', 'q'.repeat(300)],
+    );
     assert.deepEqual(decodeIntset(intset([-5, 70000], 4)), [-5, 70000]);
     assert.throws(() => decodeIntset(Buffer.from([3, 0, 0, 0, 1, 0, 0, 0, 1, 2, 3])), RdbError);
     assert.throws(() => decodeListpack(Buffer.from([7, 0, 0, 0, 1, 0, 0xfe])), /listpack/);
@@ -323,29 +444,94 @@ describe('a hand-built RDB with every value type', () => {
     assert.deepEqual(v('set2'), { type: 'set', members: ['m1', 'm2'] });
     const z3 = decodeRdbValue(3, keys.find((x) => s(x.key) === 'zset3')!.value);
     assert.ok(z3.type === 'zset');
-    assert.deepEqual(z3.entries.map(([m, sc]) => [m.toString(), sc]), [['a', 1.5], ['b', Infinity], ['c', -Infinity], ['d', NaN]]);
-    assert.deepEqual(v('hash4'), { type: 'hash', fields: [['f1', 'v1'], ['f2', '2']] });
-    assert.deepEqual(v('zset5'), { type: 'zset', entries: [['a', -0.25], ['b', 1e300]] });
+    assert.deepEqual(
+      z3.entries.map(([m, sc]) => [m.toString(), sc]),
+      [
+        ['a', 1.5],
+        ['b', Infinity],
+        ['c', -Infinity],
+        ['d', NaN],
+      ],
+    );
+    assert.deepEqual(v('hash4'), {
+      type: 'hash',
+      fields: [
+        ['f1', 'v1'],
+        ['f2', '2'],
+      ],
+    });
+    assert.deepEqual(v('zset5'), {
+      type: 'zset',
+      entries: [
+        ['a', -0.25],
+        ['b', 1e300],
+      ],
+    });
     assert.deepEqual(v('mod'), { type: 'module', moduleName: 'testtype1' });
-    assert.deepEqual(v('zipmap9'), { type: 'hash', fields: [['k1', 'v1'], ['k2', 'value2']] });
+    assert.deepEqual(v('zipmap9'), {
+      type: 'hash',
+      fields: [
+        ['k1', 'v1'],
+        ['k2', 'value2'],
+      ],
+    });
     assert.deepEqual(v('ziplist10'), { type: 'list', items: ['x', '5', '-100', '1000', '-70000', '3000000000', 'y'.repeat(100)] });
     assert.deepEqual(v('intset16'), { type: 'set', members: ['-3', '1', '300'] });
     assert.deepEqual(v('intset64'), { type: 'set', members: [String(-(2 ** 40)), String(2 ** 40)] });
-    assert.deepEqual(v('zsetzl12'), { type: 'zset', entries: [['a', 1], ['b', 2.5]] });
-    assert.deepEqual(v('hashzl13'), { type: 'hash', fields: [['f', 'v'], ['n', '12']] });
+    assert.deepEqual(v('zsetzl12'), {
+      type: 'zset',
+      entries: [
+        ['a', 1],
+        ['b', 2.5],
+      ],
+    });
+    assert.deepEqual(v('hashzl13'), {
+      type: 'hash',
+      fields: [
+        ['f', 'v'],
+        ['n', '12'],
+      ],
+    });
     assert.deepEqual(v('ql14'), { type: 'list', items: ['a', 'b', '1', '2'] });
-    assert.deepEqual(v('hashlp16'), { type: 'hash', fields: [['f', 'v'], ['n', '4000']] });
+    assert.deepEqual(v('hashlp16'), {
+      type: 'hash',
+      fields: [
+        ['f', 'v'],
+        ['n', '4000'],
+      ],
+    });
     const z17 = decodeRdbValue(17, keys.find((x) => s(x.key) === 'zsetlp17')!.value);
     assert.ok(z17.type === 'zset');
-    assert.deepEqual(z17.entries.map(([m, sc]) => [m.toString(), sc]), [['a', 1], ['b', -Infinity], ['c', 3.25]]);
+    assert.deepEqual(
+      z17.entries.map(([m, sc]) => [m.toString(), sc]),
+      [
+        ['a', 1],
+        ['b', -Infinity],
+        ['c', 3.25],
+      ],
+    );
     assert.deepEqual(v('ql18'), { type: 'list', items: ['p', '100000', '-5', String(2 ** 40), 'a plain node'] });
     assert.deepEqual(v('setlp20'), { type: 'set', members: ['m', '7', 'n'] });
-    for (const [name, type] of [['stream15', 15], ['stream19', 19], ['stream21', 21]] as const) {
+    for (const [name, type] of [
+      ['stream15', 15],
+      ['stream19', 19],
+      ['stream21', 21],
+    ] as const) {
       const st = v(name) as Record<string, unknown>;
-      assert.deepEqual(st.entries, [
-        { id: { ms: 1000, seq: 1 }, fields: [['a', 'x'], ['b', 'y']] },
-        { id: { ms: 1000, seq: 2 }, fields: [['c', 'z']] },
-      ], name);
+      assert.deepEqual(
+        st.entries,
+        [
+          {
+            id: { ms: 1000, seq: 1 },
+            fields: [
+              ['a', 'x'],
+              ['b', 'y'],
+            ],
+          },
+          { id: { ms: 1000, seq: 2 }, fields: [['c', 'z']] },
+        ],
+        name,
+      );
       assert.equal(st.length, 2);
       assert.deepEqual(st.lastId, { ms: 1000, seq: 3 });
       assert.equal(st.entriesAdded, type >= 19 ? 3 : undefined);
@@ -353,7 +539,9 @@ describe('a hand-built RDB with every value type', () => {
       assert.equal(g!.name, 'grp');
       assert.equal(g!.entriesRead, type >= 19 ? 1 : undefined);
       assert.deepEqual(g!.pending, [{ id: { ms: 1000, seq: 1 }, deliveryTime: 1700000000000, deliveryCount: 2 }]);
-      assert.deepEqual(g!.consumers, [{ name: 'alice', seenTime: 1700000000500, ...(type >= 21 ? { activeTime: 1700000000600 } : {}), pending: [{ ms: 1000, seq: 1 }] }]);
+      assert.deepEqual(g!.consumers, [
+        { name: 'alice', seenTime: 1700000000500, ...(type >= 21 ? { activeTime: 1700000000600 } : {}), pending: [{ ms: 1000, seq: 1 }] },
+      ]);
     }
   });
 
@@ -368,30 +556,47 @@ describe('a hand-built RDB with every value type', () => {
       }
       p.end();
       assert.ok(p.done, `chunk ${size}: reached the end`);
-      assert.deepEqual(keyRecords(got).map((k) => [s(k.key), k.value.toString('hex'), k.expireMs]), whole, `chunk size ${size}`);
+      assert.deepEqual(
+        keyRecords(got).map((k) => [s(k.key), k.value.toString('hex'), k.expireMs]),
+        whole,
+        `chunk size ${size}`,
+      );
     }
   });
 
   test('truncated anywhere: a "truncated" error, never a silent success', () => {
     for (let cut = 0; cut < file.length; cut++) {
-      assert.throws(() => parseRdbBuffer(file.subarray(0, cut)), (e: unknown) => e instanceof RdbError && e.kind === 'truncated', `cut at ${cut}`);
+      assert.throws(
+        () => parseRdbBuffer(file.subarray(0, cut)),
+        (e: unknown) => e instanceof RdbError && e.kind === 'truncated',
+        `cut at ${cut}`,
+      );
     }
   });
 
   test('checksum: a flipped bit is caught; a zero checksum means disabled; old versions have none', () => {
-    assert.throws(() => parseRdbBuffer(rdbFile(10, ALL, { crc: 'bad' })), (e: unknown) => e instanceof RdbError && e.kind === 'checksum');
+    assert.throws(
+      () => parseRdbBuffer(rdbFile(10, ALL, { crc: 'bad' })),
+      (e: unknown) => e instanceof RdbError && e.kind === 'checksum',
+    );
     const damaged = Buffer.from(file);
     damaged[40] ^= 0x01;
     assert.throws(() => parseRdbBuffer(damaged), RdbError);
     const zero = parseRdbBuffer(rdbFile(10, ALL.slice(0, 3), { crc: 'zero' }));
     assert.deepEqual(zero[zero.length - 1], { kind: 'eof', checksum: 'disabled', trailingBytes: 0 });
     const v4 = Buffer.concat([Buffer.from('REDIS0004'), Buffer.from([0xfe, 0, 0x00]), str('k'), str('v'), Buffer.from([0xff])]);
-    assert.deepEqual(parseRdbBuffer(v4).map((r) => r.kind), ['selectdb', 'key', 'eof']);
+    assert.deepEqual(
+      parseRdbBuffer(v4).map((r) => r.kind),
+      ['selectdb', 'key', 'eof'],
+    );
   });
 
   test('unreadable input: bad signature, future version, unknown type, old-API module value', () => {
     assert.throws(() => parseRdbBuffer(Buffer.from('RODIS0010\xff', 'latin1')), /signature/);
-    assert.throws(() => parseRdbBuffer(Buffer.from('REDIS0099\xff', 'latin1')), (e: unknown) => e instanceof RdbError && e.kind === 'unsupported');
+    assert.throws(
+      () => parseRdbBuffer(Buffer.from('REDIS0099\xff', 'latin1')),
+      (e: unknown) => e instanceof RdbError && e.kind === 'unsupported',
+    );
     assert.throws(() => parseRdbBuffer(rdbFile(10, [{ type: 30, key: 'k', value: str('v') }])), /unknown value type 30/);
     assert.throws(() => parseRdbBuffer(rdbFile(10, [{ type: 6, key: 'k', value: b(bigLen(moduleId()), len(0)) }])), /module type 'testtype1'/);
   });
@@ -408,14 +613,24 @@ describe('a hand-built RDB with every value type', () => {
       let info;
       for (;;) {
         const r = await it.next();
-        if (r.done) { info = r.value; break; }
+        if (r.done) {
+          info = r.value;
+          break;
+        }
         recs.push(r.value);
       }
       assert.deepEqual(info, { size: data.length, version: 10 });
       assert.equal(keyRecords(recs).find((k) => s(k.key) === 'big')!.value.length, big.value.length);
       assert.equal(keyRecords(recs).length, ALL.length + 1);
       writeFileSync(path, data.subarray(0, data.length - 200_000));
-      await assert.rejects(async () => { for await (const _ of readRdbFile(path)) { /* drain */ } }, (e: unknown) => e instanceof RdbError && e.kind === 'truncated');
+      await assert.rejects(
+        async () => {
+          for await (const _ of readRdbFile(path)) {
+            /* drain */
+          }
+        },
+        (e: unknown) => e instanceof RdbError && e.kind === 'truncated',
+      );
       writeFileSync(path, Buffer.concat([data, Buffer.from('stale tail of an older, longer file')]));
       const tail: RdbRecord[] = [];
       for await (const r of readRdbFile(path)) tail.push(r);
@@ -465,40 +680,97 @@ describe('a real RDB file written by Redis 7.0.15 (test/fixtures/rdb)', () => {
     const fn = recs.find((r) => r.kind === 'function');
     assert.match(fn && fn.kind === 'function' ? fn.code.toString() : '', /name=fixturelib/);
     assert.equal(keys.length, 16);
-    assert.deepEqual(keys.filter((k) => k.db === 1).map((k) => s(k.key)), ['db1:key']);
+    assert.deepEqual(
+      keys.filter((k) => k.db === 1).map((k) => s(k.key)),
+      ['db1:key'],
+    );
     assert.deepEqual(recs[recs.length - 1], { kind: 'eof', checksum: 'ok', trailingBytes: 0 });
     assert.equal(keys.find((k) => s(k.key) === 'str:ttl')!.expireMs, 4102444800000);
   });
 
   test('values of every 7.0 encoding', () => {
-    const str1 = (n: string): string => { const v = value(n); assert.ok(v.type === 'string'); return v.value.toString('latin1'); };
+    const str1 = (n: string): string => {
+      const v = value(n);
+      assert.ok(v.type === 'string');
+      return v.value.toString('latin1');
+    };
     assert.equal(str1('str:plain'), 'hello world');
     assert.equal(str1('str:int'), '-12345');
     assert.equal(str1('12345'), 'key stored as an integer');
     assert.equal(str1('str:lzf'), 'abcdefghij'.repeat(50));
     assert.equal(str1('str:bin'), Buffer.from([0, 1, 2, 255, 254, 13, 10]).toString('latin1'));
-    const list = (n: string): string[] => { const v = value(n); assert.ok(v.type === 'list'); return v.items.map((x) => x.toString()); };
+    const list = (n: string): string[] => {
+      const v = value(n);
+      assert.ok(v.type === 'list');
+      return v.items.map((x) => x.toString());
+    };
     assert.deepEqual(list('list:small'), ['a', 'b', '1', '-5', '100000', '9223372036854775807', '-9223372036854775808', 'x'.repeat(70)]);
-    assert.deepEqual(list('list:big'), Array.from({ length: 300 }, (_, i) => `item:${i}:` + 'y'.repeat(80)));
-    const set = (n: string): string[] => { const v = value(n); assert.ok(v.type === 'set'); return v.members.map((x) => x.toString()).sort(); };
+    assert.deepEqual(
+      list('list:big'),
+      Array.from({ length: 300 }, (_, i) => `item:${i}:` + 'y'.repeat(80)),
+    );
+    const set = (n: string): string[] => {
+      const v = value(n);
+      assert.ok(v.type === 'set');
+      return v.members.map((x) => x.toString()).sort();
+    };
     assert.deepEqual(set('set:int'), ['-100000', '1', '2', '3', '7000000000']);
     assert.deepEqual(set('set:str'), ['alpha', 'beta', 'gamma']);
-    const zset = (n: string): [string, number][] => { const v = value(n); assert.ok(v.type === 'zset'); return v.entries.map(([m, sc]) => [m.toString(), sc]); };
-    assert.deepEqual(zset('zset:small'), [['e', -Infinity], ['c', -3], ['a', 1], ['b', 2.5], ['d', Infinity]]);
-    assert.deepEqual(zset('zset:big').sort((x, y) => x[1] - y[1]), Array.from({ length: 200 }, (_, i) => [`m${i}`, i / 4]));
-    const hash = (n: string): [string, string][] => { const v = value(n); assert.ok(v.type === 'hash'); return v.fields.map(([f, x]) => [f.toString(), x.toString()] as [string, string]).sort(); };
-    assert.deepEqual(hash('hash:small'), [['f1', 'v1'], ['f2', '2'], ['f3', '']]);
+    const zset = (n: string): [string, number][] => {
+      const v = value(n);
+      assert.ok(v.type === 'zset');
+      return v.entries.map(([m, sc]) => [m.toString(), sc]);
+    };
+    assert.deepEqual(zset('zset:small'), [
+      ['e', -Infinity],
+      ['c', -3],
+      ['a', 1],
+      ['b', 2.5],
+      ['d', Infinity],
+    ]);
+    assert.deepEqual(
+      zset('zset:big').sort((x, y) => x[1] - y[1]),
+      Array.from({ length: 200 }, (_, i) => [`m${i}`, i / 4]),
+    );
+    const hash = (n: string): [string, string][] => {
+      const v = value(n);
+      assert.ok(v.type === 'hash');
+      return v.fields.map(([f, x]) => [f.toString(), x.toString()] as [string, string]).sort();
+    };
+    assert.deepEqual(hash('hash:small'), [
+      ['f1', 'v1'],
+      ['f2', '2'],
+      ['f3', ''],
+    ]);
     assert.equal(hash('hash:big').length, 200);
     const st = value('stream:1');
     assert.ok(st.type === 'stream');
     assert.equal(st.length, 20);
     assert.equal(st.entries.length, 20);
     assert.deepEqual(st.entries.map((e) => `${e.id.ms}-${e.id.seq}`).slice(0, 3), ['1700000000000-1', '1700000000000-3', '1700000000000-4']);
-    assert.deepEqual(st.entries[st.entries.length - 1]!.fields.map(([f, x]) => [f.toString(), x.toString()]), [['other', 'fields'], ['x', '1']]);
+    assert.deepEqual(
+      st.entries[st.entries.length - 1]!.fields.map(([f, x]) => [f.toString(), x.toString()]),
+      [
+        ['other', 'fields'],
+        ['x', '1'],
+      ],
+    );
     assert.deepEqual(st.maxDeletedId, { ms: 1700000000000, seq: 2 });
     assert.equal(st.entriesAdded, 21);
-    assert.deepEqual(st.groups.map((g) => [g.name.toString(), g.pending.length, g.consumers.map((c) => [c.name.toString(), c.pending.length])]),
-      [['g1', 4, [['alice', 2], ['bob', 2]]], ['g2', 0, []]]);
+    assert.deepEqual(
+      st.groups.map((g) => [g.name.toString(), g.pending.length, g.consumers.map((c) => [c.name.toString(), c.pending.length])]),
+      [
+        [
+          'g1',
+          4,
+          [
+            ['alice', 2],
+            ['bob', 2],
+          ],
+        ],
+        ['g2', 0, []],
+      ],
+    );
   });
 
   test('every key survives DUMP-payload framing (value bytes, version 10, CRC64)', () => {

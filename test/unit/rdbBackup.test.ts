@@ -20,17 +20,29 @@ const dir = mkdtempSync(join(tmpdir(), 'rcm-sync-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A fake master: `script` gets what the client sent so far and the socket, and answers. */
-async function fakeMaster(script: (socket: net.Socket, received: () => string) => Promise<void> | void): Promise<{ port: number; close: () => Promise<void>; received: string[] }> {
+async function fakeMaster(
+  script: (socket: net.Socket, received: () => string) => Promise<void> | void,
+): Promise<{ port: number; close: () => Promise<void>; received: string[] }> {
   const received: string[] = [];
   const server = net.createServer((socket) => {
     let data = '';
-    socket.on('data', (d) => { data += d.toString('latin1'); received.push(d.toString('latin1')); });
+    socket.on('data', (d) => {
+      data += d.toString('latin1');
+      received.push(d.toString('latin1'));
+    });
     socket.on('error', () => undefined);
     void Promise.resolve(script(socket, () => data)).catch(() => socket.destroy());
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as net.AddressInfo).port;
-  return { port, received, close: () => new Promise((r) => { server.close(() => r()); }) };
+  return {
+    port,
+    received,
+    close: () =>
+      new Promise((r) => {
+        server.close(() => r());
+      }),
+  };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -96,11 +108,51 @@ describe('SYNC transfer (raw socket)', () => {
   });
 
   const failing: [string, (socket: net.Socket, got: () => string) => Promise<void>, RegExp, string][] = [
-    ['a refused SYNC', async (socket, got) => { await until(() => got().includes('SYNC')); socket.write('-ERR Replica can\'t be used\r\n'); }, /^SYNC with master failed: -ERR Replica can't be used$/, 'sync-failed'],
-    ['a wrong password', async (socket) => { await sleep(5); socket.write('-WRONGPASS invalid username-password pair or user is disabled.\r\n'); }, /rejected the credentials/, 'auth-failed'],
-    ['a connection dropped mid-payload', async (socket, got) => { await until(() => got().includes('SYNC')); socket.write('$5000\r\n'); socket.end(PAYLOAD.subarray(0, 100)); }, /I\/O Error reading RDB payload.*after 100 bytes/, 'sync-failed'],
-    ['a master that says nothing', async () => { await sleep(1000); }, /no data .* for 150 ms/, 'sync-failed'],
-    ['a reply that is not a payload', async (socket, got) => { await until(() => got().includes('SYNC')); socket.write('+FULLRESYNC abc 0\r\n'); }, /instead of a bulk payload/, 'sync-failed'],
+    [
+      'a refused SYNC',
+      async (socket, got) => {
+        await until(() => got().includes('SYNC'));
+        socket.write("-ERR Replica can't be used\r\n");
+      },
+      /^SYNC with master failed: -ERR Replica can't be used$/,
+      'sync-failed',
+    ],
+    [
+      'a wrong password',
+      async (socket) => {
+        await sleep(5);
+        socket.write('-WRONGPASS invalid username-password pair or user is disabled.\r\n');
+      },
+      /rejected the credentials/,
+      'auth-failed',
+    ],
+    [
+      'a connection dropped mid-payload',
+      async (socket, got) => {
+        await until(() => got().includes('SYNC'));
+        socket.write('$5000\r\n');
+        socket.end(PAYLOAD.subarray(0, 100));
+      },
+      /I\/O Error reading RDB payload.*after 100 bytes/,
+      'sync-failed',
+    ],
+    [
+      'a master that says nothing',
+      async () => {
+        await sleep(1000);
+      },
+      /no data .* for 150 ms/,
+      'sync-failed',
+    ],
+    [
+      'a reply that is not a payload',
+      async (socket, got) => {
+        await until(() => got().includes('SYNC'));
+        socket.write('+FULLRESYNC abc 0\r\n');
+      },
+      /instead of a bulk payload/,
+      'sync-failed',
+    ],
   ];
   for (const [what, script, message, code] of failing) {
     test(`fails with a specific error on ${what}`, async () => {
@@ -114,9 +166,14 @@ describe('SYNC transfer (raw socket)', () => {
   }
 
   test('an unwritable file and an unreachable master', async () => {
-    const m = await fakeMaster(async (socket, got) => { await until(() => got().includes('SYNC')); socket.write('$3\r\nabc'); });
-    await assert.rejects(syncRdbToFile('127.0.0.1', m.port, join(dir, 'no', 'such', 'dir.rdb')),
-      (e: unknown) => e instanceof EngineError && e.code === 'file-error' && /^Error opening '.*dir\.rdb': No such file or directory$/.test(e.message));
+    const m = await fakeMaster(async (socket, got) => {
+      await until(() => got().includes('SYNC'));
+      socket.write('$3\r\nabc');
+    });
+    await assert.rejects(
+      syncRdbToFile('127.0.0.1', m.port, join(dir, 'no', 'such', 'dir.rdb')),
+      (e: unknown) => e instanceof EngineError && e.code === 'file-error' && /^Error opening '.*dir\.rdb': No such file or directory$/.test(e.message),
+    );
     await m.close();
     await assert.rejects(syncRdbToFile('127.0.0.1', m.port, join(dir, 'x.rdb')), (e: unknown) => e instanceof EngineError && e.code === 'unreachable');
   });
@@ -124,22 +181,50 @@ describe('SYNC transfer (raw socket)', () => {
 
 function node(over: Partial<ClusterNode>): ClusterNode {
   return {
-    id: 'a'.repeat(40), host: '127.0.0.1', port: 7000, busPort: 17000, announcedHost: '127.0.0.1', flags: ['myself', 'master'], role: 'master',
-    masterId: null, configEpoch: 1, linkState: 'connected', slots: [], slotCount: 0, migrating: [], importing: [], flagsSeenByEntry: [],
-    signature: null, replicaCount: 0, dbsize: 0, stats: {}, ...over,
+    id: 'a'.repeat(40),
+    host: '127.0.0.1',
+    port: 7000,
+    busPort: 17000,
+    announcedHost: '127.0.0.1',
+    flags: ['myself', 'master'],
+    role: 'master',
+    masterId: null,
+    configEpoch: 1,
+    linkState: 'connected',
+    slots: [],
+    slotCount: 0,
+    migrating: [],
+    importing: [],
+    flagsSeenByEntry: [],
+    signature: null,
+    replicaCount: 0,
+    dbsize: 0,
+    stats: {},
+    ...over,
   };
 }
 
 describe('nodes.json', () => {
   test("redis-cli's layout: no final newline, slots as [a,b] / [a], replicate null or id, flags without myself", () => {
     const topology: Topology = {
-      entry: { host: '127.0.0.1', port: 7000 }, skipped: [], unreachableMasters: 0, orphanReplicas: [],
+      entry: { host: '127.0.0.1', port: 7000 },
+      skipped: [],
+      unreachableMasters: 0,
+      orphanReplicas: [],
       nodes: [
-        node({ slots: [{ start: 0, end: 5460 }, { start: 6000, end: 6000 }], slotCount: 5462 }),
+        node({
+          slots: [
+            { start: 0, end: 5460 },
+            { start: 6000, end: 6000 },
+          ],
+          slotCount: 5462,
+        }),
         node({ id: 'b'.repeat(40), port: 7001, flags: ['slave'], role: 'replica', masterId: 'a'.repeat(40), configEpoch: 2 }),
       ],
     };
-    assert.equal(renderNodesJson(topology, 0), `[
+    assert.equal(
+      renderNodesJson(topology, 0),
+      `[
   {
     "name": "${'a'.repeat(40)}",
     "host": "127.0.0.1",
@@ -160,16 +245,32 @@ describe('nodes.json', () => {
     "flags": "slave",
     "current_epoch": 2
   }
-]`);
+]`,
+    );
   });
 
   test('cluster errors and open slots appended; strings escaped so the file always parses', () => {
     const topology: Topology = {
-      entry: { host: 'h"ost', port: 7000 }, skipped: [], unreachableMasters: 0, orphanReplicas: [],
-      nodes: [node({ host: 'we"ird\\host\n', migrating: [{ slot: 12, peerId: 'c'.repeat(40) }], importing: [{ slot: 13, peerId: 'd'.repeat(40) }, { slot: 14, peerId: 'e'.repeat(40) }] })],
+      entry: { host: 'h"ost', port: 7000 },
+      skipped: [],
+      unreachableMasters: 0,
+      orphanReplicas: [],
+      nodes: [
+        node({
+          host: 'we"ird\\host\n',
+          migrating: [{ slot: 12, peerId: 'c'.repeat(40) }],
+          importing: [
+            { slot: 13, peerId: 'd'.repeat(40) },
+            { slot: 14, peerId: 'e'.repeat(40) },
+          ],
+        }),
+      ],
     };
     const text = renderNodesJson(topology, 3);
-    assert.match(text, /"current_epoch": 1,\n {4}"cluster_errors": 3,\n {4}"migrating": \{"12": "c{40}"\},\n {4}"importing": \{"13": "d{40}","14": "e{40}"\}\n {2}\}\n\]$/);
+    assert.match(
+      text,
+      /"current_epoch": 1,\n {4}"cluster_errors": 3,\n {4}"migrating": \{"12": "c{40}"\},\n {4}"importing": \{"13": "d{40}","14": "e{40}"\}\n {2}\}\n\]$/,
+    );
     const parsed = JSON.parse(text) as { host: string; migrating: Record<string, string> }[];
     assert.equal(parsed[0]!.host, 'we"ird\\host\n');
     assert.deepEqual(parsed[0]!.migrating, { 12: 'c'.repeat(40) });
@@ -186,13 +287,20 @@ describe('finding the files of a backup (restore)', () => {
   test('from nodes.json (masters only), refusing a missing file, a missing directory, bad JSON', async () => {
     const d = join(dir, 'bk');
     mkdirSync(d);
-    writeFileSync(join(d, 'nodes.json'), json([
-      { name: 'm1', host: '127.0.0.1', port: 1, replicate: null },
-      { name: 'r1', host: '127.0.0.1', port: 2, replicate: 'm1' },
-      { name: 'm2', host: '127.0.0.1', port: 3, replicate: null },
-    ]));
+    writeFileSync(
+      join(d, 'nodes.json'),
+      json([
+        { name: 'm1', host: '127.0.0.1', port: 1, replicate: null },
+        { name: 'r1', host: '127.0.0.1', port: 2, replicate: 'm1' },
+        { name: 'm2', host: '127.0.0.1', port: 3, replicate: null },
+      ]),
+    );
     writeFileSync(join(d, 'redis-node-127.0.0.1-1-m1.rdb'), 'x');
-    await assert.rejects(backupFiles(d), (e: unknown) => e instanceof EngineError && e.code === 'backup-invalid' && /127\.0\.0\.1:3 \(m2\).*redis-node-127\.0\.0\.1-3-m2\.rdb is not in/.test(e.message));
+    await assert.rejects(
+      backupFiles(d),
+      (e: unknown) =>
+        e instanceof EngineError && e.code === 'backup-invalid' && /127\.0\.0\.1:3 \(m2\).*redis-node-127\.0\.0\.1-3-m2\.rdb is not in/.test(e.message),
+    );
     writeFileSync(join(d, 'valkey-node-127.0.0.1-3-m2.rdb'), 'x');
     writeFileSync(join(d, 'redis-node-127.0.0.1-9-old.rdb'), 'x');
     const found = await backupFiles(`${d}/`);
@@ -202,7 +310,10 @@ describe('finding the files of a backup (restore)', () => {
     await assert.rejects(backupFiles(d), /not a valid nodes\.json/);
     rmSync(join(d, 'nodes.json'));
     assert.equal((await backupFiles(d)).files.length, 3);
-    await assert.rejects(backupFiles(join(dir, 'missing')), (e: unknown) => e instanceof EngineError && e.code === 'backup-invalid' && /No such file or directory/.test(e.message));
+    await assert.rejects(
+      backupFiles(join(dir, 'missing')),
+      (e: unknown) => e instanceof EngineError && e.code === 'backup-invalid' && /No such file or directory/.test(e.message),
+    );
     const empty = join(dir, 'empty');
     mkdirSync(empty);
     await assert.rejects(backupFiles(empty), /not a backup/);

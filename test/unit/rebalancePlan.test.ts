@@ -57,52 +57,90 @@ function fails(fn: () => unknown, code: string, re: RegExp): void {
   assert.throws(fn, (e: unknown) => e instanceof EngineError && e.code === code && re.test(e.message));
 }
 
-test('the brief\'s example: 3000 / 11384 / 2000 → 5462 / 5461 / 5461', () => {
+test("the brief's example: 3000 / 11384 / 2000 → 5462 / 5461 / 5461", () => {
   const topo = three([r(0, 2999)], [r(3000, 14383)], [r(14384, 16383)]);
   const p = plan(topo);
   assert.equal(p.kind, 'rebalance');
-  assert.deepEqual(p.nodes.map((n) => [n.id, n.slotsBefore, n.slotsAfter]), [[A, 3000, 5462], [B, 11384, 5461], [C, 2000, 5461]]);
+  assert.deepEqual(
+    p.nodes.map((n) => [n.id, n.slotsBefore, n.slotsAfter]),
+    [
+      [A, 3000, 5462],
+      [B, 11384, 5461],
+      [C, 2000, 5461],
+    ],
+  );
   const after = applyMoves(topo, p);
   assert.deepEqual([after.get(A), after.get(B), after.get(C)], [5462, 5461, 5461]);
   // Raw balances -2461 / 5923 / -3461 sum to +1: A (first receiver in list order) gets -2462.
-  assert.deepEqual(p.rebalance?.balances.map((b) => [b.id, b.balance, b.expected]), [[C, -3461, 5461], [A, -2462, 5461], [B, 5923, 5461]]);
-  assert.deepEqual(p.groups, [{ sourceId: B, targetId: C, slots: 3461 }, { sourceId: B, targetId: A, slots: 2462 }]);
+  assert.deepEqual(
+    p.rebalance?.balances.map((b) => [b.id, b.balance, b.expected]),
+    [
+      [C, -3461, 5461],
+      [A, -2462, 5461],
+      [B, 5923, 5461],
+    ],
+  );
+  assert.deepEqual(p.groups, [
+    { sourceId: B, targetId: C, slots: 3461 },
+    { sourceId: B, targetId: A, slots: 2462 },
+  ]);
   // B gives its lowest slots to C first, then the next-lowest to A.
-  assert.deepEqual(p.moves.slice(0, 2).map((m) => m.slot), [3000, 3001]);
+  assert.deepEqual(
+    p.moves.slice(0, 2).map((m) => m.slot),
+    [3000, 3001],
+  );
   assert.equal(p.moves[3461]!.slot, 3000 + 3461);
   assert.equal(p.totalSlots, 5923);
   assert.equal(p.requestedSlots, undefined);
   assert.equal(p.rebalance?.totalWeight, 3);
   assert.equal(p.rebalance?.threshold, 2);
-  assert.equal(text(p, topo, true, false),
+  assert.equal(
+    text(p, topo, true, false),
     '>>> Rebalancing across 3 nodes. Total weight = 3.00\n' +
-    '127.0.0.1:32003 balance is -3461 slots\n127.0.0.1:32001 balance is -2462 slots\n127.0.0.1:32002 balance is 5923 slots\n');
+      '127.0.0.1:32003 balance is -3461 slots\n127.0.0.1:32001 balance is -2462 slots\n127.0.0.1:32002 balance is 5923 slots\n',
+  );
 });
 
 test('§4.12 rounding example: 5771 / 5156 / 5457 → verbose balances -306, -4, 310 and groups 306 + 4 (byte-exact)', () => {
   const topo = three([r(0, 5770)], [r(5771, 10926)], [r(10927, 16383)]);
   const p = plan(topo);
-  assert.equal(text(p, topo),
+  assert.equal(
+    text(p, topo),
     '>>> Rebalancing across 3 nodes. Total weight = 3.00\n' +
-    '127.0.0.1:32002 balance is -306 slots\n' +
-    '127.0.0.1:32003 balance is -4 slots\n' +
-    '127.0.0.1:32001 balance is 310 slots\n' +
-    'Moving 306 slots from 127.0.0.1:32001 to 127.0.0.1:32002\n' + '#'.repeat(306) + '\n' +
-    'Moving 4 slots from 127.0.0.1:32001 to 127.0.0.1:32003\n####\n');
+      '127.0.0.1:32002 balance is -306 slots\n' +
+      '127.0.0.1:32003 balance is -4 slots\n' +
+      '127.0.0.1:32001 balance is 310 slots\n' +
+      'Moving 306 slots from 127.0.0.1:32001 to 127.0.0.1:32002\n' +
+      '#'.repeat(306) +
+      '\n' +
+      'Moving 4 slots from 127.0.0.1:32001 to 127.0.0.1:32003\n####\n',
+  );
   const chunks = renderRebalancePlan(p, topo, { verbose: true, simulate: true });
   assert.equal(chunks[0]!.level, 'info');
   assert.ok(chunks.slice(1).every((c) => c.level === 'plain' && c.stream === 'stdout'));
   // Ownership is updated between pairs: the second group takes the next-lowest slots.
-  assert.deepEqual(p.moves.filter((m) => m.targetId === B).map((m) => m.slot), Array.from({ length: 306 }, (_, i) => i));
-  assert.deepEqual(p.moves.filter((m) => m.targetId === C).map((m) => m.slot), [306, 307, 308, 309]);
-  assert.deepEqual(p.nodes.map((n) => n.slotsAfter), [5461, 5462, 5461]);
+  assert.deepEqual(
+    p.moves.filter((m) => m.targetId === B).map((m) => m.slot),
+    Array.from({ length: 306 }, (_, i) => i),
+  );
+  assert.deepEqual(
+    p.moves.filter((m) => m.targetId === C).map((m) => m.slot),
+    [306, 307, 308, 309],
+  );
+  assert.deepEqual(
+    p.nodes.map((n) => n.slotsAfter),
+    [5461, 5462, 5461],
+  );
   // Without --verbose / --cluster-simulate: only the header; the executor prints the group lines.
   assert.equal(text(p, topo, false, false), '>>> Rebalancing across 3 nodes. Total weight = 3.00\n');
-  assert.deepEqual(renderRebalanceGroupLine(p, p.groups[1]!),
-    { stream: 'stdout', level: 'plain', text: 'Moving 4 slots from 127.0.0.1:32001 to 127.0.0.1:32003\n' });
+  assert.deepEqual(renderRebalanceGroupLine(p, p.groups[1]!), {
+    stream: 'stdout',
+    level: 'plain',
+    text: 'Moving 4 slots from 127.0.0.1:32001 to 127.0.0.1:32003\n',
+  });
 });
 
-test('a balanced cluster: nothing to do, with redis-cli\'s warning', () => {
+test("a balanced cluster: nothing to do, with redis-cli's warning", () => {
   const p = planRebalance(created());
   assert.deepEqual(p, { kind: 'nothing-to-do', reason: 'balanced', threshold: 2 });
   const chunks = renderRebalancePlan(p, created(), { verbose: true, simulate: true });
@@ -124,14 +162,26 @@ test('threshold: a node 5.37% off rebalances at 2% and 5%, not at 6% (printed wi
 test('weights (§4.12): e91a=2 b9fec=0 → 32002 drains into 32001', () => {
   const topo = created();
   const p = plan(topo, { weights: ['e91a=2', 'B9FEC=0'] });
-  assert.equal(text(p, topo, true, false),
+  assert.equal(
+    text(p, topo, true, false),
     '>>> Rebalancing across 3 nodes. Total weight = 3.00\n' +
-    '127.0.0.1:32001 balance is -5462 slots\n127.0.0.1:32003 balance is 0 slots\n127.0.0.1:32002 balance is 5462 slots\n');
+      '127.0.0.1:32001 balance is -5462 slots\n127.0.0.1:32003 balance is 0 slots\n127.0.0.1:32002 balance is 5462 slots\n',
+  );
   assert.deepEqual(p.groups, [{ sourceId: B, targetId: A, slots: 5462 }]);
-  assert.deepEqual(p.rebalance?.balances.map((b) => [b.weight, b.expected]), [[2, 10922], [1, 5461], [0, 0]]);
+  assert.deepEqual(
+    p.rebalance?.balances.map((b) => [b.weight, b.expected]),
+    [
+      [2, 10922],
+      [1, 5461],
+      [0, 0],
+    ],
+  );
   const after = applyMoves(topo, p);
   assert.deepEqual([after.get(A), after.get(B), after.get(C)], [10923, 0, 5461]);
-  assert.deepEqual(p.nodes.map((n) => n.slotsAfter), [10923, 0, 5461]);
+  assert.deepEqual(
+    p.nodes.map((n) => n.slotsAfter),
+    [10923, 0, 5461],
+  );
 });
 
 test('weight 0 drains a node across the others', () => {
@@ -141,14 +191,27 @@ test('weight 0 drains a node across the others', () => {
   assert.equal(after.get(C), 0);
   assert.deepEqual([after.get(A), after.get(B)], [8192, 8192]);
   assert.ok(p.moves.every((m) => m.sourceId === C));
-  assert.deepEqual(p.groups.map((g) => [g.targetId, g.slots]), [[A, 2731], [B, 2730]]);
+  assert.deepEqual(
+    p.groups.map((g) => [g.targetId, g.slots]),
+    [
+      [A, 2731],
+      [B, 2730],
+    ],
+  );
 });
 
 test('fractional weights (float32) and later entries win', () => {
   const topo = created();
   const p = plan(topo, { weights: [`${A.slice(0, 4)}=9`, `${A.slice(0, 4)}=1.5`, `${B.slice(0, 4)}=.5`] });
   assert.equal(p.rebalance?.totalWeight, 3);
-  assert.deepEqual(p.rebalance?.balances.map((b) => [b.id, b.weight, b.expected]), [[A, 1.5, 8192], [C, 1, 5461], [B, 0.5, 2730]]);
+  assert.deepEqual(
+    p.rebalance?.balances.map((b) => [b.id, b.weight, b.expected]),
+    [
+      [A, 1.5, 8192],
+      [C, 1, 5461],
+      [B, 0.5, 2730],
+    ],
+  );
   const after = applyMoves(topo, p);
   assert.deepEqual([after.get(A), after.get(B), after.get(C)], [8193, 2730, 5461]);
 });
@@ -158,12 +221,28 @@ test('--cluster-use-empty-masters: a new empty master gets 1366 + 1365 + 1365 (�
   // Without the flag the empty master is left out and the others are balanced.
   assert.deepEqual(planRebalance(topo), { kind: 'nothing-to-do', reason: 'balanced', threshold: 2 });
   const p = plan(topo, { useEmptyMasters: true });
-  assert.equal(text(p, topo, false, true),
+  assert.equal(
+    text(p, topo, false, true),
     '>>> Rebalancing across 4 nodes. Total weight = 4.00\n' +
-    'Moving 1366 slots from 127.0.0.1:32002 to 127.0.0.1:32004\n' + '#'.repeat(1366) + '\n' +
-    'Moving 1365 slots from 127.0.0.1:32003 to 127.0.0.1:32004\n' + '#'.repeat(1365) + '\n' +
-    'Moving 1365 slots from 127.0.0.1:32001 to 127.0.0.1:32004\n' + '#'.repeat(1365) + '\n');
-  assert.deepEqual(p.nodes.map((n) => [n.id, n.slotsBefore, n.slotsAfter]), [[A, 5461, 4096], [B, 5462, 4096], [C, 5461, 4096], [D, 0, 4096]]);
+      'Moving 1366 slots from 127.0.0.1:32002 to 127.0.0.1:32004\n' +
+      '#'.repeat(1366) +
+      '\n' +
+      'Moving 1365 slots from 127.0.0.1:32003 to 127.0.0.1:32004\n' +
+      '#'.repeat(1365) +
+      '\n' +
+      'Moving 1365 slots from 127.0.0.1:32001 to 127.0.0.1:32004\n' +
+      '#'.repeat(1365) +
+      '\n',
+  );
+  assert.deepEqual(
+    p.nodes.map((n) => [n.id, n.slotsBefore, n.slotsAfter]),
+    [
+      [A, 5461, 4096],
+      [B, 5462, 4096],
+      [C, 5461, 4096],
+      [D, 0, 4096],
+    ],
+  );
   const dSlots = p.moves.map((m) => m.slot);
   assert.deepEqual([dSlots[0], dSlots[1365], dSlots[1366], dSlots[2731]], [5461, 6826, 10923, 0]);
   const after = applyMoves(topo, p);
@@ -176,8 +255,14 @@ test('replicas never take part; a weight prefix matching a replica first is sile
   const base = three([r(0, 2999)], [r(3000, 14383)], [r(14384, 16383)]);
   const topo = topology([replica(RA, 32004, A), ...base.nodes]);
   const p = plan(topo, { weights: ['c=0'] }); // 'c' matches the replica cfed… before a1cf…/others
-  assert.deepEqual(p.nodes.map((n) => n.id), [A, B, C]);
-  assert.deepEqual(p.nodes.map((n) => n.slotsAfter), [5462, 5461, 5461]);
+  assert.deepEqual(
+    p.nodes.map((n) => n.id),
+    [A, B, C],
+  );
+  assert.deepEqual(
+    p.nodes.map((n) => n.slotsAfter),
+    [5462, 5461, 5461],
+  );
 });
 
 test('errors: unknown prefix, malformed entries, bad threshold, zero total weight', () => {
@@ -240,9 +325,15 @@ test('sweep: moves are valid, totals conserved, slotsAfter equals applying the m
     if (!isPlan(p)) continue;
     const after = applyMoves(topo, p);
     for (const n of p.nodes) assert.equal(after.get(n.id), n.slotsAfter);
-    assert.equal(p.nodes.reduce((a, n) => a + n.slotsAfter, 0), 16384);
+    assert.equal(
+      p.nodes.reduce((a, n) => a + n.slotsAfter, 0),
+      16384,
+    );
     for (const b of p.rebalance!.balances) assert.ok(Math.abs(after.get(b.id)! - b.expected) <= count, `${b.id} ends near expected`);
-    assert.equal(p.groups.reduce((a, g) => a + g.slots, 0), p.moves.length);
+    assert.equal(
+      p.groups.reduce((a, g) => a + g.slots, 0),
+      p.moves.length,
+    );
     assert.deepEqual(planRebalance(topo, { useEmptyMasters: empty.length > 0, weights }), p, 'deterministic');
   }
 });
@@ -257,15 +348,24 @@ test('determinism and JSON safety', () => {
 test('weights: an id prefix matching several nodes is refused naming them; an unknown id names the masters', () => {
   const A2 = 'e91a0000000000000000000000000000000000aa';
   const topo = three([r(0, 5460)], [r(5461, 10922)], [r(10923, 16383)], [master(A2, 32004, [])]);
-  assert.throws(() => parseWeights(topo, ['e91a=2']), (e: EngineError) => {
-    assert.equal(e.code, 'usage');
-    assert.match(e.message, /the prefix 'e91a' matches 2 nodes \(e91a4871\S+ \(127\.0\.0\.1:32001\), e91a0000\S+ \(127\.0\.0\.1:32004\)\); give more of the id/);
-    return true;
-  });
+  assert.throws(
+    () => parseWeights(topo, ['e91a=2']),
+    (e: EngineError) => {
+      assert.equal(e.code, 'usage');
+      assert.match(
+        e.message,
+        /the prefix 'e91a' matches 2 nodes \(e91a4871\S+ \(127\.0\.0\.1:32001\), e91a0000\S+ \(127\.0\.0\.1:32004\)\); give more of the id/,
+      );
+      return true;
+    },
+  );
   assert.equal(parseWeights(topo, ['e91a4=2'])[0]!.node.id, A);
-  assert.throws(() => parseWeights(topo, ['zzz=1']), (e: EngineError) => {
-    assert.equal(e.message, '*** No such master node zzz');
-    assert.match(e.detail!, new RegExp(`^the masters are: ${A} \\(127\\.0\\.0\\.1:32001\\), ${B}`));
-    return true;
-  });
+  assert.throws(
+    () => parseWeights(topo, ['zzz=1']),
+    (e: EngineError) => {
+      assert.equal(e.message, '*** No such master node zzz');
+      assert.match(e.detail!, new RegExp(`^the masters are: ${A} \\(127\\.0\\.0\\.1:32001\\), ${B}`));
+      return true;
+    },
+  );
 });

@@ -20,12 +20,17 @@ test('order survives incremental rehashing (1000…1039)', () => {
   const keys = Array.from({ length: 40 }, (_, i) => 1000 + i);
   const got = order(keys);
   assert.deepEqual(got.slice(0, 5), [1008, 1016, 1005, 1012, 1019]);
-  assert.deepEqual([...got].sort((a, b) => a - b), keys);
+  assert.deepEqual(
+    [...got].sort((a, b) => a - b),
+    keys,
+  );
 });
 
 test('replacing a key keeps its position and count', () => {
   const d = new RedisDictOrder<string>();
-  d.set('1', 'a'); d.set('2', 'b'); d.set('1', 'c');
+  d.set('1', 'a');
+  d.set('2', 'b');
+  d.set('1', 'c');
   assert.deepEqual(d.entries().length, 2);
   assert.equal(d.entries().find(([k]) => k === '1')![1], 'c');
 });

@@ -54,7 +54,10 @@ test('§4.10: 10 slots from all of 5462+5461 → 6 from the larger source, 4 fro
   const topo = created();
   const { plan, warnings } = planReshard(topo, { from: 'all', to: A, slots: 10 });
   assert.deepEqual(warnings, []);
-  assert.deepEqual(plan.moves.map((m) => m.slot), [...range(5461, 5466), ...range(10923, 10926)]);
+  assert.deepEqual(
+    plan.moves.map((m) => m.slot),
+    [...range(5461, 5466), ...range(10923, 10926)],
+  );
   assert.deepEqual(plan.groups, [
     { sourceId: B, targetId: A, slots: 6 },
     { sourceId: C, targetId: A, slots: 4 },
@@ -64,9 +67,14 @@ test('§4.10: 10 slots from all of 5462+5461 → 6 from the larger source, 4 fro
   assert.equal(plan.totalSlots, 10);
   assert.equal(plan.requestedSlots, 10);
   assert.deepEqual(plan.entry, { host: '127.0.0.1', port: 32001 });
-  assert.deepEqual(plan.nodes.map((n) => [n.id, n.port, n.slotsBefore, n.slotsAfter]), [
-    [B, 32002, 5462, 5456], [C, 32003, 5461, 5457], [A, 32001, 5461, 5471],
-  ]);
+  assert.deepEqual(
+    plan.nodes.map((n) => [n.id, n.port, n.slotsBefore, n.slotsAfter]),
+    [
+      [B, 32002, 5462, 5456],
+      [C, 32003, 5461, 5457],
+      [A, 32001, 5461, 5471],
+    ],
+  );
   const after = applyMoves(topo, plan);
   assert.deepEqual([after.get(A), after.get(B), after.get(C)], [5471, 5456, 5457]);
 });
@@ -79,14 +87,17 @@ test('§4.10 rendering is byte-exact', () => {
     ...range(5461, 5466).map((s) => `    Moving slot ${s} from ${B}\n`),
     ...range(10923, 10926).map((s) => `    Moving slot ${s} from ${C}\n`),
   ].join('');
-  assert.equal(streamText(chunks, 'stdout'),
+  assert.equal(
+    streamText(chunks, 'stdout'),
     '\nReady to move 10 slots.\n' +
-    '  Source nodes:\n' +
-    `    M: ${B} 127.0.0.1:32002\n       slots:[5461-10922] (5462 slots) master\n       1 additional replica(s)\n` +
-    `    M: ${C} 127.0.0.1:32003\n       slots:[10923-16383] (5461 slots) master\n       1 additional replica(s)\n` +
-    '  Destination node:\n' +
-    `    M: ${A} 127.0.0.1:32001\n       slots:[0-5460] (5461 slots) master\n       1 additional replica(s)\n` +
-    '  Resharding plan:\n' + moving);
+      '  Source nodes:\n' +
+      `    M: ${B} 127.0.0.1:32002\n       slots:[5461-10922] (5462 slots) master\n       1 additional replica(s)\n` +
+      `    M: ${C} 127.0.0.1:32003\n       slots:[10923-16383] (5461 slots) master\n       1 additional replica(s)\n` +
+      '  Destination node:\n' +
+      `    M: ${A} 127.0.0.1:32001\n       slots:[0-5460] (5461 slots) master\n       1 additional replica(s)\n` +
+      '  Resharding plan:\n' +
+      moving,
+  );
   assert.equal(streamText(chunks, 'stderr'), '');
   assert.ok(chunks.every((c) => c.level === 'plain'));
 });
@@ -94,9 +105,15 @@ test('§4.10 rendering is byte-exact', () => {
 test('explicit sources keep the given order in the listing; the table is sorted by slot count', () => {
   const topo = created();
   const { plan } = planReshard(topo, { from: [C.toUpperCase(), B], to: A.toUpperCase(), slots: 10 });
-  assert.deepEqual(plan.nodes.map((n) => n.id), [C, B, A]);
+  assert.deepEqual(
+    plan.nodes.map((n) => n.id),
+    [C, B, A],
+  );
   // B (5462) sorts before C (5461) whatever the order given.
-  assert.deepEqual(plan.groups, [{ sourceId: B, targetId: A, slots: 6 }, { sourceId: C, targetId: A, slots: 4 }]);
+  assert.deepEqual(plan.groups, [
+    { sourceId: B, targetId: A, slots: 6 },
+    { sourceId: C, targetId: A, slots: 4 },
+  ]);
   const text = streamText(renderReshardPlan(topo, plan, []), 'stdout');
   assertInOrder(text, `M: ${C}`, `M: ${B}`);
 });
@@ -112,13 +129,26 @@ test('4 equal sources, N=10: redis-cli plans 9 (3+2+2+2); we plan exactly 10 (3+
   ]);
   const sources: TableSource[] = topo.nodes.slice(0, 4).map((n) => ({ id: n.id, count: n.slotCount, owned: ownedSlots(n) }));
   const upstream = reshardTable(sources, 10);
-  assert.deepEqual(upstream.map((e) => e.slots.length), [3, 2, 2, 2], 'redis-cli rounding (the bug)');
+  assert.deepEqual(
+    upstream.map((e) => e.slots.length),
+    [3, 2, 2, 2],
+    'redis-cli rounding (the bug)',
+  );
 
   const { plan } = planReshard(topo, { from: 'all', to: ids[4]!, slots: 10 });
   assert.equal(plan.moves.length, 10);
-  assert.deepEqual(plan.groups.map((g) => g.slots), [3, 3, 2, 2]);
-  assert.deepEqual(plan.moves.map((m) => m.slot), [0, 1, 2, 4096, 4097, 4098, 8192, 8193, 12288, 12289]);
-  assert.deepEqual(plan.nodes.map((n) => n.slotsAfter), [4093, 4093, 4094, 4094, 10]);
+  assert.deepEqual(
+    plan.groups.map((g) => g.slots),
+    [3, 3, 2, 2],
+  );
+  assert.deepEqual(
+    plan.moves.map((m) => m.slot),
+    [0, 1, 2, 4096, 4097, 4098, 8192, 8193, 12288, 12289],
+  );
+  assert.deepEqual(
+    plan.nodes.map((n) => n.slotsAfter),
+    [4093, 4093, 4094, 4094, 10],
+  );
   const text = streamText(renderReshardPlan(topo, plan, []), 'stdout');
   assert.match(text, /^\nReady to move 10 slots\.\n/);
   assert.equal(text.match(/^ {4}Moving slot /gm)?.length, 10);
@@ -155,7 +185,10 @@ test('sweep: always exactly N; identical to redis-cli whenever its table already
     const { plan } = planReshard(topo, { from: 'all', to: target.id, slots: n });
     assert.equal(plan.moves.length, n);
     assert.equal(new Set(plan.moves.map((m) => m.slot)).size, n, 'no slot twice');
-    const upstream = reshardTable(sources.map((s) => ({ id: s.id, count: s.slotCount, owned: ownedSlots(s) })), n);
+    const upstream = reshardTable(
+      sources.map((s) => ({ id: s.id, count: s.slotCount, owned: ownedSlots(s) })),
+      n,
+    );
     const upstreamMoves = upstream.flatMap((e) => e.slots.map((slot) => ({ slot, sourceId: e.source.id, targetId: target.id })));
     if (upstreamMoves.length === n) {
       exact++;
@@ -180,10 +213,19 @@ test('top-up rule: second source first, wrapping, skipping sources that have not
     { source: s('y', [10]), slots: [10] },
     { source: s('z', [20, 21]), slots: [20] },
   ];
-  assert.deepEqual(topUp(table, 6).map((e) => e.slots), [[1, 2, 3], [10], [20, 21]]);
-  assert.deepEqual(topUp(table, 5).map((e) => e.slots), [[1, 2], [10], [20, 21]]);
+  assert.deepEqual(
+    topUp(table, 6).map((e) => e.slots),
+    [[1, 2, 3], [10], [20, 21]],
+  );
+  assert.deepEqual(
+    topUp(table, 5).map((e) => e.slots),
+    [[1, 2], [10], [20, 21]],
+  );
   assert.deepEqual(table[2]!.slots, [20], 'input not mutated');
-  assert.deepEqual(topUp([{ source: s('x', [1, 2]), slots: [1] }], 2).map((e) => e.slots), [[1, 2]]);
+  assert.deepEqual(
+    topUp([{ source: s('x', [1, 2]), slots: [1] }], 2).map((e) => e.slots),
+    [[1, 2]],
+  );
 });
 
 test('sources with holes give their lowest slots; an empty master as source gives nothing', () => {
@@ -193,16 +235,38 @@ test('sources with holes give their lowest slots; an empty master as source give
     master(C, 30003, []),
   ]);
   const { plan } = planReshard(topo, { from: [A, C], to: B, slots: 5 });
-  assert.deepEqual(plan.moves.map((m) => [m.slot, m.sourceId]), [[100, A], [101, A], [102, A], [200, A], [201, A]]);
-  assert.deepEqual(plan.nodes.map((n) => [n.id, n.slotsBefore, n.slotsAfter]), [[A, 1103, 1098], [C, 0, 0], [B, 15281, 15286]]);
+  assert.deepEqual(
+    plan.moves.map((m) => [m.slot, m.sourceId]),
+    [
+      [100, A],
+      [101, A],
+      [102, A],
+      [200, A],
+      [201, A],
+    ],
+  );
+  assert.deepEqual(
+    plan.nodes.map((n) => [n.id, n.slotsBefore, n.slotsAfter]),
+    [
+      [A, 1103, 1098],
+      [C, 0, 0],
+      [B, 15281, 15286],
+    ],
+  );
 });
 
-test('the target among the sources is skipped with redis-cli\'s warning (ERR-log, stdout)', () => {
+test("the target among the sources is skipped with redis-cli's warning (ERR-log, stdout)", () => {
   const topo = created();
   const { plan, warnings } = planReshard(topo, { from: [A, B], to: A, slots: 5 });
   assert.deepEqual(warnings, ['*** It is not possible to use the target node as source node.']);
-  assert.deepEqual(plan.nodes.map((n) => n.id), [B, A]);
-  assert.deepEqual(plan.moves.map((m) => m.slot), range(5461, 5465));
+  assert.deepEqual(
+    plan.nodes.map((n) => n.id),
+    [B, A],
+  );
+  assert.deepEqual(
+    plan.moves.map((m) => m.slot),
+    range(5461, 5465),
+  );
   const chunks = renderReshardPlan(topo, plan, warnings);
   assert.deepEqual(chunks[0], { stream: 'stdout', level: 'error', text: '*** It is not possible to use the target node as source node.\n' });
   assert.match(streamText(chunks, 'stdout'), /^\*\*\* It is not possible[^\n]*\n\nReady to move 5 slots\.\n/);
@@ -210,17 +274,32 @@ test('the target among the sources is skipped with redis-cli\'s warning (ERR-log
 
 test('source tokens: "all" ends the list, a trailing empty token is ignored, repeats are kept once', () => {
   const topo = created();
-  assert.deepEqual(planReshard(topo, { from: [B, 'all', 'junk'], to: A, slots: 10 }).plan.nodes.map((n) => n.id), [B, C, A]);
-  assert.deepEqual(planReshard(topo, { from: [B, ''], to: A, slots: 3 }).plan.nodes.map((n) => n.id), [B, A]);
+  assert.deepEqual(
+    planReshard(topo, { from: [B, 'all', 'junk'], to: A, slots: 10 }).plan.nodes.map((n) => n.id),
+    [B, C, A],
+  );
+  assert.deepEqual(
+    planReshard(topo, { from: [B, ''], to: A, slots: 3 }).plan.nodes.map((n) => n.id),
+    [B, A],
+  );
   const dup = planReshard(topo, { from: [B, B.toUpperCase()], to: A, slots: 3 }).plan;
-  assert.deepEqual(dup.nodes.map((n) => n.id), [B, A]);
-  assert.deepEqual(dup.moves.map((m) => m.slot), [5461, 5462, 5463]);
+  assert.deepEqual(
+    dup.nodes.map((n) => n.id),
+    [B, A],
+  );
+  assert.deepEqual(
+    dup.moves.map((m) => m.slot),
+    [5461, 5462, 5463],
+  );
 });
 
 test('errors: unknown or replica ids, no sources, bad slot counts', () => {
   const topo = created();
-  usage(() => planReshard(topo, { from: 'all', to: 'badid', slots: 10 }),
-    /^\*\*\* The specified node \(badid\) is not known or not a master, please retry\.$/, 'no-such-node');
+  usage(
+    () => planReshard(topo, { from: 'all', to: 'badid', slots: 10 }),
+    /^\*\*\* The specified node \(badid\) is not known or not a master, please retry\.$/,
+    'no-such-node',
+  );
   usage(() => planReshard(topo, { from: 'all', to: RA, slots: 10 }), /The specified node \(cfed691d.*\) is not known or not a master/, 'no-such-node');
   usage(() => planReshard(topo, { from: [B, RB], to: A, slots: 10 }), /The specified node \(0c6f8e0e.*\) is not known/, 'no-such-node');
   usage(() => planReshard(topo, { from: [B, '', C], to: A, slots: 10 }), /The specified node \(\) is not known/, 'no-such-node');
@@ -241,7 +320,10 @@ test('every slot of the sources can be moved', () => {
   assert.equal(plan.moves.length, 10923);
   const after = applyMoves(topo, plan);
   assert.deepEqual([after.get(A), after.get(B), after.get(C)], [16384, undefined, undefined]);
-  assert.deepEqual(plan.nodes.map((n) => n.slotsAfter), [0, 0, 16384]);
+  assert.deepEqual(
+    plan.nodes.map((n) => n.slotsAfter),
+    [0, 0, 16384],
+  );
 });
 
 test('determinism and JSON safety', () => {

@@ -10,7 +10,14 @@ import { confirmYes } from '../../src/cli/prompt';
 import { parseArgs } from '../../src/cli/args';
 
 test('call: destructive commands are recognised, case-insensitively, with their subcommand', () => {
-  for (const argv of [['FLUSHALL'], ['flushdb', 'ASYNC'], ['shutdown', 'nosave'], ['CONFIG', 'set', 'maxmemory', '1'], ['cluster', 'RESET', 'HARD'], ['DEBUG', 'SLEEP', '1']]) {
+  for (const argv of [
+    ['FLUSHALL'],
+    ['flushdb', 'ASYNC'],
+    ['shutdown', 'nosave'],
+    ['CONFIG', 'set', 'maxmemory', '1'],
+    ['cluster', 'RESET', 'HARD'],
+    ['DEBUG', 'SLEEP', '1'],
+  ]) {
     assert.ok(destructiveReason(argv), argv.join(' '));
   }
   for (const argv of [['DBSIZE'], ['GET', 'k'], ['CONFIG', 'GET', 'maxmemory'], ['CLUSTER', 'INFO'], ['INFO']]) {
@@ -18,7 +25,7 @@ test('call: destructive commands are recognised, case-insensitively, with their 
   }
 });
 
-test('call: redis-cli\'s raw reply format', () => {
+test("call: redis-cli's raw reply format", () => {
   assert.equal(formatRawReply(null), '');
   assert.equal(formatRawReply('OK'), 'OK');
   assert.equal(formatRawReply('42'), '42');
@@ -39,56 +46,86 @@ test('create: allocation and preview text of spec §4.2 (one host, 3+3)', () => 
   const ids = ['e91a4871', 'b9fec5fa', 'a1cf67be', 'cfed691d', 'f72291c7', 'fd0dc24e'].map((p) => p.padEnd(40, '0'));
   const nodes: CreateNodeInput[] = ids.map((id, i) => ({ host: '127.0.0.1', port: 32001 + i, id }));
   const plan = planCreate(nodes, 1, seededRandom(5));
-  assert.equal(streamText(renderCreateAllocation(nodes, plan), 'stdout'), [
-    '>>> Performing hash slots allocation on 6 nodes...',
-    'Master[0] -> Slots 0 - 5460',
-    'Master[1] -> Slots 5461 - 10922',
-    'Master[2] -> Slots 10923 - 16383',
-    'Adding replica 127.0.0.1:32005 to 127.0.0.1:32001',
-    'Adding replica 127.0.0.1:32006 to 127.0.0.1:32002',
-    'Adding replica 127.0.0.1:32004 to 127.0.0.1:32003',
-    '>>> Trying to optimize slaves allocation for anti-affinity',
-    '[WARNING] Some slaves are in the same host as their master',
-    '',
-  ].join('\n'));
-  const preview = streamText(renderCreatePreview(nodes, nodes.map(() => 'master'), plan), 'stdout').split('\n');
+  assert.equal(
+    streamText(renderCreateAllocation(nodes, plan), 'stdout'),
+    [
+      '>>> Performing hash slots allocation on 6 nodes...',
+      'Master[0] -> Slots 0 - 5460',
+      'Master[1] -> Slots 5461 - 10922',
+      'Master[2] -> Slots 10923 - 16383',
+      'Adding replica 127.0.0.1:32005 to 127.0.0.1:32001',
+      'Adding replica 127.0.0.1:32006 to 127.0.0.1:32002',
+      'Adding replica 127.0.0.1:32004 to 127.0.0.1:32003',
+      '>>> Trying to optimize slaves allocation for anti-affinity',
+      '[WARNING] Some slaves are in the same host as their master',
+      '',
+    ].join('\n'),
+  );
+  const preview = streamText(
+    renderCreatePreview(
+      nodes,
+      nodes.map(() => 'master'),
+      plan,
+    ),
+    'stdout',
+  ).split('\n');
   assert.deepEqual(preview.slice(0, 2), [`M: ${ids[0]} 127.0.0.1:32001`, '   slots:[0-5460] (5461 slots) master']);
   assert.match(preview[6]!, /^S: cfed691d0+ 127\.0\.0\.1:32004$/);
   assert.match(preview[7]!, /^ {3}replicates (e91a4871|b9fec5fa|a1cf67be)0+$/);
 });
 
-test('create: fewer than 3 masters, in redis-cli\'s words', () => {
-  assert.equal(streamText(renderTooFewMasters(6, 2), 'stdout'),
-    '*** ERROR: Invalid configuration for cluster creation.\n*** Redis Cluster requires at least 3 master nodes.\n*** This is not possible with 6 nodes and 2 replicas per node.\n*** At least 9 nodes are required.\n');
+test("create: fewer than 3 masters, in redis-cli's words", () => {
+  assert.equal(
+    streamText(renderTooFewMasters(6, 2), 'stdout'),
+    '*** ERROR: Invalid configuration for cluster creation.\n*** Redis Cluster requires at least 3 master nodes.\n*** This is not possible with 6 nodes and 2 replicas per node.\n*** At least 9 nodes are required.\n',
+  );
 });
 
 test('join wait: links that do not come up are reported as redis-cli does', () => {
-  const a = parseClusterNodes([
-    'aaaa 127.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-16383',
-    'bbbb 127.0.0.1:7001@17001 handshake - 0 0 0 disconnected',
-  ].join('\n'));
-  const b = parseClusterNodes([
-    'cccc 127.0.0.1:7002@17002 myself,master - 0 0 0 connected',
-    'bbbb 127.0.0.1:7001@17001 master - 0 0 0 disconnected',
-    'aaaa 127.0.0.1:7000@17000 master - 0 0 1 connected 0-16383',
-  ].join('\n'));
-  const problems = linkProblems([{ addr: '127.0.0.1:7000', lines: a }, { addr: '127.0.0.1:7002', lines: b }]);
+  const a = parseClusterNodes(
+    ['aaaa 127.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-16383', 'bbbb 127.0.0.1:7001@17001 handshake - 0 0 0 disconnected'].join('\n'),
+  );
+  const b = parseClusterNodes(
+    [
+      'cccc 127.0.0.1:7002@17002 myself,master - 0 0 0 connected',
+      'bbbb 127.0.0.1:7001@17001 master - 0 0 0 disconnected',
+      'aaaa 127.0.0.1:7000@17000 master - 0 0 1 connected 0-16383',
+    ].join('\n'),
+  );
+  const problems = linkProblems([
+    { addr: '127.0.0.1:7000', lines: a },
+    { addr: '127.0.0.1:7002', lines: b },
+  ]);
   assert.deepEqual(problems, [['127.0.0.1:7001@17001', ['127.0.0.1:7000', '127.0.0.1:7002']]]);
-  assert.equal(streamText(renderLinkProblems(problems), 'stdout'), [
-    'Warning: 1 node(s) may be unreachable',
-    ' - The port 17001 of node 127.0.0.1 may be unreachable from:',
-    '   127.0.0.1:7000',
-    '   127.0.0.1:7002',
-    'Cluster bus ports must be reachable by every node.',
-    'Remember that cluster bus ports are different from standard instance ports.',
-    '',
-  ].join('\n'));
+  assert.equal(
+    streamText(renderLinkProblems(problems), 'stdout'),
+    [
+      'Warning: 1 node(s) may be unreachable',
+      ' - The port 17001 of node 127.0.0.1 may be unreachable from:',
+      '   127.0.0.1:7000',
+      '   127.0.0.1:7002',
+      'Cluster bus ports must be reachable by every node.',
+      'Remember that cluster bus ports are different from standard instance ports.',
+      '',
+    ].join('\n'),
+  );
 });
 
 test('confirmation: redis-cli\'s 4-byte read accepts "yes…" only; --cluster-yes skips the question', async () => {
   const ask = async (answer: string | undefined, yes = false) => {
     let printed = '';
-    const ok = await confirmYes({ stdout: (s) => { printed += s; }, stderr: () => undefined, env: {}, readAnswer: async () => answer }, 'Go?', yes);
+    const ok = await confirmYes(
+      {
+        stdout: (s) => {
+          printed += s;
+        },
+        stderr: () => undefined,
+        env: {},
+        readAnswer: async () => answer,
+      },
+      'Go?',
+      yes,
+    );
     return { ok, printed };
   };
   assert.deepEqual(await ask('yes\n'), { ok: true, printed: "Go? (type 'yes' to accept): " });

@@ -45,10 +45,19 @@ test('the plan view shows exactly the engine plan: totals, groups, ranges', () =
   const view = buildPlanView({ kind: 'rebalance', clusterName: 'x', topology: topo, plan, rebalanceOptions: { useEmptyMasters: true }, settings });
   assert.equal(view.totalSlots, plan.totalSlots);
   assert.equal(view.totalSlots, plan.moves.length);
-  assert.equal(view.groups.reduce((a, g) => a + g.slotCount, 0), plan.moves.length);
-  const fromGroups = view.groups.flatMap((g) => g.slots.flatMap((x) => Array.from({ length: x.end - x.start + 1 }, (_, i) => `${x.start + i}:${g.sourceId}>${g.targetId}`)));
+  assert.equal(
+    view.groups.reduce((a, g) => a + g.slotCount, 0),
+    plan.moves.length,
+  );
+  const fromGroups = view.groups.flatMap((g) =>
+    g.slots.flatMap((x) => Array.from({ length: x.end - x.start + 1 }, (_, i) => `${x.start + i}:${g.sourceId}>${g.targetId}`)),
+  );
   assert.deepEqual(new Set(fromGroups), new Set(plan.moves.map((m) => `${m.slot}:${m.sourceId}>${m.targetId}`)));
-  assert.deepEqual(view.nodes.map((n) => n.addr), ['127.0.0.1:7000', '127.0.0.1:7001', '127.0.0.1:7002', '127.0.0.1:7003'], 'masters only');
+  assert.deepEqual(
+    view.nodes.map((n) => n.addr),
+    ['127.0.0.1:7000', '127.0.0.1:7001', '127.0.0.1:7002', '127.0.0.1:7003'],
+    'masters only',
+  );
   for (const n of view.nodes) {
     const p = plan.nodes.find((x) => x.id === n.id);
     assert.equal(n.slotsAfter, p ? p.slotsAfter : n.slotCount);
@@ -64,8 +73,14 @@ test('a reshard plan view: groups per source, no rebalance options', () => {
   const { plan } = planReshard(topo, { from: 'all', to: D, slots: 1000 });
   const view = buildPlanView({ kind: 'reshard', clusterName: 'x', topology: topo, plan, settings: { ...settings, pipeline: 10 } });
   assert.equal(view.totalSlots, 1000);
-  assert.deepEqual(view.groups.map((g) => g.targetId), [A, B, C].map(() => D));
-  assert.deepEqual(groupViews(plan).map((g) => g.slotCount), plan.groups.map((g) => g.slots));
+  assert.deepEqual(
+    view.groups.map((g) => g.targetId),
+    [A, B, C].map(() => D),
+  );
+  assert.deepEqual(
+    groupViews(plan).map((g) => g.slotCount),
+    plan.groups.map((g) => g.slots),
+  );
   assert.equal(view.rebalance, undefined);
   assert.equal(view.nodes[0]!.weight, undefined);
   assert.equal(view.settings.pipeline, 10);
@@ -79,7 +94,14 @@ test('nothing to do, recompute with other options, refused options', () => {
   assert.deepEqual(view.nothingToDo, { reason: 'balanced', threshold: 2 });
   const again = recomputeRebalance(topo, { weights: [' ', `${A.slice(0, 6)}=3`], threshold: 2, useEmptyMasters: true });
   assert.deepEqual(again, planRebalance(topo, { weights: [`${A.slice(0, 6)}=3`], threshold: 2, useEmptyMasters: true }));
-  const weighted = buildPlanView({ kind: 'rebalance', clusterName: 'x', topology: topo, plan: again, rebalanceOptions: { weights: [`${A.slice(0, 6)}=3`], useEmptyMasters: true }, settings });
+  const weighted = buildPlanView({
+    kind: 'rebalance',
+    clusterName: 'x',
+    topology: topo,
+    plan: again,
+    rebalanceOptions: { weights: [`${A.slice(0, 6)}=3`], useEmptyMasters: true },
+    settings,
+  });
   assert.equal(weighted.nodes.find((n) => n.id === A)!.weight, 3);
   assert.throws(() => recomputeRebalance(topo, { weights: ['zzzz=1'], threshold: 2, useEmptyMasters: false }), /No such master node/);
   assert.throws(() => recomputeRebalance(topo, { weights: [], threshold: 0, useEmptyMasters: false }), /threshold/);
@@ -94,7 +116,11 @@ test('no credentials ever reach the view data', () => {
   const plan = planRebalance(topo, { useEmptyMasters: true });
   assert.ok(plan.kind !== 'nothing-to-do');
   const view = buildPlanView({
-    kind: 'rebalance', clusterName: 'x', topology: topo, plan, rebalanceOptions: { useEmptyMasters: true, ...conn } as never,
+    kind: 'rebalance',
+    clusterName: 'x',
+    topology: topo,
+    plan,
+    rebalanceOptions: { useEmptyMasters: true, ...conn } as never,
     settings: { ...settings, ...conn } as typeof settings,
   });
   assert.match(JSON.stringify(topo), new RegExp(secret), 'the inputs do hold the secret');
@@ -116,19 +142,31 @@ test('the aggregator turns engine events into progress, per-move progress, moved
   const topo = unbalanced();
   const { plan } = planReshard(topo, { from: [A], to: D, slots: 300 });
   let now = 1000;
-  const agg = new RunAggregator(plan, () => now, t, (id) => id.slice(0, 4));
+  const agg = new RunAggregator(
+    plan,
+    () => now,
+    t,
+    (id) => id.slice(0, 4),
+  );
   const evs = events(plan);
-  evs.slice(0, 2 + 2 * 100).forEach((e) => { now += 1; agg.onEvent(e); });
+  evs.slice(0, 2 + 2 * 100).forEach((e) => {
+    now += 1;
+    agg.onEvent(e);
+  });
   const d1 = agg.takeDelta();
   assert.equal(d1.newlyDone.length, 100);
   assert.equal(d1.progress.slotsDone, 100);
   assert.equal(d1.progress.totalSlots, 300);
   assert.equal(d1.progress.keysMoved, 1000);
   assert.ok(d1.progress.etaSec !== null && d1.progress.etaSec > 0);
-  assert.deepEqual(d1.groups.map((g) => [g.slotsDone, g.slots, g.state]), [[100, 300, 'running']]);
-  assert.deepEqual(d1.log.map((l) => l.text), [
-    'Started: 300 slots, about 3000 keys, source → target pairs: 1.', `Moving 300 slots from ${A.slice(0, 4)} to ${D.slice(0, 4)}.`,
-  ]);
+  assert.deepEqual(
+    d1.groups.map((g) => [g.slotsDone, g.slots, g.state]),
+    [[100, 300, 'running']],
+  );
+  assert.deepEqual(
+    d1.log.map((l) => l.text),
+    ['Started: 300 slots, about 3000 keys, source → target pairs: 1.', `Moving 300 slots from ${A.slice(0, 4)} to ${D.slice(0, 4)}.`],
+  );
   // A batch in flight counts before its slot is done.
   agg.onEvent({ type: 'batch', sourceId: A, targetId: D, keys: 7, ms: 1 });
   assert.equal(agg.progress().keysMoved, 1007);
@@ -142,7 +180,10 @@ test('the aggregator turns engine events into progress, per-move progress, moved
   assert.equal(d2.stopping, true);
   assert.equal(d2.groups[0]!.state, 'done');
   assert.equal(d2.progress.etaSec, 0);
-  assert.deepEqual(d2.log.map((l) => l.level), ['warn', 'info', 'error']);
+  assert.deepEqual(
+    d2.log.map((l) => l.level),
+    ['warn', 'info', 'error'],
+  );
   assert.match(d2.log[2]!.text, /boom \[1-3\]/);
 });
 
@@ -150,7 +191,13 @@ test('a run that ends early: unfinished pairs are stopped and no time left is es
   const topo = unbalanced();
   const { plan } = planReshard(topo, { from: 'all', to: D, slots: 600 });
   let now = 0;
-  const agg = new RunAggregator(plan, () => now, t, (id) => id.slice(0, 4), (n) => n.toLocaleString('en'));
+  const agg = new RunAggregator(
+    plan,
+    () => now,
+    t,
+    (id) => id.slice(0, 4),
+    (n) => n.toLocaleString('en'),
+  );
   agg.onEvent({ type: 'plan-started', totalSlots: 600, keysTotal: 6000, lanes: 3 });
   agg.onEvent({ type: 'group-started', sourceId: plan.moves[0]!.sourceId, targetId: D, slots: 200 });
   for (const m of plan.moves.slice(0, 10)) {
@@ -161,21 +208,34 @@ test('a run that ends early: unfinished pairs are stopped and no time left is es
   agg.onEvent({ type: 'cancelled', progress: agg.progress() });
   agg.end();
   assert.equal(agg.progress().etaSec, null);
-  assert.deepEqual(agg.groupViews().map((g) => g.state), ['stopped', 'stopped', 'stopped']);
-  assert.deepEqual(agg.takeDelta().log.map((l) => l.text).slice(-1), ['Stopped after 10 of 600 slots; no slot was left open.']);
+  assert.deepEqual(
+    agg.groupViews().map((g) => g.state),
+    ['stopped', 'stopped', 'stopped'],
+  );
+  assert.deepEqual(
+    agg
+      .takeDelta()
+      .log.map((l) => l.text)
+      .slice(-1),
+    ['Stopped after 10 of 600 slots; no slot was left open.'],
+  );
 });
 
 class FakeTimers implements Timers {
   t = 0;
   private queue: { at: number; fn: () => void; id: number }[] = [];
   private id = 0;
-  now(): number { return this.t; }
+  now(): number {
+    return this.t;
+  }
   setTimeout(fn: () => void, ms: number): unknown {
     const id = ++this.id;
     this.queue.push({ at: this.t + ms, fn, id });
     return id;
   }
-  clearTimeout(h: unknown): void { this.queue = this.queue.filter((q) => q.id !== h); }
+  clearTimeout(h: unknown): void {
+    this.queue = this.queue.filter((q) => q.id !== h);
+  }
   advance(ms: number): void {
     const end = this.t + ms;
     for (;;) {
@@ -193,7 +253,13 @@ class FakeTimers implements Timers {
 test('the throttle bounds messages: 10 000 events in 2 s give at most 9 flushes, the last state always flushed', () => {
   const timers = new FakeTimers();
   let flushes = 0;
-  const th = new Throttle(250, () => { flushes++; }, timers);
+  const th = new Throttle(
+    250,
+    () => {
+      flushes++;
+    },
+    timers,
+  );
   for (let i = 0; i < 10_000; i++) {
     th.poke();
     timers.advance(0.2);
@@ -217,7 +283,11 @@ test('the throttle bounds messages: 10 000 events in 2 s give at most 9 flushes,
 test('summary and check findings', () => {
   const progress = { slotsDone: 5, totalSlots: 10, keysMoved: 50, keysTotal: 100, elapsedMs: 2000, keysPerSec: 25, etaSec: 2 };
   const check = {
-    ok: false, configConsistent: false, openSlots: [7], uncovered: [], findings: [
+    ok: false,
+    configConsistent: false,
+    openSlots: [7],
+    uncovered: [],
+    findings: [
       { code: 'config-disagree' as const, signatures: [] },
       { code: 'slots-migrating' as const, node: { id: A, addr: '127.0.0.1:7000' }, slots: [7, 8, 9] },
       { code: 'open-slots' as const, slots: [7] },
@@ -225,14 +295,23 @@ test('summary and check findings', () => {
     ],
   };
   assert.deepEqual(checkView(check, t).findings, [
-    'Nodes do not agree about the configuration.', '127.0.0.1:7000 has slots in migrating state: 7-9', 'Open slots: 7', '10 slots are not covered by any node.',
+    'Nodes do not agree about the configuration.',
+    '127.0.0.1:7000 has slots in migrating state: 7-9',
+    'Open slots: 7',
+    '10 slots are not covered by any node.',
   ]);
   const s = summaryOf({ status: 'cancelled', progress, doneSlots: [], keysBySlot: {}, mismatches: 0, alreadyMoved: 1, check }, progress, t, '/j.jsonl', true);
   assert.equal(s.status, 'cancelled');
   assert.equal(s.resumable, true);
   assert.equal(s.verified, true);
   assert.equal(s.check?.ok, false);
-  const done = summaryOf({ status: 'done', progress, doneSlots: [], keysBySlot: {}, mismatches: 2, alreadyMoved: 0, check: { ...check, ok: true, findings: [] } }, progress, t, '/j.jsonl', true);
+  const done = summaryOf(
+    { status: 'done', progress, doneSlots: [], keysBySlot: {}, mismatches: 2, alreadyMoved: 0, check: { ...check, ok: true, findings: [] } },
+    progress,
+    t,
+    '/j.jsonl',
+    true,
+  );
   assert.equal(done.resumable, false, 'a finished run is never offered for resume');
   assert.equal(done.verified, false);
 });
@@ -240,7 +319,11 @@ test('summary and check findings', () => {
 test('strings: zh-cn has every key with the same placeholders; fallbacks never show raw keys', () => {
   const zh = JSON.parse(readFileSync(join(__dirname, '../../l10n/bundle.l10n.webview-zh-cn.json'), 'utf8')) as Record<string, string>;
   assert.deepEqual(Object.keys(zh).sort(), Object.keys(EN_STRINGS).sort());
-  const ph = (s: string) => [...s.matchAll(/\{(\d+)\}/g)].map((m) => m[1]).sort().join(',');
+  const ph = (s: string) =>
+    [...s.matchAll(/\{(\d+)\}/g)]
+      .map((m) => m[1])
+      .sort()
+      .join(',');
   for (const [k, en] of Object.entries(EN_STRINGS)) assert.equal(ph(zh[k]!), ph(en), k);
   const root = join(__dirname, '../..');
   assert.equal(loadStrings(root, 'zh-cn')['action.execute'], '执行');
@@ -263,13 +346,20 @@ test('the page: strict CSP with a fresh nonce per render, no inline code or data
   assert.match(csp, new RegExp(`script-src 'nonce-${n1}'`));
   assert.match(csp, /connect-src 'none'/);
   assert.doesNotMatch(csp, /unsafe/);
-  const html = renderHtml({ cspSource: 'https://x', scriptUri: 'https://x/main.js', styleUri: 'https://x/main.css', nonce: n1, lang: 'en', title: 'Migration: <b>' });
+  const html = renderHtml({
+    cspSource: 'https://x',
+    scriptUri: 'https://x/main.js',
+    styleUri: 'https://x/main.css',
+    nonce: n1,
+    lang: 'en',
+    title: 'Migration: <b>',
+  });
   assert.equal(html.match(/<script/g)!.length, 1);
   assert.match(html, new RegExp(`<script nonce="${n1}" src="https://x/main.js"></script>`));
   assert.match(html, /Migration: &lt;b&gt;/);
 });
 
-test('only the panel\'s own unfinished, unlocked journals can be resumed from the panel', () => {
+test("only the panel's own unfinished, unlocked journals can be resumed from the panel", () => {
   const storage = mkdtempSync(join(tmpdir(), 'rcm-panel-'));
   let alive = (_pid: number): boolean => false;
   const service = new MigrationService({ journalDir: journalDir(storage), now: () => 0, alive: (pid) => alive(pid) });
@@ -282,7 +372,10 @@ test('only the panel\'s own unfinished, unlocked journals can be resumed from th
   const topo = unbalanced();
   const { plan } = planReshard(topo, { from: [A], to: D, slots: 3 });
   const rec = (o: object) => `${JSON.stringify(o)}\n`;
-  writeFileSync(path, rec({ t: 'plan', plan, at: 0 }) + rec({ t: 'window', sourceId: A, targetId: D, slots: [0, 1, 2], at: 1 }) + rec({ t: 'done', slots: [0], keys: 1, at: 2 }));
+  writeFileSync(
+    path,
+    rec({ t: 'plan', plan, at: 0 }) + rec({ t: 'window', sourceId: A, targetId: D, slots: [0, 1, 2], at: 1 }) + rec({ t: 'done', slots: [0], keys: 1, at: 2 }),
+  );
   assert.equal(service.canResume(path), true, 'interrupted run (no end record)');
   lockJournal(path, 4242);
   alive = (pid) => pid === 4242;
@@ -309,10 +402,20 @@ test('#16 (10): a plan preview restored after a reload executes the plan the hos
   const plan = planRebalance(topo, { useEmptyMasters: true });
   assert.ok(plan.kind !== 'nothing-to-do');
   const view = buildPlanView({ kind: 'rebalance', clusterName: 'x', topology: topo, plan, rebalanceOptions: { useEmptyMasters: true }, settings });
-  const snapshot: PanelSnapshot = { version: PROTOCOL_VERSION, panelId: 'c1:1', clusterId: 'c1', phase: 'preview', view, doneSlots: [], run: null, log: [], summary: null };
+  const snapshot: PanelSnapshot = {
+    version: PROTOCOL_VERSION,
+    panelId: 'c1:1',
+    clusterId: 'c1',
+    phase: 'preview',
+    view,
+    doneSlots: [],
+    run: null,
+    log: [],
+    summary: null,
+  };
   const live = restoredPreview(snapshot, { 'c1:1': plan });
   assert.ok(live, 'the restored preview can execute');
-  assert.equal(live.plan, plan, 'the host\'s plan, not the webview\'s copy');
+  assert.equal(live.plan, plan, "the host's plan, not the webview's copy");
   assert.equal(live.topology, null, 'the topology is loaded again when a recompute needs it');
   assert.deepEqual(live.rebalanceOptions, { weights: [], threshold: 2, useEmptyMasters: true });
   assert.equal(restoredPreview(snapshot, {}), null, 'no plan kept for this panel');

@@ -2,8 +2,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  LOG_LIMIT, PROTOCOL_VERSION, applyDelta, isHostToWebview, isPanelSnapshot, isPersistedState, parseWebviewToHost, reduceSnapshot,
-  type HostToWebview, type LogEntry, type PanelSnapshot, type PlanView, type ProgressDelta, type WebviewToHost,
+  LOG_LIMIT,
+  PROTOCOL_VERSION,
+  applyDelta,
+  isHostToWebview,
+  isPanelSnapshot,
+  isPersistedState,
+  parseWebviewToHost,
+  reduceSnapshot,
+  type HostToWebview,
+  type LogEntry,
+  type PanelSnapshot,
+  type PlanView,
+  type ProgressDelta,
+  type WebviewToHost,
 } from '../../src/shared/protocol';
 
 const viaJson = <T>(v: T): unknown => JSON.parse(JSON.stringify(v));
@@ -26,14 +38,25 @@ const view: PlanView = {
 };
 
 const snapshot: PanelSnapshot = {
-  version: PROTOCOL_VERSION, panelId: 'p1', clusterId: 'c1', phase: 'preview', view, doneSlots: [], run: null, log: [], summary: null,
+  version: PROTOCOL_VERSION,
+  panelId: 'p1',
+  clusterId: 'c1',
+  phase: 'preview',
+  view,
+  doneSlots: [],
+  run: null,
+  log: [],
+  summary: null,
 };
 
 const progress = { slotsDone: 10, totalSlots: 2730, keysMoved: 100, keysTotal: 5000, elapsedMs: 1000, keysPerSec: 100, etaSec: 49 };
 
 const delta = (newlyDone: number[], log: LogEntry[] = []): ProgressDelta => ({
-  progress, groups: [{ sourceId: 'a'.repeat(40), targetId: 'c'.repeat(40), slotsDone: newlyDone.length, slots: 2730, keysMoved: 100, state: 'running' }],
-  newlyDone, log, stopping: false,
+  progress,
+  groups: [{ sourceId: 'a'.repeat(40), targetId: 'c'.repeat(40), slotsDone: newlyDone.length, slots: 2730, keysMoved: 100, state: 'running' }],
+  newlyDone,
+  log,
+  stopping: false,
 });
 
 const everyWebviewMessage: WebviewToHost[] = [
@@ -53,14 +76,32 @@ const everyHostMessage: HostToWebview[] = [
   { type: 'init', locale: 'zh-cn', strings: { 'action.execute': '执行' }, mode: 'live', snapshot, running: false, canResume: false },
   { type: 'init', locale: 'en', strings: {}, mode: 'restored', running: false, canResume: true },
   { type: 'plan', view },
-  { type: 'keyCounts', entries: [[0, 12], [16383, 0]], done: true },
+  {
+    type: 'keyCounts',
+    entries: [
+      [0, 12],
+      [16383, 0],
+    ],
+    done: true,
+  },
   { type: 'runStarted', run: { progress, groups: [], stopping: false, journalPath: '/tmp/j.jsonl' }, doneSlots: [] },
   { type: 'progress', delta: delta([0, 1, 2]) },
   {
-    type: 'runFinished', delta: delta([]),
+    type: 'runFinished',
+    delta: delta([]),
     summary: {
-      status: 'done', slotsMoved: 2730, totalSlots: 2730, keysMoved: 5000, durationMs: 5000, keysPerSec: 1000, verified: true, mismatches: 0,
-      alreadyMoved: 0, check: { ok: true, findings: [] }, journalPath: '/tmp/j.jsonl', resumable: false,
+      status: 'done',
+      slotsMoved: 2730,
+      totalSlots: 2730,
+      keysMoved: 5000,
+      durationMs: 5000,
+      keysPerSec: 1000,
+      verified: true,
+      mismatches: 0,
+      alreadyMoved: 0,
+      check: { ok: true, findings: [] },
+      journalPath: '/tmp/j.jsonl',
+      resumable: false,
     },
   },
   { type: 'demoted', nodes: [{ addr: '127.0.0.1:7002', masterAddr: '127.0.0.1:7000' }] },
@@ -82,9 +123,20 @@ test('every host → webview message survives JSON and is recognised', () => {
 
 test('the host refuses malformed or unknown webview messages', () => {
   const bad: unknown[] = [
-    null, 42, 'ready', [], {}, { type: 'nope' }, { type: 'ready' }, { type: 'ready', protocol: '1' },
-    { type: 'execute' }, { type: 'execute', requestId: 1.5 }, { type: 'execute', requestId: '1' },
-    { type: 'revealNode' }, { type: 'revealNode', nodeId: 5 }, { type: 'revealNode', nodeId: 'x'.repeat(65) },
+    null,
+    42,
+    'ready',
+    [],
+    {},
+    { type: 'nope' },
+    { type: 'ready' },
+    { type: 'ready', protocol: '1' },
+    { type: 'execute' },
+    { type: 'execute', requestId: 1.5 },
+    { type: 'execute', requestId: '1' },
+    { type: 'revealNode' },
+    { type: 'revealNode', nodeId: 5 },
+    { type: 'revealNode', nodeId: 'x'.repeat(65) },
     { type: 'recompute', requestId: 1 },
     { type: 'recompute', requestId: 1, options: { weights: 'a=1', threshold: 2, useEmptyMasters: false } },
     { type: 'recompute', requestId: 1, options: { weights: [1], threshold: 2, useEmptyMasters: false } },
@@ -112,7 +164,10 @@ test('a run folds into the snapshot: started, progress, finished; a new plan res
   s = reduceSnapshot(s, { type: 'progress', delta: delta([0, 1], [{ atMs: 1, level: 'info', text: 'a' }]) });
   s = reduceSnapshot(s, { type: 'progress', delta: delta([2], [{ atMs: 2, level: 'warn', text: 'b' }]) });
   assert.deepEqual(s.doneSlots, [0, 1, 2]);
-  assert.deepEqual(s.log.map((l) => l.text), ['a', 'b']);
+  assert.deepEqual(
+    s.log.map((l) => l.text),
+    ['a', 'b'],
+  );
   assert.equal(s.run?.journalPath, '/tmp/j.jsonl', 'deltas keep the journal path');
   s = reduceSnapshot(s, everyHostMessage[6]!);
   assert.equal(s.phase, 'finished');
@@ -133,7 +188,10 @@ test('#16 (7): the masters a run emptied that became replicas are added to its s
 });
 
 test('a resumed run starts from the slots its journal recorded as done', () => {
-  const s = reduceSnapshot({ ...snapshot, phase: 'finished', doneSlots: [1] }, { type: 'runStarted', run: { progress, groups: [], stopping: false }, doneSlots: [1, 2, 3] });
+  const s = reduceSnapshot(
+    { ...snapshot, phase: 'finished', doneSlots: [1] },
+    { type: 'runStarted', run: { progress, groups: [], stopping: false }, doneSlots: [1, 2, 3] },
+  );
   assert.deepEqual(s.doneSlots, [1, 2, 3]);
   assert.equal(s.summary, null);
 });

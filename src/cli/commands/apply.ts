@@ -24,7 +24,10 @@ async function apply(ctx: CommandContext): Promise<number> {
   const topology = await loadTopology(plan.entry.host, plan.entry.port, ctx.conn);
   if (!ctx.json) {
     ctx.io.stdout(`Plan: ${plan.kind}, ${plan.moves.length} slots in ${plan.groups.length} group(s).\n`);
-    writeChunks(ctx.io, plan.groups.map((g) => renderRebalanceGroupLine(plan, g, topology)));
+    writeChunks(
+      ctx.io,
+      plan.groups.map((g) => renderRebalanceGroupLine(plan, g, topology)),
+    );
   }
   if (!(await confirmYes(ctx.json ? { ...ctx.io, stdout: ctx.io.stderr } : ctx.io, 'Apply this plan?', assumeYes(ctx)))) return 1;
   return runPlanFromCli(ctx, plan, topology, plan.kind);

@@ -19,13 +19,15 @@ export const backupCommand: CliCommand = {
     const dir = ctx.args.args[1]!;
     const view = createDataView(ctx);
     const idleTimeoutMs = intOption(ctx.args, '--cluster-timeout', RANGES.timeoutMs, undefined);
-    const report = await withSigint(ctx, 'backup', (signal) => runBackup(entry.host, entry.port, dir, {
-      ...ctx.conn,
-      idleTimeoutMs,
-      signal,
-      onOutput: view.onOutput,
-      onEvent: view.onEvent,
-    })).finally(() => view.finish());
+    const report = await withSigint(ctx, 'backup', (signal) =>
+      runBackup(entry.host, entry.port, dir, {
+        ...ctx.conn,
+        idleTimeoutMs,
+        signal,
+        onOutput: view.onOutput,
+        onEvent: view.onEvent,
+      }),
+    ).finally(() => view.finish());
     if (ctx.json) {
       writeReportJson(ctx, 'backup', report);
       return report.exitCode;
@@ -33,7 +35,9 @@ export const backupCommand: CliCommand = {
     if (report.exitCode === 0 && verbose(ctx)) {
       const keys = report.files.reduce((a, f) => a + f.keys, 0);
       const bytes = report.files.reduce((a, f) => a + f.bytes, 0);
-      ctx.io.stderr(`rcm: ${report.files.length} RDB file(s), ${keys} keys, ${bytes} bytes, each read back and checksum-verified, in ${(report.progress.elapsedMs / 1000).toFixed(2)}s.\n`);
+      ctx.io.stderr(
+        `rcm: ${report.files.length} RDB file(s), ${keys} keys, ${bytes} bytes, each read back and checksum-verified, in ${(report.progress.elapsedMs / 1000).toFixed(2)}s.\n`,
+      );
     } else if (report.error) {
       ctx.io.stderr(`rcm: backup failed: ${report.error.message.replace(/\.?\s*$/, '')}; no RDB file and no nodes.json of this run were left in '${dir}'.\n`);
     }

@@ -23,7 +23,10 @@ async function hotSlots(ctx: CommandContext): Promise<number> {
   if (ctx.json) {
     const addr = (id: string) => session.topology.nodes.find((n) => n.id === id);
     writeJson(ctx.io, {
-      command: 'hot-slots', ok: true, by: measure, complete: report.complete,
+      command: 'hot-slots',
+      ok: true,
+      by: measure,
+      complete: report.complete,
       slots: hot.map((h) => ({ ...h, owner: `${addr(h.ownerId)?.host}:${addr(h.ownerId)?.port}` })),
       masters: report.masters,
     });

@@ -19,22 +19,23 @@ import { verbose } from '../runPlan';
 async function sourceConnection(ctx: CommandContext): Promise<ConnectionOptions> {
   const v = ctx.args.values;
   const f = ctx.args.flags;
-  const password = f.has('--cluster-from-askpass')
-    ? await askPassword('Please input import source node password: ')
-    : v['--cluster-from-pass'];
-  const tlsWanted = f.has('--cluster-from-tls') || ['--cluster-from-cacert', '--cluster-from-cert', '--cluster-from-key', '--cluster-from-sni'].some((o) => v[o] !== undefined);
+  const password = f.has('--cluster-from-askpass') ? await askPassword('Please input import source node password: ') : v['--cluster-from-pass'];
+  const tlsWanted =
+    f.has('--cluster-from-tls') || ['--cluster-from-cacert', '--cluster-from-cert', '--cluster-from-key', '--cluster-from-sni'].some((o) => v[o] !== undefined);
   return {
     user: v['--cluster-from-user'],
     password,
     connectTimeoutMs: ctx.conn.connectTimeoutMs,
     family: ctx.conn.family,
-    tls: tlsWanted ? {
-      ca: v['--cluster-from-cacert'] ? readPem(v['--cluster-from-cacert']) : undefined,
-      cert: v['--cluster-from-cert'] ? readPem(v['--cluster-from-cert']) : undefined,
-      key: v['--cluster-from-key'] ? readPem(v['--cluster-from-key']) : undefined,
-      servername: v['--cluster-from-sni'],
-      insecure: f.has('--cluster-from-insecure'),
-    } : undefined,
+    tls: tlsWanted
+      ? {
+          ca: v['--cluster-from-cacert'] ? readPem(v['--cluster-from-cacert']) : undefined,
+          cert: v['--cluster-from-cert'] ? readPem(v['--cluster-from-cert']) : undefined,
+          key: v['--cluster-from-key'] ? readPem(v['--cluster-from-key']) : undefined,
+          servername: v['--cluster-from-sni'],
+          insecure: f.has('--cluster-from-insecure'),
+        }
+      : undefined,
   };
 }
 
@@ -51,25 +52,29 @@ export const importCommand: CliCommand = {
     }
     const from = parseAddress(fromText);
     if (!from.ok) {
-      ctx.io.stderr(`[ERR] Invalid --cluster-from host. You need to pass a valid address (ie. 120.0.0.1:7000).\nrcm: bad --cluster-from "${fromText}": ${from.reason}.\n`);
+      ctx.io.stderr(
+        `[ERR] Invalid --cluster-from host. You need to pass a valid address (ie. 120.0.0.1:7000).\nrcm: bad --cluster-from "${fromText}": ${from.reason}.\n`,
+      );
       return 1;
     }
     const timeoutMs = intOption(ctx.args, '--cluster-timeout', RANGES.timeoutMs, 60000);
     const batchKeys = intOption(ctx.args, '--cluster-pipeline', RANGES.pipeline, undefined);
     const source = await sourceConnection(ctx);
     const view = createDataView(ctx);
-    const report = await withSigint(ctx, 'import', (signal) => runImport(entry.host, entry.port, {
-      ...ctx.conn,
-      from: { host: from.host, port: from.port },
-      source,
-      copy: ctx.args.flags.has('--cluster-copy'),
-      replace: ctx.args.flags.has('--cluster-replace'),
-      timeoutMs,
-      batchKeys,
-      signal,
-      onOutput: view.onOutput,
-      onEvent: view.onEvent,
-    })).finally(() => view.finish());
+    const report = await withSigint(ctx, 'import', (signal) =>
+      runImport(entry.host, entry.port, {
+        ...ctx.conn,
+        from: { host: from.host, port: from.port },
+        source,
+        copy: ctx.args.flags.has('--cluster-copy'),
+        replace: ctx.args.flags.has('--cluster-replace'),
+        timeoutMs,
+        batchKeys,
+        signal,
+        onOutput: view.onOutput,
+        onEvent: view.onEvent,
+      }),
+    ).finally(() => view.finish());
     if (ctx.json) {
       writeReportJson(ctx, 'import', report);
       return report.exitCode;
@@ -82,7 +87,9 @@ export const importCommand: CliCommand = {
       ctx.io.stderr(`rcm: ${report.error.message.replace(/\.?\s*$/, '')}${before}.\n`);
     }
     if (report.remainingInSource !== undefined && report.remainingInSource > 0 && report.status === 'done' && verbose(ctx)) {
-      ctx.io.stderr(`rcm: ${report.remainingInSource} keys are in the source now (written or changed during the import?); run the import again to move them.\n`);
+      ctx.io.stderr(
+        `rcm: ${report.remainingInSource} keys are in the source now (written or changed during the import?); run the import again to move them.\n`,
+      );
     }
     return report.exitCode;
   },

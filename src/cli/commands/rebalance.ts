@@ -1,7 +1,5 @@
 /** `rcm rebalance`: redis-cli's rebalance plan and output, executed by the migration engine. */
-import {
-  checkCluster, loadTopology, parseWeights, planRebalance, previewBigKeys, renderBigKeys, renderCheck, renderRebalancePlan,
-} from '../../engine';
+import { checkCluster, loadTopology, parseWeights, planRebalance, previewBigKeys, renderBigKeys, renderCheck, renderRebalancePlan } from '../../engine';
 import { entryArgument, writeChunks, writeJson, type CliCommand, type CommandContext } from '../context';
 import { decimalOption } from '../numbers';
 import { migrationFlags, runPlanFromCli, writePlanOut } from '../runPlan';
@@ -30,14 +28,21 @@ export async function rebalance(ctx: CommandContext): Promise<number> {
   const simulate = ctx.args.flags.has('--cluster-simulate');
   const verbose = ctx.args.flags.has('--verbose');
   // The preview of a simulation (--verbose/--json) lists the keys whose transfer would block long.
-  const bigKeys = plan.kind !== 'nothing-to-do' && simulate && (ctx.json || verbose)
-    ? await previewBigKeys(plan, { ...ctx.conn, timeoutMs: migrationFlags(ctx).timeoutMs })
-    : undefined;
+  const bigKeys =
+    plan.kind !== 'nothing-to-do' && simulate && (ctx.json || verbose)
+      ? await previewBigKeys(plan, { ...ctx.conn, timeoutMs: migrationFlags(ctx).timeoutMs })
+      : undefined;
   if (ctx.json && (plan.kind === 'nothing-to-do' || simulate || ctx.args.values['--plan-out'])) {
     writeJson(ctx.io, { command: 'rebalance', ok: true, plan, ...(bigKeys ? { bigKeys } : {}) });
   } else if (!ctx.json) {
     writeChunks(ctx.io, renderRebalancePlan(plan, topology, { verbose, simulate }));
-    if (bigKeys) ctx.io.stderr(renderBigKeys(bigKeys, (id) => { const n = topology.nodes.find((x) => x.id === id); return n ? `${n.host}:${n.port}` : id; }));
+    if (bigKeys)
+      ctx.io.stderr(
+        renderBigKeys(bigKeys, (id) => {
+          const n = topology.nodes.find((x) => x.id === id);
+          return n ? `${n.host}:${n.port}` : id;
+        }),
+      );
   }
   if (plan.kind === 'nothing-to-do' || simulate) return 0;
   if (writePlanOut(ctx, plan)) return 0;

@@ -5,8 +5,15 @@
  * unchanged (rebalance.ts).
  */
 import {
-  BALANCE_BY, checkCluster, openCluster, parseWeights, planLoadRebalance, renderCheck, renderLoadPlan,
-  type BalanceBy, type LoadMeasure,
+  BALANCE_BY,
+  checkCluster,
+  openCluster,
+  parseWeights,
+  planLoadRebalance,
+  renderCheck,
+  renderLoadPlan,
+  type BalanceBy,
+  type LoadMeasure,
 } from '../../engine';
 import { ArgError } from '../args';
 import { writeChunks, writeJson, type CommandContext } from '../context';
@@ -20,7 +27,12 @@ export function balanceByOption(ctx: CommandContext): BalanceBy {
 }
 
 /** `threshold`: --cluster-threshold as rebalance read it (undefined: the default). */
-export async function rebalanceByLoad(ctx: CommandContext, entry: { host: string; port: number }, measure: LoadMeasure, threshold: number | undefined): Promise<number> {
+export async function rebalanceByLoad(
+  ctx: CommandContext,
+  entry: { host: string; port: number },
+  measure: LoadMeasure,
+  threshold: number | undefined,
+): Promise<number> {
   const session = await openCluster(entry.host, entry.port, ctx.conn);
   const { topology } = session;
   let report;

@@ -1,6 +1,13 @@
 /** `rcm reshard`: redis-cli's reshard (same prompts, plan and output), executed by the migration engine. */
 import {
-  checkCluster, EngineError, findNodeForResharding, loadTopology, TARGET_AS_SOURCE, planReshard, renderCheck, renderReshardPlan,
+  checkCluster,
+  EngineError,
+  findNodeForResharding,
+  loadTopology,
+  TARGET_AS_SOURCE,
+  planReshard,
+  renderCheck,
+  renderReshardPlan,
   type Topology,
 } from '../../engine';
 import { entryArgument, writeChunks, type CliCommand, type CommandContext } from '../context';
@@ -12,7 +19,11 @@ import { migrationFlags, runPlanFromCli, writePlanOut } from '../runPlan';
 async function ask(ctx: CommandContext, question: string): Promise<string> {
   ctx.io.stdout(question);
   const line = await (ctx.io.readAnswer ? ctx.io.readAnswer(255) : readLine());
-  if (line === undefined) throw new EngineError({ code: 'usage', message: 'No answer (end of input). Give --cluster-slots, --cluster-to and --cluster-from to run without questions.' });
+  if (line === undefined)
+    throw new EngineError({
+      code: 'usage',
+      message: 'No answer (end of input). Give --cluster-slots, --cluster-to and --cluster-from to run without questions.',
+    });
   return line.replace(/\r?\n$/, '').trim();
 }
 
@@ -27,7 +38,9 @@ async function askSlots(ctx: CommandContext): Promise<number> {
 
 /** redis-cli's source questions: each answer is checked at once (unknown id: exit; the target: say so, ask again). */
 async function askSources(ctx: CommandContext, topology: Topology, to: string): Promise<string[] | 'all'> {
-  ctx.io.stdout("Please enter all the source node IDs.\n  Type 'all' to use all the nodes as source nodes for the hash slots.\n  Type 'done' once you entered all the source nodes IDs.\n");
+  ctx.io.stdout(
+    "Please enter all the source node IDs.\n  Type 'all' to use all the nodes as source nodes for the hash slots.\n  Type 'done' once you entered all the source nodes IDs.\n",
+  );
   const ids: string[] = [];
   for (;;) {
     const a = await ask(ctx, `Source node #${ids.length + 1}: `);
@@ -56,8 +69,8 @@ export async function reshard(ctx: CommandContext): Promise<number> {
     return 1;
   }
   const v = ctx.args.values;
-  const slots = intOption(ctx.args, '--cluster-slots', RANGES.slots, undefined) ?? await askSlots(ctx);
-  const to = v['--cluster-to'] ?? await ask(ctx, 'What is the receiving node ID? ');
+  const slots = intOption(ctx.args, '--cluster-slots', RANGES.slots, undefined) ?? (await askSlots(ctx));
+  const to = v['--cluster-to'] ?? (await ask(ctx, 'What is the receiving node ID? '));
   findNodeForResharding(topology, to); // an unknown or replica target stops here, before the sources, as redis-cli
   // Tokens go to the planner as given: it checks them in order as redis-cli does (`badid,all` is an error).
   const from = v['--cluster-from'] !== undefined ? v['--cluster-from'].split(',') : await askSources(ctx, topology, to);

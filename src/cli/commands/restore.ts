@@ -22,18 +22,20 @@ export const restoreCommand: CliCommand = {
     const batchKeys = intOption(ctx.args, '--cluster-pipeline', RANGES.pipeline, undefined);
     const view = createDataView(ctx);
     const { confirm } = opHooks(ctx);
-    const report = await withSigint(ctx, 'restore', (signal) => runRestore(entry.host, entry.port, dir, {
-      ...ctx.conn,
-      replace: ctx.args.flags.has('--cluster-replace'),
-      batchKeys,
-      signal,
-      onOutput: view.onOutput,
-      onEvent: view.onEvent,
-      confirm: (message) => {
-        view.flush();
-        return confirm(message);
-      },
-    })).finally(() => view.finish());
+    const report = await withSigint(ctx, 'restore', (signal) =>
+      runRestore(entry.host, entry.port, dir, {
+        ...ctx.conn,
+        replace: ctx.args.flags.has('--cluster-replace'),
+        batchKeys,
+        signal,
+        onOutput: view.onOutput,
+        onEvent: view.onEvent,
+        confirm: (message) => {
+          view.flush();
+          return confirm(message);
+        },
+      }),
+    ).finally(() => view.finish());
     if (ctx.json) {
       writeReportJson(ctx, 'restore', report);
       return report.exitCode;
@@ -41,9 +43,13 @@ export const restoreCommand: CliCommand = {
     const p = report.progress;
     if (report.status === 'done' && verbose(ctx)) {
       const skipped = report.existing + report.expired + report.skippedOtherDbs + Object.values(report.skippedModules).reduce((a, b) => a + b, 0);
-      ctx.io.stderr(`rcm: restored ${report.restored} keys in ${rate(p)}${skipped ? `; ${skipped} left alone (${report.existing} existing, ${report.expired} expired, ${Object.values(report.skippedModules).reduce((a, b) => a + b, 0)} module values, ${report.skippedOtherDbs} in other databases)` : ''}.\n`);
+      ctx.io.stderr(
+        `rcm: restored ${report.restored} keys in ${rate(p)}${skipped ? `; ${skipped} left alone (${report.existing} existing, ${report.expired} expired, ${Object.values(report.skippedModules).reduce((a, b) => a + b, 0)} module values, ${report.skippedOtherDbs} in other databases)` : ''}.\n`,
+      );
     } else if (report.status === 'cancelled') {
-      ctx.io.stderr(`rcm: restore stopped after ${report.restored} keys; running it again restores the rest (existing keys are left alone without --cluster-replace).\n`);
+      ctx.io.stderr(
+        `rcm: restore stopped after ${report.restored} keys; running it again restores the rest (existing keys are left alone without --cluster-replace).\n`,
+      );
     } else if (report.error) {
       const before = report.restored > 0 ? ` (${report.restored} keys had been restored before it stopped)` : '';
       ctx.io.stderr(`rcm: ${report.error.message.replace(/\.?\s*$/, '')}${before}.\n`);

@@ -15,9 +15,8 @@ export const setTimeoutCommand: CliCommand = {
     if (!entry) return 1;
     const text = ctx.args.args[1]!;
     // A whole number below 100 gets redis-cli's own refusal (from the engine); anything else that is not one, ours.
-    const ms = /^\s*\d+\s*$/.test(text) && Number(text) < MIN_NODE_TIMEOUT_MS
-      ? Number(text)
-      : parseInteger(text, 'set-timeout milliseconds', RANGES.nodeTimeoutMs);
+    const ms =
+      /^\s*\d+\s*$/.test(text) && Number(text) < MIN_NODE_TIMEOUT_MS ? Number(text) : parseInteger(text, 'set-timeout milliseconds', RANGES.nodeTimeoutMs);
     const report = await runSetTimeout(entry.host, entry.port, ms, { ...ctx.conn, ...opHooks(ctx) });
     if (ctx.json) writeReportJson(ctx, 'set-timeout', report);
     return report.exitCode;

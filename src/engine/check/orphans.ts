@@ -26,7 +26,8 @@ export function findOrphans(topology: Topology): OrphanFinding[] {
     const importing = new Set(n.importing.map((o) => o.slot));
     const mine = (topology.foreignKeys ?? []).filter((f) => f.nodeId === n.id && f.keys > 0 && !importing.has(f.slot));
     const unplaced = (topology.unplacedKeys ?? []).filter((u) => u.nodeId === n.id).reduce((a, u) => a + u.keys, 0);
-    if (mine.length > 0 || unplaced > 0) out.push({ node: nodeRef(n), keys: mine.reduce((a, f) => a + f.keys, unplaced), slots: mine.map((f) => f.slot), unplaced });
+    if (mine.length > 0 || unplaced > 0)
+      out.push({ node: nodeRef(n), keys: mine.reduce((a, f) => a + f.keys, unplaced), slots: mine.map((f) => f.slot), unplaced });
   }
   return out;
 }
@@ -34,9 +35,10 @@ export function findOrphans(topology: Topology): OrphanFinding[] {
 /** One `[ERR]` line per node, on stdout after the check's own findings (none on a healthy cluster). */
 export function renderOrphans(orphans: readonly OrphanFinding[]): OutputChunk[] {
   return orphans.map((o) => {
-    const where = o.slots.length === 0
-      ? 'in slots it does not own (DBSIZE counts them; the server lists none of their slots)'
-      : `in ${o.slots.length} slot(s) it does not own (slots ${formatRangesPlain(rangesFromSlots(o.slots))}${(o.unplaced ?? 0) > 0 ? `, and ${o.unplaced} DBSIZE counts in slots the server does not list` : ''})`;
+    const where =
+      o.slots.length === 0
+        ? 'in slots it does not own (DBSIZE counts them; the server lists none of their slots)'
+        : `in ${o.slots.length} slot(s) it does not own (slots ${formatRangesPlain(rangesFromSlots(o.slots))}${(o.unplaced ?? 0) > 0 ? `, and ${o.unplaced} DBSIZE counts in slots the server does not list` : ''})`;
     return out(`[ERR] Node ${o.node.addr} holds ${o.keys} key(s) ${where}: no client can reach them.\n`, 'error');
   });
 }

@@ -22,27 +22,43 @@ export function siphash12(data: Uint8Array): bigint {
   let v2 = 0x6c7967656e657261n;
   let v3 = 0x7465646279746573n;
   const round = (): void => {
-    v0 = (v0 + v1) & MASK; v1 = rotl(v1, 13n) ^ v0; v0 = rotl(v0, 32n);
-    v2 = (v2 + v3) & MASK; v3 = rotl(v3, 16n) ^ v2;
-    v0 = (v0 + v3) & MASK; v3 = rotl(v3, 21n) ^ v0;
-    v2 = (v2 + v1) & MASK; v1 = rotl(v1, 17n) ^ v2; v2 = rotl(v2, 32n);
+    v0 = (v0 + v1) & MASK;
+    v1 = rotl(v1, 13n) ^ v0;
+    v0 = rotl(v0, 32n);
+    v2 = (v2 + v3) & MASK;
+    v3 = rotl(v3, 16n) ^ v2;
+    v0 = (v0 + v3) & MASK;
+    v3 = rotl(v3, 21n) ^ v0;
+    v2 = (v2 + v1) & MASK;
+    v1 = rotl(v1, 17n) ^ v2;
+    v2 = rotl(v2, 32n);
   };
   const full = Math.floor(data.length / 8) * 8;
   for (let i = 0; i < full; i += 8) {
     let m = 0n;
     for (let j = 7; j >= 0; j--) m = (m << 8n) | BigInt(data[i + j]!);
-    v3 ^= m; round(); v0 ^= m;
+    v3 ^= m;
+    round();
+    v0 ^= m;
   }
   let b = BigInt(data.length & 0xff) << 56n;
   for (let i = full; i < data.length; i++) b |= BigInt(data[i]!) << BigInt(8 * (i - full));
-  v3 ^= b; round(); v0 ^= b;
-  v2 ^= 0xffn; round(); round();
+  v3 ^= b;
+  round();
+  v0 ^= b;
+  v2 ^= 0xffn;
+  round();
+  round();
   return v0 ^ v1 ^ v2 ^ v3;
 }
 
 const UTF8 = new TextEncoder();
 
-interface Entry<V> { key: string; value: V; hash: bigint }
+interface Entry<V> {
+  key: string;
+  value: V;
+  hash: bigint;
+}
 
 /** Insert-only Redis dict: add-or-replace and iteration order. */
 export class RedisDictOrder<V> {
@@ -116,7 +132,10 @@ export class RedisDictOrder<V> {
     for (const t of tabs) {
       const bucket = this.tables[t]![this.index(hash, t)]!;
       const found = bucket.find((e) => e.key === key);
-      if (found) { found.value = value; return; }
+      if (found) {
+        found.value = value;
+        return;
+      }
     }
     const t = this.rehashIdx !== -1 ? 1 : 0;
     this.tables[t]![this.index(hash, t)]!.unshift({ key, value, hash });

@@ -33,11 +33,25 @@ export type DataEvent =
   /** One round trip: `keys` keys sent to master `targetId` (import: MIGRATE … KEYS; restore: pipelined RESTOREs). */
   | { readonly type: 'batch'; readonly op: DataOp; readonly targetId: string; readonly keys: number; readonly ms: number; readonly bytes?: number }
   /** Keys that already exist on the target: refused (import stops), skipped (restore keeps them) or replaced. */
-  | { readonly type: 'busy-keys'; readonly op: DataOp; readonly targetId: string; readonly keys: readonly string[]; readonly action: 'refused' | 'skipped' | 'replaced' }
+  | {
+      readonly type: 'busy-keys';
+      readonly op: DataOp;
+      readonly targetId: string;
+      readonly keys: readonly string[];
+      readonly action: 'refused' | 'skipped' | 'replaced';
+    }
   | { readonly type: 'retry'; readonly op: DataOp; readonly targetId: string; readonly reason: string; readonly attempt: number }
   /** backup: a master's RDB transfer started / finished. */
   | { readonly type: 'node-started'; readonly op: DataOp; readonly nodeId: string; readonly addr: string; readonly file: string }
-  | { readonly type: 'node-done'; readonly op: DataOp; readonly nodeId: string; readonly addr: string; readonly file: string; readonly bytes: number; readonly keys: number }
+  | {
+      readonly type: 'node-done';
+      readonly op: DataOp;
+      readonly nodeId: string;
+      readonly addr: string;
+      readonly file: string;
+      readonly bytes: number;
+      readonly keys: number;
+    }
   | { readonly type: 'warning'; readonly op: DataOp; readonly message: string }
   | { readonly type: 'progress'; readonly progress: DataProgress }
   | { readonly type: 'error'; readonly error: EngineErrorData }
@@ -55,7 +69,10 @@ export class ProgressCounter {
   bytes = 0;
   bytesTotal: number | null = null;
 
-  constructor(readonly op: DataOp, private readonly startedAt: number) {}
+  constructor(
+    readonly op: DataOp,
+    private readonly startedAt: number,
+  ) {}
 
   snapshot(now: number): DataProgress {
     const elapsedMs = Math.max(0, now - this.startedAt);

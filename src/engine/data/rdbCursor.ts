@@ -74,8 +74,10 @@ export class ByteCursor {
   lenOrEnc(): number {
     const b = this.u8();
     switch (b >> 6) {
-      case 0: return b & 0x3f;
-      case 1: return ((b & 0x3f) << 8) | this.u8();
+      case 0:
+        return b & 0x3f;
+      case 1:
+        return ((b & 0x3f) << 8) | this.u8();
       case 2: {
         if (b === 0x80) {
           this.need(4);
@@ -94,7 +96,8 @@ export class ByteCursor {
         this.pos--;
         return this.corrupt(`unknown length encoding 0x${b.toString(16)}`);
       }
-      default: return -1 - (b & 0x3f);
+      default:
+        return -1 - (b & 0x3f);
     }
   }
 
@@ -182,9 +185,15 @@ export class ByteCursor {
       return;
     }
     switch (-1 - n) {
-      case ENC_INT8: this.skip(1); return;
-      case ENC_INT16: this.skip(2); return;
-      case ENC_INT32: this.skip(4); return;
+      case ENC_INT8:
+        this.skip(1);
+        return;
+      case ENC_INT16:
+        this.skip(2);
+        return;
+      case ENC_INT32:
+        this.skip(4);
+        return;
       case ENC_LZF: {
         const clen = this.len();
         this.len();

@@ -136,7 +136,11 @@ export class RdbParser {
       } catch (e) {
         if (e !== NEED_MORE) throw e;
         if (this.ended) {
-          throw new RdbError('truncated', `the file ends at byte ${this.base + this.buf.length} inside a record that starts at byte ${this.offset} (${this.neededEnd - this.base - this.buf.length} more bytes needed): the file is truncated`, this.offset);
+          throw new RdbError(
+            'truncated',
+            `the file ends at byte ${this.base + this.buf.length} inside a record that starts at byte ${this.offset} (${this.neededEnd - this.base - this.buf.length} more bytes needed): the file is truncated`,
+            this.offset,
+          );
         }
         return null;
       }
@@ -247,7 +251,11 @@ export class RdbParser {
           if (stored.readBigUInt64LE(0) === 0n) checksum = 'disabled';
           else if (this.crc.matchesLE(stored, 0)) checksum = 'ok';
           else {
-            throw new RdbError('checksum', `CRC64 mismatch: the file says ${stored.readBigUInt64LE(0).toString(16)}, the content gives ${this.crc.value().toString(16)}`, this.base + c.pos - 8);
+            throw new RdbError(
+              'checksum',
+              `CRC64 mismatch: the file says ${stored.readBigUInt64LE(0).toString(16)}, the content gives ${this.crc.value().toString(16)}`,
+              this.base + c.pos - 8,
+            );
           }
           this.pos = c.pos;
         } else {
@@ -287,13 +295,23 @@ function skipModuleValue(c: ByteCursor): void {
   for (;;) {
     const op = c.len();
     switch (op) {
-      case ModuleOpcode.EOF: return;
+      case ModuleOpcode.EOF:
+        return;
       case ModuleOpcode.SINT:
-      case ModuleOpcode.UINT: c.lenBig(); break;
-      case ModuleOpcode.FLOAT: c.skip(4); break;
-      case ModuleOpcode.DOUBLE: c.skip(8); break;
-      case ModuleOpcode.STRING: c.skipString(); break;
-      default: c.corrupt(`unknown module value opcode ${op}`);
+      case ModuleOpcode.UINT:
+        c.lenBig();
+        break;
+      case ModuleOpcode.FLOAT:
+        c.skip(4);
+        break;
+      case ModuleOpcode.DOUBLE:
+        c.skip(8);
+        break;
+      case ModuleOpcode.STRING:
+        c.skipString();
+        break;
+      default:
+        c.corrupt(`unknown module value opcode ${op}`);
     }
   }
 }
@@ -309,14 +327,17 @@ function skipStream(c: ByteCursor, type: number): void {
   c.skipLen(); // last id ms
   c.skipLen(); // last id seq
   if (type >= RdbType.STREAM_LISTPACKS_2) {
-    c.skipLen(); c.skipLen(); // first id
-    c.skipLen(); c.skipLen(); // max deleted id
+    c.skipLen();
+    c.skipLen(); // first id
+    c.skipLen();
+    c.skipLen(); // max deleted id
     c.skipLen(); // entries added
   }
   const groups = c.len();
   for (let g = 0; g < groups; g++) {
     c.skipString(); // name
-    c.skipLen(); c.skipLen(); // last delivered id
+    c.skipLen();
+    c.skipLen(); // last delivered id
     if (type >= RdbType.STREAM_LISTPACKS_2) c.skipLen(); // entries read (2^64-1 when unknown)
     const pel = c.len();
     for (let p = 0; p < pel; p++) {
@@ -400,7 +421,11 @@ function skipValue(c: ByteCursor, type: number, recordStart: number): string | u
     }
     case RdbType.MODULE: {
       const id = c.lenBig();
-      throw new RdbError('unsupported', `a value of module type '${moduleTypeName(id)}' saved with the old module API cannot be read without the module`, c.base + recordStart);
+      throw new RdbError(
+        'unsupported',
+        `a value of module type '${moduleTypeName(id)}' saved with the old module API cannot be read without the module`,
+        c.base + recordStart,
+      );
     }
     default:
       throw new RdbError('unsupported', `unknown value type ${type}`, c.base + recordStart);

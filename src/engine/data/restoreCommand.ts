@@ -29,7 +29,8 @@ export function decideKey(rec: RdbKeyRecord, rdbVersion: number, nowMs: number, 
   return { kind: 'restore', command: ['RESTORE', ...args], payloadBytes: payload.length };
 }
 
-export type RestoreReply = { readonly kind: 'restored' } | { readonly kind: 'existing' } | { readonly kind: 'failed'; readonly error: string; readonly hint: string };
+export type RestoreReply =
+  { readonly kind: 'restored' } | { readonly kind: 'existing' } | { readonly kind: 'failed'; readonly error: string; readonly hint: string };
 
 /** One RESTORE reply: done, the key existed (left untouched), or a failure with a hint at its likely cause. */
 export function classifyRestoreReply(reply: { ok: true } | { ok: false; error: string }, rdbVersions: string): RestoreReply {
@@ -37,6 +38,8 @@ export function classifyRestoreReply(reply: { ok: true } | { ok: false; error: s
   if (reply.error.startsWith('BUSYKEY')) return { kind: 'existing' };
   const hint = /payload version or checksum/i.test(reply.error)
     ? ` (the backup is in RDB format version ${rdbVersions}: a server older than the one that wrote it cannot load it)`
-    : /Bad data format/i.test(reply.error) ? ' (the server cannot load this value: was the backup written by a newer Redis?)' : '';
+    : /Bad data format/i.test(reply.error)
+      ? ' (the server cannot load this value: was the backup written by a newer Redis?)'
+      : '';
   return { kind: 'failed', error: reply.error, hint };
 }

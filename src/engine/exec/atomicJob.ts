@@ -43,7 +43,9 @@ export function rangeArgs(slots: readonly number[]): number[] {
 
 /** `0-99 200-299`: how both servers print a job's ranges. */
 export function rangeText(slots: readonly number[]): string {
-  return rangesFromSlots(slots).map((r) => `${r.start}-${r.end}`).join(' ');
+  return rangesFromSlots(slots)
+    .map((r) => `${r.start}-${r.end}`)
+    .join(' ');
 }
 
 /** RESP maps arrive as flat [k, v, k, v…] arrays in RESP2. */
@@ -76,7 +78,11 @@ export async function assertTargetOwns(ctx: MoverContext, cmd: RawCommand, targe
   const missing = slots.filter((s) => !owned.has(s));
   if (missing.length > 0) {
     const dst = ctx.port.nodeAddr(targetId);
-    throw new EngineError({ code: 'migration-failed', node: dst, message: `${what} ended, but ${dst} does not serve ${missing.length} of its slots (${rangeText(missing)})` });
+    throw new EngineError({
+      code: 'migration-failed',
+      node: dst,
+      message: `${what} ended, but ${dst} does not serve ${missing.length} of its slots (${rangeText(missing)})`,
+    });
   }
 }
 
@@ -97,7 +103,11 @@ export async function waitSourceEmpty(ctx: MoverContext, sourceId: string, slots
     if (left.length === 0) return;
     if (ctx.clock.now() > deadline) {
       const src = ctx.port.nodeAddr(sourceId);
-      throw new EngineError({ code: 'migration-failed', node: src, message: `${what} ended, but ${src} still holds keys of ${left.length} of its slots (${rangeText(left)})` });
+      throw new EngineError({
+        code: 'migration-failed',
+        node: src,
+        message: `${what} ended, but ${src} still holds keys of ${left.length} of its slots (${rangeText(left)})`,
+      });
     }
     await clockSleep(ctx.clock, wait);
     wait = Math.min(POLL_FAST_MS, wait * 2);

@@ -9,7 +9,20 @@
  * A stop request cancels it the same way.
  */
 import { EngineError } from '../model/errors';
-import { assertTargetOwns, flatToRecord, waitSourceEmpty, pollJob, rangeArgs, rangeText, rawCommand, servedBy, waitIdle, type JobState, type MoverContext, type RawCommand } from './atomicJob';
+import {
+  assertTargetOwns,
+  flatToRecord,
+  waitSourceEmpty,
+  pollJob,
+  rangeArgs,
+  rangeText,
+  rawCommand,
+  servedBy,
+  waitIdle,
+  type JobState,
+  type MoverContext,
+  type RawCommand,
+} from './atomicJob';
 
 export interface RedisTask {
   readonly id: string;
@@ -22,8 +35,11 @@ export interface RedisTask {
 /** CLUSTER MIGRATION STATUS (ID x | ALL), parsed. Pure. */
 export function parseMigrationStatus(reply: unknown): RedisTask[] {
   return (Array.isArray(reply) ? reply : []).map(flatToRecord).map((t) => ({
-    id: String(t.id ?? ''), state: String(t.state ?? ''), lastError: String(t.last_error ?? ''),
-    retries: Number(t.retries ?? 0) || 0, operation: String(t.operation ?? ''),
+    id: String(t.id ?? ''),
+    state: String(t.state ?? ''),
+    lastError: String(t.last_error ?? ''),
+    retries: Number(t.retries ?? 0) || 0,
+    operation: String(t.operation ?? ''),
   }));
 }
 
@@ -70,13 +86,16 @@ export async function redisMoveSlots(ctx: MoverContext, sourceId: string, target
     await pollJob(ctx, {
       what: `${what} (task ${id})`,
       job: { sourceId, targetId, jobId: id, slots: todo.length },
-      targetId, slots: todo,
+      targetId,
+      slots: todo,
       read: async () => {
         const task = (await tasksOf(cmd, targetId, id))[0];
         if (task?.state === 'failed') failedSince ??= ctx.clock.now();
         return { ...redisTaskState(task, ctx.clock.now(), failedSince, ctx.migrate.timeoutMs), progress: { retries: task?.retries ?? 0 } };
       },
-      cancel: async () => { await cmd(targetId, 'CLUSTER', 'MIGRATION', 'CANCEL', 'ID', id); },
+      cancel: async () => {
+        await cmd(targetId, 'CLUSTER', 'MIGRATION', 'CANCEL', 'ID', id);
+      },
     }).catch(async (e: unknown) => {
       // Never leave a failing task retrying behind a failed run.
       if (e instanceof EngineError && e.code !== 'cancelled') await cmd(targetId, 'CLUSTER', 'MIGRATION', 'CANCEL', 'ID', id).catch(() => undefined);

@@ -10,7 +10,20 @@
  * export of the source, which during the lane are only ours.
  */
 import { EngineError } from '../model/errors';
-import { assertTargetOwns, flatToRecord, waitSourceEmpty, pollJob, rangeArgs, rangeText, rawCommand, servedBy, waitIdle, type JobState, type MoverContext, type RawCommand } from './atomicJob';
+import {
+  assertTargetOwns,
+  flatToRecord,
+  waitSourceEmpty,
+  pollJob,
+  rangeArgs,
+  rangeText,
+  rawCommand,
+  servedBy,
+  waitIdle,
+  type JobState,
+  type MoverContext,
+  type RawCommand,
+} from './atomicJob';
 
 const FINAL = new Set(['success', 'failed', 'cancelled']);
 
@@ -26,8 +39,12 @@ export interface ValkeyJob {
 /** GETSLOTMIGRATIONS, parsed. Pure. */
 export function parseSlotMigrations(reply: unknown): ValkeyJob[] {
   return (Array.isArray(reply) ? reply : []).map(flatToRecord).map((j) => ({
-    name: String(j.name ?? ''), operation: String(j.operation ?? ''), slotRanges: String(j.slot_ranges ?? ''),
-    targetNode: String(j.target_node ?? ''), state: String(j.state ?? ''), message: String(j.message ?? ''),
+    name: String(j.name ?? ''),
+    operation: String(j.operation ?? ''),
+    slotRanges: String(j.slot_ranges ?? ''),
+    targetNode: String(j.target_node ?? ''),
+    state: String(j.state ?? ''),
+    message: String(j.message ?? ''),
   }));
 }
 
@@ -52,7 +69,11 @@ export async function valkeyMoveSlots(ctx: MoverContext, sourceId: string, targe
   const src = ctx.port.nodeAddr(sourceId);
   const dst = ctx.port.nodeAddr(targetId);
   // An export still running (left by a killed run) must end first: the slots may be on their way already.
-  await waitIdle(ctx, async () => (await jobsOf(cmd, sourceId)).some((j) => j.operation === 'EXPORT' && !FINAL.has(j.state)), `the slot migration in progress on ${src}`);
+  await waitIdle(
+    ctx,
+    async () => (await jobsOf(cmd, sourceId)).some((j) => j.operation === 'EXPORT' && !FINAL.has(j.state)),
+    `the slot migration in progress on ${src}`,
+  );
   const onTarget = await servedBy(cmd, targetId, targetId);
   const todo = slots.filter((s) => !onTarget.has(s));
   const ranges = rangeText(todo);
@@ -63,16 +84,25 @@ export async function valkeyMoveSlots(ctx: MoverContext, sourceId: string, targe
       await cmd(sourceId, 'CLUSTER', 'MIGRATESLOTS', 'SLOTSRANGE', ...rangeArgs(todo), 'NODE', targetId);
     } catch (e) {
       const cause = e instanceof Error ? e.message : String(e);
-      throw new EngineError({ code: 'migration-failed', node: src, cause, message: `${src} refused ${what.charAt(0).toLowerCase()}${what.slice(1)}: ${cause}` });
+      throw new EngineError({
+        code: 'migration-failed',
+        node: src,
+        cause,
+        message: `${src} refused ${what.charAt(0).toLowerCase()}${what.slice(1)}: ${cause}`,
+      });
     }
     const job = findCreatedJob(await jobsOf(cmd, sourceId), known, targetId, ranges);
-    if (!job) throw new EngineError({ code: 'migration-failed', node: src, message: `${src} accepted CLUSTER MIGRATESLOTS for ${ranges} but lists no new job for it` });
+    if (!job)
+      throw new EngineError({ code: 'migration-failed', node: src, message: `${src} accepted CLUSTER MIGRATESLOTS for ${ranges} but lists no new job for it` });
     await pollJob(ctx, {
       what: `${what} (job ${job.name})`,
       job: { sourceId, targetId, jobId: job.name, slots: todo.length },
-      targetId, slots: todo,
+      targetId,
+      slots: todo,
       read: async () => valkeyJobState((await jobsOf(cmd, sourceId)).find((j) => j.name === job.name)),
-      cancel: async () => { await cmd(sourceId, 'CLUSTER', 'CANCELSLOTMIGRATIONS'); },
+      cancel: async () => {
+        await cmd(sourceId, 'CLUSTER', 'CANCELSLOTMIGRATIONS');
+      },
     });
   }
   await assertTargetOwns(ctx, cmd, targetId, slots, what);

@@ -51,16 +51,18 @@ export function pairStrategy(source: NodeCapabilities | undefined, target: NodeC
  */
 export async function probeCapabilities(port: SlotPort, nodeIds: readonly string[]): Promise<Map<string, NodeCapabilities>> {
   const out = new Map<string, NodeCapabilities>();
-  await Promise.all([...new Set(nodeIds)].map(async (id) => {
-    let caps: NodeCapabilities = new Set();
-    if (port.command) {
-      try {
-        caps = capabilitiesFromCommandInfo(PROBED, await port.command(id, 'COMMAND', 'INFO', ...PROBED));
-      } catch {
-        caps = new Set();
+  await Promise.all(
+    [...new Set(nodeIds)].map(async (id) => {
+      let caps: NodeCapabilities = new Set();
+      if (port.command) {
+        try {
+          caps = capabilitiesFromCommandInfo(PROBED, await port.command(id, 'COMMAND', 'INFO', ...PROBED));
+        } catch {
+          caps = new Set();
+        }
       }
-    }
-    out.set(id, caps);
-  }));
+      out.set(id, caps);
+    }),
+  );
   return out;
 }

@@ -27,7 +27,10 @@ export function replicationVerdict(s: ReplicationState, offset: number): { reaso
   // No replica (or none reachable): nothing can take over with fewer keys than the target holds.
   if (reachable.length === 0) return null;
   if (reachable.some((r) => r.role === 'following' && r.offset >= offset)) return null;
-  return { reason: `no replica has acknowledged its replication offset ${offset} (${reachable.map((r) => `${r.addr}: ${r.role === 'following' ? `at ${r.offset}` : r.role}`).join(', ')})`, final: false };
+  return {
+    reason: `no replica has acknowledged its replication offset ${offset} (${reachable.map((r) => `${r.addr}: ${r.role === 'following' ? `at ${r.offset}` : r.role}`).join(', ')})`,
+    final: false,
+  };
 }
 
 /**
@@ -46,7 +49,9 @@ export async function targetReplicated(port: SlotPort, clock: Clock, targetId: s
     if (verdict === null) return;
     if (verdict.final || clock.now() > end) {
       throw new EngineError({
-        code: 'migration-failed', node: port.nodeAddr(targetId), cause: verdict.reason,
+        code: 'migration-failed',
+        node: port.nodeAddr(targetId),
+        cause: verdict.reason,
         message: `${port.nodeAddr(targetId)} cannot be trusted with the keys it acknowledged: ${verdict.reason}. ${what}`,
       });
     }

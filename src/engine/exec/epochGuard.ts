@@ -21,7 +21,11 @@ export async function targetSeesSourceEpoch(port: SlotPort, clock: Clock, source
     const [src, dst] = await Promise.all([port.epochs(sourceId), port.epochs(targetId)]);
     if (dst.current >= src.mine) return;
     if (clock.now() > end) {
-      throw new EngineError({ code: 'timeout', node: port.nodeAddr(targetId), message: `${port.nodeAddr(targetId)} has not learned the config epoch of ${port.nodeAddr(sourceId)} (${src.mine}; it knows ${dst.current}) after ${DEADLINE_MS / 1000}s: is the cluster bus between them working? No slot was reassigned.` });
+      throw new EngineError({
+        code: 'timeout',
+        node: port.nodeAddr(targetId),
+        message: `${port.nodeAddr(targetId)} has not learned the config epoch of ${port.nodeAddr(sourceId)} (${src.mine}; it knows ${dst.current}) after ${DEADLINE_MS / 1000}s: is the cluster bus between them working? No slot was reassigned.`,
+      });
     }
     await clockSleep(clock, STEP_MS);
   }
@@ -35,7 +39,11 @@ export async function targetEpochAboveSource(port: SlotPort, clock: Clock, sourc
     // A source that gave away its last slot becomes a replica (reporting its master's epoch): nothing to outrank.
     if (dst.mine > src.mine || !src.master) return;
     if (clock.now() > end) {
-      throw new EngineError({ code: 'timeout', node: port.nodeAddr(targetId), message: `The config epoch of ${port.nodeAddr(targetId)} (${dst.mine}) does not exceed ${port.nodeAddr(sourceId)}'s (${src.mine}) after ${DEADLINE_MS / 1000}s; the slots stay open for "rcm fix".` });
+      throw new EngineError({
+        code: 'timeout',
+        node: port.nodeAddr(targetId),
+        message: `The config epoch of ${port.nodeAddr(targetId)} (${dst.mine}) does not exceed ${port.nodeAddr(sourceId)}'s (${src.mine}) after ${DEADLINE_MS / 1000}s; the slots stay open for "rcm fix".`,
+      });
     }
     await port.bumpEpoch(targetId);
     await clockSleep(clock, STEP_MS);

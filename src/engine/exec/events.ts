@@ -6,7 +6,13 @@ import type { AtomicJobProgress } from './atomicJob';
 import type { PairStrategy, StrategyKind } from './strategy';
 
 export type MigrationEvent =
-  | { readonly type: 'plan-started'; readonly totalSlots: number; readonly keysTotal: number; readonly lanes: number; readonly strategies?: readonly PairStrategy[] }
+  | {
+      readonly type: 'plan-started';
+      readonly totalSlots: number;
+      readonly keysTotal: number;
+      readonly lanes: number;
+      readonly strategies?: readonly PairStrategy[];
+    }
   | { readonly type: 'group-started'; readonly sourceId: string; readonly targetId: string; readonly slots: number; readonly strategy?: StrategyKind }
   /** A server-side (atomic) job of a pair: its id and the server's state word, keys on the target so far. */
   | { readonly type: 'atomic-job'; readonly strategy: StrategyKind; readonly job: AtomicJobProgress }

@@ -61,7 +61,12 @@ export interface ExecuteResult {
   readonly strategies?: readonly PairStrategy[];
 }
 
-interface Lane { sourceId: string; targetId: string; moves: SlotMove[]; strategy: StrategyKind }
+interface Lane {
+  sourceId: string;
+  targetId: string;
+  moves: SlotMove[];
+  strategy: StrategyKind;
+}
 
 function lanesOf(moves: readonly SlotMove[]): Lane[] {
   const lanes: Lane[] = [];
@@ -84,7 +89,9 @@ export const DEFAULT_MAX_CLIENT_LATENCY_MS = 1;
 
 export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteOptions = {}): Promise<ExecuteResult> {
   const clock = opts.clock ?? systemClock;
-  const emit = (e: MigrationEvent): void => { opts.onEvent?.(e); };
+  const emit = (e: MigrationEvent): void => {
+    opts.onEvent?.(e);
+  };
   const started = clock.now();
   const window = Math.max(1, opts.windowSlots ?? 128);
   const lanes = lanesOf(plan.moves);
@@ -98,19 +105,21 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
   // Key counts before (the work estimate and the verification baseline), while the pairs' protocols are probed.
   const before = new Map<number, number>();
   const choosing = chooseStrategies(lanes, port, opts.strategy ?? 'legacy');
-  await Promise.all(lanes.map(async (l) => {
-    const slots = l.moves.map((m) => m.slot);
-    const [src, dst] = await Promise.all([port.countKeysInSlots(l.sourceId, slots), port.countKeysInSlots(l.targetId, slots)]);
-    slots.forEach((s, i) => before.set(s, Math.max(0, src[i]!) + Math.max(0, dst[i]!)));
-    // A slot with keys on both sides (left open by an interrupted run) may hold the same key twice: a copy
-    // made before the source's was deleted (keyMover's migrateKeys). Count its distinct keys.
-    const both = slots.filter((_, i) => src[i]! > 0 && dst[i]! > 0);
-    for (const s of both) {
-      const n = before.get(s)!;
-      const [[a], [b]] = await Promise.all([port.getKeysInSlots(l.sourceId, [s], n), port.getKeysInSlots(l.targetId, [s], n)]);
-      before.set(s, new Set([...(a ?? []), ...(b ?? [])].map((k) => k.toString('latin1'))).size);
-    }
-  }));
+  await Promise.all(
+    lanes.map(async (l) => {
+      const slots = l.moves.map((m) => m.slot);
+      const [src, dst] = await Promise.all([port.countKeysInSlots(l.sourceId, slots), port.countKeysInSlots(l.targetId, slots)]);
+      slots.forEach((s, i) => before.set(s, Math.max(0, src[i]!) + Math.max(0, dst[i]!)));
+      // A slot with keys on both sides (left open by an interrupted run) may hold the same key twice: a copy
+      // made before the source's was deleted (keyMover's migrateKeys). Count its distinct keys.
+      const both = slots.filter((_, i) => src[i]! > 0 && dst[i]! > 0);
+      for (const s of both) {
+        const n = before.get(s)!;
+        const [[a], [b]] = await Promise.all([port.getKeysInSlots(l.sourceId, [s], n), port.getKeysInSlots(l.targetId, [s], n)]);
+        before.set(s, new Set([...(a ?? []), ...(b ?? [])].map((k) => k.toString('latin1'))).size);
+      }
+    }),
+  );
   const keysTotal = [...before.values()].reduce((a, b) => a + b, 0);
   await choosing;
   const strategies: PairStrategy[] = lanes.map((l) => ({ sourceId: l.sourceId, targetId: l.targetId, strategy: l.strategy }));
@@ -138,9 +147,12 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
   emit({ type: 'plan-started', totalSlots: plan.moves.length, keysTotal, lanes: lanes.length, strategies });
 
   // Latency pacing (legacy pairs only: atomic migration is paced by the servers).
-  const pacer: PaceRunner | undefined = lanes.some((l) => l.strategy === 'legacy') && opts.pipeline === undefined
-    ? startPaceRunner(port, clock, { maxClientLatencyMs: opts.maxClientLatencyMs ?? DEFAULT_MAX_CLIENT_LATENCY_MS, fast: opts.fast }, (pace) => emit({ type: 'pace', pace }))
-    : undefined;
+  const pacer: PaceRunner | undefined =
+    lanes.some((l) => l.strategy === 'legacy') && opts.pipeline === undefined
+      ? startPaceRunner(port, clock, { maxClientLatencyMs: opts.maxClientLatencyMs ?? DEFAULT_MAX_CLIENT_LATENCY_MS, fast: opts.fast }, (pace) =>
+          emit({ type: 'pace', pace }),
+        )
+      : undefined;
   if (pacer) emit({ type: 'pace', pace: pacer.pace() });
 
   const runLane = async (lane: Lane): Promise<void> => {
@@ -160,7 +172,11 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
       if (job.keysOnTarget !== undefined) emit({ type: 'progress', progress: snapshot() });
     };
     const ctx = {
-      port, clock, emit, onJob, signal: opts.signal,
+      port,
+      clock,
+      emit,
+      onJob,
+      signal: opts.signal,
       sizer: createBatchSizer({ fixed: opts.pipeline, budgetMs: opts.budgetMs }),
       migrate: { timeoutMs: opts.timeoutMs ?? 60000, replace: opts.replace ?? false },
       ...(pacer ? { pace: () => pacer.pace(), countOwn: (id: string, n: number) => pacer.countOwn(id, n) } : {}),
@@ -240,7 +256,10 @@ async function chooseStrategies(lanes: Lane[], port: SlotPort, wanted: 'auto' | 
     for (const l of lanes) l.strategy = wanted;
     return;
   }
-  const caps = await probeCapabilities(port, lanes.flatMap((l) => [l.sourceId, l.targetId]));
+  const caps = await probeCapabilities(
+    port,
+    lanes.flatMap((l) => [l.sourceId, l.targetId]),
+  );
   for (const l of lanes) l.strategy = pairStrategy(caps.get(l.sourceId), caps.get(l.targetId));
 }
 

@@ -57,7 +57,8 @@ export function journalRecordProblem(value: unknown): string | null {
 /** Folds journal records into the run's state. Pure. */
 export function readJournalState(records: readonly JournalRecord[]): JournalState {
   const planRec = records.find((r): r is Extract<JournalRecord, { t: 'plan' }> => r.t === 'plan');
-  if (!planRec) throw new EngineError({ code: 'file-error', message: 'The journal has no plan record (it is not a journal written by rcm, or it is damaged).' });
+  if (!planRec)
+    throw new EngineError({ code: 'file-error', message: 'The journal has no plan record (it is not a journal written by rcm, or it is damaged).' });
   const done = new Set<number>();
   const opened = new Set<number>();
   let ended: JournalState['ended'];

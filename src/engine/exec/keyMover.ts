@@ -89,7 +89,9 @@ export async function moveWindowKeys(ctx: KeyMoveContext, sourceId: string, targ
       const count = batchKeys(ctx);
       const lists = await ctx.port.getKeysInSlots(sourceId, chunk, count);
       ctx.countOwn?.(sourceId, chunk.length);
-      lists.forEach((keys, j) => { if (keys.length > 0) work.push(...splitBig(ctx, chunk[j]!, keys, keys.length >= count)); });
+      lists.forEach((keys, j) => {
+        if (keys.length > 0) work.push(...splitBig(ctx, chunk[j]!, keys, keys.length >= count));
+      });
     }
     pending = [...new Set(work.map((w) => w.slot))];
     // A few workers, one MIGRATE (one slot's keys) each in flight: the source stays busy
@@ -145,13 +147,26 @@ async function migrateRound(ctx: KeyMoveContext, sourceId: string, targetId: str
       // leaving two copies; move the rest again, with ten times the time.
       // Only while the target still replicates what it acknowledged (exec/durability.ts): a target that was
       // frozen past node-timeout and replaced answers with copies its resync is about to drop.
-      const confirm = () => targetReplicated(ctx.port, ctx.clock, targetId, `No source copy was deleted; slot ${r.slot} stays open: resume the journal (or run "rcm fix") once the cluster has settled.`);
+      const confirm = () =>
+        targetReplicated(
+          ctx.port,
+          ctx.clock,
+          targetId,
+          `No source copy was deleted; slot ${r.slot} stays open: resume the journal (or run "rcm fix") once the cluster has settled.`,
+        );
       const { remaining, replace } = await ctx.port.finishTimedOut(sourceId, targetId, r.keys, confirm);
-      ctx.emit({ type: 'retry', sourceId, reason: `${error} (${r.keys.length - remaining.length} of ${r.keys.length} key(s) had arrived and were finished)`, attempt: (ctx.maxRetries ?? 3) - retries + 1 });
+      ctx.emit({
+        type: 'retry',
+        sourceId,
+        reason: `${error} (${r.keys.length - remaining.length} of ${r.keys.length} key(s) had arrived and were finished)`,
+        attempt: (ctx.maxRetries ?? 3) - retries + 1,
+      });
       if (remaining.length === 0) continue;
       if (retries <= 0) {
         throw new EngineError({
-          code: 'migration-failed', node: ctx.port.nodeAddr(sourceId), cause: error!,
+          code: 'migration-failed',
+          node: ctx.port.nodeAddr(sourceId),
+          cause: error!,
           message: `MIGRATE of slot ${r.slot} from ${ctx.port.nodeAddr(sourceId)} to ${ctx.port.nodeAddr(targetId)} kept timing out (${error}). The slot stays open; raise --cluster-timeout (now ${opts.timeoutMs} ms) and resume the journal.`,
         });
       }
@@ -180,10 +195,28 @@ async function migrateRound(ctx: KeyMoveContext, sourceId: string, targetId: str
  * the target says OK, and a target frozen right then (before its replication stream left) is
  * replaced by a replica that never had them. That was the SIGSTOP fault trial's loss (issue #10).
  */
-async function migrateKeys(ctx: KeyMoveContext, sourceId: string, targetId: string, round: readonly SlotKeys[], opts: MigrateOptions): Promise<(string | null)[]> {
-  if (!ctx.port.migrateCopy || round.length !== 1) return ctx.port.migrate(sourceId, targetId, round.map((r) => r.keys), opts);
+async function migrateKeys(
+  ctx: KeyMoveContext,
+  sourceId: string,
+  targetId: string,
+  round: readonly SlotKeys[],
+  opts: MigrateOptions,
+): Promise<(string | null)[]> {
+  if (!ctx.port.migrateCopy || round.length !== 1)
+    return ctx.port.migrate(
+      sourceId,
+      targetId,
+      round.map((r) => r.keys),
+      opts,
+    );
   const slot = round[0]!.slot;
-  const confirm = () => targetReplicated(ctx.port, ctx.clock, targetId, `The keys of slot ${slot} stay on ${ctx.port.nodeAddr(sourceId)} (copies on the target too); resume the journal (or run "rcm fix") once the cluster has settled.`);
+  const confirm = () =>
+    targetReplicated(
+      ctx.port,
+      ctx.clock,
+      targetId,
+      `The keys of slot ${slot} stay on ${ctx.port.nodeAddr(sourceId)} (copies on the target too); resume the journal (or run "rcm fix") once the cluster has settled.`,
+    );
   return [await ctx.port.migrateCopy(sourceId, targetId, round[0]!.keys, opts, confirm)];
 }
 
@@ -214,6 +247,11 @@ async function resolveBusyKeys(ctx: KeyMoveContext, sourceId: string, targetId: 
   }
   const [error] = await migrateKeys(ctx, sourceId, targetId, [group], { ...ctx.migrate, replace: true });
   if (error) {
-    throw new EngineError({ code: 'migration-failed', node: ctx.port.nodeAddr(sourceId), cause: error, message: `MIGRATE … REPLACE of slot ${slot} from ${ctx.port.nodeAddr(sourceId)} failed: ${error}` });
+    throw new EngineError({
+      code: 'migration-failed',
+      node: ctx.port.nodeAddr(sourceId),
+      cause: error,
+      message: `MIGRATE … REPLACE of slot ${slot} from ${ctx.port.nodeAddr(sourceId)} failed: ${error}`,
+    });
   }
 }

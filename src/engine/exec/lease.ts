@@ -133,8 +133,8 @@ export function decideLease(listings: readonly NodeListing[], ctx: LeaseContext)
       }
       const foreign: ForeignLease = { node: l.node, clientId: c.id, addr: c.addr, holder };
       if (c.idle > ttl) expired.push(foreign);
-      else if (ctx.resume && ctx.journal !== undefined && holder.journal === ctx.journal
-        && !(holder.host === ctx.thisHost && ctx.alive(holder.pid))) takenOver.push(foreign);
+      else if (ctx.resume && ctx.journal !== undefined && holder.journal === ctx.journal && !(holder.host === ctx.thisHost && ctx.alive(holder.pid)))
+        takenOver.push(foreign);
       else return { kind: 'held', by: foreign };
     }
     if (!own) return { kind: 'lost-own', node: l.node };

@@ -21,8 +21,7 @@ export async function moveWindow(ctx: KeyMoveContext, sourceId: string, targetId
   const { port } = ctx;
   const src = port.nodeAddr(sourceId);
   const dst = port.nodeAddr(targetId);
-  const each = (action: 'IMPORTING' | 'MIGRATING' | 'NODE', nodeId: string): SetSlotAction[] =>
-    slots.map((slot) => ({ slot, action, nodeId }));
+  const each = (action: 'IMPORTING' | 'MIGRATING' | 'NODE', nodeId: string): SetSlotAction[] => slots.map((slot) => ({ slot, action, nodeId }));
   const stable: SetSlotAction[] = slots.map((slot) => ({ slot, action: 'STABLE' }));
 
   // A target that is no master any more, or whose replica took over, gets no keys (exec/durability.ts).
@@ -30,12 +29,22 @@ export async function moveWindow(ctx: KeyMoveContext, sourceId: string, targetId
   const imp = firstError(await port.setSlots(targetId, each('IMPORTING', sourceId)), slots);
   if (imp) {
     await port.setSlots(targetId, stable);
-    throw new EngineError({ code: 'migration-failed', node: dst, cause: imp.error, message: `${dst} refused to import slot ${imp.slot} from ${src}: ${imp.error}` });
+    throw new EngineError({
+      code: 'migration-failed',
+      node: dst,
+      cause: imp.error,
+      message: `${dst} refused to import slot ${imp.slot} from ${src}: ${imp.error}`,
+    });
   }
   const mig = firstError(await port.setSlots(sourceId, each('MIGRATING', targetId)), slots);
   if (mig) {
     await Promise.all([port.setSlots(targetId, stable), port.setSlots(sourceId, stable)]);
-    throw new EngineError({ code: 'migration-failed', node: src, cause: mig.error, message: `${src} refused to migrate slot ${mig.slot} to ${dst}: ${mig.error}` });
+    throw new EngineError({
+      code: 'migration-failed',
+      node: src,
+      cause: mig.error,
+      message: `${src} refused to migrate slot ${mig.slot} to ${dst}: ${mig.error}`,
+    });
   }
 
   let moved: Map<number, number>;
@@ -75,7 +84,11 @@ async function settleWindow(ctx: KeyMoveContext, sourceId: string, targetId: str
       const clean = back.filter((_, i) => again[i] === 0);
       const raced = back.filter((_, i) => again[i] !== 0);
       if (clean.length > 0) await port.setSlots(targetId, stable(clean));
-      if (raced.length > 0) await port.setSlots(sourceId, raced.map((slot) => ({ slot, action: 'MIGRATING', nodeId: targetId })));
+      if (raced.length > 0)
+        await port.setSlots(
+          sourceId,
+          raced.map((slot) => ({ slot, action: 'MIGRATING', nodeId: targetId })),
+        );
     }
     if (arrived.length > 0) await commitWindow(ctx, sourceId, targetId, arrived);
   } catch {
@@ -95,19 +108,46 @@ async function commitWindow(ctx: KeyMoveContext, sourceId: string, targetId: str
   await targetSeesSourceEpoch(port, ctx.clock, sourceId, targetId);
   const own = firstError(await port.setSlots(targetId, each('NODE', targetId)), slots);
   if (own) {
-    throw new EngineError({ code: 'migration-failed', node: dst, cause: own.error, message: `Assigning slot ${own.slot} to ${dst} failed: ${own.error}. Its keys are on the target; run "rcm fix" to close it.` });
+    throw new EngineError({
+      code: 'migration-failed',
+      node: dst,
+      cause: own.error,
+      message: `Assigning slot ${own.slot} to ${dst} failed: ${own.error}. Its keys are on the target; run "rcm fix" to close it.`,
+    });
   }
   await targetEpochAboveSource(port, ctx.clock, sourceId, targetId);
-  const srcErr = firstError((await port.setSlots(sourceId, each('NODE', targetId))).map((e) => (e?.startsWith(NOT_MASTER) ? null : e)), slots);
+  const srcErr = firstError(
+    (await port.setSlots(sourceId, each('NODE', targetId))).map((e) => (e?.startsWith(NOT_MASTER) ? null : e)),
+    slots,
+  );
   if (srcErr) {
-    throw new EngineError({ code: 'migration-failed', node: src, cause: srcErr.error, message: `Telling ${src} that slot ${srcErr.slot} moved to ${dst} failed: ${srcErr.error}. Run "rcm fix" to close it.` });
+    throw new EngineError({
+      code: 'migration-failed',
+      node: src,
+      cause: srcErr.error,
+      message: `Telling ${src} that slot ${srcErr.slot} moved to ${dst} failed: ${srcErr.error}. Run "rcm fix" to close it.`,
+    });
   }
   const others = port.masterIds().filter((id) => id !== sourceId && id !== targetId);
-  const results = await Promise.all(others.map(async (id) => ({ id, errors: await port.setSlots(id, each('NODE', targetId)).catch((e: unknown) => [String(e)]) })));
+  const results = await Promise.all(
+    others.map(async (id) => ({ id, errors: await port.setSlots(id, each('NODE', targetId)).catch((e: unknown) => [String(e)]) })),
+  );
   for (const r of results) {
-    const e = firstError(r.errors.map((x) => (x?.startsWith(NOT_MASTER) ? null : x)), slots);
+    const e = firstError(
+      r.errors.map((x) => (x?.startsWith(NOT_MASTER) ? null : x)),
+      slots,
+    );
     if (e) {
-      ctx.emit({ type: 'error', slots, error: { code: 'reply-error', node: port.nodeAddr(r.id), cause: e.error, message: `${port.nodeAddr(r.id)} did not accept the new owner of slot ${e.slot}: ${e.error} (it will learn it from the cluster bus)` } });
+      ctx.emit({
+        type: 'error',
+        slots,
+        error: {
+          code: 'reply-error',
+          node: port.nodeAddr(r.id),
+          cause: e.error,
+          message: `${port.nodeAddr(r.id)} did not accept the new owner of slot ${e.slot}: ${e.error} (it will learn it from the cluster bus)`,
+        },
+      });
     }
   }
 }

@@ -34,7 +34,11 @@ export interface PaceOptions {
 /** Lanes without a cap (a plain number: paces cross JSON boundaries). */
 export const UNLIMITED_LANES = 1000;
 
-interface Rung { readonly batchKeys: number; readonly inFlight: number; readonly lanes: number }
+interface Rung {
+  readonly batchKeys: number;
+  readonly inFlight: number;
+  readonly lanes: number;
+}
 
 /** Gentlest first. Lanes scale last: they multiply the load on a shared host. */
 export const PACE_LADDER: readonly Rung[] = [
@@ -83,8 +87,15 @@ export function createPaceController(o: PaceOptions): PaceController {
   let level = o.fast ? TOP : Math.max(0, Math.min(TOP, o.startLevel ?? 4));
   let changedAt = Number.NEGATIVE_INFINITY;
   let fresh = 0; // probes since the last change
-  const make = (why: PaceWhy, reason: string, probeMs: number | null, node?: string): Pace =>
-    ({ level, ...PACE_LADDER[level]!, why, reason, probeMs, budgetMs: o.fast ? null : budget, ...(node ? { node } : {}) });
+  const make = (why: PaceWhy, reason: string, probeMs: number | null, node?: string): Pace => ({
+    level,
+    ...PACE_LADDER[level]!,
+    why,
+    reason,
+    probeMs,
+    budgetMs: o.fast ? null : budget,
+    ...(node ? { node } : {}),
+  });
   let pace = o.fast ? make('fast', 'fast mode: no client-latency budget', null) : make('start', `starting pace, budget ${budget} ms`, null);
 
   const signal = (): { ms: number; node: string } | null => {

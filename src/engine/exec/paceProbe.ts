@@ -30,10 +30,14 @@ export function startPaceRunner(port: SlotPort, clock: Clock, opts: PaceOptions,
   const watched = new Map<string, number>();
   const own = new Map<string, number>();
   let wake: () => void = () => undefined;
-  let wakeP = new Promise<void>((r) => { wake = r; });
+  let wakeP = new Promise<void>((r) => {
+    wake = r;
+  });
   const fire = (): void => {
     wake();
-    wakeP = new Promise<void>((r) => { wake = r; });
+    wakeP = new Promise<void>((r) => {
+      wake = r;
+    });
   };
   let running = !opts.fast && port.probe !== undefined;
   let opsAt = clock.now();
@@ -52,14 +56,16 @@ export function startPaceRunner(port: SlotPort, clock: Clock, opts: PaceOptions,
     const now = clock.now();
     const secs = Math.max(0.001, (now - opsAt) / 1000);
     opsAt = now;
-    await Promise.all([...watched.keys()].map(async (id) => {
-      try {
-        const total = await port.opsPerSec!(id);
-        ctl.observeOps(id, Math.max(0, total - (own.get(id) ?? 0) / secs), now);
-      } catch {
-        /* no INFO: the ops rule just stays off */
-      }
-    }));
+    await Promise.all(
+      [...watched.keys()].map(async (id) => {
+        try {
+          const total = await port.opsPerSec!(id);
+          ctl.observeOps(id, Math.max(0, total - (own.get(id) ?? 0) / secs), now);
+        } catch {
+          /* no INFO: the ops rule just stays off */
+        }
+      }),
+    );
     own.clear();
   };
 

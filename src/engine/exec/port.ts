@@ -71,7 +71,12 @@ export interface SlotPort {
    * (then the retry needs REPLACE: that copy came from this move). `confirm` runs after the target's
    * copies are read and before any source copy is deleted (or moved again); it throws to delete nothing.
    */
-  finishTimedOut?(sourceId: string, targetId: string, keys: readonly Buffer[], confirm?: () => Promise<void>): Promise<{ readonly remaining: Buffer[]; readonly replace: boolean }>;
+  finishTimedOut?(
+    sourceId: string,
+    targetId: string,
+    keys: readonly Buffer[],
+    confirm?: () => Promise<void>,
+  ): Promise<{ readonly remaining: Buffer[]; readonly replace: boolean }>;
   /** ROLE of a master and of each of its replicas (exec/durability.ts decides from it). */
   replicationState?(nodeId: string): Promise<ReplicationState>;
   /** PING on a connection of its own (the pacing probe: it queues behind MIGRATEs as a client would). */

@@ -15,9 +15,7 @@ export type RunKind = 'move' | 'fix' | 'del-node';
 export type CommandSpec = readonly string[];
 
 /** Commands of the lease (io/lease.ts), on every node. */
-export const LEASE_COMMANDS: readonly CommandSpec[] = [
-  ['CLIENT', 'SETNAME', 'rcm-lease'], ['CLIENT', 'LIST'], ['CLIENT', 'KILL', 'ID', '1'], ['PING'],
-];
+export const LEASE_COMMANDS: readonly CommandSpec[] = [['CLIENT', 'SETNAME', 'rcm-lease'], ['CLIENT', 'LIST'], ['CLIENT', 'KILL', 'ID', '1'], ['PING']];
 
 const PROBE_KEY = 'rcm:preflight';
 
@@ -26,7 +24,11 @@ export function runCommands(kind: RunKind, strategy: StrategyKind = 'legacy', re
   const read: CommandSpec[] = [['CLUSTER', 'NODES'], ['CLUSTER', 'INFO'], ['INFO'], ['DBSIZE'], ['ROLE'], ['CLUSTER', 'COUNTKEYSINSLOT', '0']];
   if (kind === 'del-node') return [...read, ['CLUSTER', 'FORGET', 'x'], ['CLUSTER', 'REPLICATE', 'x'], ['CLUSTER', 'RESET', 'SOFT']];
   const move: CommandSpec[] = [
-    ['CLUSTER', 'SETSLOT', '0', 'STABLE'], ['CLUSTER', 'GETKEYSINSLOT', '0', '1'], ['CLUSTER', 'BUMPEPOCH'], ['ASKING'], ['DUMP', PROBE_KEY],
+    ['CLUSTER', 'SETSLOT', '0', 'STABLE'],
+    ['CLUSTER', 'GETKEYSINSLOT', '0', '1'],
+    ['CLUSTER', 'BUMPEPOCH'],
+    ['ASKING'],
+    ['DUMP', PROBE_KEY],
     ['MIGRATE', '127.0.0.1', '1', '', '0', '1000', ...(replace ? ['REPLACE'] : []), 'KEYS', PROBE_KEY],
   ];
   if (strategy === 'redis-atomic') move.push(['CLUSTER', 'MIGRATION', 'STATUS', 'ALL']);
@@ -41,7 +43,10 @@ export function runCommands(kind: RunKind, strategy: StrategyKind = 'legacy', re
  * servers where ACL DRYRUN is missing or not allowed to the user.
  */
 export function probeCommands(kind: RunKind): CommandSpec[] {
-  const probes: CommandSpec[] = [['CLUSTER', 'COUNTKEYSINSLOT', '0'], ['CLUSTER', 'GETKEYSINSLOT', '0', '0']];
+  const probes: CommandSpec[] = [
+    ['CLUSTER', 'COUNTKEYSINSLOT', '0'],
+    ['CLUSTER', 'GETKEYSINSLOT', '0', '0'],
+  ];
   if (kind === 'del-node') return probes;
   probes.push(['CLUSTER', 'SETSLOT', '99999', 'STABLE'], ['MIGRATE', '127.0.0.1', '1', PROBE_KEY, '0', '1000']);
   if (kind === 'fix') probes.push(['CLUSTER', 'ADDSLOTS', '99999'], ['CLUSTER', 'DELSLOTS', '99999']);
@@ -75,9 +80,11 @@ function commandName(c: CommandSpec): string {
 export function assertAllowed(verdicts: readonly CommandVerdict[], user: string | undefined): void {
   const bad = verdicts.find((v) => v.denied !== null);
   if (!bad) return;
-  const who = user ? `The user "${user}"` : 'The connection\'s user';
+  const who = user ? `The user "${user}"` : "The connection's user";
   throw new EngineError({
-    code: 'no-permission', node: bad.node, cause: bad.denied!,
+    code: 'no-permission',
+    node: bad.node,
+    cause: bad.denied!,
     message: `${who} may not run ${commandName(bad.command)} on ${bad.node} (${bad.denied!.replace(/\s+/g, ' ').trim()}); nothing was changed. Grant it or run as a user who may.`,
   });
 }
@@ -96,18 +103,31 @@ export function assertClusterReady(topology: Topology, rules: ClusterStateRules)
   if (rules.requireReachableMasters) {
     const down = topology.skipped.find((s) => s.role === 'master' && (s.slots.length > 0 || !s.flags.includes('fail')));
     if (down) {
-      const why = down.reason.kind === 'flagged' ? `flagged ${down.reason.flags.join(',')}` : down.reason.kind === 'unreachable' ? down.reason.error.message : down.reason.kind;
-      throw new EngineError({ code: 'cluster-not-ok', node: `${down.host}:${down.port}`, message: `Master ${down.host}:${down.port} is not reachable (${why}); every master must be before slots move. Nothing was changed.` });
+      const why =
+        down.reason.kind === 'flagged'
+          ? `flagged ${down.reason.flags.join(',')}`
+          : down.reason.kind === 'unreachable'
+            ? down.reason.error.message
+            : down.reason.kind;
+      throw new EngineError({
+        code: 'cluster-not-ok',
+        node: `${down.host}:${down.port}`,
+        message: `Master ${down.host}:${down.port} is not reachable (${why}); every master must be before slots move. Nothing was changed.`,
+      });
     }
   }
   if (rules.allowOpenSlots) return;
   for (const n of topology.nodes) {
-    const open = n.migrating[0] ? { slot: n.migrating[0].slot, state: 'migrating to', peer: n.migrating[0].peerId }
-      : n.importing[0] ? { slot: n.importing[0].slot, state: 'importing from', peer: n.importing[0].peerId } : undefined;
+    const open = n.migrating[0]
+      ? { slot: n.migrating[0].slot, state: 'migrating to', peer: n.migrating[0].peerId }
+      : n.importing[0]
+        ? { slot: n.importing[0].slot, state: 'importing from', peer: n.importing[0].peerId }
+        : undefined;
     if (!open) continue;
     const count = n.migrating.length + n.importing.length;
     throw new EngineError({
-      code: 'lease-held', node: `${n.host}:${n.port}`,
+      code: 'lease-held',
+      node: `${n.host}:${n.port}`,
       message: `Slot ${open.slot} is open on ${n.host}:${n.port} (${open.state} ${open.peer.slice(0, 8)}…${count > 1 ? `, ${count} open slot states on this node` : ''}): another run is going on or was interrupted. Finish it with "rcm resume JOURNAL" or "rcm fix ${rules.entry}", then try again. Nothing was changed.`,
     });
   }

@@ -19,7 +19,13 @@ export interface PairStrategy {
   readonly strategy: StrategyKind;
 }
 
-export type WindowMover = (ctx: MoverContext, sourceId: string, targetId: string, slots: readonly number[], keysBefore: ReadonlyMap<number, number>) => Promise<Map<number, number>>;
+export type WindowMover = (
+  ctx: MoverContext,
+  sourceId: string,
+  targetId: string,
+  slots: readonly number[],
+  keysBefore: ReadonlyMap<number, number>,
+) => Promise<Map<number, number>>;
 
 export const isAtomic = (kind: StrategyKind): boolean => kind !== 'legacy';
 

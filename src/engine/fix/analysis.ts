@@ -127,7 +127,13 @@ export function analyzeOpenSlot(slot: number, masters: readonly SlotNodeState[],
   }
 
   const result = (action: OpenSlotAction): OpenSlotAnalysis => ({
-    ...base, ...(elected !== undefined ? { elected } : {}), owner, demoted, finalMigrating: mig, finalImporting: imp, action,
+    ...base,
+    ...(elected !== undefined ? { elected } : {}),
+    owner,
+    demoted,
+    finalMigrating: mig,
+    finalImporting: imp,
+    action,
   });
 
   if (mig.length === 1 && imp.length === 1) return result({ kind: 'case1', source: mig[0]!, target: imp[0]! });
@@ -207,7 +213,8 @@ export function pickCoverMaster(masters: readonly { readonly id: string; readonl
  * thousands of alternating single slots.
  */
 export function assignUncoveredWithoutKeys(
-  slots: readonly number[], masters: readonly { readonly id: string; readonly slotCount: number }[],
+  slots: readonly number[],
+  masters: readonly { readonly id: string; readonly slotCount: number }[],
 ): Map<number, string> {
   const counts = masters.map((m) => ({ id: m.id, slotCount: m.slotCount }));
   const share = new Map<string, number>();

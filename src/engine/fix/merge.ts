@@ -45,7 +45,10 @@ const CLUSTER_DOWN = 'CLUSTERDOWN';
 /** DUMP payloads (null: no such key), or the first error a node replied with. */
 async function dumpKeys(io: FixIo, id: string, keys: readonly Buffer[]): Promise<{ values: (Buffer | null)[] } | { error: string }> {
   // ASKING before each DUMP: the node may be importing the slot.
-  const res = await io.client(id).pipeline(keys.flatMap((k) => [['ASKING'] as const, ['DUMP', k] as const]), { buffers: true });
+  const res = await io.client(id).pipeline(
+    keys.flatMap((k) => [['ASKING'] as const, ['DUMP', k] as const]),
+    { buffers: true },
+  );
   const values: (Buffer | null)[] = [];
   for (let i = 0; i < keys.length; i++) {
     const r = res[2 * i + 1]!;
@@ -57,9 +60,18 @@ async function dumpKeys(io: FixIo, id: string, keys: readonly Buffer[]): Promise
 
 async function copyInfo(io: FixIo, id: string, keys: readonly Buffer[]): Promise<CopyInfo[]> {
   if (keys.length === 0) return [];
-  const res = await io.client(id).pipeline(keys.flatMap((k) => [
-    ['ASKING'] as const, ['TYPE', k] as const, ['ASKING'] as const, ['MEMORY', 'USAGE', k] as const, ['ASKING'] as const, ['PTTL', k] as const,
-  ]));
+  const res = await io
+    .client(id)
+    .pipeline(
+      keys.flatMap((k) => [
+        ['ASKING'] as const,
+        ['TYPE', k] as const,
+        ['ASKING'] as const,
+        ['MEMORY', 'USAGE', k] as const,
+        ['ASKING'] as const,
+        ['PTTL', k] as const,
+      ]),
+    );
   return keys.map((_, i) => {
     const [type, bytes, ttl] = [res[6 * i + 1]!, res[6 * i + 3]!, res[6 * i + 5]!];
     return {
@@ -100,7 +112,10 @@ export async function mergeInto(io: FixIo, from: string, to: string, slot: numbe
     const [a, b] = await Promise.all([dumpKeys(io, from, keys), dumpKeys(io, to, keys)]);
     if ('error' in a || 'error' in b) {
       const [id, error] = 'error' in a ? [from, a.error] : [to, (b as { error: string }).error];
-      if (await waitedOut(id, error)) { round--; continue; }
+      if (await waitedOut(id, error)) {
+        round--;
+        continue;
+      }
       io.emitReplyError(id, error);
       return { ok: false, moved, dropped, conflicts: [] };
     }
@@ -152,7 +167,12 @@ export async function mergeInto(io: FixIo, from: string, to: string, slot: numbe
   const keys = [...differing.values()];
   const [servedInfo, otherInfo] = await Promise.all([copyInfo(io, to, keys), copyInfo(io, from, keys)]);
   const conflicts = keys.map((k, i) => ({
-    slot, key: k.toString('utf8'), served: io.addr(to), other: io.addr(from), servedCopy: servedInfo[i]!, otherCopy: otherInfo[i]!,
+    slot,
+    key: k.toString('utf8'),
+    served: io.addr(to),
+    other: io.addr(from),
+    servedCopy: servedInfo[i]!,
+    otherCopy: otherInfo[i]!,
   }));
   return { ok: true, moved, dropped, conflicts };
 }

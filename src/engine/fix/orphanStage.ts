@@ -36,9 +36,10 @@ export async function fixOrphans(io: FixIo, confirm: (q: string) => Promise<bool
   const fixed: OrphanFix[] = [];
   for (const w of work) {
     // IMPORTING lets the node serve its keys of the slot to ASKING (DUMP, DEL) and run MIGRATE locally.
-    const ok = (await io.setSlot(w.node, w.slot, 'IMPORTING', w.owner))
-      && (await io.moveSlot(w.node, w.owner, w.slot, true))
-      && (await io.setSlot(w.node, w.slot, 'STABLE'));
+    const ok =
+      (await io.setSlot(w.node, w.slot, 'IMPORTING', w.owner)) &&
+      (await io.moveSlot(w.node, w.owner, w.slot, true)) &&
+      (await io.setSlot(w.node, w.slot, 'STABLE'));
     fixed.push({ slot: w.slot, node: io.addr(w.node), owner: io.addr(w.owner), ok });
     if (!ok) return { ok: false, fixed };
   }

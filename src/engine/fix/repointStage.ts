@@ -17,14 +17,15 @@ export async function repoint(io: FixIo, claims: readonly MasterClaims[], confir
   }));
   const todo = repointOpenSlots(masters, io.session.topology.nodes, (slot) => servedBy(io, claims, slot));
   if (todo.length === 0) return true;
-  const short = (id: string): string => io.session.topology.nodes.some((n) => n.id === id) ? io.addr(id) : id;
+  const short = (id: string): string => (io.session.topology.nodes.some((n) => n.id === id) ? io.addr(id) : id);
   for (const r of todo) io.emit(renderRepoint(r.slot, io.addr(r.node), r.kind, short(r.from), io.addr(r.to)));
   if (!(await confirm(REPOINT_QUESTION))) return false;
   for (const r of todo) {
-    const ok = r.kind === 'importing'
-      // SETSLOT NODE first: the node's own view still names the old master as the slot's owner.
-      ? (await io.setSlot(r.node, r.slot, 'NODE', r.to)) && (await io.setSlot(r.node, r.slot, 'IMPORTING', r.to))
-      : await io.setSlot(r.node, r.slot, 'MIGRATING', r.to);
+    const ok =
+      r.kind === 'importing'
+        ? // SETSLOT NODE first: the node's own view still names the old master as the slot's owner.
+          (await io.setSlot(r.node, r.slot, 'NODE', r.to)) && (await io.setSlot(r.node, r.slot, 'IMPORTING', r.to))
+        : await io.setSlot(r.node, r.slot, 'MIGRATING', r.to);
     if (!ok) return false;
   }
   return true;

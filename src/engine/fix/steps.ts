@@ -17,9 +17,7 @@ import type { ClusterSession } from '../io/loader';
 import { EngineError, toEngineError } from '../model/errors';
 import type { ClusterNode } from '../model/types';
 import { parseInfo } from '../parse/info';
-import {
-  renderBusyKeys, renderDifferingKeys, renderKeptCopies, renderMovingSlot, renderReplyError, renderSlotNotServed,
-} from '../render/fixText';
+import { renderBusyKeys, renderDifferingKeys, renderKeptCopies, renderMovingSlot, renderReplyError, renderSlotNotServed } from '../render/fixText';
 import { err, out, type OutputChunk } from '../render/output';
 import { dialectOfTopology, type CliDialect } from '../model/dialect';
 
@@ -27,8 +25,22 @@ import { dialectOfTopology, type CliDialect } from '../model/dialect';
 export type FixAction =
   | { readonly slot: number; readonly action: 'set-owner'; readonly node: string; readonly stable?: boolean }
   | { readonly slot: number; readonly action: 'delslots'; readonly node: string }
-  | { readonly slot: number; readonly action: 'setslot'; readonly node: string; readonly state: 'NODE' | 'IMPORTING' | 'MIGRATING' | 'STABLE'; readonly peer?: string }
-  | { readonly slot: number; readonly action: 'move-keys'; readonly from: string; readonly to: string; readonly keys: number; readonly cold: boolean; readonly ok: boolean };
+  | {
+      readonly slot: number;
+      readonly action: 'setslot';
+      readonly node: string;
+      readonly state: 'NODE' | 'IMPORTING' | 'MIGRATING' | 'STABLE';
+      readonly peer?: string;
+    }
+  | {
+      readonly slot: number;
+      readonly action: 'move-keys';
+      readonly from: string;
+      readonly to: string;
+      readonly keys: number;
+      readonly cold: boolean;
+      readonly ok: boolean;
+    };
 
 export interface FixStepOptions {
   /** MIGRATE timeout (--cluster-timeout, default 60000). */
@@ -163,14 +175,16 @@ export class FixIo {
 
   /** COUNTKEYSINSLOT of one slot on each node (in parallel); -1 where it failed (printed). */
   async countKeys(ids: readonly string[], slot: number): Promise<number[]> {
-    return Promise.all(ids.map(async (id) => {
-      const r = await this.tryCall(id, 'CLUSTER', 'COUNTKEYSINSLOT', slot);
-      if (!r.ok) {
-        this.emit(renderReplyError(this.addr(id), r.error));
-        return -1;
-      }
-      return Number(r.value);
-    }));
+    return Promise.all(
+      ids.map(async (id) => {
+        const r = await this.tryCall(id, 'CLUSTER', 'COUNTKEYSINSLOT', slot);
+        if (!r.ok) {
+          this.emit(renderReplyError(this.addr(id), r.error));
+          return -1;
+        }
+        return Number(r.value);
+      }),
+    );
   }
 
   /**
@@ -260,7 +274,11 @@ export class FixIo {
         if (text.startsWith('CLUSTERDOWN The cluster is down')) {
           if (clusterDownDeadline === null) {
             clusterDownDeadline = Date.now() + (this.opts.clusterDownWaitMs ?? 10_000);
-            this.emit(err(`rcm: ${this.addr(sourceId)} still sees the cluster down (it has not heard yet that the slots were covered); waiting for its cluster state to turn ok.\n`));
+            this.emit(
+              err(
+                `rcm: ${this.addr(sourceId)} still sees the cluster down (it has not heard yet that the slots were covered); waiting for its cluster state to turn ok.\n`,
+              ),
+            );
           }
           if (await this.waitClusterOk(sourceId, clusterDownDeadline)) continue;
         } else if (!notServedTried && ee.code === 'migration-failed') {

@@ -33,7 +33,12 @@ async function nodeTimeoutMs(client: NodeClient): Promise<number> {
   }
 }
 
-export async function scanBigKeys(clients: ReadonlyMap<string, NodeClient>, plan: MovePlan, addr: (id: string) => string, opts: BigKeyScanOptions = {}): Promise<BigKeyReport> {
+export async function scanBigKeys(
+  clients: ReadonlyMap<string, NodeClient>,
+  plan: MovePlan,
+  addr: (id: string) => string,
+  opts: BigKeyScanOptions = {},
+): Promise<BigKeyReport> {
   const now = opts.now ?? Date.now;
   const deadline = now() + (opts.timeBoundMs ?? 2000);
   const bySource = new Map<string, { slot: number; targetId: string }[]>();
@@ -46,48 +51,60 @@ export async function scanBigKeys(clients: ReadonlyMap<string, NodeClient>, plan
   const warnings: BigKeyWarning[] = [];
   let scanned = 0;
   let truncated = false;
-  await Promise.all([...bySource].map(async ([sourceId, moves]) => {
-    const c = clients.get(sourceId);
-    if (!c) return;
-    const nodeTimeout = await nodeTimeoutMs(c);
-    for (let i = 0; i < moves.length; i += SLOTS_PER_ROUND) {
-      if (now() > deadline) {
-        truncated = true;
-        return;
+  await Promise.all(
+    [...bySource].map(async ([sourceId, moves]) => {
+      const c = clients.get(sourceId);
+      if (!c) return;
+      const nodeTimeout = await nodeTimeoutMs(c);
+      for (let i = 0; i < moves.length; i += SLOTS_PER_ROUND) {
+        if (now() > deadline) {
+          truncated = true;
+          return;
+        }
+        const round = moves.slice(i, i + SLOTS_PER_ROUND);
+        const lists = await c.pipeline(
+          round.map((m) => ['CLUSTER', 'GETKEYSINSLOT', m.slot, SAMPLE_PER_SLOT] as const),
+          { buffers: true },
+        );
+        const found = round.flatMap((m, j) => (lists[j]!.ok ? (lists[j]!.value as Buffer[]) : []).map((key) => ({ ...m, key })));
+        scanned += round.length;
+        if (found.length === 0) continue;
+        const types = await c.pipeline(found.map((f) => ['TYPE', f.key] as const));
+        const typed = found.map((f, j) => ({ ...f, type: types[j]!.ok ? String(types[j]!.value) : 'none' })).filter((f) => LENGTH_COMMAND[f.type]);
+        const lengths = await c.pipeline(typed.map((f) => [LENGTH_COMMAND[f.type]!, f.key] as const));
+        const sized = typed.map((f, j) => ({ ...f, length: lengths[j]!.ok ? Number(lengths[j]!.value) : 0 })).filter((f) => f.length >= MIN_LENGTH[f.type]!);
+        // The largest few per slot get a MEMORY USAGE.
+        const perSlot = new Map<number, typeof sized>();
+        for (const f of sized) {
+          let l = perSlot.get(f.slot);
+          if (!l) perSlot.set(f.slot, (l = []));
+          l.push(f);
+        }
+        const top = [...perSlot.values()].flatMap((l) => l.sort((a, b) => b.length - a.length).slice(0, TOP_PER_SLOT));
+        if (top.length === 0) continue;
+        const mem = await c.pipeline(top.map((f) => ['MEMORY', 'USAGE', f.key, 'SAMPLES', 5] as const));
+        top.forEach((f, j) => {
+          const bytes = mem[j]!.ok ? Number(mem[j]!.value) : 0;
+          const estimatedMs = estimateBlockingMs(f.type, f.length, bytes);
+          if (estimatedMs < BIG_KEY_MS) return;
+          const k: BigKey = {
+            slot: f.slot,
+            sourceId,
+            targetId: f.targetId,
+            key: f.key.toString('utf8'),
+            type: f.type,
+            length: f.length,
+            bytes,
+            estimatedMs,
+            timeoutMs: bigKeyTimeoutMs(estimatedMs, opts.timeoutMs ?? 60000),
+          };
+          keys.push(k);
+          const w = bigKeyWarning(k, nodeTimeout, addr);
+          if (w) warnings.push(w);
+        });
       }
-      const round = moves.slice(i, i + SLOTS_PER_ROUND);
-      const lists = await c.pipeline(round.map((m) => ['CLUSTER', 'GETKEYSINSLOT', m.slot, SAMPLE_PER_SLOT] as const), { buffers: true });
-      const found = round.flatMap((m, j) => (lists[j]!.ok ? (lists[j]!.value as Buffer[]) : []).map((key) => ({ ...m, key })));
-      scanned += round.length;
-      if (found.length === 0) continue;
-      const types = await c.pipeline(found.map((f) => ['TYPE', f.key] as const));
-      const typed = found.map((f, j) => ({ ...f, type: types[j]!.ok ? String(types[j]!.value) : 'none' })).filter((f) => LENGTH_COMMAND[f.type]);
-      const lengths = await c.pipeline(typed.map((f) => [LENGTH_COMMAND[f.type]!, f.key] as const));
-      const sized = typed.map((f, j) => ({ ...f, length: lengths[j]!.ok ? Number(lengths[j]!.value) : 0 })).filter((f) => f.length >= MIN_LENGTH[f.type]!);
-      // The largest few per slot get a MEMORY USAGE.
-      const perSlot = new Map<number, typeof sized>();
-      for (const f of sized) {
-        let l = perSlot.get(f.slot);
-        if (!l) perSlot.set(f.slot, (l = []));
-        l.push(f);
-      }
-      const top = [...perSlot.values()].flatMap((l) => l.sort((a, b) => b.length - a.length).slice(0, TOP_PER_SLOT));
-      if (top.length === 0) continue;
-      const mem = await c.pipeline(top.map((f) => ['MEMORY', 'USAGE', f.key, 'SAMPLES', 5] as const));
-      top.forEach((f, j) => {
-        const bytes = mem[j]!.ok ? Number(mem[j]!.value) : 0;
-        const estimatedMs = estimateBlockingMs(f.type, f.length, bytes);
-        if (estimatedMs < BIG_KEY_MS) return;
-        const k: BigKey = {
-          slot: f.slot, sourceId, targetId: f.targetId, key: f.key.toString('utf8'), type: f.type, length: f.length, bytes,
-          estimatedMs, timeoutMs: bigKeyTimeoutMs(estimatedMs, opts.timeoutMs ?? 60000),
-        };
-        keys.push(k);
-        const w = bigKeyWarning(k, nodeTimeout, addr);
-        if (w) warnings.push(w);
-      });
-    }
-  }));
+    }),
+  );
   keys.sort((a, b) => b.estimatedMs - a.estimatedMs);
   return { keys, warnings, slotsScanned: scanned, slotsPlanned: plan.moves.length, truncated };
 }

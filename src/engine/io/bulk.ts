@@ -5,17 +5,24 @@ import type { ConnectionOptions } from './options';
 
 export const PIPELINE_CHUNK = 4096;
 
-export async function pipelineInChunks(client: NodeClient, commands: readonly (readonly [string, ...Arg[]])[], options?: { buffers?: boolean }): Promise<PipelineResult[]> {
+export async function pipelineInChunks(
+  client: NodeClient,
+  commands: readonly (readonly [string, ...Arg[]])[],
+  options?: { buffers?: boolean },
+): Promise<PipelineResult[]> {
   const out: PipelineResult[] = [];
   for (let i = 0; i < commands.length; i += PIPELINE_CHUNK) {
-    out.push(...await client.pipeline(commands.slice(i, i + PIPELINE_CHUNK), options));
+    out.push(...(await client.pipeline(commands.slice(i, i + PIPELINE_CHUNK), options)));
   }
   return out;
 }
 
 /** CLUSTER COUNTKEYSINSLOT for each slot; -1 where the node answered an error. */
 export async function countKeysInSlots(client: NodeClient, slots: readonly number[]): Promise<number[]> {
-  const res = await pipelineInChunks(client, slots.map((s) => ['CLUSTER', 'COUNTKEYSINSLOT', s] as const));
+  const res = await pipelineInChunks(
+    client,
+    slots.map((s) => ['CLUSTER', 'COUNTKEYSINSLOT', s] as const),
+  );
   return res.map((r) => (r.ok ? Number(r.value) : -1));
 }
 
@@ -45,26 +52,30 @@ export async function countKeysPerSlot(
   signal?: AbortSignal,
 ): Promise<KeyCountFailure[]> {
   const failures: KeyCountFailure[] = [];
-  await Promise.all(targets.map(async (t) => {
-    const slots: number[] = [];
-    for (const r of t.slots) for (let s = r.start; s <= r.end; s++) slots.push(s);
-    if (slots.length === 0) return;
-    let client: NodeClient | undefined;
-    try {
-      client = await connectNode(t.host, t.port, conn);
-      for (let i = 0; i < slots.length; i += COUNT_CHUNK) {
-        if (signal?.aborted) return;
-        const chunk = slots.slice(i, i + COUNT_CHUNK);
-        const counts = await countKeysInSlots(client, chunk);
-        const entries: [number, number][] = [];
-        counts.forEach((k, j) => { if (Number.isFinite(k) && k >= 0) entries.push([chunk[j]!, k]); });
-        onChunk(entries);
+  await Promise.all(
+    targets.map(async (t) => {
+      const slots: number[] = [];
+      for (const r of t.slots) for (let s = r.start; s <= r.end; s++) slots.push(s);
+      if (slots.length === 0) return;
+      let client: NodeClient | undefined;
+      try {
+        client = await connectNode(t.host, t.port, conn);
+        for (let i = 0; i < slots.length; i += COUNT_CHUNK) {
+          if (signal?.aborted) return;
+          const chunk = slots.slice(i, i + COUNT_CHUNK);
+          const counts = await countKeysInSlots(client, chunk);
+          const entries: [number, number][] = [];
+          counts.forEach((k, j) => {
+            if (Number.isFinite(k) && k >= 0) entries.push([chunk[j]!, k]);
+          });
+          onChunk(entries);
+        }
+      } catch (e) {
+        failures.push({ addr: `${t.host}:${t.port}`, message: e instanceof Error ? e.message : String(e) });
+      } finally {
+        client?.close();
       }
-    } catch (e) {
-      failures.push({ addr: `${t.host}:${t.port}`, message: e instanceof Error ? e.message : String(e) });
-    } finally {
-      client?.close();
-    }
-  }));
+    }),
+  );
   return failures;
 }

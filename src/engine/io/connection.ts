@@ -13,7 +13,10 @@ import type { Arg, NodeClient, PipelineResult } from '../exec/nodeClient';
 export type { Arg, NodeClient, PipelineResult } from '../exec/nodeClient';
 
 class IoredisNodeClient implements NodeClient {
-  constructor(readonly addr: string, private readonly redis: Redis) {}
+  constructor(
+    readonly addr: string,
+    private readonly redis: Redis,
+  ) {}
 
   async call(command: string, ...args: Arg[]): Promise<unknown> {
     try {
@@ -35,8 +38,7 @@ class IoredisNodeClient implements NodeClient {
     } catch (e) {
       throw replyError(e, this.addr);
     }
-    return (res ?? []).map(([e, v]) =>
-      e ? { ok: false as const, error: e.message } : { ok: true as const, value: v });
+    return (res ?? []).map(([e, v]) => (e ? { ok: false as const, error: e.message } : { ok: true as const, value: v }));
   }
 
   close(): void {
@@ -82,7 +84,9 @@ export async function connectNode(host: string, port: number, opts: ConnectionOp
   }
   const redis = new Redis(options);
   let lastError: unknown;
-  redis.on('error', (e) => { lastError = e; });
+  redis.on('error', (e) => {
+    lastError = e;
+  });
   try {
     await redis.connect();
   } catch (e) {

@@ -1,5 +1,18 @@
 /** The journal as a file: one JSON record per line, appended and fsynced. */
-import { chmodSync, closeSync, existsSync, linkSync, mkdirSync, openSync, promises as fsp, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  promises as fsp,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
@@ -97,7 +110,10 @@ export function lockJournal(journal: string, pid: number = process.pid, alive: (
       const holder = journalLockPid(journal);
       if (holder === pid) return false;
       if (holder !== undefined && alive(holder)) {
-        throw new EngineError({ code: 'usage', message: `The run of ${journal} is still going on in process ${holder}; wait for it (or stop it) before running it here.` });
+        throw new EngineError({
+          code: 'usage',
+          message: `The run of ${journal} is still going on in process ${holder}; wait for it (or stop it) before running it here.`,
+        });
       }
       // Left by a process that is gone: remove it, but only while it still names that process.
       if (journalLockPid(journal) === holder) rmSync(lock, { force: true });
@@ -184,7 +200,9 @@ export function findJournal(given: string, env: NodeJS.ProcessEnv = process.env)
 /** The journal files (`*.jsonl`) in `dir`; none when it does not exist. */
 export function listJournals(dir: string): string[] {
   try {
-    return readdirSync(dir).filter((n) => n.endsWith('.jsonl')).map((n) => join(dir, n));
+    return readdirSync(dir)
+      .filter((n) => n.endsWith('.jsonl'))
+      .map((n) => join(dir, n));
   } catch {
     return [];
   }

@@ -57,7 +57,8 @@ async function probe(client: NodeClient, allLines: boolean): Promise<NodeProbe> 
   const [nodes, dbsize, sections] = await client.pipeline([['CLUSTER', 'NODES'], ['DBSIZE'], ['INFO', ...INFO_SECTIONS]]);
   // A server that takes one section at most (before 7.0) refuses the list: then the whole INFO.
   const info = sections!.ok ? sections! : (await client.pipeline([['INFO']]))[0]!;
-  if (!nodes!.ok) throw new EngineError({ code: 'reply-error', node: client.addr, cause: nodes!.error, message: `Node ${client.addr} replied with error: ${nodes!.error}` });
+  if (!nodes!.ok)
+    throw new EngineError({ code: 'reply-error', node: client.addr, cause: nodes!.error, message: `Node ${client.addr} replied with error: ${nodes!.error}` });
   const text = String(nodes!.value);
   const lines = allLines ? parseClusterNodes(text) : [];
   const myself = allLines ? findMyself(lines) : parseMyselfLine(text);
@@ -71,14 +72,12 @@ async function probe(client: NodeClient, allLines: boolean): Promise<NodeProbe> 
   };
 }
 
-function buildNode(
-  host: string, port: number, own: NodeProbe, entryView: ClusterNodesLine | null,
-): Omit<ClusterNode, 'replicaCount'> {
+function buildNode(host: string, port: number, own: NodeProbe, entryView: ClusterNodesLine | null): Omit<ClusterNode, 'replicaCount'> {
   const me = own.myself;
   const entryFlags = entryView?.flags ?? [];
   const ownReplica = isReplicaFlags(me.flags);
   const entryReplica = isReplicaFlags(entryFlags);
-  const masterId = ownReplica ? me.masterId : entryReplica ? entryView?.masterId ?? null : null;
+  const masterId = ownReplica ? me.masterId : entryReplica ? (entryView?.masterId ?? null) : null;
   return {
     id: me.id,
     host,
@@ -120,17 +119,31 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
   const entryAddr = `${entryHost}:${entryPort}`;
   const entry = await connectNode(entryHost, entryPort, opts);
   const clients = new Map<string, NodeClient>();
-  const closeAll = (): void => { for (const c of clients.values()) c.close(); entry.close(); };
+  const closeAll = (): void => {
+    for (const c of clients.values()) c.close();
+    entry.close();
+  };
   try {
     let infoText: string;
     try {
       infoText = String(await entry.call('INFO'));
     } catch (e) {
       const ee = toEngineError(e, entryAddr);
-      throw ee.code === 'auth-required' ? ee : new EngineError({ code: 'reply-error', node: entryAddr, cause: ee.detail ?? ee.message, message: `Node ${entryAddr} replied with error: ${ee.detail ?? ee.message}` });
+      throw ee.code === 'auth-required'
+        ? ee
+        : new EngineError({
+            code: 'reply-error',
+            node: entryAddr,
+            cause: ee.detail ?? ee.message,
+            message: `Node ${entryAddr} replied with error: ${ee.detail ?? ee.message}`,
+          });
     }
     if (parseInfo(infoText).cluster_enabled !== '1') {
-      throw new EngineError({ code: 'not-cluster-enabled', node: entryAddr, message: `Node ${entryAddr} is not configured as a cluster node (cluster_enabled:0): start it with cluster-enabled yes.` });
+      throw new EngineError({
+        code: 'not-cluster-enabled',
+        node: entryAddr,
+        message: `Node ${entryAddr} is not configured as a cluster node (cluster_enabled:0): start it with cluster-enabled yes.`,
+      });
     }
     const entryProbe = await probe(entry, true);
     clients.set(entryProbe.myself.id, entry);
@@ -142,24 +155,26 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
     countOwnKeys(entry, entryProbe);
 
     const friends = entryProbe.lines.filter((l) => l !== entryProbe.myself);
-    const results = await Promise.all(friends.map(async (line) => {
-      if (!line.address || !line.address.host || line.address.port === 0) return { line, outcome: { kind: 'no-address' as const } };
-      const { host, port } = line.address;
-      let client: NodeClient;
-      try {
-        client = await connectNode(host, port, opts);
-      } catch (e) {
-        return { line, outcome: { kind: 'unreachable' as const, error: toEngineError(e, `${host}:${port}`, 'unreachable').toJSON() } };
-      }
-      try {
-        const p = await probe(client, false);
-        countOwnKeys(client, p);
-        return { line, outcome: { kind: 'ok' as const, client, probe: p } };
-      } catch (e) {
-        client.close();
-        return { line, outcome: { kind: 'load-failed' as const, error: (e as Error).message } };
-      }
-    }));
+    const results = await Promise.all(
+      friends.map(async (line) => {
+        if (!line.address || !line.address.host || line.address.port === 0) return { line, outcome: { kind: 'no-address' as const } };
+        const { host, port } = line.address;
+        let client: NodeClient;
+        try {
+          client = await connectNode(host, port, opts);
+        } catch (e) {
+          return { line, outcome: { kind: 'unreachable' as const, error: toEngineError(e, `${host}:${port}`, 'unreachable').toJSON() } };
+        }
+        try {
+          const p = await probe(client, false);
+          countOwnKeys(client, p);
+          return { line, outcome: { kind: 'ok' as const, client, probe: p } };
+        } catch (e) {
+          client.close();
+          return { line, outcome: { kind: 'load-failed' as const, error: (e as Error).message } };
+        }
+      }),
+    );
 
     const nodes: Omit<ClusterNode, 'replicaCount'>[] = [buildNode(entryHost, entryPort, entryProbe, null)];
     const skipped: SkippedNode[] = [];
@@ -168,7 +183,7 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
         id: line.id,
         host: line.address?.host ?? '',
         port: line.address?.port ?? 0,
-        role: isReplicaFlags(line.flags) ? 'replica' as const : 'master' as const,
+        role: isReplicaFlags(line.flags) ? ('replica' as const) : ('master' as const),
         flags: line.flags,
         slots: line.slots,
       };
@@ -216,26 +231,31 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
  * loading: ownKeys.ts) is not searched. Keys counted outside that the search does not find are unplaced.
  */
 async function countForeignKeys(
-  nodes: readonly ClusterNode[], clients: ReadonlyMap<string, NodeClient>, opts: LoadOptions, outside: ReadonlyMap<NodeClient, Promise<number | undefined>>,
+  nodes: readonly ClusterNode[],
+  clients: ReadonlyMap<string, NodeClient>,
+  opts: LoadOptions,
+  outside: ReadonlyMap<NodeClient, Promise<number | undefined>>,
 ): Promise<Pick<Topology, 'foreignKeys' | 'unplacedKeys'>> {
   const masters = nodes.filter((n) => n.role === 'master');
   const unplacedKeys: { nodeId: string; keys: number }[] = [];
-  const perMaster = await Promise.all(masters.map(async (m) => {
-    const client = clients.get(m.id);
-    if (!client) return [];
-    const out = opts.findOrphanKeys ? await (outside.get(client) ?? keysOutside(client, ownOrImportedRanges(m))) : undefined;
-    if (out === 0 && !opts.searchMultipleOwners) return [];
-    const owned = new Uint8Array(SLOT_COUNT);
-    for (const r of m.slots) owned.fill(1, r.start, r.end + 1);
-    const slots: number[] = [];
-    for (let s = 0; s < SLOT_COUNT; s++) if (!owned[s]) slots.push(s);
-    const counts = await countKeysInSlots(client, slots);
-    const found = slots.map((slot, i) => ({ nodeId: m.id, slot, keys: counts[i]! })).filter((f) => f.keys > 0);
-    const importing = new Set(m.importing.map((o) => o.slot));
-    const placed = found.filter((f) => !importing.has(f.slot)).reduce((a, f) => a + f.keys, 0);
-    if (out !== undefined && out > placed) unplacedKeys.push({ nodeId: m.id, keys: out - placed });
-    return found;
-  }));
+  const perMaster = await Promise.all(
+    masters.map(async (m) => {
+      const client = clients.get(m.id);
+      if (!client) return [];
+      const out = opts.findOrphanKeys ? await (outside.get(client) ?? keysOutside(client, ownOrImportedRanges(m))) : undefined;
+      if (out === 0 && !opts.searchMultipleOwners) return [];
+      const owned = new Uint8Array(SLOT_COUNT);
+      for (const r of m.slots) owned.fill(1, r.start, r.end + 1);
+      const slots: number[] = [];
+      for (let s = 0; s < SLOT_COUNT; s++) if (!owned[s]) slots.push(s);
+      const counts = await countKeysInSlots(client, slots);
+      const found = slots.map((slot, i) => ({ nodeId: m.id, slot, keys: counts[i]! })).filter((f) => f.keys > 0);
+      const importing = new Set(m.importing.map((o) => o.slot));
+      const placed = found.filter((f) => !importing.has(f.slot)).reduce((a, f) => a + f.keys, 0);
+      if (out !== undefined && out > placed) unplacedKeys.push({ nodeId: m.id, keys: out - placed });
+      return found;
+    }),
+  );
   return { foreignKeys: perMaster.flat(), ...(opts.findOrphanKeys ? { unplacedKeys } : {}) };
 }
 

@@ -17,7 +17,8 @@ import type { ClusterNode } from '../model/types';
 import type { NodeClient } from './connection';
 
 /** Returns {DBSIZE, keys in the slot ranges given as start, end pairs in ARGV}. */
-const COUNT_SCRIPT = "local n = 0 for i = 1, #ARGV, 2 do for s = tonumber(ARGV[i]), tonumber(ARGV[i + 1]) do n = n + redis.call('CLUSTER', 'COUNTKEYSINSLOT', s) end end return {redis.call('DBSIZE'), n}";
+const COUNT_SCRIPT =
+  "local n = 0 for i = 1, #ARGV, 2 do for s = tonumber(ARGV[i]), tonumber(ARGV[i + 1]) do n = n + redis.call('CLUSTER', 'COUNTKEYSINSLOT', s) end end return {redis.call('DBSIZE'), n}";
 
 /** The slot ranges a master's own keys may be in: those it owns, and the slots it imports. */
 export function ownOrImportedRanges(master: Pick<ClusterNode, 'slots' | 'importing'>): SlotRange[] {
@@ -33,7 +34,9 @@ export async function keysOutside(client: NodeClient, ranges: readonly SlotRange
   try {
     const r = await client.call('EVAL_RO', COUNT_SCRIPT, 0, ...ranges.flatMap((x) => [x.start, x.end]));
     if (Array.isArray(r) && r.length === 2 && r.every(isCount)) return Number(r[0]) - Number(r[1]);
-  } catch { /* scripts refused: counted in a transaction */ }
+  } catch {
+    /* scripts refused: counted in a transaction */
+  }
   const slots = ranges.flatMap((x) => Array.from({ length: x.end - x.start + 1 }, (_, i) => x.start + i));
   let res;
   try {

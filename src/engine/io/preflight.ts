@@ -6,8 +6,15 @@
  * absent (Redis < 6). Nothing here changes the cluster.
  */
 import {
-  assertAllowed, dryRunVerdict, LEASE_COMMANDS, probeCommands, probeVerdict, runCommands,
-  type CommandSpec, type CommandVerdict, type RunKind,
+  assertAllowed,
+  dryRunVerdict,
+  LEASE_COMMANDS,
+  probeCommands,
+  probeVerdict,
+  runCommands,
+  type CommandSpec,
+  type CommandVerdict,
+  type RunKind,
 } from '../exec/preflight';
 import type { StrategyKind } from '../exec/strategy';
 import type { ClusterSession } from './loader';
@@ -22,7 +29,8 @@ export interface PreflightRequest {
 }
 
 async function checkNode(client: NodeClient, user: string | undefined, commands: readonly CommandSpec[], kind: RunKind): Promise<CommandVerdict[]> {
-  const [first, ...dry] = user === undefined ? [] : await client.pipeline([['ACL', 'DRYRUN', user, 'PING'], ...commands.map((c) => ['ACL', 'DRYRUN', user, ...c] as const)]);
+  const [first, ...dry] =
+    user === undefined ? [] : await client.pipeline([['ACL', 'DRYRUN', user, 'PING'], ...commands.map((c) => ['ACL', 'DRYRUN', user, ...c] as const)]);
   if (first?.ok) {
     // A command this server does not know (another version's atomic migration) replies with an error: not a denial.
     return dry.flatMap((r, i) => {
@@ -40,16 +48,18 @@ async function checkNode(client: NodeClient, user: string | undefined, commands:
 export async function preflightPermissions(session: ClusterSession, req: PreflightRequest): Promise<void> {
   const nodes = session.topology.nodes;
   let user: string | undefined = req.user;
-  const verdicts = await Promise.all(nodes.map(async (n) => {
-    const client = session.clients.get(n.id);
-    if (!client) return [];
-    const [who] = await client.pipeline([['ACL', 'WHOAMI']]);
-    // No ACL on this server (< 6): every authenticated connection may run everything.
-    if (!who!.ok && !/^NOPERM/i.test(who!.error)) return [];
-    const me = who!.ok ? String(who!.value) : undefined;
-    if (me !== undefined) user = me;
-    const commands = n.role === 'master' ? [...runCommands(req.kind, req.strategy, req.replace), ...LEASE_COMMANDS] : LEASE_COMMANDS;
-    return checkNode(client, me, commands, req.kind);
-  }));
+  const verdicts = await Promise.all(
+    nodes.map(async (n) => {
+      const client = session.clients.get(n.id);
+      if (!client) return [];
+      const [who] = await client.pipeline([['ACL', 'WHOAMI']]);
+      // No ACL on this server (< 6): every authenticated connection may run everything.
+      if (!who!.ok && !/^NOPERM/i.test(who!.error)) return [];
+      const me = who!.ok ? String(who!.value) : undefined;
+      if (me !== undefined) user = me;
+      const commands = n.role === 'master' ? [...runCommands(req.kind, req.strategy, req.replace), ...LEASE_COMMANDS] : LEASE_COMMANDS;
+      return checkNode(client, me, commands, req.kind);
+    }),
+  );
   assertAllowed(verdicts.flat(), user);
 }

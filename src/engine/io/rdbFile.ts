@@ -46,7 +46,11 @@ export async function* readRdbFile(path: string, opts: RdbReadOptions = {}): Asy
       if (read >= size || parser.neededOffset > size) {
         // Nothing left to read, or the record claims more bytes than the file has.
         if (read < size) {
-          throw new RdbError('truncated', `a record at byte ${parser.offset} needs ${parser.neededOffset - parser.offset} bytes but the file has only ${size} bytes: the file is truncated or corrupt`, parser.offset);
+          throw new RdbError(
+            'truncated',
+            `a record at byte ${parser.offset} needs ${parser.neededOffset - parser.offset} bytes but the file has only ${size} bytes: the file is truncated or corrupt`,
+            parser.offset,
+          );
         }
         parser.end();
         parser.next(); // throws the truncation error

@@ -101,7 +101,11 @@ class SocketReader {
   private pending: Buffer = Buffer.alloc(0);
   private readonly iterator: AsyncIterator<Buffer>;
 
-  constructor(socket: net.Socket, private readonly addr: string, idleTimeoutMs: number) {
+  constructor(
+    socket: net.Socket,
+    private readonly addr: string,
+    idleTimeoutMs: number,
+  ) {
     socket.setTimeout(idleTimeoutMs, () => {
       socket.destroy(Object.assign(new Error(`no data from ${addr} for ${idleTimeoutMs} ms`), { code: 'ETIMEDOUT' }));
     });
@@ -129,7 +133,12 @@ class SocketReader {
     for (;;) {
       const b = await this.chunk();
       if (b === null) {
-        throw new EngineError({ code: 'sync-failed', node: this.addr, cause: 'connection closed', message: `${this.addr} closed the connection during the replication handshake` });
+        throw new EngineError({
+          code: 'sync-failed',
+          node: this.addr,
+          cause: 'connection closed',
+          message: `${this.addr} closed the connection during the replication handshake`,
+        });
       }
       let data = acc.length ? Buffer.concat([acc, b]) : b;
       if (skipKeepAlives) {
@@ -140,7 +149,8 @@ class SocketReader {
       const nl = data.indexOf(0x0a);
       if (nl === -1) {
         acc = data;
-        if (acc.length > 4096) throw new EngineError({ code: 'sync-failed', node: this.addr, message: `${this.addr} sent an overlong line during the replication handshake` });
+        if (acc.length > 4096)
+          throw new EngineError({ code: 'sync-failed', node: this.addr, message: `${this.addr} sent an overlong line during the replication handshake` });
         continue;
       }
       if (nl + 1 < data.length) this.unread(data.subarray(nl + 1));
@@ -171,7 +181,9 @@ export async function syncRdbToFile(host: string, port: number, path: string, op
   } catch (e) {
     throw connectError(e, addr);
   }
-  const onAbort = (): void => { socket.destroy(Object.assign(new Error('cancelled'), { code: 'ABORT_ERR' })); };
+  const onAbort = (): void => {
+    socket.destroy(Object.assign(new Error('cancelled'), { code: 'ABORT_ERR' }));
+  };
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   let fh: FileHandle | undefined;
   try {
@@ -185,7 +197,8 @@ export async function syncRdbToFile(host: string, port: number, path: string, op
     if (opts.diskless) {
       socket.write(resp(['REPLCONF', 'capa', 'eof']));
       const reply = await reader.line(false);
-      if (reply.startsWith('-')) throw new EngineError({ code: 'sync-failed', node: addr, cause: reply, message: `REPLCONF capa eof refused by ${addr}: ${reply}` });
+      if (reply.startsWith('-'))
+        throw new EngineError({ code: 'sync-failed', node: addr, cause: reply, message: `REPLCONF capa eof refused by ${addr}: ${reply}` });
     }
     socket.write('SYNC\r\n');
     const head = await reader.line(true);
@@ -196,12 +209,18 @@ export async function syncRdbToFile(host: string, port: number, path: string, op
     let mark: Buffer | null = null;
     if (head.startsWith('$EOF:')) {
       mark = Buffer.from(head.slice(5), 'latin1');
-      if (mark.length !== 40) throw new EngineError({ code: 'sync-failed', node: addr, cause: head, message: `${addr} sent an EOF mark of ${mark.length} bytes instead of 40` });
+      if (mark.length !== 40)
+        throw new EngineError({ code: 'sync-failed', node: addr, cause: head, message: `${addr} sent an EOF mark of ${mark.length} bytes instead of 40` });
       framing = { mode: 'eof' };
     } else if (/^\$\d+$/.test(head)) {
       framing = { mode: 'length', length: Number(head.slice(1)) };
     } else {
-      throw new EngineError({ code: 'sync-failed', node: addr, cause: head, message: `${addr} answered SYNC with "${head.slice(0, 80)}" instead of a bulk payload` });
+      throw new EngineError({
+        code: 'sync-failed',
+        node: addr,
+        cause: head,
+        message: `${addr} answered SYNC with "${head.slice(0, 80)}" instead of a bulk payload`,
+      });
     }
     try {
       fh = await fsp.open(path, 'w');
@@ -222,8 +241,14 @@ export async function syncRdbToFile(host: string, port: number, path: string, op
     };
     const lost = (e?: unknown): EngineError => {
       const why = e instanceof Error ? e.message : 'connection closed';
-      if ((e as NodeJS.ErrnoException | undefined)?.code === 'ABORT_ERR') return new EngineError({ code: 'cancelled', node: addr, message: `RDB transfer from ${addr} cancelled` });
-      return new EngineError({ code: 'sync-failed', node: addr, cause: why, message: `I/O Error reading RDB payload from socket (${addr}: ${why}, after ${written} bytes)` });
+      if ((e as NodeJS.ErrnoException | undefined)?.code === 'ABORT_ERR')
+        return new EngineError({ code: 'cancelled', node: addr, message: `RDB transfer from ${addr} cancelled` });
+      return new EngineError({
+        code: 'sync-failed',
+        node: addr,
+        cause: why,
+        message: `I/O Error reading RDB payload from socket (${addr}: ${why}, after ${written} bytes)`,
+      });
     };
     /** The next chunk of the payload; a closed or failed socket is a lost transfer. */
     const next = async (): Promise<Buffer> => {

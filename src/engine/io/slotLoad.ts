@@ -62,10 +62,14 @@ export async function hasSlotStats(client: NodeClient): Promise<boolean> {
 
 async function readSlotStats(client: NodeClient, owned: readonly number[]): Promise<Map<number, SlotStatsEntry>> {
   const ranges = rangesFromSlots(owned);
-  const replies = await pipelineInChunks(client, ranges.map((r) => ['CLUSTER', 'SLOT-STATS', 'SLOTSRANGE', r.start, r.end] as const));
+  const replies = await pipelineInChunks(
+    client,
+    ranges.map((r) => ['CLUSTER', 'SLOT-STATS', 'SLOTSRANGE', r.start, r.end] as const),
+  );
   const out = new Map<number, SlotStatsEntry>();
   for (const reply of replies) {
-    if (!reply.ok) throw new EngineError({ code: 'reply-error', node: client.addr, cause: reply.error, message: `Node ${client.addr} replied with error: ${reply.error}` });
+    if (!reply.ok)
+      throw new EngineError({ code: 'reply-error', node: client.addr, cause: reply.error, message: `Node ${client.addr} replied with error: ${reply.error}` });
     for (const e of parseSlotStats(reply.value)) out.set(e.slot, e);
   }
   return out;
@@ -73,7 +77,11 @@ async function readSlotStats(client: NodeClient, owned: readonly number[]): Prom
 
 /** GETKEYSINSLOT + MEMORY USAGE for a chunk of slots: two round trips. */
 async function sampleChunk(client: NodeClient, slots: readonly number[], keysPerSlot: number, samples: number): Promise<Map<number, MemorySample>> {
-  const keyReplies = await pipelineInChunks(client, slots.map((s) => ['CLUSTER', 'GETKEYSINSLOT', s, keysPerSlot] as const), { buffers: true });
+  const keyReplies = await pipelineInChunks(
+    client,
+    slots.map((s) => ['CLUSTER', 'GETKEYSINSLOT', s, keysPerSlot] as const),
+    { buffers: true },
+  );
   const usage: (readonly ['MEMORY', 'USAGE', Buffer, 'SAMPLES', number])[] = [];
   const slotOf: number[] = [];
   keyReplies.forEach((r, i) => {
@@ -110,56 +118,67 @@ interface Counted {
  * Collects per-slot load from every master of `topology` (masters without a
  * connection in `clients` are an error: the figures would be wrong).
  */
-export async function collectSlotLoad(
-  topology: Topology, clients: ReadonlyMap<string, NodeClient>, options: CollectOptions = {},
-): Promise<SlotLoadReport> {
+export async function collectSlotLoad(topology: Topology, clients: ReadonlyMap<string, NodeClient>, options: CollectOptions = {}): Promise<SlotLoadReport> {
   const now = options.now ?? Date.now;
   const deadline = now() + (options.budgetMs ?? 5000);
   const keysPerSlot = Math.max(1, options.keysPerSlot ?? 8);
   const memorySamples = Math.max(0, options.memorySamples ?? 5);
   const masters = topology.nodes.filter((n) => n.role === 'master');
   let counted = 0;
-  const results: Counted[] = await Promise.all(masters.map(async (node) => {
-    const client = clients.get(node.id);
-    if (!client) throw new EngineError({ code: 'unreachable', node: `${node.host}:${node.port}`, message: `No connection to ${node.host}:${node.port}: its slots' load cannot be read.` });
-    const owned = ownedSlots(node);
-    let stats: Map<number, SlotStatsEntry> | undefined;
-    let counts: Map<number, number> | undefined;
-    if (options.slotStats !== false && owned.length > 0 && await hasSlotStats(client)) stats = await readSlotStats(client, owned);
-    else {
-      const c = await countKeysInSlots(client, owned);
-      counts = new Map(owned.map((s, i) => [s, c[i]!]));
-    }
-    options.onProgress?.({ phase: 'counting', done: ++counted, total: masters.length });
-    const hasMemory = stats !== undefined && [...stats.values()].some((e) => e.memory !== undefined);
-    const keysBySlot = stats ? new Map([...stats.values()].map((e) => [e.slot, e.keys])) : counts!;
-    const toSample = options.memory === false || hasMemory ? [] : chooseSampleSlots(keysBySlot, options.sampleSlots ?? 256);
-    return { node, client, owned, ...(stats ? { stats } : {}), ...(counts ? { counts } : {}), toSample, samples: new Map() };
-  }));
+  const results: Counted[] = await Promise.all(
+    masters.map(async (node) => {
+      const client = clients.get(node.id);
+      if (!client)
+        throw new EngineError({
+          code: 'unreachable',
+          node: `${node.host}:${node.port}`,
+          message: `No connection to ${node.host}:${node.port}: its slots' load cannot be read.`,
+        });
+      const owned = ownedSlots(node);
+      let stats: Map<number, SlotStatsEntry> | undefined;
+      let counts: Map<number, number> | undefined;
+      if (options.slotStats !== false && owned.length > 0 && (await hasSlotStats(client))) stats = await readSlotStats(client, owned);
+      else {
+        const c = await countKeysInSlots(client, owned);
+        counts = new Map(owned.map((s, i) => [s, c[i]!]));
+      }
+      options.onProgress?.({ phase: 'counting', done: ++counted, total: masters.length });
+      const hasMemory = stats !== undefined && [...stats.values()].some((e) => e.memory !== undefined);
+      const keysBySlot = stats ? new Map([...stats.values()].map((e) => [e.slot, e.keys])) : counts!;
+      const toSample = options.memory === false || hasMemory ? [] : chooseSampleSlots(keysBySlot, options.sampleSlots ?? 256);
+      return { node, client, owned, ...(stats ? { stats } : {}), ...(counts ? { counts } : {}), toSample, samples: new Map() };
+    }),
+  );
 
   const totalSample = results.reduce((n, r) => n + r.toSample.length, 0);
   let sampled = 0;
   let complete = true;
-  await Promise.all(results.map(async (r) => {
-    for (let i = 0; i < r.toSample.length; i += SAMPLE_CHUNK) {
-      if (now() > deadline) {
-        complete = false;
-        return;
+  await Promise.all(
+    results.map(async (r) => {
+      for (let i = 0; i < r.toSample.length; i += SAMPLE_CHUNK) {
+        if (now() > deadline) {
+          complete = false;
+          return;
+        }
+        const chunk = r.toSample.slice(i, i + SAMPLE_CHUNK);
+        for (const [slot, s] of await sampleChunk(r.client, chunk, keysPerSlot, memorySamples)) r.samples.set(slot, s);
+        sampled += chunk.length;
+        options.onProgress?.({ phase: 'sampling', done: sampled, total: totalSample });
       }
-      const chunk = r.toSample.slice(i, i + SAMPLE_CHUNK);
-      for (const [slot, s] of await sampleChunk(r.client, chunk, keysPerSlot, memorySamples)) r.samples.set(slot, s);
-      sampled += chunk.length;
-      options.onProgress?.({ phase: 'sampling', done: sampled, total: totalSample });
-    }
-  }));
+    }),
+  );
 
   const slots: SlotLoad[] = [];
   const masterLoads: MasterLoad[] = [];
   for (const r of results) {
     const dbsize = typeof r.node.dbsize === 'number' ? r.node.dbsize : undefined;
     const { slots: s, master } = estimateMasterLoad({
-      id: r.node.id, host: r.node.host, port: r.node.port, owned: r.owned,
-      ...(r.stats ? { stats: r.stats } : {}), ...(r.counts ? { counts: r.counts } : {}),
+      id: r.node.id,
+      host: r.node.host,
+      port: r.node.port,
+      owned: r.owned,
+      ...(r.stats ? { stats: r.stats } : {}),
+      ...(r.counts ? { counts: r.counts } : {}),
       samples: r.samples,
       ...(r.node.stats.usedMemory !== undefined ? { usedMemory: r.node.stats.usedMemory } : {}),
       ...(dbsize !== undefined ? { dbsize } : {}),

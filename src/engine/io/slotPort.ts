@@ -33,14 +33,26 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
     },
     masterIds: () => session.topology.nodes.filter((n) => n.role === 'master').map((n) => n.id),
     async setSlots(nodeId, items: readonly SetSlotAction[]) {
-      const res = await client(nodeId).pipeline(items.map((it) =>
-        it.action === 'STABLE' ? ['CLUSTER', 'SETSLOT', it.slot, 'STABLE'] as const : ['CLUSTER', 'SETSLOT', it.slot, it.action, it.nodeId] as const));
+      const res = await client(nodeId).pipeline(
+        items.map((it) =>
+          it.action === 'STABLE' ? (['CLUSTER', 'SETSLOT', it.slot, 'STABLE'] as const) : (['CLUSTER', 'SETSLOT', it.slot, it.action, it.nodeId] as const),
+        ),
+      );
       return res.map((r) => (r.ok ? null : r.error));
     },
     async getKeysInSlots(nodeId, slots, count) {
-      const res = await client(nodeId).pipeline(slots.map((s) => ['CLUSTER', 'GETKEYSINSLOT', s, count] as const), { buffers: true });
+      const res = await client(nodeId).pipeline(
+        slots.map((s) => ['CLUSTER', 'GETKEYSINSLOT', s, count] as const),
+        { buffers: true },
+      );
       return res.map((r, i) => {
-        if (!r.ok) throw new EngineError({ code: 'reply-error', node: client(nodeId).addr, cause: r.error, message: `CLUSTER GETKEYSINSLOT ${slots[i]} on ${client(nodeId).addr} failed: ${r.error}` });
+        if (!r.ok)
+          throw new EngineError({
+            code: 'reply-error',
+            node: client(nodeId).addr,
+            cause: r.error,
+            message: `CLUSTER GETKEYSINSLOT ${slots[i]} on ${client(nodeId).addr} failed: ${r.error}`,
+          });
         return r.value as Buffer[];
       });
     },
@@ -71,7 +83,10 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
       // WATCH and MULTI/EXEC need a connection no other command shares (another EXEC would drop the WATCH).
       const c = await pool.acquireOwn(sourceId);
       try {
-        const [watch, moved] = await c.pipeline([['WATCH', ...keys], ['MIGRATE', ...head, ...keys]]);
+        const [watch, moved] = await c.pipeline([
+          ['WATCH', ...keys],
+          ['MIGRATE', ...head, ...keys],
+        ]);
         if (!watch!.ok) {
           // A key gone since GETKEYSINSLOT (TRYAGAIN / ASK in a migrating slot): this batch moves as plain MIGRATE.
           await c.call('UNWATCH');
@@ -100,7 +115,10 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
         pool.release(sourceId, c);
       }
     },
-    close: () => { pool.close(); probes.close(); },
+    close: () => {
+      pool.close();
+      probes.close();
+    },
     async finishTimedOut(sourceId, targetId, keys, confirm) {
       const [src, dst] = [nodes.get(sourceId), nodes.get(targetId)];
       if (!src || !dst) return { remaining: [...keys], replace: false };
@@ -109,7 +127,10 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
       // Own connections: WATCH must not share a connection with other commands. Both are settled before
       // anything else: a target that died mid-MIGRATE refuses its connection, and the source's, already open,
       // must be closed then too (a leaked idle socket kept rcm alive forever after a failed run).
-      const [s, d] = await openBoth(() => connectNode(src.host, src.port, conn), () => connectNode(dst.host, dst.port, conn));
+      const [s, d] = await openBoth(
+        () => connectNode(src.host, src.port, conn),
+        () => connectNode(dst.host, dst.port, conn),
+      );
       try {
         // The target's copies first, then (before any source copy is deleted) the caller's check that the
         // target still replicates what it acknowledged: a target that woke up after its replica took over
@@ -161,10 +182,15 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
       const replicaNodes = session.topology.nodes.filter((n) => n.masterId === nodeId);
       // The target and its replicas at once (one round trip): a replica read at or after the target's offset
       // was read is what the verdict compares, so reading them together never passes one that lags.
-      const [own, views] = await Promise.all([info(client(nodeId)), Promise.all(replicaNodes.map(async (n) => {
-        const c = session.clients.get(n.id);
-        return c ? info(c).catch(() => undefined) : undefined;
-      }))]);
+      const [own, views] = await Promise.all([
+        info(client(nodeId)),
+        Promise.all(
+          replicaNodes.map(async (n) => {
+            const c = session.clients.get(n.id);
+            return c ? info(c).catch(() => undefined) : undefined;
+          }),
+        ),
+      ]);
       const master = own.role === 'master';
       // A replica follows the target when it carries the target's replication id (host names and
       // addresses may differ between the two views) with its link up.
@@ -187,7 +213,13 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
     },
     async epochs(nodeId) {
       const [ci, role] = await client(nodeId).pipeline([['CLUSTER', 'INFO'], ['ROLE']]);
-      if (!ci!.ok) throw new EngineError({ code: 'reply-error', node: client(nodeId).addr, cause: ci!.error, message: `CLUSTER INFO on ${client(nodeId).addr} failed: ${ci!.error}` });
+      if (!ci!.ok)
+        throw new EngineError({
+          code: 'reply-error',
+          node: client(nodeId).addr,
+          cause: ci!.error,
+          message: `CLUSTER INFO on ${client(nodeId).addr} failed: ${ci!.error}`,
+        });
       const info = parseInfo(String(ci!.value));
       const master = role!.ok && Array.isArray(role!.value) && role!.value[0] === 'master';
       return { current: Number(info.cluster_current_epoch ?? 0), mine: Number(info.cluster_my_epoch ?? 0), master };
@@ -198,7 +230,10 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
     command: (nodeId, ...args) => client(nodeId).call(String(args[0]), ...args.slice(1)),
     async dump(nodeId, keys) {
       // ASKING before each DUMP: on an importing target the slot is not owned yet.
-      const res = await client(nodeId).pipeline(keys.flatMap((k) => [['ASKING'] as const, ['DUMP', k] as const]), { buffers: true });
+      const res = await client(nodeId).pipeline(
+        keys.flatMap((k) => [['ASKING'] as const, ['DUMP', k] as const]),
+        { buffers: true },
+      );
       return keys.map((_, i) => {
         const r = res[2 * i + 1]!;
         return r.ok && Buffer.isBuffer(r.value) ? r.value : null;
@@ -280,7 +315,11 @@ function probeConnections(open: (id: string) => Promise<NodeClient>) {
       return c;
     },
     close(): void {
-      for (const c of conns.values()) void c.then((x) => x.close(), () => undefined);
+      for (const c of conns.values())
+        void c.then(
+          (x) => x.close(),
+          () => undefined,
+        );
       conns.clear();
     },
   };

@@ -43,7 +43,12 @@ export function connectError(e: unknown, addr: string): EngineError {
     });
   }
   if (/timed? ?out/i.test(msg)) {
-    return new EngineError({ code: 'unreachable', node: addr, cause: 'Connection timed out', message: `Could not connect to ${addr}: Connection timed out — ${HINTS.ETIMEDOUT}.` });
+    return new EngineError({
+      code: 'unreachable',
+      node: addr,
+      cause: 'Connection timed out',
+      message: `Could not connect to ${addr}: Connection timed out — ${HINTS.ETIMEDOUT}.`,
+    });
   }
   if (/closed|end/i.test(msg)) {
     return new EngineError({ code: 'connection-lost', node: addr, cause: msg, message: `Connection to ${addr} was closed: ${msg}` });
@@ -54,7 +59,12 @@ export function connectError(e: unknown, addr: string): EngineError {
 /** Classifies an AUTH / first-command reply error. */
 export function authError(text: string, addr: string, passwordGiven: boolean): EngineError {
   if (/^NOAUTH/.test(text)) {
-    return new EngineError({ code: 'auth-required', node: addr, cause: text, message: `Node ${addr} requires a password (${text}); pass one with -a/--pass (and --user for an ACL user).` });
+    return new EngineError({
+      code: 'auth-required',
+      node: addr,
+      cause: text,
+      message: `Node ${addr} requires a password (${text}); pass one with -a/--pass (and --user for an ACL user).`,
+    });
   }
   if (/^WRONGPASS|invalid password|invalid username-password/i.test(text)) {
     return new EngineError({ code: 'auth-failed', node: addr, cause: text, message: `Node ${addr} rejected the credentials: ${text}` });
@@ -68,7 +78,8 @@ export function authError(text: string, addr: string, passwordGiven: boolean): E
 /** A plain-words reading of an OpenSSL / Node TLS error. */
 function tlsHint(msg: string): string {
   if (/certificate required/i.test(msg)) return 'the node requires a client certificate: give --cert and --key';
-  if (/self.signed|unable to (get|verify)|UNABLE_TO_VERIFY|unknown ca/i.test(msg)) return "the node's certificate is not signed by a trusted CA: give the right --cacert (or --insecure to skip verification)";
+  if (/self.signed|unable to (get|verify)|UNABLE_TO_VERIFY|unknown ca/i.test(msg))
+    return "the node's certificate is not signed by a trusted CA: give the right --cacert (or --insecure to skip verification)";
   if (/altname|Hostname\/IP does not match|ERR_TLS_CERT_ALTNAME/i.test(msg)) {
     return "the certificate's names do not match the address: give --sni NAME with one of them, or --tls-skip-hostname-check to verify the chain only (as redis-cli 7.0)";
   }

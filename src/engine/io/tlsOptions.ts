@@ -29,7 +29,9 @@ export function nodeTlsOptions(tls: TlsOptions, host: string): NodeTlsOptions {
       if (tls.skipHostnameCheck) return undefined;
       const e = checkServerIdentity(tls.servername ?? name ?? host, cert);
       if (!e) return undefined;
-      const named = new Error(`Hostname/IP does not match certificate's altnames: ${tls.servername ?? host} is not among the certificate's names (${certificateNames(cert)})`);
+      const named = new Error(
+        `Hostname/IP does not match certificate's altnames: ${tls.servername ?? host} is not among the certificate's names (${certificateNames(cert)})`,
+      );
       return Object.assign(named, { code: 'ERR_TLS_CERT_ALTNAME_INVALID' });
     },
   };

@@ -57,7 +57,7 @@ export function estimateMasterLoad(r: MasterReadings): { slots: SlotLoad[]; mast
   let netOut: number | undefined;
   for (const slot of r.owned) {
     const st = r.stats?.get(slot);
-    const k = Math.max(0, st ? st.keys : r.counts?.get(slot) ?? 0);
+    const k = Math.max(0, st ? st.keys : (r.counts?.get(slot) ?? 0));
     const sample = r.samples.get(slot);
     let mem: number;
     let memSource: SlotLoad['source']['memory'];
@@ -72,7 +72,10 @@ export function estimateMasterLoad(r: MasterReadings): { slots: SlotLoad[]; mast
       memSource = k === 0 ? 'measured' : 'estimated'; // an empty slot holds nothing, for sure
     }
     const load: SlotLoad = {
-      slot, ownerId: r.id, keys: k, memory: mem,
+      slot,
+      ownerId: r.id,
+      keys: k,
+      memory: mem,
       ...(st?.cpuUs !== undefined ? { cpuUs: st.cpuUs } : {}),
       ...(st?.netIn !== undefined ? { netIn: st.netIn } : {}),
       ...(st?.netOut !== undefined ? { netOut: st.netOut } : {}),
@@ -91,7 +94,12 @@ export function estimateMasterLoad(r: MasterReadings): { slots: SlotLoad[]; mast
     if (load.netOut !== undefined) netOut = (netOut ?? 0) + load.netOut;
   }
   const master: MasterLoad = {
-    id: r.id, host: r.host, port: r.port, slots: r.owned.length, keys, memory,
+    id: r.id,
+    host: r.host,
+    port: r.port,
+    slots: r.owned.length,
+    keys,
+    memory,
     ...(cpuUs !== undefined ? { cpuUs } : {}),
     ...(netIn !== undefined ? { netIn } : {}),
     ...(netOut !== undefined ? { netOut } : {}),

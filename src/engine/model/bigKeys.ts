@@ -61,7 +61,10 @@ export function bigKeyWarning(k: BigKey, nodeTimeoutMs: number, addr: (id: strin
   const secs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
   const suggest = Math.ceil((k.estimatedMs * 4) / 1000) * 1000;
   return {
-    key: k.key, slot: k.slot, estimatedMs: k.estimatedMs, nodeTimeoutMs,
+    key: k.key,
+    slot: k.slot,
+    estimatedMs: k.estimatedMs,
+    nodeTimeoutMs,
     message: `Moving key "${k.key}" (slot ${k.slot}, ${k.type} of ${formatBytes(k.bytes)}) blocks ${addr(k.sourceId)} and ${addr(k.targetId)} for about ${secs(k.estimatedMs)}, more than half of cluster-node-timeout (${secs(nodeTimeoutMs)}): their replicas may fail them over meanwhile. Raise cluster-node-timeout first (e.g. rcm set-timeout HOST:PORT ${Math.max(suggest, nodeTimeoutMs * 2)}), or split the key, or move it in a maintenance window.`,
   };
 }
@@ -78,7 +81,9 @@ export function renderBigKeys(r: BigKeyReport, addr: (id: string) => string): st
   if (r.keys.length > 0) {
     lines.push(`>>> ${r.keys.length} big key(s) in the planned slots (moved last in their slot, one MIGRATE each with its own timeout):`);
     for (const k of r.keys) {
-      lines.push(`    slot ${k.slot} ${addr(k.sourceId)} -> ${addr(k.targetId)}: "${k.key}" ${k.type} ${k.type === 'string' ? `${k.length} bytes` : `${k.length} elements`}, ${formatBytes(k.bytes)}, ~${Math.round(k.estimatedMs)} ms blocking, MIGRATE timeout ${k.timeoutMs} ms`);
+      lines.push(
+        `    slot ${k.slot} ${addr(k.sourceId)} -> ${addr(k.targetId)}: "${k.key}" ${k.type} ${k.type === 'string' ? `${k.length} bytes` : `${k.length} elements`}, ${formatBytes(k.bytes)}, ~${Math.round(k.estimatedMs)} ms blocking, MIGRATE timeout ${k.timeoutMs} ms`,
+      );
     }
   }
   for (const w of r.warnings) lines.push(`[WARNING] ${w.message}`);

@@ -5,34 +5,34 @@
 
 /** Every error code, so callers can check a code at run time and switch on it exhaustively. */
 export const ENGINE_ERROR_CODES = [
-  'invalid-address',      // the user gave something that is not host:port
-  'unreachable',          // TCP connect failed (refused, timed out, no route)
-  'dns-failed',           // the host name does not resolve
-  'tls-failed',           // TLS handshake failed
-  'auth-required',        // the node wants a password and none was given
-  'auth-failed',          // AUTH was refused (wrong password / user)
-  'not-cluster-enabled',  // cluster_enabled:0
-  'no-such-node',         // a node id that is not in the cluster
-  'reply-error',          // a node answered a command with an error
-  'invalid-reply',        // a reply could not be parsed
-  'connection-lost',      // the connection closed mid-command
-  'timeout',              // a deadline passed
-  'cancelled',            // the caller aborted
-  'cluster-not-ok',       // the check found problems that block the operation
-  'migration-failed',     // moving a slot's keys or ownership failed (slot left open; fix/resume completes it)
-  'busy-key',             // a key exists on both sides with different values (use --cluster-replace)
-  'plan-stale',           // the cluster changed since the plan was made
-  'not-installed',        // a program the operation needs (redis-server) is not on PATH
-  'usage',                // bad command-line / API usage
-  'lease-held',           // another run holds the cluster's migration lease (or a slot is open)
-  'no-permission',        // the connection's ACL user may not run a command the operation needs
+  'invalid-address', // the user gave something that is not host:port
+  'unreachable', // TCP connect failed (refused, timed out, no route)
+  'dns-failed', // the host name does not resolve
+  'tls-failed', // TLS handshake failed
+  'auth-required', // the node wants a password and none was given
+  'auth-failed', // AUTH was refused (wrong password / user)
+  'not-cluster-enabled', // cluster_enabled:0
+  'no-such-node', // a node id that is not in the cluster
+  'reply-error', // a node answered a command with an error
+  'invalid-reply', // a reply could not be parsed
+  'connection-lost', // the connection closed mid-command
+  'timeout', // a deadline passed
+  'cancelled', // the caller aborted
+  'cluster-not-ok', // the check found problems that block the operation
+  'migration-failed', // moving a slot's keys or ownership failed (slot left open; fix/resume completes it)
+  'busy-key', // a key exists on both sides with different values (use --cluster-replace)
+  'plan-stale', // the cluster changed since the plan was made
+  'not-installed', // a program the operation needs (redis-server) is not on PATH
+  'usage', // bad command-line / API usage
+  'lease-held', // another run holds the cluster's migration lease (or a slot is open)
+  'no-permission', // the connection's ACL user may not run a command the operation needs
   // data operations (import, backup, restore)
-  'source-is-cluster',    // import: the source is a cluster node (it must be a standalone server)
-  'sync-failed',          // backup: the replication handshake or the RDB transfer failed
-  'file-error',           // a local file or directory could not be read or written
-  'rdb-corrupt',          // an RDB file is truncated, corrupt or uses something we cannot read
-  'backup-invalid',       // restore: the directory is missing or is not a backup (nodes.json, RDB files)
-  'internal',             // a bug: something was thrown that is not an EngineError
+  'source-is-cluster', // import: the source is a cluster node (it must be a standalone server)
+  'sync-failed', // backup: the replication handshake or the RDB transfer failed
+  'file-error', // a local file or directory could not be read or written
+  'rdb-corrupt', // an RDB file is truncated, corrupt or uses something we cannot read
+  'backup-invalid', // restore: the directory is missing or is not a backup (nodes.json, RDB files)
+  'internal', // a bug: something was thrown that is not an EngineError
 ] as const;
 
 export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];

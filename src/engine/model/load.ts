@@ -65,17 +65,23 @@ export interface SlotLoadReport {
 /** The value of `measure` for one slot (CPU: 0 when not measured). */
 export function slotValue(load: SlotLoad, measure: LoadMeasure): number {
   switch (measure) {
-    case 'keys': return load.keys;
-    case 'memory': return load.memory;
-    case 'cpu': return load.cpuUs ?? 0;
+    case 'keys':
+      return load.keys;
+    case 'memory':
+      return load.memory;
+    case 'cpu':
+      return load.cpuUs ?? 0;
   }
 }
 
 /** The value of `measure` for one master. */
 export function masterValue(load: MasterLoad, measure: LoadMeasure): number {
   switch (measure) {
-    case 'keys': return load.keys;
-    case 'memory': return load.memory;
-    case 'cpu': return load.cpuUs ?? 0;
+    case 'keys':
+      return load.keys;
+    case 'memory':
+      return load.memory;
+    case 'cpu':
+      return load.cpuUs ?? 0;
   }
 }

@@ -143,21 +143,32 @@ export function planShapeProblem(value: unknown): string | null {
   if (!isObj(value)) return 'it is not a JSON object';
   if (value.version !== 1) return `"version" is ${JSON.stringify(value.version)}, not 1`;
   if (value.kind !== 'reshard' && value.kind !== 'rebalance') return `"kind" is ${JSON.stringify(value.kind)}, not "reshard" or "rebalance"`;
-  const entry = fieldsProblem(value.entry, 'entry', { host: (x) => typeof x === 'string' && x !== '', port: isPort }, { host: 'a host', port: 'a port (1-65535)' });
+  const entry = fieldsProblem(
+    value.entry,
+    'entry',
+    { host: (x) => typeof x === 'string' && x !== '', port: isPort },
+    { host: 'a host', port: 'a port (1-65535)' },
+  );
   if (entry) return entry;
-  const nodes = listProblem(value.nodes, 'nodes', (x, at) => fieldsProblem(x, at,
-    { id: isId, host: (h) => typeof h === 'string', port: isPort, slotsBefore: isCount, slotsAfter: isCount },
-    { id: 'a node id', host: 'a host', port: 'a port (1-65535)', slotsBefore: 'a slot count', slotsAfter: 'a slot count' }));
+  const nodes = listProblem(value.nodes, 'nodes', (x, at) =>
+    fieldsProblem(
+      x,
+      at,
+      { id: isId, host: (h) => typeof h === 'string', port: isPort, slotsBefore: isCount, slotsAfter: isCount },
+      { id: 'a node id', host: 'a host', port: 'a port (1-65535)', slotsBefore: 'a slot count', slotsAfter: 'a slot count' },
+    ),
+  );
   if (nodes) return nodes;
-  const moves = listProblem(value.moves, 'moves', (x, at) => fieldsProblem(x, at,
-    { slot: isSlot, sourceId: isId, targetId: isId },
-    { slot: 'a hash slot (0-16383)', sourceId: 'a node id', targetId: 'a node id' }));
+  const moves = listProblem(value.moves, 'moves', (x, at) =>
+    fieldsProblem(x, at, { slot: isSlot, sourceId: isId, targetId: isId }, { slot: 'a hash slot (0-16383)', sourceId: 'a node id', targetId: 'a node id' }),
+  );
   if (moves) return moves;
-  const groups = listProblem(value.groups, 'groups', (x, at) => fieldsProblem(x, at,
-    { sourceId: isId, targetId: isId, slots: isCount },
-    { sourceId: 'a node id', targetId: 'a node id', slots: 'a slot count' }));
+  const groups = listProblem(value.groups, 'groups', (x, at) =>
+    fieldsProblem(x, at, { sourceId: isId, targetId: isId, slots: isCount }, { sourceId: 'a node id', targetId: 'a node id', slots: 'a slot count' }),
+  );
   if (groups) return groups;
   if (!isCount(value.totalSlots)) return '"totalSlots" is missing or not a slot count';
-  if ((value.moves as unknown[]).length !== value.totalSlots) return `"totalSlots" is ${String(value.totalSlots)} but there are ${(value.moves as unknown[]).length} moves`;
+  if ((value.moves as unknown[]).length !== value.totalSlots)
+    return `"totalSlots" is ${String(value.totalSlots)} but there are ${(value.moves as unknown[]).length} moves`;
   return null;
 }

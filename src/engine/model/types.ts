@@ -25,9 +25,7 @@ export interface OpenSlot {
 export type LinkState = 'connected' | 'disconnected';
 
 /** Flags as Redis prints them in CLUSTER NODES. */
-export type NodeFlag =
-  | 'myself' | 'master' | 'slave' | 'fail?' | 'fail' | 'handshake' | 'noaddr'
-  | 'nofailover' | 'noflags' | (string & {});
+export type NodeFlag = 'myself' | 'master' | 'slave' | 'fail?' | 'fail' | 'handshake' | 'noaddr' | 'nofailover' | 'noflags' | (string & {});
 
 /** One line of a CLUSTER NODES reply, as written by the node that sent it. */
 export interface ClusterNodesLine {

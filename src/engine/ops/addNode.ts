@@ -58,7 +58,10 @@ export async function runAddNode(newHost: string, newPort: number, host: string,
   const check = checkCluster(topology);
   let master: ClusterNode | undefined;
   const report = (exitCode: 0 | 1): AddNodeReport => ({
-    topology, check, output: log.chunks, exitCode,
+    topology,
+    check,
+    output: log.chunks,
+    exitCode,
     ...(fresh ? { node: { id: fresh.id, addr: `${fresh.host}:${fresh.port}` } } : {}),
     ...(master ? { master: nodeRef(master) } : {}),
   });
@@ -71,7 +74,13 @@ export async function runAddNode(newHost: string, newPort: number, host: string,
         const wanted = opts.masterId.toLowerCase();
         master = topology.nodes.find((n) => n.id.toLowerCase() === wanted && n.role === 'master');
         if (!master) {
-          log.emit(out(`[ERR] No such ${wordsOf(dialectOfTopology(topology)).master} ID ${opts.masterId}\n`, 'error'), renderCandidates('the masters are', topology.nodes.filter((n) => n.role === 'master')));
+          log.emit(
+            out(`[ERR] No such ${wordsOf(dialectOfTopology(topology)).master} ID ${opts.masterId}\n`, 'error'),
+            renderCandidates(
+              'the masters are',
+              topology.nodes.filter((n) => n.role === 'master'),
+            ),
+          );
           return report(1);
         }
       } else {
@@ -135,11 +144,16 @@ async function waitUntilKnown(session: ClusterSession, fresh: FreshNode, opts: A
   const introduce = async (views: readonly JoinView[]): Promise<void> => {
     if (introduced || freshIp === null || everyoneKnows([fresh.id])(views.slice(0, 1)) !== true) return;
     introduced = true;
-    await Promise.all(nodes.map(async (n) => {
-      await session.clients.get(n.id)!.call('CLUSTER', 'MEET', ...meetArgs(freshIp, fresh)).catch(() => undefined);
-      const ip = await resolveForMeet(n.host, opts.family);
-      if (ip !== null) await fresh.client.call('CLUSTER', 'MEET', ...meetArgs(ip, n)).catch(() => undefined);
-    }));
+    await Promise.all(
+      nodes.map(async (n) => {
+        await session.clients
+          .get(n.id)!
+          .call('CLUSTER', 'MEET', ...meetArgs(freshIp, fresh))
+          .catch(() => undefined);
+        const ip = await resolveForMeet(n.host, opts.family);
+        if (ip !== null) await fresh.client.call('CLUSTER', 'MEET', ...meetArgs(ip, n)).catch(() => undefined);
+      }),
+    );
   };
   // redis-cli 7.0 returns without waiting; rcm waits (quietly, so the output stays redis-cli's) until every node knows the new one.
   const joined = await waitForJoin(clients, { ...opts, log, condition: everyoneKnows(ids), onPoll: introduce, quiet: true });
@@ -157,7 +171,12 @@ async function copyFunctions(session: ClusterSession, fresh: FreshNode, log: Out
   log.emit(out('>>> Getting functions from cluster\n', 'info'));
   const [dump] = await entry.pipeline([['FUNCTION', 'DUMP']], { buffers: true });
   if (!dump!.ok) {
-    log.emit(out(`>>> Failed retrieving Functions from the cluster, skip this step as Redis version do not support function command (error = '${dump!.error}')\n`, 'info'));
+    log.emit(
+      out(
+        `>>> Failed retrieving Functions from the cluster, skip this step as Redis version do not support function command (error = '${dump!.error}')\n`,
+        'info',
+      ),
+    );
     return true;
   }
   log.emit(out(`>>> Send FUNCTION LIST to ${addr} to verify there is no functions in it\n`, 'info'));

@@ -45,8 +45,14 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
   try {
     // Preflight, the cluster-wide lease (refuses a second run, naming it), no open slot unless resuming.
     guarded = await openGuarded(plan.entry.host, plan.entry.port, opts, {
-      op: resumed ? `resume of ${plan.kind}` : plan.kind, kind: 'move', journal: opts.journalPath, resume: resumed,
-      allowOpenSlots: resumed, requireReachableMasters: true, strategy: opts.strategy, replace: opts.replace,
+      op: resumed ? `resume of ${plan.kind}` : plan.kind,
+      kind: 'move',
+      journal: opts.journalPath,
+      resume: resumed,
+      allowOpenSlots: resumed,
+      requireReachableMasters: true,
+      strategy: opts.strategy,
+      replace: opts.replace,
     });
   } catch (e) {
     if (locked) unlockJournal(opts.journalPath!);
@@ -68,13 +74,20 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
     }
     // Big keys only matter to MIGRATE: the sample covers the pairs that move with the classic protocol.
     const legacyMoves = await movesOfLegacyPairs(port, toMove, strategy);
-    const bigKeys = opts.bigKeyScanMs === 0 || legacyMoves.length === 0
-      ? undefined
-      : await scanBigKeys(session.clients, { ...plan, moves: legacyMoves }, port.nodeAddr, { timeBoundMs: opts.bigKeyScanMs, timeoutMs: opts.timeoutMs });
+    const bigKeys =
+      opts.bigKeyScanMs === 0 || legacyMoves.length === 0
+        ? undefined
+        : await scanBigKeys(session.clients, { ...plan, moves: legacyMoves }, port.nodeAddr, { timeBoundMs: opts.bigKeyScanMs, timeoutMs: opts.timeoutMs });
     if (bigKeys && (bigKeys.keys.length > 0 || bigKeys.truncated)) opts.onEvent?.({ type: 'big-keys', report: bigKeys });
     // A lost lease (a newer holder took it over after this process stood still past its TTL) stops at the next window.
     const signal = opts.signal ? AbortSignal.any([opts.signal, lease.lost]) : lease.lost;
-    const result = await executePlan({ ...plan, moves: toMove }, port, { ...opts, journal, strategy, signal, ...(bigKeys ? { bigKeys: bigKeys.keys } : {}) }).finally(() => port.close?.());
+    const result = await executePlan({ ...plan, moves: toMove }, port, {
+      ...opts,
+      journal,
+      strategy,
+      signal,
+      ...(bigKeys ? { bigKeys: bigKeys.keys } : {}),
+    }).finally(() => port.close?.());
     const after = await openCluster(plan.entry.host, plan.entry.port, opts);
     after.close();
     return { ...result, alreadyMoved: alreadyMoved.length, check: checkCluster(after.topology), ...(bigKeys ? { bigKeys } : {}) };
@@ -89,7 +102,10 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
 /** The moves whose pair uses the classic protocol (the executor decides the same way, by capability). */
 async function movesOfLegacyPairs(port: SlotPort, moves: readonly SlotMove[], strategy: 'auto' | StrategyKind): Promise<SlotMove[]> {
   if (strategy !== 'auto') return strategy === 'legacy' ? [...moves] : [];
-  const caps = await probeCapabilities(port, moves.flatMap((m) => [m.sourceId, m.targetId]));
+  const caps = await probeCapabilities(
+    port,
+    moves.flatMap((m) => [m.sourceId, m.targetId]),
+  );
   return moves.filter((m) => pairStrategy(caps.get(m.sourceId), caps.get(m.targetId)) === 'legacy');
 }
 
@@ -104,7 +120,12 @@ async function finalizeMoved(port: ReturnType<typeof createSlotPort>, moves: rea
     const items = group.map((m) => ({ slot: m.slot, action: 'NODE' as const, nodeId: targetId }));
     await port.setSlots(targetId, items);
     await port.setSlots(sourceId, items);
-    await Promise.all(port.masterIds().filter((id) => id !== sourceId && id !== targetId).map((id) => port.setSlots(id, items)));
+    await Promise.all(
+      port
+        .masterIds()
+        .filter((id) => id !== sourceId && id !== targetId)
+        .map((id) => port.setSlots(id, items)),
+    );
   }
 }
 
@@ -131,16 +152,31 @@ export async function reattachImports(port: SlotPort, clock: Clock, topology: To
     list.push(m);
   }
   for (const [targetId, list] of byTarget) {
-    const res = await port.setSlots(targetId, list.flatMap((m) => [
-      { slot: m.slot, action: 'NODE' as const, nodeId: m.sourceId }, { slot: m.slot, action: 'IMPORTING' as const, nodeId: m.sourceId },
-    ]));
+    const res = await port.setSlots(
+      targetId,
+      list.flatMap((m) => [
+        { slot: m.slot, action: 'NODE' as const, nodeId: m.sourceId },
+        { slot: m.slot, action: 'IMPORTING' as const, nodeId: m.sourceId },
+      ]),
+    );
     const bad = res.find((r) => r !== null);
-    if (bad) throw new EngineError({ code: 'migration-failed', node: port.nodeAddr(targetId), cause: bad, message: `Re-pointing the slots in flight on ${port.nodeAddr(targetId)} at the new master failed: ${bad}` });
+    if (bad)
+      throw new EngineError({
+        code: 'migration-failed',
+        node: port.nodeAddr(targetId),
+        cause: bad,
+        message: `Re-pointing the slots in flight on ${port.nodeAddr(targetId)} at the new master failed: ${bad}`,
+      });
     const deadline = clock.now() + REATTACH_DEADLINE_MS;
     for (;;) {
-      const info = String(await port.command?.(targetId, 'CLUSTER', 'INFO') ?? 'cluster_state:ok');
+      const info = String((await port.command?.(targetId, 'CLUSTER', 'INFO')) ?? 'cluster_state:ok');
       if (info.includes('cluster_state:ok')) break;
-      if (clock.now() > deadline) throw new EngineError({ code: 'timeout', node: port.nodeAddr(targetId), message: `${port.nodeAddr(targetId)} still reports cluster_state fail after its slots in flight were re-pointed; run "rcm fix".` });
+      if (clock.now() > deadline)
+        throw new EngineError({
+          code: 'timeout',
+          node: port.nodeAddr(targetId),
+          message: `${port.nodeAddr(targetId)} still reports cluster_state fail after its slots in flight were re-pointed; run "rcm fix".`,
+        });
       await clockSleep(clock, REATTACH_POLL_MS);
     }
   }

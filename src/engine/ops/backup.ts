@@ -25,8 +25,16 @@ import { openCluster, type LoadOptions } from '../io/loader';
 import { strerror, syncRdbToFile, type SyncFraming } from '../io/replicationSync';
 import { renderCheck, renderLoadMessages } from '../render/checkText';
 import {
-  backupFileName, backupPath, renderBackupDone, renderBackupProblems, renderConfigSaveFailed, renderNodesJson, renderSavingConfig,
-  renderSavingRdb, renderSyncFinished, renderSyncStarted,
+  backupFileName,
+  backupPath,
+  renderBackupDone,
+  renderBackupProblems,
+  renderConfigSaveFailed,
+  renderNodesJson,
+  renderSavingConfig,
+  renderSavingRdb,
+  renderSyncFinished,
+  renderSyncStarted,
 } from '../render/dataText';
 import { err, type OutputChunk } from '../render/output';
 import { DataLog, DataProgressEmitter } from './dataOutput';
@@ -149,12 +157,21 @@ export async function runBackup(host: string, port: number, dir: string, opts: B
   const missing = topology.skipped.filter((s) => s.role === 'master');
   if (missing.length > 0) {
     const list = missing.map((s) => `${s.host}:${s.port}`).join(', ');
-    const e = new EngineError({ code: 'unreachable', node: list, message: `Master(s) ${list} could not be loaded: a backup now would miss their keys. Bring them back (or fail them over) first.` });
+    const e = new EngineError({
+      code: 'unreachable',
+      node: list,
+      message: `Master(s) ${list} could not be loaded: a backup now would miss their keys. Bring them back (or fail them over) first.`,
+    });
     log.emit(err(`[ERR] ${e.message}\n`));
     return failed(e, { topology, check });
   }
 
-  progress.emit({ type: 'data-started', op: 'backup', keysTotal: masters.reduce((a, m) => a + (typeof m.dbsize === 'number' ? m.dbsize : 0), 0), targets: masters.length });
+  progress.emit({
+    type: 'data-started',
+    op: 'backup',
+    keysTotal: masters.reduce((a, m) => a + (typeof m.dbsize === 'number' ? m.dbsize : 0), 0),
+    targets: masters.length,
+  });
   progress.counter.keysTotal = masters.reduce((a, m) => a + (typeof m.dbsize === 'number' ? m.dbsize : 0), 0);
 
   // Transfers in parallel; each master's lines are printed in node-list order as soon as they can be.
@@ -209,8 +226,9 @@ export async function runBackup(host: string, port: number, dir: string, opts: B
   opts.signal?.removeEventListener('abort', onAbort);
   flush();
   const results = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  const firstError = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected' && !(s.reason instanceof EngineError && s.reason.code === 'cancelled'))
-    ?? settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  const firstError =
+    settled.find((s): s is PromiseRejectedResult => s.status === 'rejected' && !(s.reason instanceof EngineError && s.reason.code === 'cancelled')) ??
+    settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (firstError) {
     await Promise.all(results.map((r) => fsp.rm(r.tmp, { force: true }).catch(() => undefined)));
     const e = toEngineError(firstError.reason, undefined, 'sync-failed');
@@ -222,7 +240,15 @@ export async function runBackup(host: string, port: number, dir: string, opts: B
   try {
     for (const r of results) {
       await fsp.rename(r.tmp, r.file);
-      files.push({ nodeId: r.node.id, addr: `${r.node.host}:${r.node.port}`, file: r.file, bytes: r.bytes, keys: r.keys, framing: r.framing.mode, rdbVersion: r.version });
+      files.push({
+        nodeId: r.node.id,
+        addr: `${r.node.host}:${r.node.port}`,
+        file: r.file,
+        bytes: r.bytes,
+        keys: r.keys,
+        framing: r.framing.mode,
+        rdbVersion: r.version,
+      });
     }
   } catch (e) {
     await Promise.all(results.map((r) => fsp.rm(r.tmp, { force: true }).catch(() => undefined)));

@@ -48,7 +48,10 @@ export async function backupFiles(dir: string): Promise<{ files: string[]; warni
     if (present.length === 0) {
       throw new EngineError({ code: 'backup-invalid', message: `'${dir}' is not a backup: it has neither nodes.json nor redis-node-*.rdb files.` });
     }
-    return { files: present.map((f) => backupPath(dir, f)), warnings: [`${nodesPath} is missing: restoring every RDB file of the directory (${present.length}).`] };
+    return {
+      files: present.map((f) => backupPath(dir, f)),
+      warnings: [`${nodesPath} is missing: restoring every RDB file of the directory (${present.length}).`],
+    };
   }
   let entries: NodesJsonEntry[];
   try {
@@ -68,7 +71,10 @@ export async function backupFiles(dir: string): Promise<{ files: string[]; warni
   for (const m of masters) {
     const name = [`redis-node-${m.host}-${m.port}-${m.name}.rdb`, `valkey-node-${m.host}-${m.port}-${m.name}.rdb`].find((f) => present.includes(f));
     if (!name) {
-      throw new EngineError({ code: 'backup-invalid', message: `The backup is incomplete: ${nodesPath} lists master ${m.host}:${m.port} (${m.name}) but redis-node-${m.host}-${m.port}-${m.name}.rdb is not in '${dir}'.` });
+      throw new EngineError({
+        code: 'backup-invalid',
+        message: `The backup is incomplete: ${nodesPath} lists master ${m.host}:${m.port} (${m.name}) but redis-node-${m.host}-${m.port}-${m.name}.rdb is not in '${dir}'.`,
+      });
     }
     files.push(backupPath(dir, name));
   }
@@ -79,7 +85,11 @@ export async function backupFiles(dir: string): Promise<{ files: string[]; warni
 
 export function rdbFailure(file: string, e: unknown): EngineError {
   if (e instanceof RdbError) {
-    return new EngineError({ code: 'rdb-corrupt', cause: e.message, message: `${file} is not a valid RDB file (${e.kind} at byte ${e.offset}): ${e.message}. Nothing was restored.` });
+    return new EngineError({
+      code: 'rdb-corrupt',
+      cause: e.message,
+      message: `${file} is not a valid RDB file (${e.kind} at byte ${e.offset}): ${e.message}. Nothing was restored.`,
+    });
   }
   if (e instanceof EngineError) return e;
   return new EngineError({ code: 'file-error', cause: strerror(e), message: `Cannot read ${file}: ${strerror(e)}. Nothing was restored.` });

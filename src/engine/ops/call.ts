@@ -58,17 +58,19 @@ export async function runCall(host: string, port: number, argv: readonly string[
       }
     }
     log.emit(out('>>> Calling', 'info'), ...argv.map((a) => out(` ${a}`)), out('\n'));
-    const replies = await Promise.all(targets.map(async (n): Promise<CallReply> => {
-      const base = { node: nodeRef(n), role: n.role };
-      try {
-        const reply = await session.clients.get(n.id)!.call(argv[0]!, ...argv.slice(1));
-        return { ...base, ok: true, reply: toJsonReply(reply) };
-      } catch (e) {
-        const ee = e instanceof EngineError ? e : undefined;
-        const transport = !ee || ee.code !== 'reply-error';
-        return { ...base, ok: false, error: ee?.detail ?? (e as Error).message, transport };
-      }
-    }));
+    const replies = await Promise.all(
+      targets.map(async (n): Promise<CallReply> => {
+        const base = { node: nodeRef(n), role: n.role };
+        try {
+          const reply = await session.clients.get(n.id)!.call(argv[0]!, ...argv.slice(1));
+          return { ...base, ok: true, reply: toJsonReply(reply) };
+        } catch (e) {
+          const ee = e instanceof EngineError ? e : undefined;
+          const transport = !ee || ee.code !== 'reply-error';
+          return { ...base, ok: false, error: ee?.detail ?? (e as Error).message, transport };
+        }
+      }),
+    );
     for (const r of replies) {
       const text = r.ok ? formatRawReply(fromJson(r.reply), opts.delimiter) : r.transport ? 'Failed!' : `${r.error}\n`;
       log.emit(out(`${r.node.addr}: ${text}\n`));

@@ -112,7 +112,13 @@ export async function runCreate(addresses: readonly string[], opts: CreateOption
     const nodes: CreateNodeInput[] = fresh.map((n) => ({ host: n.host, port: n.port, id: n.id }));
     const plan = planCreate(nodes, replicas, opts.random ?? Math.random);
     log.emit(...renderCreateAllocation(nodes, plan, dialect));
-    log.emit(...renderCreatePreview(nodes, fresh.map((n) => n.flags.join(',')), plan));
+    log.emit(
+      ...renderCreatePreview(
+        nodes,
+        fresh.map((n) => n.flags.join(',')),
+        plan,
+      ),
+    );
     // Declining is a success, as in redis-cli.
     if (opts.confirm && !(await opts.confirm('Can I set the above configuration?'))) {
       return { nodes, plan, applied: false, output: log.chunks, exitCode: 0 };
@@ -127,13 +133,18 @@ async function apply(fresh: readonly FreshNode[], nodes: CreateNodeInput[], plan
   const done = (exitCode: 0 | 1, extra: Partial<CreateReport> = {}): CreateReport => ({ nodes, plan, applied: true, ...extra, output: log.chunks, exitCode });
   const replyError = (n: FreshNode, e: unknown) => out(`Node ${n.host}:${n.port} replied with error:\n${errorText(e)}\n`, 'error');
 
-  const addSlots = await Promise.all(fresh.map(async (n, i) => {
-    const role = plan.roles[i]!;
-    if (role.role !== 'master' || !role.slots) return null;
-    const slots: number[] = [];
-    for (let s = role.slots.start; s <= role.slots.end; s++) slots.push(s);
-    return n.client.call('CLUSTER', 'ADDSLOTS', ...slots).then(() => null, (e: unknown) => replyError(n, e));
-  }));
+  const addSlots = await Promise.all(
+    fresh.map(async (n, i) => {
+      const role = plan.roles[i]!;
+      if (role.role !== 'master' || !role.slots) return null;
+      const slots: number[] = [];
+      for (let s = role.slots.start; s <= role.slots.end; s++) slots.push(s);
+      return n.client.call('CLUSTER', 'ADDSLOTS', ...slots).then(
+        () => null,
+        (e: unknown) => replyError(n, e),
+      );
+    }),
+  );
   const slotError = addSlots.find((c) => c !== null);
   if (slotError) {
     log.emit(slotError);
@@ -150,8 +161,14 @@ async function apply(fresh: readonly FreshNode[], nodes: CreateNodeInput[], plan
     log.emit(err(`Invalid IP address or hostname specified: ${fresh[unresolved]!.host}\n`));
     return done(1);
   }
-  const meets = await Promise.all(fresh.slice(1).map((n) =>
-    n.client.call('CLUSTER', 'MEET', ...meetArgs(ips[0]!, fresh[0]!)).then(() => null, (e: unknown) => replyError(n, e))));
+  const meets = await Promise.all(
+    fresh.slice(1).map((n) =>
+      n.client.call('CLUSTER', 'MEET', ...meetArgs(ips[0]!, fresh[0]!)).then(
+        () => null,
+        (e: unknown) => replyError(n, e),
+      ),
+    ),
+  );
   const meetError = meets.find((c) => c !== null);
   if (meetError) {
     log.emit(meetError);
@@ -167,18 +184,29 @@ async function apply(fresh: readonly FreshNode[], nodes: CreateNodeInput[], plan
   const introduce = async (views: readonly JoinView[]): Promise<void> => {
     if (introduced || everyoneKnows(ids)(views.slice(0, 1)) !== true) return;
     introduced = true;
-    await Promise.all(fresh.map((n, i) => Promise.all(fresh.map((m, j) =>
-      i === j ? undefined : n.client.call('CLUSTER', 'MEET', ...meetArgs(ips[j]!, m)).catch(() => undefined)))));
+    await Promise.all(
+      fresh.map((n, i) =>
+        Promise.all(fresh.map((m, j) => (i === j ? undefined : n.client.call('CLUSTER', 'MEET', ...meetArgs(ips[j]!, m)).catch(() => undefined)))),
+      ),
+    );
   };
 
-  const joined = await waitForJoin(fresh.map((n) => n.client), { ...opts, log, condition: everyoneKnows(ids), onPoll: introduce });
+  const joined = await waitForJoin(
+    fresh.map((n) => n.client),
+    { ...opts, log, condition: everyoneKnows(ids), onPoll: introduce },
+  );
   if (!joined.ok) return done(1);
 
-  const replicate = await Promise.all(fresh.map((n, i) => {
-    const role = plan.roles[i]!;
-    if (role.role !== 'replica') return null;
-    return n.client.call('CLUSTER', 'REPLICATE', nodes[role.master]!.id).then(() => null, (e: unknown) => replyError(n, e));
-  }));
+  const replicate = await Promise.all(
+    fresh.map((n, i) => {
+      const role = plan.roles[i]!;
+      if (role.role !== 'replica') return null;
+      return n.client.call('CLUSTER', 'REPLICATE', nodes[role.master]!.id).then(
+        () => null,
+        (e: unknown) => replyError(n, e),
+      );
+    }),
+  );
   const replicateErrors = replicate.filter((c): c is OutputChunk => c !== null);
   log.emit(...replicateErrors);
 

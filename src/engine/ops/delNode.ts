@@ -42,7 +42,12 @@ export async function runDelNode(host: string, port: number, nodeId: string, opt
   const forgotBy: NodeRef[] = [];
   let target: (NodeRef & { down: boolean }) | undefined;
   const report = (exitCode: 0 | 1): DelNodeReport => ({
-    topology, repointed, forgotBy, output: log.chunks, exitCode, ...(target ? { node: target } : {}),
+    topology,
+    repointed,
+    forgotBy,
+    output: log.chunks,
+    exitCode,
+    ...(target ? { node: target } : {}),
   });
   const replyError = (n: ClusterNode, e: unknown) => log.emit(out(`Node ${n.host}:${n.port} replied with error:\n${errorText(e)}\n`, 'error'));
   /** valkey-cli 9 ends with an [OK] line naming the id as given; redis-cli 7/8 end silently. */
@@ -64,7 +69,11 @@ export async function runDelNode(host: string, port: number, nodeId: string, opt
     const owned = countSlots(victim.slots);
     if (owned > 0) {
       log.emit(out(`[ERR] Node ${victim.host}:${victim.port} is not empty! Reshard data away and try again.\n`, 'error'));
-      log.emit(err(`rcm: it still owns ${owned} slot(s); move them first, e.g. rcm reshard ${host}:${port} --cluster-from ${victim.id} --cluster-to <master id> --cluster-slots ${owned}, or rcm rebalance ${host}:${port} --cluster-weight ${victim.id}=0\n`));
+      log.emit(
+        err(
+          `rcm: it still owns ${owned} slot(s); move them first, e.g. rcm reshard ${host}:${port} --cluster-from ${victim.id} --cluster-to <master id> --cluster-slots ${owned}, or rcm rebalance ${host}:${port} --cluster-weight ${victim.id}=0\n`,
+        ),
+      );
       return report(1);
     }
     if (down) {
@@ -101,7 +110,9 @@ export async function runDelNode(host: string, port: number, nodeId: string, opt
     }
     const unreached = topology.skipped.filter((s) => s.id !== victim.id);
     for (const s of unreached) {
-      log.emit(out(`*** ${s.host}:${s.port} was not reachable and still knows the deleted node: run CLUSTER FORGET ${victim.id} on it when it is back.\n`, 'warn'));
+      log.emit(
+        out(`*** ${s.host}:${s.port} was not reachable and still knows the deleted node: run CLUSTER FORGET ${victim.id} on it when it is back.\n`, 'warn'),
+      );
     }
 
     if (!live) {

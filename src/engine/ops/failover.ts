@@ -82,7 +82,12 @@ export async function runFailover(host: string, port: number, opts: FailoverOpti
   const master = topology.nodes.find((n) => n.id === replica.masterId);
   const formerMaster = master ? nodeRef(master) : null;
   const report = (promoted: boolean): FailoverReport => ({
-    topology, node: nodeRef(replica), formerMaster, promoted, output: log.chunks, exitCode: promoted ? 0 : 1,
+    topology,
+    node: nodeRef(replica),
+    formerMaster,
+    promoted,
+    output: log.chunks,
+    exitCode: promoted ? 0 : 1,
   });
   try {
     log.emit(...renderLoadMessages(topology));
@@ -103,9 +108,12 @@ export async function runFailover(host: string, port: number, opts: FailoverOpti
       log.emit(out(`Node ${addr} replied with error:\n${errorText(e)}\n`, 'error'));
       return report(false);
     }
-    const hint = mode === 'default'
-      ? ' (a default failover needs its master to answer: try --force, or --takeover when no majority of masters is reachable)'
-      : mode === 'force' ? ' (a forced failover still needs a majority of masters to vote: try --takeover)' : '';
+    const hint =
+      mode === 'default'
+        ? ' (a default failover needs its master to answer: try --force, or --takeover when no majority of masters is reachable)'
+        : mode === 'force'
+          ? ' (a forced failover still needs a majority of masters to vote: try --takeover)'
+          : '';
     const clients = topology.nodes.map((n) => session.clients.get(n.id)!);
     const waited = await waitForJoin(clients, {
       ...opts,

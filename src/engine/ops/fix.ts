@@ -41,8 +41,14 @@
 import { checkCluster, type CheckResult } from '../check/check';
 import { summarizeCluster, type ClusterSummary } from '../check/summary';
 import {
-  analyzeOpenSlot, assignUncoveredWithoutKeys, findMultipleOwners, nodeWithMostKeys, partitionUncovered,
-  type OpenSlotAnalysis, type SlotNodeState, type UncoveredPartition,
+  analyzeOpenSlot,
+  assignUncoveredWithoutKeys,
+  findMultipleOwners,
+  nodeWithMostKeys,
+  partitionUncovered,
+  type OpenSlotAnalysis,
+  type SlotNodeState,
+  type UncoveredPartition,
 } from '../fix/analysis';
 import type { KeyConflict } from '../fix/merge';
 import { foreignKeys, readClaims, servedBy, type MasterClaims } from '../fix/claims';
@@ -57,11 +63,31 @@ import { SLOT_COUNT } from '../model/slots';
 import type { ClusterNode, Topology } from '../model/types';
 import { renderLoadMessages, renderSummary } from '../render/checkText';
 import {
-  COVERAGE_QUESTION, renderCannotSelectOwner, renderCaseLine, renderCheckUntilCoverage, renderConfiguringOwner,
-  renderCoverageHeader, renderCoverageResult, renderCoveringSlot, renderFixingCoverage, renderFixingMultipleOwners,
-  renderMultipleOwners, renderMultipleOwnersFailed, renderMultipleOwnersHeader, renderNoClearOwner, renderNoMultipleOwners,
-  renderOpenSlotAnalysis, renderReplyError, renderSettingStable, renderUncoveredGroup, renderUnhandled,
-  renderUnreachableGuard, openSlotQuestion, multipleOwnersQuestion, renderNotConfirmed, type UncoveredGroup,
+  COVERAGE_QUESTION,
+  renderCannotSelectOwner,
+  renderCaseLine,
+  renderCheckUntilCoverage,
+  renderConfiguringOwner,
+  renderCoverageHeader,
+  renderCoverageResult,
+  renderCoveringSlot,
+  renderFixingCoverage,
+  renderFixingMultipleOwners,
+  renderMultipleOwners,
+  renderMultipleOwnersFailed,
+  renderMultipleOwnersHeader,
+  renderNoClearOwner,
+  renderNoMultipleOwners,
+  renderOpenSlotAnalysis,
+  renderReplyError,
+  renderSettingStable,
+  renderUncoveredGroup,
+  renderUnhandled,
+  renderUnreachableGuard,
+  openSlotQuestion,
+  multipleOwnersQuestion,
+  renderNotConfirmed,
+  type UncoveredGroup,
   renderConflictsLeft,
 } from '../render/fixText';
 import { err, type OutputChunk } from '../render/output';
@@ -113,9 +139,14 @@ function hasSlot(n: ClusterNode, slot: number): boolean {
 /** Masters answering GETKEYSINSLOT slot 1 with a key, per slot (list order). null after an error (printed). */
 async function keyHolders(io: FixIo, slots: readonly number[]): Promise<Map<number, string[]> | null> {
   const masters = io.masters();
-  const replies = await Promise.all(masters.map(async (m) => {
-    return pipelineInChunks(io.client(m.id), slots.map((s) => ['CLUSTER', 'GETKEYSINSLOT', s, 1] as const));
-  }));
+  const replies = await Promise.all(
+    masters.map(async (m) => {
+      return pipelineInChunks(
+        io.client(m.id),
+        slots.map((s) => ['CLUSTER', 'GETKEYSINSLOT', s, 1] as const),
+      );
+    }),
+  );
   const holders = new Map<number, string[]>(slots.map((s) => [s, []]));
   for (let i = 0; i < masters.length; i++) {
     for (let j = 0; j < slots.length; j++) {
@@ -137,8 +168,8 @@ function slotStates(io: FixIo, slot: number, counts: readonly number[], claims: 
     return {
       id: m.id,
       claims: hasSlot(m, slot),
-      migratingTo: now ? now.migrating.get(slot) ?? null : m.migrating.find((o) => o.slot === slot)?.peerId ?? null,
-      importingFrom: now ? now.importing.get(slot) ?? null : m.importing.find((o) => o.slot === slot)?.peerId ?? null,
+      migratingTo: now ? (now.migrating.get(slot) ?? null) : (m.migrating.find((o) => o.slot === slot)?.peerId ?? null),
+      importingFrom: now ? (now.importing.get(slot) ?? null) : (m.importing.find((o) => o.slot === slot)?.peerId ?? null),
       keys: counts[i]!,
     };
   });
@@ -155,7 +186,10 @@ function slotStates(io: FixIo, slot: number, counts: readonly number[], claims: 
  */
 async function analyzeOpen(io: FixIo, slot: number, claims: readonly MasterClaims[]): Promise<OpenSlotAnalysis | null> {
   const masters = io.masters();
-  const counts = await io.countKeys(masters.map((m) => m.id), slot);
+  const counts = await io.countKeys(
+    masters.map((m) => m.id),
+    slot,
+  );
   if (counts.some((c) => c < 0)) return null;
   const states = slotStates(io, slot, counts, claims);
   const a = analyzeOpenSlot(slot, states);
@@ -166,7 +200,12 @@ async function analyzeOpen(io: FixIo, slot: number, claims: readonly MasterClaim
 }
 
 /** §3.4.1 for one slot: analysis, the question (difference 4), owner election, demotions, then the case. */
-async function fixOpenSlot(io: FixIo, slot: number, claims: readonly MasterClaims[], confirm: (q: string) => Promise<boolean>): Promise<{ ok: boolean; analysis?: OpenSlotAnalysis }> {
+async function fixOpenSlot(
+  io: FixIo,
+  slot: number,
+  claims: readonly MasterClaims[],
+  confirm: (q: string) => Promise<boolean>,
+): Promise<{ ok: boolean; analysis?: OpenSlotAnalysis }> {
   const masters = io.masters();
   const a = await analyzeOpen(io, slot, claims);
   if (a === null) return { ok: false };
@@ -233,7 +272,10 @@ async function fixOpenSlot(io: FixIo, slot: number, claims: readonly MasterClaim
 
 /** §3.4.2: the number of slots fixed, or -1 after an error. */
 async function fixCoverage(
-  io: FixIo, uncovered: readonly number[], claims: readonly MasterClaims[], confirm: (q: string) => Promise<boolean>,
+  io: FixIo,
+  uncovered: readonly number[],
+  claims: readonly MasterClaims[],
+  confirm: (q: string) => Promise<boolean>,
 ): Promise<{ fixed: number; partition?: UncoveredPartition; declined: UncoveredGroup[] }> {
   io.emit(renderFixingCoverage());
   const declined: UncoveredGroup[] = [];
@@ -253,7 +295,10 @@ async function fixCoverage(
   };
 
   if (await ask('none', partition.none)) {
-    const owners = assignUncoveredWithoutKeys(partition.none, io.masters().map((m) => ({ id: m.id, slotCount: slotCount.get(m.id) ?? 0 })));
+    const owners = assignUncoveredWithoutKeys(
+      partition.none,
+      io.masters().map((m) => ({ id: m.id, slotCount: slotCount.get(m.id) ?? 0 })),
+    );
     for (const slot of partition.none) {
       const id = owners.get(slot);
       if (id === undefined) return fail;
@@ -262,14 +307,24 @@ async function fixCoverage(
       fixed++;
     }
   }
-  if (await ask('single', partition.single.map((x) => x.slot))) {
+  if (
+    await ask(
+      'single',
+      partition.single.map((x) => x.slot),
+    )
+  ) {
     for (const { slot, holder } of partition.single) {
       io.emit(renderCoveringSlot(slot, io.addr(holder), false));
       if (!(await io.setSlotOwner(holder, slot, false))) return fail;
       fixed++;
     }
   }
-  if (await ask('multi', partition.multi.map((x) => x.slot))) {
+  if (
+    await ask(
+      'multi',
+      partition.multi.map((x) => x.slot),
+    )
+  ) {
     for (const { slot, holders: hs } of partition.multi) {
       const counts = await io.countKeys(hs, slot);
       if (counts.some((c) => c < 0)) return fail;
@@ -338,9 +393,19 @@ function fixIoFor(session: ClusterSession, opts: FixOptions, emit: (c: OutputChu
 /** Runs fix against the cluster reachable at host:port. Load errors throw (as for check). */
 export async function runFix(host: string, port: number, opts: FixOptions = {}): Promise<FixReport> {
   // Preflight and the cluster-wide lease (runGuard.ts): no other run may change the cluster while fix repairs it.
-  const { session, lease } = await openGuarded(host, port, { ...opts, searchMultipleOwners: false }, {
-    op: 'fix', kind: 'fix', allowOpenSlots: true, requireReachableMasters: false, strategy: 'legacy', replace: opts.replace,
-  });
+  const { session, lease } = await openGuarded(
+    host,
+    port,
+    { ...opts, searchMultipleOwners: false },
+    {
+      op: 'fix',
+      kind: 'fix',
+      allowOpenSlots: true,
+      requireReachableMasters: false,
+      strategy: 'legacy',
+      replace: opts.replace,
+    },
+  );
   const log = new OutputLog(opts.onOutput);
   const confirm = opts.confirm ?? (async () => true);
   const { topology } = session;
@@ -353,9 +418,15 @@ export async function runFix(host: string, port: number, opts: FixOptions = {}):
   let multipleOwners: { slot: number; owners: string[]; ok: boolean }[] | undefined;
   let orphans: OrphanFix[] | undefined;
   const report = (exitCode: 0 | 1, extra: Partial<FixReport> = {}): FixReport => ({
-    topology, summary, check,
+    topology,
+    summary,
+    check,
     stages: { openSlots, uncovered, ...(coverage ? { coverage } : {}), ...(multipleOwners ? { multipleOwners } : {}), ...(orphans ? { orphans } : {}) },
-    actions: io.actions, conflicts: io.conflicts, output: log.chunks, exitCode, ...extra,
+    actions: io.actions,
+    conflicts: io.conflicts,
+    output: log.chunks,
+    exitCode,
+    ...extra,
   });
   const guarded = (stage: 'open-slots' | 'coverage'): boolean => {
     if (topology.unreachableMasters === 0 || opts.fixWithUnreachableMasters) return false;
@@ -397,12 +468,20 @@ export async function runFix(host: string, port: number, opts: FixOptions = {}):
     if (opts.searchMultipleOwners) {
       log.emit(renderMultipleOwnersHeader());
       claims = await readClaims(io);
-      const found = findMultipleOwners(claims.map((c) => ({ id: c.node.id, claims: c.claims })), await foreignKeys(io, claims));
+      const found = findMultipleOwners(
+        claims.map((c) => ({ id: c.node.id, claims: c.claims })),
+        await foreignKeys(io, claims),
+      );
       multipleOwners = [];
       let unfixed = 0;
       for (const { slot, owners } of found) {
         result = false;
-        log.emit(...renderMultipleOwners(slot, owners.map((id) => io.addr(id))));
+        log.emit(
+          ...renderMultipleOwners(
+            slot,
+            owners.map((id) => io.addr(id)),
+          ),
+        );
         unfixed++;
         if (!(await confirm(multipleOwnersQuestion(slot)))) {
           log.emit(renderNotConfirmed(slot));
@@ -479,7 +558,10 @@ export async function previewFix(host: string, port: number, opts: FixOptions = 
     const partition = partitionUncovered(uncovered, (s) => holders.get(s) ?? [], io.dialect);
     const slotCount = new Map(claims.map((c) => [c.node.id, c.claims.reduce((a, b) => a + b, 0)]));
     const coverTargets: { slot: number; target: string; moveFrom: string[] }[] = [];
-    const owners = assignUncoveredWithoutKeys(partition.none, masters.map((m) => ({ id: m.id, slotCount: slotCount.get(m.id) ?? 0 })));
+    const owners = assignUncoveredWithoutKeys(
+      partition.none,
+      masters.map((m) => ({ id: m.id, slotCount: slotCount.get(m.id) ?? 0 })),
+    );
     for (const slot of partition.none) {
       const id = owners.get(slot);
       if (id !== undefined) coverTargets.push({ slot, target: id, moveFrom: [] });
@@ -492,7 +574,10 @@ export async function previewFix(host: string, port: number, opts: FixOptions = 
     }
     let multipleOwners: { slot: number; owners: string[]; owner: string }[] | undefined;
     if (opts.searchMultipleOwners) {
-      const found = findMultipleOwners(claims.map((c) => ({ id: c.node.id, claims: c.claims })), await foreignKeys(io, claims));
+      const found = findMultipleOwners(
+        claims.map((c) => ({ id: c.node.id, claims: c.claims })),
+        await foreignKeys(io, claims),
+      );
       multipleOwners = [];
       for (const { slot, owners } of found) multipleOwners.push({ slot, owners, owner: await multipleOwnersOwner(io, slot, owners, claims) });
     }
@@ -500,8 +585,7 @@ export async function previewFix(host: string, port: number, opts: FixOptions = 
       topology,
       check,
       nodes: Object.fromEntries(topology.nodes.map((n) => [n.id, `${n.host}:${n.port}`])),
-      blockedByUnreachableMasters: topology.unreachableMasters > 0 && !opts.fixWithUnreachableMasters
-        && (check.openSlots.length > 0 || uncovered.length > 0),
+      blockedByUnreachableMasters: topology.unreachableMasters > 0 && !opts.fixWithUnreachableMasters && (check.openSlots.length > 0 || uncovered.length > 0),
       openSlots,
       uncovered: partition,
       coverTargets,

@@ -32,8 +32,14 @@ import { resolveAddress, type ConnectionOptions } from '../io/options';
 import { parseInfo } from '../parse/info';
 import { renderCheck, renderLoadMessages } from '../render/checkText';
 import {
-  renderImportKeyCount, renderImportStart, renderMigratedKeys, renderMigrateFailure, renderSourceAuthFailed,
-  renderSourceConnectError, renderSourceIsCluster, renderSourceReplyError,
+  renderImportKeyCount,
+  renderImportStart,
+  renderMigratedKeys,
+  renderMigrateFailure,
+  renderSourceAuthFailed,
+  renderSourceConnectError,
+  renderSourceIsCluster,
+  renderSourceReplyError,
 } from '../render/dataText';
 import type { OutputChunk } from '../render/output';
 import { DataLog, DataProgressEmitter } from './dataOutput';
@@ -104,7 +110,10 @@ function sameDump(a: PipelineResult, b: PipelineResult): boolean {
 }
 
 class ImportStop extends Error {
-  constructor(readonly error: EngineError, readonly conflicts: readonly string[] = []) {
+  constructor(
+    readonly error: EngineError,
+    readonly conflicts: readonly string[] = [],
+  ) {
     super(error.message);
   }
 }
@@ -127,7 +136,10 @@ export async function runImport(host: string, port: number, opts: ImportOptions)
     const check = checkCluster(topology);
     log.emit(...renderLoadMessages(topology), ...renderCheck(topology, check));
     if (!check.ok) {
-      return fail(new EngineError({ code: 'cluster-not-ok', message: 'The cluster check found problems: fix them (rcm fix) before importing.' }), { topology, check });
+      return fail(new EngineError({ code: 'cluster-not-ok', message: 'The cluster check found problems: fix them (rcm fix) before importing.' }), {
+        topology,
+        check,
+      });
     }
 
     // The source: plain connection, own credentials, AUTH errors in redis-cli's words.
@@ -140,7 +152,10 @@ export async function runImport(host: string, port: number, opts: ImportOptions)
       else log.emit(renderSourceConnectError(src, ee.detail ?? ee.message));
       // The hints name the cluster's TLS options; the source has its own.
       const hint = ee.message.replace(/--(tls|cacert|cert|key|sni|insecure)\b/g, '--cluster-from-$1');
-      return fail(new EngineError({ code: ee.code, node: src, cause: ee.detail, message: `Cannot use the import source ${src}: ${hint}` }), { topology, check });
+      return fail(new EngineError({ code: ee.code, node: src, cause: ee.detail, message: `Cannot use the import source ${src}: ${hint}` }), {
+        topology,
+        check,
+      });
     }
     let info: Record<string, string>;
     let dbsize: number;
@@ -148,17 +163,35 @@ export async function runImport(host: string, port: number, opts: ImportOptions)
       info = parseInfo(String(await source.call('INFO')));
     } catch (e) {
       log.emit(renderSourceReplyError(src, errorText(e)));
-      return fail(new EngineError({ code: toEngineError(e, src).code, node: src, cause: errorText(e), message: `The import source ${src} replied with an error: ${errorText(e)}` }), { topology, check });
+      return fail(
+        new EngineError({
+          code: toEngineError(e, src).code,
+          node: src,
+          cause: errorText(e),
+          message: `The import source ${src} replied with an error: ${errorText(e)}`,
+        }),
+        { topology, check },
+      );
     }
     if (info.cluster_enabled === '1') {
       log.emit(renderSourceIsCluster());
-      return fail(new EngineError({ code: 'source-is-cluster', node: src, message: `The import source ${src} is a cluster node; import reads a standalone server (to move keys between clusters, back one up and restore it).` }), { topology, check });
+      return fail(
+        new EngineError({
+          code: 'source-is-cluster',
+          node: src,
+          message: `The import source ${src} is a cluster node; import reads a standalone server (to move keys between clusters, back one up and restore it).`,
+        }),
+        { topology, check },
+      );
     }
     try {
       dbsize = Number(await source.call('DBSIZE'));
     } catch (e) {
       log.emit(renderSourceReplyError(src, errorText(e)));
-      return fail(new EngineError({ code: 'reply-error', node: src, cause: errorText(e), message: `The import source ${src} replied with an error: ${errorText(e)}` }), { topology, check });
+      return fail(
+        new EngineError({ code: 'reply-error', node: src, cause: errorText(e), message: `The import source ${src} replied with an error: ${errorText(e)}` }),
+        { topology, check },
+      );
     }
     log.emit(renderImportKeyCount(dbsize));
     progress.counter.keysTotal = dbsize;
@@ -170,16 +203,32 @@ export async function runImport(host: string, port: number, opts: ImportOptions)
     if (result.stop) {
       progress.emit({ type: 'error', error: result.stop.error.toJSON() });
       return {
-        topology, check, status: 'failed', progress: snap, conflicts: result.stop.conflicts, remainingInSource,
-        error: result.stop.error.toJSON(), output: log.chunks, exitCode: 1,
+        topology,
+        check,
+        status: 'failed',
+        progress: snap,
+        conflicts: result.stop.conflicts,
+        remainingInSource,
+        error: result.stop.error.toJSON(),
+        output: log.chunks,
+        exitCode: 1,
       };
     }
     if (result.cancelled) {
       progress.emit({ type: 'cancelled', progress: snap });
       return {
-        topology, check, status: 'cancelled', progress: snap, conflicts: [], remainingInSource,
-        error: new EngineError({ code: 'cancelled', message: `Import cancelled after ${snap.keysMoved} keys; the other keys are still in the source.` }).toJSON(),
-        output: log.chunks, exitCode: 1,
+        topology,
+        check,
+        status: 'cancelled',
+        progress: snap,
+        conflicts: [],
+        remainingInSource,
+        error: new EngineError({
+          code: 'cancelled',
+          message: `Import cancelled after ${snap.keysMoved} keys; the other keys are still in the source.`,
+        }).toJSON(),
+        output: log.chunks,
+        exitCode: 1,
       };
     }
     progress.emit({ type: 'data-finished', progress: snap });
@@ -195,8 +244,14 @@ export async function runImport(host: string, port: number, opts: ImportOptions)
  * `maxInFlight` MIGRATEs in flight on the source connection. Exported for the unit tests on a fake node.
  */
 export async function importKeys(
-  topology: Topology, clients: ReadonlyMap<string, NodeClient>, source: NodeClient, src: string,
-  opts: ImportOptions, log: DataLog, progress: DataProgressEmitter, clock: Clock = systemClock,
+  topology: Topology,
+  clients: ReadonlyMap<string, NodeClient>,
+  source: NodeClient,
+  src: string,
+  opts: ImportOptions,
+  log: DataLog,
+  progress: DataProgressEmitter,
+  clock: Clock = systemClock,
 ): Promise<{ stop?: ImportStop; cancelled?: boolean }> {
   const batchKeys = Math.max(1, opts.batchKeys ?? 1000);
   const scanCount = Math.max(1, opts.scanCount ?? 1000);
@@ -208,27 +263,37 @@ export async function importKeys(
   const { owner, targets } = slotOwnerTable<Target>(topology, (n) => {
     const client = clients.get(n.id);
     if (!client) return undefined;
-    const reach = opts.addressMap?.[`${n.announcedHost}:${n.port}`] ? resolveAddress(n.announcedHost, n.port, opts.addressMap) : { host: n.announcedHost, port: n.port };
+    const reach = opts.addressMap?.[`${n.announcedHost}:${n.port}`]
+      ? resolveAddress(n.announcedHost, n.port, opts.addressMap)
+      : { host: n.announcedHost, port: n.port };
     return { node: n, addr: `${n.host}:${n.port}`, host: reach.host, port: reach.port, client, buffer: [], inBuffer: new Set() };
   });
   progress.emit({ type: 'data-started', op: 'import', keysTotal: progress.counter.keysTotal, targets: targets.length });
 
   const seen = copy && !replace ? new Set<string>() : null;
   const writer = new BoundedWriter<ImportStop>(Math.max(1, opts.maxInFlight ?? 4), (e) =>
-    e instanceof ImportStop ? e : new ImportStop(e instanceof EngineError ? e : new EngineError({ code: 'migration-failed', node: src, message: String(e) })));
+    e instanceof ImportStop ? e : new ImportStop(e instanceof EngineError ? e : new EngineError({ code: 'migration-failed', node: src, message: String(e) })),
+  );
 
   const conflictStop = (t: Target, conflicts: readonly Buffer[], detail: string): ImportStop => {
     const names = conflicts.map((k) => k.toString());
     log.emit(...renderMigrateFailure(conflicts[0] ?? null, t.addr, src, BUSYKEY_REPLY));
     progress.emit({ type: 'busy-keys', op: 'import', targetId: t.node.id, keys: names, action: 'refused' });
-    const shown = names.slice(0, 10).map((n) => `"${n}"`).join(', ') + (names.length > 10 ? `, … (${names.length - 10} more)` : '');
+    const shown =
+      names
+        .slice(0, 10)
+        .map((n) => `"${n}"`)
+        .join(', ') + (names.length > 10 ? `, … (${names.length - 10} more)` : '');
     const what = names.length === 1 ? `Key ${shown} already exists` : `Keys ${shown} already exist`;
-    return new ImportStop(new EngineError({
-      code: 'busy-key',
-      node: t.addr,
-      cause: detail,
-      message: `${what} in the cluster (on ${t.addr}); the import stopped there. Run again with --cluster-replace to overwrite existing keys, or remove them first. Every other key is either in the cluster or still in the source.`,
-    }), names);
+    return new ImportStop(
+      new EngineError({
+        code: 'busy-key',
+        node: t.addr,
+        cause: detail,
+        message: `${what} in the cluster (on ${t.addr}); the import stopped there. Run again with --cluster-replace to overwrite existing keys, or remove them first. Every other key is either in the cluster or still in the source.`,
+      }),
+      names,
+    );
   };
 
   const succeeded = (t: Target, keys: readonly Buffer[], ms: number): void => {
@@ -238,7 +303,11 @@ export async function importKeys(
     progress.tick();
   };
 
-  const dumps = (client: NodeClient, keys: readonly Buffer[]) => client.pipeline(keys.map((k) => ['DUMP', k] as const), { buffers: true });
+  const dumps = (client: NodeClient, keys: readonly Buffer[]) =>
+    client.pipeline(
+      keys.map((k) => ['DUMP', k] as const),
+      { buffers: true },
+    );
 
   /** BUSYKEY: keys that failed stay in the source (the others were moved); in COPY mode every key stays. */
   const busyKey = async (t: Target, keys: Buffer[], attempt: number, text: string, t0: number): Promise<void> => {
@@ -275,7 +344,10 @@ export async function importKeys(
       const res = await t.client.pipeline(keys.map((k) => ['EXISTS', k] as const));
       const existing = keys.filter((_, i) => isOne(res[i]!));
       const failed = res.find((r) => !r.ok);
-      if (failed && !failed.ok) throw new ImportStop(new EngineError({ code: 'reply-error', node: t.addr, cause: failed.error, message: `EXISTS on ${t.addr} failed: ${failed.error}` }));
+      if (failed && !failed.ok)
+        throw new ImportStop(
+          new EngineError({ code: 'reply-error', node: t.addr, cause: failed.error, message: `EXISTS on ${t.addr} failed: ${failed.error}` }),
+        );
       if (existing.length > 0) throw conflictStop(t, existing, 'BUSYKEY');
     }
     const t0 = clock.now();
@@ -299,12 +371,14 @@ export async function importKeys(
           return migrate(t, keys, attempt + 1);
         case 'fatal':
           log.emit(...renderMigrateFailure(keys[0] ?? null, t.addr, src, text));
-          throw new ImportStop(new EngineError({
-            code: toEngineError(e).code === 'connection-lost' ? 'connection-lost' : 'migration-failed',
-            node: src,
-            cause: text,
-            message: `MIGRATE of ${keys.length} key(s) from ${src} to ${t.addr} failed: ${text}`,
-          }));
+          throw new ImportStop(
+            new EngineError({
+              code: toEngineError(e).code === 'connection-lost' ? 'connection-lost' : 'migration-failed',
+              node: src,
+              cause: text,
+              message: `MIGRATE of ${keys.length} key(s) from ${src} to ${t.addr} failed: ${text}`,
+            }),
+          );
       }
     }
     if (reply !== 'OK' && reply !== 'NOKEY') {

@@ -30,8 +30,7 @@ export interface FreshNode {
 export type FreshRejection = 'unreachable' | 'reply-error' | 'not-cluster-enabled' | 'not-empty';
 
 export type FreshProbe =
-  | { readonly ok: true; readonly node: FreshNode }
-  | { readonly ok: false; readonly reason: FreshRejection; readonly output: readonly OutputChunk[] };
+  { readonly ok: true; readonly node: FreshNode } | { readonly ok: false; readonly reason: FreshRejection; readonly output: readonly OutputChunk[] };
 
 const notEmpty = (addr: string, why: string): OutputChunk => out(`[ERR] Node ${addr} ${why}\n`, 'error');
 const NOT_EMPTY_TEXT = 'is not empty. Either the node already knows other nodes (check with CLUSTER NODES) or contains some key in database 0.';
@@ -55,7 +54,7 @@ export async function probeFreshNode(host: string, port: number, opts: Connectio
   } catch (e) {
     return fail('unreachable', [out(`[ERR] Node ${addr} ${(e as Error).message}\n`, 'error')]);
   }
-  const [info, nodes, clusterInfo] = replies as [typeof replies[0], typeof replies[0], typeof replies[0]];
+  const [info, nodes, clusterInfo] = replies as [(typeof replies)[0], (typeof replies)[0], (typeof replies)[0]];
   if (!info.ok) return fail('reply-error', [out(`[ERR] Node ${addr} ${info.error}\n`, 'error')]);
   const infoText = String(info.value);
   const fields = parseInfo(infoText);

@@ -30,7 +30,12 @@ export async function runReplicate(host: string, port: number, masterId: string,
   const addr = `${host}:${port}`;
   const master = topology.nodes.find((n) => n.id === masterId || (masterId.length >= 8 && n.id.startsWith(masterId)));
   const report = (moved: boolean): ReplicateReport => ({
-    topology, node: nodeRef(replica), master: master ? nodeRef(master) : null, moved, output: log.chunks, exitCode: moved ? 0 : 1,
+    topology,
+    node: nodeRef(replica),
+    master: master ? nodeRef(master) : null,
+    moved,
+    output: log.chunks,
+    exitCode: moved ? 0 : 1,
   });
   try {
     log.emit(...renderLoadMessages(topology));

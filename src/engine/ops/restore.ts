@@ -96,8 +96,17 @@ export async function runRestore(host: string, port: number, dir: string, opts: 
     else if (status === 'cancelled') progress.emit({ type: 'cancelled', progress: snap });
     else progress.emit({ type: 'data-finished', progress: snap });
     return {
-      topology, check, dir, files, status, ...counts, functions,
-      progress: snap, ...(error ? { error: error.toJSON() } : {}), output: log.chunks, exitCode: status === 'done' ? 0 : 1,
+      topology,
+      check,
+      dir,
+      files,
+      status,
+      ...counts,
+      functions,
+      progress: snap,
+      ...(error ? { error: error.toJSON() } : {}),
+      output: log.chunks,
+      exitCode: status === 'done' ? 0 : 1,
     };
   };
   const failed = (e: EngineError): RestoreReport => {
@@ -120,7 +129,10 @@ export async function runRestore(host: string, port: number, dir: string, opts: 
     log.emit(...renderLoadMessages(topology), ...renderCheck(topology, check));
     if (!check.ok) {
       log.emit(err(`*** Please fix your cluster problems before restoring\n`));
-      return report('failed', new EngineError({ code: 'cluster-not-ok', message: 'The cluster check found problems: fix them (rcm fix) before restoring into it.' }));
+      return report(
+        'failed',
+        new EngineError({ code: 'cluster-not-ok', message: 'The cluster check found problems: fix them (rcm fix) before restoring into it.' }),
+      );
     }
     for (const w of found.warnings) log.emit(renderRestoreSkipped(w));
 
@@ -142,7 +154,9 @@ export async function runRestore(host: string, port: number, dir: string, opts: 
     // Overwriting is the one destructive thing a restore does: ask when the cluster has keys.
     const present = topology.nodes.filter((n) => n.role === 'master').reduce((a, n) => a + (typeof n.dbsize === 'number' ? n.dbsize : 0), 0);
     if (replace && present > 0 && opts.confirm) {
-      const yes = await opts.confirm(`The cluster already holds ${present} keys; with --cluster-replace every key of the backup that exists there will be overwritten. Restore?`);
+      const yes = await opts.confirm(
+        `The cluster already holds ${present} keys; with --cluster-replace every key of the backup that exists there will be overwritten. Restore?`,
+      );
       if (!yes) {
         log.emit(out('*** Restore not confirmed: nothing was written.\n', 'warn'));
         return report('failed', new EngineError({ code: 'cancelled', message: 'The restore was not confirmed; nothing was written.' }));
@@ -150,14 +164,22 @@ export async function runRestore(host: string, port: number, dir: string, opts: 
     }
 
     // 2. The keys, to the masters owning their slots.
-    const written = await restoreKeys(files, topology, session.clients, {
-      replace,
-      batchKeys: Math.max(1, opts.batchKeys ?? 1000),
-      batchBytes: Math.max(1, opts.batchBytes ?? 8 << 20),
-      maxInFlight: Math.max(1, opts.maxInFlight ?? 2),
-      fileConcurrency: Math.max(1, opts.fileConcurrency ?? 2),
-      signal: opts.signal,
-    }, log, progress, clock);
+    const written = await restoreKeys(
+      files,
+      topology,
+      session.clients,
+      {
+        replace,
+        batchKeys: Math.max(1, opts.batchKeys ?? 1000),
+        batchBytes: Math.max(1, opts.batchBytes ?? 8 << 20),
+        maxInFlight: Math.max(1, opts.maxInFlight ?? 2),
+        fileConcurrency: Math.max(1, opts.fileConcurrency ?? 2),
+        signal: opts.signal,
+      },
+      log,
+      progress,
+      clock,
+    );
     counts = written.counts;
     if (written.stop) return failed(written.stop);
     if (opts.signal?.aborted) return report('cancelled');
@@ -171,13 +193,19 @@ export async function runRestore(host: string, port: number, dir: string, opts: 
             await m.client.call('FUNCTION', 'LOAD', ...(replace ? ['REPLACE'] : []), code);
             functions.loaded++;
           } catch (e) {
-            const text = e instanceof EngineError ? e.detail ?? e.message : String(e);
-            if (!/already exists/i.test(text)) return failed(new EngineError({ code: 'reply-error', node: m.addr, cause: text, message: `FUNCTION LOAD on ${m.addr} failed: ${text}` }));
+            const text = e instanceof EngineError ? (e.detail ?? e.message) : String(e);
+            if (!/already exists/i.test(text))
+              return failed(new EngineError({ code: 'reply-error', node: m.addr, cause: text, message: `FUNCTION LOAD on ${m.addr} failed: ${text}` }));
             functions.existing++;
           }
         }
       }
-      log.emit(out(`>>> Function libraries: ${written.functionCodes.size} in the backup, loaded ${functions.loaded} time(s) on ${written.masters.length} master(s)${functions.existing ? `, ${functions.existing} already present (left untouched)` : ''}.\n`, 'info'));
+      log.emit(
+        out(
+          `>>> Function libraries: ${written.functionCodes.size} in the backup, loaded ${functions.loaded} time(s) on ${written.masters.length} master(s)${functions.existing ? `, ${functions.existing} already present (left untouched)` : ''}.\n`,
+          'info',
+        ),
+      );
     }
 
     for (const [name, n] of Object.entries(counts.skippedModules)) {

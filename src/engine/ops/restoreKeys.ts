@@ -67,8 +67,14 @@ interface Queue {
 }
 
 export async function restoreKeys(
-  files: readonly RestoreFileReport[], topology: Topology, clients: ReadonlyMap<string, NodeClient>, opts: RestoreWriteOptions,
-  log: DataLog, progress: DataProgressEmitter, clock: Clock, read: RecordReader = readFromDisk,
+  files: readonly RestoreFileReport[],
+  topology: Topology,
+  clients: ReadonlyMap<string, NodeClient>,
+  opts: RestoreWriteOptions,
+  log: DataLog,
+  progress: DataProgressEmitter,
+  clock: Clock,
+  read: RecordReader = readFromDisk,
 ): Promise<RestoreWriteResult> {
   const counts: RestoreCounts = { restored: 0, existing: 0, existingKeys: [], expired: 0, skippedOtherDbs: 0, skippedModules: {} };
   const latch = new StopLatch<EngineError>();
@@ -96,7 +102,14 @@ export async function restoreKeys(
         busy.push(name);
         if (counts.existingKeys.length < 100) counts.existingKeys.push(name);
       } else {
-        latch.stop(new EngineError({ code: 'reply-error', node: q.addr, cause: reply.error, message: `RESTORE of key ${keys[i]!.toString()} on ${q.addr} failed: ${reply.error}${reply.hint}` }));
+        latch.stop(
+          new EngineError({
+            code: 'reply-error',
+            node: q.addr,
+            cause: reply.error,
+            message: `RESTORE of key ${keys[i]!.toString()} on ${q.addr} failed: ${reply.error}${reply.hint}`,
+          }),
+        );
       }
     });
     progress.counter.keysMoved = counts.restored;
@@ -129,7 +142,8 @@ export async function restoreKeys(
         return;
       case 'module':
         counts.skippedModules[d.moduleName] = (counts.skippedModules[d.moduleName] ?? 0) + 1;
-        if (moduleWarnings++ < 10) log.emit(renderRestoreSkipped(`Skipping key ${rec.key.toString()}: a value of module type '${d.moduleName}' cannot be restored without the module.`));
+        if (moduleWarnings++ < 10)
+          log.emit(renderRestoreSkipped(`Skipping key ${rec.key.toString()}: a value of module type '${d.moduleName}' cannot be restored without the module.`));
         return;
       case 'expired':
         counts.expired++;
@@ -149,10 +163,14 @@ export async function restoreKeys(
   const moduleAuxWarned = new Set<string>();
   const readFileInto = async (f: RestoreFileReport): Promise<void> => {
     let lastRead = 0;
-    const it = read(f.file, (n) => {
-      progress.counter.bytes += n - lastRead;
-      lastRead = n;
-    }, opts.signal);
+    const it = read(
+      f.file,
+      (n) => {
+        progress.counter.bytes += n - lastRead;
+        lastRead = n;
+      },
+      opts.signal,
+    );
     for (;;) {
       if (latch.value || opts.signal?.aborted) return;
       let r: IteratorResult<RdbRecord, RdbFileInfo>;

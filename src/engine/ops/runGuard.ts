@@ -42,7 +42,12 @@ export async function openGuarded(host: string, port: number, opts: LoadOptions,
     assertClusterReady(first.topology, { allowOpenSlots: true, requireReachableMasters: req.requireReachableMasters, entry });
     // With 'auto' the pairs choose by capability inside the executor; the permission check covers the classic
     // protocol's commands, which every pair can fall back to.
-    await preflightPermissions(first, { kind: req.kind, strategy: strategy === 'auto' ? 'legacy' : strategy, replace: req.replace, user: opts.password ? opts.user : undefined });
+    await preflightPermissions(first, {
+      kind: req.kind,
+      strategy: strategy === 'auto' ? 'legacy' : strategy,
+      replace: req.replace,
+      user: opts.password ? opts.user : undefined,
+    });
     lease = await acquireLease(first.topology, opts, { op: req.op, journal: req.journal, resume: req.resume });
   } finally {
     first.close();
@@ -50,7 +55,11 @@ export async function openGuarded(host: string, port: number, opts: LoadOptions,
   try {
     const session = await openCluster(host, port, opts);
     try {
-      assertClusterReady(session.topology, { allowOpenSlots: req.allowOpenSlots, requireReachableMasters: req.requireReachableMasters, entry: `${host}:${port}` });
+      assertClusterReady(session.topology, {
+        allowOpenSlots: req.allowOpenSlots,
+        requireReachableMasters: req.requireReachableMasters,
+        entry: `${host}:${port}`,
+      });
     } catch (e) {
       session.close();
       throw e;

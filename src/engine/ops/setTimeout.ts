@@ -51,20 +51,22 @@ export async function runSetTimeout(host: string, port: number, timeoutMs: numbe
     log.emit(...renderLoadMessages(topology));
     log.emit(out('>>> Reconfiguring node timeout in every cluster node...\n', 'info'));
     const targets = opts.nodeIds ? topology.nodes.filter((n) => opts.nodeIds!.includes(n.id)) : topology.nodes;
-    const results = await Promise.all(targets.map(async (n): Promise<SetTimeoutResult> => {
-      const client = session.clients.get(n.id)!;
-      try {
-        await client.call('CONFIG', 'SET', 'cluster-node-timeout', String(timeoutMs));
-      } catch (e) {
-        return { node: nodeRef(n), ok: false, persisted: false, error: errorText(e) };
-      }
-      try {
-        await client.call('CONFIG', 'REWRITE');
-        return { node: nodeRef(n), ok: true, persisted: true };
-      } catch (e) {
-        return { node: nodeRef(n), ok: true, persisted: false, rewriteError: errorText(e) };
-      }
-    }));
+    const results = await Promise.all(
+      targets.map(async (n): Promise<SetTimeoutResult> => {
+        const client = session.clients.get(n.id)!;
+        try {
+          await client.call('CONFIG', 'SET', 'cluster-node-timeout', String(timeoutMs));
+        } catch (e) {
+          return { node: nodeRef(n), ok: false, persisted: false, error: errorText(e) };
+        }
+        try {
+          await client.call('CONFIG', 'REWRITE');
+          return { node: nodeRef(n), ok: true, persisted: true };
+        } catch (e) {
+          return { node: nodeRef(n), ok: true, persisted: false, rewriteError: errorText(e) };
+        }
+      }),
+    );
     for (const r of results) {
       if (!r.ok) log.emit(out(`ERR setting node-timeout for ${r.node.addr}: ${r.error}\n`, 'error'));
       else if (r.persisted) log.emit(out(`*** New timeout set for ${r.node.addr}\n`, 'warn'));
@@ -74,7 +76,12 @@ export async function runSetTimeout(host: string, port: number, timeoutMs: numbe
     const unpersisted = results.filter((r) => r.ok && !r.persisted).length;
     log.emit(out(`>>> New node timeout set. ${results.length - failed} OK, ${failed} ERR.\n`, 'info'));
     if (unpersisted > 0) {
-      log.emit(out(`*** ${unpersisted} node(s) could not save the new timeout to a config file (CONFIG REWRITE failed; was the server started without one?): it is in effect there until they restart.\n`, 'warn'));
+      log.emit(
+        out(
+          `*** ${unpersisted} node(s) could not save the new timeout to a config file (CONFIG REWRITE failed; was the server started without one?): it is in effect there until they restart.\n`,
+          'warn',
+        ),
+      );
     }
     return { topology, timeoutMs, results, output: log.chunks, exitCode: failed === 0 ? 0 : 1 };
   } finally {

@@ -41,9 +41,7 @@ export function atof(text: string): number {
 }
 
 /** A user-given `host:port`, or why it is not one. */
-export type AddressParse =
-  | { readonly ok: true; readonly host: string; readonly port: number }
-  | { readonly ok: false; readonly reason: string };
+export type AddressParse = { readonly ok: true; readonly host: string; readonly port: number } | { readonly ok: false; readonly reason: string };
 
 /**
  * The one parser of user-given addresses (CLI arguments, --cluster-from,

@@ -40,7 +40,9 @@ export function antiAffinityScore(hosts: readonly string[], keys: readonly numbe
 
 function replicaIndexes(keys: readonly number[]): number[] {
   const out: number[] = [];
-  keys.forEach((k, i) => { if (k !== i) out.push(i); });
+  keys.forEach((k, i) => {
+    if (k !== i) out.push(i);
+  });
   return out;
 }
 

@@ -12,12 +12,12 @@ const COMMANDS: Readonly<Record<string, string>> = {
   SWAPDB: 'swaps the contents of two databases',
   REPLICAOF: 'changes what the node replicates',
   SLAVEOF: 'changes what the node replicates',
-  FAILOVER: 'hands the node\'s role to a replica',
+  FAILOVER: "hands the node's role to a replica",
 };
 
 const SUBCOMMANDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   CLUSTER: {
-    RESET: 'resets the node\'s cluster state (and deletes its keys)',
+    RESET: "resets the node's cluster state (and deletes its keys)",
     FLUSHSLOTS: 'drops every slot the node owns',
     DELSLOTS: 'unassigns slots',
     DELSLOTSRANGE: 'unassigns slots',

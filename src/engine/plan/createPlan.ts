@@ -15,9 +15,7 @@ export interface CreateNodeInput {
 }
 
 /** What one input node becomes. Nodes left over by redis-cli's algorithm stay empty masters. */
-export type CreateRole =
-  | { readonly role: 'master'; readonly slots: SlotRange | null }
-  | { readonly role: 'replica'; readonly master: number };
+export type CreateRole = { readonly role: 'master'; readonly slots: SlotRange | null } | { readonly role: 'replica'; readonly master: number };
 
 export interface CreatePlan {
   readonly masterCount: number;

@@ -56,7 +56,8 @@ export function planHotSlotMoves(topology: Topology, report: SlotLoadReport, opt
   requireMeasure(report, options.measure);
   const lc = options.from.toLowerCase();
   const matches = topology.nodes.filter((n) => n.id.startsWith(lc) && isPlainMaster(n));
-  if (matches.length !== 1) throw new EngineError({ code: 'no-such-node', message: `*** No such ${wordsOf(dialectOfTopology(topology)).master} node ${options.from}` });
+  if (matches.length !== 1)
+    throw new EngineError({ code: 'no-such-node', message: `*** No such ${wordsOf(dialectOfTopology(topology)).master} node ${options.from}` });
   const source = matches[0]!;
   const involved = topology.nodes.filter((n) => isPlainMaster(n) && (n.slotCount > 0 || n.id === source.id));
   if (involved.length < 2) throw new EngineError({ code: 'usage', message: '*** There is no other master to move the slots to.' });
@@ -64,7 +65,8 @@ export function planHotSlotMoves(topology: Topology, report: SlotLoadReport, opt
   const before = involved.map((n) => report.slots.filter((s) => s.ownerId === n.id).reduce((k, s) => k + slotValue(s, options.measure), 0));
   const load = [...before];
   const src = involved.indexOf(source);
-  const hot = report.slots.filter((s) => s.ownerId === source.id && values.get(s.slot)! > 0)
+  const hot = report.slots
+    .filter((s) => s.ownerId === source.id && values.get(s.slot)! > 0)
     .sort((a, b) => values.get(b.slot)! - values.get(a.slot)! || a.slot - b.slot);
   const moves: SlotMove[] = [];
   let left = source.slotCount;
@@ -72,7 +74,9 @@ export function planHotSlotMoves(topology: Topology, report: SlotLoadReport, opt
     if (moves.length >= (options.count ?? 16) || left <= 1) break;
     const v = values.get(s.slot)!;
     let best = -1;
-    involved.forEach((_, i) => { if (i !== src && (best < 0 || load[i]! < load[best]!)) best = i; });
+    involved.forEach((_, i) => {
+      if (i !== src && (best < 0 || load[i]! < load[best]!)) best = i;
+    });
     if (load[best]! + v >= load[src]! - v) continue; // would make the receiver the hotter one: try a smaller slot
     load[best]! += v;
     load[src]! -= v;

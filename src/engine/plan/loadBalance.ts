@@ -103,7 +103,11 @@ function searchMoves(masters: readonly LoadMaster[], thresholdPercent: number, l
   const bins: Bin[] = masters.map((m) => {
     const target = totalWeight > 0 ? (total * m.weight) / totalWeight : 0;
     return {
-      id: m.id, weight: m.weight, target, lo: target * (1 - t), hi: target * (1 + t),
+      id: m.id,
+      weight: m.weight,
+      target,
+      lo: target * (1 - t),
+      hi: target * (1 + t),
       load: m.slots.reduce((k, s) => k + s.value, 0),
       slots: m.slots.map((s) => ({ slot: s.slot, value: s.value })).sort(byValueDesc),
     };
@@ -183,16 +187,24 @@ function searchMoves(masters: readonly LoadMaster[], thresholdPercent: number, l
     const worst = candidates[0]!;
     let moved = false;
     if (over(worst)) {
-      const partners = receivers.filter((r) => r !== worst).sort((a, b) => (b.hi - b.load) - (a.hi - a.load) || a.id.localeCompare(b.id));
+      const partners = receivers.filter((r) => r !== worst).sort((a, b) => b.hi - b.load - (a.hi - a.load) || a.id.localeCompare(b.id));
       for (const r of partners) {
         const i = fit(worst, r);
-        if (i >= 0) { move(worst, r, i); moved = true; break; }
+        if (i >= 0) {
+          move(worst, r, i);
+          moved = true;
+          break;
+        }
       }
     } else {
-      const partners = bins.filter((d) => d !== worst).sort((a, b) => (b.load - b.lo) - (a.load - a.lo) || a.id.localeCompare(b.id));
+      const partners = bins.filter((d) => d !== worst).sort((a, b) => b.load - b.lo - (a.load - a.lo) || a.id.localeCompare(b.id));
       for (const d of partners) {
         const i = fit(d, worst);
-        if (i >= 0) { move(d, worst, i); moved = true; break; }
+        if (i >= 0) {
+          move(d, worst, i);
+          moved = true;
+          break;
+        }
       }
     }
     if (moved) stuck.clear();
@@ -208,7 +220,8 @@ function searchMoves(masters: readonly LoadMaster[], thresholdPercent: number, l
   for (let pass = 0, changed = true; changed && pass < 4; pass++) {
     changed = false;
     for (const b of bins) {
-      for (const item of [...b.slots].reverse()) { // small slots first: they are the likeliest to be unneeded
+      for (const item of [...b.slots].reverse()) {
+        // small slots first: they are the likeliest to be unneeded
         const h = home.get(item.slot)!;
         if (h === b || h.weight === 0) continue;
         const d0 = distance();
@@ -219,10 +232,11 @@ function searchMoves(masters: readonly LoadMaster[], thresholdPercent: number, l
     }
   }
   const moves: SlotMove[] = [];
-  for (const b of bins) for (const item of b.slots) {
-    const h = home.get(item.slot)!;
-    if (h !== b) moves.push({ slot: item.slot, sourceId: h.id, targetId: b.id });
-  }
+  for (const b of bins)
+    for (const item of b.slots) {
+      const h = home.get(item.slot)!;
+      if (h !== b) moves.push({ slot: item.slot, sourceId: h.id, targetId: b.id });
+    }
   moves.sort((a, b) => a.slot - b.slot);
 
   const withinThreshold = bins.every((b) => (b.weight === 0 ? b.slots.length === 0 : !over(b) && !under(b)));
@@ -260,7 +274,8 @@ export function requireMeasure(report: SlotLoadReport, measure: LoadMeasure): vo
   if (measure === 'cpu' && !report.hasCpu) {
     throw new EngineError({
       code: 'usage',
-      message: '*** CPU per slot is not measured on this cluster: it needs CLUSTER SLOT-STATS (Redis 8.2+, Valkey 8+) with cluster-slot-stats-enabled yes on every master.',
+      message:
+        '*** CPU per slot is not measured on this cluster: it needs CLUSTER SLOT-STATS (Redis 8.2+, Valkey 8+) with cluster-slot-stats-enabled yes on every master.',
     });
   }
 }
@@ -273,8 +288,13 @@ function ownedList(n: ClusterNode, values: Float64Array): { slot: number; value:
 
 /** Shares and slot counts before/after, and the MovePlan (or NothingToDo) for a set of moves. */
 export function loadPlanFrom(
-  topology: Topology, involved: readonly ClusterNode[], result: LoadMovesResult, weights: readonly number[],
-  measure: LoadMeasure, threshold: number, kind: MovePlan['kind'],
+  topology: Topology,
+  involved: readonly ClusterNode[],
+  result: LoadMovesResult,
+  weights: readonly number[],
+  measure: LoadMeasure,
+  threshold: number,
+  kind: MovePlan['kind'],
 ): MovePlan | NothingToDo {
   const total = result.before.reduce((a, b) => a + b, 0);
   const totalWeight = weights.reduce((a, b) => a + b, 0);
@@ -285,14 +305,27 @@ export function loadPlanFrom(
     given.set(m.targetId, (given.get(m.targetId) ?? 0) + 1);
   }
   const masters: LoadShare[] = involved.map((n, i) => ({
-    id: n.id, weight: weights[i]!, target: result.targets[i]!, before: result.before[i]!, after: result.after[i]!,
-    targetShare: pct(result.targets[i]!), shareBefore: pct(result.before[i]!), shareAfter: pct(result.after[i]!),
-    slotsBefore: n.slotCount, slotsAfter: n.slotCount + (given.get(n.id) ?? 0),
+    id: n.id,
+    weight: weights[i]!,
+    target: result.targets[i]!,
+    before: result.before[i]!,
+    after: result.after[i]!,
+    targetShare: pct(result.targets[i]!),
+    shareBefore: pct(result.before[i]!),
+    shareAfter: pct(result.after[i]!),
+    slotsBefore: n.slotCount,
+    slotsAfter: n.slotCount + (given.get(n.id) ?? 0),
   }));
   const load: LoadBalanceDetails = { measure, threshold, total, totalWeight, withinThreshold: result.withinThreshold, masters };
   if (result.moves.length === 0) return { kind: 'nothing-to-do', reason: 'balanced', threshold, load };
   const moves = orderMoves(result.moves);
-  const nodes: PlanNode[] = involved.map((n, i) => ({ id: n.id, host: n.host, port: n.port, slotsBefore: masters[i]!.slotsBefore, slotsAfter: masters[i]!.slotsAfter }));
+  const nodes: PlanNode[] = involved.map((n, i) => ({
+    id: n.id,
+    host: n.host,
+    port: n.port,
+    slotsBefore: masters[i]!.slotsBefore,
+    slotsAfter: masters[i]!.slotsAfter,
+  }));
   return {
     version: 1,
     kind,
@@ -326,6 +359,9 @@ export function planLoadRebalance(topology: Topology, report: SlotLoadReport, op
     throw new EngineError({ code: 'usage', message: '*** The total weight of the masters taking part is 0: there is nowhere to put the slots.' });
   }
   const values = slotValues(report, options.measure);
-  const result = chooseLoadMoves(involved.map((n, i) => ({ id: n.id, weight: weights[i]!, slots: ownedList(n, values) })), threshold);
+  const result = chooseLoadMoves(
+    involved.map((n, i) => ({ id: n.id, weight: weights[i]!, slots: ownedList(n, values) })),
+    threshold,
+  );
   return loadPlanFrom(topology, involved, result, weights, options.measure, threshold, 'rebalance');
 }

@@ -47,7 +47,11 @@ export function planSlotMove(topology: Topology, options: SlotMoveOptions): Move
   const given = new Map<string, number>();
   for (const m of moves) given.set(m.sourceId, (given.get(m.sourceId) ?? 0) + 1);
   const planNode = (node: ClusterNode, after: number): PlanNode => ({
-    id: node.id, host: node.host, port: node.port, slotsBefore: node.slotCount, slotsAfter: after,
+    id: node.id,
+    host: node.host,
+    port: node.port,
+    slotsBefore: node.slotCount,
+    slotsAfter: after,
   });
   const sources = masters.filter((m) => given.has(m.id));
   return {

@@ -66,7 +66,12 @@ export function parseWeights(topology: Topology, entries: readonly string[]): Pa
     const matches = topology.nodes.filter((n) => n.id.startsWith(lc));
     const masters = topology.nodes.filter((n) => n.role === 'master');
     const node = matches[0];
-    if (!node) throw new EngineError({ code: 'no-such-node', message: `*** No such ${wordsOf(dialectOfTopology(topology)).master} node ${name}`, cause: `the masters are: ${candidatesText(masters)}` });
+    if (!node)
+      throw new EngineError({
+        code: 'no-such-node',
+        message: `*** No such ${wordsOf(dialectOfTopology(topology)).master} node ${name}`,
+        cause: `the masters are: ${candidatesText(masters)}`,
+      });
     // redis-cli takes the first node whose id starts with the prefix, whichever it is.
     if (matches.length > 1) {
       throw new EngineError({
@@ -160,9 +165,15 @@ export function planRebalance(topology: Topology, options: RebalanceOptions = {}
         throw new Error(`planRebalance: ${s.node.host}:${s.node.port} cannot give ${k} slots (reshard table != number of slots)`);
       }
       const taken = new Set(entry.slots);
-      owned.set(s.node.id, srcOwned.filter((slot) => !taken.has(slot)));
+      owned.set(
+        s.node.id,
+        srcOwned.filter((slot) => !taken.has(slot)),
+      );
       const dstOwned = owned.get(d.node.id)!;
-      owned.set(d.node.id, [...dstOwned, ...entry.slots].sort((a, b) => a - b));
+      owned.set(
+        d.node.id,
+        [...dstOwned, ...entry.slots].sort((a, b) => a - b),
+      );
       for (const slot of entry.slots) moves.push({ slot, sourceId: s.node.id, targetId: d.node.id });
       groups.push({ sourceId: s.node.id, targetId: d.node.id, slots: k });
     }
@@ -173,7 +184,11 @@ export function planRebalance(topology: Topology, options: RebalanceOptions = {}
   }
 
   const nodes: PlanNode[] = involved.map((n) => ({
-    id: n.node.id, host: n.node.host, port: n.node.port, slotsBefore: n.node.slotCount, slotsAfter: owned.get(n.node.id)!.length,
+    id: n.node.id,
+    host: n.node.host,
+    port: n.node.port,
+    slotsBefore: n.node.slotCount,
+    slotsAfter: owned.get(n.node.id)!.length,
   }));
   return {
     version: 1,

@@ -137,7 +137,11 @@ export function findNodeForResharding(topology: Topology, id: string): ClusterNo
   const lc = id.toLowerCase();
   const node = topology.nodes.find((n) => n.id.toLowerCase() === lc);
   if (!node || node.role === 'replica') {
-    throw new EngineError({ code: 'no-such-node', message: notKnownOrNotMaster(id, dialectOfTopology(topology)), cause: `the masters are: ${candidatesText(topology.nodes.filter((n) => n.role === 'master'))}` });
+    throw new EngineError({
+      code: 'no-such-node',
+      message: notKnownOrNotMaster(id, dialectOfTopology(topology)),
+      cause: `the masters are: ${candidatesText(topology.nodes.filter((n) => n.role === 'master'))}`,
+    });
   }
   return node;
 }
@@ -196,12 +200,13 @@ export function planReshard(topology: Topology, options: ReshardOptions): Reshar
   const given = new Map<string, number>();
   for (const m of moves) given.set(m.sourceId, (given.get(m.sourceId) ?? 0) + 1);
   const planNode = (node: ClusterNode, after: number): PlanNode => ({
-    id: node.id, host: node.host, port: node.port, slotsBefore: node.slotCount, slotsAfter: after,
+    id: node.id,
+    host: node.host,
+    port: node.port,
+    slotsBefore: node.slotCount,
+    slotsAfter: after,
   });
-  const nodes = [
-    ...sources.map((s) => planNode(s, s.slotCount - (given.get(s.id) ?? 0))),
-    planNode(target, target.slotCount + moves.length),
-  ];
+  const nodes = [...sources.map((s) => planNode(s, s.slotCount - (given.get(s.id) ?? 0))), planNode(target, target.slotCount + moves.length)];
   const plan: MovePlan = {
     version: 1,
     kind: 'reshard',

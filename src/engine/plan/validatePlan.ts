@@ -21,11 +21,12 @@ export function validatePlan(plan: MovePlan, topology: Topology): ValidatedPlan 
   const owners = new Map<number, Set<string>>();
   for (const n of topology.nodes) {
     if (n.role !== 'master') continue;
-    for (const r of n.slots) for (let s = r.start; s <= r.end; s++) {
-      let set = owners.get(s);
-      if (!set) owners.set(s, (set = new Set()));
-      set.add(n.id);
-    }
+    for (const r of n.slots)
+      for (let s = r.start; s <= r.end; s++) {
+        let set = owners.get(s);
+        if (!set) owners.set(s, (set = new Set()));
+        set.add(n.id);
+      }
   }
   const seen = new Set<number>();
   const toMove: SlotMove[] = [];
@@ -39,14 +40,22 @@ export function validatePlan(plan: MovePlan, topology: Topology): ValidatedPlan 
     for (const id of [m.sourceId, m.targetId]) {
       const n = byId.get(id);
       if (!n) throw new EngineError({ code: 'no-such-node', message: `The plan names node ${id}, which is not in the cluster (or not reachable) any more.` });
-      if (n.role !== 'master') throw new EngineError({ code: 'plan-stale', message: `The plan names node ${id} (${n.host}:${n.port}) as a master, but it is now a replica.` });
+      if (n.role !== 'master')
+        throw new EngineError({ code: 'plan-stale', message: `The plan names node ${id} (${n.host}:${n.port}) as a master, but it is now a replica.` });
     }
     const o = owners.get(m.slot) ?? new Set<string>();
     if (o.has(m.targetId)) alreadyMoved.push(m);
     else if (o.has(m.sourceId)) toMove.push(m);
     else {
-      const who = [...o].map((id) => byId.get(id)).map((n) => (n ? `${n.host}:${n.port}` : '?')).join(', ') || 'no node';
-      throw new EngineError({ code: 'plan-stale', message: `Slot ${m.slot} should move from ${m.sourceId} but is owned by ${who} now: the cluster changed since the plan was made. Make a new plan.` });
+      const who =
+        [...o]
+          .map((id) => byId.get(id))
+          .map((n) => (n ? `${n.host}:${n.port}` : '?'))
+          .join(', ') || 'no node';
+      throw new EngineError({
+        code: 'plan-stale',
+        message: `Slot ${m.slot} should move from ${m.sourceId} but is owned by ${who} now: the cluster changed since the plan was made. Make a new plan.`,
+      });
     }
   }
   return { toMove, alreadyMoved };

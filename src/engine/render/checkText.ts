@@ -38,9 +38,26 @@ export function renderNodeErrorChunks(e: { code: EngineErrorCode; cause?: string
       return [out(`[ERR] Node ${addr} is not configured as a cluster node.\n`, 'error')];
     case 'reply-error':
       return [out(`Node ${addr} replied with error:\n${e.cause ?? e.message}\n`, 'error')];
-    case 'invalid-address': case 'no-such-node': case 'invalid-reply': case 'connection-lost': case 'timeout': case 'cancelled':
-    case 'cluster-not-ok': case 'migration-failed': case 'busy-key': case 'plan-stale': case 'not-installed': case 'usage': case 'lease-held': case 'no-permission':
-    case 'source-is-cluster': case 'sync-failed': case 'file-error': case 'rdb-corrupt': case 'backup-invalid': case 'internal':
+    case 'invalid-address':
+    case 'no-such-node':
+    case 'invalid-reply':
+    case 'connection-lost':
+    case 'timeout':
+    case 'cancelled':
+    case 'cluster-not-ok':
+    case 'migration-failed':
+    case 'busy-key':
+    case 'plan-stale':
+    case 'not-installed':
+    case 'usage':
+    case 'lease-held':
+    case 'no-permission':
+    case 'source-is-cluster':
+    case 'sync-failed':
+    case 'file-error':
+    case 'rdb-corrupt':
+    case 'backup-invalid':
+    case 'internal':
       return [err(`${e.message}\n`)];
     default: {
       const unhandled: never = e.code;
@@ -83,9 +100,9 @@ export function renderCheck(topology: Topology, result: CheckResult, quiet = fal
   const firstAddr = first ? `${first.host}:${first.port}` : `${topology.entry.host}:${topology.entry.port}`;
   chunks.push(out(`>>> Performing Cluster Check (using node ${firstAddr})\n`, 'info'));
   if (!quiet) for (const n of topology.nodes) chunks.push(out(`${renderNodeBlock(n)}\n`));
-  chunks.push(result.configConsistent
-    ? out('[OK] All nodes agree about slots configuration.\n', 'ok')
-    : out("[ERR] Nodes don't agree about configuration!\n", 'error'));
+  chunks.push(
+    result.configConsistent ? out('[OK] All nodes agree about slots configuration.\n', 'ok') : out("[ERR] Nodes don't agree about configuration!\n", 'error'),
+  );
   chunks.push(out('>>> Check for open slots...\n', 'info'));
   for (const f of result.findings) {
     if (f.code === 'slots-migrating') chunks.push(out(`[WARNING] Node ${f.node.addr} has slots in migrating state ${f.slots.join(',')}.\n`, 'error'));
@@ -95,9 +112,9 @@ export function renderCheck(topology: Topology, result: CheckResult, quiet = fal
     chunks.push(out(`[WARNING] The following slots are open: ${result.openSlots.join(',')}.\n`, 'error'));
   }
   chunks.push(out('>>> Check slots coverage...\n', 'info'));
-  chunks.push(result.uncovered.length === 0
-    ? out('[OK] All 16384 slots covered.\n', 'ok')
-    : out('[ERR] Not all 16384 slots are covered by nodes.\n\n', 'error'));
+  chunks.push(
+    result.uncovered.length === 0 ? out('[OK] All 16384 slots covered.\n', 'ok') : out('[ERR] Not all 16384 slots are covered by nodes.\n\n', 'error'),
+  );
   if (result.multipleOwners) {
     chunks.push(out('>>> Check for multiple slot owners...\n', 'info'));
     for (const m of result.multipleOwners) {

@@ -9,7 +9,10 @@ const addr = (n: CreateNodeInput): string => `${n.host}:${n.port}`;
 
 export function renderTooFewMasters(nodes: number, replicas: number): OutputChunk[] {
   return [
-    out(`*** ERROR: Invalid configuration for cluster creation.\n*** Redis Cluster requires at least 3 master nodes.\n*** This is not possible with ${nodes} nodes and ${replicas} replicas per node.`, 'error'),
+    out(
+      `*** ERROR: Invalid configuration for cluster creation.\n*** Redis Cluster requires at least 3 master nodes.\n*** This is not possible with ${nodes} nodes and ${replicas} replicas per node.`,
+      'error',
+    ),
     out(`\n*** At least ${3 * (replicas + 1)} nodes are required.\n`, 'error'),
   ];
 }

@@ -26,10 +26,7 @@ export function renderMigratedKeys(keys: readonly Buffer[], addr: string): Outpu
 
 /** The key whose MIGRATE failed and the source's error, as redis-cli prints it. */
 export function renderMigrateFailure(key: Buffer | null, addr: string, src: string, error: string): OutputChunk[] {
-  return [
-    ...(key ? [out(`Migrating ${key.toString()} to ${addr}: `)] : []),
-    out(`Source ${src} replied with error:\n${error}\n`, 'error'),
-  ];
+  return [...(key ? [out(`Migrating ${key.toString()} to ${addr}: `)] : []), out(`Source ${src} replied with error:\n${error}\n`, 'error')];
 }
 
 export function renderSourceIsCluster(): OutputChunk {
@@ -66,9 +63,11 @@ export function renderSavingRdb(addr: string): OutputChunk {
 }
 
 export function renderSyncStarted(file: string, length: number | null): OutputChunk {
-  return err(length === null
-    ? `SYNC sent to master, writing bytes of bulk transfer until EOF marker to '${file}'\n`
-    : `SYNC sent to master, writing ${length} bytes to '${file}'\n`);
+  return err(
+    length === null
+      ? `SYNC sent to master, writing bytes of bulk transfer until EOF marker to '${file}'\n`
+      : `SYNC sent to master, writing ${length} bytes to '${file}'\n`,
+  );
 }
 
 export function renderSyncFinished(eofBytes: number | null): OutputChunk {
@@ -99,7 +98,9 @@ export function renderBackupDone(dir: string): OutputChunk {
 export function renderNodesJson(topology: Topology, clusterErrors: number): string {
   const q = (s: string): string => JSON.stringify(s);
   const objects = topology.nodes.map((n) => {
-    const slots = normalizeRanges(n.slots).map((r) => (r.start === r.end ? `[${r.start}]` : `[${r.start},${r.end}]`)).join(',');
+    const slots = normalizeRanges(n.slots)
+      .map((r) => (r.start === r.end ? `[${r.start}]` : `[${r.start},${r.end}]`))
+      .join(',');
     let o = '  {\n';
     o += `    "name": ${q(n.id)},\n`;
     o += `    "host": ${q(n.host)},\n`;
@@ -134,7 +135,12 @@ export function renderRestoreSkipped(what: string): OutputChunk {
 export function renderRestoreExisting(count: number, sample: readonly string[]): OutputChunk[] {
   if (count === 0) return [];
   const more = count > sample.length ? `, … (${count - sample.length} more)` : '';
-  return [out(`*** ${count} key(s) already exist in the cluster and were left untouched (use --cluster-replace to overwrite them): ${sample.join(', ')}${more}\n`, 'warn')];
+  return [
+    out(
+      `*** ${count} key(s) already exist in the cluster and were left untouched (use --cluster-replace to overwrite them): ${sample.join(', ')}${more}\n`,
+      'warn',
+    ),
+  ];
 }
 
 export function renderRestoreDone(restored: number, files: number, seconds: number): OutputChunk {

@@ -16,8 +16,24 @@ export interface CliWords {
   readonly moveSep: string;
 }
 
-const REDIS: CliWords = { cli: 'redis-cli', master: 'master', Master: 'Master', masters: 'masters', slaves: 'slaves', nodes: (n) => `${n} nodes`, moveSep: ': ' };
-const VALKEY: CliWords = { cli: 'valkey-cli', master: 'primary', Master: 'Primary', masters: 'primaries', slaves: 'replicas', nodes: (n) => `${n} node(s)`, moveSep: '' };
+const REDIS: CliWords = {
+  cli: 'redis-cli',
+  master: 'master',
+  Master: 'Master',
+  masters: 'masters',
+  slaves: 'slaves',
+  nodes: (n) => `${n} nodes`,
+  moveSep: ': ',
+};
+const VALKEY: CliWords = {
+  cli: 'valkey-cli',
+  master: 'primary',
+  Master: 'Primary',
+  masters: 'primaries',
+  slaves: 'replicas',
+  nodes: (n) => `${n} node(s)`,
+  moveSep: '',
+};
 
 export function wordsOf(dialect: CliDialect | undefined): CliWords {
   return dialect === 'valkey' ? VALKEY : REDIS;

@@ -28,16 +28,17 @@ export function renderCoverageHeader(): OutputChunk {
 }
 
 export function renderCoverageResult(uncovered: number): OutputChunk {
-  return uncovered === 0
-    ? out('[OK] All 16384 slots covered.\n', 'ok')
-    : out('[ERR] Not all 16384 slots are covered by nodes.\n\n', 'error');
+  return uncovered === 0 ? out('[OK] All 16384 slots covered.\n', 'ok') : out('[ERR] Not all 16384 slots are covered by nodes.\n\n', 'error');
 }
 
 /** The unreachable-masters guard (the text names redis-cli, or valkey-cli on Valkey, as the originals do). */
 export function renderUnreachableGuard(stage: 'open-slots' | 'coverage', count: number, dialect?: CliDialect): OutputChunk {
   const what = stage === 'open-slots' ? 'open slots' : 'slots coverage';
   const w = wordsOf(dialect);
-  return out(`*** Fixing ${what} with ${count} unreachable ${w.masters} is dangerous: ${w.cli} will assume that slots about ${w.masters} that are not reachable are not covered, and will try to reassign them to the reachable nodes. This can cause data loss and is rarely what you want to do. If you really want to proceed use the --cluster-fix-with-unreachable-${w.masters} option.\n`, 'warn');
+  return out(
+    `*** Fixing ${what} with ${count} unreachable ${w.masters} is dangerous: ${w.cli} will assume that slots about ${w.masters} that are not reachable are not covered, and will try to reassign them to the reachable nodes. This can cause data loss and is rarely what you want to do. If you really want to proceed use the --cluster-fix-with-unreachable-${w.masters} option.\n`,
+    'warn',
+  );
 }
 
 export function renderReplyError(addr: string, error: string): OutputChunk {
@@ -93,7 +94,10 @@ export function renderCaseLine(a: OpenSlotAnalysis, addr: (id: string) => string
 
 export function renderUnhandled(a: OpenSlotAnalysis, addr: (id: string) => string, dialect?: CliDialect): OutputChunk {
   const owner = a.owner !== null ? addr(a.owner) : '?';
-  return out(`[ERR] Sorry, ${wordsOf(dialect).cli} can't fix this slot yet (work in progress). Slot is set as migrating in ${a.migrating.map(addr).join(',')}, as importing in ${a.importing.map(addr).join(',')}, owner is ${owner}\n`, 'error');
+  return out(
+    `[ERR] Sorry, ${wordsOf(dialect).cli} can't fix this slot yet (work in progress). Slot is set as migrating in ${a.migrating.map(addr).join(',')}, as importing in ${a.importing.map(addr).join(',')}, owner is ${owner}\n`,
+    'error',
+  );
 }
 
 export function renderSettingStable(slot: number, nodeAddr: string): OutputChunk {
@@ -181,7 +185,10 @@ export function renderBusyKeys(action: 'replaced' | 'identical-replaced' | 'refu
 
 export function renderDifferingKeys(keys: readonly string[], source: string, target: string): OutputChunk[] {
   return [
-    out(`*** Found ${keys.length} key(s) in both source node and target node having different values.\n    Source node: ${source}\n    Target node: ${target}\n    Keys(s):\n`, 'error'),
+    out(
+      `*** Found ${keys.length} key(s) in both source node and target node having different values.\n    Source node: ${source}\n    Target node: ${target}\n    Keys(s):\n`,
+      'error',
+    ),
     ...keys.map((k) => out(`    - ${k}\n`, 'error')),
     out('Please fix the above key(s) manually and try again or relaunch the command \nwith --cluster-replace option to force key overriding.\n', 'error'),
   ];
@@ -205,9 +212,15 @@ function describeCopy(c: KeyConflict['servedCopy']): string {
 export function renderKeptCopies(conflicts: readonly KeyConflict[]): OutputChunk[] {
   const first = conflicts[0]!;
   return [
-    out(`*** Found ${conflicts.length} key(s) in both source node and target node having different values.\n    Source node: ${first.other}\n    Target node: ${first.served}\n    Keys(s):\n`, 'error'),
+    out(
+      `*** Found ${conflicts.length} key(s) in both source node and target node having different values.\n    Source node: ${first.other}\n    Target node: ${first.served}\n    Keys(s):\n`,
+      'error',
+    ),
     ...conflicts.map((c) => out(`    - ${c.key} (target: ${describeCopy(c.servedCopy)}; source: ${describeCopy(c.otherCopy)})\n`, 'error')),
-    out(`*** Kept both copies: the target owns the slot, so its copies are the ones clients were served and rcm never overwrites them (not even with --cluster-replace). Compare the source's copies with them and delete the stale ones by hand.\n`, 'error'),
+    out(
+      `*** Kept both copies: the target owns the slot, so its copies are the ones clients were served and rcm never overwrites them (not even with --cluster-replace). Compare the source's copies with them and delete the stale ones by hand.\n`,
+      'error',
+    ),
   ];
 }
 
@@ -224,13 +237,19 @@ export function renderOrphansNotConfirmed(): OutputChunk {
 
 /** The last line when keys were left with two different copies (exit 1). */
 export function renderConflictsLeft(count: number): OutputChunk {
-  return out(`[ERR] ${count} key(s) left with different copies on two nodes (listed above): the owner's copies were kept; resolve the others by hand.\n`, 'error');
+  return out(
+    `[ERR] ${count} key(s) left with different copies on two nodes (listed above): the owner's copies were kept; resolve the others by hand.\n`,
+    'error',
+  );
 }
 
 /** Before the open-slot fixes: a marker naming a node that failed over is re-pointed (rcm only; see fix/repoint.ts). */
 export function renderRepoint(slot: number, node: string, kind: 'importing' | 'migrating', from: string, to: string): OutputChunk {
   const verb = kind === 'importing' ? 'imports slot %s from' : 'migrates slot %s to';
-  return out(`*** ${node} ${verb.replace('%s', String(slot))} ${from}, which is no longer a master: re-pointing it to ${to}, the current master of that shard\n`, 'warn');
+  return out(
+    `*** ${node} ${verb.replace('%s', String(slot))} ${from}, which is no longer a master: re-pointing it to ${to}, the current master of that shard\n`,
+    'warn',
+  );
 }
 
 export const REPOINT_QUESTION = 'Re-point these open slots to the current masters?';

@@ -36,11 +36,15 @@ export function renderLinkProblems(problems: readonly [string, readonly string[]
   const chunks: OutputChunk[] = [out(`Warning: ${problems.length} node(s) may be unreachable\n`, 'error')];
   for (const [peer, observers] of problems) {
     const a = parseNodeAddress(peer);
-    chunks.push(a && a.busPort
-      ? out(` - The port ${a.busPort} of node ${a.host} may be unreachable from:\n`, 'error')
-      : out(` - Node ${peer} may be unreachable from:\n`, 'error'));
+    chunks.push(
+      a && a.busPort
+        ? out(` - The port ${a.busPort} of node ${a.host} may be unreachable from:\n`, 'error')
+        : out(` - Node ${peer} may be unreachable from:\n`, 'error'),
+    );
     for (const o of observers) chunks.push(out(`   ${o}\n`, 'error'));
   }
-  chunks.push(out('Cluster bus ports must be reachable by every node.\nRemember that cluster bus ports are different from standard instance ports.\n', 'error'));
+  chunks.push(
+    out('Cluster bus ports must be reachable by every node.\nRemember that cluster bus ports are different from standard instance ports.\n', 'error'),
+  );
   return chunks;
 }

@@ -20,7 +20,10 @@ export function formatMeasure(measure: LoadMeasure, value: number): string {
   if (measure === 'memory') {
     let v = value;
     let u = 0;
-    while (v >= 1024 && u < UNITS.length - 1) { v /= 1024; u++; }
+    while (v >= 1024 && u < UNITS.length - 1) {
+      v /= 1024;
+      u++;
+    }
     return u === 0 ? `${Math.round(v)}B` : `${formatFixed(v, 2)}${UNITS[u]}`;
   }
   if (value >= 1e6) return `${formatFixed(value / 1e6, 2)}s CPU`;
@@ -37,7 +40,12 @@ function addr(topology: Topology | undefined, id: string): string {
 
 /** One line per master: `host:port keys 70.12% -> 33.40% (target 33.33%), 5461 -> 3702 slots`. */
 export function renderLoadShares(load: LoadBalanceDetails, topology?: Topology): string {
-  return load.masters.map((m) => `${addr(topology, m.id)} ${load.measure} ${pct(m.shareBefore)} -> ${pct(m.shareAfter)} (target ${pct(m.targetShare)}), ${m.slotsBefore} -> ${m.slotsAfter} slots\n`).join('');
+  return load.masters
+    .map(
+      (m) =>
+        `${addr(topology, m.id)} ${load.measure} ${pct(m.shareBefore)} -> ${pct(m.shareAfter)} (target ${pct(m.targetShare)}), ${m.slotsBefore} -> ${m.slotsAfter} slots\n`,
+    )
+    .join('');
 }
 
 export interface LoadPlanRenderOptions {
@@ -55,14 +63,29 @@ export function renderLoadPlan(plan: MovePlan | NothingToDo, topology?: Topology
   if (!load) return [];
   const chunks: OutputChunk[] = [];
   if (plan.kind === 'nothing-to-do') {
-    if (load.withinThreshold) chunks.push(out(`*** No rebalancing needed! All nodes are within the ${formatFixed(load.threshold, 2)}% threshold of their ${load.measure} share.\n`, 'warn'));
-    else chunks.push(out(`*** No slot move brings the masters closer to their ${load.measure} targets without overshooting: single slots carry too much (see rcm hot-slots).\n`, 'warn'));
+    if (load.withinThreshold)
+      chunks.push(
+        out(`*** No rebalancing needed! All nodes are within the ${formatFixed(load.threshold, 2)}% threshold of their ${load.measure} share.\n`, 'warn'),
+      );
+    else
+      chunks.push(
+        out(
+          `*** No slot move brings the masters closer to their ${load.measure} targets without overshooting: single slots carry too much (see rcm hot-slots).\n`,
+          'warn',
+        ),
+      );
     if (options.verbose) chunks.push(out(renderLoadShares(load, topology)));
     return chunks;
   }
   chunks.push(out(`>>> Rebalancing ${load.measure} across ${load.masters.length} nodes. Total weight = ${formatFixed(load.totalWeight, 2)}\n`, 'info'));
   if (options.verbose || options.simulate) chunks.push(out(renderLoadShares(load, topology)));
-  if (!load.withinThreshold) chunks.push(out(`*** Not every master can get within ${formatFixed(load.threshold, 2)}% of its ${load.measure} share (single slots carry too much); this plan comes as close as it can.\n`, 'warn'));
+  if (!load.withinThreshold)
+    chunks.push(
+      out(
+        `*** Not every master can get within ${formatFixed(load.threshold, 2)}% of its ${load.measure} share (single slots carry too much); this plan comes as close as it can.\n`,
+        'warn',
+      ),
+    );
   if (options.simulate) {
     for (const g of plan.groups) {
       chunks.push(renderRebalanceGroupLine(plan, g, topology));

@@ -31,5 +31,8 @@ export function colourize(chunk: OutputChunk, colours: boolean): string {
 
 /** Concatenates the chunks of one stream (for tests and JSON output). */
 export function streamText(chunks: readonly OutputChunk[], stream: 'stdout' | 'stderr'): string {
-  return chunks.filter((c) => c.stream === stream).map((c) => c.text).join('');
+  return chunks
+    .filter((c) => c.stream === stream)
+    .map((c) => c.text)
+    .join('');
 }

@@ -74,9 +74,7 @@ export function renderRebalancePlan(plan: MovePlan | NothingToDo, topology?: Top
   if (plan.kind === 'nothing-to-do') return renderNothingToDo(plan);
   const details = plan.rebalance;
   const balances = details?.balances ?? [];
-  const chunks: OutputChunk[] = [
-    out(`>>> Rebalancing across ${balances.length} nodes. Total weight = ${formatFixed(details?.totalWeight ?? 0, 2)}\n`, 'info'),
-  ];
+  const chunks: OutputChunk[] = [out(`>>> Rebalancing across ${balances.length} nodes. Total weight = ${formatFixed(details?.totalWeight ?? 0, 2)}\n`, 'info')];
   if (options.verbose && balances.length > 0) {
     chunks.push(out(balances.map((b) => `${nodeAddr(plan, topology, b.id)} balance is ${b.balance} slots\n`).join('')));
   }

@@ -21,7 +21,9 @@ export function redisServerVersion(bin = 'redis-server'): Promise<string> {
     execFile(bin, ['--version'], { timeout: 10_000 }, (e, stdout) => {
       if (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        reject(code === 'ENOENT' || code === 'EACCES' ? notInstalled(bin) : new EngineError({ code: 'usage', message: `${bin} --version failed: ${e.message}` }));
+        reject(
+          code === 'ENOENT' || code === 'EACCES' ? notInstalled(bin) : new EngineError({ code: 'usage', message: `${bin} --version failed: ${e.message}` }),
+        );
         return;
       }
       resolve(/v=(\S+)/.exec(stdout)?.[1] ?? stdout.trim());

@@ -95,18 +95,23 @@ export async function sandboxUp(opts: SandboxOptions = {}): Promise<SandboxUpRep
   fs.mkdirSync(dir, { recursive: true });
   writeState(state);
   try {
-    await Promise.all(nodes.map(async (n) => {
-      fs.mkdirSync(n.dir, { recursive: true });
-      const conf = path.join(n.dir, 'redis.conf');
-      fs.writeFileSync(conf, redisConf(host, n.port, n.dir, opts.nodeTimeoutMs ?? 5000));
-      await launchDaemon(bin, conf);
-    }));
+    await Promise.all(
+      nodes.map(async (n) => {
+        fs.mkdirSync(n.dir, { recursive: true });
+        const conf = path.join(n.dir, 'redis.conf');
+        fs.writeFileSync(conf, redisConf(host, n.port, n.dir, opts.nodeTimeoutMs ?? 5000));
+        await launchDaemon(bin, conf);
+      }),
+    );
     const deadline = Date.now() + 15_000;
     const pids = await Promise.all(nodes.map((n) => waitForPing(host, n, deadline)));
     state = { ...state, nodes: nodes.map((n, i) => ({ ...n, pid: pids[i]! })) };
     writeState(state);
     log.emit(out(`>>> Started ${count} redis-server ${redisVersion} processes on ${host}:${port}-${port + count - 1} (${dir})\n`, 'info'));
-    const create = await runCreate(nodes.map((n) => `${host}:${n.port}`), { ...opts, replicas, onOutput: (c) => log.emit(c) });
+    const create = await runCreate(
+      nodes.map((n) => `${host}:${n.port}`),
+      { ...opts, replicas, onOutput: (c) => log.emit(c) },
+    );
     if (create.exitCode !== 0) throw usage('Creating the sandbox cluster failed (see above); its processes were stopped.');
     const down = opts.dir === undefined ? (port === 7000 ? 'rcm sandbox down' : `rcm sandbox down --port ${port}`) : `rcm sandbox down --dir ${dir}`;
     log.emit(
@@ -122,10 +127,12 @@ export async function sandboxUp(opts: SandboxOptions = {}): Promise<SandboxUpRep
 }
 
 async function stopAll(state: SandboxState): Promise<{ port: number; pid: number | null; result: string }[]> {
-  return Promise.all(state.nodes.map(async (n) => {
-    const pid = n.pid ?? readPidFile(path.join(n.dir, 'redis.pid'));
-    return { port: n.port, pid, result: pid === null ? 'not-running' : await stopRedisServer(pid) };
-  }));
+  return Promise.all(
+    state.nodes.map(async (n) => {
+      const pid = n.pid ?? readPidFile(path.join(n.dir, 'redis.pid'));
+      return { port: n.port, pid, result: pid === null ? 'not-running' : await stopRedisServer(pid) };
+    }),
+  );
 }
 
 export interface SandboxDownReport {
@@ -163,11 +170,15 @@ export function sandboxStatus(dirOrPort: { dir?: string; port?: number } = {}): 
   const state = readState(dir);
   if (!state) return { dir, state, nodes: [], output: [out(`No sandbox in ${dir}.\n`)], exitCode: 1 };
   const nodes = state.nodes.map((n) => ({ port: n.port, pid: n.pid, running: n.pid !== null && isRedisServer(n.pid) }));
-  const output: OutputChunk[] = [out(`Sandbox in ${dir}: ${state.masters} masters, ${state.masters * state.replicas} replicas, redis-server ${state.redisVersion}\n`)];
+  const output: OutputChunk[] = [
+    out(`Sandbox in ${dir}: ${state.masters} masters, ${state.masters * state.replicas} replicas, redis-server ${state.redisVersion}\n`),
+  ];
   for (const n of nodes) output.push(out(`${state.host}:${n.port}  pid ${n.pid ?? '-'}  ${n.running ? 'running' : 'stopped'}\n`));
   const up = nodes.filter((n) => n.running).length;
-  output.push(up === nodes.length
-    ? out(`[OK] All ${up} nodes are running. Try: rcm check ${state.host}:${state.nodes[0]!.port}\n`, 'ok')
-    : out(`[ERR] ${nodes.length - up} of ${nodes.length} nodes are not running.\n`, 'error'));
+  output.push(
+    up === nodes.length
+      ? out(`[OK] All ${up} nodes are running. Try: rcm check ${state.host}:${state.nodes[0]!.port}\n`, 'ok')
+      : out(`[ERR] ${nodes.length - up} of ${nodes.length} nodes are not running.\n`, 'error'),
+  );
   return { dir, state, nodes, output, exitCode: up === nodes.length ? 0 : 1 };
 }

@@ -74,7 +74,10 @@ export function runsInProgress(dirs: readonly string[], nodeIds: readonly string
 
 /** Interrupted runs on this cluster in `dirs`, newest first; `skip` and unreadable files are left out. */
 export function pendingJournals(
-  dirs: readonly string[], topology: Topology, skip: ReadonlySet<string> = new Set(), alive: (pid: number) => boolean = processAlive,
+  dirs: readonly string[],
+  topology: Topology,
+  skip: ReadonlySet<string> = new Set(),
+  alive: (pid: number) => boolean = processAlive,
 ): PendingJournal[] {
   const found: PendingJournal[] = [];
   for (const file of dirs.flatMap(listJournals)) {

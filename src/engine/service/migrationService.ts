@@ -61,7 +61,9 @@ type Listener<T> = (value: T) => void;
 
 function subscribe<T>(set: Set<Listener<T>>, l: Listener<T>): () => void {
   set.add(l);
-  return () => { set.delete(l); };
+  return () => {
+    set.delete(l);
+  };
 }
 
 function emitTo<T>(set: ReadonlySet<Listener<T>>, value: T): void {
@@ -236,9 +238,7 @@ export class MigrationService {
     try {
       const options = await req.options;
       const opts = { ...options, signal: run.signal, onEvent: (e: MigrationEvent) => run.dispatch(e) };
-      result = req.plan
-        ? await engine.applyPlan(req.plan, { ...opts, journalPath: run.journalPath })
-        : await engine.resumeJournal(run.journalPath, opts);
+      result = req.plan ? await engine.applyPlan(req.plan, { ...opts, journalPath: run.journalPath }) : await engine.resumeJournal(run.journalPath, opts);
       if (result.error) error = new EngineError(result.error);
     } catch (e) {
       error = toEngineError(e, undefined, 'internal');

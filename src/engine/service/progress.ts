@@ -20,7 +20,10 @@ export class ProgressTracker {
   private pace: Pace | null = null;
   private ended = false;
 
-  constructor(totalSlots: number, private readonly now: () => number) {
+  constructor(
+    totalSlots: number,
+    private readonly now: () => number,
+  ) {
     this.startedAt = now();
     this.totalSlots = totalSlots;
   }

@@ -60,10 +60,16 @@ async function testConnection(deps: CommandDeps, input: ProfileInput, password: 
 function argsInput(arg: AddClusterArgs): ProfileInput {
   const seeds = parseSeeds(arg.seeds.join(','), vscode.l10n);
   if ('error' in seeds) throw new Error(seeds.error);
-  const map = parseAddressMap(Object.entries(arg.addressMap ?? {}).map(([k, v]) => `${k}=${v}`).join(','), vscode.l10n);
+  const map = parseAddressMap(
+    Object.entries(arg.addressMap ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(','),
+    vscode.l10n,
+  );
   if ('error' in map) throw new Error(map.error);
   return {
-    name: arg.name ?? seeds.seeds[0]!, seeds: seeds.seeds,
+    name: arg.name ?? seeds.seeds[0]!,
+    seeds: seeds.seeds,
     ...(arg.user ? { user: arg.user } : {}),
     ...(Object.keys(map.map).length > 0 ? { addressMap: map.map } : {}),
   };
@@ -79,8 +85,12 @@ async function askUntilReachable(deps: CommandDeps, prefill: readonly string[] |
     if (failure === undefined) return { input: answers.input, password };
     const fix = vscode.l10n.t('Correct the Answers…');
     const save = vscode.l10n.t('Save Anyway');
-    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('{0} cannot be reached.', answers.input.name),
-      { modal: true, detail: describeError(failure, vscode.l10n) }, fix, save);
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('{0} cannot be reached.', answers.input.name),
+      { modal: true, detail: describeError(failure, vscode.l10n) },
+      fix,
+      save,
+    );
     if (choice === save) return { input: answers.input, password };
     if (choice !== fix) throw new Cancelled();
     current = { id: '', source: 'storage', ...answers.input };

@@ -24,7 +24,13 @@ async function askCommand(title: string): Promise<string[]> {
 async function confirmIfDestructive(deps: CommandDeps, argv: readonly string[], where: string): Promise<void> {
   const danger = destructiveReason(argv);
   if (!danger) return;
-  await confirmChange(deps, vscode.l10n.t('Send {0} to {1}?', argv.join(' '), where), vscode.l10n.t('{0} {1}.', argv[0]!.toUpperCase(), danger), vscode.l10n.t('Send'), true);
+  await confirmChange(
+    deps,
+    vscode.l10n.t('Send {0} to {1}?', argv.join(' '), where),
+    vscode.l10n.t('{0} {1}.', argv[0]!.toUpperCase(), danger),
+    vscode.l10n.t('Send'),
+    true,
+  );
 }
 
 export const call: CommandHandler = async (deps, arg) => {
@@ -32,14 +38,20 @@ export const call: CommandHandler = async (deps, arg) => {
   const name = deps.registry.get(id)?.name ?? id;
   const argv = await askCommand(vscode.l10n.t('Call Command on {0}', name));
   type T = vscode.QuickPickItem & { v: 'all' | 'masters' | 'replicas' };
-  const target = await quickPick<T>([
-    { label: vscode.l10n.t('All nodes'), v: 'all' },
-    { label: vscode.l10n.t('Masters only'), v: 'masters' },
-    { label: vscode.l10n.t('Replicas only'), v: 'replicas' },
-  ], { placeHolder: vscode.l10n.t('Send {0} to…', argv[0]!) });
+  const target = await quickPick<T>(
+    [
+      { label: vscode.l10n.t('All nodes'), v: 'all' },
+      { label: vscode.l10n.t('Masters only'), v: 'masters' },
+      { label: vscode.l10n.t('Replicas only'), v: 'replicas' },
+    ],
+    { placeHolder: vscode.l10n.t('Send {0} to…', argv[0]!) },
+  );
   await confirmIfDestructive(deps, argv, target.label);
-  const report = await runOperation(deps, { clusterId: id, title: vscode.l10n.t('Calling {0}…', argv[0]!), component: 'call', refresh: destructiveReason(argv) !== null },
-    (host, port, opts) => runCall(host, port, argv, { ...opts, onlyMasters: target.v === 'masters', onlyReplicas: target.v === 'replicas' }));
+  const report = await runOperation(
+    deps,
+    { clusterId: id, title: vscode.l10n.t('Calling {0}…', argv[0]!), component: 'call', refresh: destructiveReason(argv) !== null },
+    (host, port, opts) => runCall(host, port, argv, { ...opts, onlyMasters: target.v === 'masters', onlyReplicas: target.v === 'replicas' }),
+  );
   await deps.results.openOutput(vscode.l10n.t('Call {0} on {1}', argv[0]!, name), report.output);
   return report.replies.length;
 };

@@ -46,6 +46,5 @@ export class Cancelled extends Error {
 }
 
 export function isTreeElement(x: unknown): x is TreeElement {
-  return !!x && typeof x === 'object' && typeof (x as { kind?: unknown }).kind === 'string'
-    && typeof (x as { clusterId?: unknown }).clusterId === 'string';
+  return !!x && typeof x === 'object' && typeof (x as { kind?: unknown }).kind === 'string' && typeof (x as { clusterId?: unknown }).clusterId === 'string';
 }

@@ -12,27 +12,43 @@ export const createCluster: CommandHandler = async (deps) => {
     title,
     prompt: vscode.l10n.t('Addresses of the fresh nodes (host:port), separated by commas or spaces; at least 3 masters'),
     placeHolder: '127.0.0.1:7000 127.0.0.1:7001 127.0.0.1:7002',
-    validateInput: (v) => { const r = parseSeeds(v, vscode.l10n); return 'error' in r ? r.error : r.seeds.every((s) => parseCreateAddress(s)) ? undefined : vscode.l10n.t('Enter host:port, for example 127.0.0.1:7006.'); },
+    validateInput: (v) => {
+      const r = parseSeeds(v, vscode.l10n);
+      return 'error' in r ? r.error : r.seeds.every((s) => parseCreateAddress(s)) ? undefined : vscode.l10n.t('Enter host:port, for example 127.0.0.1:7006.');
+    },
   });
   const addresses = (parseSeeds(text, vscode.l10n) as { seeds: string[] }).seeds;
-  const replicas = Number(await ask({
-    title, prompt: vscode.l10n.t('Replicas per master'), value: addresses.length >= 6 ? '1' : '0',
-    validateInput: (v) => (/^\d+$/.test(v.trim()) ? undefined : vscode.l10n.t('Enter 0 or more.')),
-  }));
+  const replicas = Number(
+    await ask({
+      title,
+      prompt: vscode.l10n.t('Replicas per master'),
+      value: addresses.length >= 6 ? '1' : '0',
+      validateInput: (v) => (/^\d+$/.test(v.trim()) ? undefined : vscode.l10n.t('Enter 0 or more.')),
+    }),
+  );
   let declined = false;
   let printed = '';
-  const report = await withProgress(vscode.l10n.t('Creating the cluster…'), () => runCreate(addresses, {
-    replicas,
-    connectTimeoutMs: deps.config.connectTimeoutMs(),
-    onOutput: (c) => { printed += c.text; },
-    confirm: async () => {
-      const yes = vscode.l10n.t('Create Cluster');
-      const detail = printed.replace(/\r\n/g, '\n').split('\n').filter((l) => l.trim() !== '').slice(-40).join('\n');
-      const ok = (await vscode.window.showWarningMessage(vscode.l10n.t('Create the cluster with this configuration?'), { modal: true, detail }, yes)) === yes;
-      declined = !ok;
-      return ok;
-    },
-  }));
+  const report = await withProgress(vscode.l10n.t('Creating the cluster…'), () =>
+    runCreate(addresses, {
+      replicas,
+      connectTimeoutMs: deps.config.connectTimeoutMs(),
+      onOutput: (c) => {
+        printed += c.text;
+      },
+      confirm: async () => {
+        const yes = vscode.l10n.t('Create Cluster');
+        const detail = printed
+          .replace(/\r\n/g, '\n')
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .slice(-40)
+          .join('\n');
+        const ok = (await vscode.window.showWarningMessage(vscode.l10n.t('Create the cluster with this configuration?'), { modal: true, detail }, yes)) === yes;
+        declined = !ok;
+        return ok;
+      },
+    }),
+  );
   deps.log.output('create', report.output);
   if (declined) throw new Cancelled();
   if (report.exitCode !== 0 || !report.applied) {

@@ -14,7 +14,9 @@ interface SandboxArgs {
 export const createSandbox: CommandHandler = async (deps, arg) => {
   const bin = await deps.redisServer();
   if (!bin) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('redis-server is not on PATH. Install Redis (Debian/Ubuntu: sudo apt-get install redis-server) and try again.'));
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('redis-server is not on PATH. Install Redis (Debian/Ubuntu: sudo apt-get install redis-server) and try again.'),
+    );
     return undefined;
   }
   const given = (arg && typeof arg === 'object' && !('kind' in arg) ? arg : {}) as SandboxArgs;
@@ -23,25 +25,44 @@ export const createSandbox: CommandHandler = async (deps, arg) => {
   let replicas = given.replicas;
   if (masters === undefined || replicas === undefined) {
     type L = vscode.QuickPickItem & { m: number; r: number };
-    const layout = await quickPick<L>([
-      { label: vscode.l10n.t('3 masters, 1 replica each'), description: vscode.l10n.t('{0} nodes', 6), m: 3, r: 1 },
-      { label: vscode.l10n.t('3 masters, no replicas'), description: vscode.l10n.t('{0} nodes', 3), m: 3, r: 0 },
-      { label: vscode.l10n.t('4 masters, 1 replica each'), description: vscode.l10n.t('{0} nodes', 8), m: 4, r: 1 },
-      { label: vscode.l10n.t('3 masters, 2 replicas each'), description: vscode.l10n.t('{0} nodes', 9), m: 3, r: 2 },
-    ], { title, placeHolder: vscode.l10n.t('Layout of the sandbox cluster') });
+    const layout = await quickPick<L>(
+      [
+        { label: vscode.l10n.t('3 masters, 1 replica each'), description: vscode.l10n.t('{0} nodes', 6), m: 3, r: 1 },
+        { label: vscode.l10n.t('3 masters, no replicas'), description: vscode.l10n.t('{0} nodes', 3), m: 3, r: 0 },
+        { label: vscode.l10n.t('4 masters, 1 replica each'), description: vscode.l10n.t('{0} nodes', 8), m: 4, r: 1 },
+        { label: vscode.l10n.t('3 masters, 2 replicas each'), description: vscode.l10n.t('{0} nodes', 9), m: 3, r: 2 },
+      ],
+      { title, placeHolder: vscode.l10n.t('Layout of the sandbox cluster') },
+    );
     masters = layout.m;
     replicas = layout.r;
   }
   const count = masters * (replicas + 1);
-  const port = given.port ?? Number(await ask({
-    title,
-    prompt: vscode.l10n.t('First port: the nodes use {0} consecutive ports from here (and the same +10000 for the cluster bus)', count),
-    value: '7000',
-    validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1024 && Number(v) + count - 1 + 10000 <= 65535 ? undefined
-      : vscode.l10n.t('Enter a port from 1024 to {0}.', 65535 - 10000 - count + 1)),
-  }));
+  const port =
+    given.port ??
+    Number(
+      await ask({
+        title,
+        prompt: vscode.l10n.t('First port: the nodes use {0} consecutive ports from here (and the same +10000 for the cluster bus)', count),
+        value: '7000',
+        validateInput: (v) =>
+          /^\d+$/.test(v.trim()) && Number(v) >= 1024 && Number(v) + count - 1 + 10000 <= 65535
+            ? undefined
+            : vscode.l10n.t('Enter a port from 1024 to {0}.', 65535 - 10000 - count + 1),
+      }),
+    );
   const report = await withProgress(vscode.l10n.t('Starting a local sandbox cluster on 127.0.0.1:{0}…', port), (p) =>
-    sandboxUp({ masters, replicas, port, redisServer: bin, onOutput: (c) => { const t = c.text.trim(); if (t) p.report(t.split('\n')[0]!.slice(0, 100)); } }));
+    sandboxUp({
+      masters,
+      replicas,
+      port,
+      redisServer: bin,
+      onOutput: (c) => {
+        const t = c.text.trim();
+        if (t) p.report(t.split('\n')[0]!.slice(0, 100));
+      },
+    }),
+  );
   deps.log.output('sandbox', report.output);
   const profile = await deps.registry.add({
     name: vscode.l10n.t('Sandbox :{0}', port),
@@ -50,6 +71,8 @@ export const createSandbox: CommandHandler = async (deps, arg) => {
   });
   await deps.store.connect(profile.id);
   await deps.reveal({ kind: 'cluster', clusterId: profile.id });
-  void vscode.window.showInformationMessage(vscode.l10n.t('Sandbox cluster ready on 127.0.0.1:{0}-{1} ({2} masters, {3} replicas).', port, port + count - 1, masters, masters * replicas));
+  void vscode.window.showInformationMessage(
+    vscode.l10n.t('Sandbox cluster ready on 127.0.0.1:{0}-{1} ({2} masters, {3} replicas).', port, port + count - 1, masters, masters * replicas),
+  );
   return profile.id;
 };

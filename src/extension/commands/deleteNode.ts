@@ -14,13 +14,22 @@ export const deleteNode: CommandHandler = async (deps, arg) => {
     const t = view.topology!;
     type N = vscode.QuickPickItem & { id: string };
     const items: N[] = [
-      ...t.nodes.filter((n) => n.role === 'replica' || n.slotCount === 0).map((n) => ({
-        label: `${n.host}:${n.port}`, description: n.role === 'replica' ? vscode.l10n.t('replica') : vscode.l10n.t('empty master'), detail: n.id, id: n.id,
-      })),
-      ...t.skipped.filter((s) => s.slots.length === 0).map((s) => ({ label: `${s.host}:${s.port}`, description: vscode.l10n.t('down'), detail: s.id, id: s.id })),
+      ...t.nodes
+        .filter((n) => n.role === 'replica' || n.slotCount === 0)
+        .map((n) => ({
+          label: `${n.host}:${n.port}`,
+          description: n.role === 'replica' ? vscode.l10n.t('replica') : vscode.l10n.t('empty master'),
+          detail: n.id,
+          id: n.id,
+        })),
+      ...t.skipped
+        .filter((s) => s.slots.length === 0)
+        .map((s) => ({ label: `${s.host}:${s.port}`, description: vscode.l10n.t('down'), detail: s.id, id: s.id })),
     ];
     if (items.length === 0) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No node can be deleted: only replicas, empty masters and nodes that are down can. Move a master\'s slots away first (Drain).'));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t("No node can be deleted: only replicas, empty masters and nodes that are down can. Move a master's slots away first (Drain)."),
+      );
       throw new Cancelled();
     }
     nodeId = (await quickPick(items, { placeHolder: vscode.l10n.t('Node to delete'), matchOnDetail: true })).id;
@@ -34,14 +43,27 @@ export const deleteNode: CommandHandler = async (deps, arg) => {
     if (choice === drain) await vscode.commands.executeCommand('redisClusterManager.drain', { kind: 'node', clusterId: view.id, nodeId });
     throw new Cancelled();
   }
-  await confirmChange(deps, vscode.l10n.t('Delete {0} from {1}?', addr, view.profile.name), info.down
-    ? vscode.l10n.t('The node is down: every other node forgets it. If it comes back, reset it before reusing it.')
-    : vscode.l10n.t('Every other node forgets it, its replicas move to another master, and the node is reset (CLUSTER RESET SOFT).'),
-  vscode.l10n.t('Delete Node'), true);
-  const report = await runOperation(deps, { clusterId: view.id, title: vscode.l10n.t('Deleting {0}…', addr), component: 'del-node', refresh: true },
-    (h, p, opts) => runDelNode(h, p, nodeId!, opts));
+  await confirmChange(
+    deps,
+    vscode.l10n.t('Delete {0} from {1}?', addr, view.profile.name),
+    info.down
+      ? vscode.l10n.t('The node is down: every other node forgets it. If it comes back, reset it before reusing it.')
+      : vscode.l10n.t('Every other node forgets it, its replicas move to another master, and the node is reset (CLUSTER RESET SOFT).'),
+    vscode.l10n.t('Delete Node'),
+    true,
+  );
+  const report = await runOperation(
+    deps,
+    { clusterId: view.id, title: vscode.l10n.t('Deleting {0}…', addr), component: 'del-node', refresh: true },
+    (h, p, opts) => runDelNode(h, p, nodeId!, opts),
+  );
   const ok = report.exitCode === 0;
-  await notifyResult(deps, ok, ok ? vscode.l10n.t('{0} was removed from {1}.', addr, view.profile.name) : vscode.l10n.t('{0} could not be removed; see the output.', addr),
-    vscode.l10n.t('Delete Node {0}', addr), report.output);
+  await notifyResult(
+    deps,
+    ok,
+    ok ? vscode.l10n.t('{0} was removed from {1}.', addr, view.profile.name) : vscode.l10n.t('{0} could not be removed; see the output.', addr),
+    vscode.l10n.t('Delete Node {0}', addr),
+    report.output,
+  );
   return report.exitCode;
 };

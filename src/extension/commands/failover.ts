@@ -11,15 +11,29 @@ export const failover: CommandHandler = async (deps, arg) => {
   const addr = `${replica.host}:${replica.port}`;
   const master = view.topology?.nodes.find((n) => n.id === replica.masterId);
   const masterAddr = master ? `${master.host}:${master.port}` : vscode.l10n.t('its master');
-  await confirmChange(deps, vscode.l10n.t('Fail over {0} to {1}?', masterAddr, addr),
-    vscode.l10n.t('{0} becomes a master with the slots of {1}, which becomes its replica. Clients are redirected.', addr, masterAddr), vscode.l10n.t('Failover'), true);
+  await confirmChange(
+    deps,
+    vscode.l10n.t('Fail over {0} to {1}?', masterAddr, addr),
+    vscode.l10n.t('{0} becomes a master with the slots of {1}, which becomes its replica. Clients are redirected.', addr, masterAddr),
+    vscode.l10n.t('Failover'),
+    true,
+  );
   let mode: FailoverMode = 'default';
   for (;;) {
     const m = mode;
-    const report = await runOperation(deps, { clusterId: view.id, title: vscode.l10n.t('Failing over to {0}…', addr), component: 'failover', refresh: true },
-      (_h, _p, opts) => runFailover(replica.host, replica.port, { ...opts, mode: m }));
+    const report = await runOperation(
+      deps,
+      { clusterId: view.id, title: vscode.l10n.t('Failing over to {0}…', addr), component: 'failover', refresh: true },
+      (_h, _p, opts) => runFailover(replica.host, replica.port, { ...opts, mode: m }),
+    );
     if (report.promoted) {
-      await notifyResult(deps, true, vscode.l10n.t('{0} is now a master (it replaced {1}).', addr, masterAddr), vscode.l10n.t('Failover {0}', addr), report.output);
+      await notifyResult(
+        deps,
+        true,
+        vscode.l10n.t('{0} is now a master (it replaced {1}).', addr, masterAddr),
+        vscode.l10n.t('Failover {0}', addr),
+        report.output,
+      );
       return 0;
     }
     const next: FailoverMode | undefined = mode === 'default' ? 'force' : mode === 'force' ? 'takeover' : undefined;

@@ -19,10 +19,14 @@ export const moveHotSlots: CommandHandler = async (deps, arg) => {
   const node = fromItem ?? (await quickPick(nodeItems(view, masterWithSlots), { placeHolder: vscode.l10n.t('Master whose hot slots should move') })).node;
   const title = vscode.l10n.t('Move hot slots away from {0}', `${node.host}:${node.port}`);
   const measure = await pickMeasure(title);
-  const count = Number(await ask({
-    title, prompt: vscode.l10n.t('At most how many slots?'), value: '16',
-    validateInput: (v) => (Number.isInteger(Number(v)) && Number(v) >= 1 ? undefined : vscode.l10n.t('Enter a whole number of at least 1.')),
-  }));
+  const count = Number(
+    await ask({
+      title,
+      prompt: vscode.l10n.t('At most how many slots?'),
+      value: '16',
+      validateInput: (v) => (Number.isInteger(Number(v)) && Number(v) >= 1 ? undefined : vscode.l10n.t('Enter a whole number of at least 1.')),
+    }),
+  );
   const { topology, report } = await readSlotLoad(deps.access, view.id, measure === 'memory');
   const plan = planHotSlotMoves(topology, report, { measure, from: node.id, count });
   return showPlan(deps, { ...view, topology }, 'hotSlots', plan, undefined, report);

@@ -12,12 +12,15 @@ export const moveSlots: CommandHandler = async (deps, arg) => {
   const t = view.topology!;
   let source = isTreeElement(arg) && (arg.kind === 'slots' || arg.kind === 'node') ? t.nodes.find((n) => n.id === arg.nodeId) : undefined;
   source ??= (await quickPick(nodeItems(view, masterWithSlots), { placeHolder: vscode.l10n.t('Master that owns the slots') })).node;
-  const initial = isTreeElement(arg) && arg.kind === 'slots' ? (arg.start === arg.end ? `${arg.start}` : `${arg.start}-${arg.end}`) : formatRangesPlain(source.slots);
+  const initial =
+    isTreeElement(arg) && arg.kind === 'slots' ? (arg.start === arg.end ? `${arg.start}` : `${arg.start}-${arg.end}`) : formatRangesPlain(source.slots);
   const title = vscode.l10n.t('Move slots of {0}', `${source.host}:${source.port}`);
   const owned = new Set<number>();
   for (const r of source.slots) for (let s = r.start; s <= r.end; s++) owned.add(s);
   const text = await ask({
-    title, prompt: vscode.l10n.t('Slots to move (ranges like 0-99 200), all owned by {0}', `${source.host}:${source.port}`), value: initial,
+    title,
+    prompt: vscode.l10n.t('Slots to move (ranges like 0-99 200), all owned by {0}', `${source.host}:${source.port}`),
+    value: initial,
     validateInput: (v) => {
       const slots = parseSlotList(v);
       if (!slots) return vscode.l10n.t('Enter slots or ranges from 0 to 16383, like 0-99 200.');

@@ -42,13 +42,26 @@ export async function pickClusterId(deps: CommandDeps, arg: unknown, placeHolder
   }
   if (profiles.length === 1) return profiles[0]!.id;
   const selectedId = deps.selection()[0]?.clusterId;
-  const order = orderClusterIds(profiles.map((p) => p.id), deps.store.all, selectedId);
-  const items = order.map((id) => deps.registry.get(id)!).filter((p) => !!p).map((p) => {
-    const v = deps.store.get(p.id);
-    const state = p.id === selectedId ? vscode.l10n.t('selected in the tree')
-      : v?.status === 'error' ? vscode.l10n.t('could not connect') : v?.status === 'connected' ? undefined : vscode.l10n.t('not connected');
-    return { label: p.name, description: p.seeds.join(', '), detail: state, id: p.id };
-  });
+  const order = orderClusterIds(
+    profiles.map((p) => p.id),
+    deps.store.all,
+    selectedId,
+  );
+  const items = order
+    .map((id) => deps.registry.get(id)!)
+    .filter((p) => !!p)
+    .map((p) => {
+      const v = deps.store.get(p.id);
+      const state =
+        p.id === selectedId
+          ? vscode.l10n.t('selected in the tree')
+          : v?.status === 'error'
+            ? vscode.l10n.t('could not connect')
+            : v?.status === 'connected'
+              ? undefined
+              : vscode.l10n.t('not connected');
+      return { label: p.name, description: p.seeds.join(', '), detail: state, id: p.id };
+    });
   return (await quickPick(items, { placeHolder: placeHolder ?? vscode.l10n.t('Select a cluster') })).id;
 }
 
@@ -78,7 +91,11 @@ export function nodeItems(view: ClusterView & { selectedNodeId?: string }, filte
 
 /** A node of the loaded cluster: the tree element's node if given, else a Quick Pick. */
 export async function pickNode(
-  view: ClusterView, arg: unknown, filter: (n: ClusterNode) => boolean, placeHolder: string, emptyMessage: string,
+  view: ClusterView,
+  arg: unknown,
+  filter: (n: ClusterNode) => boolean,
+  placeHolder: string,
+  emptyMessage: string,
 ): Promise<ClusterNode> {
   if (isTreeElement(arg) && (arg.kind === 'node' || arg.kind === 'slots')) {
     const node = view.topology?.nodes.find((n) => n.id === arg.nodeId);
@@ -99,7 +116,10 @@ export function masterWithSlots(n: ClusterNode): boolean {
 /** Asks for a `host:port`. */
 export async function askAddress(title: string, prompt: string, value?: string): Promise<HostPort> {
   const text = await ask({
-    title, prompt, value, placeHolder: '127.0.0.1:7006',
+    title,
+    prompt,
+    value,
+    placeHolder: '127.0.0.1:7006',
     validateInput: (v) => (parseHostPort(v) ? undefined : vscode.l10n.t('Enter host:port, for example 127.0.0.1:7006.')),
   });
   return parseHostPort(text)!;

@@ -20,10 +20,14 @@ export const rebalanceByLoad: CommandHandler = async (deps, arg) => {
   const view = await pickCluster(deps, arg, vscode.l10n.t('Select the cluster to rebalance'));
   const title = vscode.l10n.t('Rebalance {0} by load', view.profile.name);
   const measure = await pickMeasure(title);
-  const threshold = Number(await ask({
-    title, prompt: vscode.l10n.t('Threshold in percent: masters closer than this to their share are left alone'), value: String(DEFAULT_THRESHOLD),
-    validateInput: (v) => (Number(v) > 0 ? undefined : vscode.l10n.t('Enter a number greater than 0.')),
-  }));
+  const threshold = Number(
+    await ask({
+      title,
+      prompt: vscode.l10n.t('Threshold in percent: masters closer than this to their share are left alone'),
+      value: String(DEFAULT_THRESHOLD),
+      validateInput: (v) => (Number(v) > 0 ? undefined : vscode.l10n.t('Enter a number greater than 0.')),
+    }),
+  );
   const { topology, report } = await readSlotLoad(deps.access, view.id, measure === 'memory');
   const plan = planLoadRebalance(topology, report, { measure, threshold });
   return showPlan(deps, { ...view, topology }, 'loadRebalance', plan, undefined, report);

@@ -75,19 +75,23 @@ export const COMMANDS: { readonly [K in CommandId]: CommandHandler } = {
 /** Registers every command into context.subscriptions with the shared error handling. */
 export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
   for (const [id, handler] of Object.entries(COMMANDS) as [CommandId, CommandHandler][]) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, async (arg?: unknown, selected?: unknown) => {
-      try {
-        // From the editor's context menu the argument is the document: the node is the one under the cursor.
-        const target = arg instanceof vscode.Uri ? await deps.editorNode(arg) : arg;
-        return await handler(deps, target, selected);
-      } catch (e) {
-        if (e instanceof Cancelled) return undefined;
-        // One readable line in the log, never a stack trace.
-        deps.log.error(id.replace('redisClusterManager.', ''), errorLogLine(e));
-        const showLog = vscode.l10n.t('Show Output');
-        void vscode.window.showErrorMessage(describeError(e, vscode.l10n), showLog).then((c) => { if (c === showLog) deps.log.show(); });
-        return undefined;
-      }
-    }));
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, async (arg?: unknown, selected?: unknown) => {
+        try {
+          // From the editor's context menu the argument is the document: the node is the one under the cursor.
+          const target = arg instanceof vscode.Uri ? await deps.editorNode(arg) : arg;
+          return await handler(deps, target, selected);
+        } catch (e) {
+          if (e instanceof Cancelled) return undefined;
+          // One readable line in the log, never a stack trace.
+          deps.log.error(id.replace('redisClusterManager.', ''), errorLogLine(e));
+          const showLog = vscode.l10n.t('Show Output');
+          void vscode.window.showErrorMessage(describeError(e, vscode.l10n), showLog).then((c) => {
+            if (c === showLog) deps.log.show();
+          });
+          return undefined;
+        }
+      }),
+    );
   }
 }

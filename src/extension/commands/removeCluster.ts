@@ -12,7 +12,10 @@ export const removeCluster: CommandHandler = async (deps, arg) => {
   const remove = vscode.l10n.t('Remove');
   const stop = vscode.l10n.t('Remove and Stop Sandbox');
   const detail = profile.sandbox
-    ? vscode.l10n.t('This is a local sandbox in {0}. "Remove and Stop Sandbox" also stops its redis-server processes and deletes that folder.', profile.sandbox.dir)
+    ? vscode.l10n.t(
+        'This is a local sandbox in {0}. "Remove and Stop Sandbox" also stops its redis-server processes and deletes that folder.',
+        profile.sandbox.dir,
+      )
     : vscode.l10n.t('Its saved password is deleted. The cluster itself is not changed.');
   const buttons = profile.sandbox ? [stop, remove] : [remove];
   const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Remove "{0}" from the list?', profile.name), { modal: true, detail }, ...buttons);

@@ -29,11 +29,28 @@ export const resumeMigration: CommandHandler = async (deps, arg) => {
     void vscode.window.showInformationMessage(vscode.l10n.t('{0}: no interrupted migration found.', view.profile.name));
     return undefined;
   }
-  const j = pending.length === 1 ? pending[0]! : (await quickPick(pending.map((p) => ({
-    label: journalLabel(p), description: new Date(p.modified).toLocaleString(), detail: p.path, j: p,
-  })), { placeHolder: vscode.l10n.t('Migration to resume') })).j;
+  const j =
+    pending.length === 1
+      ? pending[0]!
+      : (
+          await quickPick(
+            pending.map((p) => ({
+              label: journalLabel(p),
+              description: new Date(p.modified).toLocaleString(),
+              detail: p.path,
+              j: p,
+            })),
+            { placeHolder: vscode.l10n.t('Migration to resume') },
+          )
+        ).j;
   // Moving slots again changes the cluster: asked like any other change (the confirmations setting applies).
-  await confirmChange(deps, vscode.l10n.t('Resume the interrupted migration on {0}?', view.profile.name), `${journalLabel(j)}\n${j.path}`, vscode.l10n.t('Resume'), false);
+  await confirmChange(
+    deps,
+    vscode.l10n.t('Resume the interrupted migration on {0}?', view.profile.name),
+    `${journalLabel(j)}\n${j.path}`,
+    vscode.l10n.t('Resume'),
+    false,
+  );
   return resumeJournalRun(deps, view.id, view.profile.name, j);
 };
 
@@ -45,9 +62,12 @@ export async function offerResume(deps: CommandDeps, clusterId: string): Promise
   const j = pending[0];
   if (!j) return;
   const resume = vscode.l10n.t('Resume');
-  const dismiss = vscode.l10n.t('Don\'t Ask Again');
+  const dismiss = vscode.l10n.t("Don't Ask Again");
   const choice = await vscode.window.showWarningMessage(
-    vscode.l10n.t('{0}: an interrupted migration was found ({1}).', view.profile.name, journalLabel(j)), resume, dismiss);
+    vscode.l10n.t('{0}: an interrupted migration was found ({1}).', view.profile.name, journalLabel(j)),
+    resume,
+    dismiss,
+  );
   if (choice === dismiss) await deps.journals.dismiss(j.path);
   if (choice === resume) await resumeJournalRun(deps, clusterId, view.profile.name, j);
 }

@@ -24,7 +24,10 @@ export interface OperationOptions {
 
 /** The last non-empty line of what an operation printed so far (for the progress message). */
 function lastLine(text: string): string {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !/^\.+$/.test(l));
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^\.+$/.test(l));
   return lines[lines.length - 1] ?? '';
 }
 
@@ -35,18 +38,29 @@ export async function runOperation<R extends OperationReport>(
 ): Promise<R> {
   deps.log.info(o.component, `${o.title} (${deps.registry.get(o.clusterId)?.name ?? o.clusterId})`);
   try {
-    const report = await withProgress(o.title, (p) => deps.access.withEntry(o.clusterId, (host, port, opts) => {
-      let printed = '';
-      return fn(host, port, {
-        ...opts,
-        onOutput: (c) => {
-          printed += c.text;
-          const line = lastLine(printed);
-          if (line) p.report(line.slice(0, 120));
-          if (printed.length > 4096) printed = printed.slice(-1024);
-        },
-      }, p.signal, (message) => p.report(message));
-    }), { cancellable: o.cancellable ?? false });
+    const report = await withProgress(
+      o.title,
+      (p) =>
+        deps.access.withEntry(o.clusterId, (host, port, opts) => {
+          let printed = '';
+          return fn(
+            host,
+            port,
+            {
+              ...opts,
+              onOutput: (c) => {
+                printed += c.text;
+                const line = lastLine(printed);
+                if (line) p.report(line.slice(0, 120));
+                if (printed.length > 4096) printed = printed.slice(-1024);
+              },
+            },
+            p.signal,
+            (message) => p.report(message),
+          );
+        }),
+      { cancellable: o.cancellable ?? false },
+    );
     deps.log.output(o.component, report.output);
     return report;
   } finally {
@@ -69,9 +83,7 @@ export async function confirmChange(deps: CommandDeps, message: string, detail: 
 /** A result notification with "Show Output" opening the operation's redis-cli transcript. */
 export async function notifyResult(deps: CommandDeps, ok: boolean, message: string, title: string, output: readonly OutputChunk[]): Promise<void> {
   const showOutput = vscode.l10n.t('Show Output');
-  const choice = ok
-    ? await vscode.window.showInformationMessage(message, showOutput)
-    : await vscode.window.showErrorMessage(message, showOutput);
+  const choice = ok ? await vscode.window.showInformationMessage(message, showOutput) : await vscode.window.showErrorMessage(message, showOutput);
   if (choice === showOutput) await deps.results.openOutput(title, output);
 }
 

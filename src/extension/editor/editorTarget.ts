@@ -46,9 +46,15 @@ export async function nodeFromEditor(deps: CommandDeps, features: NodeEditorFeat
   if (r.kind === 'ambiguous') return asElement(await pickTarget(deps, r.targets));
   const address = r.address ? `${r.address.host}:${r.address.port}` : undefined;
   const add = vscode.l10n.t('Add Cluster…');
-  const choice = await vscode.window.showInformationMessage(vscode.l10n.t('{0} is not in any configured cluster. Add its cluster first.', found.mention.text), add);
+  const choice = await vscode.window.showInformationMessage(
+    vscode.l10n.t('{0} is not in any configured cluster. Add its cluster first.', found.mention.text),
+    add,
+  );
   if (choice !== add) throw new Cancelled();
-  const profileId = await vscode.commands.executeCommand<string | undefined>('redisClusterManager.addCluster', address ? { prefillSeeds: [address] } : undefined);
+  const profileId = await vscode.commands.executeCommand<string | undefined>(
+    'redisClusterManager.addCluster',
+    address ? { prefillSeeds: [address] } : undefined,
+  );
   if (!profileId) throw new Cancelled();
   await deps.store.ensureLoaded(profileId).catch(() => undefined);
   r = again();

@@ -6,7 +6,17 @@
 import * as vscode from 'vscode';
 import { CONTEXT_KEYS, RESULT_SCHEME } from '../constants';
 import { knownNodeHover, unknownNodeHover } from '../model/nodeHover';
-import { isNodeDocument, mentionAt, nodesLineIn, resolveMention, resolvedMentions, isActionable, type KnownCluster, type Mention, type Resolution } from '../model/nodeMentions';
+import {
+  isNodeDocument,
+  mentionAt,
+  nodesLineIn,
+  resolveMention,
+  resolvedMentions,
+  isActionable,
+  type KnownCluster,
+  type Mention,
+  type Resolution,
+} from '../model/nodeMentions';
 import type { ClusterStore } from '../tree/clusterStore';
 import { findNode, isMaster } from '../tree/model';
 
@@ -67,9 +77,10 @@ export class NodeEditorFeatures implements vscode.Disposable {
     const { mention, resolution, line } = found;
     const range = new vscode.Range(position.line, mention.start, position.line, mention.end);
     const parts = resolution.kind === 'node' ? [resolution.target] : resolution.kind === 'ambiguous' ? resolution.targets : [];
-    const text = parts.length > 0
-      ? parts.map((t) => knownNodeHover(this.store.get(t.clusterId)!, t.nodeId, vscode.l10n)).join('\n\n---\n\n')
-      : unknownNodeHover(mention.text, nodesLineIn(line), vscode.l10n);
+    const text =
+      parts.length > 0
+        ? parts.map((t) => knownNodeHover(this.store.get(t.clusterId)!, t.nodeId, vscode.l10n)).join('\n\n---\n\n')
+        : unknownNodeHover(mention.text, nodesLineIn(line), vscode.l10n);
     const md = new vscode.MarkdownString(text, true);
     return new vscode.Hover(md, range);
   }

@@ -15,7 +15,7 @@ export function splitCommandLine(text: string): string[] | null {
     let inArg = true;
     while (inArg && i < n) {
       const c = text[i]!;
-      if (c === '"' || c === '\'') {
+      if (c === '"' || c === "'") {
         const q = c;
         i++;
         let closed = false;
@@ -23,9 +23,15 @@ export function splitCommandLine(text: string): string[] | null {
           const d = text[i]!;
           if (d === '\\' && i + 1 < n) {
             const e = text[i + 1]!;
-            if (q === '\'') {
-              if (e === '\'') { cur += '\''; i += 2; continue; }
-              cur += d; i++; continue;
+            if (q === "'") {
+              if (e === "'") {
+                cur += "'";
+                i += 2;
+                continue;
+              }
+              cur += d;
+              i++;
+              continue;
             }
             if (e === 'x' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))) {
               cur += String.fromCharCode(parseInt(text.slice(i + 2, i + 4), 16));
@@ -36,7 +42,11 @@ export function splitCommandLine(text: string): string[] | null {
             i += 2;
             continue;
           }
-          if (d === q) { closed = true; i++; break; }
+          if (d === q) {
+            closed = true;
+            i++;
+            break;
+          }
           cur += d;
           i++;
         }

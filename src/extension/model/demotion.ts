@@ -22,10 +22,12 @@ export function emptiedByPlan(plan: MovePlan): Emptied[] {
     const n = plan.nodes.find((x) => x.id === id);
     return n ? `${n.host}:${n.port}` : id.slice(0, 8);
   };
-  return plan.nodes.filter((n) => n.slotsBefore > 0 && n.slotsAfter === 0).map((n) => {
-    const last = [...plan.moves].reverse().find((m) => m.sourceId === n.id);
-    return { nodeId: n.id, addr: addr(n.id), newMasterAddr: last ? addr(last.targetId) : '?' };
-  });
+  return plan.nodes
+    .filter((n) => n.slotsBefore > 0 && n.slotsAfter === 0)
+    .map((n) => {
+      const last = [...plan.moves].reverse().find((m) => m.sourceId === n.id);
+      return { nodeId: n.id, addr: addr(n.id), newMasterAddr: last ? addr(last.targetId) : '?' };
+    });
 }
 
 export interface Demoted {
@@ -50,14 +52,23 @@ export function replicasAmong(ids: readonly string[], after: Topology): Demoted[
 /** Nodes that were masters owning slots in `before` and are replicas in `after`. */
 export function demotedMasters(before: Topology | undefined, after: Topology): Demoted[] {
   if (!before) return [];
-  return replicasAmong(before.nodes.filter((b) => b.role === 'master' && b.slotCount > 0).map((b) => b.id), after);
+  return replicasAmong(
+    before.nodes.filter((b) => b.role === 'master' && b.slotCount > 0).map((b) => b.id),
+    after,
+  );
 }
 
 /** Masters of a plan view that owned slots and gave every one of them away in the run (`doneSlots`). */
 export function drainedByRun(nodes: readonly Pick<NodeView, 'id' | 'slots' | 'slotCount'>[], doneSlots: readonly number[]): string[] {
   const done = new Set(doneSlots);
-  return nodes.filter((n) => n.slotCount > 0 && n.slots.every((r) => {
-    for (let s = r.start; s <= r.end; s++) if (!done.has(s)) return false;
-    return true;
-  })).map((n) => n.id);
+  return nodes
+    .filter(
+      (n) =>
+        n.slotCount > 0 &&
+        n.slots.every((r) => {
+          for (let s = r.start; s <= r.end; s++) if (!done.has(s)) return false;
+          return true;
+        }),
+    )
+    .map((n) => n.id);
 }

@@ -41,7 +41,8 @@ const ID = /(?<![0-9A-Za-z])[0-9a-f]{40}(?![0-9A-Za-z])/g;
 /** redis-cli's info prints `(1a2b3c4d...)`; the tree shows the same 8 characters. */
 const SHORT_ID = /(?<![0-9A-Za-z])[0-9a-f]{8}(?![0-9A-Za-z])/g;
 /** `host:port[@bus[,hostname]]`: IPv4, a DNS name or a bracketed IPv6 address. */
-const ADDRESS = /(?<![\w.:@[\]-])(\[[0-9A-Fa-f:.]+\]|\d{1,3}(?:\.\d{1,3}){3}|[A-Za-z][\w-]*(?:\.[A-Za-z0-9][\w-]*)*):(\d{1,5})(?:@\d{1,5}(?:,[\w.-]*)?)?(?![\w:])/g;
+const ADDRESS =
+  /(?<![\w.:@[\]-])(\[[0-9A-Fa-f:.]+\]|\d{1,3}(?:\.\d{1,3}){3}|[A-Za-z][\w-]*(?:\.[A-Za-z0-9][\w-]*)*):(\d{1,5})(?:@\d{1,5}(?:,[\w.-]*)?)?(?![\w:])/g;
 /** A CLUSTER NODES / nodes.conf line anywhere in a line (a log may prefix it). */
 const NODES_LINE = /[0-9a-f]{40} \S*:\d+\S* [a-z?,]+ (?:-|[0-9a-f]{40}) \d+ \d+ \d+ (?:connected|disconnected)\b.*$/;
 
@@ -82,7 +83,10 @@ export function nodesLineIn(line: string): ClusterNodesLine | undefined {
 export function isNodeDocument(doc: { readonly scheme: string; readonly path: string; readonly text: () => string }, resultScheme: string): boolean {
   if (doc.scheme === resultScheme) return true;
   if (/(^|\/)nodes[\w.-]*\.conf$/.test(doc.path)) return true;
-  return doc.text().split(/\r?\n/, 5000).some((l) => NODES_LINE.test(l));
+  return doc
+    .text()
+    .split(/\r?\n/, 5000)
+    .some((l) => NODES_LINE.test(l));
 }
 
 function nodeAt(t: Topology, host: string, port: number): string | undefined {

@@ -16,9 +16,11 @@ export function planLines(plan: MovePlan, l10n: L10n, max = 12): string[] {
     if (cur) cur.slots += g.slots;
     else pairs.set(key, { from: g.sourceId, to: g.targetId, slots: g.slots });
   }
-  const lines = [...pairs.values()].map((p) => (p.slots === 1
-    ? l10n.t('{0} → {1}: 1 slot', nodeAddr(plan, p.from), nodeAddr(plan, p.to))
-    : l10n.t('{0} → {1}: {2} slots', nodeAddr(plan, p.from), nodeAddr(plan, p.to), p.slots)));
+  const lines = [...pairs.values()].map((p) =>
+    p.slots === 1
+      ? l10n.t('{0} → {1}: 1 slot', nodeAddr(plan, p.from), nodeAddr(plan, p.to))
+      : l10n.t('{0} → {1}: {2} slots', nodeAddr(plan, p.from), nodeAddr(plan, p.to), p.slots),
+  );
   if (lines.length > max) return [...lines.slice(0, max), l10n.t('… and {0} more', lines.length - max)];
   return lines;
 }

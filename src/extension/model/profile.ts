@@ -75,7 +75,9 @@ export function parseAddressMap(text: string, l10n: L10n): { map: Record<string,
 }
 
 export function formatAddressMap(map: Readonly<Record<string, string>> | undefined): string {
-  return Object.entries(map ?? {}).map(([k, v]) => `${k}=${v}`).join(', ');
+  return Object.entries(map ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
 }
 
 /** Validates a profile name against the others (case-insensitive, trimmed). */
@@ -90,7 +92,13 @@ export function validateName(name: string, others: readonly ClusterProfile[], l1
 
 /** Stable id of a profile defined in settings (they carry no id of their own unless given). */
 export function settingsProfileId(name: string): string {
-  return `cfg-${name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'cluster'}`;
+  return `cfg-${
+    name
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'cluster'
+  }`;
 }
 
 /** Reads the `redisClusterManager.clusters` setting leniently: invalid entries are reported, not fatal. */
@@ -114,19 +122,24 @@ export function profilesFromSetting(value: unknown, l10n: L10n): { profiles: Clu
       return;
     }
     const tlsRaw = o.tls as Record<string, unknown> | boolean | undefined;
-    const tls: TlsProfile | undefined = tlsRaw === true ? { enabled: true }
-      : tlsRaw && typeof tlsRaw === 'object' ? {
-        enabled: tlsRaw.enabled !== false,
-        ...(typeof tlsRaw.caFile === 'string' ? { caFile: tlsRaw.caFile } : {}),
-        ...(typeof tlsRaw.certFile === 'string' ? { certFile: tlsRaw.certFile } : {}),
-        ...(typeof tlsRaw.keyFile === 'string' ? { keyFile: tlsRaw.keyFile } : {}),
-        ...(typeof tlsRaw.servername === 'string' ? { servername: tlsRaw.servername } : {}),
-        ...(tlsRaw.insecure === true ? { insecure: true } : {}),
-      } : undefined;
+    const tls: TlsProfile | undefined =
+      tlsRaw === true
+        ? { enabled: true }
+        : tlsRaw && typeof tlsRaw === 'object'
+          ? {
+              enabled: tlsRaw.enabled !== false,
+              ...(typeof tlsRaw.caFile === 'string' ? { caFile: tlsRaw.caFile } : {}),
+              ...(typeof tlsRaw.certFile === 'string' ? { certFile: tlsRaw.certFile } : {}),
+              ...(typeof tlsRaw.keyFile === 'string' ? { keyFile: tlsRaw.keyFile } : {}),
+              ...(typeof tlsRaw.servername === 'string' ? { servername: tlsRaw.servername } : {}),
+              ...(tlsRaw.insecure === true ? { insecure: true } : {}),
+            }
+          : undefined;
     const mapRaw = o.addressMap;
-    const addressMap = mapRaw && typeof mapRaw === 'object' && !Array.isArray(mapRaw)
-      ? Object.fromEntries(Object.entries(mapRaw as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'))
-      : undefined;
+    const addressMap =
+      mapRaw && typeof mapRaw === 'object' && !Array.isArray(mapRaw)
+        ? Object.fromEntries(Object.entries(mapRaw as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'))
+        : undefined;
     profiles.push({
       id,
       name,

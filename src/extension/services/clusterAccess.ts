@@ -14,7 +14,10 @@ const NEXT_SEED = new Set(['unreachable', 'dns-failed', 'tls-failed']);
 export class ClusterAccess {
   private readonly preferred = new Map<string, string>();
 
-  constructor(private readonly registry: ProfileRegistry, private readonly log: Log) {}
+  constructor(
+    private readonly registry: ProfileRegistry,
+    private readonly log: Log,
+  ) {}
 
   options(clusterId: string): Promise<ConnectionOptions> {
     return this.registry.connectionOptions(clusterId);

@@ -15,7 +15,10 @@ export interface MementoLike {
 }
 
 export class Journals {
-  constructor(private readonly service: MigrationService, private readonly memento: MementoLike) {}
+  constructor(
+    private readonly service: MigrationService,
+    private readonly memento: MementoLike,
+  ) {}
 
   dismissed(): Set<string> {
     return new Set(this.memento.get<string[]>(DISMISSED_JOURNALS_KEY, []));

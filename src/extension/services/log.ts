@@ -18,12 +18,20 @@ export class Log implements vscode.Disposable {
     return this.redactor.redact(`[${component}] ${message}`);
   }
 
-  trace(component: string, message: string): void { this.channel.trace(this.fmt(component, message)); }
-  debug(component: string, message: string): void { this.channel.debug(this.fmt(component, message)); }
-  info(component: string, message: string): void { this.channel.info(this.fmt(component, message)); }
-  warn(component: string, message: string): void { this.channel.warn(this.fmt(component, message)); }
+  trace(component: string, message: string): void {
+    this.channel.trace(this.fmt(component, message));
+  }
+  debug(component: string, message: string): void {
+    this.channel.debug(this.fmt(component, message));
+  }
+  info(component: string, message: string): void {
+    this.channel.info(this.fmt(component, message));
+  }
+  warn(component: string, message: string): void {
+    this.channel.warn(this.fmt(component, message));
+  }
   error(component: string, message: string | Error): void {
-    this.channel.error(this.fmt(component, message instanceof Error ? message.stack ?? message.message : message));
+    this.channel.error(this.fmt(component, message instanceof Error ? (message.stack ?? message.message) : message));
   }
 
   /** An engine operation's redis-cli output, one log line per text line. */

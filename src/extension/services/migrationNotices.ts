@@ -28,7 +28,11 @@ export function endNotice(label: string, o: RunOutcome, l10n: L10n): EndNotice {
       : { level: 'info', message: msg, resumable: false };
   }
   if (o.status === 'cancelled') {
-    return { level: 'info', message: l10n.t('{0} stopped after {1} of {2} slots; no slot was left open.', label, s.slotsDone, s.totalSlots), resumable: o.resumable };
+    return {
+      level: 'info',
+      message: l10n.t('{0} stopped after {1} of {2} slots; no slot was left open.', label, s.slotsDone, s.totalSlots),
+      resumable: o.resumable,
+    };
   }
   const why = o.error ? describeError(o.error, l10n) : l10n.t('unknown error');
   return { level: 'error', message: l10n.t('{0} failed after {1} of {2} slots: {3}', label, s.slotsDone, s.totalSlots, why), resumable: o.resumable };

@@ -38,18 +38,30 @@ export class MigrationStatus implements vscode.Disposable {
     return {
       update: (p) => {
         const cur = this.running.get(id);
-        if (cur) { cur.text = progressText(p); this.render(); }
+        if (cur) {
+          cur.text = progressText(p);
+          this.render();
+        }
       },
-      end: () => { this.running.delete(id); this.render(); },
+      end: () => {
+        this.running.delete(id);
+        this.render();
+      },
     };
   }
 
   /** Shows every run the service starts, until it ends. */
   follow(service: MigrationService): vscode.Disposable {
-    return new vscode.Disposable(service.onDidStart((run) => {
-      const handle = this.begin(run.label);
-      followProgress(run, (p) => handle.update(p), () => handle.end());
-    }));
+    return new vscode.Disposable(
+      service.onDidStart((run) => {
+        const handle = this.begin(run.label);
+        followProgress(
+          run,
+          (p) => handle.update(p),
+          () => handle.end(),
+        );
+      }),
+    );
   }
 
   get active(): boolean {
@@ -58,7 +70,10 @@ export class MigrationStatus implements vscode.Disposable {
 
   private render(): void {
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.migrationRunning, this.running.size > 0);
-    if (this.running.size === 0) { this.item.hide(); return; }
+    if (this.running.size === 0) {
+      this.item.hide();
+      return;
+    }
     const runs = [...this.running.values()];
     const first = runs[0]!;
     this.item.text = `$(sync~spin) ${first.label}${first.text ? `: ${first.text}` : ''}${runs.length > 1 ? ` (+${runs.length - 1})` : ''}`;

@@ -34,9 +34,11 @@ export class ProfileRegistry implements vscode.Disposable {
     private readonly config: Config,
     private readonly log: Log,
   ) {
-    this.disposables.push(config.onDidChange((e) => {
-      if (e.affectsConfiguration('redisClusterManager.clusters')) this.emitter.fire();
-    }));
+    this.disposables.push(
+      config.onDidChange((e) => {
+        if (e.affectsConfiguration('redisClusterManager.clusters')) this.emitter.fire();
+      }),
+    );
     this.disposables.push(secrets.onDidChange(() => this.emitter.fire()));
   }
 
@@ -83,7 +85,10 @@ export class ProfileRegistry implements vscode.Disposable {
     else if (password !== undefined && password !== '') await this.secrets.store(passwordKey(profile.id), password);
     if (profile.source === 'storage') {
       const { source: _source, ...stored } = profile;
-      await this.state.update(PROFILES_STATE_KEY, this.stored().map((p) => (p.id === profile.id ? stored : p)));
+      await this.state.update(
+        PROFILES_STATE_KEY,
+        this.stored().map((p) => (p.id === profile.id ? stored : p)),
+      );
     } else {
       await this.rewriteSetting((list) => list.map((p) => (p.id === profile.id ? profile : p)), profile.id);
     }
@@ -95,7 +100,11 @@ export class ProfileRegistry implements vscode.Disposable {
     const profile = this.get(id);
     if (!profile) return;
     await this.secrets.delete(passwordKey(id));
-    if (profile.source === 'storage') await this.state.update(PROFILES_STATE_KEY, this.stored().filter((p) => p.id !== id));
+    if (profile.source === 'storage')
+      await this.state.update(
+        PROFILES_STATE_KEY,
+        this.stored().filter((p) => p.id !== id),
+      );
     else await this.rewriteSetting((list) => list.filter((p) => p.id !== id), id);
     this.log.info('registry', `removed cluster "${profile.name}"`);
     this.emitter.fire();
@@ -142,7 +151,9 @@ export class ProfileRegistry implements vscode.Disposable {
       try {
         const [ca, cert, key] = await Promise.all([read(profile.tls.caFile), read(profile.tls.certFile), read(profile.tls.keyFile)]);
         tls = {
-          ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}),
+          ...(ca ? { ca } : {}),
+          ...(cert ? { cert } : {}),
+          ...(key ? { key } : {}),
           ...(profile.tls.servername ? { servername: profile.tls.servername } : {}),
           ...(profile.tls.insecure ? { insecure: true } : {}),
         };
@@ -158,7 +169,6 @@ export class ProfileRegistry implements vscode.Disposable {
       connectTimeoutMs: this.config.connectTimeoutMs(),
     };
   }
-
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();

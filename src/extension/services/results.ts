@@ -40,7 +40,13 @@ export class ResultDocuments implements vscode.TextDocumentContentProvider, vsco
 
   /** Opens the output of an engine operation (stdout and stderr in order, without colours). */
   openOutput(title: string, chunks: readonly OutputChunk[]): Promise<vscode.TextEditor> {
-    return this.open(title, chunks.map((c) => c.text).join('').replace(/\r\n/g, '\n'));
+    return this.open(
+      title,
+      chunks
+        .map((c) => c.text)
+        .join('')
+        .replace(/\r\n/g, '\n'),
+    );
   }
 
   dispose(): void {

@@ -44,9 +44,11 @@ export class ClusterStore implements vscode.Disposable {
     private readonly log: Log,
   ) {
     this.disposables.push(registry.onDidChange(() => this.syncProfiles()));
-    this.disposables.push(config.onDidChange((e) => {
-      if (e.affectsConfiguration('redisClusterManager.refreshIntervalSeconds')) this.schedule();
-    }));
+    this.disposables.push(
+      config.onDidChange((e) => {
+        if (e.affectsConfiguration('redisClusterManager.refreshIntervalSeconds')) this.schedule();
+      }),
+    );
     this.syncProfiles();
   }
 
@@ -176,7 +178,9 @@ export class ClusterStore implements vscode.Disposable {
         merged.set(rangeKey(nodeId, r.start, r.end), sum);
       }
       this.set(id, { ...cur, rangeKeys: merged, rangeKeysAt: Date.now() });
-    })().catch((e: unknown) => this.log.debug('tree', `counting keys per range failed: ${asErrorLike(e).message}`)).finally(() => this.counting.delete(key));
+    })()
+      .catch((e: unknown) => this.log.debug('tree', `counting keys per range failed: ${asErrorLike(e).message}`))
+      .finally(() => this.counting.delete(key));
   }
 
   async connect(id: string): Promise<ClusterView> {

@@ -38,9 +38,17 @@ function subsets<T>(items: readonly T[]): T[][] {
 
 /** Every context value the tree can produce. */
 export const ALL_CONTEXT_VALUES: readonly string[] = [
-  ...[true, false].flatMap((connected) => subsets(['fail', 'problems', 'sandbox', 'settings'] as const).map((s) => clusterContext({
-    connected, fail: s.includes('fail'), problems: s.includes('problems'), sandbox: s.includes('sandbox'), settings: s.includes('settings'),
-  }))),
+  ...[true, false].flatMap((connected) =>
+    subsets(['fail', 'problems', 'sandbox', 'settings'] as const).map((s) =>
+      clusterContext({
+        connected,
+        fail: s.includes('fail'),
+        problems: s.includes('problems'),
+        sandbox: s.includes('sandbox'),
+        settings: s.includes('settings'),
+      }),
+    ),
+  ),
   ...(['master', 'replica'] as const).flatMap((role) => [true, false].flatMap((empty) => [true, false].map((down) => nodeContext({ role, empty, down })))),
   contextValue('rcm:slots'),
   contextValue('rcm:openSlot', ['migrating']),

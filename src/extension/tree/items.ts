@@ -50,7 +50,10 @@ export function formatBytes(n: number | undefined): string | undefined {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let v = n;
   let u = 0;
-  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
   return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
 }
 
@@ -73,11 +76,16 @@ export function shownFlags(n: ClusterNode | SkippedNode): string[] {
 
 export function buildTreeItem(element: TreeElement, views: Views, l10n: L10n): TreeItemModel {
   switch (element.kind) {
-    case 'cluster': return clusterItem(element, views.get(element.clusterId), l10n);
-    case 'node': return nodeItem(element, views, l10n);
-    case 'slots': return slotsItem(element, views, l10n);
-    case 'openSlot': return openSlotItem(element, views, l10n);
-    case 'message': return messageItem(element, views.get(element.clusterId), l10n);
+    case 'cluster':
+      return clusterItem(element, views.get(element.clusterId), l10n);
+    case 'node':
+      return nodeItem(element, views, l10n);
+    case 'slots':
+      return slotsItem(element, views, l10n);
+    case 'openSlot':
+      return openSlotItem(element, views, l10n);
+    case 'message':
+      return messageItem(element, views.get(element.clusterId), l10n);
   }
 }
 
@@ -87,9 +95,14 @@ function clusterItem(e: ElementOf<'cluster'>, view: ClusterView | undefined, l10
   const name = profile?.name ?? e.clusterId;
   const t = view?.topology;
   const base = { id, label: name };
-  const ctx = (connected: boolean, fail = false, problems = false) => clusterContext({
-    connected, fail, problems, sandbox: !!profile?.sandbox, settings: profile?.source === 'settings',
-  });
+  const ctx = (connected: boolean, fail = false, problems = false) =>
+    clusterContext({
+      connected,
+      fail,
+      problems,
+      sandbox: !!profile?.sandbox,
+      settings: profile?.source === 'settings',
+    });
   const seeds = profile ? profile.seeds.join(', ') : '';
   if (!view || view.status === 'disconnected' || (view.status === 'error' && !t)) {
     const failed = view?.status === 'error';
@@ -103,7 +116,14 @@ function clusterItem(e: ElementOf<'cluster'>, view: ClusterView | undefined, l10
     };
   }
   if (view.status === 'connecting' && !t) {
-    return { ...base, description: l10n.t('connecting…'), tooltip: `**${md(name)}**\n\n${md(seeds)}`, icon: { id: 'loading~spin' }, contextValue: ctx(true), collapsible: 'expanded' };
+    return {
+      ...base,
+      description: l10n.t('connecting…'),
+      tooltip: `**${md(name)}**\n\n${md(seeds)}`,
+      icon: { id: 'loading~spin' },
+      contextValue: ctx(true),
+      collapsible: 'expanded',
+    };
   }
   const topo = t!;
   const covered = coveredSlots(topo);
@@ -163,14 +183,26 @@ function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel
   const view = views.get(e.clusterId);
   const info = findNode(view, e.nodeId);
   if (!info) {
-    return { id, label: shortId(e.nodeId), description: l10n.t('gone'), icon: { id: 'question', color: COLORS.muted }, contextValue: contextValue('rcm:message'), collapsible: 'none' };
+    return {
+      id,
+      label: shortId(e.nodeId),
+      description: l10n.t('gone'),
+      icon: { id: 'question', color: COLORS.muted },
+      contextValue: contextValue('rcm:message'),
+      collapsible: 'none',
+    };
   }
   const addr = `${info.node.host}:${info.node.port}`;
   if (info.down) {
     const s = info.node;
-    const why = s.reason.kind === 'flagged' ? s.reason.flags.join(',')
-      : s.reason.kind === 'unreachable' ? l10n.t('unreachable')
-        : s.reason.kind === 'no-address' ? l10n.t('no address') : l10n.t('load failed');
+    const why =
+      s.reason.kind === 'flagged'
+        ? s.reason.flags.join(',')
+        : s.reason.kind === 'unreachable'
+          ? l10n.t('unreachable')
+          : s.reason.kind === 'no-address'
+            ? l10n.t('no address')
+            : l10n.t('load failed');
     const detail = s.reason.kind === 'unreachable' ? describeError(s.reason.error, l10n) : s.reason.kind === 'load-failed' ? s.reason.error : why;
     const slots = s.slots.reduce((a, r) => a + rangeSize(r), 0);
     return {
@@ -198,8 +230,10 @@ function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel
   const keys = keysOf(n);
   const mem = formatBytes(n.stats.usedMemory) ?? n.stats.usedMemoryHuman;
   const desc = nodeDescription(n, keys, flags, open, loadShareParts(n, view?.topology, l10n), l10n);
-  const icon = failing ? { id: flags.includes('fail') ? 'error' : 'warning', color: flags.includes('fail') ? COLORS.error : COLORS.warning }
-    : open > 0 || n.linkState === 'disconnected' ? { id: master ? 'server' : 'mirror', color: COLORS.warning }
+  const icon = failing
+    ? { id: flags.includes('fail') ? 'error' : 'warning', color: flags.includes('fail') ? COLORS.error : COLORS.warning }
+    : open > 0 || n.linkState === 'disconnected'
+      ? { id: master ? 'server' : 'mirror', color: COLORS.warning }
       : { id: master ? 'server' : 'mirror', color: master ? COLORS.master : COLORS.replica };
   const masterNode = !master && n.masterId ? view?.topology?.nodes.find((m) => m.id === n.masterId) : undefined;
   const tip = [
@@ -220,8 +254,7 @@ function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel
     `- ${md(l10n.t('Link'))}: ${md(n.linkState)}`,
     ...(open > 0 ? [`- $(warning) ${md(l10n.t('Open slots: {0} (run Fix)', open))}`] : []),
   ].join('\n');
-  const hasChildren = n.slots.length > 0 || open > 0 || (master && n.replicaCount > 0)
-    || (master && !!view?.topology?.nodes.some((r) => r.masterId === n.id));
+  const hasChildren = n.slots.length > 0 || open > 0 || (master && n.replicaCount > 0) || (master && !!view?.topology?.nodes.some((r) => r.masterId === n.id));
   return {
     id,
     label: addr,

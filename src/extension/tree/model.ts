@@ -49,25 +49,35 @@ export type TreeElement =
   | { readonly kind: 'cluster'; readonly clusterId: string }
   | { readonly kind: 'node'; readonly clusterId: string; readonly nodeId: string }
   | { readonly kind: 'slots'; readonly clusterId: string; readonly nodeId: string; readonly start: number; readonly end: number }
-  | { readonly kind: 'openSlot'; readonly clusterId: string; readonly nodeId: string; readonly slot: number; readonly state: 'migrating' | 'importing'; readonly peerId: string }
+  | {
+      readonly kind: 'openSlot';
+      readonly clusterId: string;
+      readonly nodeId: string;
+      readonly slot: number;
+      readonly state: 'migrating' | 'importing';
+      readonly peerId: string;
+    }
   | { readonly kind: 'message'; readonly clusterId: string; readonly key: string };
 
 export type ElementOf<K extends TreeElement['kind']> = Extract<TreeElement, { kind: K }>;
 
 export function elementId(e: TreeElement): string {
   switch (e.kind) {
-    case 'cluster': return `cluster/${e.clusterId}`;
-    case 'node': return `node/${e.clusterId}/${e.nodeId}`;
-    case 'slots': return `slots/${e.clusterId}/${e.nodeId}/${e.start}-${e.end}`;
-    case 'openSlot': return `open/${e.clusterId}/${e.nodeId}/${e.slot}/${e.state}`;
-    case 'message': return `msg/${e.clusterId}/${e.key}`;
+    case 'cluster':
+      return `cluster/${e.clusterId}`;
+    case 'node':
+      return `node/${e.clusterId}/${e.nodeId}`;
+    case 'slots':
+      return `slots/${e.clusterId}/${e.nodeId}/${e.start}-${e.end}`;
+    case 'openSlot':
+      return `open/${e.clusterId}/${e.nodeId}/${e.slot}/${e.state}`;
+    case 'message':
+      return `msg/${e.clusterId}/${e.key}`;
   }
 }
 
 /** A loaded node or one the entry node lists but that could not be loaded. */
-export type NodeInfo =
-  | { readonly down: false; readonly node: ClusterNode }
-  | { readonly down: true; readonly node: SkippedNode };
+export type NodeInfo = { readonly down: false; readonly node: ClusterNode } | { readonly down: true; readonly node: SkippedNode };
 
 export function findNode(view: ClusterView | undefined, nodeId: string): NodeInfo | undefined {
   const t = view?.topology;
@@ -105,7 +115,8 @@ export function childrenOf(element: TreeElement | undefined, views: Views, order
     const loadedIds = new Set(t.nodes.map((n) => n.id));
     for (const n of t.nodes) if (isMaster(n)) out.push({ kind: 'node', clusterId: element.clusterId, nodeId: n.id });
     // Replicas whose master is not loaded have no parent to sit under.
-    for (const n of t.nodes) if (!isMaster(n) && (!n.masterId || !loadedIds.has(n.masterId))) out.push({ kind: 'node', clusterId: element.clusterId, nodeId: n.id });
+    for (const n of t.nodes)
+      if (!isMaster(n) && (!n.masterId || !loadedIds.has(n.masterId))) out.push({ kind: 'node', clusterId: element.clusterId, nodeId: n.id });
     for (const s of t.skipped) out.push({ kind: 'node', clusterId: element.clusterId, nodeId: s.id });
     return out;
   }
@@ -116,10 +127,13 @@ export function childrenOf(element: TreeElement | undefined, views: Views, order
     if (!info.down && isMaster(info.node)) {
       for (const r of t.nodes) if (r.masterId === info.node.id && !isMaster(r)) out.push({ kind: 'node', clusterId: element.clusterId, nodeId: r.id });
     }
-    for (const r of normalizeRanges(info.node.slots)) out.push({ kind: 'slots', clusterId: element.clusterId, nodeId: info.node.id, start: r.start, end: r.end });
+    for (const r of normalizeRanges(info.node.slots))
+      out.push({ kind: 'slots', clusterId: element.clusterId, nodeId: info.node.id, start: r.start, end: r.end });
     if (!info.down) {
-      for (const o of info.node.migrating) out.push({ kind: 'openSlot', clusterId: element.clusterId, nodeId: info.node.id, slot: o.slot, state: 'migrating', peerId: o.peerId });
-      for (const o of info.node.importing) out.push({ kind: 'openSlot', clusterId: element.clusterId, nodeId: info.node.id, slot: o.slot, state: 'importing', peerId: o.peerId });
+      for (const o of info.node.migrating)
+        out.push({ kind: 'openSlot', clusterId: element.clusterId, nodeId: info.node.id, slot: o.slot, state: 'migrating', peerId: o.peerId });
+      for (const o of info.node.importing)
+        out.push({ kind: 'openSlot', clusterId: element.clusterId, nodeId: info.node.id, slot: o.slot, state: 'importing', peerId: o.peerId });
     }
     return out;
   }
@@ -129,10 +143,13 @@ export function childrenOf(element: TreeElement | undefined, views: Views, order
 export function parentOf(element: TreeElement, views: Views): TreeElement | undefined {
   const cluster: TreeElement = { kind: 'cluster', clusterId: element.clusterId };
   switch (element.kind) {
-    case 'cluster': return undefined;
-    case 'message': return cluster;
+    case 'cluster':
+      return undefined;
+    case 'message':
+      return cluster;
     case 'slots':
-    case 'openSlot': return { kind: 'node', clusterId: element.clusterId, nodeId: element.nodeId };
+    case 'openSlot':
+      return { kind: 'node', clusterId: element.clusterId, nodeId: element.nodeId };
     case 'node': {
       const view = views.get(element.clusterId);
       const info = findNode(view, element.nodeId);

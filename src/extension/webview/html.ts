@@ -8,7 +8,9 @@
 import { randomBytes } from 'node:crypto';
 
 export function newNonce(): string {
-  return randomBytes(18).toString('base64').replace(/[+/=]/g, (c) => (c === '+' ? '-' : c === '/' ? '_' : ''));
+  return randomBytes(18)
+    .toString('base64')
+    .replace(/[+/=]/g, (c) => (c === '+' ? '-' : c === '/' ? '_' : ''));
 }
 
 export interface HtmlInput {
@@ -20,8 +22,7 @@ export interface HtmlInput {
   readonly title: string;
 }
 
-const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   return [

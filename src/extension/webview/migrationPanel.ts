@@ -21,8 +21,17 @@
 import * as vscode from 'vscode';
 import { countKeysPerSlot, parseAddress, type KeyCountTarget, type MigrationRun, type MovePlan, type RunOutcome } from '../../engine';
 import {
-  PROTOCOL_VERSION, isPersistedState, parseWebviewToHost, reduceSnapshot,
-  type HostToWebview, type PanelSnapshot, type PersistedState, type PlanView, type SummaryView, type WebviewRequest, type WebviewToHost,
+  PROTOCOL_VERSION,
+  isPersistedState,
+  parseWebviewToHost,
+  reduceSnapshot,
+  type HostToWebview,
+  type PanelSnapshot,
+  type PersistedState,
+  type PlanView,
+  type SummaryView,
+  type WebviewRequest,
+  type WebviewToHost,
 } from '../../shared/protocol';
 import type { StringKey } from '../../shared/strings';
 import { newNonce, renderHtml } from './html';
@@ -44,7 +53,6 @@ const DEMOTION_WAIT_MS = 30_000;
 
 /** Most preview plans the host keeps for panels that a reload may restore. */
 const KEPT_PLANS = 20;
-
 
 interface ActiveRun {
   readonly run: MigrationRun;
@@ -135,7 +143,11 @@ class PanelSession implements vscode.Disposable {
 
   private static liveInputs(r: MigrationRequest): LiveInputs {
     return {
-      topology: r.topology, plan: isMovePlan(r.plan) ? r.plan : null, kind: r.kind, clusterName: r.clusterName, settings: r.settings,
+      topology: r.topology,
+      plan: isMovePlan(r.plan) ? r.plan : null,
+      kind: r.kind,
+      clusterName: r.clusterName,
+      settings: r.settings,
       ...(r.rebalanceOptions ? { rebalanceOptions: r.rebalanceOptions } : {}),
     };
   }
@@ -148,7 +160,9 @@ class PanelSession implements vscode.Disposable {
   private keepPlan(): void {
     const plan = this.live?.plan;
     if (!plan || this.snapshot.phase !== 'preview') return;
-    const kept = Object.entries(this.keptPlans()).filter(([id]) => id !== this.snapshot.panelId).slice(-(KEPT_PLANS - 1));
+    const kept = Object.entries(this.keptPlans())
+      .filter(([id]) => id !== this.snapshot.panelId)
+      .slice(-(KEPT_PLANS - 1));
     void this.context.workspaceState.update(PREVIEW_PLANS_KEY, Object.fromEntries([...kept, [this.snapshot.panelId, plan]]));
   }
 
@@ -159,8 +173,12 @@ class PanelSession implements vscode.Disposable {
       clusterId: r.clusterId,
       phase: 'preview',
       view: buildPlanView({
-        kind: r.kind, clusterName: r.clusterName, topology: r.topology, plan: r.plan,
-        ...(r.rebalanceOptions ? { rebalanceOptions: r.rebalanceOptions } : {}), settings: r.settings,
+        kind: r.kind,
+        clusterName: r.clusterName,
+        topology: r.topology,
+        plan: r.plan,
+        ...(r.rebalanceOptions ? { rebalanceOptions: r.rebalanceOptions } : {}),
+        settings: r.settings,
         ...(r.slotLoad ? { slotLoad: r.slotLoad } : {}),
       }),
       doneSlots: [],
@@ -189,7 +207,9 @@ class PanelSession implements vscode.Disposable {
   /** The outcome of the request shown now (one caller at a time). */
   outcome(): Promise<MigrationOutcome> {
     this.finish('closed');
-    return new Promise<MigrationOutcome>((resolve) => { this.settle = resolve; });
+    return new Promise<MigrationOutcome>((resolve) => {
+      this.settle = resolve;
+    });
   }
 
   /** Shows a new request in this (idle) panel; the previous request's caller gets 'closed'. */
@@ -246,14 +266,16 @@ class PanelSession implements vscode.Disposable {
 
   private sendKeyCounts(done: boolean): void {
     const entries: [number, number][] = [];
-    this.keyCounts?.forEach((k, s) => { if (k >= 0) entries.push([s, k]); });
+    this.keyCounts?.forEach((k, s) => {
+      if (k >= 0) entries.push([s, k]);
+    });
     this.post({ type: 'keyCounts', entries, done });
   }
 
   private respond(req: WebviewRequest, error?: string): void {
-    this.post(error === undefined
-      ? { type: 'response', requestId: req.requestId, ok: true }
-      : { type: 'response', requestId: req.requestId, ok: false, error });
+    this.post(
+      error === undefined ? { type: 'response', requestId: req.requestId, ok: true } : { type: 'response', requestId: req.requestId, ok: false, error },
+    );
   }
 
   private onMessage(raw: unknown): void {
@@ -285,13 +307,22 @@ class PanelSession implements vscode.Disposable {
         this.respond(m, this.startRun('resume', m.fast === true));
         return;
       case 'recompute':
-        void this.recompute(m.options).then((err) => this.respond(m, err), (e: unknown) => this.respond(m, errorText(e)));
+        void this.recompute(m.options).then(
+          (err) => this.respond(m, err),
+          (e: unknown) => this.respond(m, errorText(e)),
+        );
         return;
       case 'exportPlan':
-        void this.exportPlan().then((err) => this.respond(m, err), (e: unknown) => this.respond(m, errorText(e)));
+        void this.exportPlan().then(
+          (err) => this.respond(m, err),
+          (e: unknown) => this.respond(m, errorText(e)),
+        );
         return;
       case 'loadKeyCounts':
-        void this.loadKeyCounts().then((err) => this.respond(m, err), (e: unknown) => this.respond(m, errorText(e)));
+        void this.loadKeyCounts().then(
+          (err) => this.respond(m, err),
+          (e: unknown) => this.respond(m, errorText(e)),
+        );
         return;
     }
   }
@@ -312,7 +343,10 @@ class PanelSession implements vscode.Disposable {
     if (this.run || this.snapshot.phase !== 'preview') return this.t('host.busy');
     live.plan = isMovePlan(plan) ? plan : null;
     const view: PlanView = buildPlanView({
-      kind: live.kind, clusterName: live.clusterName, topology: live.topology, plan,
+      kind: live.kind,
+      clusterName: live.clusterName,
+      topology: live.topology,
+      plan,
       rebalanceOptions: { weights: options.weights, threshold: options.threshold, useEmptyMasters: options.useEmptyMasters },
       settings: live.settings,
     });
@@ -411,7 +445,13 @@ class PanelSession implements vscode.Disposable {
     }
     const service = this.deps.service;
     // One migration per cluster at a time, whichever panel or window started it.
-    if (service.otherRunOn(this.snapshot.view.nodes.map((n) => n.id), journalPath)) return this.t('host.otherRun');
+    if (
+      service.otherRunOn(
+        this.snapshot.view.nodes.map((n) => n.id),
+        journalPath,
+      )
+    )
+      return this.t('host.otherRun');
     const settings = this.snapshot.view.settings;
     let run: MigrationRun;
     try {
@@ -419,7 +459,10 @@ class PanelSession implements vscode.Disposable {
         ...(plan ? { plan } : {}),
         ...(journalPath ? { journalPath } : {}),
         options: this.deps.connection(this.clusterId).then((conn) => ({
-          ...conn, timeoutMs: settings.timeoutMs, replace: settings.replace, ...(settings.pipeline !== undefined ? { pipeline: settings.pipeline } : {}),
+          ...conn,
+          timeoutMs: settings.timeoutMs,
+          replace: settings.replace,
+          ...(settings.pipeline !== undefined ? { pipeline: settings.pipeline } : {}),
           ...(settings.maxClientLatencyMs !== undefined ? { maxClientLatencyMs: settings.maxClientLatencyMs } : {}),
           ...(fast ? { fast: true } : {}),
         })),
@@ -533,7 +576,10 @@ class PanelSession implements vscode.Disposable {
 export class MigrationPanel implements MigrationPanelHost, vscode.Disposable {
   private readonly sessions = new PanelSessions<PanelSession>();
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly deps: MigrationPanelDeps) {}
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly deps: MigrationPanelDeps,
+  ) {}
 
   async show(request: MigrationRequest): Promise<MigrationOutcome> {
     const existing = this.sessions.get(request.clusterId);

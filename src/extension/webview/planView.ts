@@ -4,10 +4,30 @@
  * Only addresses, ids and slot data go into the view: never credentials.
  */
 import {
-  DEFAULT_THRESHOLD, formatShare, parseWeights, planRebalance, rangesFromSlots,
-  type LoadBalanceDetails, type MovePlan, type NothingToDo, type RebalanceOptions, type SlotLoadReport, type Topology,
+  DEFAULT_THRESHOLD,
+  formatShare,
+  parseWeights,
+  planRebalance,
+  rangesFromSlots,
+  type LoadBalanceDetails,
+  type MovePlan,
+  type NothingToDo,
+  type RebalanceOptions,
+  type SlotLoadReport,
+  type Topology,
 } from '../../engine';
-import type { LoadSharesView, MoveGroupView, NodeView, OpenSlotView, PanelSnapshot, PlanKind, PlanView, RebalanceOptionsView, SettingsView, SlotLoadView } from '../../shared/protocol';
+import type {
+  LoadSharesView,
+  MoveGroupView,
+  NodeView,
+  OpenSlotView,
+  PanelSnapshot,
+  PlanKind,
+  PlanView,
+  RebalanceOptionsView,
+  SettingsView,
+  SlotLoadView,
+} from '../../shared/protocol';
 import type { MigrationKind, MigrationSettings } from './panelApi';
 
 export interface PlanViewInput {
@@ -40,8 +60,13 @@ export function loadSharesView(load: LoadBalanceDetails): LoadSharesView {
     threshold: load.threshold,
     withinThreshold: load.withinThreshold,
     bars: load.masters.map((m) => ({
-      id: m.id, before: m.shareBefore, after: m.shareAfter, target: m.targetShare,
-      beforeText: formatShare(m.shareBefore), afterText: formatShare(m.shareAfter), targetText: formatShare(m.targetShare),
+      id: m.id,
+      before: m.shareBefore,
+      after: m.shareAfter,
+      target: m.targetShare,
+      beforeText: formatShare(m.shareBefore),
+      afterText: formatShare(m.shareAfter),
+      targetText: formatShare(m.targetShare),
     })),
   };
 }
@@ -115,7 +140,14 @@ export function buildPlanView(input: PlanViewInput): PlanView {
   for (const s of topology.skipped) {
     if (s.role !== 'master' || s.slots.length === 0) continue;
     const count = s.slots.reduce((a, r) => a + r.end - r.start + 1, 0);
-    nodes.push({ id: s.id, addr: `${s.host}:${s.port}`, slots: s.slots, slotCount: count, slotsAfter: count, flags: ['unreachable', ...s.flags.filter((f) => f !== 'master')] });
+    nodes.push({
+      id: s.id,
+      addr: `${s.host}:${s.port}`,
+      slots: s.slots,
+      slotCount: count,
+      slotsAfter: count,
+      flags: ['unreachable', ...s.flags.filter((f) => f !== 'master')],
+    });
   }
 
   const view: PlanView = {
@@ -129,7 +161,12 @@ export function buildPlanView(input: PlanViewInput): PlanView {
     totalSlots: movePlan ? movePlan.moves.length : 0,
     ...(!isMovePlan(plan) ? { nothingToDo: { reason: plan.reason, ...(plan.threshold !== undefined ? { threshold: plan.threshold } : {}) } } : {}),
     ...(input.rebalanceOptions ? { rebalance: rebalanceOptionsView(input.rebalanceOptions) } : {}),
-    settings: { ...(input.settings.pipeline !== undefined ? { pipeline: input.settings.pipeline } : {}), timeoutMs: input.settings.timeoutMs, replace: input.settings.replace, ...(input.settings.maxClientLatencyMs !== undefined ? { maxClientLatencyMs: input.settings.maxClientLatencyMs } : {}) },
+    settings: {
+      ...(input.settings.pipeline !== undefined ? { pipeline: input.settings.pipeline } : {}),
+      timeoutMs: input.settings.timeoutMs,
+      replace: input.settings.replace,
+      ...(input.settings.maxClientLatencyMs !== undefined ? { maxClientLatencyMs: input.settings.maxClientLatencyMs } : {}),
+    },
     ...(input.slotLoad ? { slotLoad: slotLoadView(input.slotLoad) } : {}),
     ...(plan.load ? { loadShares: loadSharesView(plan.load) } : {}),
   };
@@ -165,7 +202,13 @@ export function restoredPreview(snapshot: PanelSnapshot, kept: Readonly<Record<s
   const plan = kept[snapshot.panelId];
   if (snapshot.phase !== 'preview' || !plan || JSON.stringify(plan) !== JSON.stringify(v.plan)) return null;
   return {
-    topology: null, plan, kind: v.kind, clusterName: v.clusterName, settings: v.settings,
-    ...(v.rebalance ? { rebalanceOptions: { weights: v.rebalance.weights, threshold: v.rebalance.threshold, useEmptyMasters: v.rebalance.useEmptyMasters } } : {}),
+    topology: null,
+    plan,
+    kind: v.kind,
+    clusterName: v.clusterName,
+    settings: v.settings,
+    ...(v.rebalance
+      ? { rebalanceOptions: { weights: v.rebalance.weights, threshold: v.rebalance.threshold, useEmptyMasters: v.rebalance.useEmptyMasters } }
+      : {}),
   };
 }

@@ -5,7 +5,16 @@
  * messages per second. vscode-free (clock and timers injected) so both are
  * unit-tested under Node.
  */
-import { ProgressTracker, UNLIMITED_LANES, type ApplyResult, type CheckResult, type MigrationEvent, type MigrationRun, type MovePlan, type ProgressSnapshot } from '../../engine';
+import {
+  ProgressTracker,
+  UNLIMITED_LANES,
+  type ApplyResult,
+  type CheckResult,
+  type MigrationEvent,
+  type MigrationRun,
+  type MovePlan,
+  type ProgressSnapshot,
+} from '../../engine';
 import type { CheckView, GroupProgressView, LogEntry, LogLevel, ProgressDelta, ProgressView, RunView, SummaryView } from '../../shared/protocol';
 import { LOG_LIMIT } from '../../shared/protocol';
 import type { StringKey } from '../../shared/strings';
@@ -130,8 +139,13 @@ export class RunAggregator {
       case 'pace': {
         const p = e.pace;
         const lanes = p.lanes >= UNLIMITED_LANES ? '∞' : String(p.lanes);
-        const key = ({ start: 'log.pace.start', fast: 'log.pace.fast', 'over-budget': 'log.pace.over', 'under-budget': 'log.pace.under', idle: 'log.pace.idle' } as const)[p.why];
-        this.log(p.why === 'over-budget' ? 'warn' : 'info', this.t(key, this.num(p.batchKeys), p.inFlight, lanes, p.budgetMs ?? '', p.probeMs?.toFixed(2) ?? '', p.node ? this.addrOf(p.node) : ''));
+        const key = (
+          { start: 'log.pace.start', fast: 'log.pace.fast', 'over-budget': 'log.pace.over', 'under-budget': 'log.pace.under', idle: 'log.pace.idle' } as const
+        )[p.why];
+        this.log(
+          p.why === 'over-budget' ? 'warn' : 'info',
+          this.t(key, this.num(p.batchKeys), p.inFlight, lanes, p.budgetMs ?? '', p.probeMs?.toFixed(2) ?? '', p.node ? this.addrOf(p.node) : ''),
+        );
         break;
       }
       case 'retry':
@@ -169,9 +183,14 @@ export class RunAggregator {
 
   groupViews(): GroupProgressView[] {
     return this.groups.map((g) => ({
-      sourceId: g.sourceId, targetId: g.targetId, slots: g.slots, slotsDone: g.slotsDone,
-      keysMoved: g.keysMoved + this.tracker.inflightKeys(g.sourceId, g.targetId), state: g.state,
-      ...(g.strategy ? { strategy: g.strategy } : {}), ...(g.jobState ? { jobState: g.jobState } : {}),
+      sourceId: g.sourceId,
+      targetId: g.targetId,
+      slots: g.slots,
+      slotsDone: g.slotsDone,
+      keysMoved: g.keysMoved + this.tracker.inflightKeys(g.sourceId, g.targetId),
+      state: g.state,
+      ...(g.strategy ? { strategy: g.strategy } : {}),
+      ...(g.jobState ? { jobState: g.jobState } : {}),
     }));
   }
 
@@ -219,7 +238,11 @@ export class Throttle {
   private timer: unknown = undefined;
   private disposed = false;
 
-  constructor(private readonly intervalMs: number, private readonly flush: () => void, private readonly timers: Timers = realTimers) {}
+  constructor(
+    private readonly intervalMs: number,
+    private readonly flush: () => void,
+    private readonly timers: Timers = realTimers,
+  ) {}
 
   poke(): void {
     if (this.disposed || this.timer !== undefined) return;
@@ -269,7 +292,12 @@ export const LIVE_UPDATE_INTERVAL_MS = 250;
  * Calls `show` with the run's live progress at most once per LIVE_UPDATE_INTERVAL_MS while it runs, and
  * `end` once it is over (what the status bar does with every run). Returns the unsubscribe.
  */
-export function followProgress(run: Pick<MigrationRun, 'onEvent' | 'progress' | 'outcome'>, show: (p: ProgressSnapshot) => void, end: () => void, timers: Timers = realTimers): () => void {
+export function followProgress(
+  run: Pick<MigrationRun, 'onEvent' | 'progress' | 'outcome'>,
+  show: (p: ProgressSnapshot) => void,
+  end: () => void,
+  timers: Timers = realTimers,
+): () => void {
   const throttle = new Throttle(LIVE_UPDATE_INTERVAL_MS, () => show(run.progress()), timers);
   const stop = run.onEvent(() => throttle.poke());
   let ended = false;
@@ -289,12 +317,24 @@ export function checkView(check: CheckResult, t: Translate): CheckView {
   const findings: string[] = [];
   for (const f of check.findings) {
     switch (f.code) {
-      case 'config-disagree': findings.push(t('check.configDisagree')); break;
-      case 'slots-migrating': findings.push(t('check.migrating', f.node.addr, formatRanges(toRanges(f.slots), 8).text)); break;
-      case 'slots-importing': findings.push(t('check.importing', f.node.addr, formatRanges(toRanges(f.slots), 8).text)); break;
-      case 'open-slots': findings.push(t('check.openSlots', formatRanges(toRanges(f.slots), 8).text)); break;
-      case 'slots-uncovered': findings.push(t('check.uncovered', f.count)); break;
-      case 'multiple-owners': findings.push(t('check.multipleOwners', f.slot, f.owners.map((o) => o.addr).join(', '))); break;
+      case 'config-disagree':
+        findings.push(t('check.configDisagree'));
+        break;
+      case 'slots-migrating':
+        findings.push(t('check.migrating', f.node.addr, formatRanges(toRanges(f.slots), 8).text));
+        break;
+      case 'slots-importing':
+        findings.push(t('check.importing', f.node.addr, formatRanges(toRanges(f.slots), 8).text));
+        break;
+      case 'open-slots':
+        findings.push(t('check.openSlots', formatRanges(toRanges(f.slots), 8).text));
+        break;
+      case 'slots-uncovered':
+        findings.push(t('check.uncovered', f.count));
+        break;
+      case 'multiple-owners':
+        findings.push(t('check.multipleOwners', f.slot, f.owners.map((o) => o.addr).join(', ')));
+        break;
     }
   }
   return { ok: check.ok, findings };
