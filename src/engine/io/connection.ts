@@ -13,16 +13,34 @@ import type { Arg, NodeClient, PipelineResult } from '../exec/nodeClient';
 export type { Arg, NodeClient, PipelineResult } from '../exec/nodeClient';
 
 class IoredisNodeClient implements NodeClient {
+  /** Whether the node ever answered: a node that closes the connection before its first reply was never really reached. */
+  private answered = false;
+
   constructor(
     readonly addr: string,
     private readonly redis: Redis,
+    /** The socket's last error (a TLS alert, a reset), as ioredis reported it. */
+    private readonly socketError: () => unknown,
   ) {}
+
+  /**
+   * The connect sends no command (no ready check, no CLIENT SETINFO), so a server that drops the connection at
+   * once (plain TCP to a TLS port) shows only at the first command: that is a connect failure, not a lost link.
+   */
+  private failure(e: unknown): EngineError {
+    const err = replyError(e, this.addr);
+    if (this.answered || err.code !== 'connection-lost') return err;
+    return connectError(this.socketError() ?? Object.assign(new Error(err.detail ?? err.message), { code: 'ECONNRESET' }), this.addr);
+  }
 
   async call(command: string, ...args: Arg[]): Promise<unknown> {
     try {
-      return await this.redis.call(command, ...args);
+      const reply = await this.redis.call(command, ...args);
+      this.answered = true;
+      return reply;
     } catch (e) {
-      throw replyError(e, this.addr);
+      if (e instanceof Error && !/Connection is closed|Stream isn't writeable|ECONNRESET|EPIPE/.test(e.message)) this.answered = true;
+      throw this.failure(e);
     }
   }
 
@@ -36,8 +54,9 @@ class IoredisNodeClient implements NodeClient {
     try {
       res = await p.exec();
     } catch (e) {
-      throw replyError(e, this.addr);
+      throw this.failure(e);
     }
+    this.answered = true;
     return (res ?? []).map(([e, v]) => (e ? { ok: false as const, error: e.message } : { ok: true as const, value: v }));
   }
 
@@ -95,7 +114,7 @@ export async function connectNode(host: string, port: number, opts: ConnectionOp
     if (redis.status !== 'end') redis.disconnect(false);
     throw connectError(lastError ?? e, addr);
   }
-  const client = new IoredisNodeClient(addr, redis);
+  const client = new IoredisNodeClient(addr, redis, () => lastError);
   if (opts.password !== undefined && opts.password !== '') {
     const args = opts.user ? [opts.user, opts.password] : [opts.password];
     try {

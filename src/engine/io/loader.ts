@@ -129,7 +129,7 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
       infoText = String(await entry.call('INFO'));
     } catch (e) {
       const ee = toEngineError(e, entryAddr);
-      throw ee.code === 'auth-required'
+      throw ee.code === 'auth-required' || ee.code === 'unreachable' || ee.code === 'tls-failed'
         ? ee
         : new EngineError({
             code: 'reply-error',
