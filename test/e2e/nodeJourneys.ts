@@ -53,14 +53,24 @@ export function nodeJourneys(journey: Journey, wb: Wb, ports: { seed: number; cr
     await wb.command('Redis Cluster: Check');
     await pickClusterIfAsked(wb, 'e2e');
     // The editor renders spaces as U+00A0: \s matches both.
-    // The visible editor's line: an earlier Check result may still be open behind it (its lines have no box).
-    const line = page
-      .locator('.editor-instance .view-line', { hasText: /^M:\s[0-9a-f]{40}\s127\.0\.0\.1:\d+/ })
-      .filter({ visible: true })
-      .first();
-    await line.waitFor();
+    // The visible editor's line: an earlier Check result may still be open behind it (its lines have no box), and
+    // the editor may re-render a line between two looks at it: take the first match that has a box, polling.
+    const lines = page.locator('.editor-instance .view-line', { hasText: /^M:\s[0-9a-f]{40}\s127\.0\.0\.1:\d+/ });
+    await lines.first().waitFor({ state: 'attached' });
+    let line = lines.first();
+    let box: { x: number; y: number; width: number; height: number } | null = null;
+    for (const deadline = Date.now() + 15_000; !box && Date.now() < deadline;) {
+      for (const candidate of await lines.all()) {
+        box = await candidate.boundingBox();
+        if (box) {
+          line = candidate;
+          break;
+        }
+      }
+      if (!box) await page.waitForTimeout(100);
+    }
+    if (!box) throw new Error('no line of the Check result is on screen');
     const id = /M:\s([0-9a-f]{40})/.exec((await line.textContent()) ?? '')![1]!;
-    const box = (await line.boundingBox())!;
     const span = line.locator('span', { hasText: id }).first();
     const idBox = (await span.boundingBox()) ?? box;
     const at = { x: idBox.x + 40, y: box.y + box.height / 2 };
