@@ -65,7 +65,7 @@ for (const kind of serverKinds()) {
       });
     }
 
-    // Known open (issue #12, seen once in CI, not in 3 isolated runs): on Valkey 9, fix after a killed reshard exited 1
+    // Known open (issue #12, seen once in CI, not in 2 isolated runs): on Valkey 9, fix after a killed reshard exited 1
     // with the nodes not agreeing about the configuration.
     const disagreement = kind === 'valkey9' ? { todo: 'Valkey 9: fix after a killed reshard once met nodes that did not agree' } : {};
     test(`SIGKILL during reshard, then resume or fix: all slots covered, none open, no key lost [${kind}]`, disagreement, async () => {
