@@ -10,11 +10,13 @@ function openssl(args: string[], cwd: string): void {
   execFileSync('openssl', args, { cwd, stdio: 'ignore' });
 }
 
-/** Creates the files in a new temp dir (remove it when done) and returns it. */
-export function makeCerts(): string {
+/** Creates the files in a new temp dir (remove it when done) and returns it; `otherCa` adds an unrelated CA (other-ca.crt). */
+export function makeCerts(options: { otherCa?: boolean } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'rcm-certs-'));
   writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=rcm-test-ca', '-keyout', 'ca.key', '-out', 'ca.crt'], dir);
+  for (const ca of options.otherCa ? ['ca', 'other-ca'] : ['ca']) {
+    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=rcm-test-${ca}`, '-keyout', `${ca}.key`, '-out', `${ca}.crt`], dir);
+  }
   for (const who of ['server', 'client']) {
     openssl(
       ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${who === 'server' ? 'localhost' : 'rcm-client'}`, '-keyout', `${who}.key`, '-out', `${who}.csr`],

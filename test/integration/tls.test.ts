@@ -6,52 +6,14 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeCerts } from '../helpers/certs';
 import { allocatePortPair } from '../helpers/ports';
 import { createCluster, populate, stopAllNodes, type TestCluster } from '../helpers/redisCluster';
 import { runRcm } from '../helpers/rcm';
 
 after(() => stopAllNodes());
-
-function openssl(args: string[], cwd: string): void {
-  execFileSync('openssl', args, { cwd, stdio: 'ignore' });
-}
-
-/** A CA, a server certificate for 127.0.0.1/localhost, a client certificate, and an unrelated CA. */
-function makeCerts(dir: string): void {
-  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  for (const ca of ['ca', 'other-ca']) {
-    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${ca}`, '-keyout', `${ca}.key`, '-out', `${ca}.crt`], dir);
-  }
-  for (const who of ['server', 'client']) {
-    openssl(
-      ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${who === 'server' ? 'localhost' : 'rcm-client'}`, '-keyout', `${who}.key`, '-out', `${who}.csr`],
-      dir,
-    );
-    openssl(
-      [
-        'x509',
-        '-req',
-        '-in',
-        `${who}.csr`,
-        '-CA',
-        'ca.crt',
-        '-CAkey',
-        'ca.key',
-        '-CAcreateserial',
-        '-days',
-        '2',
-        '-out',
-        `${who}.crt`,
-        ...(who === 'server' ? ['-extfile', 'san.ext'] : []),
-      ],
-      dir,
-    );
-  }
-}
 
 describe('TLS connections', () => {
   let cluster: TestCluster;
@@ -61,8 +23,7 @@ describe('TLS connections', () => {
   let entry: string;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'rcm-tls-'));
-    makeCerts(dir);
+    dir = makeCerts({ otherCa: true });
     cluster = await createCluster({ masters: 3 });
     await populate(cluster, 1000);
     for (const n of cluster.nodes) {
