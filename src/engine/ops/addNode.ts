@@ -18,8 +18,7 @@ import { meetArgs, resolveForMeet } from './create';
 import { everyoneKnows, waitForJoin } from './joinWait';
 import { probeFreshNode, type FreshNode } from './newNode';
 import { errorText, OutputLog, type OpHooks, type WaitOptions } from './opOutput';
-import { dialectOfTopology } from '../model/dialect';
-import { wordsOf } from '../render/dialect';
+import { dialectOfTopology, wordsOf } from '../model/dialect';
 
 export interface AddNodeOptions extends LoadOptions, OpHooks, WaitOptions {
   /** --cluster-slave */

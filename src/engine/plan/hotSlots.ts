@@ -9,8 +9,7 @@ import type { MovePlan, NothingToDo, SlotMove } from '../model/plan';
 import type { Topology } from '../model/types';
 import { loadPlanFrom, requireMeasure } from './loadBalance';
 import { isPlainMaster } from './reshard';
-import { dialectOfTopology } from '../model/dialect';
-import { wordsOf } from '../render/dialect';
+import { dialectOfTopology, wordsOf } from '../model/dialect';
 
 export interface HotSlot {
   readonly slot: number;

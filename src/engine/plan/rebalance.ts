@@ -17,8 +17,7 @@ import type { MoveGroup, MovePlan, NothingToDo, PlanNode, SlotMove } from '../mo
 import type { ClusterNode, Topology } from '../model/types';
 import { expectedSlots, f32, overThreshold, sumWeights } from './float32';
 import { isPlainMaster, ownedSlots, reshardTable } from './reshard';
-import { dialectOfTopology } from '../model/dialect';
-import { wordsOf } from '../render/dialect';
+import { dialectOfTopology, wordsOf } from '../model/dialect';
 
 export interface RebalanceOptions {
   /** `--cluster-weight` entries: `idprefix=weight` (prefix matched as redis-cli: first node in list order). */

@@ -16,8 +16,7 @@ import { groupMoves, type MovePlan, type PlanNode, type SlotMove } from '../mode
 import { normalizeRanges } from '../model/slots';
 import type { ClusterNode, Topology } from '../model/types';
 import { reshardShare } from './float32';
-import { dialectOfTopology, type CliDialect } from '../model/dialect';
-import { wordsOf } from '../render/dialect';
+import { dialectOfTopology, wordsOf, type CliDialect } from '../model/dialect';
 
 export interface ReshardOptions {
   /** Source node ids (exact, case-insensitive), or 'all' for every master except the target. */

@@ -5,7 +5,7 @@ import type { EngineErrorCode } from '../model/errors';
 import { formatSlotRanges } from '../model/slots';
 import type { ClusterNode, Topology } from '../model/types';
 import { formatFixed } from './cformat';
-import { wordsOf } from './dialect';
+import { wordsOf } from '../model/dialect';
 import { err, out, type OutputChunk } from './output';
 
 /** What redis-cli prints while loading: connection errors and unknown-master warnings. */

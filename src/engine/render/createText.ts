@@ -1,8 +1,7 @@
 /** redis-cli 7.0's (or valkey-cli 9's) texts for `create`: allocation, anti-affinity outcome, plan preview. Pure. */
-import type { CliDialect } from '../model/dialect';
+import { wordsOf, type CliDialect } from '../model/dialect';
 import { countSlots, formatSlotRanges } from '../model/slots';
 import type { CreateNodeInput, CreatePlan } from '../plan/createPlan';
-import { wordsOf } from './dialect';
 import { out, type OutputChunk } from './output';
 
 const addr = (n: CreateNodeInput): string => `${n.host}:${n.port}`;

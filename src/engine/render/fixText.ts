@@ -10,8 +10,7 @@ import { formatSlotRanges, rangesFromSlots } from '../model/slots';
 import type { Topology } from '../model/types';
 import { renderCheck } from './checkText';
 import { out, type OutputChunk } from './output';
-import type { CliDialect } from '../model/dialect';
-import { wordsOf } from './dialect';
+import { wordsOf, type CliDialect } from '../model/dialect';
 import { movingSlotText } from './planText';
 
 const COVERAGE_HEADER = '>>> Check slots coverage...\n';

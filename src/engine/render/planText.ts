@@ -8,8 +8,7 @@ import type { Topology } from '../model/types';
 import { renderNodeBlock } from './checkText';
 import { formatFixed } from './cformat';
 import { out, type OutputChunk } from './output';
-import type { CliDialect } from '../model/dialect';
-import { wordsOf } from './dialect';
+import { wordsOf, type CliDialect } from '../model/dialect';
 
 function nodeAddr(plan: MovePlan, topology: Topology | undefined, id: string): string {
   const p = plan.nodes.find((n) => n.id === id) ?? topology?.nodes.find((n) => n.id === id);
