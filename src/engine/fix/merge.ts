@@ -97,7 +97,7 @@ export async function mergeInto(io: FixIo, from: string, to: string, slot: numbe
   // A node that has not heard yet that the slot was just covered answers CLUSTERDOWN: wait for it (up to clusterDownWaitMs).
   const waitedOut = async (id: string, error: string): Promise<boolean> => {
     if (!error.startsWith(CLUSTER_DOWN)) return false;
-    downDeadline ??= Date.now() + (io.opts.clusterDownWaitMs ?? 10_000);
+    downDeadline ??= io.clock.now() + (io.opts.clusterDownWaitMs ?? 10_000);
     return io.waitClusterOk(id, downDeadline);
   };
   for (let round = 0; round < MAX_ROUNDS; round++) {

@@ -6,13 +6,12 @@
  * Key moves reuse the migration engine's key mover (batched, pipelined
  * MIGRATE, BUSYKEY handling).
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { createBatchSizer, type BatchSizer } from '../exec/batchSize';
 import type { MigrationEvent } from '../exec/events';
 import { moveWindowKeys } from '../exec/keyMover';
 import { mergeInto, type KeyConflict } from './merge';
-import { systemClock, type SlotPort } from '../exec/port';
-import type { NodeClient } from '../io/connection';
+import { clockSleep, systemClock, type Clock, type SlotPort } from '../exec/port';
+import type { NodeClient } from '../exec/nodeClient';
 import type { ClusterSession } from '../io/loader';
 import { EngineError, toEngineError } from '../model/errors';
 import type { ClusterNode } from '../model/types';
@@ -56,6 +55,8 @@ export interface FixStepOptions {
    * redis-cli fails at once (spec §5.13); a second run then repairs the slot.
    */
   readonly clusterDownWaitMs?: number;
+  /** Time source of those waits (default the system's; tests pass a fake one). */
+  readonly clock?: Clock;
 }
 
 const NOT_MASTER = 'ERR Please use SETSLOT only with masters.';
@@ -67,6 +68,7 @@ export class FixIo {
   readonly conflicts: KeyConflict[] = [];
   private readonly sizer: BatchSizer;
   private readonly nodes: Map<string, ClusterNode>;
+  readonly clock: Clock;
 
   constructor(
     readonly session: ClusterSession,
@@ -75,6 +77,7 @@ export class FixIo {
     readonly opts: FixStepOptions,
   ) {
     this.sizer = createBatchSizer({ fixed: opts.pipeline, budgetMs: opts.budgetMs });
+    this.clock = opts.clock ?? systemClock;
     this.nodes = new Map(session.topology.nodes.map((n) => [n.id, n]));
     this.dialect = dialectOfTopology(session.topology);
   }
@@ -250,7 +253,7 @@ export class FixIo {
     };
     const ctx = {
       port: this.port,
-      clock: systemClock,
+      clock: this.clock,
       sizer: this.sizer,
       migrate: { timeoutMs: this.opts.timeoutMs ?? 60000, replace: this.opts.replace ?? false },
       emit,
@@ -273,7 +276,7 @@ export class FixIo {
         // (it has not yet heard that the slots were covered), wait instead of failing.
         if (text.startsWith('CLUSTERDOWN The cluster is down')) {
           if (clusterDownDeadline === null) {
-            clusterDownDeadline = Date.now() + (this.opts.clusterDownWaitMs ?? 10_000);
+            clusterDownDeadline = this.clock.now() + (this.opts.clusterDownWaitMs ?? 10_000);
             this.emit(
               err(
                 `rcm: ${this.addr(sourceId)} still sees the cluster down (it has not heard yet that the slots were covered); waiting for its cluster state to turn ok.\n`,
@@ -298,10 +301,10 @@ export class FixIo {
 
   /** Polls CLUSTER INFO until cluster_state:ok (true) or the deadline (false). */
   async waitClusterOk(id: string, deadline: number): Promise<boolean> {
-    while (Date.now() < deadline) {
+    while (this.clock.now() < deadline) {
       const r = await this.tryCall(id, 'CLUSTER', 'INFO');
       if (r.ok && parseInfo(String(r.value)).cluster_state === 'ok') return true;
-      await delay(100);
+      await clockSleep(this.clock, 100);
     }
     return false;
   }

@@ -6,13 +6,14 @@
 import { nodeRef, type NodeRef } from '../check/check';
 import type { Topology } from '../model/types';
 import type { NodeClient } from '../exec/nodeClient';
+import { clockSleep, systemClock } from '../exec/port';
 import { openCluster, type LoadOptions } from '../io/loader';
 import { parseClusterNodes } from '../parse/clusterNodes';
 import { parseInfo } from '../parse/info';
 import { renderLoadMessages } from '../render/checkText';
 import { out, type OutputChunk } from '../render/output';
 import { waitForJoin } from './joinWait';
-import { DEFAULT_POLL_INTERVAL_MS, errorText, OutputLog, sleep, type OpHooks, type WaitOptions } from './opOutput';
+import { DEFAULT_POLL_INTERVAL_MS, errorText, OutputLog, type OpHooks, type WaitOptions } from './opOutput';
 
 export type FailoverMode = 'default' | 'force' | 'takeover';
 
@@ -56,17 +57,18 @@ async function waitForSync(replica: NodeClient, master: NodeClient | undefined, 
   let state = await status();
   if (state === 'up') return true;
   log.emit(out(`Waiting for ${replica.addr} to be in sync with its master\n`));
-  const started = Date.now();
+  const clock = opts.clock ?? systemClock;
+  const started = clock.now();
   const timeout = opts.joinTimeoutMs ?? DEFAULT_FAILOVER_TIMEOUT_MS;
   let dots = 0;
   while (state !== 'up') {
-    const waited = Date.now() - started;
+    const waited = clock.now() - started;
     for (; dots < Math.floor(waited / 1000); dots++) log.emit(out('.'));
     if (waited >= timeout) {
       log.emit(out('\n'), out(`[ERR] ${replica.addr} is not in sync with its master (${state}); if the master is down, use --force.\n`, 'error'));
       return false;
     }
-    await sleep(opts.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
+    await clockSleep(clock, opts.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
     state = await status();
   }
   log.emit(out('\n'));

@@ -10,7 +10,8 @@ import { parseClusterNodes } from '../parse/clusterNodes';
 import type { NodeClient } from '../exec/nodeClient';
 import { linkProblems, renderLinkProblems, type JoinView } from '../render/joinText';
 import { out } from '../render/output';
-import { DEFAULT_JOIN_TIMEOUT_MS, DEFAULT_POLL_INTERVAL_MS, sleep, type OutputLog, type WaitOptions } from './opOutput';
+import { clockSleep, systemClock } from '../exec/port';
+import { DEFAULT_JOIN_TIMEOUT_MS, DEFAULT_POLL_INTERVAL_MS, type OutputLog, type WaitOptions } from './opOutput';
 
 /** An extra condition on the views; a string says what is still missing. */
 export type JoinCondition = (views: readonly JoinView[]) => true | string;
@@ -53,11 +54,12 @@ export async function waitForJoin(clients: readonly NodeClient[], opts: JoinWait
   const interval = opts.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const banner = `${opts.banner ?? 'Waiting for the cluster to join'}\n`;
   if (!opts.quiet) log.emit(out(banner));
-  const started = Date.now();
+  const clock = opts.clock ?? systemClock;
+  const started = clock.now();
   let dots = 0;
   for (;;) {
     const { views, pending } = await pollAgreement(clients, opts.condition);
-    const waited = Date.now() - started;
+    const waited = clock.now() - started;
     if (pending === null) {
       if (!opts.quiet) log.emit(out('\n'));
       return { ok: true, waitedMs: waited };
@@ -69,7 +71,7 @@ export async function waitForJoin(clients: readonly NodeClient[], opts: JoinWait
       return { ok: false, waitedMs: waited, reason: pending };
     }
     await opts.onPoll?.(views);
-    await sleep(interval);
+    await clockSleep(clock, interval);
   }
 }
 

@@ -3,7 +3,7 @@
  * set-timeout, failover, sandbox) share: streaming output, the confirmation
  * hook and the deadlines of their waits.
  */
-import { setTimeout as delay } from 'node:timers/promises';
+import type { Clock } from '../exec/port';
 import type { OutputChunk } from '../render/output';
 
 export interface OpHooks {
@@ -21,6 +21,8 @@ export interface WaitOptions {
   readonly joinTimeoutMs?: number;
   /** How often the nodes are polled while waiting, in ms (default 100; redis-cli polls once a second). */
   readonly pollIntervalMs?: number;
+  /** Time source of the waits (default the system's; tests pass a fake one). */
+  readonly clock?: Clock;
 }
 
 export const DEFAULT_JOIN_TIMEOUT_MS = 60_000;
@@ -38,10 +40,6 @@ export class OutputLog {
       this.onOutput?.(c);
     }
   }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return delay(ms).then(() => undefined);
 }
 
 /** The reply text of a failed command (EngineError detail, else the message). */
