@@ -270,6 +270,47 @@ async function fixOpenSlot(
   }
 }
 
+/** Where the coverage stage puts each uncovered slot, decided once for both the preview and the run. */
+export interface CoveragePlan {
+  readonly partition: UncoveredPartition;
+  /** Per group, in fix's order: the slot, the master that will own it, and the other holders whose keys move there. */
+  readonly targets: Readonly<Record<UncoveredGroup, readonly CoverTarget[]>>;
+}
+export interface CoverTarget {
+  readonly slot: number;
+  readonly target: string;
+  readonly moveFrom: readonly string[];
+}
+
+/**
+ * §3.4.2's decisions: slots without keys go to the master with the fewest slots, a slot with one holder to it,
+ * a slot with several holders to the one with most keys. null after a read error (printed).
+ */
+async function planCoverage(io: FixIo, uncovered: readonly number[], claims: readonly MasterClaims[]): Promise<CoveragePlan | null> {
+  const holders = await keyHolders(io, uncovered);
+  if (!holders) return null;
+  const partition = partitionUncovered(uncovered, (s) => holders.get(s) ?? [], io.dialect);
+  const slotCount = new Map(claims.map((c) => [c.node.id, c.claims.reduce((a, b) => a + b, 0)]));
+  const owners = assignUncoveredWithoutKeys(
+    partition.none,
+    io.masters().map((m) => ({ id: m.id, slotCount: slotCount.get(m.id) ?? 0 })),
+  );
+  const none: CoverTarget[] = [];
+  for (const slot of partition.none) {
+    const target = owners.get(slot);
+    if (target === undefined) return null;
+    none.push({ slot, target, moveFrom: [] });
+  }
+  const multi: CoverTarget[] = [];
+  for (const { slot, holders: hs } of partition.multi) {
+    const counts = await io.countKeys(hs, slot);
+    if (counts.some((c) => c < 0)) return null;
+    const target = nodeWithMostKeys(hs.map((id, i) => ({ id, keys: counts[i]! })))!;
+    multi.push({ slot, target, moveFrom: hs.filter((h) => h !== target) });
+  }
+  return { partition, targets: { none, single: partition.single.map(({ slot, holder }) => ({ slot, target: holder, moveFrom: [] })), multi } };
+}
+
 /** §3.4.2: the number of slots fixed, or -1 after an error. */
 async function fixCoverage(
   io: FixIo,
@@ -279,60 +320,30 @@ async function fixCoverage(
 ): Promise<{ fixed: number; partition?: UncoveredPartition; declined: UncoveredGroup[] }> {
   io.emit(renderFixingCoverage());
   const declined: UncoveredGroup[] = [];
-  const holders = await keyHolders(io, uncovered);
-  if (!holders) return { fixed: -1, declined };
-  const partition = partitionUncovered(uncovered, (s) => holders.get(s) ?? [], io.dialect);
-  const slotCount = new Map(claims.map((c) => [c.node.id, c.claims.reduce((a, b) => a + b, 0)]));
+  const plan = await planCoverage(io, uncovered, claims);
+  if (!plan) return { fixed: -1, declined };
+  const { partition } = plan;
   let fixed = 0;
   const fail = { fixed: -1, partition, declined };
 
-  const ask = async (group: UncoveredGroup, slots: readonly number[]): Promise<boolean> => {
-    if (slots.length === 0) return false;
-    io.emit(...renderUncoveredGroup(group, slots));
-    const yes = await confirm(COVERAGE_QUESTION[group]);
-    if (!yes) declined.push(group);
-    return yes;
-  };
-
-  if (await ask('none', partition.none)) {
-    const owners = assignUncoveredWithoutKeys(
-      partition.none,
-      io.masters().map((m) => ({ id: m.id, slotCount: slotCount.get(m.id) ?? 0 })),
+  for (const group of ['none', 'single', 'multi'] as const) {
+    const targets = plan.targets[group];
+    if (targets.length === 0) continue;
+    io.emit(
+      ...renderUncoveredGroup(
+        group,
+        targets.map((t) => t.slot),
+      ),
     );
-    for (const slot of partition.none) {
-      const id = owners.get(slot);
-      if (id === undefined) return fail;
-      io.emit(renderCoveringSlot(slot, io.addr(id), false));
-      if (!(await io.setSlotOwner(id, slot, false))) return fail;
-      fixed++;
+    if (!(await confirm(COVERAGE_QUESTION[group]))) {
+      declined.push(group);
+      continue;
     }
-  }
-  if (
-    await ask(
-      'single',
-      partition.single.map((x) => x.slot),
-    )
-  ) {
-    for (const { slot, holder } of partition.single) {
-      io.emit(renderCoveringSlot(slot, io.addr(holder), false));
-      if (!(await io.setSlotOwner(holder, slot, false))) return fail;
-      fixed++;
-    }
-  }
-  if (
-    await ask(
-      'multi',
-      partition.multi.map((x) => x.slot),
-    )
-  ) {
-    for (const { slot, holders: hs } of partition.multi) {
-      const counts = await io.countKeys(hs, slot);
-      if (counts.some((c) => c < 0)) return fail;
-      const target = nodeWithMostKeys(hs.map((id, i) => ({ id, keys: counts[i]! })))!;
-      io.emit(renderCoveringSlot(slot, io.addr(target), true));
-      if (!(await io.setSlotOwner(target, slot, true))) return fail;
-      for (const h of hs) {
-        if (h === target) continue;
+    const cold = group === 'multi';
+    for (const { slot, target, moveFrom } of targets) {
+      io.emit(renderCoveringSlot(slot, io.addr(target), cold));
+      if (!(await io.setSlotOwner(target, slot, cold))) return fail;
+      for (const h of moveFrom) {
         // SETSLOT NODE + IMPORTING on the holder so that its MIGRATE runs locally.
         if (!(await io.setSlot(h, slot, 'NODE', target))) return fail;
         if (!(await io.setSlot(h, slot, 'IMPORTING', target))) return fail;
@@ -533,7 +544,7 @@ export interface FixPreview {
   /** Slots still uncovered once the open slots are fixed, grouped as the coverage fix asks about them. */
   readonly uncovered: UncoveredPartition;
   /** Where each group's slots would go: `none` by the fewest-slots rule, `multi` to the holder with most keys. */
-  readonly coverTargets: readonly { readonly slot: number; readonly target: string; readonly moveFrom: readonly string[] }[];
+  readonly coverTargets: readonly CoverTarget[];
   /** Only with searchMultipleOwners: slots with several owners and the owner fix would keep. */
   readonly multipleOwners?: readonly { readonly slot: number; readonly owners: readonly string[]; readonly owner: string }[];
 }
@@ -544,7 +555,6 @@ export async function previewFix(host: string, port: number, opts: FixOptions = 
   try {
     const { topology } = session;
     const check = checkCluster(topology);
-    const masters = io.masters();
     const openSlots: OpenSlotAnalysis[] = [];
     const claims = await readClaims(io);
     for (const slot of check.openSlots) {
@@ -554,24 +564,9 @@ export async function previewFix(host: string, port: number, opts: FixOptions = 
     const coveredByOpenFix = new Set(openSlots.filter((a) => a.action.kind !== 'unhandled' && a.action.kind !== 'no-owner').map((a) => a.slot));
     const uncovered: number[] = [];
     for (let s = 0; s < SLOT_COUNT; s++) if (!claims.some((c) => c.claims[s]) && !coveredByOpenFix.has(s)) uncovered.push(s);
-    const holders = (await keyHolders(io, uncovered)) ?? new Map<number, string[]>();
-    const partition = partitionUncovered(uncovered, (s) => holders.get(s) ?? [], io.dialect);
-    const slotCount = new Map(claims.map((c) => [c.node.id, c.claims.reduce((a, b) => a + b, 0)]));
-    const coverTargets: { slot: number; target: string; moveFrom: string[] }[] = [];
-    const owners = assignUncoveredWithoutKeys(
-      partition.none,
-      masters.map((m) => ({ id: m.id, slotCount: slotCount.get(m.id) ?? 0 })),
-    );
-    for (const slot of partition.none) {
-      const id = owners.get(slot);
-      if (id !== undefined) coverTargets.push({ slot, target: id, moveFrom: [] });
-    }
-    for (const { slot, holder } of partition.single) coverTargets.push({ slot, target: holder, moveFrom: [] });
-    for (const { slot, holders: hs } of partition.multi) {
-      const counts = await io.countKeys(hs, slot);
-      const target = nodeWithMostKeys(hs.map((id, i) => ({ id, keys: counts[i]! })))!;
-      coverTargets.push({ slot, target, moveFrom: hs.filter((h) => h !== target) });
-    }
+    const plan = await planCoverage(io, uncovered, claims);
+    const partition = plan?.partition ?? partitionUncovered(uncovered, () => [], io.dialect);
+    const coverTargets = plan ? [...plan.targets.none, ...plan.targets.single, ...plan.targets.multi] : [];
     let multipleOwners: { slot: number; owners: string[]; owner: string }[] | undefined;
     if (opts.searchMultipleOwners) {
       const found = findMultipleOwners(
