@@ -13,11 +13,11 @@ import { openCluster, type ClusterSession, type LoadOptions } from '../io/loader
 import { renderCandidates } from '../render/candidates';
 import { renderCheck, renderLoadMessages } from '../render/checkText';
 import type { JoinView } from '../render/joinText';
-import { err, out, type OutputChunk } from '../render/output';
+import { err, out } from '../render/output';
 import { meetArgs, resolveForMeet } from './create';
 import { everyoneKnows, waitForJoin } from './joinWait';
 import { probeFreshNode, type FreshNode } from './newNode';
-import { errorText, OutputLog, type OpHooks, type WaitOptions } from './opOutput';
+import { errorText, OutputLog, type OpHooks, type WaitOptions, type OpReport } from './opOutput';
 import { dialectOfTopology, wordsOf } from '../model/dialect';
 
 export interface AddNodeOptions extends LoadOptions, OpHooks, WaitOptions {
@@ -27,15 +27,13 @@ export interface AddNodeOptions extends LoadOptions, OpHooks, WaitOptions {
   readonly masterId?: string;
 }
 
-export interface AddNodeReport {
+export interface AddNodeReport extends OpReport {
   readonly topology: Topology;
   readonly check: CheckResult;
   /** The added node, once it was validated. */
   readonly node?: NodeRef;
   /** The master it replicates (replica mode). */
   readonly master?: NodeRef;
-  readonly output: readonly OutputChunk[];
-  readonly exitCode: 0 | 1;
 }
 
 /** The first master with the fewest replicas (node-list order), as redis-cli picks it. */

@@ -19,7 +19,7 @@ import { checkCluster, type CheckResult } from '../check/check';
 import type { DataEvent, DataProgress } from '../data/events';
 import { readRdbFile } from '../io/rdbFile';
 import { RdbError } from '../data/rdbCursor';
-import { EngineError, toEngineError, type EngineErrorData } from '../model/errors';
+import { EngineError, toEngineError } from '../model/errors';
 import type { ClusterNode, Topology } from '../model/types';
 import { openCluster, type LoadOptions } from '../io/loader';
 import { strerror, syncRdbToFile, type SyncFraming } from '../io/replicationSync';
@@ -38,7 +38,7 @@ import {
 } from '../render/dataText';
 import { err, type OutputChunk } from '../render/output';
 import { DataLog, DataProgressEmitter } from './dataOutput';
-import type { OpHooks } from './opOutput';
+import type { OpHooks, OpReport } from './opOutput';
 
 export interface BackupOptions extends LoadOptions, OpHooks {
   /** Fail a transfer when the master sends nothing for this long (default 60000 ms; keep-alives count). */
@@ -63,7 +63,7 @@ export interface BackupFile {
   readonly rdbVersion: number;
 }
 
-export interface BackupReport {
+export interface BackupReport extends OpReport {
   readonly topology?: Topology;
   readonly check?: CheckResult;
   readonly dir: string;
@@ -71,9 +71,6 @@ export interface BackupReport {
   /** Path of nodes.json once written. */
   readonly nodesJson?: string;
   readonly progress: DataProgress;
-  readonly error?: EngineErrorData;
-  readonly output: readonly OutputChunk[];
-  readonly exitCode: 0 | 1;
 }
 
 /** Verifies that `dir` is a directory we can create files in (by creating one). */

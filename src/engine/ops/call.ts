@@ -13,8 +13,8 @@ import { openCluster, type LoadOptions } from '../io/loader';
 import { destructiveReason } from '../plan/callSafety';
 import { formatRawReply, toJsonReply, type JsonReply } from '../render/callText';
 import { renderLoadMessages } from '../render/checkText';
-import { out, type OutputChunk } from '../render/output';
-import { OutputLog, type OpHooks } from './opOutput';
+import { out } from '../render/output';
+import { OutputLog, type OpHooks, type OpReport } from './opOutput';
 
 export interface CallOptions extends LoadOptions, OpHooks {
   readonly onlyMasters?: boolean;
@@ -27,15 +27,13 @@ export type CallReply =
   | { readonly node: NodeRef; readonly role: Role; readonly ok: true; readonly reply: JsonReply }
   | { readonly node: NodeRef; readonly role: Role; readonly ok: false; readonly error: string; readonly transport: boolean };
 
-export interface CallReport {
+export interface CallReport extends OpReport {
   readonly topology: Topology;
   readonly command: readonly string[];
   /** One entry per node the command was sent to, in node-list order. */
   readonly replies: readonly CallReply[];
   /** false when the confirmation was declined (nothing was sent). */
   readonly sent: boolean;
-  readonly output: readonly OutputChunk[];
-  readonly exitCode: 0 | 1;
 }
 
 export async function runCall(host: string, port: number, argv: readonly string[], opts: CallOptions = {}): Promise<CallReport> {

@@ -22,7 +22,7 @@ import { err, out, type OutputChunk } from '../render/output';
 import { everyoneKnows, waitForJoin } from './joinWait';
 import type { JoinView } from '../render/joinText';
 import { probeFreshNode, type FreshNode } from './newNode';
-import { errorText, OutputLog, type OpHooks, type WaitOptions } from './opOutput';
+import { errorText, OutputLog, type OpHooks, type WaitOptions, type OpReport } from './opOutput';
 
 export interface CreateOptions extends ConnectionOptions, OpHooks, WaitOptions {
   /** --cluster-replicas (default 0). */
@@ -31,7 +31,7 @@ export interface CreateOptions extends ConnectionOptions, OpHooks, WaitOptions {
   readonly random?: () => number;
 }
 
-export interface CreateReport {
+export interface CreateReport extends OpReport {
   /** The validated nodes, in argument order (empty when validation failed). */
   readonly nodes: readonly CreateNodeInput[];
   readonly plan?: CreatePlan;
@@ -39,8 +39,6 @@ export interface CreateReport {
   readonly applied: boolean;
   readonly topology?: Topology;
   readonly check?: CheckResult;
-  readonly output: readonly OutputChunk[];
-  readonly exitCode: 0 | 1;
 }
 
 /** `host:port` as create reads it (parse/address.ts: `@bus` cut, IPv6 bracketed or split at the last `:`). */

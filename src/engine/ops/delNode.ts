@@ -14,13 +14,13 @@ import type { ClusterNode, SkippedNode, Topology } from '../model/types';
 import type { LoadOptions } from '../io/loader';
 import { renderCandidates } from '../render/candidates';
 import { renderLoadMessages } from '../render/checkText';
-import { err, out, type OutputChunk } from '../render/output';
+import { err, out } from '../render/output';
 import { masterWithFewestReplicas } from './addNode';
-import { errorText, OutputLog, type OpHooks } from './opOutput';
+import { errorText, OutputLog, type OpHooks, type OpReport } from './opOutput';
 import { openGuarded } from './runGuard';
 import { dialectOfTopology } from '../model/dialect';
 
-export interface DelNodeReport {
+export interface DelNodeReport extends OpReport {
   readonly topology: Topology;
   /** The removed node (absent when the id is unknown). */
   readonly node?: NodeRef & { readonly down: boolean };
@@ -28,8 +28,6 @@ export interface DelNodeReport {
   readonly repointed: readonly { readonly replica: NodeRef; readonly master: NodeRef }[];
   /** Nodes that were sent CLUSTER FORGET. */
   readonly forgotBy: readonly NodeRef[];
-  readonly output: readonly OutputChunk[];
-  readonly exitCode: 0 | 1;
 }
 
 export async function runDelNode(host: string, port: number, nodeId: string, opts: LoadOptions & OpHooks = {}): Promise<DelNodeReport> {

@@ -11,9 +11,9 @@ import { openCluster, type LoadOptions } from '../io/loader';
 import { parseClusterNodes } from '../parse/clusterNodes';
 import { parseInfo } from '../parse/info';
 import { renderLoadMessages } from '../render/checkText';
-import { out, type OutputChunk } from '../render/output';
+import { out } from '../render/output';
 import { waitForJoin } from './joinWait';
-import { DEFAULT_POLL_INTERVAL_MS, errorText, OutputLog, type OpHooks, type WaitOptions } from './opOutput';
+import { DEFAULT_POLL_INTERVAL_MS, errorText, OutputLog, type OpHooks, type WaitOptions, type OpReport } from './opOutput';
 
 export type FailoverMode = 'default' | 'force' | 'takeover';
 
@@ -22,14 +22,12 @@ export interface FailoverOptions extends LoadOptions, OpHooks, WaitOptions {
   readonly mode?: FailoverMode;
 }
 
-export interface FailoverReport {
+export interface FailoverReport extends OpReport {
   readonly topology: Topology;
   readonly node: NodeRef;
   /** The master it replicated (null when that master was not loaded, e.g. down). */
   readonly formerMaster: NodeRef | null;
   readonly promoted: boolean;
-  readonly output: readonly OutputChunk[];
-  readonly exitCode: 0 | 1;
 }
 
 /** A manual failover is abandoned by Redis after 5 s; this leaves room for the news to spread. */

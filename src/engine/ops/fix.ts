@@ -58,7 +58,7 @@ import { FixIo, type FixAction, type FixStepOptions } from '../fix/steps';
 import { openCluster, type ClusterSession, type LoadOptions } from '../io/loader';
 import { createSlotPort } from '../io/slotPort';
 import { pipelineInChunks } from '../io/bulk';
-import { toEngineError, type EngineErrorData } from '../model/errors';
+import { toEngineError } from '../model/errors';
 import { SLOT_COUNT } from '../model/slots';
 import type { ClusterNode, Topology } from '../model/types';
 import { renderLoadMessages, renderSummary } from '../render/checkText';
@@ -91,7 +91,7 @@ import {
   renderConflictsLeft,
 } from '../render/fixText';
 import { err, type OutputChunk } from '../render/output';
-import { OutputLog, type OpHooks } from './opOutput';
+import { OutputLog, type OpHooks, type OpReport } from './opOutput';
 import { openGuarded } from './runGuard';
 import { dialectOfTopology } from '../model/dialect';
 
@@ -115,7 +115,9 @@ export interface FixStages {
   readonly orphans?: readonly { readonly slot: number; readonly node: string; readonly owner: string; readonly ok: boolean }[];
 }
 
-export interface FixReport {
+export interface FixReport extends OpReport {
+  /** redis-cli's final check result: 0 when the last stage ended well. */
+  readonly exitCode: 0 | 1;
   readonly topology: Topology;
   readonly summary: ClusterSummary;
   /** The check as loaded, before anything was fixed. */
@@ -127,10 +129,6 @@ export interface FixReport {
   readonly conflicts: readonly KeyConflict[];
   /** Set when fix stopped at the unreachable-masters guard (nothing changed by that stage). */
   readonly refused?: 'unreachable-masters';
-  readonly error?: EngineErrorData;
-  readonly output: readonly OutputChunk[];
-  /** redis-cli's final check result: 0 when the last stage ended well. */
-  readonly exitCode: 0 | 1;
 }
 
 function hasSlot(n: ClusterNode, slot: number): boolean {

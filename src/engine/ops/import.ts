@@ -19,7 +19,7 @@
 import { checkCluster, type CheckResult } from '../check/check';
 import { keyHashSlot } from '../data/keySlot';
 import type { DataEvent, DataProgress } from '../data/events';
-import { EngineError, toEngineError, type EngineErrorData } from '../model/errors';
+import { EngineError, toEngineError } from '../model/errors';
 import type { ClusterNode, Topology } from '../model/types';
 import { classifyMigrateError, groupBySlot, migrateHead } from '../data/migrateCommand';
 import { BoundedWriter } from '../exec/boundedWriter';
@@ -43,7 +43,7 @@ import {
 } from '../render/dataText';
 import type { OutputChunk } from '../render/output';
 import { DataLog, DataProgressEmitter } from './dataOutput';
-import { errorText, type OpHooks } from './opOutput';
+import { errorText, type OpHooks, type OpReport } from './opOutput';
 
 export interface ImportOptions extends LoadOptions, OpHooks {
   /** The standalone source server. */
@@ -71,7 +71,9 @@ export interface ImportOptions extends LoadOptions, OpHooks {
   readonly clock?: Clock;
 }
 
-export interface ImportReport {
+export interface ImportReport extends OpReport {
+  /** Output except the per-key lines (those are streamed to onOutput only). */
+  readonly output: readonly OutputChunk[];
   readonly topology?: Topology;
   readonly check?: CheckResult;
   readonly status: 'done' | 'failed' | 'cancelled';
@@ -80,10 +82,6 @@ export interface ImportReport {
   readonly conflicts: readonly string[];
   /** Keys left in the source at the end (DBSIZE), when it was asked. */
   readonly remainingInSource?: number;
-  readonly error?: EngineErrorData;
-  /** Output except the per-key lines (those are streamed to onOutput only). */
-  readonly output: readonly OutputChunk[];
-  readonly exitCode: 0 | 1;
 }
 
 const BUSYKEY_REPLY = 'ERR Target instance replied with error: BUSYKEY Target key name already exists.';

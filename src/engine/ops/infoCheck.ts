@@ -2,6 +2,7 @@
  * The `info` and `check` operations: load, compute, render. The result carries
  * the data (topology, summary, findings) and redis-cli's exact output.
  */
+import type { OpReport } from './opOutput';
 import { checkCluster, type CheckResult } from '../check/check';
 import { summarizeCluster, type ClusterSummary } from '../check/summary';
 import { EngineError } from '../model/errors';
@@ -11,22 +12,21 @@ import { openCluster, type LoadOptions } from '../io/loader';
 import { renderCheck, renderLoadMessages, renderNodeErrorChunks, renderSummary } from '../render/checkText';
 import type { OutputChunk } from '../render/output';
 
-export interface InfoReport {
+export interface InfoReport extends OpReport {
+  /** info never fails once the cluster is loaded. */
+  readonly exitCode: 0;
   readonly topology: Topology;
   readonly summary: ClusterSummary;
-  readonly output: readonly OutputChunk[];
-  readonly exitCode: 0;
 }
 
-export interface CheckReport {
+export interface CheckReport extends OpReport {
+  /** 1 when the check found problems, as redis-cli. */
+  readonly exitCode: 0 | 1;
   readonly topology: Topology;
   readonly summary: ClusterSummary;
   readonly check: CheckResult;
   /** rcm extra: keys held in slots their node neither owns nor imports. */
   readonly orphans: readonly OrphanFinding[];
-  readonly output: readonly OutputChunk[];
-  /** 1 when the check found problems, as redis-cli. */
-  readonly exitCode: 0 | 1;
 }
 
 export async function runInfo(host: string, port: number, opts: LoadOptions = {}): Promise<InfoReport> {

@@ -4,6 +4,7 @@
  * hook and the deadlines of their waits.
  */
 import type { Clock } from '../exec/port';
+import type { EngineErrorData } from '../model/errors';
 import type { OutputChunk } from '../render/output';
 
 export interface OpHooks {
@@ -14,6 +15,16 @@ export interface OpHooks {
    * Absent: the answer is yes (API callers that confirmed beforehand).
    */
   readonly confirm?: (message: string) => Promise<boolean>;
+}
+
+/** What every topology and data operation returns, besides its own findings. */
+export interface OpReport {
+  /** The output in order, as the server's CLI prints it (also streamed to onOutput). */
+  readonly output: readonly OutputChunk[];
+  /** The CLI's exit status: 0 only when the work is done and verified. */
+  readonly exitCode: 0 | 1;
+  /** Set when the operation stopped on an error (its one-line message is the last output line). */
+  readonly error?: EngineErrorData;
 }
 
 export interface WaitOptions {

@@ -7,18 +7,16 @@ import { nodeRef, type NodeRef } from '../check/check';
 import type { Topology } from '../model/types';
 import { openCluster, type LoadOptions } from '../io/loader';
 import { renderLoadMessages } from '../render/checkText';
-import { out, type OutputChunk } from '../render/output';
+import { out } from '../render/output';
 import { waitForJoin } from './joinWait';
-import { errorText, OutputLog, type OpHooks, type WaitOptions } from './opOutput';
+import { errorText, OutputLog, type OpHooks, type WaitOptions, type OpReport } from './opOutput';
 
-export interface ReplicateReport {
+export interface ReplicateReport extends OpReport {
   readonly topology: Topology;
   readonly node: NodeRef;
   /** The new master (null when MASTER_ID is not a loaded master). */
   readonly master: NodeRef | null;
   readonly moved: boolean;
-  readonly output: readonly OutputChunk[];
-  readonly exitCode: 0 | 1;
 }
 
 /** Connects to the node at host:port (the replica to move) and makes it replicate `masterId`. */

@@ -23,14 +23,14 @@ import { checkCluster, type CheckResult } from '../check/check';
 import type { DataEvent, DataProgress } from '../data/events';
 import { systemClock, type Clock } from '../exec/port';
 import { openCluster, type LoadOptions } from '../io/loader';
-import { EngineError, toEngineError, type EngineErrorData } from '../model/errors';
+import { EngineError, toEngineError } from '../model/errors';
 import type { Topology } from '../model/types';
 import { renderCheck, renderLoadMessages } from '../render/checkText';
 import { renderRestoreDone, renderRestoreExisting, renderRestoreFileChecked, renderRestoreSkipped, renderRestoreStart } from '../render/dataText';
-import { err, out, type OutputChunk } from '../render/output';
+import { err, out } from '../render/output';
 import { backupFiles, rdbFailure, verifyFile, type RestoreFileReport } from './backupFiles';
 import { DataLog, DataProgressEmitter } from './dataOutput';
-import type { OpHooks } from './opOutput';
+import type { OpHooks, OpReport } from './opOutput';
 import { restoreKeys, type RestoreCounts } from './restoreKeys';
 
 export { backupFiles, type RestoreFileReport } from './backupFiles';
@@ -55,7 +55,7 @@ export interface RestoreOptions extends LoadOptions, OpHooks {
   readonly clock?: Clock;
 }
 
-export interface RestoreReport {
+export interface RestoreReport extends OpReport {
   readonly topology?: Topology;
   readonly check?: CheckResult;
   readonly dir: string;
@@ -73,9 +73,6 @@ export interface RestoreReport {
   readonly skippedOtherDbs: number;
   readonly functions: { readonly found: number; readonly loaded: number; readonly existing: number };
   readonly progress: DataProgress;
-  readonly error?: EngineErrorData;
-  readonly output: readonly OutputChunk[];
-  readonly exitCode: 0 | 1;
 }
 
 export async function runRestore(host: string, port: number, dir: string, opts: RestoreOptions = {}): Promise<RestoreReport> {

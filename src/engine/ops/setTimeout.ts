@@ -6,8 +6,8 @@ import { nodeRef, type NodeRef } from '../check/check';
 import type { Topology } from '../model/types';
 import { openCluster, type LoadOptions } from '../io/loader';
 import { renderLoadMessages } from '../render/checkText';
-import { err, out, type OutputChunk } from '../render/output';
-import { errorText, OutputLog, type OpHooks } from './opOutput';
+import { err, out } from '../render/output';
+import { errorText, OutputLog, type OpHooks, type OpReport } from './opOutput';
 
 export const MIN_NODE_TIMEOUT_MS = 100;
 
@@ -17,13 +17,11 @@ export type SetTimeoutResult =
   | { readonly node: NodeRef; readonly ok: true; readonly persisted: false; readonly rewriteError: string }
   | { readonly node: NodeRef; readonly ok: false; readonly persisted: false; readonly error: string };
 
-export interface SetTimeoutReport {
+export interface SetTimeoutReport extends OpReport {
   readonly topology?: Topology;
   readonly timeoutMs: number;
   /** `ok`: the new value is in effect on that node. */
   readonly results: readonly SetTimeoutResult[];
-  readonly output: readonly OutputChunk[];
-  readonly exitCode: 0 | 1;
 }
 
 /**
