@@ -38,7 +38,7 @@ export type { RunOutcome, RunRequest } from './service/migrationService';
 export type { PendingJournal } from './service/journals';
 export { ProgressTracker } from './service/progress';
 // Topology operations: create, add-node, del-node, call, set-timeout, failover, sandbox
-export type { OpHooks } from './ops/opOutput';
+export type { OpHooks, OpReport } from './ops/opOutput';
 export { runCreate, parseCreateAddress } from './ops/create';
 export { runAddNode } from './ops/addNode';
 export { runDelNode } from './ops/delNode';

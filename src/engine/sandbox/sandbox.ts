@@ -11,7 +11,7 @@ import { EngineError } from '../model/errors';
 import { connectNode } from '../io/connection';
 import { out, type OutputChunk } from '../render/output';
 import { runCreate, type CreateReport } from '../ops/create';
-import { OutputLog, type OpHooks, type WaitOptions } from '../ops/opOutput';
+import { OutputLog, type OpHooks, type OpReport, type WaitOptions } from '../ops/opOutput';
 import { isRedisServer, launchDaemon, readPidFile, redisServerVersion, stopRedisServer } from './redisServer';
 import { defaultSandboxDir, readState, redisConf, writeState, type SandboxNodeState, type SandboxState } from './state';
 
@@ -27,11 +27,9 @@ export interface SandboxOptions extends Pick<OpHooks, 'onOutput'>, WaitOptions {
   readonly nodeTimeoutMs?: number;
 }
 
-export interface SandboxUpReport {
+export interface SandboxUpReport extends OpReport {
   readonly state: SandboxState;
   readonly create: CreateReport;
-  readonly output: readonly OutputChunk[];
-  readonly exitCode: 0 | 1;
 }
 
 const usage = (message: string): EngineError => new EngineError({ code: 'usage', message });
@@ -135,11 +133,9 @@ async function stopAll(state: SandboxState): Promise<{ port: number; pid: number
   );
 }
 
-export interface SandboxDownReport {
+export interface SandboxDownReport extends OpReport {
   readonly dir: string;
   readonly stopped: readonly { readonly port: number; readonly pid: number | null; readonly result: string }[];
-  readonly output: readonly OutputChunk[];
-  readonly exitCode: 0 | 1;
 }
 
 /** Stops the recorded processes (only those) and removes the directory. */
@@ -156,12 +152,10 @@ export async function sandboxDown(dirOrPort: { dir?: string; port?: number } = {
   return { dir, stopped, output: log.chunks, exitCode: 0 };
 }
 
-export interface SandboxStatusReport {
+export interface SandboxStatusReport extends OpReport {
   readonly dir: string;
   readonly state: SandboxState | null;
   readonly nodes: readonly { readonly port: number; readonly pid: number | null; readonly running: boolean }[];
-  readonly output: readonly OutputChunk[];
-  readonly exitCode: 0 | 1;
 }
 
 /** Which recorded processes still run. Exit 0 only when all do. */

@@ -1,14 +1,11 @@
 /** Running an engine operation from a command: progress, output to the log, refresh, result. */
 import * as vscode from 'vscode';
-import type { ConnectionOptions, OpHooks, OutputChunk } from '../../engine';
+import type { ConnectionOptions, OpHooks, OpReport, OutputChunk } from '../../engine';
 import { describeError } from '../model/errors';
 import { withProgress } from '../services/progress';
 import { Cancelled, type CommandDeps } from './context';
 
-export interface OperationReport {
-  readonly output: readonly OutputChunk[];
-  readonly exitCode: number;
-}
+export type OperationReport = Pick<OpReport, 'output' | 'exitCode'>;
 
 export interface OperationOptions {
   readonly clusterId: string;
