@@ -30,7 +30,9 @@ export interface DelNodeReport extends OpReport {
   readonly forgotBy: readonly NodeRef[];
 }
 
-export async function runDelNode(host: string, port: number, nodeId: string, opts: LoadOptions & OpHooks = {}): Promise<DelNodeReport> {
+export interface DelNodeOptions extends LoadOptions, OpHooks {}
+
+export async function runDelNode(host: string, port: number, nodeId: string, opts: DelNodeOptions = {}): Promise<DelNodeReport> {
   const log = new OutputLog(opts.onOutput);
   log.emit(out(`>>> Removing node ${nodeId} from cluster ${host}:${port}\n`, 'info'));
   // Preflight and the cluster-wide lease (runGuard.ts); an open slot refuses: its importing side may be the node to delete.

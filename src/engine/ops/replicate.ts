@@ -20,7 +20,9 @@ export interface ReplicateReport extends OpReport {
 }
 
 /** Connects to the node at host:port (the replica to move) and makes it replicate `masterId`. */
-export async function runReplicate(host: string, port: number, masterId: string, opts: LoadOptions & OpHooks & WaitOptions = {}): Promise<ReplicateReport> {
+export interface ReplicateOptions extends LoadOptions, OpHooks, WaitOptions {}
+
+export async function runReplicate(host: string, port: number, masterId: string, opts: ReplicateOptions = {}): Promise<ReplicateReport> {
   const log = new OutputLog(opts.onOutput);
   const session = await openCluster(host, port, opts);
   const { topology } = session;
