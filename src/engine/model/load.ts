@@ -62,20 +62,8 @@ export interface SlotLoadReport {
   readonly hasCpu: boolean;
 }
 
-/** The value of `measure` for one slot (CPU: 0 when not measured). */
-export function slotValue(load: SlotLoad, measure: LoadMeasure): number {
-  switch (measure) {
-    case 'keys':
-      return load.keys;
-    case 'memory':
-      return load.memory;
-    case 'cpu':
-      return load.cpuUs ?? 0;
-  }
-}
-
-/** The value of `measure` for one master. */
-export function masterValue(load: MasterLoad, measure: LoadMeasure): number {
+/** The value of `measure` for one slot or one master (CPU: 0 when not measured). */
+export function loadValue(load: Pick<SlotLoad, 'keys' | 'memory' | 'cpuUs'>, measure: LoadMeasure): number {
   switch (measure) {
     case 'keys':
       return load.keys;

@@ -4,7 +4,7 @@
  * moving a master's hottest slots to the least-loaded masters. Pure.
  */
 import { EngineError } from '../model/errors';
-import { masterValue, slotValue, type LoadMeasure, type SlotLoadReport } from '../model/load';
+import { loadValue, type LoadMeasure, type SlotLoadReport } from '../model/load';
 import type { MovePlan, NothingToDo, SlotMove } from '../model/plan';
 import type { Topology } from '../model/types';
 import { loadPlanFrom, requireMeasure } from './loadBalance';
@@ -24,10 +24,10 @@ export interface HotSlot {
 /** The `top` slots by `measure` (ties: lower slot first), slots with no load left out. */
 export function hotSlots(report: SlotLoadReport, measure: LoadMeasure, top: number): HotSlot[] {
   requireMeasure(report, measure);
-  const ownerTotal = new Map(report.masters.map((m) => [m.id, masterValue(m, measure)]));
-  const total = report.masters.reduce((n, m) => n + masterValue(m, measure), 0);
+  const ownerTotal = new Map(report.masters.map((m) => [m.id, loadValue(m, measure)]));
+  const total = report.masters.reduce((n, m) => n + loadValue(m, measure), 0);
   return report.slots
-    .map((s) => ({ slot: s.slot, ownerId: s.ownerId, value: slotValue(s, measure) }))
+    .map((s) => ({ slot: s.slot, ownerId: s.ownerId, value: loadValue(s, measure) }))
     .filter((s) => s.value > 0)
     .sort((a, b) => b.value - a.value || a.slot - b.slot)
     .slice(0, Math.max(0, top))
@@ -60,8 +60,8 @@ export function planHotSlotMoves(topology: Topology, report: SlotLoadReport, opt
   const source = matches[0]!;
   const involved = topology.nodes.filter((n) => isPlainMaster(n) && (n.slotCount > 0 || n.id === source.id));
   if (involved.length < 2) throw new EngineError({ code: 'usage', message: '*** There is no other master to move the slots to.' });
-  const values = new Map(report.slots.map((s) => [s.slot, slotValue(s, options.measure)]));
-  const before = involved.map((n) => report.slots.filter((s) => s.ownerId === n.id).reduce((k, s) => k + slotValue(s, options.measure), 0));
+  const values = new Map(report.slots.map((s) => [s.slot, loadValue(s, options.measure)]));
+  const before = involved.map((n) => report.slots.filter((s) => s.ownerId === n.id).reduce((k, s) => k + loadValue(s, options.measure), 0));
   const load = [...before];
   const src = involved.indexOf(source);
   const hot = report.slots

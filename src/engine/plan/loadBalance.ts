@@ -19,7 +19,7 @@
  * replica of another when drained).
  */
 import { EngineError } from '../model/errors';
-import { slotValue, type LoadMeasure, type SlotLoadReport } from '../model/load';
+import { loadValue, type LoadMeasure, type SlotLoadReport } from '../model/load';
 import { groupMoves, type LoadBalanceDetails, type LoadShare, type MovePlan, type NothingToDo, type PlanNode, type SlotMove } from '../model/plan';
 import type { ClusterNode, Topology } from '../model/types';
 import { DEFAULT_THRESHOLD, parseWeights } from './rebalance';
@@ -265,7 +265,7 @@ export interface LoadRebalanceOptions {
 /** Per-slot values of `measure` (index = slot; 0 where the report has nothing). */
 export function slotValues(report: SlotLoadReport, measure: LoadMeasure): Float64Array {
   const values = new Float64Array(16384);
-  for (const s of report.slots) values[s.slot] = slotValue(s, measure);
+  for (const s of report.slots) values[s.slot] = loadValue(s, measure);
   return values;
 }
 

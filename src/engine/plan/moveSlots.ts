@@ -5,11 +5,11 @@
  * journal and the panel treat it like any reshard. Pure.
  */
 import { EngineError } from '../model/errors';
-import { groupMoves, type MovePlan, type PlanNode, type SlotMove } from '../model/plan';
+import { groupMoves, type MovePlan, type SlotMove } from '../model/plan';
 import { isValidSlot } from '../model/slots';
 import type { ClusterNode, Topology } from '../model/types';
 import { dialectOfTopology } from '../model/dialect';
-import { notKnownOrNotMaster } from './reshard';
+import { notKnownOrNotMaster, reshardNodes } from './reshard';
 
 export interface SlotMoveOptions {
   /** The slots to move (any order, duplicates ignored). */
@@ -44,21 +44,13 @@ export function planSlotMove(topology: Topology, options: SlotMoveOptions): Move
     if (!source) throw new EngineError({ code: 'usage', message: `*** Slot ${slot} is not owned by any reachable master: run fix first.` });
     moves.push({ slot, sourceId: source.id, targetId: target.id });
   }
-  const given = new Map<string, number>();
-  for (const m of moves) given.set(m.sourceId, (given.get(m.sourceId) ?? 0) + 1);
-  const planNode = (node: ClusterNode, after: number): PlanNode => ({
-    id: node.id,
-    host: node.host,
-    port: node.port,
-    slotsBefore: node.slotCount,
-    slotsAfter: after,
-  });
-  const sources = masters.filter((m) => given.has(m.id));
+  const from = new Set(moves.map((m) => m.sourceId));
+  const sources = masters.filter((m) => from.has(m.id));
   return {
     version: 1,
     kind: 'reshard',
     entry: { host: topology.entry.host, port: topology.entry.port },
-    nodes: [...sources.map((s) => planNode(s, s.slotCount - given.get(s.id)!)), planNode(target, target.slotCount + moves.length)],
+    nodes: reshardNodes(sources, target, moves),
     moves,
     groups: groupMoves(moves),
     totalSlots: moves.length,

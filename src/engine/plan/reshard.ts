@@ -196,16 +196,7 @@ export function planReshard(topology: Topology, options: ReshardOptions): Reshar
   const moves: SlotMove[] = [];
   for (const e of table) for (const slot of e.slots) moves.push({ slot, sourceId: e.source.id, targetId: target.id });
 
-  const given = new Map<string, number>();
-  for (const m of moves) given.set(m.sourceId, (given.get(m.sourceId) ?? 0) + 1);
-  const planNode = (node: ClusterNode, after: number): PlanNode => ({
-    id: node.id,
-    host: node.host,
-    port: node.port,
-    slotsBefore: node.slotCount,
-    slotsAfter: after,
-  });
-  const nodes = [...sources.map((s) => planNode(s, s.slotCount - (given.get(s.id) ?? 0))), planNode(target, target.slotCount + moves.length)];
+  const nodes = reshardNodes(sources, target, moves);
   const plan: MovePlan = {
     version: 1,
     kind: 'reshard',
@@ -217,4 +208,18 @@ export function planReshard(topology: Topology, options: ReshardOptions): Reshar
     requestedSlots: n,
   };
   return { plan, warnings };
+}
+
+/** The plan's nodes of a move of `moves` to one target: each source's and the target's slot counts before and after. */
+export function reshardNodes(sources: readonly ClusterNode[], target: ClusterNode, moves: readonly SlotMove[]): PlanNode[] {
+  const given = new Map<string, number>();
+  for (const m of moves) given.set(m.sourceId, (given.get(m.sourceId) ?? 0) + 1);
+  const planNode = (node: ClusterNode, after: number): PlanNode => ({
+    id: node.id,
+    host: node.host,
+    port: node.port,
+    slotsBefore: node.slotCount,
+    slotsAfter: after,
+  });
+  return [...sources.map((s) => planNode(s, s.slotCount - (given.get(s.id) ?? 0))), planNode(target, target.slotCount + moves.length)];
 }
