@@ -9,6 +9,7 @@
  * Env: BENCH_MASTERS (3), BENCH_REPLICAS (1), BENCH_KEYS (1000000), BENCH_VALUE (100 bytes),
  *      BENCH_SLOTS (2000), BENCH_UNBALANCE (4000), BENCH_PHASES ("reshard,rebalance"),
  *      BENCH_VARIANTS: rcm option sets separated by ";" (default ";--fast": the default pace, then --fast).
+ *      RCM_PROFILE=1: each rcm run's round trips and busy time per phase (exec/profile.ts) under its row.
  * Run: npm run build && npx tsx bench/latency.bench.ts
  */
 import { performance } from 'node:perf_hooks';

@@ -8,6 +8,7 @@ import {
   newJournalPath,
   readJournalFile,
   readJournalState,
+  renderProfile,
   type ApplyResult,
   type MigrationEvent,
   type MovePlan,
@@ -28,6 +29,8 @@ export interface MigrationFlags {
   readonly maxClientLatencyMs?: number;
   readonly fast: boolean;
   readonly strategy: 'auto' | 'legacy';
+  /** RCM_PROFILE set: round trips and time per phase (exec/profile.ts). */
+  readonly profile: boolean;
 }
 
 /** --cluster-timeout, --cluster-pipeline, --cluster-replace, --budget-ms, --max-client-latency-ms, --fast, strictly (numbers.ts); refuses values redis-cli silently misuses. */
@@ -43,7 +46,8 @@ export function migrationFlags(ctx: CommandContext): MigrationFlags {
     throw new ArgError('--fast drops the client-latency budget: give either --fast or --max-client-latency-ms, not both.');
   const strategy = p.values['--migration-strategy'] ?? 'auto';
   if (strategy !== 'auto' && strategy !== 'legacy') throw new ArgError(`--migration-strategy must be auto or legacy (got "${strategy}").`);
-  return { timeoutMs, replace: p.flags.has('--cluster-replace'), pipeline, budgetMs, maxClientLatencyMs, fast, strategy };
+  const profile = Boolean(ctx.io.env.RCM_PROFILE);
+  return { timeoutMs, replace: p.flags.has('--cluster-replace'), pipeline, budgetMs, maxClientLatencyMs, fast, strategy, profile };
 }
 
 /** rcm's own lines on a successful run (journal, summary, strategy): only with --verbose, never in the way of a caller. */
@@ -52,6 +56,17 @@ export function verbose(ctx: CommandContext): boolean {
 }
 
 const STOP_NOTICE = '\nrcm: stopping after the slots in flight (Ctrl-C again to quit at once; open slots can then be closed with "rcm fix")…\n';
+
+/**
+ * The executor's profile (RCM_PROFILE set): RCM_PROFILE=1 prints it on stderr; any other value is a file
+ * that gets it as JSON (benchmarks read it).
+ */
+function showProfile(ctx: CommandContext, e: MigrationEvent): void {
+  if (e.type !== 'profile') return;
+  const to = ctx.io.env.RCM_PROFILE;
+  if (to === '1') ctx.io.stderr(renderProfile(e.profile));
+  else if (to) writeFileSync(to, `${JSON.stringify(e.profile, null, 2)}\n`);
+}
 
 /** Runs the request in the migration service, Ctrl-C as its cancel; what was thrown before or after the moves is rethrown. */
 async function runInService(ctx: CommandContext, req: RunRequest & { journalPath: string }, onEvent: (e: MigrationEvent) => void): Promise<ApplyResult> {
@@ -108,7 +123,10 @@ export async function runPlanFromCli(ctx: CommandContext, plan: MovePlan, topolo
   const journalPath = ctx.args.values['--journal'] ?? newJournalPath(journalDir(undefined, ctx.io.env), plan.kind);
   if (verbose(ctx)) ctx.io.stderr(`rcm: journal ${journalPath}\n`);
   const view = createMigrationView(ctx.io, plan, topology, style, ctx.json, ctx.args.flags.has('--verbose'));
-  const result = await runInService(ctx, { plan, journalPath, options: { ...ctx.conn, ...flags } }, (e) => view.onEvent(e));
+  const result = await runInService(ctx, { plan, journalPath, options: { ...ctx.conn, ...flags } }, (e) => {
+    showProfile(ctx, e);
+    view.onEvent(e);
+  });
   view.finish();
   if (ctx.json) ctx.io.stdout(`${JSON.stringify({ command: plan.kind, ok: result.status === 'done', journal: journalPath, ...result }, null, 2)}\n`);
   return report(ctx, result, style, journalPath);
@@ -121,6 +139,7 @@ export async function resumeFromCli(ctx: CommandContext, journalPath: string): P
   const view = createMigrationView(ctx.io, plan, topology, plan.kind, ctx.json, ctx.args.flags.has('--verbose'));
   const result = await runInService(ctx, { journalPath, options: { ...ctx.conn, ...flags } }, (e) => {
     if (e.type === 'plan-started' && verbose(ctx)) ctx.io.stderr(`rcm: resuming ${journalPath}: ${e.totalSlots} slots left to move\n`);
+    showProfile(ctx, e);
     view.onEvent(e);
   });
   view.finish();

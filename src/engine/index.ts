@@ -29,6 +29,8 @@ export type { ProgressSnapshot } from './model/progress';
 export { renderBigKeys } from './model/bigKeys';
 export { previewBigKeys } from './ops/bigKeysPreview';
 export { describePace, UNLIMITED_LANES } from './exec/pace';
+export { renderProfile } from './exec/profile';
+export type { RunProfile } from './exec/profile';
 export { readJournalState } from './exec/journal';
 export { planShapeProblem } from './model/plan';
 export { readJournalFile, newJournalPath, journalDir, legacyJournalDir, findJournal } from './io/journalFile';

@@ -59,3 +59,39 @@ export async function targetReplicated(port: SlotPort, clock: Clock, targetId: s
     state = await port.replicationState(targetId);
   }
 }
+
+/**
+ * targetReplicated shared by every copy waiting on one target (group commit): a caller joins the next check
+ * that starts after its call, so the offset that check reads (its first replicationState) is taken after
+ * the caller's MIGRATE … COPY had its reply, and the RESTOREs behind that reply were applied (and
+ * propagated) on the target before it answered the source. The target's replication offset only grows, so
+ * a replica at or past it holds every earlier copy: one check covers all the copies made before it starts.
+ * A check already running may have read its offset before the caller's copy: the caller waits for the next.
+ * A failed check fails every caller that joined it.
+ *
+ * Not WAIT: WAIT waits for the offset of the calling client's own last propagated write (Redis: `c->woff`,
+ * set in call() only when that client's command propagated, server.c; WAIT reads it in waitCommand,
+ * replication.c). The RESTOREs come from the source's MIGRATE connection, another client, so a WAIT on a
+ * connection of ours that wrote nothing returns at once without covering them.
+ */
+export function replicationBarrier(port: SlotPort, clock: Clock, targetId: string, what: string): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  let queued: Promise<void> | undefined;
+  const start = (): Promise<void> => {
+    const check: Promise<void> = targetReplicated(port, clock, targetId, what).finally(() => {
+      if (running === check) running = undefined;
+    });
+    running = check;
+    return check;
+  };
+  return () => {
+    if (!running) return start();
+    queued ??= running
+      .catch(() => undefined)
+      .then(() => {
+        queued = undefined;
+        return start();
+      });
+    return queued;
+  };
+}

@@ -3,6 +3,7 @@ import type { BigKeyReport } from '../model/bigKeys';
 import type { EngineErrorData } from '../model/errors';
 import type { Pace, ProgressSnapshot } from '../model/progress';
 import type { AtomicJobProgress } from './atomicJob';
+import type { RunProfile } from './profile';
 import type { PairStrategy, StrategyKind } from './strategy';
 
 export type MigrationEvent =
@@ -27,6 +28,8 @@ export type MigrationEvent =
   | { readonly type: 'big-keys'; readonly report: BigKeyReport }
   /** The latency-paced executor chose a new pace (also once at the start). */
   | { readonly type: 'pace'; readonly pace: Pace }
+  /** Round trips and time per phase (ExecuteOptions.profile), once before the run's end. */
+  | { readonly type: 'profile'; readonly profile: RunProfile }
   | { readonly type: 'error'; readonly error: EngineErrorData; readonly slots?: readonly number[] }
   | { readonly type: 'cancelled'; readonly progress: ProgressSnapshot }
   | { readonly type: 'plan-finished'; readonly progress: ProgressSnapshot; readonly verified: boolean; readonly mismatches: number };

@@ -16,6 +16,7 @@ import type { AtomicJobProgress } from './atomicJob';
 import { pairStrategy, probeCapabilities } from './capabilities';
 import { isAtomic, WINDOW_MOVERS, type PairStrategy, type StrategyKind } from './strategy';
 import { systemClock, type Clock, type SlotPort } from './port';
+import { profilePort } from './profile';
 
 export interface ExecuteOptions {
   readonly timeoutMs?: number;
@@ -46,6 +47,8 @@ export interface ExecuteOptions {
    * nodes have (probed with COMMAND INFO), else legacy; a fixed kind applies to every pair.
    */
   readonly strategy?: 'auto' | StrategyKind;
+  /** Count round trips and time per phase (exec/profile.ts) and emit them as a 'profile' event at the end. */
+  readonly profile?: boolean;
 }
 
 export interface ExecuteResult {
@@ -87,8 +90,10 @@ function lanesOf(moves: readonly SlotMove[]): Lane[] {
 /** Default client-latency budget, ms (chosen with bench/latency.bench.ts). */
 export const DEFAULT_MAX_CLIENT_LATENCY_MS = 1;
 
-export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteOptions = {}): Promise<ExecuteResult> {
+export async function executePlan(plan: MovePlan, rawPort: SlotPort, opts: ExecuteOptions = {}): Promise<ExecuteResult> {
   const clock = opts.clock ?? systemClock;
+  const profiler = opts.profile ? profilePort(rawPort, clock) : undefined;
+  const port = profiler?.port ?? rawPort;
   const emit = (e: MigrationEvent): void => {
     opts.onEvent?.(e);
   };
@@ -241,6 +246,7 @@ export async function executePlan(plan: MovePlan, port: SlotPort, opts: ExecuteO
   }
 
   const progress = snapshot();
+  if (profiler) emit({ type: 'profile', profile: profiler.report(doneSlots.length, progress.elapsedMs) });
   let status: ExecuteResult['status'] = 'done';
   if (failure) status = 'failed';
   else if (doneSlots.length < plan.moves.length) status = 'cancelled';

@@ -8,7 +8,7 @@
 import type { BigKey } from '../model/bigKeys';
 import { EngineError } from '../model/errors';
 import type { BatchSizer } from './batchSize';
-import { targetReplicated } from './durability';
+import { replicationBarrier, targetReplicated } from './durability';
 import type { MigrationEvent } from './events';
 import type { Pace } from '../model/progress';
 import { MIGRATE_COPY_CHANGED, type Clock, type MigrateOptions, type SlotPort } from './port';
@@ -26,6 +26,12 @@ export interface KeyMoveContext {
   readonly countOwn?: (nodeId: string, commands: number) => void;
   /** Big keys found before the move, by slot and key name: moved last in their slot, alone, with their own timeout. */
   readonly bigKeys?: ReadonlyMap<number, ReadonlyMap<string, BigKey>>;
+  /** Bounds the MIGRATEs in flight: taken before each MIGRATE, given back when its reply is in. */
+  readonly gate?: { acquire(): Promise<void>; release(): void };
+  /** Called when a batch's copy (MIGRATE … COPY) has replied and waits for the replica: its worker may start the next one. */
+  readonly onSent?: () => void;
+  /** The shared check that a replica of the target has every copy so far (durability.ts replicationBarrier). */
+  readonly replicated?: () => Promise<void>;
 }
 
 /** Keys per MIGRATE now: the sizer's latency-budgeted size, capped by the pace. */
@@ -59,57 +65,160 @@ export const MIGRATE_CONCURRENCY = 2;
 export const KEY_LOOKUP_SLOTS = 16;
 
 /**
+ * Keys asked for per slot and lookup (at least the batch size): a lookup is cheap for the source (no value
+ * is read), a MIGRATE is not, so one lookup feeds several batches of the pace's size.
+ */
+export const LOOKUP_KEYS = 256;
+
+/**
+ * Batches of copy-then-delete (migrateCopy) one worker keeps in flight: its next MIGRATE starts once the
+ * previous one's copy is on the target, while that one waits for the target's replica and deletes.
+ */
+export const COPIES_IN_FLIGHT = 8;
+
+/** One slot's share of a lookup: its batches, and whether the source may hold more of its keys. */
+interface SlotWork {
+  readonly slot: number;
+  readonly batches: readonly SlotKeys[];
+  readonly more: boolean;
+}
+
+/** A lookup's keys of one slot in batches of at most `size` keys, as even as possible; big keys alone. */
+function slotWork(ctx: KeyMoveContext, slot: number, keys: readonly Buffer[], capped: boolean, size: number): SlotWork {
+  const batches: SlotKeys[] = [];
+  for (const item of splitBig(ctx, slot, keys, capped)) {
+    const n = Math.ceil(item.keys.length / size);
+    const per = Math.ceil(item.keys.length / n);
+    for (let i = 0; i < item.keys.length; i += per) batches.push({ slot, keys: item.keys.slice(i, i + per), ...(item.timeoutMs !== undefined ? { timeoutMs: item.timeoutMs } : {}) });
+  }
+  return { slot, batches, more: capped || batches.length === 0 || keys.length > batches.reduce((a, b) => a + b.keys.length, 0) };
+}
+
+/** At most `n` holders at once; waiters in arrival order. */
+function semaphore(n: number): { acquire(): Promise<void>; release(): void } {
+  let free = n;
+  const waiting: (() => void)[] = [];
+  return {
+    acquire: () => {
+      if (free > 0) {
+        free--;
+        return Promise.resolve();
+      }
+      return new Promise<void>((r) => waiting.push(r));
+    },
+    release: () => {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    },
+  };
+}
+
+/**
  * Returns keys moved per slot. Throws EngineError('migration-failed' | 'busy-key') leaving the slots open.
  * A worker empties a slot before it takes the next one, so a failure finds at most the slots in flight
- * half-moved (one per worker); every other slot of the window has all its keys on one side.
+ * half-moved (one per worker, plus those whose copies still waited for the target's replica); every other
+ * slot of the window has all its keys on one side.
+ *
+ * MIGRATEs in flight stay within the pace (a gate around every MIGRATE, released when its reply is in):
+ * what a client feels is the MIGRATE that blocks the source. What follows a copy (the target's replica
+ * catching up, the source's DEL) runs in the background, up to COPIES_IN_FLIGHT batches per worker, and
+ * the replica checks of all the batches waiting are one shared check (durability.ts replicationBarrier).
  */
 export async function moveWindowKeys(ctx: KeyMoveContext, sourceId: string, targetId: string, slots: readonly number[]): Promise<Map<number, number>> {
   const moved = new Map<number, number>(slots.map((s) => [s, 0]));
-  const migrateItem = async (item: SlotKeys): Promise<void> => {
-    await migrateRound(ctx, sourceId, targetId, [item], ctx.maxRetries ?? 3);
-    moved.set(item.slot, (moved.get(item.slot) ?? 0) + item.keys.length);
+  const inFlight = Math.max(1, Math.min(MIGRATE_CONCURRENCY, ctx.pace?.().inFlight ?? MIGRATE_CONCURRENCY));
+  const gate = semaphore(inFlight);
+  const run: KeyMoveContext = {
+    ...ctx,
+    gate,
+    replicated: replicationBarrier(
+      ctx.port,
+      ctx.clock,
+      targetId,
+      `The keys of the slots in flight stay on ${ctx.port.nodeAddr(sourceId)} (copies on the target too); resume the journal (or run "rcm fix") once the cluster has settled.`,
+    ),
   };
-  /** The rest of a slot whose first lookup did not return all its keys. */
-  const drain = async (slot: number): Promise<void> => {
+  /** The first failure of any batch, also of one still finishing in the background: no worker starts another. */
+  let failure: unknown;
+  /**
+   * Starts one batch; returns once its copy is on the target and waits for the target's replica (the rest,
+   * DEL included, is `done`), or once the whole batch is done (a plain MIGRATE). Throws what the batch threw.
+   */
+  const startBatch = async (item: SlotKeys): Promise<{ done: Promise<void> }> => {
+    let copied!: () => void;
+    const wasCopied = new Promise<void>((r) => (copied = r));
+    const done = migrateRound({ ...run, onSent: copied }, sourceId, targetId, [item], ctx.maxRetries ?? 3).then(() => {
+      moved.set(item.slot, (moved.get(item.slot) ?? 0) + item.keys.length);
+    });
+    done.catch((e: unknown) => {
+      failure ??= e;
+    });
+    await Promise.race([done, wasCopied]);
+    return { done };
+  };
+  /** Moves a lookup's batches of one slot: each MIGRATE as soon as the gate allows, the copies' ends in `background`. */
+  const moveBatches = async (work: SlotWork, background: Promise<void>[]): Promise<void> => {
+    for (const b of work.batches) {
+      if (failure !== undefined) throw failure;
+      background.push((await startBatch(b)).done);
+      if (background.length >= COPIES_IN_FLIGHT) await background.shift();
+    }
+  };
+  /** Waits for every batch of a worker; the first failure is thrown once all have settled. */
+  const settle = async (background: Promise<void>[]): Promise<void> => {
+    const results = await Promise.allSettled(background.splice(0));
+    const bad = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (bad) throw bad.reason;
+  };
+  /** The rest of a slot whose first lookup did not return all its keys (after its batches so far were deleted). */
+  const drain = async (slot: number, background: Promise<void>[]): Promise<void> => {
     for (;;) {
-      const count = batchKeys(ctx);
+      await settle(background);
+      const size = batchKeys(ctx);
+      const count = Math.max(size, LOOKUP_KEYS);
       const [keys] = await ctx.port.getKeysInSlots(sourceId, [slot], count);
       ctx.countOwn?.(sourceId, 1);
       if (!keys || keys.length === 0) return;
-      for (const item of splitBig(ctx, slot, keys, keys.length >= count)) await migrateItem(item);
+      const work = slotWork(ctx, slot, keys, keys.length >= count, size);
+      await moveBatches(work, background);
+      if (!work.more) return;
     }
   };
   let pending = [...slots];
   while (pending.length > 0) {
     // GETKEYSINSLOT for a few slots per round trip: one reply for a whole window could hold
     // thousands of keys and stall the source for milliseconds.
-    const work: SlotKeys[] = [];
+    const work: SlotWork[] = [];
     for (let i = 0; i < pending.length; i += KEY_LOOKUP_SLOTS) {
       const chunk = pending.slice(i, i + KEY_LOOKUP_SLOTS);
-      const count = batchKeys(ctx);
+      const size = batchKeys(ctx);
+      const count = Math.max(size, LOOKUP_KEYS);
       const lists = await ctx.port.getKeysInSlots(sourceId, chunk, count);
       ctx.countOwn?.(sourceId, chunk.length);
       lists.forEach((keys, j) => {
-        if (keys.length > 0) work.push(...splitBig(ctx, chunk[j]!, keys, keys.length >= count));
+        if (keys.length > 0) work.push(slotWork(ctx, chunk[j]!, keys, keys.length >= count, size));
       });
     }
-    pending = [...new Set(work.map((w) => w.slot))];
-    // A few workers, one MIGRATE (one slot's keys) each in flight: the source stays busy
-    // without any single command or pipeline holding it for long.
+    pending = work.map((w) => w.slot);
+    // A few workers, one slot each: the source stays busy without any single command or pipeline
+    // holding it for long.
     let next = 0;
-    let failure: unknown;
     const worker = async (): Promise<void> => {
+      const background: Promise<void>[] = [];
       while (failure === undefined && next < work.length) {
         const item = work[next++]!;
         try {
-          await migrateItem(item);
-          if (item.more) await drain(item.slot);
+          await moveBatches(item, background);
+          if (item.more) await drain(item.slot, background);
         } catch (e) {
           failure ??= e;
         }
       }
+      await settle(background).catch((e: unknown) => {
+        failure ??= e;
+      });
     };
-    const inFlight = Math.max(1, Math.min(MIGRATE_CONCURRENCY, ctx.pace?.().inFlight ?? MIGRATE_CONCURRENCY));
     await Promise.all(Array.from({ length: Math.min(inFlight, work.length) }, worker));
     if (failure !== undefined) throw failure;
   }
@@ -118,10 +227,9 @@ export async function moveWindowKeys(ctx: KeyMoveContext, sourceId: string, targ
 
 async function migrateRound(ctx: KeyMoveContext, sourceId: string, targetId: string, round: readonly SlotKeys[], retries: number): Promise<void> {
   const keys = round.reduce((a, r) => a + r.keys.length, 0);
-  const t0 = ctx.clock.now();
   const opts = round[0]?.timeoutMs !== undefined ? { ...ctx.migrate, timeoutMs: round[0].timeoutMs } : ctx.migrate;
-  const errors = await migrateKeys(ctx, sourceId, targetId, round, opts);
-  const ms = ctx.clock.now() - t0;
+  // The MIGRATE's own time (what blocks the source), not the wait for the gate, the replica and the DEL.
+  const { errors, ms } = await migrateKeys(ctx, sourceId, targetId, round, opts);
   ctx.countOwn?.(sourceId, round.length);
   ctx.countOwn?.(targetId, keys + round.length); // one RESTORE-ASKING per key, and SELECT/AUTH
   const failed = round.map((r, i) => ({ r, error: errors[i] ?? null })).filter((x) => x.error !== null);
@@ -194,6 +302,7 @@ async function migrateRound(ctx: KeyMoveContext, sourceId: string, targetId: str
  * only once a replica of the target has them (exec/durability.ts): MIGRATE deletes them as soon as
  * the target says OK, and a target frozen right then (before its replication stream left) is
  * replaced by a replica that never had them. That was the SIGSTOP fault trial's loss (issue #10).
+ * Every MIGRATE passes the context's gate (the pace's MIGRATEs in flight); `ms` is the MIGRATE's own time.
  */
 async function migrateKeys(
   ctx: KeyMoveContext,
@@ -201,23 +310,45 @@ async function migrateKeys(
   targetId: string,
   round: readonly SlotKeys[],
   opts: MigrateOptions,
-): Promise<(string | null)[]> {
-  if (!ctx.port.migrateCopy || round.length !== 1)
-    return ctx.port.migrate(
-      sourceId,
-      targetId,
-      round.map((r) => r.keys),
-      opts,
-    );
-  const slot = round[0]!.slot;
-  const confirm = () =>
-    targetReplicated(
-      ctx.port,
-      ctx.clock,
-      targetId,
-      `The keys of slot ${slot} stay on ${ctx.port.nodeAddr(sourceId)} (copies on the target too); resume the journal (or run "rcm fix") once the cluster has settled.`,
-    );
-  return [await ctx.port.migrateCopy(sourceId, targetId, round[0]!.keys, opts, confirm)];
+): Promise<{ errors: (string | null)[]; ms: number }> {
+  await ctx.gate?.acquire();
+  const t0 = ctx.clock.now();
+  let ms: number | undefined;
+  const sent = (): void => {
+    if (ms !== undefined) return;
+    ms = ctx.clock.now() - t0;
+    ctx.gate?.release();
+  };
+  try {
+    if (!ctx.port.migrateCopy || round.length !== 1) {
+      const errors = await ctx.port.migrate(
+        sourceId,
+        targetId,
+        round.map((r) => r.keys),
+        opts,
+      );
+      sent();
+      return { errors, ms: ms! };
+    }
+    const slot = round[0]!.slot;
+    const confirm = async (): Promise<void> => {
+      sent();
+      ctx.onSent?.();
+      await (ctx.replicated ??
+        (() =>
+          targetReplicated(
+            ctx.port,
+            ctx.clock,
+            targetId,
+            `The keys of slot ${slot} stay on ${ctx.port.nodeAddr(sourceId)} (copies on the target too); resume the journal (or run "rcm fix") once the cluster has settled.`,
+          )))();
+    };
+    const error = await ctx.port.migrateCopy(sourceId, targetId, round[0]!.keys, opts, confirm);
+    sent();
+    return { errors: [error], ms: ms! };
+  } finally {
+    sent();
+  }
 }
 
 /**
@@ -245,7 +376,9 @@ async function resolveBusyKeys(ctx: KeyMoveContext, sourceId: string, targetId: 
   } else {
     ctx.emit({ type: 'busy-keys', slot, keys: keys.map((k) => k.toString('utf8')), action: 'replaced' });
   }
-  const [error] = await migrateKeys(ctx, sourceId, targetId, [group], { ...ctx.migrate, replace: true });
+  const {
+    errors: [error],
+  } = await migrateKeys(ctx, sourceId, targetId, [group], { ...ctx.migrate, replace: true });
   if (error) {
     throw new EngineError({
       code: 'migration-failed',

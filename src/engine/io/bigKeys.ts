@@ -1,8 +1,9 @@
 /**
  * Finds the keys of a plan whose MIGRATE would block long, within a time
  * bound: per source, the planned slots' keys (CLUSTER GETKEYSINSLOT, a sample
- * of up to SAMPLE_PER_SLOT per slot), their TYPE, then their length by type
- * (STRLEN/HLEN/LLEN/SCARD/ZCARD/XLEN), all pipelined; MEMORY USAGE only for
+ * of up to SAMPLE_PER_SLOT per slot), their STRLEN, and for the keys that are
+ * no string their TYPE, then their length by type (HLEN/LLEN/SCARD/ZCARD/XLEN),
+ * all pipelined; MEMORY USAGE only for
  * the largest few per slot.
  */
 import { bigKeyTimeoutMs, bigKeyWarning, BIG_KEY_MS, estimateBlockingMs, type BigKey, type BigKeyReport, type BigKeyWarning } from '../model/bigKeys';
@@ -69,10 +70,18 @@ export async function scanBigKeys(
         const found = round.flatMap((m, j) => (lists[j]!.ok ? (lists[j]!.value as Buffer[]) : []).map((key) => ({ ...m, key })));
         scanned += round.length;
         if (found.length === 0) continue;
-        const types = await c.pipeline(found.map((f) => ['TYPE', f.key] as const));
-        const typed = found.map((f, j) => ({ ...f, type: types[j]!.ok ? String(types[j]!.value) : 'none' })).filter((f) => LENGTH_COMMAND[f.type]);
-        const lengths = await c.pipeline(typed.map((f) => [LENGTH_COMMAND[f.type]!, f.key] as const));
-        const sized = typed.map((f, j) => ({ ...f, length: lengths[j]!.ok ? Number(lengths[j]!.value) : 0 })).filter((f) => f.length >= MIN_LENGTH[f.type]!);
+        // STRLEN first (most keys are strings): one command per key instead of TYPE then STRLEN. Only the keys it
+        // refuses (WRONGTYPE: a collection) get a TYPE and their length command.
+        const strlens = await c.pipeline(found.map((f) => ['STRLEN', f.key] as const));
+        const strings = found.map((f, j) => ({ ...f, type: 'string', length: strlens[j]!.ok ? Number(strlens[j]!.value) : -1 }));
+        const others = found.filter((_, j) => !strlens[j]!.ok);
+        const types = others.length > 0 ? await c.pipeline(others.map((f) => ['TYPE', f.key] as const)) : [];
+        const typed = others.map((f, j) => ({ ...f, type: types[j]!.ok ? String(types[j]!.value) : 'none' })).filter((f) => LENGTH_COMMAND[f.type]);
+        const lengths = typed.length > 0 ? await c.pipeline(typed.map((f) => [LENGTH_COMMAND[f.type]!, f.key] as const)) : [];
+        const sized = [
+          ...strings.filter((f) => f.length >= 0),
+          ...typed.map((f, j) => ({ ...f, length: lengths[j]!.ok ? Number(lengths[j]!.value) : 0 })),
+        ].filter((f) => f.length >= MIN_LENGTH[f.type]!);
         // The largest few per slot get a MEMORY USAGE.
         const perSlot = new Map<number, typeof sized>();
         for (const f of sized) {

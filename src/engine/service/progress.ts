@@ -59,6 +59,7 @@ export class ProgressTracker {
         this.pace = e.pace;
         break;
       case 'big-keys':
+      case 'profile':
       case 'group-started':
       case 'slot-started':
       case 'busy-keys':

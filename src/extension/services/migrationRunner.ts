@@ -124,6 +124,7 @@ export class MigrationRunner {
       case 'progress':
       case 'cancelled':
       case 'big-keys':
+      case 'profile':
         break;
     }
   }

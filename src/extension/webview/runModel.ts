@@ -173,6 +173,7 @@ export class RunAggregator {
       case 'progress':
       case 'slot-started':
       case 'big-keys':
+      case 'profile':
         break;
     }
   }
