@@ -28,7 +28,8 @@ for (const kind of serverKinds()) {
         async () => {
           for (const r of cluster.replicas) {
             const info = String(await cmd(cluster.client(r), 'INFO'));
-            if (!/master_link_status:up/.test(info) || /(^|\n)(async_)?loading:1/.test(info) || /master_sync_in_progress:1/.test(info)) return `${r.port} is still syncing`;
+            if (!/master_link_status:up/.test(info) || /(^|\n)(async_)?loading:1/.test(info) || /master_sync_in_progress:1/.test(info))
+              return `${r.port} is still syncing`;
           }
           return true;
         },

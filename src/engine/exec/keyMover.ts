@@ -89,7 +89,8 @@ function slotWork(ctx: KeyMoveContext, slot: number, keys: readonly Buffer[], ca
   for (const item of splitBig(ctx, slot, keys, capped)) {
     const n = Math.ceil(item.keys.length / size);
     const per = Math.ceil(item.keys.length / n);
-    for (let i = 0; i < item.keys.length; i += per) batches.push({ slot, keys: item.keys.slice(i, i + per), ...(item.timeoutMs !== undefined ? { timeoutMs: item.timeoutMs } : {}) });
+    for (let i = 0; i < item.keys.length; i += per)
+      batches.push({ slot, keys: item.keys.slice(i, i + per), ...(item.timeoutMs !== undefined ? { timeoutMs: item.timeoutMs } : {}) });
   }
   return { slot, batches, more: capped || batches.length === 0 || keys.length > batches.reduce((a, b) => a + b.keys.length, 0) };
 }
@@ -334,14 +335,16 @@ async function migrateKeys(
     const confirm = async (): Promise<void> => {
       sent();
       ctx.onSent?.();
-      await (ctx.replicated ??
+      await (
+        ctx.replicated ??
         (() =>
           targetReplicated(
             ctx.port,
             ctx.clock,
             targetId,
             `The keys of slot ${slot} stay on ${ctx.port.nodeAddr(sourceId)} (copies on the target too); resume the journal (or run "rcm fix") once the cluster has settled.`,
-          )))();
+          ))
+      )();
     };
     const error = await ctx.port.migrateCopy(sourceId, targetId, round[0]!.keys, opts, confirm);
     sent();

@@ -7,16 +7,7 @@
 import type { Clock, SlotPort } from './port';
 
 export type ProfilePhase =
-  | 'window-open'
-  | 'key-listing'
-  | 'migrate'
-  | 'migrate-copy'
-  | 'durability-wait'
-  | 'setslot-node'
-  | 'epoch-guard'
-  | 'key-counts'
-  | 'pace-probe'
-  | 'other';
+  'window-open' | 'key-listing' | 'migrate' | 'migrate-copy' | 'durability-wait' | 'setslot-node' | 'epoch-guard' | 'key-counts' | 'pace-probe' | 'other';
 
 export interface PhaseProfile {
   readonly calls: number;
@@ -115,6 +106,9 @@ export function renderProfile(p: RunProfile): string {
   const per = (n: number): string => (p.slots > 0 ? (n / p.slots).toFixed(2) : '-');
   const rows = Object.entries(p.phases).sort(([, a], [, b]) => b.roundTrips - a.roundTrips);
   const total = rows.reduce((a, [, v]) => a + v.roundTrips, 0);
-  const lines = rows.map(([k, v]) => `rcm: profile: ${k.padEnd(16)} ${String(v.calls).padStart(7)} calls ${String(v.roundTrips).padStart(7)} round trips (${per(v.roundTrips)}/slot) ${v.ms.toFixed(1).padStart(9)} ms busy\n`);
+  const lines = rows.map(
+    ([k, v]) =>
+      `rcm: profile: ${k.padEnd(16)} ${String(v.calls).padStart(7)} calls ${String(v.roundTrips).padStart(7)} round trips (${per(v.roundTrips)}/slot) ${v.ms.toFixed(1).padStart(9)} ms busy\n`,
+  );
   return `rcm: profile: ${p.slots} slots in ${(p.wallMs / 1000).toFixed(2)} s, ${total} round trips (${per(total)}/slot)\n${lines.join('')}`;
 }
