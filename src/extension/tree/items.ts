@@ -6,11 +6,12 @@
  */
 import { rangeSize, type ClusterNode, type SkippedNode } from '../../engine';
 import type { CommandId } from '../constants';
-import { describeError } from '../model/errors';
+import { describeError, errorHeadline } from '../model/errors';
 import type { L10n } from '../model/l10n';
 import { clusterContext, contextValue, nodeContext } from './contextValues';
+import { descriptionRoom, fitParts } from './fit';
 import { liveMetricLines, loadShareParts } from './loadInfo';
-import { coveredSlots, elementId, findNode, isMaster, keysInRange, type ClusterView, type ElementOf, type TreeElement, type Views } from './model';
+import { coveredSlots, depthOf, elementId, findNode, isMaster, keysInRange, type ClusterView, type ElementOf, type TreeElement, type Views } from './model';
 import { SLOT_COUNT } from '../../engine';
 
 export interface TreeItemModel {
@@ -133,8 +134,13 @@ function clusterItem(e: ElementOf<'cluster'>, view: ClusterView | undefined, l10
   const replicas = topo.nodes.length - masters;
   const keys = view.summary?.totalKeys;
   const state = ok ? 'ok' : 'fail';
-  const parts = clusterDescription(state, covered, masters, keys, l10n);
   const findings = view.check?.findings ?? [];
+  const open = topo.nodes.reduce((a, n) => a + n.migrating.length + n.importing.length, 0);
+  const description = clusterDescription(
+    { covered, masters, keys, down: topo.skipped.length, open, findings: findings.length, error: !!view.error },
+    descriptionRoom(name, 0),
+    l10n,
+  );
   const tip = [
     `**${md(name)}** — cluster\\_state ${state}`,
     '',
@@ -148,7 +154,7 @@ function clusterItem(e: ElementOf<'cluster'>, view: ClusterView | undefined, l10
   ].join('\n');
   return {
     ...base,
-    description: parts.join(' · '),
+    description,
     tooltip: tip,
     icon: { id: 'server-environment', color: !ok ? COLORS.fail : problems ? COLORS.warning : COLORS.ok },
     contextValue: ctx(true, !ok, problems),
@@ -156,26 +162,65 @@ function clusterItem(e: ElementOf<'cluster'>, view: ClusterView | undefined, l10
   };
 }
 
-/** The cluster's description, short enough for the default sidebar width (the rest is in the tooltip). */
-function clusterDescription(state: string, covered: number, masters: number, keys: number | undefined, l10n: L10n): string[] {
-  return [
-    state,
-    ...(covered === SLOT_COUNT ? [] : [l10n.t('{0}/{1} slots', covered, SLOT_COUNT)]),
-    masters === 1 ? l10n.t('1 master') : l10n.t('{0} masters', masters),
-    ...(keys !== undefined ? [l10n.t('{0} keys', compactCount(keys))] : []),
-  ];
+interface ClusterFigures {
+  readonly covered: number;
+  readonly masters: number;
+  readonly keys: number | undefined;
+  /** Nodes the entry node lists that could not be loaded. */
+  readonly down: number;
+  /** Open (migrating/importing) slots over all nodes. */
+  readonly open: number;
+  readonly findings: number;
+  /** The last refresh failed. */
+  readonly error: boolean;
 }
 
-/** A node's description: slots (masters), keys and problems only; id, memory and the rest are in the tooltip. */
-function nodeDescription(n: ClusterNode, keys: number | undefined, flags: readonly string[], open: number, share: readonly string[], l10n: L10n): string[] {
-  return [
-    isMaster(n) ? (n.slotCount === 1 ? l10n.t('1 slot') : l10n.t('{0} slots', n.slotCount)) : l10n.t('replica'),
-    ...share,
-    ...(keys !== undefined ? [l10n.t('{0} keys', compactCount(keys))] : []),
-    ...flags,
-    ...(n.linkState === 'disconnected' ? [l10n.t('link down')] : []),
-    ...(open > 0 ? [l10n.t('{0} open', open)] : []),
+/**
+ * The cluster's description in `room`: problems first (fail and the slots
+ * covered, nodes down, open slots, else the number of Check findings, a failed
+ * refresh), then `ok` (only when nothing is wrong), masters, keys.
+ */
+function clusterDescription(f: ClusterFigures, room: number, l10n: L10n): string {
+  const problems = [
+    ...(f.covered === SLOT_COUNT ? [] : ['fail', l10n.t('{0}/{1} slots', f.covered, SLOT_COUNT)]),
+    ...(f.down > 0 ? [l10n.t('{0} down', f.down)] : []),
+    ...(f.open > 0 ? [l10n.t('{0} open', f.open)] : []),
+    ...(f.error ? [l10n.t('error')] : []),
   ];
+  if (problems.length === 0 && f.findings > 0) problems.push(f.findings === 1 ? l10n.t('1 problem') : l10n.t('{0} problems', f.findings));
+  return fitParts(
+    problems,
+    [
+      ...(problems.length === 0 ? ['ok'] : []),
+      f.masters === 1 ? l10n.t('1 master') : l10n.t('{0} masters', f.masters),
+      ...(f.keys !== undefined ? [keysText(f.keys, l10n)] : []),
+    ],
+    room,
+  );
+}
+
+function keysText(keys: number, l10n: L10n): string {
+  return keys === 1 ? l10n.t('1 key') : l10n.t('{0} keys', compactCount(keys));
+}
+
+/**
+ * A live node's description in `room`: problems first (flags such as fail,
+ * link down, open slots), then for a master its slots, keys, memory and share of
+ * the cluster's keys; for a replica "replica", keys and memory. The
+ * id and the rest are in the tooltip; slot-range rows show keys per range.
+ */
+function nodeDescription(n: ClusterNode, keys: number | undefined, flags: readonly string[], open: number, share: readonly string[], room: number, l10n: L10n): string {
+  const mem = formatBytes(n.stats.usedMemory);
+  return fitParts(
+    [...flags, ...(n.linkState === 'disconnected' ? [l10n.t('link down')] : []), ...(open > 0 ? [l10n.t('{0} open', open)] : [])],
+    [
+      isMaster(n) ? (n.slotCount === 1 ? l10n.t('1 slot') : l10n.t('{0} slots', n.slotCount)) : l10n.t('replica'),
+      ...(keys !== undefined ? [keysText(keys, l10n)] : []),
+      ...(mem ? [mem] : []),
+      ...share,
+    ],
+    room,
+  );
 }
 
 function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel {
@@ -208,7 +253,7 @@ function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel
     return {
       id,
       label: addr || shortId(s.id),
-      description: [shortId(s.id), s.role === 'master' ? l10n.t('master') : l10n.t('replica'), why].join(' · '),
+      description: fitParts([why], [s.role === 'master' ? l10n.t('master') : l10n.t('replica'), shortId(s.id)], descriptionRoom(addr || shortId(s.id), depthOf(e, views))),
       tooltip: [
         `**${md(addr)}** — ${md(l10n.t('down'))}`,
         '',
@@ -229,7 +274,7 @@ function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel
   const open = n.migrating.length + n.importing.length;
   const keys = keysOf(n);
   const mem = formatBytes(n.stats.usedMemory) ?? n.stats.usedMemoryHuman;
-  const desc = nodeDescription(n, keys, flags, open, loadShareParts(n, view?.topology, l10n), l10n);
+  const description = nodeDescription(n, keys, flags, open, loadShareParts(n, view?.topology, l10n), descriptionRoom(addr, depthOf(e, views)), l10n);
   const icon = failing
     ? { id: flags.includes('fail') ? 'error' : 'warning', color: flags.includes('fail') ? COLORS.error : COLORS.warning }
     : open > 0 || n.linkState === 'disconnected'
@@ -258,7 +303,7 @@ function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel
   return {
     id,
     label: addr,
-    description: desc.join(' · '),
+    description,
     tooltip: tip,
     icon,
     contextValue: nodeContext({ role: master ? 'master' : 'replica', empty: n.slotCount === 0, down: false }),
@@ -278,7 +323,7 @@ function slotsItem(e: ElementOf<'slots'>, views: Views, l10n: L10n): TreeItemMod
   return {
     id: elementId(e),
     label: slotRangeLabel(e.start, e.end, l10n),
-    ...(keys !== undefined ? { description: l10n.t('{0} keys', compactCount(keys)) } : {}),
+    ...(keys !== undefined ? { description: keysText(keys, l10n) } : {}),
     tooltip: md(l10n.t('Hash slots {0} to {1}. Right-click → Move These Slots To… to reshard them.', e.start, e.end)),
     icon: { id: 'symbol-number' },
     contextValue: contextValue('rcm:slots'),
@@ -300,12 +345,17 @@ function openSlotItem(e: ElementOf<'openSlot'>, views: Views, l10n: L10n): TreeI
   };
 }
 
+/** A load error under its cluster: a short headline as the label, the node (when it fits) beside it, the sentence in the tooltip. */
 function messageItem(e: ElementOf<'message'>, view: ClusterView | undefined, l10n: L10n): TreeItemModel {
-  const text = view?.error ? describeError(view.error, l10n) : l10n.t('Unknown problem');
+  const label = view?.error ? errorHeadline(view.error, l10n) : l10n.t('Unknown problem');
+  const sentence = view?.error ? describeError(view.error, l10n) : label;
+  const node = view?.error?.node;
+  const description = node ? fitParts([], [node], descriptionRoom(label, 1)) : '';
   return {
     id: elementId(e),
-    label: text,
-    tooltip: md(view?.error?.message ?? text),
+    label,
+    ...(description ? { description } : {}),
+    tooltip: [md(sentence), ...(view?.error && view.error.message !== sentence ? [md(view.error.message)] : []), md(l10n.t('Click to edit the cluster.'))].join('\n\n'),
     icon: { id: 'error', color: COLORS.error },
     contextValue: contextValue('rcm:message'),
     collapsible: 'none',
