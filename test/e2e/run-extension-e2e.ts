@@ -36,6 +36,7 @@ import {
 } from './codeServer';
 import { nodeJourneys } from './nodeJourneys';
 import { runScaleUi } from './scaleUi';
+import { assertTreeRowsFit } from './treeFit';
 import { runZhCn } from './zhCn';
 
 const ARTIFACTS = join(REPO, '.test-artifacts', 'e2e');
@@ -216,6 +217,8 @@ async function runUiJourneys(
       .locator('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="3"]', { hasText: /^\[\d+-\d+\] \(\d+ slots\)/ })
       .first()
       .waitFor();
+    // The cluster, its masters and the replica fit the default sidebar width (#16 problem 4).
+    await assertTreeRowsFit(page, log);
     await wb.command('View: Close All Editors');
     await wb.shot('tree');
   });
