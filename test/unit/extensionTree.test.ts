@@ -277,6 +277,13 @@ test('the e2e sandbox fits the default sidebar width: cluster and node rows with
     assert.equal(d(cluster), 'ok · 3 masters');
     assert.equal(d({ kind: 'node', clusterId: 'p1', nodeId: M1 }), '5461 slots');
     assert.equal(d({ kind: 'node', clusterId: 'p1', nodeId: R1 }), 'replica', 'its keys are in the tooltip');
+    // A screen reader hears every part, also those left out to fit.
+    const aria = (e: TreeElement) => buildTreeItem(e, views, englishL10n).ariaLabel;
+    if (keys === 50_000) {
+      assert.equal(aria(cluster), '127.0.0.1:45951, ok, 3 masters, 50k keys');
+      assert.equal(aria({ kind: 'node', clusterId: 'p1', nodeId: M1 }), '127.0.0.1:45951, 5461 slots, 25k keys, 11.8 MB, 50% keys');
+      assert.equal(aria({ kind: 'node', clusterId: 'p1', nodeId: R1 }), '127.0.0.1:45952, replica, 25k keys, 11.4 MB');
+    }
   }
   // A named cluster has room for its keys too.
   const named = sandbox();

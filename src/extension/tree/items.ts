@@ -18,6 +18,8 @@ export interface TreeItemModel {
   readonly id: string;
   readonly label: string;
   readonly description?: string;
+  /** What a screen reader says: the label and every part of the description, also those that did not fit. */
+  readonly ariaLabel?: string;
   /** Markdown. */
   readonly tooltip?: string;
   readonly icon: { readonly id: string; readonly color?: string };
@@ -136,11 +138,7 @@ function clusterItem(e: ElementOf<'cluster'>, view: ClusterView | undefined, l10
   const state = ok ? 'ok' : 'fail';
   const findings = view.check?.findings ?? [];
   const open = topo.nodes.reduce((a, n) => a + n.migrating.length + n.importing.length, 0);
-  const description = clusterDescription(
-    { covered, masters, keys, down: topo.skipped.length, open, findings: findings.length, error: !!view.error },
-    descriptionRoom(name, 0),
-    l10n,
-  );
+  const described = fitted(name, 0, clusterParts({ covered, masters, keys, down: topo.skipped.length, open, findings: findings.length, error: !!view.error }, l10n));
   const tip = [
     `**${md(name)}** — cluster\\_state ${state}`,
     '',
@@ -154,7 +152,7 @@ function clusterItem(e: ElementOf<'cluster'>, view: ClusterView | undefined, l10
   ].join('\n');
   return {
     ...base,
-    description,
+    ...described,
     tooltip: tip,
     icon: { id: 'server-environment', color: !ok ? COLORS.fail : problems ? COLORS.warning : COLORS.ok },
     contextValue: ctx(true, !ok, problems),
@@ -175,12 +173,23 @@ interface ClusterFigures {
   readonly error: boolean;
 }
 
+/** A description's parts: the problems (always shown, first), then the rest in order of use. */
+interface Parts {
+  readonly problems: readonly string[];
+  readonly rest: readonly string[];
+}
+
+/** The description that fits beside `label` at `depth`, and the aria label with every part. */
+function fitted(label: string, depth: number, parts: Parts): { description: string; ariaLabel: string } {
+  return { description: fitParts(parts.problems, parts.rest, descriptionRoom(label, depth)), ariaLabel: [label, ...parts.problems, ...parts.rest].join(', ') };
+}
+
 /**
- * The cluster's description in `room`: problems first (fail and the slots
+ * The cluster's description parts: problems first (fail and the slots
  * covered, nodes down, open slots, else the number of Check findings, a failed
  * refresh), then `ok` (only when nothing is wrong), masters, keys.
  */
-function clusterDescription(f: ClusterFigures, room: number, l10n: L10n): string {
+function clusterParts(f: ClusterFigures, l10n: L10n): Parts {
   const problems = [
     ...(f.covered === SLOT_COUNT ? [] : ['fail', l10n.t('{0}/{1} slots', f.covered, SLOT_COUNT)]),
     ...(f.down > 0 ? [l10n.t('{0} down', f.down)] : []),
@@ -188,15 +197,14 @@ function clusterDescription(f: ClusterFigures, room: number, l10n: L10n): string
     ...(f.error ? [l10n.t('error')] : []),
   ];
   if (problems.length === 0 && f.findings > 0) problems.push(f.findings === 1 ? l10n.t('1 problem') : l10n.t('{0} problems', f.findings));
-  return fitParts(
+  return {
     problems,
-    [
+    rest: [
       ...(problems.length === 0 ? ['ok'] : []),
       f.masters === 1 ? l10n.t('1 master') : l10n.t('{0} masters', f.masters),
       ...(f.keys !== undefined ? [keysText(f.keys, l10n)] : []),
     ],
-    room,
-  );
+  };
 }
 
 function keysText(keys: number, l10n: L10n): string {
@@ -204,23 +212,22 @@ function keysText(keys: number, l10n: L10n): string {
 }
 
 /**
- * A live node's description in `room`: problems first (flags such as fail,
+ * A live node's description parts: problems first (flags such as fail,
  * link down, open slots), then for a master its slots, keys, memory and share of
  * the cluster's keys; for a replica "replica", keys and memory. The
  * id and the rest are in the tooltip; slot-range rows show keys per range.
  */
-function nodeDescription(n: ClusterNode, keys: number | undefined, flags: readonly string[], open: number, share: readonly string[], room: number, l10n: L10n): string {
+function nodeParts(n: ClusterNode, keys: number | undefined, flags: readonly string[], open: number, share: readonly string[], l10n: L10n): Parts {
   const mem = formatBytes(n.stats.usedMemory);
-  return fitParts(
-    [...flags, ...(n.linkState === 'disconnected' ? [l10n.t('link down')] : []), ...(open > 0 ? [l10n.t('{0} open', open)] : [])],
-    [
+  return {
+    problems: [...flags, ...(n.linkState === 'disconnected' ? [l10n.t('link down')] : []), ...(open > 0 ? [l10n.t('{0} open', open)] : [])],
+    rest: [
       isMaster(n) ? (n.slotCount === 1 ? l10n.t('1 slot') : l10n.t('{0} slots', n.slotCount)) : l10n.t('replica'),
       ...(keys !== undefined ? [keysText(keys, l10n)] : []),
       ...(mem ? [mem] : []),
       ...share,
     ],
-    room,
-  );
+  };
 }
 
 function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel {
@@ -253,7 +260,7 @@ function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel
     return {
       id,
       label: addr || shortId(s.id),
-      description: fitParts([why], [s.role === 'master' ? l10n.t('master') : l10n.t('replica'), shortId(s.id)], descriptionRoom(addr || shortId(s.id), depthOf(e, views))),
+      ...fitted(addr || shortId(s.id), depthOf(e, views), { problems: [why], rest: [s.role === 'master' ? l10n.t('master') : l10n.t('replica'), shortId(s.id)] }),
       tooltip: [
         `**${md(addr)}** — ${md(l10n.t('down'))}`,
         '',
@@ -274,7 +281,7 @@ function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel
   const open = n.migrating.length + n.importing.length;
   const keys = keysOf(n);
   const mem = formatBytes(n.stats.usedMemory) ?? n.stats.usedMemoryHuman;
-  const description = nodeDescription(n, keys, flags, open, loadShareParts(n, view?.topology, l10n), descriptionRoom(addr, depthOf(e, views)), l10n);
+  const described = fitted(addr, depthOf(e, views), nodeParts(n, keys, flags, open, loadShareParts(n, view?.topology, l10n), l10n));
   const icon = failing
     ? { id: flags.includes('fail') ? 'error' : 'warning', color: flags.includes('fail') ? COLORS.error : COLORS.warning }
     : open > 0 || n.linkState === 'disconnected'
@@ -303,7 +310,7 @@ function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel
   return {
     id,
     label: addr,
-    description,
+    ...described,
     tooltip: tip,
     icon,
     contextValue: nodeContext({ role: master ? 'master' : 'replica', empty: n.slotCount === 0, down: false }),
