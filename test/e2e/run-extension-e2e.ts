@@ -249,7 +249,8 @@ async function runUiJourneys(
     await wb.answer(fresh);
     await wb.pick('Empty master');
     await wb.dialogButton('Add Node');
-    const added = page.locator('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="2"]', { hasText: new RegExp(`^${esc(fresh)}.*0 slots`) });
+    // Found by its aria label, which has every figure: just after the MEET the row may read "link down" only (problems first).
+    const added = page.locator(`.part.sidebar .monaco-list-row[role="treeitem"][aria-level="2"][aria-label^="${fresh}, "][aria-label*=", 0 slots"]`);
     await added.first().waitFor({ timeout: 90_000 });
     await wb.shot('node-added');
     await wb.contextMenu(new RegExp(`^${esc(fresh)}`), 'Delete Node…');
