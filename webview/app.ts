@@ -562,8 +562,14 @@ export class App {
       keyItems.push(
         h('li', { class: 'legend-key' }, h('span', { class: 'swatch unowned', 'aria-hidden': 'true' }), `${t('map.unassigned')} (${fmt.n(unassigned)})`),
       );
-    if (d.view.plan && s.phase !== 'finished')
-      keyItems.push(h('li', { class: 'legend-key' }, h('span', { class: 'swatch moving', 'aria-hidden': 'true' }), t('map.moving')));
+    if (d.view.plan && s.phase !== 'finished') {
+      // Drawn as the map draws a moving slot: a real target's colour with the corner mark (a foreground-only
+      // swatch was a dark square in the light theme, nothing like the map).
+      const moving = h('span', { class: 'swatch moving', 'aria-hidden': 'true' });
+      const firstTarget = d.target.find((x) => x !== NONE);
+      if (firstTarget !== undefined && d.view.nodes[firstTarget]) moving.style.setProperty('--target', this.map.colourOf(d.view.nodes[firstTarget].id));
+      keyItems.push(h('li', { class: 'legend-key' }, moving, t('map.moving')));
+    }
     if (model.open.length > 0) keyItems.push(h('li', { class: 'legend-key' }, h('span', { class: 'swatch open', 'aria-hidden': 'true' }), t('map.open')));
     replaceContent(
       this.els.legend,

@@ -7,7 +7,7 @@
  * whenever the map changes (so it never describes a stale owner).
  */
 import type { NodeView, OpenSlotView } from '../src/shared/protocol';
-import { GRID, NONE, SLOTS, assignHues, keyShade, nodeColour, slotAtPoint, slotToCell, type ThemeKind } from '../src/shared/slotMap';
+import { GRID, NONE, SLOTS, assignHues, keyShade, mapNeighbours, nodeColour, slotAtPoint, slotToCell, type ThemeKind } from '../src/shared/slotMap';
 import { h } from './dom';
 import type { Formatter, T } from './format';
 
@@ -125,8 +125,13 @@ export class SlotMapView {
   }
 
   update(model: MapModel): void {
+    const sameLayout = this.model?.ownerBefore === model.ownerBefore && this.model.target === model.target;
     this.model = model;
-    this.hues = assignHues(model.nodes.map((n) => n.id));
+    // Colours follow the layout before the plan and its targets (the same for a whole run): computed once per plan.
+    if (!sameLayout) {
+      const ids = model.nodes.map((n) => n.id);
+      this.hues = assignHues(ids, mapNeighbours(ids, model.ownerBefore, model.target));
+    }
     this.maxShade = 0;
     if (model.shadeValues) for (let i = 0; i < model.shadeValues.length; i++) if (model.shadeValues[i]! > this.maxShade) this.maxShade = model.shadeValues[i]!;
     this.draw();

@@ -131,40 +131,100 @@ export function hashId(id: string): number {
   return h >>> 0;
 }
 
-const GOLDEN_ANGLE = 137.508;
-
 function hueDistance(a: number, b: number): number {
   const d = Math.abs(a - b) % 360;
   return d > 180 ? 360 - d : d;
 }
 
 /**
- * A hue (0–360) per node id. Each id starts at the hue of its hash; ids are
- * placed in sorted order and step by the golden angle until the hue keeps a
- * minimum distance from hues already taken (else the candidate farthest from
- * them wins), so the result depends only on the set of ids, never on their order.
+ * Which nodes' slots touch on the map (side by side in a grid row, or one
+ * above the other) at any moment of a run: a slot counts both for its owner
+ * before the plan and for its planned target, so these pairs, and the
+ * colours they decide, stay the same while the slots move. Indexes as in
+ * `owner`/`target`; the result is keyed by `ids[index]`.
  */
-export function assignHues(ids: readonly string[]): Record<string, number> {
+export function mapNeighbours(ids: readonly string[], owner: Int32Array, target: Int32Array): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const link = (a: number, b: number): void => {
+    if (a === b || a === NONE || b === NONE || !ids[a] || !ids[b]) return;
+    const x = ids[a]!;
+    const y = ids[b]!;
+    if (x === y) return;
+    if (!out.has(x)) out.set(x, new Set());
+    if (!out.has(y)) out.set(y, new Set());
+    out.get(x)!.add(y);
+    out.get(y)!.add(x);
+  };
+  const touch = (s: number, t: number): void => {
+    link(owner[s]!, owner[t]!);
+    link(owner[s]!, target[t]!);
+    link(target[s]!, owner[t]!);
+    link(target[s]!, target[t]!);
+  };
+  for (let s = 0; s < SLOTS; s++) {
+    if (s % GRID !== GRID - 1) touch(s, s + 1);
+    if (s + GRID < SLOTS) touch(s, s + GRID);
+  }
+  return out;
+}
+
+/** Where the evenly spaced hues start (a blue, so a 1-master cluster is not red). */
+const FIRST_HUE = 215;
+
+/** Neighbours this far apart on the colour wheel are told apart; beyond it, spreading all hues matters more. */
+const FAR_ENOUGH = 90;
+
+/**
+ * A hue (0–360) per node id, a function of the set of ids and of `neighbours`
+ * only (never of their order). The rule, unit-tested for up to 64 masters:
+ *   - every node gets its own hue out of max(12, 2N) hues evenly spaced, so
+ *     no two nodes have the same colour and any two are 360/max(12, 2N)° apart
+ *     or more;
+ *   - nodes choose in DSatur order (the one with most neighbours already
+ *     placed, then most neighbours, then the first id), each the free hue
+ *     farthest from its placed neighbours' hues (neighbours: `mapNeighbours`)
+ *     up to 90°, then the one farthest from every placed hue, then the one
+ *     nearest its own hashed hue: masters next to each other on the map end up
+ *     at least 90° apart in the contiguous layouts create and rebalance make.
+ */
+export function assignHues(ids: readonly string[], neighbours: ReadonlyMap<string, ReadonlySet<string>> = new Map()): Record<string, number> {
   const unique = [...new Set(ids)].sort();
-  const gap = Math.min(60, 360 / (1.6 * Math.max(1, unique.length)));
-  const taken: number[] = [];
+  const count = Math.max(12, 2 * unique.length);
+  const free = Array.from({ length: count }, (_, i) => Math.round(((FIRST_HUE + (i * 360) / count) % 360) * 10) / 10);
   const out: Record<string, number> = {};
-  const nearest = (hue: number): number => taken.reduce((m, t) => Math.min(m, hueDistance(t, hue)), 360);
-  for (const id of unique) {
-    let hue = (hashId(id) % 3600) / 10;
-    let best = hue;
-    let bestDistance = nearest(hue);
-    for (let tries = 0; tries < 64 && bestDistance < gap; tries++) {
-      hue = (hue + GOLDEN_ANGLE) % 360;
-      const d = nearest(hue);
-      if (d > bestDistance) {
-        best = hue;
-        bestDistance = d;
+  const degree = (id: string): number => neighbours.get(id)?.size ?? 0;
+  const placedNeighbours = (id: string): number[] => [...(neighbours.get(id) ?? [])].filter((n) => n in out).map((n) => out[n]!);
+  const nearest = (hue: number, to: readonly number[]): number => to.reduce((m, p) => Math.min(m, hueDistance(p, hue)), 360);
+  const left = new Set(unique);
+  while (left.size > 0) {
+    let id = '';
+    let idKey = [-1, -1];
+    for (const c of left) {
+      const key = [placedNeighbours(c).length, degree(c)];
+      if (key[0]! > idKey[0]! || (key[0] === idKey[0] && key[1]! > idKey[1]!)) {
+        id = c;
+        idKey = key;
       }
     }
-    best = Math.round(best * 10) / 10;
-    taken.push(best);
-    out[id] = best;
+    left.delete(id);
+    const own = (hashId(id) % 3600) / 10;
+    const near = placedNeighbours(id);
+    const all = Object.values(out);
+    let best = 0;
+    let bestKey = [-1, -1, -360];
+    free.forEach((hue, i) => {
+      const key = [Math.min(FAR_ENOUGH, nearest(hue, near)), nearest(hue, all), -hueDistance(own, hue)];
+      for (let k = 0; k < key.length; k++) {
+        if (key[k]! > bestKey[k]! + 1e-9) {
+          best = i;
+          bestKey = key;
+          break;
+        }
+        if (key[k]! < bestKey[k]! - 1e-9) break;
+      }
+    });
+    out[id] = free[best]!;
+    free.splice(best, 1);
   }
   return out;
 }

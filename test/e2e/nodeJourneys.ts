@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
+import { assertTreeRowsFit } from './treeFit';
 
 /** The slice of run-extension-e2e.ts's Workbench these journeys use. */
 export interface Wb {
@@ -204,6 +205,8 @@ export function nodeJourneys(journey: Journey, wb: Wb, ports: { seed: number; cr
         .waitFor({ state: 'hidden' })
         .catch(() => undefined);
       await page.waitForTimeout(600); // the palette fades out
+      // No cluster, node or error row is cut off ("…") at the default sidebar width (issue #16, problem 4).
+      await assertTreeRowsFit(page);
       await wb.shot(`tree-${theme.startsWith('Light') ? 'light' : 'dark'}`);
       // The migration panel in the same theme: a Reshard plan preview beside the tree.
       await wb.command('Redis Cluster: Reshard…');

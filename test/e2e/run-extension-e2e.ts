@@ -36,6 +36,7 @@ import {
 } from './codeServer';
 import { nodeJourneys } from './nodeJourneys';
 import { runScaleUi } from './scaleUi';
+import { assertTreeRowsFit } from './treeFit';
 import { runZhCn } from './zhCn';
 
 const ARTIFACTS = join(REPO, '.test-artifacts', 'e2e');
@@ -216,6 +217,8 @@ async function runUiJourneys(
       .locator('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="3"]', { hasText: /^\[\d+-\d+\] \(\d+ slots\)/ })
       .first()
       .waitFor();
+    // The cluster, its masters and the replica fit the default sidebar width (#16 problem 4).
+    await assertTreeRowsFit(page, log);
     await wb.command('View: Close All Editors');
     await wb.shot('tree');
   });
@@ -246,7 +249,8 @@ async function runUiJourneys(
     await wb.answer(fresh);
     await wb.pick('Empty master');
     await wb.dialogButton('Add Node');
-    const added = page.locator('.part.sidebar .monaco-list-row[role="treeitem"][aria-level="2"]', { hasText: new RegExp(`^${esc(fresh)}.*0 slots`) });
+    // Found by its aria label, which has every figure: just after the MEET the row may read "link down" only (problems first).
+    const added = page.locator(`.part.sidebar .monaco-list-row[role="treeitem"][aria-level="2"][aria-label^="${fresh}, "][aria-label*=", 0 slots"]`);
     await added.first().waitFor({ timeout: 90_000 });
     await wb.shot('node-added');
     await wb.contextMenu(new RegExp(`^${esc(fresh)}`), 'Delete Node…');
@@ -302,8 +306,9 @@ async function runUiJourneys(
     if (message.includes('wrong-password')) throw new Error(`the password leaked into a notification: ${message}`);
     await wb.shot('wrong-password');
     await wb.hideNotifications();
+    // The tree's error row: a headline that fits the sidebar (the sentence with WRONGPASS is its tooltip).
     await wb
-      .treeItem(/WRONGPASS/)
+      .treeItem(/^wrong user name or password/)
       .first()
       .waitFor();
     // Still alive: the other cluster refreshes.

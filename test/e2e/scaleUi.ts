@@ -103,10 +103,8 @@ export async function runScaleUi(browser: Browser, o: { port: number; stateDir: 
     await cluster.client(cluster.entry).set(keyInSlot(0, 'scale-e2e'), 'x');
     const t4 = Date.now();
     await runPaletteCommand(p, 'Redis Cluster: Refresh');
-    await rows
-      .filter({ hasText: new RegExp(`${NAME}.*ok · ${MASTERS} masters · ${KEYS + 1} keys`) })
-      .first()
-      .waitFor();
+    // The key count: in the row's aria label (the description keeps only what fits the sidebar width).
+    await p.locator(`.part.sidebar .monaco-list-row[role="treeitem"][aria-label^="${NAME}, ok, ${MASTERS} masters, ${KEYS + 1} keys"]`).first().waitFor();
     const tRefresh = Date.now() - t4;
     await waitCount(replicaRows, MASTERS);
     const hostAfterTree = extensionHostRss(cs.pgid);

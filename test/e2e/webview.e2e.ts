@@ -249,6 +249,13 @@ test(
     await map.press('ArrowDown');
     await map.press('ArrowRight');
     await panel.locator('#slot-map-status', { hasText: /^Slot 129 · Owner / }).waitFor();
+    // #16 problem 8: slot numbers along the map; the legend on screen without scrolling; the Moving key drawn in a
+    // target's colour with the corner mark, as the map draws a moving slot.
+    assert.match(await panel.locator('.map-axis').innerText(), /\b2048\b/);
+    const legend = await panel.locator('#legend-heading').boundingBox();
+    const viewport = page.viewportSize()!;
+    assert.ok(legend && legend.y + legend.height <= viewport.height, `the legend is below the fold (${legend?.y} of ${viewport.height} px)`);
+    assert.match((await panel.locator('.swatch.moving').getAttribute('style')) ?? '', /--target: *(hsl|rgb)/, 'the Moving key shows a target colour');
     log(`plan: ${expected.totalSlots} slots in ${expected.groups.length} move(s), as the engine plans it`);
     await wb!.shot('webview-plan.png');
 

@@ -12,6 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { REPO, runPaletteCommand, startCodeServer, type CodeServer } from './codeServer';
+import { assertTreeRowsFit } from './treeFit';
 
 const STUB_ID = 'rcm-test.zh-cn-language-pack-stub';
 const STUB_VERSION = '0.0.1';
@@ -75,6 +76,8 @@ export async function runZhCn(
       .locator('.part.sidebar .monaco-list-row[role="treeitem"]', { hasText: /3 个主节点/ })
       .first()
       .waitFor({ timeout: 90_000 });
+    // The zh-cn descriptions fit the default sidebar width too (wide characters count double in the tree's budget).
+    await assertTreeRowsFit(page, o.log);
     await page.screenshot({ path: join(o.artifacts, 'tree-zh-cn.png') });
     o.log('screenshot .test-artifacts/e2e/tree-zh-cn.png');
     // Restore and Resume no longer start alike; one term for the output.

@@ -95,6 +95,35 @@ function describeCode(code: EngineErrorCode, err: ErrorLike, l10n: L10n): string
   }
 }
 
+/**
+ * A few words for a tree row (the sentence of `describeError` goes in its
+ * tooltip): what is wrong, without the node, which the row shows beside it.
+ */
+export function errorHeadline(e: unknown, l10n: L10n): string {
+  const err = asErrorLike(e);
+  switch (err.code ?? '') {
+    case 'unreachable':
+    case 'connection-lost':
+      return l10n.t('cannot connect');
+    case 'dns-failed':
+      return l10n.t('host not found');
+    case 'tls-failed':
+      return l10n.t('TLS handshake failed');
+    case 'auth-required':
+      return l10n.t('password required');
+    case 'auth-failed':
+      return l10n.t('wrong user name or password');
+    case 'not-cluster-enabled':
+      return l10n.t('not a cluster node');
+    case 'timeout':
+      return l10n.t('timed out');
+    case 'no-permission':
+      return l10n.t('permission denied');
+    default:
+      return describeError(e, l10n);
+  }
+}
+
 /** Whether an error means "fix the credentials" (offer "Edit Cluster…"). */
 export function isCredentialError(e: unknown): boolean {
   const code = asErrorLike(e).code;

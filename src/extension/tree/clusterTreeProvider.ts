@@ -14,6 +14,8 @@ export function toTreeItem(m: TreeItemModel, element: TreeElement): vscode.TreeI
   const item = new vscode.TreeItem(m.label, COLLAPSIBLE[m.collapsible]);
   item.id = m.id;
   if (m.description !== undefined) item.description = m.description;
+  // The description may leave figures out to fit the sidebar; a screen reader hears them all.
+  if (m.ariaLabel !== undefined) item.accessibilityInformation = { label: m.ariaLabel };
   if (m.tooltip !== undefined) item.tooltip = new vscode.MarkdownString(m.tooltip, true);
   item.iconPath = new vscode.ThemeIcon(m.icon.id, m.icon.color ? new vscode.ThemeColor(m.icon.color) : undefined);
   item.contextValue = m.contextValue;

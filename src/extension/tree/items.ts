@@ -6,17 +6,20 @@
  */
 import { rangeSize, type ClusterNode, type SkippedNode } from '../../engine';
 import type { CommandId } from '../constants';
-import { describeError } from '../model/errors';
+import { describeError, errorHeadline } from '../model/errors';
 import type { L10n } from '../model/l10n';
 import { clusterContext, contextValue, nodeContext } from './contextValues';
+import { descriptionRoom, fitParts } from './fit';
 import { liveMetricLines, loadShareParts } from './loadInfo';
-import { coveredSlots, elementId, findNode, isMaster, keysInRange, type ClusterView, type ElementOf, type TreeElement, type Views } from './model';
+import { coveredSlots, depthOf, elementId, findNode, isMaster, keysInRange, type ClusterView, type ElementOf, type TreeElement, type Views } from './model';
 import { SLOT_COUNT } from '../../engine';
 
 export interface TreeItemModel {
   readonly id: string;
   readonly label: string;
   readonly description?: string;
+  /** What a screen reader says: the label and every part of the description, also those that did not fit. */
+  readonly ariaLabel?: string;
   /** Markdown. */
   readonly tooltip?: string;
   readonly icon: { readonly id: string; readonly color?: string };
@@ -133,8 +136,9 @@ function clusterItem(e: ElementOf<'cluster'>, view: ClusterView | undefined, l10
   const replicas = topo.nodes.length - masters;
   const keys = view.summary?.totalKeys;
   const state = ok ? 'ok' : 'fail';
-  const parts = clusterDescription(state, covered, masters, keys, l10n);
   const findings = view.check?.findings ?? [];
+  const open = topo.nodes.reduce((a, n) => a + n.migrating.length + n.importing.length, 0);
+  const described = fitted(name, 0, clusterParts({ covered, masters, keys, down: topo.skipped.length, open, findings: findings.length, error: !!view.error }, l10n));
   const tip = [
     `**${md(name)}** — cluster\\_state ${state}`,
     '',
@@ -148,7 +152,7 @@ function clusterItem(e: ElementOf<'cluster'>, view: ClusterView | undefined, l10
   ].join('\n');
   return {
     ...base,
-    description: parts.join(' · '),
+    ...described,
     tooltip: tip,
     icon: { id: 'server-environment', color: !ok ? COLORS.fail : problems ? COLORS.warning : COLORS.ok },
     contextValue: ctx(true, !ok, problems),
@@ -156,26 +160,74 @@ function clusterItem(e: ElementOf<'cluster'>, view: ClusterView | undefined, l10
   };
 }
 
-/** The cluster's description, short enough for the default sidebar width (the rest is in the tooltip). */
-function clusterDescription(state: string, covered: number, masters: number, keys: number | undefined, l10n: L10n): string[] {
-  return [
-    state,
-    ...(covered === SLOT_COUNT ? [] : [l10n.t('{0}/{1} slots', covered, SLOT_COUNT)]),
-    masters === 1 ? l10n.t('1 master') : l10n.t('{0} masters', masters),
-    ...(keys !== undefined ? [l10n.t('{0} keys', compactCount(keys))] : []),
-  ];
+interface ClusterFigures {
+  readonly covered: number;
+  readonly masters: number;
+  readonly keys: number | undefined;
+  /** Nodes the entry node lists that could not be loaded. */
+  readonly down: number;
+  /** Open (migrating/importing) slots over all nodes. */
+  readonly open: number;
+  readonly findings: number;
+  /** The last refresh failed. */
+  readonly error: boolean;
 }
 
-/** A node's description: slots (masters), keys and problems only; id, memory and the rest are in the tooltip. */
-function nodeDescription(n: ClusterNode, keys: number | undefined, flags: readonly string[], open: number, share: readonly string[], l10n: L10n): string[] {
-  return [
-    isMaster(n) ? (n.slotCount === 1 ? l10n.t('1 slot') : l10n.t('{0} slots', n.slotCount)) : l10n.t('replica'),
-    ...share,
-    ...(keys !== undefined ? [l10n.t('{0} keys', compactCount(keys))] : []),
-    ...flags,
-    ...(n.linkState === 'disconnected' ? [l10n.t('link down')] : []),
-    ...(open > 0 ? [l10n.t('{0} open', open)] : []),
+/** A description's parts: the problems (always shown, first), then the rest in order of use. */
+interface Parts {
+  readonly problems: readonly string[];
+  readonly rest: readonly string[];
+}
+
+/** The description that fits beside `label` at `depth`, and the aria label with every part. */
+function fitted(label: string, depth: number, parts: Parts): { description: string; ariaLabel: string } {
+  return { description: fitParts(parts.problems, parts.rest, descriptionRoom(label, depth)), ariaLabel: [label, ...parts.problems, ...parts.rest].join(', ') };
+}
+
+/**
+ * The cluster's description parts: problems first (fail and the slots
+ * covered, nodes down, open slots, else the number of Check findings, a failed
+ * refresh), then `ok` (only when nothing is wrong), masters, keys.
+ */
+function clusterParts(f: ClusterFigures, l10n: L10n): Parts {
+  const problems = [
+    ...(f.covered === SLOT_COUNT ? [] : ['fail', l10n.t('{0}/{1} slots', f.covered, SLOT_COUNT)]),
+    ...(f.down > 0 ? [l10n.t('{0} down', f.down)] : []),
+    ...(f.open > 0 ? [l10n.t('{0} open', f.open)] : []),
+    ...(f.error ? [l10n.t('error')] : []),
   ];
+  if (problems.length === 0 && f.findings > 0) problems.push(f.findings === 1 ? l10n.t('1 problem') : l10n.t('{0} problems', f.findings));
+  return {
+    problems,
+    rest: [
+      ...(problems.length === 0 ? ['ok'] : []),
+      f.masters === 1 ? l10n.t('1 master') : l10n.t('{0} masters', f.masters),
+      ...(f.keys !== undefined ? [keysText(f.keys, l10n)] : []),
+    ],
+  };
+}
+
+function keysText(keys: number, l10n: L10n): string {
+  return keys === 1 ? l10n.t('1 key') : l10n.t('{0} keys', compactCount(keys));
+}
+
+/**
+ * A live node's description parts: problems first (flags such as fail,
+ * link down, open slots), then for a master its slots, keys, memory and share of
+ * the cluster's keys; for a replica "replica", keys and memory. The
+ * id and the rest are in the tooltip; slot-range rows show keys per range.
+ */
+function nodeParts(n: ClusterNode, keys: number | undefined, flags: readonly string[], open: number, share: readonly string[], l10n: L10n): Parts {
+  const mem = formatBytes(n.stats.usedMemory);
+  return {
+    problems: [...flags, ...(n.linkState === 'disconnected' ? [l10n.t('link down')] : []), ...(open > 0 ? [l10n.t('{0} open', open)] : [])],
+    rest: [
+      isMaster(n) ? (n.slotCount === 1 ? l10n.t('1 slot') : l10n.t('{0} slots', n.slotCount)) : l10n.t('replica'),
+      ...(keys !== undefined ? [keysText(keys, l10n)] : []),
+      ...(mem ? [mem] : []),
+      ...share,
+    ],
+  };
 }
 
 function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel {
@@ -208,7 +260,7 @@ function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel
     return {
       id,
       label: addr || shortId(s.id),
-      description: [shortId(s.id), s.role === 'master' ? l10n.t('master') : l10n.t('replica'), why].join(' · '),
+      ...fitted(addr || shortId(s.id), depthOf(e, views), { problems: [why], rest: [s.role === 'master' ? l10n.t('master') : l10n.t('replica'), shortId(s.id)] }),
       tooltip: [
         `**${md(addr)}** — ${md(l10n.t('down'))}`,
         '',
@@ -229,7 +281,7 @@ function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel
   const open = n.migrating.length + n.importing.length;
   const keys = keysOf(n);
   const mem = formatBytes(n.stats.usedMemory) ?? n.stats.usedMemoryHuman;
-  const desc = nodeDescription(n, keys, flags, open, loadShareParts(n, view?.topology, l10n), l10n);
+  const described = fitted(addr, depthOf(e, views), nodeParts(n, keys, flags, open, loadShareParts(n, view?.topology, l10n), l10n));
   const icon = failing
     ? { id: flags.includes('fail') ? 'error' : 'warning', color: flags.includes('fail') ? COLORS.error : COLORS.warning }
     : open > 0 || n.linkState === 'disconnected'
@@ -258,7 +310,7 @@ function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel
   return {
     id,
     label: addr,
-    description: desc.join(' · '),
+    ...described,
     tooltip: tip,
     icon,
     contextValue: nodeContext({ role: master ? 'master' : 'replica', empty: n.slotCount === 0, down: false }),
@@ -278,7 +330,7 @@ function slotsItem(e: ElementOf<'slots'>, views: Views, l10n: L10n): TreeItemMod
   return {
     id: elementId(e),
     label: slotRangeLabel(e.start, e.end, l10n),
-    ...(keys !== undefined ? { description: l10n.t('{0} keys', compactCount(keys)) } : {}),
+    ...(keys !== undefined ? { description: keysText(keys, l10n) } : {}),
     tooltip: md(l10n.t('Hash slots {0} to {1}. Right-click → Move These Slots To… to reshard them.', e.start, e.end)),
     icon: { id: 'symbol-number' },
     contextValue: contextValue('rcm:slots'),
@@ -300,12 +352,17 @@ function openSlotItem(e: ElementOf<'openSlot'>, views: Views, l10n: L10n): TreeI
   };
 }
 
+/** A load error under its cluster: a short headline as the label, the node (when it fits) beside it, the sentence in the tooltip. */
 function messageItem(e: ElementOf<'message'>, view: ClusterView | undefined, l10n: L10n): TreeItemModel {
-  const text = view?.error ? describeError(view.error, l10n) : l10n.t('Unknown problem');
+  const label = view?.error ? errorHeadline(view.error, l10n) : l10n.t('Unknown problem');
+  const sentence = view?.error ? describeError(view.error, l10n) : label;
+  const node = view?.error?.node;
+  const description = node ? fitParts([], [node], descriptionRoom(label, 1)) : '';
   return {
     id: elementId(e),
-    label: text,
-    tooltip: md(view?.error?.message ?? text),
+    label,
+    ...(description ? { description } : {}),
+    tooltip: [md(sentence), ...(view?.error && view.error.message !== sentence ? [md(view.error.message)] : []), md(l10n.t('Click to edit the cluster.'))].join('\n\n'),
     icon: { id: 'error', color: COLORS.error },
     contextValue: contextValue('rcm:message'),
     collapsible: 'none',

@@ -160,3 +160,10 @@ export function parentOf(element: TreeElement, views: Views): TreeElement | unde
     }
   }
 }
+
+/** Nesting level of an element: 0 for a cluster row, 1 for its masters, 2 for their replicas and slot ranges. */
+export function depthOf(element: TreeElement, views: Views): number {
+  let depth = 0;
+  for (let p = parentOf(element, views); p; p = parentOf(p, views)) depth++;
+  return depth;
+}
