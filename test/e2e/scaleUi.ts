@@ -104,7 +104,10 @@ export async function runScaleUi(browser: Browser, o: { port: number; stateDir: 
     const t4 = Date.now();
     await runPaletteCommand(p, 'Redis Cluster: Refresh');
     // The key count: in the row's aria label (the description keeps only what fits the sidebar width).
-    await p.locator(`.part.sidebar .monaco-list-row[role="treeitem"][aria-label^="${NAME}, ok, ${MASTERS} masters, ${KEYS + 1} keys"]`).first().waitFor();
+    await p
+      .locator(`.part.sidebar .monaco-list-row[role="treeitem"][aria-label^="${NAME}, ok, ${MASTERS} masters, ${KEYS + 1} keys"]`)
+      .first()
+      .waitFor();
     const tRefresh = Date.now() - t4;
     await waitCount(replicaRows, MASTERS);
     const hostAfterTree = extensionHostRss(cs.pgid);

@@ -40,7 +40,10 @@ export async function assertTreeRowsFit(page: Page, log: (m: string) => void = c
   const fits = await treeRowFits(page);
   if (fits.length === 0) throw new Error('no tree rows to measure');
   const cut = fits.filter((f) => f.scrollWidth > f.clientWidth || f.textWidth > f.clientWidth);
-  for (const f of fits) log(`  row L${f.level} text ${f.textWidth}px, scroll ${f.scrollWidth}px in ${f.clientWidth}px ${cut.includes(f) ? 'CUT ' : ''}"${f.label}" "${f.description}"`);
+  for (const f of fits)
+    log(
+      `  row L${f.level} text ${f.textWidth}px, scroll ${f.scrollWidth}px in ${f.clientWidth}px ${cut.includes(f) ? 'CUT ' : ''}"${f.label}" "${f.description}"`,
+    );
   const bad = cut.filter((f) => !/^\[\d|^slot \d|^槽 \d/.test(f.label));
   if (bad.length > 0) throw new Error(`tree rows cut off at the default sidebar width: ${bad.map((f) => `"${f.label}  ${f.description}"`).join(', ')}`);
 }

@@ -223,7 +223,11 @@ test('live metrics in node tooltips: ops/s, clients, share of keys, replication 
 test('big numbers get units: keys compact ("5.83M keys"), memory in bytes ("5.8 MB")', () => {
   // Short host names leave room for more than the slot count.
   const t = topology([
-    master(M1, 7000, [{ start: 0, end: 16383 }], { host: 'db', dbsize: 5_830_000, stats: { keys: 5_830_000, usedMemory: 6_082_000, usedMemoryHuman: '5.80M' } }),
+    master(M1, 7000, [{ start: 0, end: 16383 }], {
+      host: 'db',
+      dbsize: 5_830_000,
+      stats: { keys: 5_830_000, usedMemory: 6_082_000, usedMemoryHuman: '5.80M' },
+    }),
     replica(R1, 7003, M1, { host: 'r', dbsize: 16_700, stats: { usedMemory: 2048 } }),
   ]);
   const views = viewOf(t);

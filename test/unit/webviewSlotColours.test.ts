@@ -93,7 +93,7 @@ test('any layout, any moment of a run: every pair of touching owners is a neighb
     const nodeIds = ids(n, 200 + n);
     // 400 random runs of slots to random owners: a heavily resharded cluster.
     const owner = new Int32Array(SLOTS);
-    for (let s = 0; s < SLOTS; ) {
+    for (let s = 0; s < SLOTS;) {
       const len = 1 + Math.floor(r() * 80);
       owner.fill(Math.floor(r() * n), s, Math.min(SLOTS, s + len));
       s += len;
@@ -103,7 +103,11 @@ test('any layout, any moment of a run: every pair of touching owners is a neighb
     const neighbours = mapNeighbours(nodeIds, owner, target);
     const moving = [...target.keys()].filter((s) => target[s] !== NONE);
     for (const fraction of [0, 0.5, 1]) {
-      const now = ownersAfter(owner, target, moving.filter(() => r() < fraction));
+      const now = ownersAfter(
+        owner,
+        target,
+        moving.filter(() => r() < fraction),
+      );
       for (const [a, b] of touchingPairs(now)) assert.ok(neighbours.get(nodeIds[a]!)?.has(nodeIds[b]!), `${n}: ${a}/${b} touch but are not neighbours`);
     }
     const hues = assignHues(nodeIds, neighbours);

@@ -138,7 +138,11 @@ function clusterItem(e: ElementOf<'cluster'>, view: ClusterView | undefined, l10
   const state = ok ? 'ok' : 'fail';
   const findings = view.check?.findings ?? [];
   const open = topo.nodes.reduce((a, n) => a + n.migrating.length + n.importing.length, 0);
-  const described = fitted(name, 0, clusterParts({ covered, masters, keys, down: topo.skipped.length, open, findings: findings.length, error: !!view.error }, l10n));
+  const described = fitted(
+    name,
+    0,
+    clusterParts({ covered, masters, keys, down: topo.skipped.length, open, findings: findings.length, error: !!view.error }, l10n),
+  );
   const tip = [
     `**${md(name)}** — cluster\\_state ${state}`,
     '',
@@ -260,7 +264,10 @@ function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel
     return {
       id,
       label: addr || shortId(s.id),
-      ...fitted(addr || shortId(s.id), depthOf(e, views), { problems: [why], rest: [s.role === 'master' ? l10n.t('master') : l10n.t('replica'), shortId(s.id)] }),
+      ...fitted(addr || shortId(s.id), depthOf(e, views), {
+        problems: [why],
+        rest: [s.role === 'master' ? l10n.t('master') : l10n.t('replica'), shortId(s.id)],
+      }),
       tooltip: [
         `**${md(addr)}** — ${md(l10n.t('down'))}`,
         '',
@@ -362,7 +369,9 @@ function messageItem(e: ElementOf<'message'>, view: ClusterView | undefined, l10
     id: elementId(e),
     label,
     ...(description ? { description } : {}),
-    tooltip: [md(sentence), ...(view?.error && view.error.message !== sentence ? [md(view.error.message)] : []), md(l10n.t('Click to edit the cluster.'))].join('\n\n'),
+    tooltip: [md(sentence), ...(view?.error && view.error.message !== sentence ? [md(view.error.message)] : []), md(l10n.t('Click to edit the cluster.'))].join(
+      '\n\n',
+    ),
     icon: { id: 'error', color: COLORS.error },
     contextValue: contextValue('rcm:message'),
     collapsible: 'none',
