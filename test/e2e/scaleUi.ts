@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { createCluster, keyInSlot, populate, type TestCluster } from '../helpers/redisCluster';
 import { runPaletteCommand, startCodeServer, type CodeServer } from './codeServer';
+import { assertTreeRowsFit } from './treeFit';
 
 const MASTERS = 50;
 const KEYS = 5_000;
@@ -97,6 +98,8 @@ export async function runScaleUi(browser: Browser, o: { port: number; stateDir: 
     }
     const missing = cluster.nodes.map((n) => n.addr).filter((a) => !shown.has(a));
     if (missing.length > 0) throw new Error(`the tree does not show ${missing.length} of the 100 nodes: ${missing.slice(0, 5).join(', ')}`);
+    // The rows on screen (masters, their 5-digit slot ranges, replicas) fit the default sidebar width.
+    await assertTreeRowsFit(page, o.log);
     await page.screenshot({ path: join(o.artifacts, 'tree-100-nodes.png'), clip: { x: 0, y: 0, width: 1500, height: 1400 } });
     o.log('screenshot .test-artifacts/e2e/tree-100-nodes.png');
     // Refresh: one more key in the entry's first slot, then the time until the reloaded tree shows it.

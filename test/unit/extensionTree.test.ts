@@ -85,10 +85,12 @@ test('a master item: address and slot count (all that fits beside the address); 
 });
 
 test('slot range labels as the issue shows them', () => {
-  assert.equal(slotRangeLabel(0, 5460, englishL10n), '[0-5460] (5461 slots)');
-  assert.equal(slotRangeLabel(7, 7, englishL10n), '[7] (1 slot)');
+  assert.equal(slotRangeLabel(0, 5460), '[0-5460]');
+  assert.equal(slotRangeLabel(7, 7), '[7]');
   const item = buildTreeItem({ kind: 'slots', clusterId: 'p1', nodeId: M1, start: 0, end: 5460 }, viewOf(healthy()), englishL10n);
   assert.equal(item.contextValue, 'rcm:slots');
+  assert.equal(item.label, '[0-5460]');
+  assert.match(item.ariaLabel!, /5461 slots/);
 });
 
 test('a replica item and an empty master', () => {
@@ -270,8 +272,7 @@ function rows(views: Map<string, ClusterView>): { e: TreeElement; depth: number 
 test('the e2e sandbox fits the default sidebar width: cluster and node rows within the row room at every depth; no "myself"', () => {
   for (const keys of [0, 50_000, 12_345_678]) {
     const views = sandbox({ keys });
-    // Slot-range rows are left out: their label is mostly narrow brackets and their one part, the keys, is what they are for.
-    for (const { e, depth } of rows(views).filter((r) => r.e.kind !== 'slots')) {
+    for (const { e, depth } of rows(views)) {
       const item = buildTreeItem(e, views, englishL10n);
       const width = textWidth(item.label) + (item.description ? textWidth(item.description) : 0);
       assert.ok(width <= ROW_ROOM - depth, `${keys} keys, depth ${depth}: "${item.label}" "${item.description}" is ${width} wide`);
@@ -352,7 +353,7 @@ test('keys per slot range: a one-range master shows its own key count, a several
   const single = buildTreeItem({ kind: 'slots', clusterId: 'p1', nodeId: M2, start: 100, end: 199 }, base, englishL10n);
   assert.equal(single.description, '12.3k keys');
   const range = { kind: 'slots', clusterId: 'p1', nodeId: M1, start: 0, end: 99 } as const;
-  assert.equal(buildTreeItem(range, base, englishL10n).description, undefined, 'not counted yet');
+  assert.equal(buildTreeItem(range, base, englishL10n).description, '100 slots', 'keys not counted yet');
   assert.ok(rangeKeysDue(base.get('p1'), M1));
   assert.ok(!rangeKeysDue(base.get('p1'), M2), 'one range: nothing to count');
   const counted = viewOf(t, {
@@ -363,7 +364,7 @@ test('keys per slot range: a one-range master shows its own key count, a several
       [rangeKey(M1, 200, 16383), 4960],
     ]),
   });
-  assert.equal(buildTreeItem(range, counted, englishL10n).description, '40 keys');
+  assert.equal(buildTreeItem(range, counted, englishL10n).description, '40 keys · 100 slots');
   assert.ok(!rangeKeysDue(counted.get('p1'), M1));
   assert.ok(rangeKeysDue(viewOf(t, { ...counted.get('p1')!, loadedAt: 3000 }).get('p1'), M1), 'a newer load makes them due again');
 });

@@ -326,18 +326,21 @@ function nodeItem(e: ElementOf<'node'>, views: Views, l10n: L10n): TreeItemModel
   };
 }
 
-export function slotRangeLabel(start: number, end: number, l10n: L10n): string {
-  const count = end - start + 1;
-  const range = start === end ? `[${start}]` : `[${start}-${end}]`;
-  return count === 1 ? l10n.t('{0} (1 slot)', range) : l10n.t('{0} ({1} slots)', range, count);
+/** A slot-range row's label, as redis-cli writes a range: `[0-5460]`, `[7]`. */
+export function slotRangeLabel(start: number, end: number): string {
+  return start === end ? `[${start}]` : `[${start}-${end}]`;
 }
 
 function slotsItem(e: ElementOf<'slots'>, views: Views, l10n: L10n): TreeItemModel {
   const keys = keysInRange(views.get(e.clusterId), e.nodeId, e.start, e.end);
+  const count = e.end - e.start + 1;
+  const label = slotRangeLabel(e.start, e.end);
+  // Keys first (the range already says where), then the slot count, as many as fit (problem 4 of #16).
+  const parts = { problems: [], rest: [...(keys !== undefined ? [keysText(keys, l10n)] : []), count === 1 ? l10n.t('1 slot') : l10n.t('{0} slots', count)] };
   return {
     id: elementId(e),
-    label: slotRangeLabel(e.start, e.end, l10n),
-    ...(keys !== undefined ? { description: keysText(keys, l10n) } : {}),
+    label,
+    ...fitted(label, depthOf(e, views), parts),
     tooltip: md(l10n.t('Hash slots {0} to {1}. Right-click → Move These Slots To… to reshard them.', e.start, e.end)),
     icon: { id: 'symbol-number' },
     contextValue: contextValue('rcm:slots'),
