@@ -131,6 +131,43 @@ describe('Redis Cluster Manager in the extension host', () => {
     assert.ok(view.check.ok);
   });
 
+  it('Resume asks before it moves anything: with confirmations "always" the (auto-cancelled) dialog stops it', async () => {
+    const fs = require('node:fs');
+    const os = require('node:os');
+    const path = require('node:path');
+    const profile = api.registry.list().find((p) => p.name === 'e2e');
+    const t = (await api.store.load(profile.id)).topology;
+    const masters = t.nodes.filter((n) => n.role === 'master');
+    const owns = (n, slot) => n.slots.some((r) => r.start <= slot && slot <= r.end);
+    const source = masters.find((m) => owns(m, 16383));
+    const target = masters.find((m) => m !== source);
+    const node = (n, after) => ({ id: n.id, host: n.host, port: n.port, slotsBefore: n.slotCount, slotsAfter: after });
+    const plan = {
+      version: 1, kind: 'reshard', entry: { host: t.entry.host, port: t.entry.port },
+      nodes: [node(source, source.slotCount - 1), node(target, target.slotCount + 1)],
+      moves: [{ slot: 16383, sourceId: source.id, targetId: target.id }],
+      groups: [{ sourceId: source.id, targetId: target.id, slots: 1 }], totalSlots: 1, requestedSlots: 1,
+    };
+    const dir = path.join(os.tmpdir(), 'rcm-journals');
+    fs.mkdirSync(dir, { recursive: true });
+    const journal = path.join(dir, `e2e-unconfirmed-${process.pid}.jsonl`);
+    fs.writeFileSync(journal, `${JSON.stringify({ t: 'plan', plan, at: Date.now() })}\n`);
+    const config = vscode.workspace.getConfiguration('redisClusterManager');
+    const before = config.inspect('confirmations');
+    // The suite's workspace settings say destructiveOnly (see run-extension-e2e.ts): override them there.
+    await config.update('confirmations', 'always', vscode.ConfigurationTarget.Workspace);
+    try {
+      const outcome = await vscode.commands.executeCommand('redisClusterManager.resumeMigration', { kind: 'cluster', clusterId: profile.id });
+      assert.strictEqual(outcome, undefined, 'not confirmed: nothing ran');
+      const after = (await api.store.load(profile.id)).topology;
+      assert.ok(owns(after.nodes.find((n) => n.id === source.id), 16383), 'the slot did not move');
+      assert.ok(fs.existsSync(journal), 'the journal is kept for a later resume');
+    } finally {
+      await config.update('confirmations', before && before.workspaceValue, vscode.ConfigurationTarget.Workspace);
+      fs.rmSync(journal, { force: true });
+    }
+  });
+
   it('an interrupted migration found in a journal is resumed under progress and completes', async () => {
     const fs = require('node:fs');
     const os = require('node:os');
