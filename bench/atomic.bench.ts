@@ -6,7 +6,9 @@
  *   redis8:  redis-cli 8 --cluster reshard, and one raw CLUSTER MIGRATION IMPORT of the ranges (polled).
  * Each way moves the slots A→B then B→A; every move is checked (all keys still in the cluster, the
  * target serves the slots). Prints seconds, keys/s and each way's ratio to rcm's.
- * Usage: npm run bench:atomic -- valkey9|redis8|redis7   Env: BENCH_KEYS (default 1000000), BENCH_SLOTS (1000), BENCH_VALUE (100).
+ * Usage: npm run bench:atomic -- valkey9|redis8|redis7   Env: BENCH_KEYS (default 1000000), BENCH_SLOTS (1000), BENCH_VALUE (100),
+ * BENCH_WAYS (only the ways whose name contains one of these comma-separated words), BENCH_ROUNDS (1: back-and-forth
+ * rounds per way), RCM_PROFILE=1 (rcm's runs print their phase profile: src/cli/profile.ts).
  */
 import { performance } from 'node:perf_hooks';
 import { cmd, createCluster, populate, runRedisCli, stopAllNodes, type ServerKind, type TestCluster } from '../test/helpers/redisCluster';
@@ -17,6 +19,8 @@ const KIND = (process.argv[2] ?? process.env.BENCH_KIND ?? 'valkey9') as ServerK
 const KEYS = Number(process.env.BENCH_KEYS ?? 1_000_000);
 const SLOTS = Number(process.env.BENCH_SLOTS ?? 1000);
 const VALUE = Number(process.env.BENCH_VALUE ?? 100);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+const ONLY = (process.env.BENCH_WAYS ?? '').split(',').filter(Boolean);
 
 interface Way {
   readonly name: string;
@@ -104,13 +108,14 @@ async function main(): Promise<void> {
     }
 
     const results: { name: string; secs: number; keys: number }[] = [];
-    for (const way of ways) {
+    for (const way of ways.filter((w) => ONLY.length === 0 || ONLY.some((o) => w.name.includes(o)))) {
       let secs = 0;
       let keys = 0;
-      for (const [from, to] of [
+      const legs = Array.from({ length: ROUNDS }, () => [
         [0, 1],
         [1, 0],
-      ] as const) {
+      ]).flat() as [number, number][];
+      for (const [from, to] of legs) {
         // A→B takes A's first SLOTS slots; B→A takes B's first SLOTS slots: the same ones coming back.
         const slots = (await ownSlots(cluster, from)).slice(0, SLOTS);
         const t = performance.now();
@@ -125,6 +130,7 @@ async function main(): Promise<void> {
         if (total !== KEYS) throw new Error(`${way.name}: ${total} keys in the cluster, expected ${KEYS}`);
         secs += s;
         keys += k;
+        for (const line of res.stderr.split('\n')) if (line.startsWith('rcm: profile')) console.log(`      ${line.slice('rcm: profile'.length)}`);
         console.log(
           `  ${way.name.padEnd(30)} ${from}->${to} ${s.toFixed(3).padStart(8)} s ${String(k).padStart(8)} keys ${Math.round(k / s)
             .toString()

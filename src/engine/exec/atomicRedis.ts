@@ -70,6 +70,7 @@ export async function redisMoveSlots(ctx: MoverContext, sourceId: string, target
   // a new IMPORT cancels it (the server does so itself).
   const busy = async (id: string) => (await tasksOf(cmd, id)).some((t) => !FINAL.has(t.state));
   await waitIdle(ctx, async () => (await busy(targetId)) || (await busy(sourceId)), `the slot migration in progress on ${dst} or ${src}`);
+  ctx.phase?.('redis: no task in progress on the pair');
   const onTarget = await servedBy(cmd, targetId, targetId);
   const todo = slots.filter((s) => !onTarget.has(s));
   const ranges = rangeText(todo);
@@ -82,6 +83,7 @@ export async function redisMoveSlots(ctx: MoverContext, sourceId: string, target
       const cause = e instanceof Error ? e.message : String(e);
       throw new EngineError({ code: 'migration-failed', node: dst, cause, message: `${dst} refused to import slots ${ranges} from ${src}: ${cause}` });
     }
+    ctx.phase?.('redis: CLUSTER MIGRATION IMPORT accepted');
     let failedSince: number | undefined;
     await pollJob(ctx, {
       what: `${what} (task ${id})`,
@@ -103,5 +105,7 @@ export async function redisMoveSlots(ctx: MoverContext, sourceId: string, target
     });
   }
   await assertTargetOwns(ctx, cmd, targetId, slots, what);
+  ctx.phase?.('redis: the target serves every slot');
   await waitSourceEmpty(ctx, sourceId, slots, what);
+  ctx.phase?.('redis: the source holds none of their keys');
 }

@@ -74,6 +74,7 @@ export async function valkeyMoveSlots(ctx: MoverContext, sourceId: string, targe
     async () => (await jobsOf(cmd, sourceId)).some((j) => j.operation === 'EXPORT' && !FINAL.has(j.state)),
     `the slot migration in progress on ${src}`,
   );
+  ctx.phase?.('valkey: no export in progress on the source');
   const onTarget = await servedBy(cmd, targetId, targetId);
   const todo = slots.filter((s) => !onTarget.has(s));
   const ranges = rangeText(todo);
@@ -91,6 +92,7 @@ export async function valkeyMoveSlots(ctx: MoverContext, sourceId: string, targe
         message: `${src} refused ${what.charAt(0).toLowerCase()}${what.slice(1)}: ${cause}`,
       });
     }
+    ctx.phase?.('valkey: CLUSTER MIGRATESLOTS accepted');
     const job = findCreatedJob(await jobsOf(cmd, sourceId), known, targetId, ranges);
     if (!job)
       throw new EngineError({ code: 'migration-failed', node: src, message: `${src} accepted CLUSTER MIGRATESLOTS for ${ranges} but lists no new job for it` });
@@ -106,5 +108,7 @@ export async function valkeyMoveSlots(ctx: MoverContext, sourceId: string, targe
     });
   }
   await assertTargetOwns(ctx, cmd, targetId, slots, what);
+  ctx.phase?.('valkey: the target serves every slot');
   await waitSourceEmpty(ctx, sourceId, slots, what);
+  ctx.phase?.('valkey: the source holds none of their keys');
 }

@@ -24,6 +24,8 @@ export interface RunGuardRequest {
   /** 'auto' or undefined: the strategy every master supports. */
   readonly strategy?: 'auto' | StrategyKind;
   readonly replace?: boolean;
+  /** The run's profile (ExecuteOptions.onPhase). */
+  readonly onPhase?: (phase: string) => void;
 }
 
 export interface GuardedRun {
@@ -38,6 +40,7 @@ export async function openGuarded(host: string, port: number, opts: LoadOptions,
   let lease: MigrationLease | undefined;
   const strategy = req.strategy ?? 'auto';
   try {
+    req.onPhase?.('guard: cluster loaded');
     const entry = `${host}:${port}`;
     assertClusterReady(first.topology, { allowOpenSlots: true, requireReachableMasters: req.requireReachableMasters, entry });
     // With 'auto' the pairs choose by capability inside the executor; the permission check covers the classic
@@ -48,12 +51,25 @@ export async function openGuarded(host: string, port: number, opts: LoadOptions,
       replace: req.replace,
       user: opts.password ? opts.user : undefined,
     });
+    req.onPhase?.('guard: permissions checked (ACL DRYRUN)');
     lease = await acquireLease(first.topology, opts, { op: req.op, journal: req.journal, resume: req.resume });
-  } finally {
+    req.onPhase?.('guard: lease taken');
+  } catch (e) {
     first.close();
+    throw e;
   }
   try {
-    const session = await openCluster(host, port, opts);
+    // The same connections again (a node the first load did not reach is connected anew): the topology is
+    // read again, not the sockets opened again. The run's session closes them with its own.
+    const loaded = await openCluster(host, port, { ...opts, reuse: first.clients.values() });
+    const session: ClusterSession = {
+      ...loaded,
+      close: () => {
+        loaded.close();
+        first.close();
+      },
+    };
+    req.onPhase?.('guard: cluster loaded again under the lease');
     try {
       assertClusterReady(session.topology, {
         allowOpenSlots: req.allowOpenSlots,
@@ -61,11 +77,12 @@ export async function openGuarded(host: string, port: number, opts: LoadOptions,
         entry: `${host}:${port}`,
       });
     } catch (e) {
-      session.close();
+      loaded.close();
       throw e;
     }
     return { session, lease, strategy };
   } catch (e) {
+    first.close();
     lease.release();
     throw e;
   }
