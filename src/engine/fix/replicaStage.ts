@@ -8,7 +8,7 @@
  * the replica, then waits for the replica's own view to show it closed. Redis closes every slot of a node
  * that becomes a replica, so there this stage finds nothing.
  */
-import { setTimeout as delay } from 'node:timers/promises';
+import { clockSleep } from '../exec/port';
 import { parseMyselfLine } from '../parse/clusterNodes';
 import type { ClusterNodesLine } from '../model/types';
 import { renderReplicaOpenSlots } from '../render/fixText';
@@ -45,17 +45,17 @@ export async function closeReplicaOpenSlots(io: FixIo): Promise<boolean> {
     if (slots.length === 0) continue;
     io.emit(renderReplicaOpenSlots(slots, io.addr(r.id), io.addr(primaryId)));
     for (const s of slots) if (!(await io.setSlot(primaryId, s, 'STABLE'))) return false;
-    const deadline = Date.now() + CLEAR_DEADLINE_MS;
+    const deadline = io.clock.now() + CLEAR_DEADLINE_MS;
     for (;;) {
       const now = await myselfOf(io, r.id);
       const left = now ? slots.filter((s) => openSlotsOf(now).has(s)) : slots;
       if (left.length === 0) break;
-      if (Date.now() > deadline) {
+      if (io.clock.now() > deadline) {
         io.emitReplyError(r.id, `slots ${left.join(',')} are still open on this replica after CLUSTER SETSLOT STABLE on its primary`);
         ok = false;
         break;
       }
-      await delay(CLEAR_POLL_MS);
+      await clockSleep(io.clock, CLEAR_POLL_MS);
     }
   }
   return ok;
