@@ -69,7 +69,7 @@ export async function redisMoveSlots(ctx: MoverContext, sourceId: string, target
   // A task still running on either end (left by a killed run) ends first. A failed one does not block:
   // a new IMPORT cancels it (the server does so itself).
   const busy = async (id: string) => (await tasksOf(cmd, id)).some((t) => !FINAL.has(t.state));
-  await waitIdle(ctx, async () => (await busy(targetId)) || (await busy(sourceId)), `the slot migration in progress on ${dst} or ${src}`);
+  await waitIdle(ctx, async () => (await Promise.all([busy(targetId), busy(sourceId)])).some(Boolean), `the slot migration in progress on ${dst} or ${src}`);
   ctx.phase?.('redis: no task in progress on the pair');
   const onTarget = await servedBy(cmd, targetId, targetId);
   const todo = slots.filter((s) => !onTarget.has(s));

@@ -69,9 +69,14 @@ export async function valkeyMoveSlots(ctx: MoverContext, sourceId: string, targe
   const src = ctx.port.nodeAddr(sourceId);
   const dst = ctx.port.nodeAddr(targetId);
   // An export still running (left by a killed run) must end first: the slots may be on their way already.
+  // The last list read is the one the new job is told apart from (the lease keeps other runs out meanwhile).
+  let listed: ValkeyJob[] = [];
   await waitIdle(
     ctx,
-    async () => (await jobsOf(cmd, sourceId)).some((j) => j.operation === 'EXPORT' && !FINAL.has(j.state)),
+    async () => {
+      listed = await jobsOf(cmd, sourceId);
+      return listed.some((j) => j.operation === 'EXPORT' && !FINAL.has(j.state));
+    },
     `the slot migration in progress on ${src}`,
   );
   ctx.phase?.('valkey: no export in progress on the source');
@@ -80,7 +85,7 @@ export async function valkeyMoveSlots(ctx: MoverContext, sourceId: string, targe
   const ranges = rangeText(todo);
   const what = `Atomic slot migration of ${ranges || rangeText(slots)} from ${src} to ${dst}`;
   if (todo.length > 0) {
-    const known = new Set((await jobsOf(cmd, sourceId)).map((j) => j.name));
+    const known = new Set(listed.map((j) => j.name));
     try {
       await cmd(sourceId, 'CLUSTER', 'MIGRATESLOTS', 'SLOTSRANGE', ...rangeArgs(todo), 'NODE', targetId);
     } catch (e) {
