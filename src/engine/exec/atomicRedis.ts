@@ -62,6 +62,9 @@ const tasksOf = async (cmd: RawCommand, nodeId: string, id?: string): Promise<Re
 
 const FINAL = new Set(['completed', 'canceled', 'cancelled', 'failed']);
 
+/** Whether a CLUSTER MIGRATION STATUS ALL reply lists a task still in progress (a failed one is retried, but does not block). Pure. */
+export const redisTasksInProgress = (reply: unknown): boolean => parseMigrationStatus(reply).some((t) => !FINAL.has(t.state));
+
 export async function redisMoveSlots(ctx: MoverContext, sourceId: string, targetId: string, slots: readonly number[]): Promise<void> {
   const cmd = rawCommand(ctx);
   const src = ctx.port.nodeAddr(sourceId);

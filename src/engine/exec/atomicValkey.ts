@@ -27,6 +27,9 @@ import {
 
 const FINAL = new Set(['success', 'failed', 'cancelled']);
 
+/** Whether a GETSLOTMIGRATIONS reply lists a job (export or import) still in progress. Pure. */
+export const valkeyJobsInProgress = (reply: unknown): boolean => parseSlotMigrations(reply).some((j) => !FINAL.has(j.state));
+
 export interface ValkeyJob {
   readonly name: string;
   readonly operation: string;

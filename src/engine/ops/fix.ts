@@ -414,6 +414,9 @@ export async function runFix(host: string, port: number, opts: FixOptions = {}):
       requireReachableMasters: false,
       strategy: 'legacy',
       replace: opts.replace,
+      // A server job a killed reshard left running decides where its slots go; the nodes agree once it ends.
+      waitServerJobsMs: opts.timeoutMs ?? 60_000,
+      ...(opts.clock ? { clock: opts.clock } : {}),
     },
   );
   const log = new OutputLog(opts.onOutput);

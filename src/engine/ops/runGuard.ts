@@ -11,6 +11,8 @@ import type { StrategyKind } from '../exec/strategy';
 import { acquireLease, type MigrationLease } from '../io/lease';
 import { openCluster, type ClusterSession, type LoadOptions } from '../io/loader';
 import { preflightPermissions } from '../io/preflight';
+import { waitServerJobs } from '../io/serverJobs';
+import { systemClock, type Clock } from '../exec/port';
 
 export interface RunGuardRequest {
   /** For the lease holder's description: reshard, rebalance, fix, del-node, resume… */
@@ -26,6 +28,12 @@ export interface RunGuardRequest {
   readonly replace?: boolean;
   /** The run's profile (ExecuteOptions.onPhase). */
   readonly onPhase?: (phase: string) => void;
+  /**
+   * Waits (up to this many ms) under the lease for the server-side slot migrations still running on the masters
+   * (left by a killed run) before the cluster is read again: fix judges the cluster they leave, not one in flux.
+   */
+  readonly waitServerJobsMs?: number;
+  readonly clock?: Clock;
 }
 
 export interface GuardedRun {
@@ -54,6 +62,7 @@ export async function openGuarded(host: string, port: number, opts: LoadOptions,
     req.onPhase?.('guard: permissions checked (ACL DRYRUN)');
     lease = await acquireLease(first.topology, opts, { op: req.op, journal: req.journal, resume: req.resume });
     req.onPhase?.('guard: lease taken');
+    if (req.waitServerJobsMs !== undefined) await waitServerJobs(first.topology, first.clients, req.clock ?? systemClock, req.waitServerJobsMs);
   } catch (e) {
     first.close();
     throw e;
