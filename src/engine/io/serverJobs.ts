@@ -20,15 +20,25 @@ async function busy(client: NodeClient): Promise<boolean> {
   return (valkey!.ok && valkeyJobsInProgress(valkey!.value)) || (redis!.ok && redisTasksInProgress(redis!.value));
 }
 
-/** Waits until no master runs a slot migration job, up to `timeoutMs`; the addresses of those still running then. */
-export async function waitServerJobs(topology: Topology, clients: ReadonlyMap<string, NodeClient>, clock: Clock, timeoutMs: number): Promise<string[]> {
+/**
+ * Waits until no master runs a slot migration job, up to `timeoutMs`. `seen`: some job was running when asked
+ * first; `running`: the addresses of the masters still running one at the deadline.
+ */
+export async function waitServerJobs(
+  topology: Topology,
+  clients: ReadonlyMap<string, NodeClient>,
+  clock: Clock,
+  timeoutMs: number,
+): Promise<{ seen: boolean; running: string[] }> {
   const masters = topology.nodes.filter((n) => n.role === 'master' && clients.has(n.id));
   const deadline = clock.now() + timeoutMs;
+  let seen = false;
   for (;;) {
     const running = (await Promise.all(masters.map(async (m) => ((await busy(clients.get(m.id)!).catch(() => false)) ? `${m.host}:${m.port}` : null)))).filter(
       (a): a is string => a !== null,
     );
-    if (running.length === 0 || clock.now() > deadline) return running;
+    seen ||= running.length > 0;
+    if (running.length === 0 || clock.now() > deadline) return { seen, running };
     await clockSleep(clock, POLL_MS);
   }
 }

@@ -12,7 +12,8 @@ import { acquireLease, type MigrationLease } from '../io/lease';
 import { openCluster, type ClusterSession, type LoadOptions } from '../io/loader';
 import { preflightPermissions } from '../io/preflight';
 import { waitServerJobs } from '../io/serverJobs';
-import { systemClock, type Clock } from '../exec/port';
+import { clockSleep, systemClock, type Clock } from '../exec/port';
+import { checkCluster } from '../check/check';
 
 export interface RunGuardRequest {
   /** For the lease holder's description: reshard, rebalance, fix, del-node, resume… */
@@ -43,10 +44,16 @@ export interface GuardedRun {
   readonly strategy: 'auto' | StrategyKind;
 }
 
+/** How long the nodes are given to agree after a server job ended (and how often they are read meanwhile). */
+const AGREE_AFTER_JOB_MS = 5000;
+const AGREE_POLL_MS = 100;
+
 export async function openGuarded(host: string, port: number, opts: LoadOptions, req: RunGuardRequest): Promise<GuardedRun> {
   const first = await openCluster(host, port, { ...opts, searchMultipleOwners: false });
   let lease: MigrationLease | undefined;
   const strategy = req.strategy ?? 'auto';
+  const clock = req.clock ?? systemClock;
+  let jobsEnded = false;
   try {
     req.onPhase?.('guard: cluster loaded');
     const entry = `${host}:${port}`;
@@ -62,7 +69,7 @@ export async function openGuarded(host: string, port: number, opts: LoadOptions,
     req.onPhase?.('guard: permissions checked (ACL DRYRUN)');
     lease = await acquireLease(first.topology, opts, { op: req.op, journal: req.journal, resume: req.resume });
     req.onPhase?.('guard: lease taken');
-    if (req.waitServerJobsMs !== undefined) await waitServerJobs(first.topology, first.clients, req.clock ?? systemClock, req.waitServerJobsMs);
+    if (req.waitServerJobsMs !== undefined) jobsEnded = (await waitServerJobs(first.topology, first.clients, clock, req.waitServerJobsMs)).seen;
   } catch (e) {
     first.close();
     throw e;
@@ -70,7 +77,14 @@ export async function openGuarded(host: string, port: number, opts: LoadOptions,
   try {
     // The same connections again (a node the first load did not reach is connected anew): the topology is
     // read again, not the sockets opened again. The run's session closes them with its own.
-    const loaded = await openCluster(host, port, { ...opts, reuse: first.clients.values() });
+    let loaded = await openCluster(host, port, { ...opts, reuse: first.clients.values() });
+    // A job that just ended: the last nodes hear of its new configuration by gossip, within moments.
+    const deadline = clock.now() + AGREE_AFTER_JOB_MS;
+    while (jobsEnded && !checkCluster(loaded.topology).configConsistent && clock.now() < deadline) {
+      loaded.close();
+      await clockSleep(clock, AGREE_POLL_MS);
+      loaded = await openCluster(host, port, { ...opts, reuse: first.clients.values() });
+    }
     const session: ClusterSession = {
       ...loaded,
       close: () => {
