@@ -9,6 +9,8 @@
  * A stop request cancels it the same way.
  */
 import { EngineError } from '../model/errors';
+import { parseInfo } from '../parse/info';
+import { clockSleep } from './port';
 import {
   assertTargetOwns,
   flatToRecord,
@@ -109,6 +111,40 @@ export async function redisMoveSlots(ctx: MoverContext, sourceId: string, target
   }
   await assertTargetOwns(ctx, cmd, targetId, slots, what);
   ctx.phase?.('redis: the target serves every slot');
-  await waitSourceEmpty(ctx, sourceId, slots, what);
+  await waitSourceTrimmed(ctx, cmd, sourceId, targetId, slots, what);
   ctx.phase?.('redis: the source holds none of their keys');
+}
+
+const TRIM_RUNNING = 'cluster_slot_migration_active_trim_running';
+
+/**
+ * Waits (to the run's timeout) until the source has deleted the moved slots' keys. Redis 8 hides the keys of a
+ * slot a node neither owns nor imports (COUNTKEYSINSLOT answers 0: cluster.c clusterCanAccessKeysInSlot), so
+ * once the task completed, counting them on the source shows nothing: the server's own trim job says when they
+ * are gone (CLUSTER INFO cluster_slot_migration_active_trim_running). A server without that field is counted.
+ */
+async function waitSourceTrimmed(
+  ctx: MoverContext,
+  cmd: RawCommand,
+  sourceId: string,
+  targetId: string,
+  slots: readonly number[],
+  what: string,
+): Promise<void> {
+  const deadline = ctx.clock.now() + ctx.migrate.timeoutMs;
+  let wait = 1;
+  for (;;) {
+    // The source starts deleting once it knows the target owns the slots: its own view first, then its trim job.
+    // A CLUSTER INFO refused (an ACL) counts as a server without the field.
+    const [info, view] = await Promise.all([cmd(sourceId, 'CLUSTER', 'INFO').catch(() => ''), servedBy(cmd, sourceId, targetId)]);
+    const running = parseInfo(String(info))[TRIM_RUNNING];
+    if (running === undefined) return waitSourceEmpty(ctx, sourceId, slots, what);
+    if (running === '0' && slots.every((s) => view.has(s))) return;
+    if (ctx.clock.now() > deadline) {
+      const src = ctx.port.nodeAddr(sourceId);
+      throw new EngineError({ code: 'migration-failed', node: src, message: `${what} ended, but ${src} is still deleting the keys of the moved slots` });
+    }
+    await clockSleep(ctx.clock, wait);
+    wait = Math.min(10, wait * 2);
+  }
 }
