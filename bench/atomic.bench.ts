@@ -6,7 +6,10 @@
  *   redis8:  redis-cli 8 --cluster reshard, and one raw CLUSTER MIGRATION IMPORT of the ranges (polled).
  * Each way moves the slots A→B then B→A; every move is checked (all keys still in the cluster, the
  * target serves the slots). Prints seconds, keys/s and each way's ratio to rcm's.
- * Usage: npm run bench:atomic -- valkey9|redis8|redis7   Env: BENCH_KEYS (default 1000000), BENCH_SLOTS (1000), BENCH_VALUE (100).
+ * Usage: npm run bench:atomic -- valkey9|redis8|redis7   Env: BENCH_KEYS (default 1000000), BENCH_SLOTS (1000), BENCH_VALUE (100),
+ * BENCH_WAYS (only the ways whose name contains one of these comma-separated words), BENCH_ROUNDS (1: back-and-forth
+ * rounds per way), RCM_PROFILE=1 (rcm's runs are profiled, src/cli/profile.ts: the medians of their phases are printed;
+ * BENCH_PROFILE_LINES=1 prints every run's profile too).
  */
 import { performance } from 'node:perf_hooks';
 import { cmd, createCluster, populate, runRedisCli, stopAllNodes, type ServerKind, type TestCluster } from '../test/helpers/redisCluster';
@@ -17,6 +20,8 @@ const KIND = (process.argv[2] ?? process.env.BENCH_KIND ?? 'valkey9') as ServerK
 const KEYS = Number(process.env.BENCH_KEYS ?? 1_000_000);
 const SLOTS = Number(process.env.BENCH_SLOTS ?? 1000);
 const VALUE = Number(process.env.BENCH_VALUE ?? 100);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+const ONLY = (process.env.BENCH_WAYS ?? '').split(',').filter(Boolean);
 
 interface Way {
   readonly name: string;
@@ -66,6 +71,36 @@ async function rawImport(cluster: TestCluster, toIndex: number, slots: readonly 
   }
 }
 
+/** One rcm run's phases, ms, from its RCM_PROFILE lines (src/cli/profile.ts): null without a profile. */
+interface Phases {
+  readonly startup: number;
+  readonly beforeChange: number;
+  readonly job: number;
+  readonly verify: number;
+  readonly exit: number;
+}
+
+function phasesOf(stderr: string): Phases | null {
+  const marks = stderr
+    .split('\n')
+    .filter((l) => l.startsWith('rcm: profile'))
+    .map((l) => /^rcm: profile\s+([\d.]+) ms\s+\+\s*-?[\d.]+ ms\s+(.*)$/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ at: Number(m[1]), phase: m[2]! }));
+  const at = (re: RegExp): number | undefined => marks.find((m) => re.test(m.phase))?.at;
+  const [started, accepted, done, verified, exited] = [
+    at(/^cli: Node started/),
+    at(/ accepted$/),
+    at(/^job poll: (success|completed)$/),
+    at(/verified on the target$/),
+    at(/^process exit$/),
+  ];
+  if ([started, accepted, done, verified, exited].some((x) => x === undefined)) return null;
+  return { startup: started!, beforeChange: accepted! - started!, job: done! - accepted!, verify: verified! - done!, exit: exited! - verified! };
+}
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
+
 async function main(): Promise<void> {
   console.log(`${KIND}: 3 masters, ${KEYS} keys of ${VALUE} bytes; ${SLOTS} slots back and forth between two masters`);
   const cluster = await createCluster({ kind: KIND, masters: 3 });
@@ -104,13 +139,15 @@ async function main(): Promise<void> {
     }
 
     const results: { name: string; secs: number; keys: number }[] = [];
-    for (const way of ways) {
+    const profiles: Phases[] = [];
+    for (const way of ways.filter((w) => ONLY.length === 0 || ONLY.some((o) => w.name.includes(o)))) {
       let secs = 0;
       let keys = 0;
-      for (const [from, to] of [
+      const legs = Array.from({ length: ROUNDS }, () => [
         [0, 1],
         [1, 0],
-      ] as const) {
+      ]).flat() as [number, number][];
+      for (const [from, to] of legs) {
         // A→B takes A's first SLOTS slots; B→A takes B's first SLOTS slots: the same ones coming back.
         const slots = (await ownSlots(cluster, from)).slice(0, SLOTS);
         const t = performance.now();
@@ -125,6 +162,11 @@ async function main(): Promise<void> {
         if (total !== KEYS) throw new Error(`${way.name}: ${total} keys in the cluster, expected ${KEYS}`);
         secs += s;
         keys += k;
+        const phases = way.name === 'rcm (auto)' ? phasesOf(res.stderr) : null;
+        if (phases) profiles.push(phases);
+        if (process.env.BENCH_PROFILE_LINES) {
+          for (const line of res.stderr.split('\n')) if (line.startsWith('rcm: profile')) console.log(`      ${line.slice('rcm: profile'.length)}`);
+        }
         console.log(
           `  ${way.name.padEnd(30)} ${from}->${to} ${s.toFixed(3).padStart(8)} s ${String(k).padStart(8)} keys ${Math.round(k / s)
             .toString()
@@ -132,6 +174,14 @@ async function main(): Promise<void> {
         );
       }
       results.push({ name: way.name, secs, keys });
+    }
+    if (profiles.length > 0) {
+      const m = (k: keyof Phases) => median(profiles.map((p) => p[k])).toFixed(1);
+      console.log(
+        `\nrcm (auto), median of ${profiles.length} profiled runs (ms): Node start-up and bundle ${m('startup')}, loads + guard + counts to the job's start ${m('beforeChange')}, ` +
+          `server job (accepted -> done) ${m('job')}, verification (target owns, source empty, counts) ${m('verify')}, to exit ${m('exit')}; ` +
+          `rcm's migration phase (job start -> verified) ${median(profiles.map((p) => p.job + p.verify)).toFixed(1)}`,
+      );
     }
     const ours = results[0]!;
     console.log(`\n${KIND}, ${SLOTS} slots x2 (${ours.keys} keys moved per way in total):`);

@@ -1,6 +1,7 @@
 /** What every CLI subcommand receives. */
 import { colourize, entryAddress, type ConnectionOptions, type OutputChunk } from '../engine';
 import type { ParsedArgs } from './args';
+import type { Profile } from './profile';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -19,6 +20,8 @@ export interface CommandContext {
   /** Connection options for cluster nodes (password already resolved). */
   readonly conn: ConnectionOptions;
   readonly json: boolean;
+  /** The run's phase profile (RCM_PROFILE=1; a no-op otherwise). */
+  readonly profile?: Profile;
 }
 
 /** A subcommand: validates its arguments itself and returns the exit code. */

@@ -10,8 +10,12 @@ import { connectionOptions } from './connection';
 import { writeChunks, writeJson, type Io } from './context';
 import { CLUSTER_HELP, RCM_HELP } from './help';
 import { askPassword } from './prompt';
+import { performance } from 'node:perf_hooks';
+import { createProfile, profileEnabled, profileLine } from './profile';
 
 export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const profile = createProfile(io.env);
+  profile.mark('cli: Node started, bundle loaded');
   let p: ParsedArgs;
   try {
     p = parseArgs(argv);
@@ -43,7 +47,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   const json = p.flags.has('--json');
   try {
     const asked = p.flags.has('--askpass') ? await askPassword('Please input password: ') : undefined;
-    const code = await command.run({ args: p, io, conn: connectionOptions(p, io.env, asked), json });
+    const code = await command.run({ args: p, io, conn: connectionOptions(p, io.env, asked), json, profile });
+    profile.mark(`cli: ${sub} returned`);
+    for (const line of profile.lines()) io.stderr(line);
     if (command.readOnly) io.readOnlyDone?.();
     return code;
   } catch (e) {
@@ -96,6 +102,8 @@ if (require.main === module) {
   process.on('uncaughtException', fatal);
   process.on('unhandledRejection', fatal);
   let readOnlyDone = false;
+  // The profile's last line: the connections closed, the process ends (stderr is synchronous on a pipe or file).
+  if (profileEnabled(process.env)) process.once('exit', () => process.stderr.write(profileLine(performance.now(), performance.now(), 'process exit')));
   run(process.argv.slice(2), {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),

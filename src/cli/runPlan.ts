@@ -123,7 +123,7 @@ export async function runPlanFromCli(ctx: CommandContext, plan: MovePlan, topolo
   const journalPath = ctx.args.values['--journal'] ?? newJournalPath(journalDir(undefined, ctx.io.env), plan.kind);
   if (verbose(ctx)) ctx.io.stderr(`rcm: journal ${journalPath}\n`);
   const view = createMigrationView(ctx.io, plan, topology, style, ctx.json, ctx.args.flags.has('--verbose'));
-  const result = await runInService(ctx, { plan, journalPath, options: { ...ctx.conn, ...flags } }, (e) => {
+  const result = await runInService(ctx, { plan, journalPath, options: { ...ctx.conn, ...flags, onPhase: ctx.profile?.mark } }, (e) => {
     showProfile(ctx, e);
     view.onEvent(e);
   });

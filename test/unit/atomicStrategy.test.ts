@@ -4,8 +4,8 @@ import { type MovePlan } from '../../src/engine';
 import { capabilitiesFromCommandInfo, pairStrategy } from '../../src/engine/exec/capabilities';
 import { executePlan } from '../../src/engine/exec/executor';
 import type { MigrationEvent } from '../../src/engine/exec/events';
-import { findCreatedJob, parseSlotMigrations } from '../../src/engine/exec/atomicValkey';
-import { redisTaskState } from '../../src/engine/exec/atomicRedis';
+import { findCreatedJob, parseSlotMigrations, valkeyJobsInProgress } from '../../src/engine/exec/atomicValkey';
+import { redisTaskState, redisTasksInProgress } from '../../src/engine/exec/atomicRedis';
 import { FakeAtomicCluster } from '../fixtures/fakeAtomic';
 
 const plan = (moves: [number, string, string][]): MovePlan => ({
@@ -244,4 +244,14 @@ test('verification: keys left on the source fail the run; fewer keys on the targ
   assert.equal(res2.status, 'done');
   assert.equal(res2.mismatches, 2);
   assert.equal(res2.vanished?.slots, 2);
+});
+
+test('a job or task still in progress is told from finished ones (fix waits for those before it reads the cluster)', () => {
+  const job = (state: string) => ['name', 'j', 'operation', 'IMPORT', 'slot_ranges', '0-9', 'target_node', 'x', 'state', state];
+  assert.equal(valkeyJobsInProgress([job('success'), job('failed'), job('cancelled')]), false);
+  assert.equal(valkeyJobsInProgress([job('success'), job('snapshotting')]), true);
+  const task = (state: string) => ['id', '1', 'state', state];
+  assert.equal(redisTasksInProgress([task('completed'), task('failed'), task('canceled')]), false);
+  assert.equal(redisTasksInProgress([task('accumulate-buffer')]), true);
+  assert.equal(valkeyJobsInProgress('ERR unknown subcommand'), false);
 });

@@ -62,6 +62,7 @@ export async function reshard(ctx: CommandContext): Promise<number> {
   migrationFlags(ctx); // validate options before touching the cluster
   intOption(ctx.args, '--cluster-slots', RANGES.slots, undefined);
   const topology: Topology = await loadTopology(entry.host, entry.port, ctx.conn);
+  ctx.profile?.mark('reshard: cluster loaded');
   const check = checkCluster(topology);
   if (!ctx.json) writeChunks(ctx.io, renderCheck(topology, check));
   if (!check.ok) {
@@ -76,6 +77,7 @@ export async function reshard(ctx: CommandContext): Promise<number> {
   const from = v['--cluster-from'] !== undefined ? v['--cluster-from'].split(',') : await askSources(ctx, topology, to);
   const { plan, warnings } = planReshard(topology, { from, to, slots });
   if (!ctx.json) writeChunks(ctx.io, renderReshardPlan(topology, plan, warnings));
+  ctx.profile?.mark('reshard: checked and planned');
   if (writePlanOut(ctx, plan)) return 0;
   if (!assumeYes(ctx)) {
     const answer = await ask(ctx, 'Do you want to proceed with the proposed reshard plan (yes/no)? ').catch(() => '');

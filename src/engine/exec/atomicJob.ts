@@ -27,6 +27,8 @@ export interface MoverContext extends KeyMoveContext {
   /** The run's stop request: an atomic mover cancels its server job with the server's own command. */
   readonly signal?: AbortSignal;
   readonly onJob?: (job: AtomicJobProgress) => void;
+  /** The run's profile (ExecuteOptions.onPhase). */
+  readonly phase?: (phase: string) => void;
 }
 
 export type RawCommand = (nodeId: string, ...args: (string | number)[]) => Promise<unknown>;
@@ -152,6 +154,7 @@ export async function pollJob(ctx: MoverContext, spec: PollSpec): Promise<void> 
       await spec.cancel().catch(() => undefined);
     }
     const s = await spec.read();
+    ctx.phase?.(`job poll: ${s.kind === 'failed' ? 'failed' : s.state}`);
     if (s.kind === 'done') return;
     if (s.kind === 'failed') throw new EngineError({ code: 'migration-failed', cause: s.error, message: `${spec.what} failed: ${s.error}` });
     if (s.kind === 'cancelled') {

@@ -9,6 +9,8 @@
  * A stop request cancels it the same way.
  */
 import { EngineError } from '../model/errors';
+import { parseInfo } from '../parse/info';
+import { clockSleep } from './port';
 import {
   assertTargetOwns,
   flatToRecord,
@@ -62,6 +64,9 @@ const tasksOf = async (cmd: RawCommand, nodeId: string, id?: string): Promise<Re
 
 const FINAL = new Set(['completed', 'canceled', 'cancelled', 'failed']);
 
+/** Whether a CLUSTER MIGRATION STATUS ALL reply lists a task still in progress (a failed one is retried, but does not block). Pure. */
+export const redisTasksInProgress = (reply: unknown): boolean => parseMigrationStatus(reply).some((t) => !FINAL.has(t.state));
+
 export async function redisMoveSlots(ctx: MoverContext, sourceId: string, targetId: string, slots: readonly number[]): Promise<void> {
   const cmd = rawCommand(ctx);
   const src = ctx.port.nodeAddr(sourceId);
@@ -69,7 +74,8 @@ export async function redisMoveSlots(ctx: MoverContext, sourceId: string, target
   // A task still running on either end (left by a killed run) ends first. A failed one does not block:
   // a new IMPORT cancels it (the server does so itself).
   const busy = async (id: string) => (await tasksOf(cmd, id)).some((t) => !FINAL.has(t.state));
-  await waitIdle(ctx, async () => (await busy(targetId)) || (await busy(sourceId)), `the slot migration in progress on ${dst} or ${src}`);
+  await waitIdle(ctx, async () => (await Promise.all([busy(targetId), busy(sourceId)])).some(Boolean), `the slot migration in progress on ${dst} or ${src}`);
+  ctx.phase?.('redis: no task in progress on the pair');
   const onTarget = await servedBy(cmd, targetId, targetId);
   const todo = slots.filter((s) => !onTarget.has(s));
   const ranges = rangeText(todo);
@@ -82,6 +88,7 @@ export async function redisMoveSlots(ctx: MoverContext, sourceId: string, target
       const cause = e instanceof Error ? e.message : String(e);
       throw new EngineError({ code: 'migration-failed', node: dst, cause, message: `${dst} refused to import slots ${ranges} from ${src}: ${cause}` });
     }
+    ctx.phase?.('redis: CLUSTER MIGRATION IMPORT accepted');
     let failedSince: number | undefined;
     await pollJob(ctx, {
       what: `${what} (task ${id})`,
@@ -103,5 +110,41 @@ export async function redisMoveSlots(ctx: MoverContext, sourceId: string, target
     });
   }
   await assertTargetOwns(ctx, cmd, targetId, slots, what);
-  await waitSourceEmpty(ctx, sourceId, slots, what);
+  ctx.phase?.('redis: the target serves every slot');
+  await waitSourceTrimmed(ctx, cmd, sourceId, targetId, slots, what);
+  ctx.phase?.('redis: the source holds none of their keys');
+}
+
+const TRIM_RUNNING = 'cluster_slot_migration_active_trim_running';
+
+/**
+ * Waits (to the run's timeout) until the source has deleted the moved slots' keys. Redis 8 hides the keys of a
+ * slot a node neither owns nor imports (COUNTKEYSINSLOT answers 0: cluster.c clusterCanAccessKeysInSlot), so
+ * once the task completed, counting them on the source shows nothing: the server's own trim job says when they
+ * are gone (CLUSTER INFO cluster_slot_migration_active_trim_running). A server without that field is counted.
+ */
+async function waitSourceTrimmed(
+  ctx: MoverContext,
+  cmd: RawCommand,
+  sourceId: string,
+  targetId: string,
+  slots: readonly number[],
+  what: string,
+): Promise<void> {
+  const deadline = ctx.clock.now() + ctx.migrate.timeoutMs;
+  let wait = 1;
+  for (;;) {
+    // The source starts deleting once it knows the target owns the slots: its own view first, then its trim job.
+    // A CLUSTER INFO refused (an ACL) counts as a server without the field.
+    const [info, view] = await Promise.all([cmd(sourceId, 'CLUSTER', 'INFO').catch(() => ''), servedBy(cmd, sourceId, targetId)]);
+    const running = parseInfo(String(info))[TRIM_RUNNING];
+    if (running === undefined) return waitSourceEmpty(ctx, sourceId, slots, what);
+    if (running === '0' && slots.every((s) => view.has(s))) return;
+    if (ctx.clock.now() > deadline) {
+      const src = ctx.port.nodeAddr(sourceId);
+      throw new EngineError({ code: 'migration-failed', node: src, message: `${what} ended, but ${src} is still deleting the keys of the moved slots` });
+    }
+    await clockSleep(ctx.clock, wait);
+    wait = Math.min(10, wait * 2);
+  }
 }

@@ -27,6 +27,9 @@ import {
 
 const FINAL = new Set(['success', 'failed', 'cancelled']);
 
+/** Whether a GETSLOTMIGRATIONS reply lists a job (export or import) still in progress. Pure. */
+export const valkeyJobsInProgress = (reply: unknown): boolean => parseSlotMigrations(reply).some((j) => !FINAL.has(j.state));
+
 export interface ValkeyJob {
   readonly name: string;
   readonly operation: string;
@@ -69,17 +72,23 @@ export async function valkeyMoveSlots(ctx: MoverContext, sourceId: string, targe
   const src = ctx.port.nodeAddr(sourceId);
   const dst = ctx.port.nodeAddr(targetId);
   // An export still running (left by a killed run) must end first: the slots may be on their way already.
+  // The last list read is the one the new job is told apart from (the lease keeps other runs out meanwhile).
+  let listed: ValkeyJob[] = [];
   await waitIdle(
     ctx,
-    async () => (await jobsOf(cmd, sourceId)).some((j) => j.operation === 'EXPORT' && !FINAL.has(j.state)),
+    async () => {
+      listed = await jobsOf(cmd, sourceId);
+      return listed.some((j) => j.operation === 'EXPORT' && !FINAL.has(j.state));
+    },
     `the slot migration in progress on ${src}`,
   );
+  ctx.phase?.('valkey: no export in progress on the source');
   const onTarget = await servedBy(cmd, targetId, targetId);
   const todo = slots.filter((s) => !onTarget.has(s));
   const ranges = rangeText(todo);
   const what = `Atomic slot migration of ${ranges || rangeText(slots)} from ${src} to ${dst}`;
   if (todo.length > 0) {
-    const known = new Set((await jobsOf(cmd, sourceId)).map((j) => j.name));
+    const known = new Set(listed.map((j) => j.name));
     try {
       await cmd(sourceId, 'CLUSTER', 'MIGRATESLOTS', 'SLOTSRANGE', ...rangeArgs(todo), 'NODE', targetId);
     } catch (e) {
@@ -91,6 +100,7 @@ export async function valkeyMoveSlots(ctx: MoverContext, sourceId: string, targe
         message: `${src} refused ${what.charAt(0).toLowerCase()}${what.slice(1)}: ${cause}`,
       });
     }
+    ctx.phase?.('valkey: CLUSTER MIGRATESLOTS accepted');
     const job = findCreatedJob(await jobsOf(cmd, sourceId), known, targetId, ranges);
     if (!job)
       throw new EngineError({ code: 'migration-failed', node: src, message: `${src} accepted CLUSTER MIGRATESLOTS for ${ranges} but lists no new job for it` });
@@ -106,5 +116,7 @@ export async function valkeyMoveSlots(ctx: MoverContext, sourceId: string, targe
     });
   }
   await assertTargetOwns(ctx, cmd, targetId, slots, what);
+  ctx.phase?.('valkey: the target serves every slot');
   await waitSourceEmpty(ctx, sourceId, slots, what);
+  ctx.phase?.('valkey: the source holds none of their keys');
 }

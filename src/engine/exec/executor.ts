@@ -13,7 +13,7 @@ import type { MigrationEvent } from './events';
 import type { JournalSink } from './journal';
 import { startPaceRunner, type PaceRunner } from './paceProbe';
 import type { AtomicJobProgress } from './atomicJob';
-import { pairStrategy, probeCapabilities } from './capabilities';
+import { pairStrategy, probeCapabilities, type NodeCapabilities } from './capabilities';
 import { isAtomic, WINDOW_MOVERS, type PairStrategy, type StrategyKind } from './strategy';
 import { systemClock, type Clock, type SlotPort } from './port';
 import { profilePort } from './profile';
@@ -40,6 +40,8 @@ export interface ExecuteOptions {
   readonly parallel?: boolean;
   readonly signal?: AbortSignal;
   readonly onEvent?: (e: MigrationEvent) => void;
+  /** The run's profile (rcm's RCM_PROFILE): called as each phase is reached; the caller keeps the time. */
+  readonly onPhase?: (phase: string) => void;
   readonly clock?: Clock;
   readonly journal?: JournalSink;
   /**
@@ -49,6 +51,8 @@ export interface ExecuteOptions {
   readonly strategy?: 'auto' | StrategyKind;
   /** Count round trips and time per phase (exec/profile.ts) and emit them as a 'profile' event at the end. */
   readonly profile?: boolean;
+  /** With 'auto': the nodes' capabilities when the caller has probed them already (applyPlan), else probed here. */
+  readonly capabilities?: ReadonlyMap<string, NodeCapabilities>;
 }
 
 export interface ExecuteResult {
@@ -109,7 +113,7 @@ export async function executePlan(plan: MovePlan, rawPort: SlotPort, opts: Execu
 
   // Key counts before (the work estimate and the verification baseline), while the pairs' protocols are probed.
   const before = new Map<number, number>();
-  const choosing = chooseStrategies(lanes, port, opts.strategy ?? 'legacy');
+  const choosing = chooseStrategies(lanes, port, opts.strategy ?? 'legacy', opts.capabilities);
   await Promise.all(
     lanes.map(async (l) => {
       const slots = l.moves.map((m) => m.slot);
@@ -127,6 +131,7 @@ export async function executePlan(plan: MovePlan, rawPort: SlotPort, opts: Execu
   );
   const keysTotal = [...before.values()].reduce((a, b) => a + b, 0);
   await choosing;
+  opts.onPhase?.('executor: key counts before and pair protocols');
   const strategies: PairStrategy[] = lanes.map((l) => ({ sourceId: l.sourceId, targetId: l.targetId, strategy: l.strategy }));
 
   let keysDone = 0;
@@ -182,6 +187,7 @@ export async function executePlan(plan: MovePlan, rawPort: SlotPort, opts: Execu
       emit,
       onJob,
       signal: opts.signal,
+      phase: opts.onPhase,
       sizer: createBatchSizer({ fixed: opts.pipeline, budgetMs: opts.budgetMs }),
       migrate: { timeoutMs: opts.timeoutMs ?? 60000, replace: opts.replace ?? false },
       ...(pacer ? { pace: () => pacer.pace(), countOwn: (id: string, n: number) => pacer.countOwn(id, n) } : {}),
@@ -209,8 +215,12 @@ export async function executePlan(plan: MovePlan, rawPort: SlotPort, opts: Execu
       }
       inFlight.delete(lane);
       const windowKeys = [...moved.values()].reduce((a, b) => a + b, 0);
-      await opts.journal?.append({ t: 'done', slots, keys: windowKeys, at: clock.now() });
-      const after = await port.countKeysInSlots(lane.targetId, slots);
+      // The target's counts are read while the window's end is synced to the journal.
+      const [after] = await Promise.all([
+        port.countKeysInSlots(lane.targetId, slots),
+        opts.journal?.append({ t: 'done', slots, keys: windowKeys, at: clock.now() }),
+      ]);
+      opts.onPhase?.(`executor: ${slots.length} slots verified on the target`);
       slots.forEach((slot, j) => {
         const keys = moved.get(slot) ?? 0;
         keysDone += keys;
@@ -257,15 +267,13 @@ export async function executePlan(plan: MovePlan, rawPort: SlotPort, opts: Execu
 }
 
 /** Sets each lane's protocol: a fixed kind for all, or per pair by what both nodes can do ('auto'). */
-async function chooseStrategies(lanes: Lane[], port: SlotPort, wanted: 'auto' | StrategyKind): Promise<void> {
+async function chooseStrategies(lanes: Lane[], port: SlotPort, wanted: 'auto' | StrategyKind, known?: ReadonlyMap<string, NodeCapabilities>): Promise<void> {
   if (wanted !== 'auto') {
     for (const l of lanes) l.strategy = wanted;
     return;
   }
-  const caps = await probeCapabilities(
-    port,
-    lanes.flatMap((l) => [l.sourceId, l.targetId]),
-  );
+  const nodes = lanes.flatMap((l) => [l.sourceId, l.targetId]);
+  const caps = known && nodes.every((id) => known.has(id)) ? known : await probeCapabilities(port, nodes);
   for (const l of lanes) l.strategy = pairStrategy(caps.get(l.sourceId), caps.get(l.targetId));
 }
 

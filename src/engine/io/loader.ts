@@ -25,6 +25,11 @@ export interface LoadOptions extends ConnectionOptions {
    * that no slot's count shows are topology.unplacedKeys.
    */
   readonly findOrphanKeys?: boolean;
+  /**
+   * Open connections (of an earlier load of the same run) to use again instead of connecting anew, matched by
+   * address. The new session does not close them (their owner does); one that fails is replaced by a new one.
+   */
+  readonly reuse?: Iterable<NodeClient>;
 }
 
 /** A loaded cluster with its open node connections (keyed by node id). */
@@ -117,16 +122,48 @@ const EXCLUDING_FLAGS: readonly NodeFlag[] = ['noaddr', 'disconnected', 'fail'];
 /** Opens the entry node, then every node it knows (concurrently), and builds the topology. */
 export async function openCluster(entryHost: string, entryPort: number, opts: LoadOptions = {}): Promise<ClusterSession> {
   const entryAddr = `${entryHost}:${entryPort}`;
-  const entry = await connectNode(entryHost, entryPort, opts);
+  const reusable = new Map([...(opts.reuse ?? [])].map((c) => [c.addr, c]));
+  const borrowed = new Set<NodeClient>();
+  const connect = async (host: string, port: number): Promise<NodeClient> => {
+    const c = reusable.get(`${host}:${port}`);
+    if (!c) return connectNode(host, port, opts);
+    borrowed.add(c);
+    return c;
+  };
+  const release = (c: NodeClient): void => {
+    if (!borrowed.has(c)) c.close();
+  };
+  /** A probe, on a borrowed connection that fails once more on a new one (the old one may have been lost meanwhile). */
+  const probeOn = async (client: NodeClient, host: string, port: number, allLines: boolean): Promise<{ client: NodeClient; probe: NodeProbe }> => {
+    try {
+      return { client, probe: await probe(client, allLines) };
+    } catch (e) {
+      if (!borrowed.has(client)) throw e;
+      const fresh = await connectNode(host, port, opts);
+      try {
+        return { client: fresh, probe: await probe(fresh, allLines) };
+      } catch (e2) {
+        fresh.close();
+        throw e2;
+      }
+    }
+  };
+  let entry = await connect(entryHost, entryPort);
   const clients = new Map<string, NodeClient>();
   const closeAll = (): void => {
-    for (const c of clients.values()) c.close();
-    entry.close();
+    for (const c of clients.values()) release(c);
+    release(entry);
   };
   try {
     let infoText: string;
     try {
-      infoText = String(await entry.call('INFO'));
+      try {
+        infoText = String(await entry.call('INFO'));
+      } catch (e) {
+        if (!borrowed.has(entry)) throw e;
+        entry = await connectNode(entryHost, entryPort, opts); // the borrowed one was lost meanwhile
+        infoText = String(await entry.call('INFO'));
+      }
     } catch (e) {
       const ee = toEngineError(e, entryAddr);
       throw ee.code === 'auth-required' || ee.code === 'unreachable' || ee.code === 'tls-failed'
@@ -145,7 +182,9 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
         message: `Node ${entryAddr} is not configured as a cluster node (cluster_enabled:0): start it with cluster-enabled yes.`,
       });
     }
-    const entryProbe = await probe(entry, true);
+    const entryProbed = await probeOn(entry, entryHost, entryPort, true);
+    entry = entryProbed.client;
+    const entryProbe = entryProbed.probe;
     clients.set(entryProbe.myself.id, entry);
     // Orphan counts start as soon as a master's own view is in, while the other nodes still load.
     const ownKeys = new Map<NodeClient, Promise<number | undefined>>();
@@ -161,16 +200,16 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
         const { host, port } = line.address;
         let client: NodeClient;
         try {
-          client = await connectNode(host, port, opts);
+          client = await connect(host, port);
         } catch (e) {
           return { line, outcome: { kind: 'unreachable' as const, error: toEngineError(e, `${host}:${port}`, 'unreachable').toJSON() } };
         }
         try {
-          const p = await probe(client, false);
-          countOwnKeys(client, p);
-          return { line, outcome: { kind: 'ok' as const, client, probe: p } };
+          const probed = await probeOn(client, host, port, false);
+          countOwnKeys(probed.client, probed.probe);
+          return { line, outcome: { kind: 'ok' as const, client: probed.client, probe: probed.probe } };
         } catch (e) {
-          client.close();
+          release(client);
           return { line, outcome: { kind: 'load-failed' as const, error: (e as Error).message } };
         }
       }),
@@ -194,7 +233,7 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
       const ownFlags = outcome.probe.myself.flags;
       const bad = EXCLUDING_FLAGS.filter((f) => line.flags.includes(f) || ownFlags.includes(f));
       if (bad.length > 0) {
-        outcome.client.close();
+        release(outcome.client);
         skipped.push({ ...base, reason: { kind: 'flagged', flags: bad } });
         continue;
       }

@@ -3,7 +3,7 @@ import { MIGRATE_COPY_CHANGED, type MigrateOptions, type SetSlotAction, type Slo
 import { EngineError } from '../model/errors';
 import type { ClusterSession } from './loader';
 import { parseInfo } from '../parse/info';
-import { countKeysInSlots } from './bulk';
+import { countKeysByRanges } from './slotStats';
 import { connectNode, type Arg, type NodeClient } from './connection';
 import type { ConnectionOptions } from './options';
 
@@ -24,6 +24,7 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
     if (!n) throw new EngineError({ code: 'no-such-node', message: `Node ${id} is not in the loaded cluster` });
     return connectNode(n.host, n.port, conn);
   });
+  const noSlotStats = new Set<NodeClient>();
   const auth: Arg[] = conn.password ? (conn.user ? ['AUTH2', conn.user, conn.password] : ['AUTH', conn.password]) : [];
 
   return {
@@ -56,7 +57,7 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
         return r.value as Buffer[];
       });
     },
-    countKeysInSlots: (nodeId, slots) => countKeysInSlots(client(nodeId), slots),
+    countKeysInSlots: (nodeId, slots) => countKeysByRanges(client(nodeId), slots, noSlotStats),
     async migrate(sourceId, targetId, groups, opts: MigrateOptions) {
       const target = nodes.get(targetId);
       if (!target) return groups.map(() => `unknown target node ${targetId}`);

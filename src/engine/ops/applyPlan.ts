@@ -5,7 +5,7 @@
 import { checkCluster, type CheckResult } from '../check/check';
 import { executePlan, type ExecuteOptions, type ExecuteResult } from '../exec/executor';
 import { readJournalState } from '../exec/journal';
-import { pairStrategy, probeCapabilities } from '../exec/capabilities';
+import { pairStrategy, probeCapabilities, type NodeCapabilities } from '../exec/capabilities';
 import { clockSleep, systemClock, type Clock, type SlotPort } from '../exec/port';
 import type { StrategyKind } from '../exec/strategy';
 import { EngineError } from '../model/errors';
@@ -53,6 +53,7 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
       requireReachableMasters: true,
       strategy: opts.strategy,
       replace: opts.replace,
+      onPhase: opts.onPhase,
     });
   } catch (e) {
     if (locked) unlockJournal(opts.journalPath!);
@@ -68,16 +69,18 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
     const port = createSlotPort(session, opts);
     if (alreadyMoved.length > 0) await finalizeMoved(port, alreadyMoved);
     if (resumed) await reattachImports(port, clock, session.topology, toMove);
-    if (opts.journalPath) {
-      journal = new FileJournal(opts.journalPath);
-      if (!resumed) await journal.append({ t: 'plan', plan, at: clock.now(), shards: shardsOf(session.topology) });
-    }
-    // Big keys only matter to MIGRATE: the sample covers the pairs that move with the classic protocol.
-    const legacyMoves = await movesOfLegacyPairs(port, toMove, strategy);
+    if (opts.journalPath) journal = new FileJournal(opts.journalPath);
+    // Big keys only matter to MIGRATE: the sample covers the pairs that move with the classic protocol. The
+    // nodes are asked while the plan's record is synced to the journal (both before the first change).
+    const [{ legacyMoves, capabilities }] = await Promise.all([
+      movesOfLegacyPairs(port, toMove, strategy),
+      resumed ? undefined : journal?.append({ t: 'plan', plan, at: clock.now(), shards: shardsOf(session.topology) }),
+    ]);
     const bigKeys =
       opts.bigKeyScanMs === 0 || legacyMoves.length === 0
         ? undefined
         : await scanBigKeys(session.clients, { ...plan, moves: legacyMoves }, port.nodeAddr, { timeBoundMs: opts.bigKeyScanMs, timeoutMs: opts.timeoutMs });
+    opts.onPhase?.('apply: plan validated, journal written, big keys sampled');
     if (bigKeys && (bigKeys.keys.length > 0 || bigKeys.truncated)) opts.onEvent?.({ type: 'big-keys', report: bigKeys });
     // A lost lease (a newer holder took it over after this process stood still past its TTL) stops at the next window.
     const signal = opts.signal ? AbortSignal.any([opts.signal, lease.lost]) : lease.lost;
@@ -86,10 +89,14 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
       journal,
       strategy,
       signal,
+      ...(capabilities ? { capabilities } : {}),
       ...(bigKeys ? { bigKeys: bigKeys.keys } : {}),
     }).finally(() => port.close?.());
-    const after = await openCluster(plan.entry.host, plan.entry.port, opts);
+    opts.onPhase?.('apply: moves executed');
+    // The check after the moves reads the cluster again on the run's own connections.
+    const after = await openCluster(plan.entry.host, plan.entry.port, { ...opts, reuse: session.clients.values() });
     after.close();
+    opts.onPhase?.('apply: cluster loaded for the check after the moves');
     return { ...result, alreadyMoved: alreadyMoved.length, check: checkCluster(after.topology), ...(bigKeys ? { bigKeys } : {}) };
   } finally {
     await journal?.close();
@@ -99,14 +106,21 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
   }
 }
 
-/** The moves whose pair uses the classic protocol (the executor decides the same way, by capability). */
-async function movesOfLegacyPairs(port: SlotPort, moves: readonly SlotMove[], strategy: 'auto' | StrategyKind): Promise<SlotMove[]> {
-  if (strategy !== 'auto') return strategy === 'legacy' ? [...moves] : [];
-  const caps = await probeCapabilities(
+/**
+ * The moves whose pair uses the classic protocol, and the capabilities probed to tell (the executor then
+ * decides from the same ones, without asking the nodes again).
+ */
+async function movesOfLegacyPairs(
+  port: SlotPort,
+  moves: readonly SlotMove[],
+  strategy: 'auto' | StrategyKind,
+): Promise<{ legacyMoves: SlotMove[]; capabilities?: ReadonlyMap<string, NodeCapabilities> }> {
+  if (strategy !== 'auto') return { legacyMoves: strategy === 'legacy' ? [...moves] : [] };
+  const capabilities = await probeCapabilities(
     port,
     moves.flatMap((m) => [m.sourceId, m.targetId]),
   );
-  return moves.filter((m) => pairStrategy(caps.get(m.sourceId), caps.get(m.targetId)) === 'legacy');
+  return { legacyMoves: moves.filter((m) => pairStrategy(capabilities.get(m.sourceId), capabilities.get(m.targetId)) === 'legacy'), capabilities };
 }
 
 /** Slots whose target already owns them: close any open state and tell everyone. */

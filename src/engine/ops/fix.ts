@@ -54,6 +54,7 @@ import type { KeyConflict } from '../fix/merge';
 import { foreignKeys, readClaims, servedBy, type MasterClaims } from '../fix/claims';
 import { fixOrphans, type OrphanFix } from '../fix/orphanStage';
 import { repoint } from '../fix/repointStage';
+import { closeReplicaOpenSlots } from '../fix/replicaStage';
 import { FixIo, type FixAction, type FixStepOptions } from '../fix/steps';
 import { openCluster, type ClusterSession, type LoadOptions } from '../io/loader';
 import { createSlotPort } from '../io/slotPort';
@@ -413,6 +414,9 @@ export async function runFix(host: string, port: number, opts: FixOptions = {}):
       requireReachableMasters: false,
       strategy: 'legacy',
       replace: opts.replace,
+      // A server job a killed reshard left running decides where its slots go; the nodes agree once it ends.
+      waitServerJobsMs: opts.timeoutMs ?? 60_000,
+      ...(opts.clock ? { clock: opts.clock } : {}),
     },
   );
   const log = new OutputLog(opts.onOutput);
@@ -454,12 +458,16 @@ export async function runFix(host: string, port: number, opts: FixOptions = {}):
       let before = await readClaims(io);
       if (!(await repoint(io, before, confirm))) return report(1);
       before = await readClaims(io);
-      for (const slot of check.openSlots) {
+      // A slot open on replicas only (Valkey: a master back as a replica keeps its markers) is no master's case:
+      // the replica stage closes it through the primary.
+      const onMasters = new Set(io.masters().flatMap((m) => [...m.migrating, ...m.importing].map((o) => o.slot)));
+      for (const slot of check.openSlots.filter((s) => onMasters.has(s))) {
         const r = await fixOpenSlot(io, slot, before, confirm);
         openSlots.push({ slot, ...r });
         result = r.ok;
         if (!r.ok) break;
       }
+      if (result || onMasters.size === 0) result = await closeReplicaOpenSlots(io);
     }
 
     log.emit(renderCoverageHeader());

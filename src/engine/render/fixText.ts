@@ -252,3 +252,8 @@ export function renderRepoint(slot: number, node: string, kind: 'importing' | 'm
 }
 
 export const REPOINT_QUESTION = 'Re-point these open slots to the current masters?';
+
+/** rcm's line before closing open slots left on a replica through its primary (fix/replicaStage.ts). */
+export function renderReplicaOpenSlots(slots: readonly number[], replica: string, primary: string): OutputChunk {
+  return out(`>>> Closing slot(s) ${slots.join(',')} left open on replica ${replica} (CLUSTER SETSLOT STABLE on its primary ${primary})\n`, 'info');
+}
