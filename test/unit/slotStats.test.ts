@@ -24,7 +24,12 @@ const subs = (n: FakeNodeClient, sub: string): number => n.calls.filter((c) => S
 
 test('parseSlotStats reads key-count per slot and refuses any other shape', () => {
   assert.deepEqual(
-    [...parseSlotStats([['5', ['key-count', '3', 'cpu-usec', '9']], [6, ['key-count', 0]]])!],
+    [
+      ...parseSlotStats([
+        ['5', ['key-count', '3', 'cpu-usec', '9']],
+        [6, ['key-count', 0]],
+      ])!,
+    ],
     [
       [5, 3],
       [6, 0],
@@ -55,7 +60,11 @@ test('a server without SLOT-STATS is counted slot by slot, and asked only once',
     false,
   );
   const none = new Set<FakeNodeClient>();
-  for (let i = 0; i < 2; i++) assert.deepEqual(await countKeysByRanges(n, range(0, 99), none), range(0, 99).map((s) => s % 3));
+  for (let i = 0; i < 2; i++)
+    assert.deepEqual(
+      await countKeysByRanges(n, range(0, 99), none),
+      range(0, 99).map((s) => s % 3),
+    );
   assert.equal(subs(n, 'SLOT-STATS'), 1);
   assert.equal(subs(n, 'COUNTKEYSINSLOT'), 200);
 });
