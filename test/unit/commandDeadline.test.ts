@@ -138,7 +138,13 @@ test('a frozen node in a pipeline: the pipeline rejects (not per-command "Connec
   const srv = await respServer((name) => (name === 'INFO' ? 'never' : { delayMs: 0 }));
   const c = await connectNode('127.0.0.1', srv.port, { commandTimeoutMs: 200 });
   try {
-    const e = await rejection(c.pipeline([['SET', 'a', '1'], ['INFO', 'replication'], ['SET', 'b', '2']]));
+    const e = await rejection(
+      c.pipeline([
+        ['SET', 'a', '1'],
+        ['INFO', 'replication'],
+        ['SET', 'b', '2'],
+      ]),
+    );
     assert.equal(e.code, 'timeout');
   } finally {
     c.close();
