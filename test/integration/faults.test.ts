@@ -204,15 +204,17 @@ function faultSuite(kind: ServerKind): void {
       assert.equal(fix.code, 0, `fix: ${fix.stdout.slice(-800)}\n${fix.stderr}`);
       return;
     }
+    const t0 = Date.now();
     const res =
       how === 'resume' ? await runRcm(['resume', journal], { timeoutMs: 60_000 }) : await runRcm(['fix', entry, '--cluster-yes'], { timeoutMs: 60_000 });
-    console.log(`# ${how} ${journal}: exit ${res.code}: ${res.stderr.trim().split('\n').slice(-3).join(' / ')}`);
+    console.log(`# ${how} ${journal}: exit ${res.code} in ${Date.now() - t0} ms: ${res.stderr.trim().split('\n').slice(-3).join(' / ')}`);
     assert.equal(res.code, 0, `${how}: ${res.stdout.slice(-800)}\n${res.stderr}`);
   }
 
   test('kill -9 of rcm at random points, then resume or fix', async () => {
     const r = record('kill -9 of rcm');
     for (let trial = 0; trial < 4; trial++) {
+      const t0 = Date.now();
       r.trial();
       const m = await mastersNow();
       const from = m[trial % 3]!;
@@ -243,7 +245,9 @@ function faultSuite(kind: ServerKind): void {
         assert.equal(res.code, 0, `trial ${trial}: rcm was not killed (delay ${delay} ms) and failed: ${res.stderr}`);
         r.note(`trial ${trial} finished before its kill at ${delay} ms`);
       }
+      const tVerify = Date.now();
       await verifyCluster(`kill-rcm trial ${trial} (delay ${delay} ms)`, await writer.stop());
+      console.log(`# kill-rcm trial ${trial}: ${Date.now() - t0} ms (verify ${Date.now() - tVerify} ms)`);
       r.pass();
     }
   });
