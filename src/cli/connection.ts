@@ -34,7 +34,7 @@ export function connectionOptions(p: ParsedArgs, env: NodeJS.ProcessEnv, askedPa
   // redis-cli 7.4 reads -t as a decimal number of seconds (strtod).
   const t = decimalOption(p, tOption, { min: 0, max: 86400 }, undefined);
   // rcm's own (redis-cli waits forever for a frozen node): seconds a node may stay silent while a reply is due; 0 = forever.
-  const ct = decimalOption(p, '--command-timeout', { min: 0, max: 86400 }, undefined);
+  const ct = decimalOption(p, '--command-timeout', { min: 0, max: 86400, minInclusive: true }, undefined);
   if (p.flags.has('-4') && p.flags.has('-6')) throw new ArgError('-4 and -6 cannot be used together.');
   return {
     user: p.values['--user'],

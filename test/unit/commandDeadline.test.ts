@@ -10,6 +10,8 @@ import net from 'node:net';
 import { EngineError } from '../../src/engine';
 import { commandAllowanceMs, silenceDeadlineMs } from '../../src/engine/io/commandDeadline';
 import { connectNode } from '../../src/engine/io/connection';
+import { ArgError, parseArgs } from '../../src/cli/args';
+import { connectionOptions } from '../../src/cli/connection';
 
 test('allowances: MIGRATE twice its timeout, WAIT and blocking reads their timeout (0 = forever), others none', () => {
   assert.equal(commandAllowanceMs('MIGRATE', ['127.0.0.1', 7001, '', 0, 60000, 'KEYS', 'a']), 120_000);
@@ -30,6 +32,17 @@ test('allowances: MIGRATE twice its timeout, WAIT and blocking reads their timeo
 
 /** Without the deadline these calls would wait forever: the runner fails them instead. */
 const BOUNDED = { timeout: 10_000 };
+
+test('rcm --command-timeout S: seconds to ms, 0 waits forever, absent leaves the default, bad values refused in one line', () => {
+  const opts = (...a: string[]) => connectionOptions(parseArgs(['check', '127.0.0.1:7000', ...a]), {});
+  assert.equal(opts('--command-timeout', '2.5').commandTimeoutMs, 2500);
+  assert.equal(opts('--command-timeout', '0').commandTimeoutMs, 0);
+  assert.equal(opts().commandTimeoutMs, undefined);
+  assert.throws(
+    () => opts('--command-timeout', '-1'),
+    (e: unknown) => e instanceof ArgError && /^--command-timeout must be a number from 0/.test(e.message),
+  );
+});
 
 type Script = (name: string, args: string[]) => { delayMs: number; reply?: string } | 'never';
 
