@@ -11,7 +11,7 @@
  * Every scenario runs on every server kind of the matrix (test/helpers/serverKinds.ts, RCM_SERVER_KINDS),
  * with rcm's default strategy there: SETSLOT + MIGRATE on redis7, the servers' atomic slot migration on
  * redis8 / valkey9; "MIGRATE revoked mid-run" is legacy-only (it says why). Measured on the shared 2-core
- * machine (load average 7-11): redis7 134 s, redis8 81 s, valkey9 191 s.
+ * machine: redis7 134 s (load average 10) to 258 s (load 12-13), redis8 59-81 s, valkey9 83 s (load 9-11).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
