@@ -18,6 +18,7 @@ const VALUE_OPTIONS = new Set([
   '--sni',
   '-t',
   '--connect-timeout',
+  '--command-timeout',
   '--address-map',
   '-d',
   '--tls-ciphers',

@@ -33,6 +33,8 @@ export function connectionOptions(p: ParsedArgs, env: NodeJS.ProcessEnv, askedPa
   const tOption = p.values['-t'] !== undefined ? '-t' : '--connect-timeout';
   // redis-cli 7.4 reads -t as a decimal number of seconds (strtod).
   const t = decimalOption(p, tOption, { min: 0, max: 86400 }, undefined);
+  // rcm's own (redis-cli waits forever for a frozen node): seconds a node may stay silent while a reply is due; 0 = forever.
+  const ct = decimalOption(p, '--command-timeout', { min: 0, max: 86400, minInclusive: true }, undefined);
   if (p.flags.has('-4') && p.flags.has('-6')) throw new ArgError('-4 and -6 cannot be used together.');
   return {
     user: p.values['--user'],
@@ -48,6 +50,7 @@ export function connectionOptions(p: ParsedArgs, env: NodeJS.ProcessEnv, askedPa
         }
       : undefined,
     connectTimeoutMs: t !== undefined ? Math.max(1, Math.round(t * 1000)) : undefined,
+    ...(ct !== undefined ? { commandTimeoutMs: ct === 0 ? 0 : Math.max(1, Math.round(ct * 1000)) } : {}),
     addressMap: Object.keys(addressMap).length ? addressMap : undefined,
     ...(p.flags.has('-4') ? { family: 4 as const } : p.flags.has('-6') ? { family: 6 as const } : {}),
   };

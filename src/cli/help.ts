@@ -142,6 +142,8 @@ Connection options (every node):
   --insecure              Do not verify the server certificate
   --tls-skip-hostname-check  Verify the certificate chain but not the host name (as redis-cli 7.0)
   -t, --connect-timeout <s>  Connect timeout in seconds (default 10)
+  --command-timeout <s>   A node silent this long while a reply is due counts as lost (default 30;
+                          MIGRATE and WAIT get their own timeout on top; 0: wait forever, as redis-cli)
   -4, -6                  Resolve host names to IPv4 / IPv6 addresses only
   --address-map <ann=real>   Reach announced ip:port at host:port (repeatable; NAT, Docker, SSH)
 

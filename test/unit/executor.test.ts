@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readJournalState, type MigrationEvent, type MovePlan } from '../../src/engine';
+import { EngineError, readJournalState, type MigrationEvent, type MovePlan } from '../../src/engine';
 import { createBatchSizer } from '../../src/engine/exec/batchSize';
 import { executePlan } from '../../src/engine/exec/executor';
 import { type JournalRecord } from '../../src/engine/exec/journal';
@@ -355,4 +355,39 @@ test('a target whose replica took over gets no window; one not replicating what 
   assert.match(stuck.error!.message, /no replica has acknowledged its replication offset 200/);
   assert.ok(checks > 100 && now >= 5000, `polled until the deadline (${checks} checks, ${now} ms)`);
   assert.ok(![...c.nodes.get('B')!.owned].length, 'B owns nothing');
+});
+
+test('a target that stops answering mid-run (the connection deadline): the run fails naming it, the window is not given to it, resume has what it needs', async () => {
+  const c = new FakeCluster();
+  c.addNode('A', range(1, 4), 2);
+  c.addNode('B', []);
+  // What io/connection.ts throws for a node silent past its deadline (a frozen target's INFO replication).
+  const silent = new EngineError({
+    code: 'timeout',
+    node: 'fake:B',
+    cause: 'no reply in 3 s',
+    message: 'Node fake:B did not answer within 3 s (frozen, or too busy to reply)',
+  });
+  c.replicationState = async () => {
+    if (c.nodes.get('B')!.owned.size > 0) throw silent; // frozen once the first window is done
+    return { master: true, offset: 0, replicas: [] };
+  };
+  const records: JournalRecord[] = [];
+  const res = await executePlan(plan(range(1, 4).map((s) => [s, 'A', 'B'])), c, {
+    windowSlots: 2,
+    parallel: false,
+    journal: {
+      append: async (r) => {
+        records.push(r);
+      },
+    },
+  });
+  assert.equal(res.status, 'failed');
+  assert.equal(res.error!.code, 'timeout');
+  assert.match(res.error!.message, /^Node fake:B did not answer within 3 s/);
+  assert.deepEqual(res.doneSlots, [1, 2], 'the first window done; the second not');
+  assert.deepEqual([...c.nodes.get('B')!.owned].sort(), [1, 2], 'the window in flight is not given to the silent target');
+  const state = readJournalState([{ t: 'plan', plan: plan(range(1, 4).map((s) => [s, 'A', 'B'])), at: 0 }, ...records]);
+  assert.deepEqual([...state.done].sort(), [1, 2]);
+  assert.equal(state.ended, 'failed');
 });

@@ -4,8 +4,14 @@ import assert from 'node:assert/strict';
 import { foreignKeysOf } from '../../src/engine/io/foreignKeys';
 import type { NodeClient } from '../../src/engine/io/connection';
 
-/** A node whose COUNTKEYSINSLOT answers `visible` and DBSIZE `size`; `calls` records DBSIZE after the counts. */
-function node(visible: Record<number, number>, size: number, calls: string[] = []): NodeClient {
+/**
+ * A node whose COUNTKEYSINSLOT answers `visible` and DBSIZE `size`; `calls` records DBSIZE after the counts.
+ * A MULTI/EXEC pipeline answers the same counts and `snapshotSize` as DBSIZE (default `size`): a larger `size`
+ * is keys written between the counts and DBSIZE.
+ */
+function node(visible: Record<number, number>, size: number, calls: string[] = [], snapshotSize = size): NodeClient {
+  const reply = ([cmd, ...args]: readonly unknown[]): unknown =>
+    cmd === 'CLUSTER' ? (visible[Number(args[1])] ?? 0) : cmd === 'DBSIZE' ? snapshotSize : undefined;
   return {
     addr: 'fake:1',
     async call(cmd) {
@@ -14,6 +20,15 @@ function node(visible: Record<number, number>, size: number, calls: string[] = [
       throw new Error(`unexpected ${cmd}`);
     },
     async pipeline(cmds) {
+      if (cmds[0]![0] === 'MULTI') {
+        calls.push('snapshot');
+        const inner = cmds.slice(1, -1);
+        return [
+          { ok: true as const, value: 'OK' },
+          ...inner.map(() => ({ ok: true as const, value: 'QUEUED' })),
+          { ok: true as const, value: inner.map(reply) },
+        ];
+      }
       calls.push('counts');
       return cmds.map(([cmd, ...args]) =>
         cmd === 'CLUSTER' ? { ok: true as const, value: visible[Number(args[1])] ?? 0 } : { ok: false as const, error: 'ERR unexpected' },
@@ -42,6 +57,13 @@ test('with a probe: DBSIZE agreeing with the slot counts means nothing hidden, a
   assert.deepEqual(r, [{ slot: 9000, keys: 2 }]);
 });
 
+test('keys written between the counts and DBSIZE (a cluster with clients): the snapshot agrees, the probe is not called', async () => {
+  const calls: string[] = [];
+  const r = await foreignKeysOf(node({ 10: 4, 9000: 2 }, 9, calls, 6), owned(0, 100), async () => assert.fail('probed'));
+  assert.deepEqual(r, [{ slot: 9000, keys: 2 }]);
+  assert.deepEqual(calls, ['counts', 'counts', 'counts', 'counts', 'DBSIZE', 'snapshot']);
+});
+
 test('keys only DBSIZE counts (Redis 8) are found by the probe, slot by slot; DBSIZE is read after the counts', async () => {
   let asked: readonly number[] = [];
   const calls: string[] = [];
@@ -54,5 +76,5 @@ test('keys only DBSIZE counts (Redis 8) are found by the probe, slot by slot; DB
     { slot: 5000, keys: 3 },
     { slot: 9000, keys: 1 },
   ]);
-  assert.equal(calls[calls.length - 1], 'DBSIZE');
+  assert.deepEqual(calls.slice(-2), ['DBSIZE', 'snapshot'], 'DBSIZE after the counts, then the snapshot that confirms it');
 });

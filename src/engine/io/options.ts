@@ -23,6 +23,12 @@ export interface ConnectionOptions {
   /** Connect timeout in ms (default 10000). */
   readonly connectTimeoutMs?: number;
   /**
+   * How long a node may stay silent while a reply is due, ms, before its connection counts as lost
+   * (default io/commandDeadline.ts DEFAULT_COMMAND_TIMEOUT_MS; 0: wait forever, as redis-cli). Commands with
+   * their own timeout (MIGRATE, WAIT, blocking reads) get it on top.
+   */
+  readonly commandTimeoutMs?: number;
+  /**
    * Announced `ip:port` → reachable `host:port`, for clusters behind NAT,
    * Docker or SSH forwards. Listings keep the announced address.
    */

@@ -206,10 +206,10 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
       return { master, offset: master ? Number(own.master_repl_offset ?? 0) : 0, replicas };
     },
     async probe(nodeId) {
-      await (await probes.get(nodeId)).call('PING');
+      await probes.call(nodeId, 'PING');
     },
     async opsPerSec(nodeId) {
-      const info = parseInfo(String(await (await probes.get(nodeId)).call('INFO', 'stats')));
+      const info = parseInfo(String(await probes.call(nodeId, 'INFO', 'stats')));
       return Number(info.instantaneous_ops_per_sec ?? 0);
     },
     async epochs(nodeId) {
@@ -314,6 +314,20 @@ function probeConnections(open: (id: string) => Promise<NodeClient>) {
         c.catch(() => conns.delete(id));
       }
       return c;
+    },
+    /** A command on the probe connection; one that failed (a node silent past the command deadline, a lost link) is replaced at the next call. */
+    async call(id: string, command: string, ...args: Arg[]): Promise<unknown> {
+      const pending = this.get(id);
+      const c = await pending;
+      try {
+        return await c.call(command, ...args);
+      } catch (e) {
+        if (conns.get(id) === pending) {
+          conns.delete(id);
+          c.close();
+        }
+        throw e;
+      }
     },
     close(): void {
       for (const c of conns.values())
