@@ -78,7 +78,9 @@ Deliberate differences from redis-cli 7.0 (the README lists them in full):
   Node ids    a --cluster-weight entry without "=", an id prefix matching several nodes and an unknown id
               are errors naming the candidates (redis-cli ignores, picks the first, or names none)
   Addresses   host:port, [::1]:7000, ::1:7000, host names, "host port"; -4/-6; errors name the cause
-              (refused, timed out, does not resolve, bad format); a connect timeout (-t, default 10 s)
+              (refused, timed out, does not resolve, bad format); a connect timeout (-t, default 10 s);
+              a node silent past --command-timeout (default 30 s) fails the run with one line saying how
+              to finish (redis-cli waits forever for a frozen node)
   TLS         the host name is verified (redis-cli checks only the chain); on a mismatch the error names
               the certificate's names: use --sni NAME, or --tls-skip-hostname-check
   Journals    private (0700/0600) in $XDG_STATE_HOME/rcm/journals, else ~/.local/state/rcm/journals;
