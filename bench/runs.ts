@@ -32,7 +32,7 @@ export async function timed(
   const keys = await keysMoved();
   const row = { name, secs, keys, st };
   // RCM_PROFILE=1: rcm prints its round trips and time per phase on stderr (exec/profile.ts).
-  const profile = res.stderr.split('\n').filter((l) => l.startsWith('rcm: profile:'));
+  const profile = res.stderr.split('\n').filter((l) => l.startsWith('rcm: profile'));
   if (profile.length > 0) console.log(profile.map((l) => `  ${l}`).join('\n'));
   console.log(
     `${name.padEnd(40)} ${secs.toFixed(2).padStart(7)} s ${String(keys).padStart(8)} keys ${Math.round(keys / secs)
