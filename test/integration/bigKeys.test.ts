@@ -59,28 +59,31 @@ describe('big keys', () => {
   test('the preview lists both with size and estimated time, sets per-key timeouts and warns of failover risk', async () => {
     assert.equal(keySlot(str), 100);
     const source = cluster.client(await slotOwner(cluster, 100));
-    await source.call('CONFIG', 'SET', 'cluster-node-timeout', '1000'); // read by the preview only: nothing moves here
-    const report = await previewBigKeys(await planOf(cluster, [100, 101, 102], 1), { timeoutMs: 60000 }).finally(() =>
-      source.call('CONFIG', 'SET', 'cluster-node-timeout', '15000'),
-    );
-    const byKey = new Map(report.keys.map((k) => [k.key, k]));
-    const s = byKey.get(str);
-    const h = byKey.get(hash);
-    assert.ok(s && h, JSON.stringify(report));
-    assert.equal(s.type, 'string');
-    assert.equal(s.length, STRING_BYTES);
-    assert.ok(s.bytes >= STRING_BYTES, `MEMORY USAGE ${s.bytes}`);
-    assert.equal(h.type, 'hash');
-    assert.equal(h.length, HASH_FIELDS);
-    assert.ok(h.estimatedMs > s.estimatedMs && s.estimatedMs > 20, `${h.estimatedMs} ${s.estimatedMs}`);
-    assert.ok(h.timeoutMs >= 60000);
-    assert.equal(report.slotsScanned, 3);
-    assert.equal(report.truncated, false);
-    // cluster-node-timeout 1000 ms: the hash (estimated well over 500 ms) is a failover risk.
-    const w = report.warnings.find((x) => x.key === hash);
-    assert.ok(w, JSON.stringify(report.warnings));
-    assert.equal(w.nodeTimeoutMs, 1000);
-    assert.match(w.message, /cluster-node-timeout \(1\.0 s\).*rcm set-timeout/);
+    // Sized by the server-side script, and by pipelines (where a node refuses scripts): the same findings.
+    for (const script of [true, false]) {
+      await source.call('CONFIG', 'SET', 'cluster-node-timeout', '1000'); // read by the preview only: nothing moves here
+      const report = await previewBigKeys(await planOf(cluster, [100, 101, 102], 1), { timeoutMs: 60000, script }).finally(() =>
+        source.call('CONFIG', 'SET', 'cluster-node-timeout', '15000'),
+      );
+      const byKey = new Map(report.keys.map((k) => [k.key, k]));
+      const s = byKey.get(str);
+      const h = byKey.get(hash);
+      assert.ok(s && h, `script ${script}: ${JSON.stringify(report)}`);
+      assert.equal(s.type, 'string');
+      assert.equal(s.length, STRING_BYTES);
+      assert.ok(s.bytes >= STRING_BYTES, `MEMORY USAGE ${s.bytes}`);
+      assert.equal(h.type, 'hash');
+      assert.equal(h.length, HASH_FIELDS);
+      assert.ok(h.estimatedMs > s.estimatedMs && s.estimatedMs > 20, `${h.estimatedMs} ${s.estimatedMs}`);
+      assert.ok(h.timeoutMs >= 60000);
+      assert.equal(report.slotsScanned, 3);
+      assert.equal(report.truncated, false);
+      // cluster-node-timeout 1000 ms: the hash (estimated well over 500 ms) is a failover risk.
+      const w = report.warnings.find((x) => x.key === hash);
+      assert.ok(w, JSON.stringify(report.warnings));
+      assert.equal(w.nodeTimeoutMs, 1000);
+      assert.match(w.message, /cluster-node-timeout \(1\.0 s\).*rcm set-timeout/);
+    }
   });
 
   test('a MIGRATE timeout far too short: timed-out keys that reached the target are finished, not left on both sides', async () => {
