@@ -21,6 +21,34 @@ async function until(what, fn, ms = 30000) {
   }
 }
 
+const owns = (n, slot) => n.slots.some((r) => r.start <= slot && slot <= r.end);
+
+/**
+ * A journal of an interrupted reshard of `slots` (owned by one master) to another master, as a killed run
+ * leaves it: only its plan record. Returns the journal's path and the two masters.
+ */
+async function interruptedJournal(api, profile, slots, name) {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const path = require('node:path');
+  const t = (await api.store.load(profile.id)).topology;
+  const masters = t.nodes.filter((n) => n.role === 'master');
+  const source = masters.find((m) => owns(m, slots[0]));
+  const target = masters.find((m) => m !== source);
+  const node = (n, after) => ({ id: n.id, host: n.host, port: n.port, slotsBefore: n.slotCount, slotsAfter: after });
+  const plan = {
+    version: 1, kind: 'reshard', entry: { host: t.entry.host, port: t.entry.port },
+    nodes: [node(source, source.slotCount - slots.length), node(target, target.slotCount + slots.length)],
+    moves: slots.map((slot) => ({ slot, sourceId: source.id, targetId: target.id })),
+    groups: [{ sourceId: source.id, targetId: target.id, slots: slots.length }], totalSlots: slots.length, requestedSlots: slots.length,
+  };
+  const dir = path.join(os.tmpdir(), 'rcm-journals');
+  fs.mkdirSync(dir, { recursive: true });
+  const journal = path.join(dir, `e2e-${name}-${process.pid}.jsonl`);
+  fs.writeFileSync(journal, `${JSON.stringify({ t: 'plan', plan, at: Date.now() })}\n`);
+  return { journal, source, target };
+}
+
 describe('Redis Cluster Manager in the extension host', () => {
   let api;
   let ext;
@@ -133,25 +161,8 @@ describe('Redis Cluster Manager in the extension host', () => {
 
   it('Resume asks before it moves anything: with confirmations "always" the (auto-cancelled) dialog stops it', async () => {
     const fs = require('node:fs');
-    const os = require('node:os');
-    const path = require('node:path');
     const profile = api.registry.list().find((p) => p.name === 'e2e');
-    const t = (await api.store.load(profile.id)).topology;
-    const masters = t.nodes.filter((n) => n.role === 'master');
-    const owns = (n, slot) => n.slots.some((r) => r.start <= slot && slot <= r.end);
-    const source = masters.find((m) => owns(m, 16383));
-    const target = masters.find((m) => m !== source);
-    const node = (n, after) => ({ id: n.id, host: n.host, port: n.port, slotsBefore: n.slotCount, slotsAfter: after });
-    const plan = {
-      version: 1, kind: 'reshard', entry: { host: t.entry.host, port: t.entry.port },
-      nodes: [node(source, source.slotCount - 1), node(target, target.slotCount + 1)],
-      moves: [{ slot: 16383, sourceId: source.id, targetId: target.id }],
-      groups: [{ sourceId: source.id, targetId: target.id, slots: 1 }], totalSlots: 1, requestedSlots: 1,
-    };
-    const dir = path.join(os.tmpdir(), 'rcm-journals');
-    fs.mkdirSync(dir, { recursive: true });
-    const journal = path.join(dir, `e2e-unconfirmed-${process.pid}.jsonl`);
-    fs.writeFileSync(journal, `${JSON.stringify({ t: 'plan', plan, at: Date.now() })}\n`);
+    const { journal, source } = await interruptedJournal(api, profile, [16383], 'unconfirmed');
     const config = vscode.workspace.getConfiguration('redisClusterManager');
     const before = config.inspect('confirmations');
     // The suite's workspace settings say destructiveOnly (see run-extension-e2e.ts): override them there.
@@ -170,26 +181,9 @@ describe('Redis Cluster Manager in the extension host', () => {
 
   it('an interrupted migration found in a journal is resumed under progress and completes', async () => {
     const fs = require('node:fs');
-    const os = require('node:os');
-    const path = require('node:path');
     const profile = api.registry.list().find((p) => p.name === 'e2e');
-    const t = (await api.store.load(profile.id)).topology;
-    const masters = t.nodes.filter((n) => n.role === 'master');
-    const owns = (n, slot) => n.slots.some((r) => r.start <= slot && slot <= r.end);
-    const source = masters.find((m) => owns(m, 16383));
-    const target = masters.find((m) => m !== source);
     const slots = [16381, 16382, 16383];
-    const node = (n, after) => ({ id: n.id, host: n.host, port: n.port, slotsBefore: n.slotCount, slotsAfter: after });
-    const plan = {
-      version: 1, kind: 'reshard', entry: { host: t.entry.host, port: t.entry.port },
-      nodes: [node(source, source.slotCount - 3), node(target, target.slotCount + 3)],
-      moves: slots.map((slot) => ({ slot, sourceId: source.id, targetId: target.id })),
-      groups: [{ sourceId: source.id, targetId: target.id, slots: 3 }], totalSlots: 3, requestedSlots: 3,
-    };
-    const dir = path.join(os.tmpdir(), 'rcm-journals');
-    fs.mkdirSync(dir, { recursive: true });
-    const journal = path.join(dir, `e2e-interrupted-${process.pid}.jsonl`);
-    fs.writeFileSync(journal, `${JSON.stringify({ t: 'plan', plan, at: Date.now() })}\n`);
+    const { journal, target } = await interruptedJournal(api, profile, slots, 'interrupted');
     try {
       const outcome = await vscode.commands.executeCommand('redisClusterManager.resumeMigration', { kind: 'cluster', clusterId: profile.id });
       assert.strictEqual(outcome, 'executed');
