@@ -98,6 +98,8 @@ export class SlotMapView {
       this.keyboardActive = false;
       this.tooltip.hidden = true;
       this.described = NONE;
+      // The live region described the keyboard's slot: with the focus gone it would go stale (#16 problem 8).
+      this.status.textContent = '';
       this.draw();
     });
     new MutationObserver(() => this.draw()).observe(document.body, { attributes: true, attributeFilter: ['class'] });

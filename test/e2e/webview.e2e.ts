@@ -313,6 +313,8 @@ test(
       await panel.locator('#summary-moved').innerText(),
       new RegExp(`${expected.totalSlots.toLocaleString('en')} / ${expected.totalSlots.toLocaleString('en')}`),
     );
+    // #16 problem 8: no stale slot description under the map after the run (the keyboard left the map before it).
+    assert.doesNotMatch(await panel.locator('#slot-map-status').innerText(), /moves to/, 'the map status still describes the plan');
     await wb!.shot('webview-summary.png');
     log('summary: done, verified, check OK');
     // The end of a run is notified, wherever the user looks (#16 problem 3).
