@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
+import { renderedColours } from './contrast';
 import { assertTreeRowsFit } from './treeFit';
 
 /** The slice of run-extension-e2e.ts's Workbench these journeys use. */
@@ -218,6 +219,10 @@ export function nodeJourneys(journey: Journey, wb: Wb, ports: { seed: number; cr
       const panel = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
       await panel.locator('#plan-total-slots').waitFor({ timeout: 60_000 });
       await panel.locator(dark ? 'body.vscode-dark' : 'body.vscode-light').waitFor();
+      // #16 problem 8: the phase badge keeps a colour in both themes (the dark theme's badge colour is a grey) and reads.
+      const badge = await renderedColours(panel.locator('#phase-badge'));
+      if (badge.chroma < 40 || badge.contrast < 4.5)
+        throw new Error(`the ${theme} phase badge: ${badge.color} on ${badge.background} (contrast ${badge.contrast.toFixed(2)}:1)`);
       await page.waitForTimeout(600); // the palette fades out
       await wb.shot(`panel-${dark ? 'dark' : 'light'}`);
       await wb.command('View: Close All Editors');

@@ -20,6 +20,7 @@ import { checkCluster, loadTopology, planRebalance, planReshard, type MovePlan, 
 import { applyPlan } from '../../src/engine/ops/applyPlan';
 import { cmd, createCluster, keySlot, populate, waitFor, type TestCluster } from '../helpers/redisCluster';
 import { REPO } from './codeServer';
+import { renderedColours } from './contrast';
 import { codeServerInstalled, INSTALL_HINT, openWorkbench, startServer, type Server, type Workbench } from './webviewHarness';
 
 const KEYS = Number(process.env.WEBVIEW_E2E_KEYS ?? 600_000);
@@ -313,6 +314,12 @@ test(
       await panel.locator('#summary-moved').innerText(),
       new RegExp(`${expected.totalSlots.toLocaleString('en')} / ${expected.totalSlots.toLocaleString('en')}`),
     );
+    // #16 problem 8: the light theme's "Finished" badge and "Migration finished" are readable (WCAG AA: 4.5:1).
+    for (const sel of ['#phase-badge', '#summary-status']) {
+      const r = await renderedColours(panel.locator(sel));
+      assert.ok(r.contrast >= 4.5, `${sel}: ${r.color} on ${r.background} has contrast ${r.contrast.toFixed(2)}:1`);
+      log(`${sel}: ${r.color} on ${r.background}, contrast ${r.contrast.toFixed(2)}:1`);
+    }
     // #16 problem 8: no stale slot description under the map after the run (the keyboard left the map before it).
     assert.doesNotMatch(await panel.locator('#slot-map-status').innerText(), /moves to/, 'the map status still describes the plan');
     await wb!.shot('webview-summary.png');
