@@ -306,6 +306,13 @@ async function runUiJourneys(
     if (message.includes('wrong-password')) throw new Error(`the password leaked into a notification: ${message}`);
     await wb.shot('wrong-password');
     await wb.hideNotifications();
+    // One failed load, one log line (#16 problem 10: it was logged twice), and no stack trace in the log.
+    await wb.command('Redis Cluster: Show Output');
+    const logLines = page.locator('.view-line', { hasText: /loading\slocked\sfailed/ });
+    await logLines.first().waitFor();
+    const logged = await logLines.count();
+    if (logged !== 1) throw new Error(`the failed load was logged ${logged} times: ${(await logLines.allTextContents()).join(' | ')}`);
+    if ((await page.locator('.view-line', { hasText: /^\s+at\s/ }).count()) > 0) throw new Error('a stack trace in the log');
     // The tree's error row: a headline that fits the sidebar (the sentence with WRONGPASS is its tooltip).
     await wb
       .treeItem(/^wrong user name or password/)

@@ -103,7 +103,10 @@ export class ClusterStore implements vscode.Disposable {
     this.emitter.fire();
   }
 
-  /** Loads (or reloads) one cluster; concurrent calls share the same load. */
+  /**
+   * Loads (or reloads) one cluster; concurrent calls share the same load. A failure is logged when it starts
+   * or changes, not again by each retry that fails the same way (adding a cluster loads it twice: #16 problem 10).
+   */
   load(id: string): Promise<ClusterView> {
     const running = this.inFlight.get(id);
     if (running) {
@@ -113,6 +116,7 @@ export class ClusterStore implements vscode.Disposable {
     const before = this.views.get(id);
     if (!before) return Promise.reject(new Error(vscode.l10n.t('The cluster is no longer in the list.')));
     const first = before.status !== 'connected';
+    const previousError = before.error?.message;
     if (first) this.set(id, { ...before, status: 'connecting', error: undefined });
     const p = (async (): Promise<ClusterView> => {
       try {
@@ -123,7 +127,7 @@ export class ClusterStore implements vscode.Disposable {
       } catch (e) {
         const cur = this.views.get(id);
         const err = asErrorLike(e);
-        this.log.warn('tree', `loading ${cur?.profile.name ?? id} failed: ${err.message}`);
+        if (previousError !== err.message) this.log.warn('tree', `loading ${cur?.profile.name ?? id} failed: ${err.message}`);
         if (cur) this.set(id, { profile: cur.profile, status: 'error', error: err });
         throw e;
       } finally {
