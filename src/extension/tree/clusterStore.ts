@@ -189,7 +189,9 @@ export class ClusterStore implements vscode.Disposable {
 
   async connect(id: string): Promise<ClusterView> {
     await this.setUserDisconnected(id, false);
-    return this.load(id);
+    // A load already running (a new profile is loaded as soon as it is listed) is this connect's load: it read
+    // the profile as it is now, so asking for another would only repeat it (and its failure).
+    return this.inFlight.get(id) ?? this.load(id);
   }
 
   async disconnect(id: string): Promise<void> {
