@@ -74,6 +74,7 @@ async function main(): Promise<void> {
             client!,
             () => (tool === 'cli' ? runRedisCli(['--cluster', ...args], LONG) : runRcm([...args, ...extra], LONG)),
             () => keysInSlots(cluster, target, slots),
+            cluster.nodes.map((n) => n.pid),
           ),
         );
         [from, to] = [to, from];
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
             client!,
             () => (tool === 'cli' ? runRedisCli(['--cluster', 'rebalance', addr], LONG) : runRcm(['rebalance', addr, ...extra], LONG)),
             moved,
+            cluster.nodes.map((n) => n.pid),
           ),
         );
       };

@@ -1,4 +1,6 @@
 /** Shared pieces of the migration benchmarks: timing a tool run beside the concurrent client, and the ratio lines. */
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { loadTopology } from '../src/engine';
 import { stopAllNodes, type TestCluster } from '../test/helpers/redisCluster';
@@ -9,6 +11,46 @@ export interface Row {
   readonly secs: number;
   readonly keys: number;
   readonly st: ClientStats;
+  /** CPU the servers spent during the run, ms, and the machine's busy share of all its cores (0..1). */
+  readonly cpu?: { readonly serversMs: number; readonly machineBusy: number };
+}
+
+/** Clock ticks per second of /proc (USER_HZ: 100 on Linux). */
+const TICK_MS = 10;
+
+/** Busy and total ticks of all cores (/proc/stat's first line). */
+function machineTicks(): { busy: number; total: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (f[3] ?? 0) + (f[4] ?? 0);
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+/** utime + stime of the processes, ticks (a process gone counts 0). */
+function processTicks(pids: readonly number[]): number {
+  let n = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      n += Number(f[11]) + Number(f[12]);
+    } catch {
+      /* gone */
+    }
+  }
+  return n;
+}
+
+/** Starts counting CPU: the servers' (by pid) and the machine's; `stop` returns what the run used. */
+function cpuMeter(pids: readonly number[]): { stop(): NonNullable<Row['cpu']> } {
+  const m0 = machineTicks();
+  const p0 = processTicks(pids);
+  return {
+    stop() {
+      const m1 = machineTicks();
+      return { serversMs: (processTicks(pids) - p0) * TICK_MS, machineBusy: (m1.busy - m0.busy) / Math.max(1, m1.total - m0.total) };
+    },
+  };
 }
 
 export async function masters(cluster: TestCluster) {
@@ -22,15 +64,19 @@ export async function timed(
   client: LoadClient,
   run: () => Promise<{ code: number; stdout: string; stderr: string }>,
   keysMoved: () => Promise<number>,
+  /** The cluster's redis-server pids: their CPU time during the run is printed (per 1000 keys moved). */
+  serverPids: readonly number[] = [],
 ): Promise<Row> {
   client.reset();
+  const meter = cpuMeter(serverPids);
   const t0 = performance.now();
   const res = await run();
   const secs = (performance.now() - t0) / 1000;
+  const cpu = meter.stop();
   const st = client.stats();
   if (res.code !== 0) throw new Error(`${name} failed (${res.code}):\n${res.stdout.slice(-2000)}\n${res.stderr}`);
   const keys = await keysMoved();
-  const row = { name, secs, keys, st };
+  const row = { name, secs, keys, st, cpu };
   // RCM_PROFILE=1: rcm prints its round trips and time per phase on stderr (exec/profile.ts).
   const profile = res.stderr.split('\n').filter((l) => l.startsWith('rcm: profile'));
   if (profile.length > 0) console.log(profile.map((l) => `  ${l}`).join('\n'));
@@ -38,6 +84,11 @@ export async function timed(
     `${name.padEnd(40)} ${secs.toFixed(2).padStart(7)} s ${String(keys).padStart(8)} keys ${Math.round(keys / secs)
       .toString()
       .padStart(7)} keys/s  ${formatStats(st)}`,
+  );
+  // Whether the machine, not the tool, set the pace: its cores' busy share, and what the servers spent per key.
+  const perKey = keys > 0 ? ((cpu.serversMs * 1000) / keys).toFixed(1) : '-';
+  console.log(
+    `  ${''.padEnd(38)} machine busy ${(cpu.machineBusy * 100).toFixed(0)}% of ${cpus().length} cores; servers' CPU ${(cpu.serversMs / 1000).toFixed(2)} s (${perKey} µs per key moved)`,
   );
   return row;
 }

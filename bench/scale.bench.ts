@@ -63,7 +63,13 @@ async function main(): Promise<void> {
       const args = ['rebalance', addr, ...(phase === 'in' ? ['--cluster-weight', `${a}=${weight}`] : [])];
       const before = await snapshot();
       const moved = async () => (await masters(cluster)).reduce((acc, n) => acc + Math.max(0, (before[n.id] ?? 0) - (n.dbsize as number)), 0);
-      return timed(`${name} ${phase}`, client!, () => (tool === 'cli' ? runRedisCli(['--cluster', ...args], LONG) : runRcm([...args, ...extra], LONG)), moved);
+      return timed(
+        `${name} ${phase}`,
+        client!,
+        () => (tool === 'cli' ? runRedisCli(['--cluster', ...args], LONG) : runRcm([...args, ...extra], LONG)),
+        moved,
+        cluster.nodes.map((n) => n.pid),
+      );
     };
 
     const tools: { name: string; tool: 'cli' | 'rcm'; extra: string[] }[] = [
