@@ -10,6 +10,7 @@ import {
   readJournalState,
   renderProfile,
   type ApplyResult,
+  type LoadOptions,
   type MigrationEvent,
   type MovePlan,
   type RunRequest,
@@ -118,15 +119,26 @@ export function writePlanOut(ctx: CommandContext, plan: MovePlan): boolean {
   return true;
 }
 
-export async function runPlanFromCli(ctx: CommandContext, plan: MovePlan, topology: Topology, style: 'reshard' | 'rebalance'): Promise<number> {
+/** `reuse`: the connections the plan was made on (the run reads the cluster again on them; their owner closes them). */
+export async function runPlanFromCli(
+  ctx: CommandContext,
+  plan: MovePlan,
+  topology: Topology,
+  style: 'reshard' | 'rebalance',
+  reuse?: LoadOptions['reuse'],
+): Promise<number> {
   const flags = migrationFlags(ctx);
   const journalPath = ctx.args.values['--journal'] ?? newJournalPath(journalDir(undefined, ctx.io.env), plan.kind);
   if (verbose(ctx)) ctx.io.stderr(`rcm: journal ${journalPath}\n`);
   const view = createMigrationView(ctx.io, plan, topology, style, ctx.json, ctx.args.flags.has('--verbose'));
-  const result = await runInService(ctx, { plan, journalPath, options: { ...ctx.conn, ...flags, onPhase: ctx.profile?.mark } }, (e) => {
-    showProfile(ctx, e);
-    view.onEvent(e);
-  });
+  const result = await runInService(
+    ctx,
+    { plan, journalPath, options: { ...ctx.conn, ...flags, onPhase: ctx.profile?.mark, ...(reuse ? { reuse } : {}) } },
+    (e) => {
+      showProfile(ctx, e);
+      view.onEvent(e);
+    },
+  );
   view.finish();
   if (ctx.json) ctx.io.stdout(`${JSON.stringify({ command: plan.kind, ok: result.status === 'done', journal: journalPath, ...result }, null, 2)}\n`);
   return report(ctx, result, style, journalPath);

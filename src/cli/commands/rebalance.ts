@@ -1,5 +1,15 @@
 /** `rcm rebalance`: redis-cli's rebalance plan and output, executed by the migration engine. */
-import { checkCluster, loadTopology, parseWeights, planRebalance, previewBigKeys, renderBigKeys, renderCheck, renderRebalancePlan } from '../../engine';
+import {
+  checkCluster,
+  openCluster,
+  parseWeights,
+  planRebalance,
+  previewBigKeys,
+  renderBigKeys,
+  renderCheck,
+  renderRebalancePlan,
+  type ClusterSession,
+} from '../../engine';
 import { entryArgument, writeChunks, writeJson, type CliCommand, type CommandContext } from '../context';
 import { decimalOption } from '../numbers';
 import { migrationFlags, runPlanFromCli, writePlanOut } from '../runPlan';
@@ -12,7 +22,17 @@ export async function rebalance(ctx: CommandContext): Promise<number> {
   const threshold = decimalOption(ctx.args, '--cluster-threshold', { min: 0, max: 100 }, undefined);
   const by = balanceByOption(ctx);
   if (by !== 'slots') return rebalanceByLoad(ctx, entry, by, threshold);
-  const topology = await loadTopology(entry.host, entry.port, ctx.conn);
+  // The plan's connections stay open for the run (its guard reads the cluster again on them, without connecting anew).
+  const session = await openCluster(entry.host, entry.port, ctx.conn);
+  try {
+    return await rebalanceOn(ctx, session, threshold);
+  } finally {
+    session.close();
+  }
+}
+
+async function rebalanceOn(ctx: CommandContext, session: ClusterSession, threshold: number | undefined): Promise<number> {
+  const { topology } = session;
   parseWeights(topology, ctx.args.weights); // unknown / malformed weights fail before the check, as redis-cli
   const check = checkCluster(topology);
   if (!ctx.json) writeChunks(ctx.io, renderCheck(topology, check, true));
@@ -46,7 +66,7 @@ export async function rebalance(ctx: CommandContext): Promise<number> {
   }
   if (plan.kind === 'nothing-to-do' || simulate) return 0;
   if (writePlanOut(ctx, plan)) return 0;
-  return runPlanFromCli(ctx, plan, topology, 'rebalance');
+  return runPlanFromCli(ctx, plan, topology, 'rebalance', session.clients.values());
 }
 
 export const rebalanceCommand: CliCommand = { name: 'rebalance', arity: [1, Infinity], run: rebalance };

@@ -3,11 +3,12 @@ import {
   checkCluster,
   EngineError,
   findNodeForResharding,
-  loadTopology,
+  openCluster,
   TARGET_AS_SOURCE,
   planReshard,
   renderCheck,
   renderReshardPlan,
+  type ClusterSession,
   type Topology,
 } from '../../engine';
 import { entryArgument, writeChunks, type CliCommand, type CommandContext } from '../context';
@@ -61,7 +62,17 @@ export async function reshard(ctx: CommandContext): Promise<number> {
   if (!entry) return 1;
   migrationFlags(ctx); // validate options before touching the cluster
   intOption(ctx.args, '--cluster-slots', RANGES.slots, undefined);
-  const topology: Topology = await loadTopology(entry.host, entry.port, ctx.conn);
+  // The plan's connections stay open for the run (its guard reads the cluster again on them, without connecting anew).
+  const session = await openCluster(entry.host, entry.port, ctx.conn);
+  try {
+    return await reshardOn(ctx, session);
+  } finally {
+    session.close();
+  }
+}
+
+async function reshardOn(ctx: CommandContext, session: ClusterSession): Promise<number> {
+  const { topology } = session;
   ctx.profile?.mark('reshard: cluster loaded');
   const check = checkCluster(topology);
   if (!ctx.json) writeChunks(ctx.io, renderCheck(topology, check));
@@ -83,7 +94,7 @@ export async function reshard(ctx: CommandContext): Promise<number> {
     const answer = await ask(ctx, 'Do you want to proceed with the proposed reshard plan (yes/no)? ').catch(() => '');
     if (answer.slice(0, 3) !== 'yes') return 1;
   }
-  return runPlanFromCli(ctx, plan, topology, 'reshard');
+  return runPlanFromCli(ctx, plan, topology, 'reshard', session.clients.values());
 }
 
 export const reshardCommand: CliCommand = { name: 'reshard', arity: [1, Infinity], run: reshard };
