@@ -82,15 +82,18 @@ async function migrateSlot(slot: number, from: NodeHandle, to: NodeHandle): Prom
   }
 }
 
-/** Deletes every key of `slot` on a master, owner or not (ASKING under IMPORTING). */
+/**
+ * Deletes every key of `slot` on a master, owner or not (ASKING under IMPORTING). A non-owner is put in
+ * IMPORTING before listing: Redis 8 lists no key of a slot its node neither owns nor imports (see HIDES_STRAYS).
+ */
 async function clearSlotOn(slot: number, node: NodeHandle, owner: NodeHandle): Promise<void> {
-  const keys = (await cmd(c(node), 'CLUSTER', 'GETKEYSINSLOT', slot, 1000)) as string[];
-  if (keys.length === 0) return;
   if (node === owner) {
-    await cmd(c(node), 'DEL', ...keys);
+    const keys = (await cmd(c(node), 'CLUSTER', 'GETKEYSINSLOT', slot, 1000)) as string[];
+    if (keys.length > 0) await cmd(c(node), 'DEL', ...keys);
     return;
   }
   await cmd(c(node), 'CLUSTER', 'SETSLOT', slot, 'IMPORTING', await id(owner));
+  const keys = (await cmd(c(node), 'CLUSTER', 'GETKEYSINSLOT', slot, 1000)) as string[];
   const p = c(node).pipeline();
   for (const k of keys) p.call('ASKING').call('DEL', k);
   await p.exec();
@@ -170,22 +173,35 @@ function assertSameStdout(ours: string, ref: string): void {
   assert.deepEqual(ours.split('\n'), ref.split('\n'), `stdout differs.\n--- redis-cli\n${ref}\n--- rcm\n${ours}`);
 }
 
-/**
- * Known gaps, each test reported as TODO on these kinds (run, its failure not counted) so that the matrix shows them.
- * Redis 8 (found in issue #12): CLUSTER COUNTKEYSINSLOT answers 0 and GETKEYSINSLOT nothing for a slot the node
- * neither owns nor imports (redis cluster.c, clusterCanAccessKeysInSlot: atomic slot migration trims such keys), so
- * the keys uncoverSlot leaves behind are invisible to both redis-cli 8 and rcm: "uncovered with keys in one node"
- * reads as "uncovered without keys", the expectations of the coverage tests fail, and the slots those tests leave
- * uncovered make the ASKING writes of the next tests meet CLUSTERDOWN. The producers need IMPORTING to show such
- * keys (as strayKeys does), and the expected outputs a Redis 8 variant.
- */
-const KNOWN_GAP: Partial<Record<string, string>> = {
-  redis8: 'Redis 8: keys in a slot their node does not own are invisible to COUNTKEYSINSLOT (the coverage producers)',
-};
+/** Counts the keys `node` holds in `slot` even where Redis 8 hides them (IMPORTING shows them), then STABLE again. */
+async function heldKeys(slot: number, node: NodeHandle, from: NodeHandle): Promise<number> {
+  await cmd(c(node), 'CLUSTER', 'SETSLOT', slot, 'IMPORTING', await id(from));
+  const n = Number(await cmd(c(node), 'CLUSTER', 'COUNTKEYSINSLOT', slot));
+  await cmd(c(node), 'CLUSTER', 'SETSLOT', slot, 'STABLE');
+  return n;
+}
 
+/**
+ * Redis 8 (read in the 8.6.3 source, issue #12): a master keeps the keys of a slot it neither owns nor imports
+ * but hides them. CLUSTER COUNTKEYSINSLOT answers 0, GETKEYSINSLOT, SCAN, KEYS and RANDOMKEY skip them
+ * (cluster.c clusterCanAccessKeysInSlot: "importing under the old slot migration approach" or a slot of its own
+ * shard), while DBSIZE on a master with no import or trim running still counts them (db.c dbSize). It deletes
+ * them only when it restarts (cluster.c verifyClusterConfigWithData: unassigned slots with keys are claimed,
+ * keys of a slot owned by another node are deleted unless importing), when another node's newer config takes a
+ * slot it owned (cluster_legacy.c dirty slots), or when an atomic import of the slot starts (cluster_asm.c
+ * asmTrimSlotsIfNotOwned). So on Redis 8 "an uncovered slot with keys on one or several masters" and "keys on
+ * a non-owner without an open slot" cannot be seen by redis-cli 8 (its fix reads GETKEYSINSLOT / COUNTKEYSINSLOT,
+ * src/redis-cli.c clusterManagerFixSlotsCoverage, clusterManagerCheckCluster), nor by rcm's coverage stage: both
+ * list such slots as having no keys. rcm's multiple-owner search and orphan stage do find them (io/foreignKeys.ts:
+ * DBSIZE counts more keys than the slots, a brief IMPORTING shows them) and move them to the owner; redis-cli 8
+ * leaves them where a restart deletes them. Those tests assert what each does then: the same stdout up to rcm's
+ * extra lines, the cluster healed, and every key the server still holds still held (DBSIZE counts the hidden
+ * ones; heldKeys shows them under IMPORTING). Keys under IMPORTING (strayKeys, open slots) are visible and the
+ * same scenarios as on Redis 7 hold.
+ */
 for (const kind of serverKinds()) {
   describe(`fix [${kind}]`, () => {
-    const gap = { todo: KNOWN_GAP[kind] ?? false };
+    const HIDES_STRAYS = kind === 'redis8';
     // valkey-cli 9's words: `Moving slot N from A to B` and its dots without ": ", "primaries" for "masters".
     const SEP = kind === 'valkey9' ? '' : ': ';
     const MASTERS = kind === 'valkey9' ? 'primaries' : 'masters';
@@ -214,7 +230,7 @@ for (const kind of serverKinds()) {
     after(() => cluster.stop());
 
     describe('fix, output compared with redis-cli', () => {
-      test('open slots: case 1, case 3, case 4, case 2 (importing only) — in redis-cli dict order', gap, async () => {
+      test('open slots: case 1, case 3, case 4, case 2 (importing only) — in redis-cli dict order', async () => {
         const o = await scenario(
           [400, 401, 402, 3244],
           async () => {
@@ -240,7 +256,7 @@ for (const kind of serverKinds()) {
         assert.equal(Number(await cmd(c(M1), 'CLUSTER', 'COUNTKEYSINSLOT', 402)), 4);
       });
 
-      test('keys on a non-owner: importing node with keys (case 2) and no single clear owner (keys on two nodes)', gap, async () => {
+      test('keys on a non-owner: importing node with keys (case 2) and no single clear owner (keys on two nodes)', async () => {
         const o = await scenario(
           [1500, 2024],
           async () => {
@@ -271,7 +287,7 @@ for (const kind of serverKinds()) {
         assert.equal(Number(await cmd(c(M0), 'CLUSTER', 'COUNTKEYSINSLOT', 1500)), 4);
       });
 
-      test('uncovered slots without keys and with keys in one node (questions answered "yes")', gap, async () => {
+      test('uncovered slots without keys and with keys in one node (questions answered "yes")', async () => {
         const produce = async (): Promise<void> => {
           for (const s of [500, 501, 502, 3160]) await uncoverSlot(cluster, s);
         };
@@ -281,15 +297,27 @@ for (const kind of serverKinds()) {
         assertSameStdout(anyMaster(o.ours.stdout), anyMaster(o.ref.stdout));
         assert.equal(o.ours.code, o.ref.code);
         assert.equal(o.ours.code, 0);
-        assert.match(o.ours.stdout, /Fix these slots by covering with a random node\? \(type 'yes' to accept\): >>> Covering slot 501 with/);
         for (const s of [500, 501, 502]) assert.ok(o.ours.stdout.includes(`>>> Covering slot ${s} with ${M0.addr}\n`), `slot ${s} → fewest slots (M0)`);
         assert.ok(o.ours.stdout.includes(`>>> Covering slot 3160 with ${M0.addr}\n`));
+        if (HIDES_STRAYS) {
+          // Redis 8 hides M0's keys of 3160 once M0 no longer owns it: both CLIs see four slots without keys and
+          // ask one question (3160 comes first in dict order). Covering 3160 with M0 (fewest slots) shows them again.
+          assert.match(
+            o.ours.stdout,
+            /The following uncovered slots have no keys across the cluster:\n\[500-502\],\[3160\]\nFix these slots by covering with a random node\? \(type 'yes' to accept\): >>> Covering slot 3160 with/,
+          );
+          assert.doesNotMatch(o.ours.stdout, /keys in just one node/);
+        } else {
+          assert.match(o.ours.stdout, /Fix these slots by covering with a random node\? \(type 'yes' to accept\): >>> Covering slot 501 with/);
+          assert.match(o.ours.stdout, /The following uncovered slots have keys in just one node:\n\[3160\]\n/);
+        }
         assertHealed(o);
+        assert.equal(Number(await cmd(c(M0), 'CLUSTER', 'COUNTKEYSINSLOT', 3160)), 2, 'the keys of 3160 are served again');
       });
     });
 
     describe('fix, deliberate differences', () => {
-      test('uncovered slots: declining changes nothing; --cluster-yes answers the questions', gap, async () => {
+      test('uncovered slots: declining changes nothing; --cluster-yes answers the questions', async () => {
         for (const s of [500, 501, 502, 3160]) await resetSlot(s);
         await cluster.waitHealthy();
         for (const s of [500, 501, 502, 3160]) await uncoverSlot(cluster, s);
@@ -297,15 +325,14 @@ for (const kind of serverKinds()) {
         // The plan, computed without changing anything (what the extension shows before running fix).
         const preview = await previewFix(cluster.entry.host, cluster.entry.port);
         const m0 = await id(M0);
-        assert.deepEqual(preview.uncovered, { none: [501, 500, 502], single: [{ slot: 3160, holder: m0 }], multi: [] });
+        // Redis 8 hides M0's keys of 3160 (see HIDES_STRAYS): four slots without keys, in redis-cli 8's dict order.
+        assert.deepEqual(
+          preview.uncovered,
+          HIDES_STRAYS ? { none: [3160, 501, 500, 502], single: [], multi: [] } : { none: [501, 500, 502], single: [{ slot: 3160, holder: m0 }], multi: [] },
+        );
         assert.deepEqual(
           preview.coverTargets.map((t) => [t.slot, t.target]),
-          [
-            [501, m0],
-            [500, m0],
-            [502, m0],
-            [3160, m0],
-          ],
+          (HIDES_STRAYS ? [3160, 501, 500, 502] : [501, 500, 502, 3160]).map((s) => [s, m0]),
         );
         assert.deepEqual(preview.openSlots, []);
         assert.equal(preview.blockedByUnreachableMasters, false);
@@ -313,7 +340,9 @@ for (const kind of serverKinds()) {
         assert.equal(declined.code, 1);
         assert.match(
           declined.stdout,
-          /Fix these slots by covering with a random node\? \(type 'yes' to accept\): The following uncovered slots have keys in just one node:\n\[3160\]\nFix these slots by covering with those nodes\? \(type 'yes' to accept\): $/,
+          HIDES_STRAYS
+            ? /\[500-502\],\[3160\]\nFix these slots by covering with a random node\? \(type 'yes' to accept\): $/
+            : /Fix these slots by covering with a random node\? \(type 'yes' to accept\): The following uncovered slots have keys in just one node:\n\[3160\]\nFix these slots by covering with those nodes\? \(type 'yes' to accept\): $/,
         );
         const strip = (t: unknown): string =>
           String(t)
@@ -332,14 +361,45 @@ for (const kind of serverKinds()) {
         const yes = await runRcm(['fix', cluster.entry.addr, '--cluster-yes']);
         assert.equal(yes.code, 0, yes.stdout);
         assert.doesNotMatch(yes.stdout, /type 'yes' to accept/);
-        assert.match(yes.stdout, />>> Covering slot 3160 with /);
+        assert.match(yes.stdout, new RegExp(`>>> Covering slot 3160 with ${M0.addr}\n`));
         await cluster.waitHealthy();
         assert.equal((await redisCliCheck(cluster.entry.addr, { kind })).code, 0);
         assert.equal(await totalKeys(), before);
+        assert.equal(Number(await cmd(c(M0), 'CLUSTER', 'COUNTKEYSINSLOT', 3160)), 2);
       });
 
-      test('multiple owners, keys on the non-owner: redis-cli fails with MOVED, rcm fixes it', gap, async () => {
+      test('multiple owners, keys on the non-owner: redis-cli fails with MOVED, rcm fixes it', async () => {
         const args = ['--cluster-search-multiple-owners'];
+        if (HIDES_STRAYS) {
+          // Redis 8 hides M2's key of 4000 once M2 is STABLE again (see HIDES_STRAYS): redis-cli 8 finds no second
+          // owner and leaves the key there (a restart of M2 deletes it). rcm sees it (io/foreignKeys.ts: DBSIZE counts
+          // more keys than the slots, a brief IMPORTING shows them) and moves it to the owner.
+          const stray = keyInSlot(4000, 'stray0');
+          const o = await scenario(
+            [4000],
+            async () => {
+              await strayKeys(4000, M2, 1, M0);
+              await cmd(c(M2), 'CLUSTER', 'SETSLOT', 4000, 'STABLE');
+            },
+            args,
+          );
+          assert.equal(o.ref.code, 0, o.ref.stdout);
+          assert.match(o.ref.stdout, />>> Check for multiple slot owners\.\.\.\n\[OK\] No multiple owners found\.\n$/);
+          const upToOwners = (s: string): string => upTo(s, '>>> Check for multiple slot owners...');
+          assertSameStdout(upToOwners(o.ours.stdout), upToOwners(o.ref.stdout));
+          assert.equal(o.ours.code, 0, o.ours.stdout);
+          assert.ok(
+            o.ours.stdout.endsWith(
+              `>>> Check for multiple slot owners...\n[WARNING] Slot 4000 has 2 owners:\n    ${M0.addr}\n    ${M2.addr}\n>>> Fixing multiple owners for slot 4000...\n>>> Setting slot 4000 owner: ${M0.addr}\nMoving slot 4000 from ${M2.addr} to ${M0.addr}${SEP}.\n[OK] No multiple owners found.\n`,
+            ),
+            o.ours.stdout,
+          );
+          assertHealed(o);
+          assert.equal(await cmd(c(M0), 'GET', stray), 'stray-0');
+          assert.equal(Number(await cmd(c(M0), 'CLUSTER', 'COUNTKEYSINSLOT', 4000)), 4);
+          assert.equal(await heldKeys(4000, M2, M0), 0, 'nothing of 4000 is left on M2');
+          return;
+        }
         let stray = '';
         const o = await scenario(
           [4000],
@@ -366,7 +426,7 @@ for (const kind of serverKinds()) {
         assert.equal(Number(await cmd(c(M2), 'CLUSTER', 'COUNTKEYSINSLOT', 4000)), 0);
       });
 
-      test('uncovered slots, keys in two nodes: --cluster-yes, and the move waits out CLUSTERDOWN instead of failing', gap, async () => {
+      test('uncovered slots, keys in two nodes: --cluster-yes, and the move waits out CLUSTERDOWN instead of failing', async () => {
         // As spec §4.8: 4200 (keys on M0 only) is covered first, then 4100 (keys on M0 and M1) is moved
         // from M1 — which may not have heard yet that 4200 is covered, so it still sees the cluster down.
         const o = await scenario(
@@ -382,9 +442,31 @@ for (const kind of serverKinds()) {
           [],
           { refInput: 'yes\nyes\n', ourArgs: ['--cluster-yes'] },
         );
+        const noQuestions = (s: string): string => s.replace(/Fix these slots by [^?]*\? \(type 'yes' to accept\): /g, '');
+        if (HIDES_STRAYS) {
+          // Redis 8 hides the keys of both slots (see HIDES_STRAYS): both CLIs cover them as slots without keys, redis-cli 8
+          // with a random master and done (whoever is not picked keeps hidden keys a restart deletes), rcm with M0 (fewest
+          // slots), whose two keys of 4100 are served again, then its orphan stage finds M1's hidden key and moves it to M0.
+          const anyMaster = (s: string): string => s.replace(/(>>> Covering slot \d+ with )\S+/g, '$1<master>');
+          const orphans = '>>> Fixing orphan keys (keys a master holds in slots it neither owns nor imports)...\n';
+          assert.equal(o.ref.code, 0, o.ref.stdout);
+          assertSameStdout(anyMaster(upTo(o.ours.stdout, orphans)), anyMaster(noQuestions(o.ref.stdout)));
+          assert.equal(o.ours.code, 0, o.ours.stdout + o.ours.stderr);
+          assert.ok(
+            o.ours.stdout.endsWith(
+              `[4100],[4200]\n>>> Covering slot 4200 with ${M0.addr}\n>>> Covering slot 4100 with ${M0.addr}\n${orphans}` +
+                `[ERR] Node ${M1.addr} holds 1 key(s) in 1 slot(s) it does not own (slots 4100): no client can reach them.\nMoving slot 4100 from ${M1.addr} to ${M0.addr}${SEP}.\n`,
+            ),
+            o.ours.stdout,
+          );
+          assertHealed(o);
+          assert.equal(await slotOwner(cluster, 4100), M0);
+          assert.equal(Number(await cmd(c(M0), 'CLUSTER', 'COUNTKEYSINSLOT', 4100)), 3);
+          assert.equal(await heldKeys(4100, M1, M0), 0, 'nothing of 4100 is left on M1');
+          return;
+        }
         // redis-cli usually fails here (`CLUSTERDOWN The cluster is down`, spec §4.8/§5.13); timing decides.
         if (o.ref.code !== 0) assert.match(o.ref.stdout, /CLUSTERDOWN The cluster is down/);
-        const noQuestions = (s: string): string => s.replace(/Fix these slots by [^?]*\? \(type 'yes' to accept\): /g, '');
         const upToMove = (s: string): string => upTo(s, 'Moving slot 4100');
         assertSameStdout(upToMove(o.ours.stdout), upToMove(noQuestions(o.ref.stdout)));
         assert.equal(o.ours.code, 0, o.ours.stdout + o.ours.stderr);
@@ -399,7 +481,7 @@ for (const kind of serverKinds()) {
         assert.equal(Number(await cmd(c(M0), 'CLUSTER', 'COUNTKEYSINSLOT', 4100)), 3);
       });
 
-      test('BUSYKEY: the copy clients are served stays the owner and is never overwritten, --cluster-replace or not (issue #10 item 4)', gap, async () => {
+      test('BUSYKEY: the copy clients are served stays the owner and is never overwritten, --cluster-replace or not (issue #10 item 4)', async () => {
         await resetSlot(4300);
         await cluster.waitHealthy();
         // An interrupted move M0 → M1 where M1 already holds more keys, one of them also on M0 with another value.
@@ -429,13 +511,13 @@ for (const kind of serverKinds()) {
         assert.equal(replaced.code, 1, replaced.stdout);
         assert.ok(replaced.stdout.includes(`[ERR] Node ${M1.addr} holds 1 key(s) in 1 slot(s) it does not own (slots 4300)`), replaced.stdout);
         assert.equal(await cmd(c(M0), 'GET', k0!), 'value-4300-0');
-        assert.equal(Number(await cmd(c(M1), 'CLUSTER', 'COUNTKEYSINSLOT', 4300)), 1);
+        assert.equal(await heldKeys(4300, M1, M0), 1, 'M1 still holds its copy of k0 (hidden on Redis 8)');
         await clearSlotOn(4300, M1, M0);
         await cluster.waitHealthy();
         assert.equal((await redisCliCheck(cluster.entry.addr, { kind })).code, 0);
       });
 
-      test('a master is down: refused without --cluster-fix-with-unreachable-masters, exit 1, cluster unchanged', gap, async () => {
+      test('a master is down: refused without --cluster-fix-with-unreachable-masters, exit 1, cluster unchanged', async () => {
         const live = [M0, M1];
         const keysBefore = await totalKeys(live);
         await killNode(M2);

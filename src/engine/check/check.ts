@@ -6,7 +6,7 @@
 import { SLOT_COUNT, rangesFromSlots, type SlotRange } from '../model/slots';
 import type { ClusterNode, Topology } from '../model/types';
 import { RedisDictOrder } from './redisDict';
-import { dialectOfTopology } from '../model/dialect';
+import { dictRehashOf } from '../model/dialect';
 import { signaturesAgree } from './signature';
 
 export interface NodeRef {
@@ -58,7 +58,7 @@ export function checkCluster(topology: Topology, options: CheckOptions = {}): Ch
     findings.push({ code: 'config-disagree', signatures: nodes.map((n) => ({ node: nodeRef(n), signature: n.signature })) });
   }
 
-  const open = new RedisDictOrder<string>(dialectOfTopology(topology));
+  const open = new RedisDictOrder<string>(dictRehashOf(topology));
   for (const n of nodes) {
     if (n.migrating.length > 0) {
       findings.push({ code: 'slots-migrating', node: nodeRef(n), slots: n.migrating.map((m) => m.slot) });

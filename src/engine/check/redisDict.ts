@@ -3,11 +3,11 @@
  * key, power-of-two tables, head insertion, incremental rehash). redis-cli keeps
  * open slots and uncovered slots in such a dict, so the order it prints them in
  * is this order, not numeric order. Pure; written from the behavioural spec.
- * valkey-cli 9's dict (src/dict.c of Valkey 9) differs in one step: an insert while the table is rehashing
- * moves the key's own old bucket when it is still there and not empty (dictBucketRehash) instead of the
- * next bucket in order, so the same slots come out in another order.
+ * valkey-cli 9's and redis-cli 8's dict (src/dict.c of Valkey 9 and Redis 8.6) differ in one step (DictRehash
+ * 'bucket'): an insert while the table is rehashing moves the key's own old bucket when it is still there and
+ * not empty (dictBucketRehash) instead of the next bucket in order, so the same slots come out in another order.
  */
-import type { CliDialect } from '../model/dialect';
+import type { DictRehash } from '../model/dialect';
 
 const MASK = (1n << 64n) - 1n;
 
@@ -66,7 +66,7 @@ export class RedisDictOrder<V> {
   private used = [0, 0];
   private rehashIdx = -1;
 
-  constructor(private readonly flavour: CliDialect = 'redis') {}
+  constructor(private readonly rehash: DictRehash = 'scan') {}
 
   private index(hash: bigint, t: number): number {
     return Number(hash & BigInt(this.tables[t]!.length - 1));
@@ -123,7 +123,7 @@ export class RedisDictOrder<V> {
   set(key: string, value: V): void {
     const hash = siphash12(UTF8.encode(key));
     const own = this.rehashIdx !== -1 ? this.index(hash, 0) : -1;
-    if (this.flavour === 'valkey' && own >= this.rehashIdx && own !== -1 && this.tables[0]![own]!.length > 0) {
+    if (this.rehash === 'bucket' && own >= this.rehashIdx && own !== -1 && this.tables[0]![own]!.length > 0) {
       this.moveBucket(own);
       this.completeRehash();
     } else this.rehashStep();

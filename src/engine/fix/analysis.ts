@@ -6,7 +6,7 @@
  * inputs and carries the decisions out (fix/steps.ts).
  */
 import { RedisDictOrder } from '../check/redisDict';
-import type { CliDialect } from '../model/dialect';
+import type { DictRehash } from '../model/dialect';
 
 /** One master's view of one slot, as fix needs it. */
 export interface SlotNodeState {
@@ -177,8 +177,8 @@ export interface UncoveredPartition {
  * in ascending slot order into a Redis dict, then walked in dict order.
  * `holders` lists, per slot, the masters (list order) answering GETKEYSINSLOT slot 1 with a key.
  */
-export function partitionUncovered(slots: readonly number[], holders: (slot: number) => readonly string[], dialect?: CliDialect): UncoveredPartition {
-  const dict = new RedisDictOrder<readonly string[]>(dialect);
+export function partitionUncovered(slots: readonly number[], holders: (slot: number) => readonly string[], rehash?: DictRehash): UncoveredPartition {
+  const dict = new RedisDictOrder<readonly string[]>(rehash);
   for (const s of [...slots].sort((a, b) => a - b)) dict.set(String(s), holders(s));
   const none: number[] = [];
   const single: { slot: number; holder: string }[] = [];

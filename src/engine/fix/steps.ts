@@ -18,7 +18,7 @@ import type { ClusterNode } from '../model/types';
 import { parseInfo } from '../parse/info';
 import { renderBusyKeys, renderDifferingKeys, renderKeptCopies, renderMovingSlot, renderReplyError, renderSlotNotServed } from '../render/fixText';
 import { err, out, type OutputChunk } from '../render/output';
-import { dialectOfTopology, type CliDialect } from '../model/dialect';
+import { dialectOfTopology, dictRehashOf, type CliDialect, type DictRehash } from '../model/dialect';
 
 /** What fix did, step by step (the JSON report and the extension show it). */
 export type FixAction =
@@ -80,10 +80,14 @@ export class FixIo {
     this.clock = opts.clock ?? systemClock;
     this.nodes = new Map(session.topology.nodes.map((n) => [n.id, n]));
     this.dialect = dialectOfTopology(session.topology);
+    this.dictRehash = dictRehashOf(session.topology);
   }
 
   /** Whose CLI's words the fix prints (valkey-cli's on Valkey). */
   readonly dialect: CliDialect;
+
+  /** How the matching CLI's dict orders the slots it lists (redis-cli 8 and valkey-cli 9: 'bucket'). */
+  readonly dictRehash: DictRehash;
 
   /** Masters in node-list order (redis-cli skips nodes flagged replica). */
   masters(): ClusterNode[] {

@@ -12,6 +12,25 @@ export function dialectOf(serverNames: readonly ('redis' | 'valkey' | undefined)
   return known.length > 0 && known.every((s) => s === 'valkey') ? 'valkey' : 'redis';
 }
 
+/**
+ * How the CLI's `dict` (src/dict.c, which redis-cli keeps open and uncovered slots in) rehashes on an insert:
+ * 'scan' moves the next non-empty bucket in order (redis-cli 7.0); 'bucket' first moves the inserted key's own
+ * old bucket when it is still there and not empty (_dictRehashStepIfNeeded/_dictBucketRehash: valkey-cli 9,
+ * redis-cli 8.x, read in the 8.6.3 source; it came with redis/redis#12899, so 7.4 too, untested here).
+ */
+export type DictRehash = 'scan' | 'bucket';
+
+/** The rehash step of the CLI matching a cluster's masters: 'bucket' when every master that said is Valkey or Redis >= 7.4. */
+export function dictRehashOf(topology: Topology): DictRehash {
+  const masters = topology.nodes.filter((n) => n.role !== 'replica' && n.stats?.serverName !== undefined);
+  const bucket = (name: string | undefined, version: string | undefined): boolean => {
+    if (name === 'valkey') return true;
+    const [major, minor] = (version ?? '').split('.').map(Number) as [number, number | undefined];
+    return major > 7 || (major === 7 && (minor ?? 0) >= 4);
+  };
+  return masters.length > 0 && masters.every((n) => bucket(n.stats?.serverName, n.stats?.serverVersion)) ? 'bucket' : 'scan';
+}
+
 /** The dialect of a cluster's masters. */
 export function dialectOfTopology(topology: Topology): CliDialect {
   return dialectOf(topology.nodes.filter((n) => n.role !== 'replica').map((n) => n.stats?.serverName));

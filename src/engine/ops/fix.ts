@@ -288,7 +288,7 @@ export interface CoverTarget {
 async function planCoverage(io: FixIo, uncovered: readonly number[], claims: readonly MasterClaims[]): Promise<CoveragePlan | null> {
   const holders = await keyHolders(io, uncovered);
   if (!holders) return null;
-  const partition = partitionUncovered(uncovered, (s) => holders.get(s) ?? [], io.dialect);
+  const partition = partitionUncovered(uncovered, (s) => holders.get(s) ?? [], io.dictRehash);
   const slotCount = new Map(claims.map((c) => [c.node.id, c.claims.reduce((a, b) => a + b, 0)]));
   const owners = assignUncoveredWithoutKeys(
     partition.none,
@@ -571,7 +571,7 @@ export async function previewFix(host: string, port: number, opts: FixOptions = 
     const uncovered: number[] = [];
     for (let s = 0; s < SLOT_COUNT; s++) if (!claims.some((c) => c.claims[s]) && !coveredByOpenFix.has(s)) uncovered.push(s);
     const plan = await planCoverage(io, uncovered, claims);
-    const partition = plan?.partition ?? partitionUncovered(uncovered, () => [], io.dialect);
+    const partition = plan?.partition ?? partitionUncovered(uncovered, () => [], io.dictRehash);
     const coverTargets = plan ? [...plan.targets.none, ...plan.targets.single, ...plan.targets.multi] : [];
     let multipleOwners: { slot: number; owners: string[]; owner: string }[] | undefined;
     if (opts.searchMultipleOwners) {
