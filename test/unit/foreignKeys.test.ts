@@ -5,7 +5,7 @@ import { foreignKeysOf } from '../../src/engine/io/foreignKeys';
 import type { NodeClient } from '../../src/engine/io/connection';
 
 /**
- * A node whose COUNTKEYSINSLOT answers `visible` and DBSIZE `size`; `calls` records DBSIZE after the counts.
+ * A node whose COUNTKEYSINSLOT (and the counting script) answers `visible` and DBSIZE `size`; `calls` records DBSIZE after the counts.
  * A MULTI/EXEC pipeline answers the same counts and `snapshotSize` as DBSIZE (default `size`): a larger `size`
  * is keys written between the counts and DBSIZE.
  */
@@ -14,7 +14,14 @@ function node(visible: Record<number, number>, size: number, calls: string[] = [
     cmd === 'CLUSTER' ? (visible[Number(args[1])] ?? 0) : cmd === 'DBSIZE' ? snapshotSize : undefined;
   return {
     addr: 'fake:1',
-    async call(cmd) {
+    async call(cmd, ...args) {
+      if (cmd === 'EVAL_RO') {
+        // The counting script of io/bulk.ts: COUNTKEYSINSLOT of every slot of the start, end pairs after the key count.
+        calls.push('counts');
+        const out: number[] = [];
+        for (let i = 2; i + 1 < args.length; i += 2) for (let slot = Number(args[i]); slot <= Number(args[i + 1]); slot++) out.push(visible[slot] ?? 0);
+        return out;
+      }
       calls.push(cmd);
       if (cmd === 'DBSIZE') return size;
       throw new Error(`unexpected ${cmd}`);
@@ -61,7 +68,7 @@ test('keys written between the counts and DBSIZE (a cluster with clients): the s
   const calls: string[] = [];
   const r = await foreignKeysOf(node({ 10: 4, 9000: 2 }, 9, calls, 6), owned(0, 100), async () => assert.fail('probed'));
   assert.deepEqual(r, [{ slot: 9000, keys: 2 }]);
-  assert.deepEqual(calls, ['counts', 'counts', 'counts', 'counts', 'DBSIZE', 'snapshot']);
+  assert.deepEqual(calls, [...Array<string>(16).fill('counts'), 'DBSIZE', 'snapshot'], 'the counts (a script per 1024 slots), DBSIZE, the snapshot');
 });
 
 test('keys only DBSIZE counts (Redis 8) are found by the probe, slot by slot; DBSIZE is read after the counts', async () => {
