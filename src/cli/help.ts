@@ -118,7 +118,7 @@ Migration options (reshard, rebalance, apply, resume):
   --journal FILE          Where to keep the run's journal (default: a new file in
                           $XDG_STATE_HOME/rcm/journals, else ~/.local/state/rcm/journals)
   --cluster-pipeline N    Fixed keys per MIGRATE batch (default: adaptive, see --budget-ms)
-  --budget-ms MS          Latency budget of one MIGRATE for the adaptive batch size (default 2)
+  --budget-ms MS          Latency budget of one MIGRATE for the adaptive batch size (default 2; 25 with --fast)
   --max-client-latency-ms MS
                           Client-latency budget: PING probes to the source and target pace batch size,
                           MIGRATEs in flight and parallel pairs to keep round trips within it (default 1)

@@ -391,3 +391,34 @@ test('a target that stops answering mid-run (the connection deadline): the run f
   assert.deepEqual([...state.done].sort(), [1, 2]);
   assert.equal(state.ended, 'failed');
 });
+
+test('--fast: a slot moves in one MIGRATE although MIGRATEs are slow; paced, slow MIGRATEs halve the batches', async () => {
+  const run = async (fast: boolean): Promise<number> => {
+    const c = new FakeCluster();
+    c.addNode('A', range(0, 47), 61);
+    c.addNode('B', []);
+    let t = 0;
+    let migrates = 0;
+    // Each MIGRATE takes 5 ms (a busy host): over the default 2 ms budget of one MIGRATE, under --fast's.
+    c.migrateHook = () => {
+      migrates++;
+      t += 5;
+      return null;
+    };
+    // Copy-then-delete, as towards a target with replicas: the copy (the fake's MIGRATE), the replica's check, done.
+    c.migrateCopy = async (sourceId, targetId, keys, opts, confirm) => {
+      const [err] = await c.migrate(sourceId, targetId, [keys], opts);
+      if (err) return err;
+      await confirm();
+      return null;
+    };
+    const clock = { now: () => t, sleep: async (ms: number) => void (t += ms) };
+    const res = await executePlan(plan(range(0, 47).map((s) => [s, 'A', 'B'])), c, { clock, fast, parallel: false, windowSlots: 16 });
+    assert.equal(res.status, 'done');
+    assert.equal(res.progress.keysMoved, 48 * 61);
+    return migrates;
+  };
+  // A window's batches are cut when its keys are listed: the sizer's verdict shows from the second window on.
+  assert.equal(await run(true), 48, 'one MIGRATE per slot');
+  assert.ok((await run(false)) > 48, 'smaller batches under the 2 ms budget');
+});

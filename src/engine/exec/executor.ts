@@ -91,6 +91,13 @@ function lanesOf(moves: readonly SlotMove[]): Lane[] {
   return lanes;
 }
 
+/**
+ * One MIGRATE's duration budget of the adaptive batch size under --fast (no client-latency budget): a slot's
+ * keys in as few MIGRATEs as the value sizes allow. At the 2 ms default a MIGRATE slowed by a busy host halved
+ * the batches: a --fast reshard of 2000 slots (61 keys each) sent 4950 MIGRATEs where 2000 carry them.
+ */
+export const FAST_MIGRATE_BUDGET_MS = 25;
+
 /** Default client-latency budget, ms (chosen with bench/latency.bench.ts). */
 export const DEFAULT_MAX_CLIENT_LATENCY_MS = 1;
 
@@ -188,7 +195,7 @@ export async function executePlan(plan: MovePlan, rawPort: SlotPort, opts: Execu
       onJob,
       signal: opts.signal,
       phase: opts.onPhase,
-      sizer: createBatchSizer({ fixed: opts.pipeline, budgetMs: opts.budgetMs }),
+      sizer: createBatchSizer({ fixed: opts.pipeline, budgetMs: opts.budgetMs ?? (opts.fast ? FAST_MIGRATE_BUDGET_MS : undefined) }),
       migrate: { timeoutMs: opts.timeoutMs ?? 60000, replace: opts.replace ?? false },
       ...(pacer ? { pace: () => pacer.pace(), countOwn: (id: string, n: number) => pacer.countOwn(id, n) } : {}),
       ...(bigKeys.size > 0 ? { bigKeys } : {}),
