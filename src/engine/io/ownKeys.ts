@@ -22,6 +22,7 @@ const COUNT_SCRIPT =
 
 /** The slot ranges a master's own keys may be in: those it owns, and the slots it imports. */
 export function ownOrImportedRanges(master: Pick<ClusterNode, 'slots' | 'importing'>): SlotRange[] {
+  if (master.importing.length === 0) return [...master.slots];
   const own = new Set<number>();
   for (const r of master.slots) for (let s = r.start; s <= r.end; s++) own.add(s);
   return [...master.slots, ...master.importing.filter((o) => !own.has(o.slot)).map((o) => ({ start: o.slot, end: o.slot }))];
