@@ -2,6 +2,7 @@
 // (no vscode external, so a stray `vscode` import fails the build) with its
 // code-cache launcher, and the browser bundle of the webview.
 const fs = require('node:fs');
+const path = require('node:path');
 const esbuild = require('esbuild');
 
 const production = process.argv.includes('--production');
@@ -54,12 +55,75 @@ const ioredisCommanderMethods = {
   },
 };
 
+/**
+ * ioredis's index and Redis.js load its Cluster and Sentinel code (and Node's dns, through them) when they load,
+ * though rcm uses neither (one plain connection per node). Those requires become getters that load the module
+ * on first use, so a short subcommand such as `check` does not evaluate them. The build fails if ioredis's code
+ * no longer matches.
+ */
+const lazyDefault = (spec) => `{ get default() { return require("${spec}").default; } }`;
+const IOREDIS_LAZY = {
+  'Redis.js': [
+    ['const cluster_1 = require("./cluster");', `const cluster_1 = ${lazyDefault('./cluster')};`],
+    ['const SentinelConnector_1 = require("./connectors/SentinelConnector");', `const SentinelConnector_1 = ${lazyDefault('./connectors/SentinelConnector')};`],
+    ['Redis.Cluster = cluster_1.default;', 'Object.defineProperty(Redis, "Cluster", { enumerable: true, configurable: true, get: () => cluster_1.default });'],
+  ],
+  'index.js': [
+    ['var cluster_1 = require("./cluster");', `var cluster_1 = ${lazyDefault('./cluster')};`],
+    [
+      'var SentinelConnector_1 = require("./connectors/SentinelConnector");',
+      'var SentinelConnector_1 = { get default() { return require("./connectors/SentinelConnector").default; }, get SentinelIterator() { return require("./connectors/SentinelConnector").SentinelIterator; } };',
+    ],
+  ],
+  [`connectors${path.sep}index.js`]: [
+    ['const SentinelConnector_1 = require("./SentinelConnector");', `const SentinelConnector_1 = ${lazyDefault('./SentinelConnector')};`],
+    ['exports.SentinelConnector = SentinelConnector_1.default;', 'Object.defineProperty(exports, "SentinelConnector", { enumerable: true, get: () => SentinelConnector_1.default });'],
+  ],
+};
+const ioredisLazyCluster = {
+  name: 'ioredis-lazy-cluster',
+  setup(build) {
+    build.onLoad({ filter: /ioredis[\\/]built[\\/](Redis|index|connectors[\\/]index)\.js$/ }, async (args) => {
+      const file = Object.keys(IOREDIS_LAZY).find((f) => args.path.endsWith(`built${path.sep}${f}`));
+      if (!file) return undefined;
+      let source = await fs.promises.readFile(args.path, 'utf8');
+      for (const [from, to] of IOREDIS_LAZY[file]) {
+        if (!source.includes(from)) throw new Error(`${args.path}: ioredis changed, review the ioredis-lazy-cluster plugin in esbuild.js`);
+        source = source.replace(from, to);
+      }
+      return { contents: source, loader: 'js' };
+    });
+  },
+};
+
+/**
+ * Node's tls (~5 ms to load, measured on Node 20), child_process and dns/promises are loaded by the CLI bundle
+ * on start although most runs use none of them (tls only with --tls, child_process for the sandbox, dns for
+ * names): in the CLI bundle they become modules of getters that load the real one on first use.
+ */
+const LAZY_BUILTINS = ['tls', 'child_process', 'dns/promises'];
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(build) {
+    const filter = new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`);
+    build.onResolve({ filter }, (args) =>
+      args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {
+      const getters = Object.getOwnPropertyNames(require(`node:${args.path}`))
+        .map((k) => `${JSON.stringify(k)}: { enumerable: true, get: () => load()[${JSON.stringify(k)}] }`)
+        .join(',\n');
+      return { contents: `const load = () => require("node:${args.path}");\nmodule.exports = Object.defineProperties({}, {\n${getters}\n});\n`, loader: 'js' };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   minify: production,
   sourcemap: !production,
   logLevel: 'silent',
-  plugins: [problemMatcher, ioredisCommanderMethods],
+  plugins: [problemMatcher, ioredisCommanderMethods, ioredisLazyCluster],
 };
 
 const configs = [
@@ -81,6 +145,7 @@ const configs = [
     target: 'node20',
     // The launcher runs this bundle as a vm.Script, which has no import(): a lazy import() becomes a require.
     supported: { 'dynamic-import': false },
+    plugins: [...common.plugins, lazyBuiltins],
   },
   // `rcm` itself: a small launcher running dist/cli-main.js through V8's code cache (src/cli/launch.ts).
   {

@@ -17,6 +17,7 @@ import { pairStrategy, probeCapabilities, type NodeCapabilities } from './capabi
 import { isAtomic, WINDOW_MOVERS, type PairStrategy, type StrategyKind } from './strategy';
 import { systemClock, type Clock, type SlotPort } from './port';
 import { profilePort } from './profile';
+import { createOwnerBroadcast } from './ownerBroadcast';
 
 export interface ExecuteOptions {
   readonly timeoutMs?: number;
@@ -182,6 +183,9 @@ export async function executePlan(plan: MovePlan, rawPort: SlotPort, opts: Execu
     }
   };
 
+  // SETSLOT NODE to the masters outside each window: amortised across the run's windows, all answered before it ends.
+  const broadcast = createOwnerBroadcast(port, emit);
+
   const runLaneWindows = async (lane: Lane): Promise<void> => {
     const onJob = (job: AtomicJobProgress): void => {
       if (job.keysOnTarget !== undefined) inFlight.set(lane, job.keysOnTarget);
@@ -197,6 +201,7 @@ export async function executePlan(plan: MovePlan, rawPort: SlotPort, opts: Execu
       phase: opts.onPhase,
       sizer: createBatchSizer({ fixed: opts.pipeline, budgetMs: opts.budgetMs ?? (opts.fast ? FAST_MIGRATE_BUDGET_MS : undefined) }),
       migrate: { timeoutMs: opts.timeoutMs ?? 60000, replace: opts.replace ?? false },
+      broadcast,
       ...(pacer ? { pace: () => pacer.pace(), countOwn: (id: string, n: number) => pacer.countOwn(id, n) } : {}),
       ...(bigKeys.size > 0 ? { bigKeys } : {}),
     };
@@ -259,6 +264,7 @@ export async function executePlan(plan: MovePlan, rawPort: SlotPort, opts: Execu
   try {
     await schedule(lanes, opts.parallel !== false, runWatched, pacer);
   } finally {
+    await broadcast.flush().catch(() => undefined); // each master's refusal was reported as an event
     await pacer?.stop();
   }
 

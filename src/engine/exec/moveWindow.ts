@@ -2,7 +2,8 @@
  * Moves one window of slots between one source and one target with the
  * standard protocol, pipelined per node: IMPORTING on the target, MIGRATING on
  * the source, the keys, then SETSLOT NODE on the target, the source and every
- * other master.
+ * other master (in a plan run that last step is the run's broadcast, amortised
+ * across windows: ownerBroadcast.ts).
  */
 import { EngineError } from '../model/errors';
 import { targetReplicated } from './durability';
@@ -24,6 +25,8 @@ export async function moveWindow(ctx: KeyMoveContext, sourceId: string, targetId
   const each = (action: 'IMPORTING' | 'MIGRATING' | 'NODE', nodeId: string): SetSlotAction[] => slots.map((slot) => ({ slot, action, nodeId }));
   const stable: SetSlotAction[] = slots.map((slot) => ({ slot, action: 'STABLE' }));
 
+  // A slot moved earlier in the run is told to every master before it moves again.
+  await ctx.broadcast?.settled(slots);
   // A target that is no master any more, or whose replica took over, gets no keys (exec/durability.ts).
   await targetReplicated(port, ctx.clock, targetId, `No slot of this window was opened; resume the journal (or run "rcm fix") once the cluster has settled.`);
   const imp = firstError(await port.setSlots(targetId, each('IMPORTING', sourceId)), slots);
@@ -127,6 +130,10 @@ async function commitWindow(ctx: KeyMoveContext, sourceId: string, targetId: str
       cause: srcErr.error,
       message: `Telling ${src} that slot ${srcErr.slot} moved to ${dst} failed: ${srcErr.error}. Run "rcm fix" to close it.`,
     });
+  }
+  if (ctx.broadcast) {
+    ctx.broadcast.send(slots, targetId, [sourceId, targetId]);
+    return;
   }
   const others = port.masterIds().filter((id) => id !== sourceId && id !== targetId);
   const results = await Promise.all(

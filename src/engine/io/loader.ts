@@ -10,10 +10,10 @@ import { configSignature, replySignature } from '../check/signature';
 import { findMyself, isReplicaFlags, parseClusterNodes, parseMyselfLine } from '../parse/clusterNodes';
 import { infoFields, infoNumber, parseInfo, serverNameOf } from '../parse/info';
 import { countKeysInSlots } from './bulk';
-import { keysOutside, ownOrImportedRanges } from './ownKeys';
+import { keysOutside, keysOutsideCommand, keysOutsideOf, ownOrImportedRanges, sameRanges } from './ownKeys';
 import { connectNode, type NodeClient } from './connection';
 import type { ConnectionOptions } from './options';
-import { SLOT_COUNT } from '../model/slots';
+import { SLOT_COUNT, type SlotRange } from '../model/slots';
 
 export interface LoadOptions extends ConnectionOptions {
   /** Count keys in slots each master does not own (for --cluster-search-multiple-owners). */
@@ -46,6 +46,8 @@ interface NodeProbe {
   signature: string | null;
   dbsize: number | { error: string };
   info: Record<string, string>;
+  /** The keys outside the ranges guessed for the node (its own and imported slots as the entry saw them), counted in the probe's pipeline. */
+  outside?: { ranges: readonly SlotRange[]; keys: number | undefined };
 }
 
 /** The INFO fields a loaded node keeps (buildNode). */
@@ -57,9 +59,16 @@ const INFO_SECTIONS = ['server', 'clients', 'memory', 'replication'] as const;
 /**
  * CLUSTER NODES + DBSIZE + INFO (only the sections read) in one round trip. Only the entry node's
  * reply is parsed line by line; of the others only the `myself` line and the config signature are needed.
+ * With `guess` (the slot ranges the node is expected to own), the count of its keys outside them too
+ * (ownKeys.ts), instead of a round trip of its own after the probe: used only if the node's own view agrees.
  */
-async function probe(client: NodeClient, allLines: boolean): Promise<NodeProbe> {
-  const [nodes, dbsize, sections] = await client.pipeline([['CLUSTER', 'NODES'], ['DBSIZE'], ['INFO', ...INFO_SECTIONS]]);
+async function probe(client: NodeClient, allLines: boolean, guess?: readonly SlotRange[]): Promise<NodeProbe> {
+  const [nodes, dbsize, sections, outside] = await client.pipeline([
+    ['CLUSTER', 'NODES'],
+    ['DBSIZE'],
+    ['INFO', ...INFO_SECTIONS],
+    ...(guess ? [keysOutsideCommand(guess)] : []),
+  ]);
   // A server that takes one section at most (before 7.0) refuses the list: then the whole INFO.
   const info = sections!.ok ? sections! : (await client.pipeline([['INFO']]))[0]!;
   if (!nodes!.ok)
@@ -74,6 +83,7 @@ async function probe(client: NodeClient, allLines: boolean): Promise<NodeProbe> 
     signature: allLines ? configSignature(lines) : replySignature(text),
     dbsize: dbsize!.ok && /^\d+$/.test(String(dbsize!.value)) ? Number(dbsize!.value) : { error: dbsize!.ok ? '' : dbsize!.error },
     info: info.ok ? infoFields(String(info.value), INFO_FIELDS) : {},
+    ...(guess ? { outside: { ranges: guess, keys: outside!.ok ? keysOutsideOf(outside!.value) : undefined } } : {}),
   };
 }
 
@@ -134,14 +144,20 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
     if (!borrowed.has(c)) c.close();
   };
   /** A probe, on a borrowed connection that fails once more on a new one (the old one may have been lost meanwhile). */
-  const probeOn = async (client: NodeClient, host: string, port: number, allLines: boolean): Promise<{ client: NodeClient; probe: NodeProbe }> => {
+  const probeOn = async (
+    client: NodeClient,
+    host: string,
+    port: number,
+    allLines: boolean,
+    guess?: readonly SlotRange[],
+  ): Promise<{ client: NodeClient; probe: NodeProbe }> => {
     try {
-      return { client, probe: await probe(client, allLines) };
+      return { client, probe: await probe(client, allLines, guess) };
     } catch (e) {
       if (!borrowed.has(client)) throw e;
       const fresh = await connectNode(host, port, opts);
       try {
-        return { client: fresh, probe: await probe(fresh, allLines) };
+        return { client: fresh, probe: await probe(fresh, allLines, guess) };
       } catch (e2) {
         fresh.close();
         throw e2;
@@ -189,7 +205,11 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
     // Orphan counts start as soon as a master's own view is in, while the other nodes still load.
     const ownKeys = new Map<NodeClient, Promise<number | undefined>>();
     const countOwnKeys = (client: NodeClient, p: NodeProbe): void => {
-      if (opts.findOrphanKeys && !isReplicaFlags(p.myself.flags)) ownKeys.set(client, keysOutside(client, ownOrImportedRanges(p.myself)));
+      if (!opts.findOrphanKeys || isReplicaFlags(p.myself.flags)) return;
+      const ranges = ownOrImportedRanges(p.myself);
+      // Counted in the probe's pipeline for the ranges the entry saw: good when the node's own view is the same.
+      const counted = p.outside && sameRanges(p.outside.ranges, ranges) ? p.outside.keys : undefined;
+      ownKeys.set(client, counted !== undefined ? Promise.resolve(counted) : keysOutside(client, ranges));
     };
     countOwnKeys(entry, entryProbe);
 
@@ -205,7 +225,9 @@ export async function openCluster(entryHost: string, entryPort: number, opts: Lo
           return { line, outcome: { kind: 'unreachable' as const, error: toEngineError(e, `${host}:${port}`, 'unreachable').toJSON() } };
         }
         try {
-          const probed = await probeOn(client, host, port, false);
+          // A master in the entry's view: its keys outside its slots are counted in the same round trip.
+          const guess = opts.findOrphanKeys && !isReplicaFlags(line.flags) ? ownOrImportedRanges({ slots: line.slots, importing: [] }) : undefined;
+          const probed = await probeOn(client, host, port, false, guess);
           countOwnKeys(probed.client, probed.probe);
           return { line, outcome: { kind: 'ok' as const, client: probed.client, probe: probed.probe } };
         } catch (e) {

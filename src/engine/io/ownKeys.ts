@@ -22,6 +22,7 @@ const COUNT_SCRIPT =
 
 /** The slot ranges a master's own keys may be in: those it owns, and the slots it imports. */
 export function ownOrImportedRanges(master: Pick<ClusterNode, 'slots' | 'importing'>): SlotRange[] {
+  if (master.importing.length === 0) return [...master.slots];
   const own = new Set<number>();
   for (const r of master.slots) for (let s = r.start; s <= r.end; s++) own.add(s);
   return [...master.slots, ...master.importing.filter((o) => !own.has(o.slot)).map((o) => ({ start: o.slot, end: o.slot }))];
@@ -29,11 +30,27 @@ export function ownOrImportedRanges(master: Pick<ClusterNode, 'slots' | 'importi
 
 const isCount = (v: unknown): boolean => /^\d+$/.test(String(v));
 
+/** The one command counting the keys outside `ranges` (for a pipeline: the loader sends it beside its probe). */
+export function keysOutsideCommand(ranges: readonly SlotRange[]): [string, ...(string | number)[]] {
+  return ['EVAL_RO', COUNT_SCRIPT, 0, ...ranges.flatMap((x) => [x.start, x.end])];
+}
+
+/** keysOutsideCommand's reply as the count outside; undefined for any other reply. */
+export function keysOutsideOf(reply: unknown): number | undefined {
+  return Array.isArray(reply) && reply.length === 2 && reply.every(isCount) ? Number(reply[0]) - Number(reply[1]) : undefined;
+}
+
+/** Whether two lists of slot ranges are the same list. */
+export function sameRanges(a: readonly SlotRange[], b: readonly SlotRange[]): boolean {
+  return a.length === b.length && a.every((r, i) => r.start === b[i]!.start && r.end === b[i]!.end);
+}
+
 /** How many keys of the master are outside `ranges` (its own and imported slots): DBSIZE minus theirs; undefined when not known. */
 export async function keysOutside(client: NodeClient, ranges: readonly SlotRange[]): Promise<number | undefined> {
   try {
-    const r = await client.call('EVAL_RO', COUNT_SCRIPT, 0, ...ranges.flatMap((x) => [x.start, x.end]));
-    if (Array.isArray(r) && r.length === 2 && r.every(isCount)) return Number(r[0]) - Number(r[1]);
+    const [command, ...args] = keysOutsideCommand(ranges);
+    const out = keysOutsideOf(await client.call(command, ...args));
+    if (out !== undefined) return out;
   } catch {
     /* scripts refused: counted in a transaction */
   }
