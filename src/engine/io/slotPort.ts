@@ -3,8 +3,8 @@ import { MIGRATE_COPY_CHANGED, type MigrateOptions, type SetSlotAction, type Slo
 import { EngineError } from '../model/errors';
 import type { ClusterSession } from './loader';
 import { parseInfo } from '../parse/info';
-import { countKeysByRanges } from './slotStats';
 import { connectNode, type Arg, type NodeClient } from './connection';
+import { countKeysInSlots } from './bulk';
 import type { ConnectionOptions } from './options';
 
 export function createSlotPort(session: ClusterSession, conn: ConnectionOptions): SlotPort {
@@ -24,7 +24,6 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
     if (!n) throw new EngineError({ code: 'no-such-node', message: `Node ${id} is not in the loaded cluster` });
     return connectNode(n.host, n.port, conn);
   });
-  const noSlotStats = new Set<NodeClient>();
   const auth: Arg[] = conn.password ? (conn.user ? ['AUTH2', conn.user, conn.password] : ['AUTH', conn.password]) : [];
 
   return {
@@ -57,7 +56,7 @@ export function createSlotPort(session: ClusterSession, conn: ConnectionOptions)
         return r.value as Buffer[];
       });
     },
-    countKeysInSlots: (nodeId, slots) => countKeysByRanges(client(nodeId), slots, noSlotStats),
+    countKeysInSlots: (nodeId, slots) => countKeysInSlots(client(nodeId), slots),
     async migrate(sourceId, targetId, groups, opts: MigrateOptions) {
       const target = nodes.get(targetId);
       if (!target) return groups.map(() => `unknown target node ${targetId}`);
