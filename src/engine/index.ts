@@ -40,7 +40,9 @@ export type { RunOutcome, RunRequest } from './service/migrationService';
 export type { PendingJournal } from './service/journals';
 export { ProgressTracker } from './service/progress';
 // Topology operations: create, add-node, del-node, call, set-timeout, failover, sandbox
-export type { OpHooks, OpReport } from './ops/opOutput';
+export type { OpHooks, OpReport, TextOpHooks, TextOpReport } from './ops/opOutput';
+export { renderEvents, printingTo } from './render/events';
+export type { EventRenderer } from './render/events';
 export { runCreate, parseCreateAddress } from './ops/create';
 export { runAddNode } from './ops/addNode';
 export { runDelNode } from './ops/delNode';
@@ -48,6 +50,7 @@ export { runCall } from './ops/call';
 export { destructiveReason } from './plan/callSafety';
 export { formatRawReply } from './render/callText';
 export { runSetTimeout, MIN_NODE_TIMEOUT_MS } from './ops/setTimeout';
+export { renderSetTimeoutEvent } from './render/setTimeoutText';
 export type { SetTimeoutReport, SetTimeoutOptions } from './ops/setTimeout';
 export { runFailover } from './ops/failover';
 export type { FailoverMode, FailoverOptions, FailoverReport } from './ops/failover';

@@ -72,7 +72,7 @@ describe('node operations of the editor menu on a real cluster', () => {
     const id1 = await cluster.nodeId(m1);
     const timeoutOf = async (n: typeof m0): Promise<string> => String(((await nodeCall(n, 'CONFIG', 'GET', 'cluster-node-timeout')) as string[])[1]);
     const old = await timeoutOf(m0);
-    const report = await runSetTimeout(m0.host, m0.port, 7777, { nodeIds: [id1] });
+    const report = await runSetTimeout({ host: m0.host, port: m0.port, timeoutMs: 7777, nodeIds: [id1] });
     assert.equal(report.exitCode, 0);
     assert.equal(report.results.length, 1);
     assert.equal(await timeoutOf(m1), '7777');

@@ -1,7 +1,7 @@
 /** `rcm add-node NEW_HOST:PORT EXISTING_HOST:PORT [--cluster-slave [--cluster-master-id ID]]`. */
 import { runAddNode } from '../../engine';
 import { addressArgument, type CliCommand } from '../context';
-import { opHooks, writeReportJson } from '../opHooks';
+import { textOpHooks, writeReportJson } from '../opHooks';
 
 export const addNodeCommand: CliCommand = {
   name: 'add-node',
@@ -12,7 +12,7 @@ export const addNodeCommand: CliCommand = {
     if (!fresh || !existing) return 1;
     const report = await runAddNode(fresh.host, fresh.port, existing.host, existing.port, {
       ...ctx.conn,
-      ...opHooks(ctx),
+      ...textOpHooks(ctx),
       asReplica: ctx.args.flags.has('--cluster-slave'),
       masterId: ctx.args.values['--cluster-master-id'],
     });

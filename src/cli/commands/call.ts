@@ -1,7 +1,7 @@
 /** `rcm call HOST:PORT COMMAND [ARG…] [--cluster-only-masters|--cluster-only-replicas] [-d DELIM]`. */
 import { runCall } from '../../engine';
 import { entryArgument, type CliCommand } from '../context';
-import { opHooks, writeReportJson } from '../opHooks';
+import { textOpHooks, writeReportJson } from '../opHooks';
 
 export const callCommand: CliCommand = {
   name: 'call',
@@ -11,7 +11,7 @@ export const callCommand: CliCommand = {
     if (!entry) return 1;
     const report = await runCall(entry.host, entry.port, ctx.args.args.slice(1), {
       ...ctx.conn,
-      ...opHooks(ctx),
+      ...textOpHooks(ctx),
       onlyMasters: ctx.args.flags.has('--cluster-only-masters'),
       onlyReplicas: ctx.args.flags.has('--cluster-only-replicas'),
       delimiter: ctx.args.values['-d'],

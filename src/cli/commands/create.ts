@@ -2,7 +2,7 @@
 import { runCreate } from '../../engine';
 import type { CliCommand } from '../context';
 import { intOption, RANGES } from '../numbers';
-import { opHooks, writeReportJson } from '../opHooks';
+import { textOpHooks, writeReportJson } from '../opHooks';
 
 export const createCommand: CliCommand = {
   name: 'create',
@@ -12,7 +12,7 @@ export const createCommand: CliCommand = {
     const replicas = intOption(ctx.args, '--cluster-replicas', RANGES.replicas, 0);
     const report = await runCreate(ctx.args.args, {
       ...ctx.conn,
-      ...opHooks(ctx),
+      ...textOpHooks(ctx),
       replicas,
     });
     if (ctx.json) writeReportJson(ctx, 'create', report);

@@ -1,7 +1,7 @@
 /** `rcm failover REPLICA_HOST:PORT [--force|--takeover]` (not in redis-cli). */
 import { runFailover } from '../../engine';
 import { entryArgument, type CliCommand } from '../context';
-import { opHooks, writeReportJson } from '../opHooks';
+import { textOpHooks, writeReportJson } from '../opHooks';
 
 export const failoverCommand: CliCommand = {
   name: 'failover',
@@ -17,7 +17,7 @@ export const failoverCommand: CliCommand = {
     }
     const report = await runFailover(entry.host, entry.port, {
       ...ctx.conn,
-      ...opHooks(ctx),
+      ...textOpHooks(ctx),
       mode: force ? 'force' : takeover ? 'takeover' : 'default',
     });
     if (ctx.json) writeReportJson(ctx, 'failover', report);

@@ -6,7 +6,7 @@
 import { isEngineError, sandboxDown, sandboxStatus, sandboxUp } from '../../engine';
 import { writeChunks, type CliCommand, type CommandContext } from '../context';
 import { intOption, RANGES } from '../numbers';
-import { opHooks, writeReportJson } from '../opHooks';
+import { textOpHooks, writeReportJson } from '../opHooks';
 
 const USAGE = 'Usage: rcm sandbox up [--masters 3] [--replicas 1] [--port 7000] [--dir DIR]\n       rcm sandbox down|status [--port 7000 | --dir DIR]\n';
 
@@ -24,13 +24,13 @@ async function run(ctx: CommandContext): Promise<number> {
       ...where,
       masters: numberOption(ctx, '--masters'),
       replicas: numberOption(ctx, '--replicas'),
-      onOutput: opHooks(ctx).onOutput,
+      onOutput: textOpHooks(ctx).onOutput,
     });
     if (ctx.json) writeReportJson(ctx, 'sandbox up', report);
     return report.exitCode;
   }
   if (action === 'down') {
-    const report = await sandboxDown(where, { onOutput: opHooks(ctx).onOutput });
+    const report = await sandboxDown(where, { onOutput: textOpHooks(ctx).onOutput });
     if (ctx.json) writeReportJson(ctx, 'sandbox down', report);
     return report.exitCode;
   }

@@ -17,17 +17,17 @@ import { err, out } from '../render/output';
 import { meetArgs, resolveForMeet } from './create';
 import { everyoneKnows, waitForJoin } from './joinWait';
 import { probeFreshNode, type FreshNode } from './newNode';
-import { errorText, OutputLog, type OpHooks, type WaitOptions, type OpReport } from './opOutput';
+import { errorText, OutputLog, type TextOpHooks, type WaitOptions, type TextOpReport } from './opOutput';
 import { dialectOfTopology, wordsOf } from '../model/dialect';
 
-export interface AddNodeOptions extends LoadOptions, OpHooks, WaitOptions {
+export interface AddNodeOptions extends LoadOptions, TextOpHooks, WaitOptions {
   /** --cluster-slave */
   readonly asReplica?: boolean;
   /** --cluster-master-id (only with asReplica). */
   readonly masterId?: string;
 }
 
-export interface AddNodeReport extends OpReport {
+export interface AddNodeReport extends TextOpReport {
   readonly topology: Topology;
   readonly check: CheckResult;
   /** The added node, once it was validated. */

@@ -38,9 +38,9 @@ import {
 } from '../render/dataText';
 import { err, type OutputChunk } from '../render/output';
 import { DataLog, DataProgressEmitter } from './dataOutput';
-import type { OpHooks, OpReport } from './opOutput';
+import type { TextOpHooks, TextOpReport } from './opOutput';
 
-export interface BackupOptions extends LoadOptions, OpHooks {
+export interface BackupOptions extends LoadOptions, TextOpHooks {
   /** Fail a transfer when the master sends nothing for this long (default 60000 ms; keep-alives count). */
   readonly idleTimeoutMs?: number;
   /** Ask for diskless transfers (REPLCONF capa eof; used when the masters have repl-diskless-sync yes). Default off, as redis-cli. */
@@ -63,7 +63,7 @@ export interface BackupFile {
   readonly rdbVersion: number;
 }
 
-export interface BackupReport extends OpReport {
+export interface BackupReport extends TextOpReport {
   readonly topology?: Topology;
   readonly check?: CheckResult;
   readonly dir: string;

@@ -14,9 +14,9 @@ import { destructiveReason } from '../plan/callSafety';
 import { formatRawReply, toJsonReply, type JsonReply } from '../render/callText';
 import { renderLoadMessages } from '../render/checkText';
 import { out } from '../render/output';
-import { OutputLog, type OpHooks, type OpReport } from './opOutput';
+import { OutputLog, type TextOpHooks, type TextOpReport } from './opOutput';
 
-export interface CallOptions extends LoadOptions, OpHooks {
+export interface CallOptions extends LoadOptions, TextOpHooks {
   readonly onlyMasters?: boolean;
   readonly onlyReplicas?: boolean;
   /** Separator between array elements (redis-cli's -d, default "\n"). */
@@ -27,7 +27,7 @@ export type CallReply =
   | { readonly node: NodeRef; readonly role: Role; readonly ok: true; readonly reply: JsonReply }
   | { readonly node: NodeRef; readonly role: Role; readonly ok: false; readonly error: string; readonly transport: boolean };
 
-export interface CallReport extends OpReport {
+export interface CallReport extends TextOpReport {
   readonly topology: Topology;
   readonly command: readonly string[];
   /** One entry per node the command was sent to, in node-list order. */

@@ -22,16 +22,16 @@ import { err, out, type OutputChunk } from '../render/output';
 import { everyoneKnows, waitForJoin } from './joinWait';
 import type { JoinView } from '../render/joinText';
 import { probeFreshNode, type FreshNode } from './newNode';
-import { errorText, OutputLog, type OpHooks, type WaitOptions, type OpReport } from './opOutput';
+import { errorText, OutputLog, type TextOpHooks, type WaitOptions, type TextOpReport } from './opOutput';
 
-export interface CreateOptions extends ConnectionOptions, OpHooks, WaitOptions {
+export interface CreateOptions extends ConnectionOptions, TextOpHooks, WaitOptions {
   /** --cluster-replicas (default 0). */
   readonly replicas?: number;
   /** Randomness for the anti-affinity optimiser (default Math.random). */
   readonly random?: () => number;
 }
 
-export interface CreateReport extends OpReport {
+export interface CreateReport extends TextOpReport {
   /** The validated nodes, in argument order (empty when validation failed). */
   readonly nodes: readonly CreateNodeInput[];
   readonly plan?: CreatePlan;

@@ -16,11 +16,11 @@ import { renderCandidates } from '../render/candidates';
 import { renderLoadMessages } from '../render/checkText';
 import { err, out } from '../render/output';
 import { masterWithFewestReplicas } from './addNode';
-import { errorText, OutputLog, type OpHooks, type OpReport } from './opOutput';
+import { errorText, OutputLog, type TextOpHooks, type TextOpReport } from './opOutput';
 import { openGuarded } from './runGuard';
 import { dialectOfTopology } from '../model/dialect';
 
-export interface DelNodeReport extends OpReport {
+export interface DelNodeReport extends TextOpReport {
   readonly topology: Topology;
   /** The removed node (absent when the id is unknown). */
   readonly node?: NodeRef & { readonly down: boolean };
@@ -30,7 +30,7 @@ export interface DelNodeReport extends OpReport {
   readonly forgotBy: readonly NodeRef[];
 }
 
-export interface DelNodeOptions extends LoadOptions, OpHooks {}
+export interface DelNodeOptions extends LoadOptions, TextOpHooks {}
 
 export async function runDelNode(host: string, port: number, nodeId: string, opts: DelNodeOptions = {}): Promise<DelNodeReport> {
   const log = new OutputLog(opts.onOutput);

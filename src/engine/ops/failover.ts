@@ -13,16 +13,16 @@ import { parseInfo } from '../parse/info';
 import { renderLoadMessages } from '../render/checkText';
 import { out } from '../render/output';
 import { waitForJoin } from './joinWait';
-import { DEFAULT_POLL_INTERVAL_MS, errorText, OutputLog, type OpHooks, type WaitOptions, type OpReport } from './opOutput';
+import { DEFAULT_POLL_INTERVAL_MS, errorText, OutputLog, type TextOpHooks, type WaitOptions, type TextOpReport } from './opOutput';
 
 export type FailoverMode = 'default' | 'force' | 'takeover';
 
-export interface FailoverOptions extends LoadOptions, OpHooks, WaitOptions {
+export interface FailoverOptions extends LoadOptions, TextOpHooks, WaitOptions {
   /** CLUSTER FAILOVER [FORCE|TAKEOVER]. */
   readonly mode?: FailoverMode;
 }
 
-export interface FailoverReport extends OpReport {
+export interface FailoverReport extends TextOpReport {
   readonly topology: Topology;
   readonly node: NodeRef;
   /** The master it replicated (null when that master was not loaded, e.g. down). */

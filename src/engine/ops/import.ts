@@ -43,9 +43,9 @@ import {
 } from '../render/dataText';
 import type { OutputChunk } from '../render/output';
 import { DataLog, DataProgressEmitter } from './dataOutput';
-import { errorText, type OpHooks, type OpReport } from './opOutput';
+import { errorText, type TextOpHooks, type TextOpReport } from './opOutput';
 
-export interface ImportOptions extends LoadOptions, OpHooks {
+export interface ImportOptions extends LoadOptions, TextOpHooks {
   /** The standalone source server. */
   readonly from: { readonly host: string; readonly port: number };
   /** How to reach the source: user/password (--cluster-from-user/-pass), TLS (rcm only), connect timeout. */
@@ -71,7 +71,7 @@ export interface ImportOptions extends LoadOptions, OpHooks {
   readonly clock?: Clock;
 }
 
-export interface ImportReport extends OpReport {
+export interface ImportReport extends TextOpReport {
   /** Output except the per-key lines (those are streamed to onOutput only). */
   readonly output: readonly OutputChunk[];
   readonly topology?: Topology;

@@ -2,7 +2,7 @@
  * The `info` and `check` operations: load, compute, render. The result carries
  * the data (topology, summary, findings) and redis-cli's exact output.
  */
-import type { OpReport } from './opOutput';
+import type { TextOpReport } from './opOutput';
 import { checkCluster, type CheckResult } from '../check/check';
 import { summarizeCluster, type ClusterSummary } from '../check/summary';
 import { EngineError } from '../model/errors';
@@ -12,14 +12,14 @@ import { openCluster, type LoadOptions } from '../io/loader';
 import { renderCheck, renderLoadMessages, renderNodeErrorChunks, renderSummary } from '../render/checkText';
 import type { OutputChunk } from '../render/output';
 
-export interface InfoReport extends OpReport {
+export interface InfoReport extends TextOpReport {
   /** info never fails once the cluster is loaded. */
   readonly exitCode: 0;
   readonly topology: Topology;
   readonly summary: ClusterSummary;
 }
 
-export interface CheckReport extends OpReport {
+export interface CheckReport extends TextOpReport {
   /** 1 when the check found problems, as redis-cli. */
   readonly exitCode: 0 | 1;
   readonly topology: Topology;

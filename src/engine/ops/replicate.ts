@@ -9,9 +9,9 @@ import { openCluster, type LoadOptions } from '../io/loader';
 import { renderLoadMessages } from '../render/checkText';
 import { out } from '../render/output';
 import { waitForJoin } from './joinWait';
-import { errorText, OutputLog, type OpHooks, type WaitOptions, type OpReport } from './opOutput';
+import { errorText, OutputLog, type TextOpHooks, type WaitOptions, type TextOpReport } from './opOutput';
 
-export interface ReplicateReport extends OpReport {
+export interface ReplicateReport extends TextOpReport {
   readonly topology: Topology;
   readonly node: NodeRef;
   /** The new master (null when MASTER_ID is not a loaded master). */
@@ -20,7 +20,7 @@ export interface ReplicateReport extends OpReport {
 }
 
 /** Connects to the node at host:port (the replica to move) and makes it replicate `masterId`. */
-export interface ReplicateOptions extends LoadOptions, OpHooks, WaitOptions {}
+export interface ReplicateOptions extends LoadOptions, TextOpHooks, WaitOptions {}
 
 export async function runReplicate(host: string, port: number, masterId: string, opts: ReplicateOptions = {}): Promise<ReplicateReport> {
   const log = new OutputLog(opts.onOutput);

@@ -30,12 +30,12 @@ import { renderRestoreDone, renderRestoreExisting, renderRestoreFileChecked, ren
 import { err, out } from '../render/output';
 import { backupFiles, rdbFailure, verifyFile, type RestoreFileReport } from './backupFiles';
 import { DataLog, DataProgressEmitter } from './dataOutput';
-import type { OpHooks, OpReport } from './opOutput';
+import type { TextOpHooks, TextOpReport } from './opOutput';
 import { restoreKeys, type RestoreCounts } from './restoreKeys';
 
 export { backupFiles, type RestoreFileReport } from './backupFiles';
 
-export interface RestoreOptions extends LoadOptions, OpHooks {
+export interface RestoreOptions extends LoadOptions, TextOpHooks {
   /** Overwrite keys that already exist (RESTORE … REPLACE) and function libraries (FUNCTION LOAD REPLACE). */
   readonly replace?: boolean;
   /** RESTORE commands per pipeline (default 1000). */
@@ -55,7 +55,7 @@ export interface RestoreOptions extends LoadOptions, OpHooks {
   readonly clock?: Clock;
 }
 
-export interface RestoreReport extends OpReport {
+export interface RestoreReport extends TextOpReport {
   readonly topology?: Topology;
   readonly check?: CheckResult;
   readonly dir: string;

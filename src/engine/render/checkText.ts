@@ -9,7 +9,7 @@ import { wordsOf } from '../model/dialect';
 import { err, out, type OutputChunk } from './output';
 
 /** What redis-cli prints while loading: connection errors and unknown-master warnings. */
-export function renderLoadMessages(topology: Topology): OutputChunk[] {
+export function renderLoadMessages(topology: Pick<Topology, 'skipped' | 'orphanReplicas'>): OutputChunk[] {
   const chunks: OutputChunk[] = [];
   for (const s of topology.skipped) {
     const addr = `${s.host}:${s.port}`;

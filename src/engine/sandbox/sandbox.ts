@@ -11,11 +11,11 @@ import { EngineError } from '../model/errors';
 import { connectNode } from '../io/connection';
 import { out, type OutputChunk } from '../render/output';
 import { runCreate, type CreateReport } from '../ops/create';
-import { OutputLog, type OpHooks, type OpReport, type WaitOptions } from '../ops/opOutput';
+import { OutputLog, type TextOpHooks, type TextOpReport, type WaitOptions } from '../ops/opOutput';
 import { isRedisServer, launchDaemon, readPidFile, redisServerVersion, stopRedisServer } from './redisServer';
 import { defaultSandboxDir, readState, redisConf, writeState, type SandboxNodeState, type SandboxState } from './state';
 
-export interface SandboxOptions extends Pick<OpHooks, 'onOutput'>, WaitOptions {
+export interface SandboxOptions extends Pick<TextOpHooks, 'onOutput'>, WaitOptions {
   readonly masters?: number;
   readonly replicas?: number;
   /** First client port; nodes use port … port+N-1 and bus ports +10000. */
@@ -27,7 +27,7 @@ export interface SandboxOptions extends Pick<OpHooks, 'onOutput'>, WaitOptions {
   readonly nodeTimeoutMs?: number;
 }
 
-export interface SandboxUpReport extends OpReport {
+export interface SandboxUpReport extends TextOpReport {
   readonly state: SandboxState;
   readonly create: CreateReport;
 }
@@ -133,13 +133,13 @@ async function stopAll(state: SandboxState): Promise<{ port: number; pid: number
   );
 }
 
-export interface SandboxDownReport extends OpReport {
+export interface SandboxDownReport extends TextOpReport {
   readonly dir: string;
   readonly stopped: readonly { readonly port: number; readonly pid: number | null; readonly result: string }[];
 }
 
 /** Stops the recorded processes (only those) and removes the directory. */
-export async function sandboxDown(dirOrPort: { dir?: string; port?: number } = {}, hooks: Pick<OpHooks, 'onOutput'> = {}): Promise<SandboxDownReport> {
+export async function sandboxDown(dirOrPort: { dir?: string; port?: number } = {}, hooks: Pick<TextOpHooks, 'onOutput'> = {}): Promise<SandboxDownReport> {
   const dir = path.resolve(dirOrPort.dir ?? defaultSandboxDir(dirOrPort.port ?? 7000));
   const state = readState(dir);
   if (!state) throw usage(`No sandbox in ${dir} (no sandbox.json there).`);
@@ -152,7 +152,7 @@ export async function sandboxDown(dirOrPort: { dir?: string; port?: number } = {
   return { dir, stopped, output: log.chunks, exitCode: 0 };
 }
 
-export interface SandboxStatusReport extends OpReport {
+export interface SandboxStatusReport extends TextOpReport {
   readonly dir: string;
   readonly state: SandboxState | null;
   readonly nodes: readonly { readonly port: number; readonly pid: number | null; readonly running: boolean }[];

@@ -5,7 +5,7 @@ import { parseHostPort } from '../model/profile';
 import { isMaster } from '../tree/model';
 import type { CommandDeps, CommandHandler } from './context';
 import { askAddress, nodeItems, pickCluster, pickNode, quickPick } from './pick';
-import { confirmChange, notifyResult, runOperation } from './run';
+import { confirmChange, notifyResult, runTextOperation } from './run';
 
 async function add(deps: CommandDeps, clusterId: string, name: string, host: string, port: number, master: ClusterNode | 'auto' | undefined): Promise<number> {
   const addr = `${host}:${port}`;
@@ -22,7 +22,7 @@ async function add(deps: CommandDeps, clusterId: string, name: string, host: str
     vscode.l10n.t('Add Node'),
     false,
   );
-  const report = await runOperation(deps, { clusterId, title: vscode.l10n.t('Adding {0}…', addr), component: 'add-node', refresh: true }, (h, p, opts) =>
+  const report = await runTextOperation(deps, { clusterId, title: vscode.l10n.t('Adding {0}…', addr), component: 'add-node', refresh: true }, (h, p, opts) =>
     runAddNode(host, port, h, p, {
       ...opts,
       ...(master !== undefined ? { asReplica: true } : {}),

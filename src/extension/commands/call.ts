@@ -6,7 +6,7 @@ import { describeError } from '../model/errors';
 import { withProgress } from '../services/progress';
 import type { CommandDeps, CommandHandler } from './context';
 import { ask, pickCluster, pickClusterId, pickNode, quickPick } from './pick';
-import { confirmChange, runOperation } from './run';
+import { confirmChange, runTextOperation } from './run';
 
 async function askCommand(title: string): Promise<string[]> {
   const text = await ask({
@@ -47,7 +47,7 @@ export const call: CommandHandler = async (deps, arg) => {
     { placeHolder: vscode.l10n.t('Send {0} to…', argv[0]!) },
   );
   await confirmIfDestructive(deps, argv, target.label);
-  const report = await runOperation(
+  const report = await runTextOperation(
     deps,
     { clusterId: id, title: vscode.l10n.t('Calling {0}…', argv[0]!), component: 'call', refresh: destructiveReason(argv) !== null },
     (host, port, opts) => runCall(host, port, argv, { ...opts, onlyMasters: target.v === 'masters', onlyReplicas: target.v === 'replicas' }),

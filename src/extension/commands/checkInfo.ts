@@ -8,12 +8,12 @@ import * as vscode from 'vscode';
 import { runCheck, runInfo } from '../../engine';
 import type { CommandHandler } from './context';
 import { pickCluster, pickClusterId, pickNode } from './pick';
-import { runOperation } from './run';
+import { runTextOperation } from './run';
 
 export const check: CommandHandler = async (deps, arg) => {
   const id = await pickClusterId(deps, arg, vscode.l10n.t('Select the cluster to check'));
   const name = deps.registry.get(id)?.name ?? id;
-  const report = await runOperation(deps, { clusterId: id, title: vscode.l10n.t('Checking {0}…', name), component: 'check' }, (host, port, opts) =>
+  const report = await runTextOperation(deps, { clusterId: id, title: vscode.l10n.t('Checking {0}…', name), component: 'check' }, (host, port, opts) =>
     runCheck(host, port, opts),
   );
   deps.store.accept(id, report.topology);
@@ -24,7 +24,7 @@ export const check: CommandHandler = async (deps, arg) => {
 export const info: CommandHandler = async (deps, arg) => {
   const id = await pickClusterId(deps, arg, vscode.l10n.t('Select the cluster'));
   const name = deps.registry.get(id)?.name ?? id;
-  const report = await runOperation(deps, { clusterId: id, title: vscode.l10n.t('Loading {0}…', name), component: 'info' }, (host, port, opts) =>
+  const report = await runTextOperation(deps, { clusterId: id, title: vscode.l10n.t('Loading {0}…', name), component: 'info' }, (host, port, opts) =>
     runInfo(host, port, opts),
   );
   deps.store.accept(id, report.topology);
@@ -37,7 +37,7 @@ export const checkNode: CommandHandler = async (deps, arg) => {
   const view = await pickCluster(deps, arg);
   const node = await pickNode(view, arg, () => true, vscode.l10n.t('Select the node'), vscode.l10n.t('The cluster has no nodes.'));
   const addr = `${node.host}:${node.port}`;
-  const report = await runOperation(deps, { clusterId: view.id, title: vscode.l10n.t('Checking {0}…', addr), component: 'check' }, (_h, _p, opts) =>
+  const report = await runTextOperation(deps, { clusterId: view.id, title: vscode.l10n.t('Checking {0}…', addr), component: 'check' }, (_h, _p, opts) =>
     runCheck(node.host, node.port, opts),
   );
   await deps.results.openOutput(vscode.l10n.t('Check {0}', addr), report.output);

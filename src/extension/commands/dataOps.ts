@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { runBackup, runImport, runRestore, type DataEvent, type DataProgress } from '../../engine';
 import { Cancelled, type CommandHandler } from './context';
 import { ask, askAddress, orCancel, pickClusterId, quickPick } from './pick';
-import { confirmChange, notifyResult, runOperation } from './run';
+import { confirmChange, notifyResult, runTextOperation } from './run';
 
 function progressMessage(p: DataProgress): string {
   const total = p.keysTotal > 0 ? `/${p.keysTotal}` : '';
@@ -60,7 +60,7 @@ export const importData: CommandHandler = async (deps, arg) => {
     !mode.copy || existing.replace,
   );
   const m = deps.config.migration();
-  const report = await runOperation(
+  const report = await runTextOperation(
     deps,
     { clusterId: id, title: vscode.l10n.t('Importing from {0}…', src), component: 'import', refresh: true, cancellable: true },
     (host, port, opts, signal, progress) =>
@@ -93,7 +93,7 @@ export const backup: CommandHandler = async (deps, arg) => {
   const id = await pickClusterId(deps, arg, vscode.l10n.t('Select the cluster to back up'));
   const name = deps.registry.get(id)?.name ?? id;
   const dir = await pickFolder(vscode.l10n.t('Folder for the backup of {0}', name), vscode.l10n.t('Back Up Here'));
-  const report = await runOperation(
+  const report = await runTextOperation(
     deps,
     { clusterId: id, title: vscode.l10n.t('Backing up {0}…', name), component: 'backup', cancellable: true },
     (host, port, opts, signal, progress) => runBackup(host, port, dir, { ...opts, signal, onEvent: onEvents(progress) }),
@@ -135,7 +135,7 @@ export const restore: CommandHandler = async (deps, arg) => {
     vscode.l10n.t('Restore'),
     existing.replace,
   );
-  const report = await runOperation(
+  const report = await runTextOperation(
     deps,
     { clusterId: id, title: vscode.l10n.t('Restoring into {0}…', name), component: 'restore', refresh: true, cancellable: true },
     (host, port, opts, signal, progress) => runRestore(host, port, dir, { ...opts, replace: existing.replace, signal, onEvent: onEvents(progress) }),

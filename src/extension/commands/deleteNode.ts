@@ -5,7 +5,7 @@ import { findNode } from '../tree/model';
 import { Cancelled, isTreeElement, type CommandHandler } from './context';
 import { pickCluster, quickPick } from './pick';
 import { shortId } from '../tree/items';
-import { confirmChange, notifyResult, runOperation } from './run';
+import { confirmChange, notifyResult, runTextOperation } from './run';
 
 export const deleteNode: CommandHandler = async (deps, arg) => {
   const view = await pickCluster(deps, arg, vscode.l10n.t('Select the cluster'));
@@ -52,7 +52,7 @@ export const deleteNode: CommandHandler = async (deps, arg) => {
     vscode.l10n.t('Delete Node'),
     true,
   );
-  const report = await runOperation(
+  const report = await runTextOperation(
     deps,
     { clusterId: view.id, title: vscode.l10n.t('Deleting {0}…', addr), component: 'del-node', refresh: true },
     (h, p, opts) => runDelNode(h, p, nodeId!, opts),

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { runFailover, type FailoverMode } from '../../engine';
 import type { CommandHandler } from './context';
 import { pickCluster, pickNode } from './pick';
-import { confirmChange, notifyResult, runOperation } from './run';
+import { confirmChange, notifyResult, runTextOperation } from './run';
 
 export const failover: CommandHandler = async (deps, arg) => {
   const view = await pickCluster(deps, arg);
@@ -21,7 +21,7 @@ export const failover: CommandHandler = async (deps, arg) => {
   let mode: FailoverMode = 'default';
   for (;;) {
     const m = mode;
-    const report = await runOperation(
+    const report = await runTextOperation(
       deps,
       { clusterId: view.id, title: vscode.l10n.t('Failing over to {0}…', addr), component: 'failover', refresh: true },
       (_h, _p, opts) => runFailover(replica.host, replica.port, { ...opts, mode: m }),

@@ -4,7 +4,7 @@ import { runReplicate } from '../../engine';
 import { isMaster } from '../tree/model';
 import { Cancelled, type CommandHandler } from './context';
 import { nodeItems, pickCluster, pickNode, quickPick } from './pick';
-import { confirmChange, notifyResult, runOperation } from './run';
+import { confirmChange, notifyResult, runTextOperation } from './run';
 
 export const replicate: CommandHandler = async (deps, arg) => {
   const view = await pickCluster(deps, arg);
@@ -34,7 +34,7 @@ export const replicate: CommandHandler = async (deps, arg) => {
     vscode.l10n.t('Move Replica'),
     true,
   );
-  const report = await runOperation(
+  const report = await runTextOperation(
     deps,
     { clusterId: view.id, title: vscode.l10n.t('Moving {0} to {1}…', addr, masterAddr), component: 'replicate', refresh: true },
     (_h, _p, opts) => runReplicate(node.host, node.port, master.id, opts),
