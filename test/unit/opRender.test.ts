@@ -5,7 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderEvents } from '../../src/engine/render/events';
-import { err, out } from '../../src/engine/render/output';
+import { err, out, streamText } from '../../src/engine/render/output';
+import { renderCallEvent } from '../../src/engine/render/callText';
+import { renderJoinEvent } from '../../src/engine/render/joinText';
+import { renderFailoverEvent, renderReplicateEvent } from '../../src/engine/render/nodeOpText';
+import type { CallReply } from '../../src/engine/ops/call';
+import type { JoinEvent } from '../../src/engine/ops/joinWait';
 import { renderSetTimeoutEvent } from '../../src/engine/render/setTimeoutText';
 import type { SetTimeoutEvent } from '../../src/engine/ops/setTimeout';
 
@@ -34,4 +39,60 @@ test('set-timeout: refusal, per-node lines in order, the tally and the unpersist
   assert.match(chunks[5]!.text, /^\*\*\* 1 node\(s\) could not save the new timeout/);
   assert.equal(chunks.length, 6);
   assert.equal(renderSetTimeoutEvent({ kind: 'set-timeout-done', ok: 3, failed: 0, unpersisted: 0 }).length, 1);
+});
+
+test('call: the banner with each argument, replies in raw format with the -d delimiter, the aborted line', () => {
+  const reply = (port: number, r: object): CallReply => ({ node: node(port), role: 'master', ...r }) as CallReply;
+  assert.deepEqual(renderCallEvent({ kind: 'call-start', argv: ['SET', 'k', 'v'] }), [
+    out('>>> Calling', 'info'),
+    out(' SET'),
+    out(' k'),
+    out(' v'),
+    out('\n'),
+  ]);
+  assert.deepEqual(renderCallEvent({ kind: 'call-reply', reply: reply(7000, { ok: true, reply: ['a', 'b', { error: 'ERR x' }] }) }, ','), [
+    out('127.0.0.1:7000: a,b,ERR x\n\n'),
+  ]);
+  assert.deepEqual(renderCallEvent({ kind: 'call-reply', reply: reply(7001, { ok: false, error: 'ERR no', transport: false }) }), [
+    out('127.0.0.1:7001: ERR no\n\n'),
+  ]);
+  assert.deepEqual(renderCallEvent({ kind: 'call-reply', reply: reply(7002, { ok: false, error: 'down', transport: true }) }), [
+    out('127.0.0.1:7002: Failed!\n'),
+  ]);
+  assert.deepEqual(renderCallEvent({ kind: 'call-aborted', command: 'FLUSHALL' }), [out('*** Aborted: FLUSHALL was not sent to any node.\n', 'error')]);
+});
+
+test('join wait: banner, a dot a second, the newline; a failed quiet wait prints its banner late, the links and the reason', () => {
+  const events: JoinEvent[] = [
+    { kind: 'join-start', banner: 'Waiting for the cluster to join' },
+    { kind: 'join-dot' },
+    { kind: 'join-dot' },
+    { kind: 'join-done' },
+  ];
+  assert.equal(streamText(renderEvents(events, renderJoinEvent), 'stdout'), 'Waiting for the cluster to join\n..\n');
+  const failed = renderJoinEvent({
+    kind: 'join-failed',
+    banner: 'Waiting for the cluster to join',
+    problems: [['127.0.0.1:7001@17001', ['127.0.0.1:7000']]],
+    waitedMs: 2600,
+    reason: 'x does not know node y yet',
+  });
+  const text = streamText(failed, 'stdout');
+  assert.ok(text.startsWith('Waiting for the cluster to join\n\nWarning: 1 node(s) may be unreachable\n'), text);
+  assert.ok(text.endsWith('[ERR] Gave up waiting after 3 s: x does not know node y yet.\n'), text);
+});
+
+test('replicate and failover: their lines, and the shared reply-error and join lines', () => {
+  assert.deepEqual(renderReplicateEvent({ kind: 'replicate-owns-slots', addr: 'h:1', slots: 5 }), [
+    out('[ERR] Node h:1 is a master with 5 slots: move its slots away first.\n', 'error'),
+  ]);
+  assert.deepEqual(renderReplicateEvent({ kind: 'reply-error', addr: 'h:1', error: 'ERR nope' }), [out('Node h:1 replied with error:\nERR nope\n', 'error')]);
+  assert.deepEqual(renderReplicateEvent({ kind: 'join-dot' }), [out('.')]);
+  assert.deepEqual(renderFailoverEvent({ kind: 'failover-send', addr: 'h:2', args: ['FORCE'], master: 'h:1' }), [
+    out('>>> Sending CLUSTER FAILOVER FORCE to h:2, replica of h:1\n', 'info'),
+  ]);
+  assert.deepEqual(renderFailoverEvent({ kind: 'failover-sync-failed', addr: 'h:2', state: 'master_link_status:down' }), [
+    out('\n'),
+    out('[ERR] h:2 is not in sync with its master (master_link_status:down); if the master is down, use --force.\n', 'error'),
+  ]);
 });

@@ -12,10 +12,11 @@ import type { ClusterNode, Topology } from '../model/types';
 import { openCluster, type ClusterSession, type LoadOptions } from '../io/loader';
 import { renderCandidates } from '../render/candidates';
 import { renderCheck, renderLoadMessages } from '../render/checkText';
-import type { JoinView } from '../render/joinText';
+import type { JoinView } from '../check/links';
 import { err, out } from '../render/output';
 import { meetArgs, resolveForMeet } from './create';
 import { everyoneKnows, waitForJoin } from './joinWait';
+import { renderJoinEvent } from '../render/joinText';
 import { probeFreshNode, type FreshNode } from './newNode';
 import { errorText, OutputLog, type TextOpHooks, type WaitOptions, type TextOpReport } from './opOutput';
 import { dialectOfTopology, wordsOf } from '../model/dialect';
@@ -153,7 +154,13 @@ async function waitUntilKnown(session: ClusterSession, fresh: FreshNode, opts: A
     );
   };
   // redis-cli 7.0 returns without waiting; rcm waits (quietly, so the output stays redis-cli's) until every node knows the new one.
-  const joined = await waitForJoin(clients, { ...opts, log, condition: everyoneKnows(ids), onPoll: introduce, quiet: true });
+  const joined = await waitForJoin(clients, {
+    ...opts,
+    log: { emit: (...es) => log.emit(...es.flatMap(renderJoinEvent)) },
+    condition: everyoneKnows(ids),
+    onPoll: introduce,
+    quiet: true,
+  });
   return joined.ok;
 }
 

@@ -20,7 +20,8 @@ import { renderCheck, renderLoadMessages } from '../render/checkText';
 import { renderCreateAllocation, renderCreatePreview, renderFewPrimaries, renderTooFewMasters } from '../render/createText';
 import { err, out, type OutputChunk } from '../render/output';
 import { everyoneKnows, waitForJoin } from './joinWait';
-import type { JoinView } from '../render/joinText';
+import { renderJoinEvent } from '../render/joinText';
+import type { JoinView } from '../check/links';
 import { probeFreshNode, type FreshNode } from './newNode';
 import { errorText, OutputLog, type TextOpHooks, type WaitOptions, type TextOpReport } from './opOutput';
 
@@ -191,7 +192,7 @@ async function apply(fresh: readonly FreshNode[], nodes: CreateNodeInput[], plan
 
   const joined = await waitForJoin(
     fresh.map((n) => n.client),
-    { ...opts, log, condition: everyoneKnows(ids), onPoll: introduce },
+    { ...opts, log: { emit: (...es) => log.emit(...es.flatMap(renderJoinEvent)) }, condition: everyoneKnows(ids), onPoll: introduce },
   );
   if (!joined.ok) return done(1);
 

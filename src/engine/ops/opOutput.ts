@@ -7,6 +7,7 @@
 import type { Clock } from '../exec/port';
 import type { EngineErrorData } from '../model/errors';
 import type { Topology } from '../model/types';
+import type { CheckResult } from '../check/check';
 import type { OutputChunk } from '../render/output';
 
 export interface ConfirmHook {
@@ -54,6 +55,31 @@ export function loadEvent(topology: Topology): LoadEvent {
   return { kind: 'load', skipped: topology.skipped, orphanReplicas: topology.orphanReplicas };
 }
 
+/** A node answered a command with an error (redis-cli: "Node ADDR replied with error:" and the reply). */
+export interface ReplyErrorEvent {
+  readonly kind: 'reply-error';
+  readonly addr: string;
+  readonly error: string;
+}
+
+/** The cluster check redis-cli runs before a change (`quiet`: without the node listing). */
+export interface CheckEvent {
+  readonly kind: 'check';
+  readonly topology: Topology;
+  readonly result: CheckResult;
+  readonly quiet?: boolean;
+}
+
+/** A node as the `rcm:` line after an unknown or ambiguous node id lists it. */
+export interface NodeCandidate {
+  readonly id: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+/** The events several operations share (render/opText.ts prints them). */
+export type CommonEvent = LoadEvent | ReplyErrorEvent | CheckEvent;
+
 export interface WaitOptions {
   /** Deadline for the cluster to agree after a change, in ms (default 60000). redis-cli has none. */
   readonly joinTimeoutMs?: number;
@@ -66,8 +92,13 @@ export interface WaitOptions {
 export const DEFAULT_JOIN_TIMEOUT_MS = 60_000;
 export const DEFAULT_POLL_INTERVAL_MS = 100;
 
+/** Where a step shared by several operations (the join wait…) sends its events. */
+export interface EventSink<E> {
+  emit(...events: readonly E[]): void;
+}
+
 /** Collects the events of one operation and forwards each to the hook. */
-export class EventLog<E> {
+export class EventLog<E> implements EventSink<E> {
   readonly events: E[] = [];
 
   constructor(private readonly onEvent?: (event: E) => void) {}
