@@ -44,7 +44,9 @@ export type { OpHooks, OpReport, TextOpHooks, TextOpReport } from './ops/opOutpu
 export { renderEvents, printingTo } from './render/events';
 export type { EventRenderer } from './render/events';
 export { runCreate, parseCreateAddress } from './ops/create';
+export { renderCreateEvent } from './render/createText';
 export { runAddNode } from './ops/addNode';
+export { renderAddNodeEvent } from './render/addNodeText';
 export { runDelNode } from './ops/delNode';
 export { renderDelNodeEvent } from './render/delNodeText';
 export { runCall } from './ops/call';

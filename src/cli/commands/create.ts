@@ -1,8 +1,8 @@
 /** `rcm create host1:port1 … hostN:portN [--cluster-replicas R] [--cluster-yes]`. */
-import { runCreate } from '../../engine';
+import { renderCreateEvent, runCreate } from '../../engine';
 import type { CliCommand } from '../context';
 import { intOption, RANGES } from '../numbers';
-import { textOpHooks, writeReportJson } from '../opHooks';
+import { opHooks, writeReportJson } from '../opHooks';
 
 export const createCommand: CliCommand = {
   name: 'create',
@@ -10,9 +10,10 @@ export const createCommand: CliCommand = {
   arity: [2, Infinity],
   async run(ctx) {
     const replicas = intOption(ctx.args, '--cluster-replicas', RANGES.replicas, 0);
-    const report = await runCreate(ctx.args.args, {
+    const report = await runCreate({
       ...ctx.conn,
-      ...textOpHooks(ctx),
+      addresses: ctx.args.args,
+      ...opHooks(ctx, renderCreateEvent),
       replicas,
     });
     if (ctx.json) writeReportJson(ctx, 'create', report);

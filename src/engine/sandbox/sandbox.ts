@@ -11,6 +11,8 @@ import { EngineError } from '../model/errors';
 import { connectNode } from '../io/connection';
 import { out, type OutputChunk } from '../render/output';
 import { runCreate, type CreateReport } from '../ops/create';
+import { renderCreateEvent } from '../render/createText';
+import { printingTo } from '../render/events';
 import { OutputLog, type TextOpHooks, type TextOpReport, type WaitOptions } from '../ops/opOutput';
 import { isRedisServer, launchDaemon, readPidFile, redisServerVersion, stopRedisServer } from './redisServer';
 import { defaultSandboxDir, readState, redisConf, writeState, type SandboxNodeState, type SandboxState } from './state';
@@ -106,10 +108,13 @@ export async function sandboxUp(opts: SandboxOptions = {}): Promise<SandboxUpRep
     state = { ...state, nodes: nodes.map((n, i) => ({ ...n, pid: pids[i]! })) };
     writeState(state);
     log.emit(out(`>>> Started ${count} redis-server ${redisVersion} processes on ${host}:${port}-${port + count - 1} (${dir})\n`, 'info'));
-    const create = await runCreate(
-      nodes.map((n) => `${host}:${n.port}`),
-      { ...opts, replicas, onOutput: (c) => log.emit(c) },
-    );
+    // The sandbox still prints its own text (not an op of redis-cli's); create's events are rendered into it.
+    const create = await runCreate({
+      ...opts,
+      addresses: nodes.map((n) => `${host}:${n.port}`),
+      replicas,
+      onEvent: printingTo(renderCreateEvent, (c) => log.emit(c)),
+    });
     if (create.exitCode !== 0) throw usage('Creating the sandbox cluster failed (see above); its processes were stopped.');
     const down = opts.dir === undefined ? (port === 7000 ? 'rcm sandbox down' : `rcm sandbox down --port ${port}`) : `rcm sandbox down --dir ${dir}`;
     log.emit(
