@@ -12,7 +12,7 @@ export { checkCluster } from './check/check';
 export type { CheckResult } from './check/check';
 export { summarizeCluster } from './check/summary';
 export type { ClusterSummary } from './check/summary';
-export { renderCheck } from './render/checkText';
+export { renderCheck, renderCheckEvent, renderFatal } from './render/checkText';
 export { colourize } from './render/output';
 export type { OutputChunk } from './render/output';
 export type { ConnectionOptions, TlsOptions } from './io/options';
@@ -21,7 +21,8 @@ export type { KeyCountTarget } from './io/bulk';
 export { callNode, readNodeInfo } from './ops/nodeCommands';
 export { openCluster, loadTopology } from './io/loader';
 export type { ClusterSession, LoadOptions } from './io/loader';
-export { runInfo, runCheck, renderFatal } from './ops/infoCheck';
+export { runInfo, runCheck } from './ops/infoCheck';
+export type { CheckEvent } from './ops/infoCheck';
 // Migration engine
 export type { MovePlan, NothingToDo } from './model/plan';
 export type { MigrationEvent } from './exec/events';

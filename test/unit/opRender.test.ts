@@ -9,6 +9,9 @@ import { err, out, streamText } from '../../src/engine/render/output';
 import { renderCallEvent } from '../../src/engine/render/callText';
 import { renderJoinEvent } from '../../src/engine/render/joinText';
 import { renderFailoverEvent, renderReplicateEvent } from '../../src/engine/render/nodeOpText';
+import { renderDelNodeEvent } from '../../src/engine/render/delNodeText';
+import { renderAddNodeEvent } from '../../src/engine/render/addNodeText';
+import { renderCreateEvent } from '../../src/engine/render/createText';
 import type { CallReply } from '../../src/engine/ops/call';
 import type { JoinEvent } from '../../src/engine/ops/joinWait';
 import { renderSetTimeoutEvent } from '../../src/engine/render/setTimeoutText';
@@ -94,5 +97,38 @@ test('replicate and failover: their lines, and the shared reply-error and join l
   assert.deepEqual(renderFailoverEvent({ kind: 'failover-sync-failed', addr: 'h:2', state: 'master_link_status:down' }), [
     out('\n'),
     out('[ERR] h:2 is not in sync with its master (master_link_status:down); if the master is down, use --force.\n', 'error'),
+  ]);
+});
+
+test('del-node: the rcm: lines for an unknown id and a node that owns slots; valkey-cli 9 alone ends with [OK]', () => {
+  assert.deepEqual(renderDelNodeEvent({ kind: 'del-node-no-such-node', nodeId: 'abc', candidates: [{ id: 'a'.repeat(40), host: 'h', port: 1 }] }), [
+    out('[ERR] No such node ID abc\n', 'error'),
+    err(`rcm: the nodes are: ${'a'.repeat(40)} (h:1)\n`),
+  ]);
+  const notEmpty = renderDelNodeEvent({ kind: 'del-node-not-empty', node: { id: 'n1', host: 'h', port: 2 }, slots: 7, entry: 'h:1' });
+  assert.deepEqual(notEmpty[0], out('[ERR] Node h:2 is not empty! Reshard data away and try again.\n', 'error'));
+  assert.match(notEmpty[1]!.text, /^rcm: it still owns 7 slot\(s\); move them first, e\.g\. rcm reshard h:1 --cluster-from n1 /);
+  assert.deepEqual(renderDelNodeEvent({ kind: 'del-node-removed', nodeId: 'abc', dialect: 'redis' }), []);
+  assert.deepEqual(renderDelNodeEvent({ kind: 'del-node-removed', nodeId: 'abc', dialect: 'valkey' }), [
+    out('[OK] Node abc removed from the cluster.\n', 'ok'),
+  ]);
+});
+
+test("add-node and create: the master word follows the dialect; a rejected fresh node in redis-cli's words", () => {
+  assert.deepEqual(renderAddNodeEvent({ kind: 'add-node-master-selected', master: 'h:1', dialect: 'redis' }), [out('Automatically selected master h:1\n')]);
+  assert.deepEqual(renderAddNodeEvent({ kind: 'add-node-master-selected', master: 'h:1', dialect: 'valkey' }), [out('Automatically selected primary h:1\n')]);
+  assert.deepEqual(renderAddNodeEvent({ kind: 'functions-present' }), [
+    out('>>> New node already contains functions and can not be added to the cluster. Use FUNCTION FLUSH and try again.\r\n', 'error'),
+  ]);
+  assert.deepEqual(renderCreateEvent({ kind: 'fresh-rejected', addr: 'h:1', problem: { kind: 'not-empty', servedSlots: 3 } }), [
+    out('[ERR] Node h:1 is not empty. It already serves 3 hash slots (see CLUSTER NODES); run CLUSTER RESET on it first.\n', 'error'),
+  ]);
+  assert.deepEqual(renderCreateEvent({ kind: 'fresh-rejected', addr: 'h:1', problem: { kind: 'invalid-nodes' } }), [
+    err('Error: invalid CLUSTER NODES reply\n'),
+  ]);
+  assert.deepEqual(renderCreateEvent({ kind: 'bad-meet-host', host: 'nowhere' }), [err('Invalid IP address or hostname specified: nowhere\n')]);
+  assert.deepEqual(renderCreateEvent({ kind: 'create-configured' }), [
+    out('>>> Nodes configuration updated\n', 'info'),
+    out('>>> Assign a different config epoch to each node\n', 'info'),
   ]);
 });

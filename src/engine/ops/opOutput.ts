@@ -63,7 +63,7 @@ export interface ReplyErrorEvent {
 }
 
 /** The cluster check redis-cli runs before a change (`quiet`: without the node listing). */
-export interface CheckEvent {
+export interface ClusterCheckEvent {
   readonly kind: 'check';
   readonly topology: Topology;
   readonly result: CheckResult;
@@ -78,7 +78,7 @@ export interface NodeCandidate {
 }
 
 /** The events several operations share (render/opText.ts prints them). */
-export type CommonEvent = LoadEvent | ReplyErrorEvent | CheckEvent;
+export type CommonEvent = LoadEvent | ReplyErrorEvent | ClusterCheckEvent;
 
 export interface WaitOptions {
   /** Deadline for the cluster to agree after a change, in ms (default 60000). redis-cli has none. */
