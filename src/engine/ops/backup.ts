@@ -25,18 +25,16 @@ import { openCluster, type LoadOptions } from '../io/loader';
 import { strerror, syncRdbToFile, type SyncFraming } from '../io/replicationSync';
 import { renderCheck, renderLoadMessages } from '../render/checkText';
 import {
-  backupFileName,
-  backupPath,
   renderBackupDone,
   renderBackupProblems,
   renderConfigSaveFailed,
-  renderNodesJson,
   renderSavingConfig,
   renderSavingRdb,
   renderSyncFinished,
   renderSyncStarted,
 } from '../render/dataText';
 import { err, type OutputChunk } from '../render/output';
+import { backupFileName, backupPath, nodesJsonText } from '../data/backupLayout';
 import { DataLog, DataProgressEmitter } from './dataOutput';
 import type { TextOpHooks, TextOpReport } from './opOutput';
 
@@ -257,7 +255,7 @@ export async function runBackup(host: string, port: number, dir: string, opts: B
   log.emit(renderSavingConfig(nodesPath));
   const nodesTmp = join(dirname(nodesPath), '.nodes.json.rcm-tmp');
   try {
-    await fsp.writeFile(nodesTmp, renderNodesJson(topology, clusterErrors), { flush: true });
+    await fsp.writeFile(nodesTmp, nodesJsonText(topology, clusterErrors), { flush: true });
     await fsp.rename(nodesTmp, nodesPath);
     await fsyncDir(dirname(nodesPath));
   } catch (e) {
