@@ -14,7 +14,7 @@ import type { JoinView } from '../check/links';
 import { meetArgs, resolveForMeet, type BadMeetHostEvent } from './create';
 import { everyoneKnows, waitForJoin, type JoinEvent } from './joinWait';
 import { probeFreshNode, type FreshNode, type FreshRejectedEvent } from './newNode';
-import { errorText, EventLog, loadEvent, type CommonEvent, type NodeCandidate, type OpHooks, type OpReport, type WaitOptions } from './opOutput';
+import { errorText, EventLog, loadEvent, type CommonEvent, type NodeCandidate, type OpEntry, type OpHooks, type OpReport, type WaitOptions } from './opOutput';
 import { dialectOfTopology, type CliDialect } from '../model/dialect';
 
 /** Copying the cluster's functions to a new master (redis-cli's steps and messages; render/addNodeText.ts). */
@@ -43,13 +43,11 @@ export type AddNodeEvent =
   | { readonly kind: 'add-node-replicate'; readonly master: string }
   | { readonly kind: 'add-node-done' };
 
-export interface AddNodeOptions extends LoadOptions, OpHooks<AddNodeEvent>, WaitOptions {
+/** `host`/`port`: any node of the cluster. */
+export interface AddNodeOptions extends LoadOptions, OpHooks<AddNodeEvent>, WaitOptions, OpEntry {
   /** The node to add. */
   readonly newHost: string;
   readonly newPort: number;
-  /** Any node of the cluster. */
-  readonly host: string;
-  readonly port: number;
   /** --cluster-slave */
   readonly asReplica?: boolean;
   /** --cluster-master-id (only with asReplica). */

@@ -12,11 +12,9 @@ import type { Role, Topology } from '../model/types';
 import { openCluster, type LoadOptions } from '../io/loader';
 import { destructiveReason } from '../plan/callSafety';
 import { toJsonReply, type JsonReply } from '../model/reply';
-import { EventLog, loadEvent, type LoadEvent, type OpHooks, type OpReport } from './opOutput';
+import { EventLog, loadEvent, type LoadEvent, type OpEntry, type OpHooks, type OpReport } from './opOutput';
 
-export interface CallOptions extends LoadOptions, OpHooks<CallEvent> {
-  readonly host: string;
-  readonly port: number;
+export interface CallOptions extends LoadOptions, OpHooks<CallEvent>, OpEntry {
   /** The command and its arguments. */
   readonly argv: readonly string[];
   readonly onlyMasters?: boolean;

@@ -13,7 +13,7 @@ import { countSlots } from '../model/slots';
 import type { ClusterNode, SkippedNode, Topology } from '../model/types';
 import type { LoadOptions } from '../io/loader';
 import { masterWithFewestReplicas } from './addNode';
-import { errorText, EventLog, loadEvent, type CommonEvent, type NodeCandidate, type OpHooks, type OpReport } from './opOutput';
+import { errorText, EventLog, loadEvent, type CommonEvent, type NodeCandidate, type OpEntry, type OpHooks, type OpReport } from './opOutput';
 import { openGuarded } from './runGuard';
 import { dialectOfTopology, type CliDialect } from '../model/dialect';
 
@@ -43,10 +43,7 @@ export interface DelNodeReport extends OpReport<DelNodeEvent> {
   readonly forgotBy: readonly NodeRef[];
 }
 
-export interface DelNodeOptions extends LoadOptions, OpHooks<DelNodeEvent> {
-  /** Any node of the cluster. */
-  readonly host: string;
-  readonly port: number;
+export interface DelNodeOptions extends LoadOptions, OpHooks<DelNodeEvent>, OpEntry {
   /** The node to remove. */
   readonly nodeId: string;
 }

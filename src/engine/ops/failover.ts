@@ -11,7 +11,17 @@ import { openCluster, type LoadOptions } from '../io/loader';
 import { parseClusterNodes } from '../parse/clusterNodes';
 import { parseInfo } from '../parse/info';
 import { waitForJoin, type JoinEvent } from './joinWait';
-import { DEFAULT_POLL_INTERVAL_MS, errorText, EventLog, loadEvent, type CommonEvent, type OpHooks, type OpReport, type WaitOptions } from './opOutput';
+import {
+  DEFAULT_POLL_INTERVAL_MS,
+  errorText,
+  EventLog,
+  loadEvent,
+  type CommonEvent,
+  type OpEntry,
+  type OpHooks,
+  type OpReport,
+  type WaitOptions,
+} from './opOutput';
 
 export type FailoverMode = 'default' | 'force' | 'takeover';
 
@@ -29,9 +39,7 @@ export type FailoverEvent =
   | { readonly kind: 'failover-send'; readonly addr: string; readonly args: readonly string[]; readonly master: string }
   | { readonly kind: 'failover-done'; readonly addr: string; readonly master: string };
 
-export interface FailoverOptions extends LoadOptions, OpHooks<FailoverEvent>, WaitOptions {
-  readonly host: string;
-  readonly port: number;
+export interface FailoverOptions extends LoadOptions, OpHooks<FailoverEvent>, WaitOptions, OpEntry {
   /** CLUSTER FAILOVER [FORCE|TAKEOVER]. */
   readonly mode?: FailoverMode;
 }

@@ -3,7 +3,7 @@
  * data (topology, summary, findings) and its events; render/checkText.ts
  * prints them as redis-cli does.
  */
-import { EventLog, loadEvent, type ClusterCheckEvent, type LoadEvent, type OpHooks, type OpReport } from './opOutput';
+import { EventLog, loadEvent, type ClusterCheckEvent, type LoadEvent, type OpEntry, type OpHooks, type OpReport } from './opOutput';
 import { checkCluster, type CheckResult } from '../check/check';
 import { summarizeCluster, type ClusterSummary } from '../check/summary';
 import type { Topology } from '../model/types';
@@ -21,15 +21,9 @@ export type InfoEvent = LoadEvent | SummaryEvent;
 /** What check reports: info's, the check, and rcm's orphan-key findings. */
 export type CheckEvent = InfoEvent | ClusterCheckEvent | { readonly kind: 'orphans'; readonly orphans: readonly OrphanFinding[] };
 
-export interface InfoOptions extends LoadOptions, OpHooks<InfoEvent> {
-  readonly host: string;
-  readonly port: number;
-}
+export interface InfoOptions extends LoadOptions, OpHooks<InfoEvent>, OpEntry {}
 
-export interface CheckOptions extends LoadOptions, OpHooks<CheckEvent> {
-  readonly host: string;
-  readonly port: number;
-}
+export interface CheckOptions extends LoadOptions, OpHooks<CheckEvent>, OpEntry {}
 
 export interface InfoReport extends OpReport<InfoEvent> {
   /** info never fails once the cluster is loaded. */

@@ -18,6 +18,12 @@ export interface ConfirmHook {
   readonly confirm?: (message: string) => Promise<boolean>;
 }
 
+/** The node an operation connects to first (any node of the cluster, unless the op says otherwise). */
+export interface OpEntry {
+  readonly host: string;
+  readonly port: number;
+}
+
 /** The hooks of an operation whose events are `E`. */
 export interface OpHooks<E> extends ConfirmHook {
   /** Receives every event as soon as it happens (the CLI renders and prints it, a UI shows it). */

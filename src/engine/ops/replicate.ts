@@ -7,7 +7,7 @@ import { nodeRef, type NodeRef } from '../check/check';
 import type { Topology } from '../model/types';
 import { openCluster, type LoadOptions } from '../io/loader';
 import { waitForJoin, type JoinEvent } from './joinWait';
-import { errorText, EventLog, loadEvent, type CommonEvent, type OpHooks, type OpReport, type WaitOptions } from './opOutput';
+import { errorText, EventLog, loadEvent, type CommonEvent, type OpEntry, type OpHooks, type OpReport, type WaitOptions } from './opOutput';
 
 /** What replicate reports, in order (render/nodeOpText.ts prints it). `addr`: the node moved, as given. */
 export type ReplicateEvent =
@@ -29,9 +29,7 @@ export interface ReplicateReport extends OpReport<ReplicateEvent> {
 }
 
 /** Connects to the node at host:port (the replica to move) and makes it replicate `masterId`. */
-export interface ReplicateOptions extends LoadOptions, OpHooks<ReplicateEvent>, WaitOptions {
-  readonly host: string;
-  readonly port: number;
+export interface ReplicateOptions extends LoadOptions, OpHooks<ReplicateEvent>, WaitOptions, OpEntry {
   /** The master to replicate: its id, or a prefix of at least 8 characters. */
   readonly masterId: string;
 }

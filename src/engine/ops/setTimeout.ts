@@ -5,7 +5,7 @@
 import { nodeRef, type NodeRef } from '../check/check';
 import type { Topology } from '../model/types';
 import { openCluster, type LoadOptions } from '../io/loader';
-import { errorText, EventLog, loadEvent, type LoadEvent, type OpHooks, type OpReport } from './opOutput';
+import { errorText, EventLog, loadEvent, type LoadEvent, type OpEntry, type OpHooks, type OpReport } from './opOutput';
 
 export const MIN_NODE_TIMEOUT_MS = 100;
 
@@ -39,9 +39,7 @@ export interface SetTimeoutReport extends OpReport<SetTimeoutEvent> {
  * value is in effect on every node, else 1. A node where both succeed prints
  * redis-cli's line, so a cluster with config files prints redis-cli's output.
  */
-export interface SetTimeoutOptions extends LoadOptions, OpHooks<SetTimeoutEvent> {
-  readonly host: string;
-  readonly port: number;
+export interface SetTimeoutOptions extends LoadOptions, OpHooks<SetTimeoutEvent>, OpEntry {
   readonly timeoutMs: number;
   /** Only these nodes (the extension's "Set Timeout on This Node"); default every node, as redis-cli. */
   readonly nodeIds?: readonly string[];

@@ -2,13 +2,13 @@
 import { wordsOf } from '../model/dialect';
 import type { AddNodeEvent } from '../ops/addNode';
 import { renderCandidates } from './candidates';
-import { renderJoinEvent } from './joinText';
 import { renderFreshRejected } from './newNodeText';
-import { renderCommonEvent } from './opText';
+import { isSharedEvent, renderSharedEvent } from './opText';
 import { renderBadMeetHost } from './createText';
 import { out, type OutputChunk } from './output';
 
 export function renderAddNodeEvent(e: AddNodeEvent): OutputChunk[] {
+  if (isSharedEvent(e)) return renderSharedEvent(e);
   switch (e.kind) {
     case 'add-node-start':
       return [out(`>>> Adding node ${e.addr} to cluster ${e.entry}\n`, 'info')];
@@ -49,15 +49,6 @@ export function renderAddNodeEvent(e: AddNodeEvent): OutputChunk[] {
       return [out(`>>> Failed loading functions to the new node (error = '${e.error}')\r\n`, 'error')];
     case 'fresh-rejected':
       return renderFreshRejected(e);
-    case 'join-start':
-    case 'join-dot':
-    case 'join-done':
-    case 'join-failed':
-      return renderJoinEvent(e);
-    case 'load':
-    case 'reply-error':
-    case 'check':
-      return renderCommonEvent(e);
     default: {
       const unhandled: never = e;
       return unhandled;

@@ -3,9 +3,8 @@ import { wordsOf, type CliDialect } from '../model/dialect';
 import { countSlots, formatSlotRanges } from '../model/slots';
 import type { BadMeetHostEvent, CreateEvent } from '../ops/create';
 import type { CreateNodeInput, CreatePlan } from '../plan/createPlan';
-import { renderJoinEvent } from './joinText';
 import { renderFreshRejected } from './newNodeText';
-import { renderCommonEvent } from './opText';
+import { isSharedEvent, renderSharedEvent } from './opText';
 import { err, out, type OutputChunk } from './output';
 
 const addr = (n: CreateNodeInput): string => `${n.host}:${n.port}`;
@@ -60,6 +59,7 @@ export function renderBadMeetHost(e: BadMeetHostEvent): OutputChunk[] {
 }
 
 export function renderCreateEvent(e: CreateEvent): OutputChunk[] {
+  if (isSharedEvent(e)) return renderSharedEvent(e);
   switch (e.kind) {
     case 'create-bad-address':
       return [err(`Invalid address format: ${e.address}\n`)];
@@ -81,15 +81,6 @@ export function renderCreateEvent(e: CreateEvent): OutputChunk[] {
       return renderBadMeetHost(e);
     case 'fresh-rejected':
       return renderFreshRejected(e);
-    case 'join-start':
-    case 'join-dot':
-    case 'join-done':
-    case 'join-failed':
-      return renderJoinEvent(e);
-    case 'load':
-    case 'reply-error':
-    case 'check':
-      return renderCommonEvent(e);
     default: {
       const unhandled: never = e;
       return unhandled;

@@ -1,10 +1,11 @@
 /** del-node's events (ops/delNode.ts) in redis-cli's words, with rcm's own lines where it does more. Pure. */
 import type { DelNodeEvent } from '../ops/delNode';
 import { renderCandidates } from './candidates';
-import { renderCommonEvent } from './opText';
+import { isSharedEvent, renderSharedEvent } from './opText';
 import { err, out, type OutputChunk } from './output';
 
 export function renderDelNodeEvent(e: DelNodeEvent): OutputChunk[] {
+  if (isSharedEvent(e)) return renderSharedEvent(e);
   switch (e.kind) {
     case 'del-node-start':
       return [out(`>>> Removing node ${e.nodeId} from cluster ${e.entry}\n`, 'info')];
@@ -36,10 +37,6 @@ export function renderDelNodeEvent(e: DelNodeEvent): OutputChunk[] {
     case 'del-node-removed':
       // valkey-cli 9 ends with an [OK] line naming the id as given; redis-cli 7/8 end silently.
       return e.dialect === 'valkey' ? [out(`[OK] Node ${e.nodeId} removed from the cluster.\n`, 'ok')] : [];
-    case 'load':
-    case 'reply-error':
-    case 'check':
-      return renderCommonEvent(e);
     default: {
       const unhandled: never = e;
       return unhandled;

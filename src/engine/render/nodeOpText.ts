@@ -1,11 +1,11 @@
 /** The events of the node operations rcm adds to redis-cli (replicate, failover: ops/replicate.ts, ops/failover.ts). Pure. */
 import type { FailoverEvent } from '../ops/failover';
 import type { ReplicateEvent } from '../ops/replicate';
-import { renderJoinEvent } from './joinText';
-import { renderCommonEvent } from './opText';
+import { isSharedEvent, renderSharedEvent } from './opText';
 import { out, type OutputChunk } from './output';
 
 export function renderReplicateEvent(e: ReplicateEvent): OutputChunk[] {
+  if (isSharedEvent(e)) return renderSharedEvent(e);
   switch (e.kind) {
     case 'replicate-no-master':
       return [out(`[ERR] No master with node ID ${e.masterId}.\n`, 'error')];
@@ -19,15 +19,6 @@ export function renderReplicateEvent(e: ReplicateEvent): OutputChunk[] {
       return [out(`>>> Sending CLUSTER REPLICATE ${e.masterId} to ${e.addr}\n`, 'info')];
     case 'replicate-done':
       return [out(`[OK] ${e.addr} is now a replica of ${e.master}.\n`, 'ok')];
-    case 'join-start':
-    case 'join-dot':
-    case 'join-done':
-    case 'join-failed':
-      return renderJoinEvent(e);
-    case 'load':
-    case 'reply-error':
-    case 'check':
-      return renderCommonEvent(e);
     default: {
       const unhandled: never = e;
       return unhandled;
@@ -36,6 +27,7 @@ export function renderReplicateEvent(e: ReplicateEvent): OutputChunk[] {
 }
 
 export function renderFailoverEvent(e: FailoverEvent): OutputChunk[] {
+  if (isSharedEvent(e)) return renderSharedEvent(e);
   switch (e.kind) {
     case 'failover-not-replica':
       return [out(`[ERR] Node ${e.addr} is not a replica: run failover on a replica of the master it should replace.\n`, 'error')];
@@ -51,15 +43,6 @@ export function renderFailoverEvent(e: FailoverEvent): OutputChunk[] {
       return [out(`>>> Sending CLUSTER FAILOVER${e.args.map((a) => ` ${a}`).join('')} to ${e.addr}, replica of ${e.master}\n`, 'info')];
     case 'failover-done':
       return [out(`[OK] ${e.addr} is now a master (it replaced ${e.master}).\n`, 'ok')];
-    case 'join-start':
-    case 'join-dot':
-    case 'join-done':
-    case 'join-failed':
-      return renderJoinEvent(e);
-    case 'load':
-    case 'reply-error':
-    case 'check':
-      return renderCommonEvent(e);
     default: {
       const unhandled: never = e;
       return unhandled;
