@@ -12,6 +12,7 @@ import { renderFailoverEvent, renderReplicateEvent } from '../../src/engine/rend
 import { renderDelNodeEvent } from '../../src/engine/render/delNodeText';
 import { renderAddNodeEvent } from '../../src/engine/render/addNodeText';
 import { renderCreateEvent } from '../../src/engine/render/createText';
+import { renderRestoreEvent } from '../../src/engine/render/dataText';
 import type { CallReply } from '../../src/engine/ops/call';
 import type { JoinEvent } from '../../src/engine/ops/joinWait';
 import { renderSetTimeoutEvent } from '../../src/engine/render/setTimeoutText';
@@ -131,4 +132,15 @@ test("add-node and create: the master word follows the dialect; a rejected fresh
     out('>>> Nodes configuration updated\n', 'info'),
     out('>>> Assign a different config epoch to each node\n', 'info'),
   ]);
+});
+
+test('restore: the skipped and existing-keys warnings, the summary line', () => {
+  assert.deepEqual(renderRestoreEvent({ kind: 'restore-other-db', db: 3 }), [out('*** Skipping keys of database 3: a cluster has only database 0.\n', 'warn')]);
+  assert.deepEqual(renderRestoreEvent({ kind: 'restore-existing', keys: 3, sample: ['a', 'b'] }), [
+    out('*** 3 key(s) already exist in the cluster and were left untouched (use --cluster-replace to overwrite them): a, b, … (1 more)\n', 'warn'),
+  ]);
+  assert.deepEqual(renderRestoreEvent({ kind: 'restore-done', restored: 10, files: 2, seconds: 1.234 }), [
+    out('[OK] Restored 10 keys from 2 RDB file(s) in 1.23s.\n', 'ok'),
+  ]);
+  assert.deepEqual(renderRestoreEvent({ kind: 'restore-failed', message: 'No backup here.' }), [err('[ERR] No backup here.\n')]);
 });

@@ -2,6 +2,8 @@
  * What import, backup and restore print: redis-cli's lines for import and
  * backup (spec §3.11, §3.12, §4.15, §4.16), rcm's own for restore. Pure.
  */
+import type { RestoreEvent } from '../ops/restore';
+import { isSharedEvent, renderSharedEvent } from './opText';
 import { err, out, type OutputChunk } from './output';
 
 // ---------------------------------------------------------------- import
@@ -79,29 +81,55 @@ export function renderBackupDone(dir: string): OutputChunk {
 
 // ---------------------------------------------------------------- restore
 
-export function renderRestoreStart(dir: string, entry: string): OutputChunk {
-  return out(`>>> Restoring the backup in ${dir} into cluster ${entry}\n`, 'info');
-}
+const skipped = (what: string): OutputChunk => out(`*** ${what}\n`, 'warn');
 
-export function renderRestoreFileChecked(file: string, keys: number, bytes: number, checksum: string): OutputChunk {
-  return out(`>>> ${file}: ${keys} keys, ${bytes} bytes, checksum ${checksum}\n`, 'info');
-}
-
-export function renderRestoreSkipped(what: string): OutputChunk {
-  return out(`*** ${what}\n`, 'warn');
-}
-
-export function renderRestoreExisting(count: number, sample: readonly string[]): OutputChunk[] {
-  if (count === 0) return [];
-  const more = count > sample.length ? `, … (${count - sample.length} more)` : '';
-  return [
-    out(
-      `*** ${count} key(s) already exist in the cluster and were left untouched (use --cluster-replace to overwrite them): ${sample.join(', ')}${more}\n`,
-      'warn',
-    ),
-  ];
-}
-
-export function renderRestoreDone(restored: number, files: number, seconds: number): OutputChunk {
-  return out(`[OK] Restored ${restored} keys from ${files} RDB file(s) in ${seconds.toFixed(2)}s.\n`, 'ok');
+/** restore's events (ops/restore.ts, ops/restoreKeys.ts): rcm's own lines, redis-cli has no restore. */
+export function renderRestoreEvent(e: RestoreEvent): OutputChunk[] {
+  if (isSharedEvent(e)) return renderSharedEvent(e);
+  switch (e.kind) {
+    case 'restore-start':
+      return [out(`>>> Restoring the backup in ${e.dir} into cluster ${e.entry}\n`, 'info')];
+    case 'restore-failed':
+      return [err(`[ERR] ${e.message}\n`)];
+    case 'restore-cluster-not-ok':
+      return [err('*** Please fix your cluster problems before restoring\n')];
+    case 'restore-warning':
+      return [skipped(e.text)];
+    case 'restore-file-checked':
+      return [out(`>>> ${e.file}: ${e.keys} keys, ${e.bytes} bytes, checksum ${e.checksum}\n`, 'info')];
+    case 'restore-not-confirmed':
+      return [out('*** Restore not confirmed: nothing was written.\n', 'warn')];
+    case 'restore-other-db':
+      return [skipped(`Skipping keys of database ${e.db}: a cluster has only database 0.`)];
+    case 'restore-module-key':
+      return [skipped(`Skipping key ${e.key}: a value of module type '${e.module}' cannot be restored without the module.`)];
+    case 'restore-module-aux':
+      return [skipped(`Skipping the auxiliary data of module type '${e.module}' (it can only be loaded by the module itself).`)];
+    case 'restore-functions':
+      return [
+        out(
+          `>>> Function libraries: ${e.found} in the backup, loaded ${e.loaded} time(s) on ${e.masters} master(s)${e.existing ? `, ${e.existing} already present (left untouched)` : ''}.\n`,
+          'info',
+        ),
+      ];
+    case 'restore-module-skipped':
+      return [skipped(`${e.keys} key(s) of module type '${e.module}' were not restored (load the module and restore them from the RDB by other means).`)];
+    case 'restore-expired':
+      return [skipped(`${e.keys} key(s) had expired and were not restored.`)];
+    case 'restore-existing': {
+      const more = e.keys > e.sample.length ? `, … (${e.keys - e.sample.length} more)` : '';
+      return [
+        out(
+          `*** ${e.keys} key(s) already exist in the cluster and were left untouched (use --cluster-replace to overwrite them): ${e.sample.join(', ')}${more}\n`,
+          'warn',
+        ),
+      ];
+    }
+    case 'restore-done':
+      return [out(`[OK] Restored ${e.restored} keys from ${e.files} RDB file(s) in ${e.seconds.toFixed(2)}s.\n`, 'ok')];
+    default: {
+      const unhandled: never = e;
+      return unhandled;
+    }
+  }
 }

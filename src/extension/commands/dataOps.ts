@@ -1,9 +1,9 @@
 /** Import…, Backup…, Restore…: the engine's data operations with cancellable progress. */
 import * as vscode from 'vscode';
-import { runBackup, runImport, runRestore, type DataEvent, type DataProgress } from '../../engine';
+import { renderRestoreEvent, runBackup, runImport, runRestore, type DataEvent, type DataProgress } from '../../engine';
 import { Cancelled, type CommandHandler } from './context';
 import { ask, askAddress, orCancel, pickClusterId, quickPick } from './pick';
-import { confirmChange, notifyResult, runTextOperation } from './run';
+import { confirmChange, notifyResult, runOperation, runTextOperation } from './run';
 
 function progressMessage(p: DataProgress): string {
   const total = p.keysTotal > 0 ? `/${p.keysTotal}` : '';
@@ -135,10 +135,10 @@ export const restore: CommandHandler = async (deps, arg) => {
     vscode.l10n.t('Restore'),
     existing.replace,
   );
-  const report = await runTextOperation(
+  const report = await runOperation(
     deps,
-    { clusterId: id, title: vscode.l10n.t('Restoring into {0}…', name), component: 'restore', refresh: true, cancellable: true },
-    (host, port, opts, signal, progress) => runRestore(host, port, dir, { ...opts, replace: existing.replace, signal, onEvent: onEvents(progress) }),
+    { clusterId: id, title: vscode.l10n.t('Restoring into {0}…', name), component: 'restore', refresh: true, cancellable: true, render: renderRestoreEvent },
+    (host, port, opts, signal, progress) => runRestore({ ...opts, host, port, dir, replace: existing.replace, signal, onProgress: onEvents(progress) }),
   );
   const message =
     report.status === 'done'
