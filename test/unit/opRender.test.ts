@@ -12,7 +12,7 @@ import { renderFailoverEvent, renderReplicateEvent } from '../../src/engine/rend
 import { renderDelNodeEvent } from '../../src/engine/render/delNodeText';
 import { renderAddNodeEvent } from '../../src/engine/render/addNodeText';
 import { renderCreateEvent } from '../../src/engine/render/createText';
-import { renderRestoreEvent } from '../../src/engine/render/dataText';
+import { renderBackupEvent, renderRestoreEvent } from '../../src/engine/render/dataText';
 import type { CallReply } from '../../src/engine/ops/call';
 import type { JoinEvent } from '../../src/engine/ops/joinWait';
 import { renderSetTimeoutEvent } from '../../src/engine/render/setTimeoutText';
@@ -143,4 +143,16 @@ test('restore: the skipped and existing-keys warnings, the summary line', () => 
     out('[OK] Restored 10 keys from 2 RDB file(s) in 1.23s.\n', 'ok'),
   ]);
   assert.deepEqual(renderRestoreEvent({ kind: 'restore-failed', message: 'No backup here.' }), [err('[ERR] No backup here.\n')]);
+});
+
+test("backup: redis-cli's stderr lines of a transfer, and its green [ERR] after a failed nodes.json", () => {
+  assert.deepEqual(renderBackupEvent({ kind: 'backup-sync-started', file: '/d/f.rdb', length: 42 }), [
+    err("SYNC sent to master, writing 42 bytes to '/d/f.rdb'\n"),
+  ]);
+  assert.deepEqual(renderBackupEvent({ kind: 'backup-sync-finished', eofBytes: null }), [err('Transfer finished with success.\n')]);
+  assert.deepEqual(renderBackupEvent({ kind: 'backup-node-failed', message: 'boom', addr: 'h:1' }), [err('h:1: boom\n')]);
+  assert.deepEqual(renderBackupEvent({ kind: 'backup-config-failed', path: '/d/nodes.json' }), [
+    out('Could not save nodes to: /d/nodes.json\n', 'error'),
+    out('[ERR] Failed to back cluster!\n', 'ok'),
+  ]);
 });

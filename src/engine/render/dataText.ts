@@ -2,6 +2,7 @@
  * What import, backup and restore print: redis-cli's lines for import and
  * backup (spec §3.11, §3.12, §4.15, §4.16), rcm's own for restore. Pure.
  */
+import type { BackupEvent } from '../ops/backup';
 import type { RestoreEvent } from '../ops/restore';
 import { isSharedEvent, renderSharedEvent } from './opText';
 import { err, out, type OutputChunk } from './output';
@@ -46,37 +47,42 @@ export function renderSourceReplyError(src: string, error: string): OutputChunk 
 
 // ---------------------------------------------------------------- backup
 
-export function renderSavingRdb(addr: string): OutputChunk {
-  return out(`>>> Node ${addr} -> Saving RDB...\n`, 'info');
-}
-
-export function renderSyncStarted(file: string, length: number | null): OutputChunk {
-  return err(
-    length === null
-      ? `SYNC sent to master, writing bytes of bulk transfer until EOF marker to '${file}'\n`
-      : `SYNC sent to master, writing ${length} bytes to '${file}'\n`,
-  );
-}
-
-export function renderSyncFinished(eofBytes: number | null): OutputChunk {
-  return err(eofBytes === null ? 'Transfer finished with success.\n' : `Transfer finished with success after ${eofBytes} bytes\n`);
-}
-
-export function renderSavingConfig(path: string): OutputChunk {
-  return out(`Saving cluster configuration to: ${path}\n`, 'info');
-}
-
-export function renderConfigSaveFailed(path: string): OutputChunk[] {
-  // redis-cli prints the second line with its OK (green) logger.
-  return [out(`Could not save nodes to: ${path}\n`, 'error'), out('[ERR] Failed to back cluster!\n', 'ok')];
-}
-
-export function renderBackupProblems(): OutputChunk {
-  return out("*** Cluster seems to have some problems, please be aware of it if you're going to restore this backup.\n", 'warn');
-}
-
-export function renderBackupDone(dir: string): OutputChunk {
-  return out(`[OK] Backup created into: ${dir}\n`, 'ok');
+/** backup's events (ops/backup.ts) in redis-cli's words. */
+export function renderBackupEvent(e: BackupEvent): OutputChunk[] {
+  if (isSharedEvent(e)) return renderSharedEvent(e);
+  switch (e.kind) {
+    case 'backup-saving-rdb':
+      return [out(`>>> Node ${e.addr} -> Saving RDB...\n`, 'info')];
+    case 'backup-sync-started':
+      return [
+        err(
+          e.length === null
+            ? `SYNC sent to master, writing bytes of bulk transfer until EOF marker to '${e.file}'\n`
+            : `SYNC sent to master, writing ${e.length} bytes to '${e.file}'\n`,
+        ),
+      ];
+    case 'backup-sync-finished':
+      return [err(e.eofBytes === null ? 'Transfer finished with success.\n' : `Transfer finished with success after ${e.eofBytes} bytes\n`)];
+    case 'backup-node-failed':
+      return [err(`${e.addr === undefined ? '' : `${e.addr}: `}${e.message}\n`)];
+    case 'backup-failed':
+      return [err(`${e.message}\n`)];
+    case 'backup-masters-missing':
+      return [err(`[ERR] ${e.message}\n`)];
+    case 'backup-saving-config':
+      return [out(`Saving cluster configuration to: ${e.path}\n`, 'info')];
+    case 'backup-config-failed':
+      // redis-cli prints the second line with its OK (green) logger.
+      return [out(`Could not save nodes to: ${e.path}\n`, 'error'), out('[ERR] Failed to back cluster!\n', 'ok')];
+    case 'backup-problems':
+      return [out("*** Cluster seems to have some problems, please be aware of it if you're going to restore this backup.\n", 'warn')];
+    case 'backup-done':
+      return [out(`[OK] Backup created into: ${e.dir}\n`, 'ok')];
+    default: {
+      const unhandled: never = e;
+      return unhandled;
+    }
+  }
 }
 
 // ---------------------------------------------------------------- restore

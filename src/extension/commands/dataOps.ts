@@ -1,6 +1,6 @@
 /** Import…, Backup…, Restore…: the engine's data operations with cancellable progress. */
 import * as vscode from 'vscode';
-import { renderRestoreEvent, runBackup, runImport, runRestore, type DataEvent, type DataProgress } from '../../engine';
+import { renderBackupEvent, renderRestoreEvent, runBackup, runImport, runRestore, type DataEvent, type DataProgress } from '../../engine';
 import { Cancelled, type CommandHandler } from './context';
 import { ask, askAddress, orCancel, pickClusterId, quickPick } from './pick';
 import { confirmChange, notifyResult, runOperation, runTextOperation } from './run';
@@ -93,10 +93,10 @@ export const backup: CommandHandler = async (deps, arg) => {
   const id = await pickClusterId(deps, arg, vscode.l10n.t('Select the cluster to back up'));
   const name = deps.registry.get(id)?.name ?? id;
   const dir = await pickFolder(vscode.l10n.t('Folder for the backup of {0}', name), vscode.l10n.t('Back Up Here'));
-  const report = await runTextOperation(
+  const report = await runOperation(
     deps,
-    { clusterId: id, title: vscode.l10n.t('Backing up {0}…', name), component: 'backup', cancellable: true },
-    (host, port, opts, signal, progress) => runBackup(host, port, dir, { ...opts, signal, onEvent: onEvents(progress) }),
+    { clusterId: id, title: vscode.l10n.t('Backing up {0}…', name), component: 'backup', cancellable: true, render: renderBackupEvent },
+    (host, port, opts, signal, progress) => runBackup({ ...opts, host, port, dir, signal, onProgress: onEvents(progress) }),
   );
   const keys = report.files.reduce((a, f) => a + f.keys, 0);
   await notifyResult(
