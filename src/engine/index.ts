@@ -75,7 +75,7 @@ export { planSlotMove } from './plan/moveSlots';
 export { runImport } from './ops/import';
 export { runBackup } from './ops/backup';
 export { runRestore } from './ops/restore';
-export { renderBackupEvent, renderRestoreEvent } from './render/dataText';
+export { renderBackupEvent, renderImportEvent, renderRestoreEvent } from './render/dataText';
 export type { DataEvent, DataProgress } from './data/events';
 // Per-slot load: the collector, hot slots, and planners that balance keys, memory or CPU
 export type { BalanceBy, LoadMeasure, SlotLoadReport } from './model/load';

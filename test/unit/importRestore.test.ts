@@ -13,9 +13,9 @@ import { classifyRestoreReply, decideKey } from '../../src/engine/data/restoreCo
 import type { Arg } from '../../src/engine/exec/nodeClient';
 import type { Clock } from '../../src/engine/exec/port';
 import type { RdbFileInfo } from '../../src/engine/io/rdbFile';
-import { DataLog, DataProgressEmitter } from '../../src/engine/ops/dataOutput';
+import { DataProgressEmitter } from '../../src/engine/ops/dataOutput';
 import { EventLog } from '../../src/engine/ops/opOutput';
-import { importKeys } from '../../src/engine/ops/import';
+import { importKeys, type ImportEvent } from '../../src/engine/ops/import';
 import { restoreKeys, type RecordReader } from '../../src/engine/ops/restoreKeys';
 import { FakeNodeClient, replyError, type FakeHandler } from '../fixtures/fakeNodeClient';
 import { fakeId, master, topology } from '../fixtures/topologyBuilder';
@@ -82,7 +82,7 @@ async function runImportKeys(src: FakeNodeClient, opts: { batchKeys?: number; ma
     () => clock.now(),
     (e) => events.push(e),
   );
-  const log = new DataLog();
+  const log = new EventLog<ImportEvent>();
   const result = await importKeys(
     cluster,
     targets,

@@ -12,7 +12,7 @@ import { renderFailoverEvent, renderReplicateEvent } from '../../src/engine/rend
 import { renderDelNodeEvent } from '../../src/engine/render/delNodeText';
 import { renderAddNodeEvent } from '../../src/engine/render/addNodeText';
 import { renderCreateEvent } from '../../src/engine/render/createText';
-import { renderBackupEvent, renderRestoreEvent } from '../../src/engine/render/dataText';
+import { renderBackupEvent, renderImportEvent, renderRestoreEvent } from '../../src/engine/render/dataText';
 import type { CallReply } from '../../src/engine/ops/call';
 import type { JoinEvent } from '../../src/engine/ops/joinWait';
 import { renderSetTimeoutEvent } from '../../src/engine/render/setTimeoutText';
@@ -154,5 +154,24 @@ test("backup: redis-cli's stderr lines of a transfer, and its green [ERR] after 
   assert.deepEqual(renderBackupEvent({ kind: 'backup-config-failed', path: '/d/nodes.json' }), [
     out('Could not save nodes to: /d/nodes.json\n', 'error'),
     out('[ERR] Failed to back cluster!\n', 'ok'),
+  ]);
+});
+
+test('import: two chunks per migrated key, the failed MIGRATE with and without its key, the TLS reason', () => {
+  assert.deepEqual(renderImportEvent({ kind: 'import-migrated', keys: ['a', 'b'], addr: 'h:1' }), [
+    out('Migrating a to h:1: '),
+    out('OK\n', 'ok'),
+    out('Migrating b to h:1: '),
+    out('OK\n', 'ok'),
+  ]);
+  assert.deepEqual(renderImportEvent({ kind: 'import-migrate-failed', key: 'k', addr: 'h:1', src: 's:2', error: 'ERR x' }), [
+    out('Migrating k to h:1: '),
+    out('Source s:2 replied with error:\nERR x\n', 'error'),
+  ]);
+  assert.deepEqual(renderImportEvent({ kind: 'import-migrate-failed', key: null, addr: 'h:1', src: 's:2', error: 'ERR x' }), [
+    out('Source s:2 replied with error:\nERR x\n', 'error'),
+  ]);
+  assert.deepEqual(renderImportEvent({ kind: 'import-source-connect-failed', src: 's:2', reason: 'bad cert', tls: true }), [
+    err('Could not connect to Redis at s:2: TLS error: bad cert.\n'),
   ]);
 });

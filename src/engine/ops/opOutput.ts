@@ -40,7 +40,7 @@ export interface OpReport<E> {
   readonly error?: EngineErrorData;
 }
 
-/** Hooks of the operations that still render their own text (import, fix, sandbox): to convert to OpHooks. */
+/** Hooks of the operations that still render their own text (fix, sandbox): to convert to OpHooks. */
 export interface TextOpHooks extends ConfirmHook {
   /** Receives every output chunk as soon as it is produced. */
   readonly onOutput?: (chunk: OutputChunk) => void;
@@ -114,6 +114,16 @@ export class EventLog<E> implements EventSink<E> {
       this.events.push(e);
       this.onEvent?.(e);
     }
+  }
+
+  /** Someone listens (an event only streamed need not be built otherwise). */
+  get listened(): boolean {
+    return this.onEvent !== undefined;
+  }
+
+  /** Forwards to the hook without keeping it in the report (per-key events of a big run). */
+  stream(event: E): void {
+    this.onEvent?.(event);
   }
 }
 

@@ -3,46 +3,47 @@
  * backup (spec §3.11, §3.12, §4.15, §4.16), rcm's own for restore. Pure.
  */
 import type { BackupEvent } from '../ops/backup';
+import type { ImportEvent } from '../ops/import';
 import type { RestoreEvent } from '../ops/restore';
 import { isSharedEvent, renderSharedEvent } from './opText';
 import { err, out, type OutputChunk } from './output';
 
 // ---------------------------------------------------------------- import
 
-export function renderImportStart(src: string, entry: string): OutputChunk {
-  return out(`>>> Importing data from ${src} to cluster ${entry}\n`, 'info');
-}
-
-export function renderImportKeyCount(n: number): OutputChunk {
-  return out(`*** Importing ${n} keys from DB 0\n`, 'warn');
-}
-
-/** `Migrating «key» to «addr»: OK` for each key of a batch (one chunk per part, as redis-cli's loggers). */
-export function renderMigratedKeys(keys: readonly Buffer[], addr: string): OutputChunk[] {
-  const chunks: OutputChunk[] = [];
-  for (const k of keys) chunks.push(out(`Migrating ${k.toString()} to ${addr}: `), out('OK\n', 'ok'));
-  return chunks;
-}
-
 /** The key whose MIGRATE failed and the source's error, as redis-cli prints it. */
-export function renderMigrateFailure(key: Buffer | null, addr: string, src: string, error: string): OutputChunk[] {
-  return [...(key ? [out(`Migrating ${key.toString()} to ${addr}: `)] : []), out(`Source ${src} replied with error:\n${error}\n`, 'error')];
+function renderMigrateFailure(key: string | null, addr: string, src: string, error: string): OutputChunk[] {
+  return [...(key !== null ? [out(`Migrating ${key} to ${addr}: `)] : []), out(`Source ${src} replied with error:\n${error}\n`, 'error')];
 }
 
-export function renderSourceIsCluster(): OutputChunk {
-  return out('[ERR] The source node should not be a cluster node.\n', 'error');
-}
-
-export function renderSourceConnectError(src: string, reason: string): OutputChunk {
-  return err(`Could not connect to Redis at ${src}: ${reason}.\n`);
-}
-
-export function renderSourceAuthFailed(error: string): OutputChunk {
-  return err(`AUTH failed: ${error}\n`);
-}
-
-export function renderSourceReplyError(src: string, error: string): OutputChunk {
-  return out(`Source ${src} replied with error:\n${error}\n`, 'error');
+/** import's events (ops/import.ts) in redis-cli's words. */
+export function renderImportEvent(e: ImportEvent): OutputChunk[] {
+  if (isSharedEvent(e)) return renderSharedEvent(e);
+  switch (e.kind) {
+    case 'import-start':
+      return [out(`>>> Importing data from ${e.src} to cluster ${e.entry}\n`, 'info')];
+    case 'import-source-auth-failed':
+      return [err(`AUTH failed: ${e.error}\n`)];
+    case 'import-source-connect-failed':
+      return [err(`Could not connect to Redis at ${e.src}: ${e.tls ? `TLS error: ${e.reason}` : e.reason}.\n`)];
+    case 'import-source-reply-error':
+      return [out(`Source ${e.src} replied with error:\n${e.error}\n`, 'error')];
+    case 'import-source-is-cluster':
+      return [out('[ERR] The source node should not be a cluster node.\n', 'error')];
+    case 'import-key-count':
+      return [out(`*** Importing ${e.keys} keys from DB 0\n`, 'warn')];
+    case 'import-migrated': {
+      // `Migrating «key» to «addr»: OK` for each key (one chunk per part, as redis-cli's loggers).
+      const chunks: OutputChunk[] = [];
+      for (const k of e.keys) chunks.push(out(`Migrating ${k} to ${e.addr}: `), out('OK\n', 'ok'));
+      return chunks;
+    }
+    case 'import-migrate-failed':
+      return renderMigrateFailure(e.key, e.addr, e.src, e.error);
+    default: {
+      const unhandled: never = e;
+      return unhandled;
+    }
+  }
 }
 
 // ---------------------------------------------------------------- backup

@@ -1,9 +1,9 @@
 /** Import…, Backup…, Restore…: the engine's data operations with cancellable progress. */
 import * as vscode from 'vscode';
-import { renderBackupEvent, renderRestoreEvent, runBackup, runImport, runRestore, type DataEvent, type DataProgress } from '../../engine';
+import { renderBackupEvent, renderImportEvent, renderRestoreEvent, runBackup, runImport, runRestore, type DataEvent, type DataProgress } from '../../engine';
 import { Cancelled, type CommandHandler } from './context';
 import { ask, askAddress, orCancel, pickClusterId, quickPick } from './pick';
-import { confirmChange, notifyResult, runOperation, runTextOperation } from './run';
+import { confirmChange, notifyResult, runOperation } from './run';
 
 function progressMessage(p: DataProgress): string {
   const total = p.keysTotal > 0 ? `/${p.keysTotal}` : '';
@@ -60,19 +60,21 @@ export const importData: CommandHandler = async (deps, arg) => {
     !mode.copy || existing.replace,
   );
   const m = deps.config.migration();
-  const report = await runTextOperation(
+  const report = await runOperation(
     deps,
-    { clusterId: id, title: vscode.l10n.t('Importing from {0}…', src), component: 'import', refresh: true, cancellable: true },
+    { clusterId: id, title: vscode.l10n.t('Importing from {0}…', src), component: 'import', refresh: true, cancellable: true, render: renderImportEvent },
     (host, port, opts, signal, progress) =>
-      runImport(host, port, {
+      runImport({
         ...opts,
+        host,
+        port,
         from,
         copy: mode.copy,
         replace: existing.replace,
         timeoutMs: m.timeoutMs,
         printKeys: false,
         signal,
-        onEvent: onEvents(progress),
+        onProgress: onEvents(progress),
         source: { ...(user ? { user } : {}), ...(password ? { password } : {}), connectTimeoutMs: deps.config.connectTimeoutMs() },
       }),
   );

@@ -63,7 +63,7 @@ export async function runOperation<E, R extends OpReport<E>>(
   });
 }
 
-/** runOperation for the operations that still render their own text (import, fix). */
+/** runOperation for the operations that still render their own text (fix). */
 export async function runTextOperation<R extends OperationReport>(
   deps: CommandDeps,
   o: OperationOptions,
