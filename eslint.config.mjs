@@ -43,6 +43,7 @@ export default tseslint.config(
     // To widen to src/engine/ops/** and src/engine/fix/** once fix is converted.
     files: [
       'src/engine/ops/{addNode,backup,backupFiles,call,create,dataOutput,delNode,failover,import,infoCheck,joinWait,newNode,replicate,restore,restoreKeys,setTimeout}.ts',
+      'src/engine/sandbox/sandbox.ts',
     ],
     rules: {
       'no-restricted-imports': ['error', {

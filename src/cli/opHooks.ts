@@ -25,7 +25,7 @@ export function opHooks<E>(
   return { onEvent: onOutput && printingTo(render, onOutput), confirm };
 }
 
-/** opHooks for the operations that still print their own text (fix, sandbox). */
+/** opHooks for the operations that still print their own text (fix). */
 export function textOpHooks(
   ctx: CommandContext,
   honourYes = true,

@@ -62,6 +62,7 @@ export type { FailoverMode, FailoverOptions, FailoverReport } from './ops/failov
 export { runReplicate } from './ops/replicate';
 export type { ReplicateReport } from './ops/replicate';
 export { sandboxUp, sandboxDown, sandboxStatus } from './sandbox/sandbox';
+export { renderSandboxEvent } from './render/sandboxText';
 // Planners (pure) and their redis-cli rendering
 export { planReshard, findNodeForResharding, TARGET_AS_SOURCE } from './plan/reshard';
 export { planRebalance, parseWeights, DEFAULT_THRESHOLD } from './plan/rebalance';

@@ -13,6 +13,7 @@ import { renderDelNodeEvent } from '../../src/engine/render/delNodeText';
 import { renderAddNodeEvent } from '../../src/engine/render/addNodeText';
 import { renderCreateEvent } from '../../src/engine/render/createText';
 import { renderBackupEvent, renderImportEvent, renderRestoreEvent } from '../../src/engine/render/dataText';
+import { renderSandboxEvent } from '../../src/engine/render/sandboxText';
 import type { CallReply } from '../../src/engine/ops/call';
 import type { JoinEvent } from '../../src/engine/ops/joinWait';
 import { renderSetTimeoutEvent } from '../../src/engine/render/setTimeoutText';
@@ -174,4 +175,23 @@ test('import: two chunks per migrated key, the failed MIGRATE with and without i
   assert.deepEqual(renderImportEvent({ kind: 'import-source-connect-failed', src: 's:2', reason: 'bad cert', tls: true }), [
     err('Could not connect to Redis at s:2: TLS error: bad cert.\n'),
   ]);
+});
+
+test('sandbox: status lines per node and the verdict; up hands create its events', () => {
+  const state = {
+    version: 1 as const,
+    dir: '/s',
+    host: '127.0.0.1',
+    masters: 1,
+    replicas: 0,
+    redisVersion: '7.0.15',
+    createdAt: '',
+    nodes: [{ port: 7000, pid: 1, dir: '/s/7000' }],
+  };
+  const status = renderSandboxEvent({ kind: 'sandbox-status', dir: '/s', state, nodes: [{ port: 7000, pid: 1, running: false }] });
+  assert.equal(
+    streamText(status, 'stdout'),
+    'Sandbox in /s: 1 masters, 0 replicas, redis-server 7.0.15\n127.0.0.1:7000  pid 1  stopped\n[ERR] 1 of 1 nodes are not running.\n',
+  );
+  assert.deepEqual(renderSandboxEvent({ kind: 'create-meet' }), [out('>>> Sending CLUSTER MEET messages to join the cluster\n', 'info')]);
 });

@@ -40,7 +40,7 @@ export interface OpReport<E> {
   readonly error?: EngineErrorData;
 }
 
-/** Hooks of the operations that still render their own text (fix, sandbox): to convert to OpHooks. */
+/** Hooks of the operations that still render their own text (fix): to convert to OpHooks. */
 export interface TextOpHooks extends ConfirmHook {
   /** Receives every output chunk as soon as it is produced. */
   readonly onOutput?: (chunk: OutputChunk) => void;
