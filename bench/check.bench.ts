@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       async () => ok('redis-cli info', await runRedisCli(['--cluster', 'info', addr])),
       async () => ok('rcm info', await runRcm(['info', addr])),
       async () => {
-        if ((await runCheck(host, port)).exitCode !== 0) throw new Error('engine check failed');
+        if ((await runCheck({ host, port })).exitCode !== 0) throw new Error('engine check failed');
       },
       nodeStart,
     ]);

@@ -1,5 +1,5 @@
 /** Wiring of the engine's operation hooks (streamed output, confirmations) to the terminal. */
-import type { OutputChunk } from '../engine';
+import { printingTo, type EventRenderer, type OutputChunk } from '../engine';
 import { writeChunks, writeJson, type CommandContext } from './context';
 import { confirmYes } from './prompt';
 
@@ -9,11 +9,24 @@ export function assumeYes(ctx: CommandContext): boolean {
 }
 
 /**
- * Output is printed as it is produced (nothing in --json mode: the report is
- * printed at the end); confirmations are redis-cli's yes/no question. In
- * --json mode the question goes to stderr so that stdout stays JSON.
+ * Each event is rendered and printed as it happens (nothing in --json mode: the
+ * report is printed at the end); confirmations are redis-cli's yes/no question.
+ * In --json mode the question goes to stderr so that stdout stays JSON.
  */
-export function opHooks(
+export function opHooks<E>(
+  ctx: CommandContext,
+  render: EventRenderer<E>,
+  honourYes = true,
+): {
+  onEvent?: (event: E) => void;
+  confirm: (message: string) => Promise<boolean>;
+} {
+  const { onOutput, confirm } = textOpHooks(ctx, honourYes);
+  return { onEvent: onOutput && printingTo(render, onOutput), confirm };
+}
+
+/** opHooks for the operations that still print their own text (fix). */
+export function textOpHooks(
   ctx: CommandContext,
   honourYes = true,
 ): {
@@ -28,8 +41,12 @@ export function opHooks(
   };
 }
 
-/** Prints an operation report as JSON (without its text output). */
-export function writeReportJson(ctx: CommandContext, command: string, report: { readonly output: unknown; readonly exitCode: number }): void {
-  const { output: _output, ...data } = report;
+/** Prints an operation report as JSON (without its text output or its events). */
+export function writeReportJson(
+  ctx: CommandContext,
+  command: string,
+  report: { readonly output?: unknown; readonly events?: unknown; readonly exitCode: number },
+): void {
+  const { output: _output, events: _events, ...data } = report;
   writeJson(ctx.io, { command, ok: report.exitCode === 0, ...data });
 }

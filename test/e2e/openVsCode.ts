@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCheck, sandboxStatus, sandboxUp } from '../../src/engine';
+import { printingTo, renderCheckEvent, renderEvents, renderSandboxEvent, runCheck, sandboxStatus, sandboxUp } from '../../src/engine';
 import { streamText } from '../../src/engine/render/output';
 import { codeServerInstalled, freePort, REPO, startCodeServer } from './codeServer';
 
@@ -26,10 +26,10 @@ async function main(): Promise<void> {
     console.log(`Sandbox cluster already running on ${seed}.`);
   } else {
     if (!onPath('redis-server')) throw new Error('redis-server is not on PATH (Debian/Ubuntu: sudo apt-get install redis-server redis-tools).');
-    const up = await sandboxUp({ port, onOutput: (c) => process.stdout.write(c.text) });
+    const up = await sandboxUp({ port, onEvent: printingTo(renderSandboxEvent, (c) => process.stdout.write(c.text)) });
     if (up.exitCode !== 0) throw new Error('the sandbox cluster did not start');
   }
-  process.stdout.write(streamText((await runCheck('127.0.0.1', port)).output, 'stdout'));
+  process.stdout.write(streamText(renderEvents((await runCheck({ host: '127.0.0.1', port })).events, renderCheckEvent), 'stdout'));
 
   if (onPath('code') && !process.env.RCM_BROWSER) {
     const workspace = join(tmpdir(), `rcm-dev-workspace-${port}`);

@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadTopology, runBackup, type ClusterNode } from '../../src/engine';
+import { loadTopology, renderBackupEvent, renderEvents, runBackup, type ClusterNode } from '../../src/engine';
 import { dumpPayload } from '../../src/engine/data/dumpPayload';
 import { readRdbFile } from '../../src/engine/io/rdbFile';
 import { type RdbKeyRecord } from '../../src/engine/data/rdbParser';
@@ -150,7 +150,7 @@ describe('rcm backup of a 3+3 cluster with ~200k keys of every type', () => {
   test('diskless transfers ($EOF: framing) when asked', async () => {
     const dir = newDir();
     for (const m of cluster.masters) await cluster.client(m).config('SET', 'repl-diskless-sync', 'yes');
-    const report = await runBackup(cluster.entry.host, cluster.entry.port, dir, { diskless: true });
+    const report = await runBackup({ host: cluster.entry.host, port: cluster.entry.port, dir, diskless: true });
     assert.equal(report.exitCode, 0, JSON.stringify(report.error));
     assert.deepEqual(
       report.files.map((f) => f.framing),
@@ -162,7 +162,9 @@ describe('rcm backup of a 3+3 cluster with ~200k keys of every type', () => {
     );
     for (const f of report.files) assert.equal((await checkRdb(f.file)).code, 0);
     assert.match(
-      report.output.map((c) => c.text).join(''),
+      renderEvents(report.events, renderBackupEvent)
+        .map((c) => c.text)
+        .join(''),
       /SYNC sent to master, writing bytes of bulk transfer until EOF marker to '.*'\nTransfer finished with success after \d+ bytes\n/,
     );
   });

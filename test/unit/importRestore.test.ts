@@ -13,8 +13,9 @@ import { classifyRestoreReply, decideKey } from '../../src/engine/data/restoreCo
 import type { Arg } from '../../src/engine/exec/nodeClient';
 import type { Clock } from '../../src/engine/exec/port';
 import type { RdbFileInfo } from '../../src/engine/io/rdbFile';
-import { DataLog, DataProgressEmitter } from '../../src/engine/ops/dataOutput';
-import { importKeys } from '../../src/engine/ops/import';
+import { DataProgressEmitter } from '../../src/engine/ops/dataOutput';
+import { EventLog } from '../../src/engine/ops/opOutput';
+import { importKeys, type ImportEvent } from '../../src/engine/ops/import';
 import { restoreKeys, type RecordReader } from '../../src/engine/ops/restoreKeys';
 import { FakeNodeClient, replyError, type FakeHandler } from '../fixtures/fakeNodeClient';
 import { fakeId, master, topology } from '../fixtures/topologyBuilder';
@@ -81,7 +82,7 @@ async function runImportKeys(src: FakeNodeClient, opts: { batchKeys?: number; ma
     () => clock.now(),
     (e) => events.push(e),
   );
-  const log = new DataLog();
+  const log = new EventLog<ImportEvent>();
   const result = await importKeys(
     cluster,
     targets,
@@ -236,7 +237,7 @@ async function runRestoreKeys(records: Record<string, RdbRecord[]>, handler: (ad
   const files = Object.keys(records).map((file) => ({ file, bytes: 100, keys: records[file]!.length, rdbVersion: 10, checksum: 'ok' as const }));
   const clock = fakeClock();
   const progress = new DataProgressEmitter('restore', () => clock.now(), undefined);
-  const result = await restoreKeys(files, cluster, clients, opts, new DataLog(), progress, clock, reader(records));
+  const result = await restoreKeys(files, cluster, clients, opts, new EventLog(), progress, clock, reader(records));
   return { result, clients };
 }
 

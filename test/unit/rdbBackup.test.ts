@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineError, type ClusterNode, type Topology } from '../../src/engine';
-import { backupFileName, renderNodesJson } from '../../src/engine/render/dataText';
+import { backupFileName, nodesJsonText } from '../../src/engine/data/backupLayout';
 import { backupFiles } from '../../src/engine/ops/restore';
 import { syncRdbToFile } from '../../src/engine/io/replicationSync';
 
@@ -223,7 +223,7 @@ describe('nodes.json', () => {
       ],
     };
     assert.equal(
-      renderNodesJson(topology, 0),
+      nodesJsonText(topology, 0),
       `[
   {
     "name": "${'a'.repeat(40)}",
@@ -266,7 +266,7 @@ describe('nodes.json', () => {
         }),
       ],
     };
-    const text = renderNodesJson(topology, 3);
+    const text = nodesJsonText(topology, 3);
     assert.match(
       text,
       /"current_epoch": 1,\n {4}"cluster_errors": 3,\n {4}"migrating": \{"12": "c{40}"\},\n {4}"importing": \{"13": "d{40}","14": "e{40}"\}\n {2}\}\n\]$/,

@@ -5,7 +5,8 @@ import { parseClusterNodes } from '../../src/engine/parse/clusterNodes';
 import { planCreate, seededRandom, type CreateNodeInput } from '../../src/engine/plan/createPlan';
 import { streamText } from '../../src/engine/render/output';
 import { renderCreateAllocation, renderCreatePreview, renderTooFewMasters } from '../../src/engine/render/createText';
-import { linkProblems, renderLinkProblems } from '../../src/engine/render/joinText';
+import { linkProblems } from '../../src/engine/check/links';
+import { renderLinkProblems } from '../../src/engine/render/joinText';
 import { confirmYes } from '../../src/cli/prompt';
 import { parseArgs } from '../../src/cli/args';
 

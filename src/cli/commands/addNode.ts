@@ -1,5 +1,5 @@
 /** `rcm add-node NEW_HOST:PORT EXISTING_HOST:PORT [--cluster-slave [--cluster-master-id ID]]`. */
-import { runAddNode } from '../../engine';
+import { renderAddNodeEvent, runAddNode } from '../../engine';
 import { addressArgument, type CliCommand } from '../context';
 import { opHooks, writeReportJson } from '../opHooks';
 
@@ -10,9 +10,12 @@ export const addNodeCommand: CliCommand = {
     const fresh = addressArgument(ctx, ctx.args.args.slice(0, 1));
     const existing = fresh && addressArgument(ctx, ctx.args.args.slice(1, 2));
     if (!fresh || !existing) return 1;
-    const report = await runAddNode(fresh.host, fresh.port, existing.host, existing.port, {
+    const report = await runAddNode({
       ...ctx.conn,
-      ...opHooks(ctx),
+      newHost: fresh.host,
+      newPort: fresh.port,
+      ...existing,
+      ...opHooks(ctx, renderAddNodeEvent),
       asReplica: ctx.args.flags.has('--cluster-slave'),
       masterId: ctx.args.values['--cluster-master-id'],
     });

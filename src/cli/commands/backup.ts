@@ -3,7 +3,7 @@
  * through SYNC, nodes.json), masters in parallel, every file verified before
  * it takes its final name.
  */
-import { runBackup } from '../../engine';
+import { printingTo, renderBackupEvent, runBackup } from '../../engine';
 import { entryArgument, type CliCommand } from '../context';
 import { createDataView, withSigint } from '../dataView';
 import { intOption, RANGES } from '../numbers';
@@ -20,12 +20,14 @@ export const backupCommand: CliCommand = {
     const view = createDataView(ctx);
     const idleTimeoutMs = intOption(ctx.args, '--cluster-timeout', RANGES.timeoutMs, undefined);
     const report = await withSigint(ctx, 'backup', (signal) =>
-      runBackup(entry.host, entry.port, dir, {
+      runBackup({
         ...ctx.conn,
+        ...entry,
+        dir,
         idleTimeoutMs,
         signal,
-        onOutput: view.onOutput,
-        onEvent: view.onEvent,
+        onEvent: view.onOutput && printingTo(renderBackupEvent, view.onOutput),
+        onProgress: view.onEvent,
       }),
     ).finally(() => view.finish());
     if (ctx.json) {

@@ -1,5 +1,5 @@
 /** `rcm call HOST:PORT COMMAND [ARG…] [--cluster-only-masters|--cluster-only-replicas] [-d DELIM]`. */
-import { runCall } from '../../engine';
+import { renderCallEvent, runCall } from '../../engine';
 import { entryArgument, type CliCommand } from '../context';
 import { opHooks, writeReportJson } from '../opHooks';
 
@@ -9,12 +9,14 @@ export const callCommand: CliCommand = {
   async run(ctx) {
     const entry = entryArgument(ctx, 'host:port');
     if (!entry) return 1;
-    const report = await runCall(entry.host, entry.port, ctx.args.args.slice(1), {
+    const delimiter = ctx.args.values['-d'];
+    const report = await runCall({
       ...ctx.conn,
-      ...opHooks(ctx),
+      ...entry,
+      argv: ctx.args.args.slice(1),
+      ...opHooks(ctx, (e) => renderCallEvent(e, delimiter)),
       onlyMasters: ctx.args.flags.has('--cluster-only-masters'),
       onlyReplicas: ctx.args.flags.has('--cluster-only-replicas'),
-      delimiter: ctx.args.values['-d'],
     });
     if (ctx.json) writeReportJson(ctx, 'call', report);
     return report.exitCode;

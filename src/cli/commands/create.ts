@@ -1,5 +1,5 @@
 /** `rcm create host1:port1 … hostN:portN [--cluster-replicas R] [--cluster-yes]`. */
-import { runCreate } from '../../engine';
+import { renderCreateEvent, runCreate } from '../../engine';
 import type { CliCommand } from '../context';
 import { intOption, RANGES } from '../numbers';
 import { opHooks, writeReportJson } from '../opHooks';
@@ -10,9 +10,10 @@ export const createCommand: CliCommand = {
   arity: [2, Infinity],
   async run(ctx) {
     const replicas = intOption(ctx.args, '--cluster-replicas', RANGES.replicas, 0);
-    const report = await runCreate(ctx.args.args, {
+    const report = await runCreate({
       ...ctx.conn,
-      ...opHooks(ctx),
+      addresses: ctx.args.args,
+      ...opHooks(ctx, renderCreateEvent),
       replicas,
     });
     if (ctx.json) writeReportJson(ctx, 'create', report);

@@ -1,5 +1,5 @@
 /** `rcm del-node HOST:PORT NODE_ID` (also removes a node that is down, unlike redis-cli). */
-import { runDelNode } from '../../engine';
+import { renderDelNodeEvent, runDelNode } from '../../engine';
 import { entryArgument, type CliCommand } from '../context';
 import { opHooks, writeReportJson } from '../opHooks';
 
@@ -9,7 +9,7 @@ export const delNodeCommand: CliCommand = {
   async run(ctx) {
     const entry = entryArgument(ctx, 'host:port');
     if (!entry) return 1;
-    const report = await runDelNode(entry.host, entry.port, ctx.args.args[1]!, { ...ctx.conn, ...opHooks(ctx) });
+    const report = await runDelNode({ ...ctx.conn, ...entry, nodeId: ctx.args.args[1]!, ...opHooks(ctx, renderDelNodeEvent) });
     if (ctx.json) writeReportJson(ctx, 'del-node', report);
     return report.exitCode;
   },

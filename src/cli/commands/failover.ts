@@ -1,5 +1,5 @@
 /** `rcm failover REPLICA_HOST:PORT [--force|--takeover]` (not in redis-cli). */
-import { runFailover } from '../../engine';
+import { renderFailoverEvent, runFailover } from '../../engine';
 import { entryArgument, type CliCommand } from '../context';
 import { opHooks, writeReportJson } from '../opHooks';
 
@@ -15,9 +15,10 @@ export const failoverCommand: CliCommand = {
       ctx.io.stderr('rcm: --force and --takeover are mutually exclusive.\n');
       return 1;
     }
-    const report = await runFailover(entry.host, entry.port, {
+    const report = await runFailover({
       ...ctx.conn,
-      ...opHooks(ctx),
+      ...entry,
+      ...opHooks(ctx, renderFailoverEvent),
       mode: force ? 'force' : takeover ? 'takeover' : 'default',
     });
     if (ctx.json) writeReportJson(ctx, 'failover', report);

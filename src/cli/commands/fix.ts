@@ -10,7 +10,7 @@
  */
 import { runFix } from '../../engine';
 import { entryArgument, type CliCommand, type CommandContext } from '../context';
-import { opHooks, writeReportJson } from '../opHooks';
+import { textOpHooks, writeReportJson } from '../opHooks';
 import { migrationFlags } from '../runPlan';
 
 async function fix(ctx: CommandContext): Promise<number> {
@@ -19,7 +19,7 @@ async function fix(ctx: CommandContext): Promise<number> {
   const flags = migrationFlags(ctx); // validates --cluster-timeout / --cluster-pipeline before touching the cluster
   const report = await runFix(entry.host, entry.port, {
     ...ctx.conn,
-    ...opHooks(ctx, true),
+    ...textOpHooks(ctx, true),
     ...flags,
     searchMultipleOwners: ctx.args.flags.has('--cluster-search-multiple-owners'),
     fixWithUnreachableMasters: ctx.args.flags.has('--cluster-fix-with-unreachable-masters'),

@@ -7,7 +7,7 @@
  * redis-cli's import (same checks, messages and per-key lines) with keys
  * moved in batches; --cluster-pipeline sets the keys per MIGRATE (default 1000).
  */
-import { parseAddress, runImport, type ConnectionOptions } from '../../engine';
+import { type ConnectionOptions, parseAddress, printingTo, renderImportEvent, runImport } from '../../engine';
 import { readPem } from '../connection';
 import { entryArgument, type CliCommand, type CommandContext } from '../context';
 import { createDataView, rate, withSigint } from '../dataView';
@@ -62,8 +62,9 @@ export const importCommand: CliCommand = {
     const source = await sourceConnection(ctx);
     const view = createDataView(ctx);
     const report = await withSigint(ctx, 'import', (signal) =>
-      runImport(entry.host, entry.port, {
+      runImport({
         ...ctx.conn,
+        ...entry,
         from: { host: from.host, port: from.port },
         source,
         copy: ctx.args.flags.has('--cluster-copy'),
@@ -71,8 +72,8 @@ export const importCommand: CliCommand = {
         timeoutMs,
         batchKeys,
         signal,
-        onOutput: view.onOutput,
-        onEvent: view.onEvent,
+        onEvent: view.onOutput && printingTo(renderImportEvent, view.onOutput),
+        onProgress: view.onEvent,
       }),
     ).finally(() => view.finish());
     if (ctx.json) {

@@ -1,16 +1,16 @@
 /** `rcm info` and `rcm check`. */
-import { runCheck, runInfo } from '../../engine';
+import { renderCheckEvent, renderEvents, runCheck, runInfo, type CheckEvent } from '../../engine';
 import { entryArgument, writeChunks, writeJson, type CliCommand, type CommandContext } from '../context';
 
 async function infoOrCheck(name: 'info' | 'check', ctx: CommandContext): Promise<number> {
   const entry = entryArgument(ctx, 'either');
   if (!entry) return 1;
-  const opts = { ...ctx.conn, searchMultipleOwners: ctx.args.flags.has('--cluster-search-multiple-owners') };
-  const report = name === 'info' ? await runInfo(entry.host, entry.port, opts) : await runCheck(entry.host, entry.port, opts);
+  const opts = { ...ctx.conn, ...entry, searchMultipleOwners: ctx.args.flags.has('--cluster-search-multiple-owners') };
+  const report = name === 'info' ? await runInfo(opts) : await runCheck(opts);
   if (ctx.json) {
-    const { output: _output, ...data } = report;
+    const { events: _events, ...data } = report;
     writeJson(ctx.io, { command: name, ok: report.exitCode === 0, ...data });
-  } else writeChunks(ctx.io, report.output);
+  } else writeChunks(ctx.io, renderEvents<CheckEvent>(report.events, renderCheckEvent));
   return report.exitCode;
 }
 

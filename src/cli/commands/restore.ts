@@ -5,12 +5,12 @@
  * cluster has keys, redis-cli's yes/no question is asked first (--cluster-yes
  * or REDISCLI_CLUSTER_YES=1 answer it).
  */
-import { runRestore } from '../../engine';
+import { printingTo, renderRestoreEvent, runRestore } from '../../engine';
 import { intOption, RANGES } from '../numbers';
 import { verbose } from '../runPlan';
 import { entryArgument, type CliCommand } from '../context';
 import { createDataView, rate, withSigint } from '../dataView';
-import { opHooks, writeReportJson } from '../opHooks';
+import { textOpHooks, writeReportJson } from '../opHooks';
 
 export const restoreCommand: CliCommand = {
   name: 'restore',
@@ -21,15 +21,17 @@ export const restoreCommand: CliCommand = {
     const dir = ctx.args.args[1]!;
     const batchKeys = intOption(ctx.args, '--cluster-pipeline', RANGES.pipeline, undefined);
     const view = createDataView(ctx);
-    const { confirm } = opHooks(ctx);
+    const { confirm } = textOpHooks(ctx);
     const report = await withSigint(ctx, 'restore', (signal) =>
-      runRestore(entry.host, entry.port, dir, {
+      runRestore({
         ...ctx.conn,
+        ...entry,
+        dir,
         replace: ctx.args.flags.has('--cluster-replace'),
         batchKeys,
         signal,
-        onOutput: view.onOutput,
-        onEvent: view.onEvent,
+        onEvent: view.onOutput && printingTo(renderRestoreEvent, view.onOutput),
+        onProgress: view.onEvent,
         confirm: (message) => {
           view.flush();
           return confirm(message);

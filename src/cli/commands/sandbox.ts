@@ -3,7 +3,7 @@
  * `rcm sandbox down [--port P | --dir DIR]`, `rcm sandbox status [--port P | --dir DIR]`:
  * a throw-away local cluster built from the redis-server on PATH.
  */
-import { isEngineError, sandboxDown, sandboxStatus, sandboxUp } from '../../engine';
+import { isEngineError, renderEvents, renderSandboxEvent, sandboxDown, sandboxStatus, sandboxUp } from '../../engine';
 import { writeChunks, type CliCommand, type CommandContext } from '../context';
 import { intOption, RANGES } from '../numbers';
 import { opHooks, writeReportJson } from '../opHooks';
@@ -24,20 +24,20 @@ async function run(ctx: CommandContext): Promise<number> {
       ...where,
       masters: numberOption(ctx, '--masters'),
       replicas: numberOption(ctx, '--replicas'),
-      onOutput: opHooks(ctx).onOutput,
+      onEvent: opHooks(ctx, renderSandboxEvent).onEvent,
     });
     if (ctx.json) writeReportJson(ctx, 'sandbox up', report);
     return report.exitCode;
   }
   if (action === 'down') {
-    const report = await sandboxDown(where, { onOutput: opHooks(ctx).onOutput });
+    const report = await sandboxDown(where, { onEvent: opHooks(ctx, renderSandboxEvent).onEvent });
     if (ctx.json) writeReportJson(ctx, 'sandbox down', report);
     return report.exitCode;
   }
   if (action === 'status') {
     const report = sandboxStatus(where);
     if (ctx.json) writeReportJson(ctx, 'sandbox status', report);
-    else writeChunks(ctx.io, report.output);
+    else writeChunks(ctx.io, renderEvents(report.events, renderSandboxEvent));
     return report.exitCode;
   }
   ctx.io.stderr(USAGE);

@@ -2,7 +2,7 @@
  * `rcm set-timeout HOST:PORT MILLISECONDS`: per node whether the value is in
  * effect and persisted; exit 0 when it is in effect on every node (see ops/setTimeout.ts).
  */
-import { MIN_NODE_TIMEOUT_MS, runSetTimeout } from '../../engine';
+import { MIN_NODE_TIMEOUT_MS, renderSetTimeoutEvent, runSetTimeout } from '../../engine';
 import { entryArgument, type CliCommand } from '../context';
 import { parseInteger, RANGES } from '../numbers';
 import { opHooks, writeReportJson } from '../opHooks';
@@ -17,7 +17,7 @@ export const setTimeoutCommand: CliCommand = {
     // A whole number below 100 gets redis-cli's own refusal (from the engine); anything else that is not one, ours.
     const ms =
       /^\s*\d+\s*$/.test(text) && Number(text) < MIN_NODE_TIMEOUT_MS ? Number(text) : parseInteger(text, 'set-timeout milliseconds', RANGES.nodeTimeoutMs);
-    const report = await runSetTimeout(entry.host, entry.port, ms, { ...ctx.conn, ...opHooks(ctx) });
+    const report = await runSetTimeout({ ...ctx.conn, ...entry, timeoutMs: ms, ...opHooks(ctx, renderSetTimeoutEvent) });
     if (ctx.json) writeReportJson(ctx, 'set-timeout', report);
     return report.exitCode;
   },

@@ -5,10 +5,8 @@
  * node that came back with old data). An rcm finding redis-cli does not have.
  * Pure: from topology.foreignKeys (counted by the loader).
  */
-import { formatRangesPlain, rangesFromSlots } from '../model/slots';
 import type { Topology } from '../model/types';
 import { nodeRef, type NodeRef } from './check';
-import { out, type OutputChunk } from '../render/output';
 
 export interface OrphanFinding {
   readonly node: NodeRef;
@@ -30,15 +28,4 @@ export function findOrphans(topology: Topology): OrphanFinding[] {
       out.push({ node: nodeRef(n), keys: mine.reduce((a, f) => a + f.keys, unplaced), slots: mine.map((f) => f.slot), unplaced });
   }
   return out;
-}
-
-/** One `[ERR]` line per node, on stdout after the check's own findings (none on a healthy cluster). */
-export function renderOrphans(orphans: readonly OrphanFinding[]): OutputChunk[] {
-  return orphans.map((o) => {
-    const where =
-      o.slots.length === 0
-        ? 'in slots it does not own (DBSIZE counts them; the server lists none of their slots)'
-        : `in ${o.slots.length} slot(s) it does not own (slots ${formatRangesPlain(rangesFromSlots(o.slots))}${(o.unplaced ?? 0) > 0 ? `, and ${o.unplaced} DBSIZE counts in slots the server does not list` : ''})`;
-    return out(`[ERR] Node ${o.node.addr} holds ${o.keys} key(s) ${where}: no client can reach them.\n`, 'error');
-  });
 }

@@ -1,6 +1,6 @@
 /** fix's orphan-key stage (issue #10 item 5). */
 import { nodeRef } from '../check/check';
-import { renderOrphans } from '../check/orphans';
+import { renderOrphans } from '../render/checkText';
 import { ORPHANS_QUESTION, renderFixingOrphans, renderOrphansNotConfirmed } from '../render/fixText';
 import { foreignKeys, readClaims, servedBy } from './claims';
 import type { FixIo } from './steps';

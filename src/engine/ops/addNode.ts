@@ -10,24 +10,51 @@
 import { checkCluster, nodeRef, type CheckResult, type NodeRef } from '../check/check';
 import type { ClusterNode, Topology } from '../model/types';
 import { openCluster, type ClusterSession, type LoadOptions } from '../io/loader';
-import { renderCandidates } from '../render/candidates';
-import { renderCheck, renderLoadMessages } from '../render/checkText';
-import type { JoinView } from '../render/joinText';
-import { err, out } from '../render/output';
-import { meetArgs, resolveForMeet } from './create';
-import { everyoneKnows, waitForJoin } from './joinWait';
-import { probeFreshNode, type FreshNode } from './newNode';
-import { errorText, OutputLog, type OpHooks, type WaitOptions, type OpReport } from './opOutput';
-import { dialectOfTopology, wordsOf } from '../model/dialect';
+import type { JoinView } from '../check/links';
+import { meetArgs, resolveForMeet, type BadMeetHostEvent } from './create';
+import { everyoneKnows, waitForJoin, type JoinEvent } from './joinWait';
+import { probeFreshNode, type FreshNode, type FreshRejectedEvent } from './newNode';
+import { errorText, EventLog, loadEvent, type CommonEvent, type NodeCandidate, type OpEntry, type OpHooks, type OpReport, type WaitOptions } from './opOutput';
+import { dialectOfTopology, type CliDialect } from '../model/dialect';
 
-export interface AddNodeOptions extends LoadOptions, OpHooks, WaitOptions {
+/** Copying the cluster's functions to a new master (redis-cli's steps and messages; render/addNodeText.ts). */
+export type FunctionsEvent =
+  | { readonly kind: 'functions-get' }
+  | { readonly kind: 'functions-unsupported'; readonly error: string }
+  | { readonly kind: 'functions-list'; readonly addr: string }
+  | { readonly kind: 'functions-list-failed'; readonly error: string }
+  | { readonly kind: 'functions-present' }
+  | { readonly kind: 'functions-restore'; readonly addr: string }
+  | { readonly kind: 'functions-restore-failed'; readonly error: string };
+
+/** What add-node reports, in order (render/addNodeText.ts prints it). `addr`: the new node. */
+export type AddNodeEvent =
+  | CommonEvent
+  | JoinEvent
+  | FreshRejectedEvent
+  | FunctionsEvent
+  | BadMeetHostEvent
+  | { readonly kind: 'add-node-start'; readonly addr: string; readonly entry: string }
+  | { readonly kind: 'add-node-no-such-master'; readonly masterId: string; readonly dialect: CliDialect; readonly masters: readonly NodeCandidate[] }
+  | { readonly kind: 'add-node-no-master' }
+  | { readonly kind: 'add-node-master-selected'; readonly master: string; readonly dialect: CliDialect }
+  | { readonly kind: 'add-node-unreachable'; readonly addr: string }
+  | { readonly kind: 'add-node-meet'; readonly addr: string }
+  | { readonly kind: 'add-node-replicate'; readonly master: string }
+  | { readonly kind: 'add-node-done' };
+
+/** `host`/`port`: any node of the cluster. */
+export interface AddNodeOptions extends LoadOptions, OpHooks<AddNodeEvent>, WaitOptions, OpEntry {
+  /** The node to add. */
+  readonly newHost: string;
+  readonly newPort: number;
   /** --cluster-slave */
   readonly asReplica?: boolean;
   /** --cluster-master-id (only with asReplica). */
   readonly masterId?: string;
 }
 
-export interface AddNodeReport extends OpReport {
+export interface AddNodeReport extends OpReport<AddNodeEvent> {
   readonly topology: Topology;
   readonly check: CheckResult;
   /** The added node, once it was validated. */
@@ -46,9 +73,10 @@ export function masterWithFewestReplicas(nodes: readonly ClusterNode[], exclude?
   return best;
 }
 
-export async function runAddNode(newHost: string, newPort: number, host: string, port: number, opts: AddNodeOptions = {}): Promise<AddNodeReport> {
-  const log = new OutputLog(opts.onOutput);
-  log.emit(out(`>>> Adding node ${newHost}:${newPort} to cluster ${host}:${port}\n`, 'info'));
+export async function runAddNode(opts: AddNodeOptions): Promise<AddNodeReport> {
+  const { newHost, newPort, host, port } = opts;
+  const log = new EventLog(opts.onEvent);
+  log.emit({ kind: 'add-node-start', addr: `${newHost}:${newPort}`, entry: `${host}:${port}` });
   const session = await openCluster(host, port, opts);
   let fresh: FreshNode | undefined;
   const { topology } = session;
@@ -57,13 +85,13 @@ export async function runAddNode(newHost: string, newPort: number, host: string,
   const report = (exitCode: 0 | 1): AddNodeReport => ({
     topology,
     check,
-    output: log.chunks,
+    events: log.events,
     exitCode,
     ...(fresh ? { node: { id: fresh.id, addr: `${fresh.host}:${fresh.port}` } } : {}),
     ...(master ? { master: nodeRef(master) } : {}),
   });
   try {
-    log.emit(...renderLoadMessages(topology), ...renderCheck(topology, check));
+    log.emit(loadEvent(topology), { kind: 'check', topology, result: check });
     if (!check.ok) return report(1);
 
     if (opts.asReplica) {
@@ -71,59 +99,54 @@ export async function runAddNode(newHost: string, newPort: number, host: string,
         const wanted = opts.masterId.toLowerCase();
         master = topology.nodes.find((n) => n.id.toLowerCase() === wanted && n.role === 'master');
         if (!master) {
-          log.emit(
-            out(`[ERR] No such ${wordsOf(dialectOfTopology(topology)).master} ID ${opts.masterId}\n`, 'error'),
-            renderCandidates(
-              'the masters are',
-              topology.nodes.filter((n) => n.role === 'master'),
-            ),
-          );
+          const masters = topology.nodes.filter((n) => n.role === 'master').map((n) => ({ id: n.id, host: n.host, port: n.port }));
+          log.emit({ kind: 'add-node-no-such-master', masterId: opts.masterId, dialect: dialectOfTopology(topology), masters });
           return report(1);
         }
       } else {
         master = masterWithFewestReplicas(topology.nodes);
         if (!master) {
-          log.emit(out('[ERR] The cluster has no master to replicate\n', 'error'));
+          log.emit({ kind: 'add-node-no-master' });
           return report(1);
         }
-        log.emit(out(`Automatically selected ${wordsOf(dialectOfTopology(topology)).master} ${master.host}:${master.port}\n`));
+        log.emit({ kind: 'add-node-master-selected', master: `${master.host}:${master.port}`, dialect: dialectOfTopology(topology) });
       }
     }
 
     const probe = await probeFreshNode(newHost, newPort, opts);
     if (!probe.ok) {
-      log.emit(...probe.output);
-      if (probe.reason === 'unreachable') log.emit(out(`[ERR] Sorry, can't connect to node ${newHost}:${newPort}\n`, 'error'));
+      log.emit(probe.event);
+      if (probe.reason === 'unreachable') log.emit({ kind: 'add-node-unreachable', addr: `${newHost}:${newPort}` });
       return report(1);
     }
     fresh = probe.node;
     if (!opts.asReplica && !(await copyFunctions(session, fresh, log))) return report(1);
 
     const entry = topology.nodes[0]!;
-    log.emit(out(`>>> Send CLUSTER MEET to node ${newHost}:${newPort} to make it join the cluster.\n`, 'info'));
+    log.emit({ kind: 'add-node-meet', addr: `${newHost}:${newPort}` });
     const ip = await resolveForMeet(entry.host, opts.family);
     if (ip === null) {
-      log.emit(err(`Invalid IP address or hostname specified: ${entry.host}\n`));
+      log.emit({ kind: 'bad-meet-host', host: entry.host });
       return report(1);
     }
     try {
       await fresh.client.call('CLUSTER', 'MEET', ...meetArgs(ip, entry));
     } catch (e) {
-      log.emit(out(`Node ${newHost}:${newPort} replied with error:\n${errorText(e)}\n`, 'error'));
+      log.emit({ kind: 'reply-error', addr: `${newHost}:${newPort}`, error: errorText(e) });
       return report(1);
     }
     if (!(await waitUntilKnown(session, fresh, opts, log))) return report(1);
 
     if (master) {
-      log.emit(out(`>>> Configure node as replica of ${master.host}:${master.port}.\n`, 'info'));
+      log.emit({ kind: 'add-node-replicate', master: `${master.host}:${master.port}` });
       try {
         await fresh.client.call('CLUSTER', 'REPLICATE', master.id);
       } catch (e) {
-        log.emit(out(`Node ${newHost}:${newPort} replied with error:\n${errorText(e)}\n`, 'error'));
+        log.emit({ kind: 'reply-error', addr: `${newHost}:${newPort}`, error: errorText(e) });
         return report(1);
       }
     }
-    log.emit(out('[OK] New node added correctly.\n', 'ok'));
+    log.emit({ kind: 'add-node-done' });
     return report(0);
   } finally {
     fresh?.client.close();
@@ -132,7 +155,7 @@ export async function runAddNode(newHost: string, newPort: number, host: string,
 }
 
 /** Waits until the new node and every loaded node know each other and agree; introduces them directly once the entry knows it. */
-async function waitUntilKnown(session: ClusterSession, fresh: FreshNode, opts: AddNodeOptions, log: OutputLog): Promise<boolean> {
+async function waitUntilKnown(session: ClusterSession, fresh: FreshNode, opts: AddNodeOptions, log: EventLog<AddNodeEvent>): Promise<boolean> {
   const { nodes } = session.topology;
   const clients = [...nodes.map((n) => session.clients.get(n.id)!), fresh.client];
   const ids = [...nodes.map((n) => n.id), fresh.id];
@@ -162,37 +185,32 @@ async function waitUntilKnown(session: ClusterSession, fresh: FreshNode, opts: A
  * the entry node, FUNCTION LIST must be empty on the new node, FUNCTION RESTORE.
  * (The `\r\n` line ends of its error messages are kept.)
  */
-async function copyFunctions(session: ClusterSession, fresh: FreshNode, log: OutputLog): Promise<boolean> {
+async function copyFunctions(session: ClusterSession, fresh: FreshNode, log: EventLog<AddNodeEvent>): Promise<boolean> {
   const addr = `${fresh.host}:${fresh.port}`;
   const entry = session.clients.get(session.topology.nodes[0]!.id)!;
-  log.emit(out('>>> Getting functions from cluster\n', 'info'));
+  log.emit({ kind: 'functions-get' });
   const [dump] = await entry.pipeline([['FUNCTION', 'DUMP']], { buffers: true });
   if (!dump!.ok) {
-    log.emit(
-      out(
-        `>>> Failed retrieving Functions from the cluster, skip this step as Redis version do not support function command (error = '${dump!.error}')\n`,
-        'info',
-      ),
-    );
+    log.emit({ kind: 'functions-unsupported', error: dump!.error });
     return true;
   }
-  log.emit(out(`>>> Send FUNCTION LIST to ${addr} to verify there is no functions in it\n`, 'info'));
+  log.emit({ kind: 'functions-list', addr });
   let list: unknown;
   try {
     list = await fresh.client.call('FUNCTION', 'LIST');
   } catch (e) {
-    log.emit(out(`>>> Failed on CLUSTER LIST (error = '${errorText(e)}')\r\n`, 'error'));
+    log.emit({ kind: 'functions-list-failed', error: errorText(e) });
     return false;
   }
   if (Array.isArray(list) && list.length > 0) {
-    log.emit(out('>>> New node already contains functions and can not be added to the cluster. Use FUNCTION FLUSH and try again.\r\n', 'error'));
+    log.emit({ kind: 'functions-present' });
     return false;
   }
-  log.emit(out(`>>> Send FUNCTION RESTORE to ${addr}\n`, 'info'));
+  log.emit({ kind: 'functions-restore', addr });
   try {
     await fresh.client.call('FUNCTION', 'RESTORE', dump!.value as Buffer);
   } catch (e) {
-    log.emit(out(`>>> Failed loading functions to the new node (error = '${errorText(e)}')\r\n`, 'error'));
+    log.emit({ kind: 'functions-restore-failed', error: errorText(e) });
     return false;
   }
   return true;

@@ -23,29 +23,41 @@ import { EngineError, toEngineError } from '../model/errors';
 import type { ClusterNode, Topology } from '../model/types';
 import { openCluster, type LoadOptions } from '../io/loader';
 import { strerror, syncRdbToFile, type SyncFraming } from '../io/replicationSync';
-import { renderCheck, renderLoadMessages } from '../render/checkText';
-import {
-  backupFileName,
-  backupPath,
-  renderBackupDone,
-  renderBackupProblems,
-  renderConfigSaveFailed,
-  renderNodesJson,
-  renderSavingConfig,
-  renderSavingRdb,
-  renderSyncFinished,
-  renderSyncStarted,
-} from '../render/dataText';
-import { err, type OutputChunk } from '../render/output';
-import { DataLog, DataProgressEmitter } from './dataOutput';
-import type { OpHooks, OpReport } from './opOutput';
+import { backupFileName, backupPath, nodesJsonText } from '../data/backupLayout';
+import { DataProgressEmitter } from './dataOutput';
+import { EventLog, loadEvent, type ClusterCheckEvent, type LoadEvent, type OpEntry, type OpHooks, type OpReport } from './opOutput';
 
-export interface BackupOptions extends LoadOptions, OpHooks {
+/** One master's transfer, as redis-cli prints it (the blocks come in node-list order). */
+export type BackupNodeEvent =
+  | { readonly kind: 'backup-saving-rdb'; readonly addr: string }
+  /** `length`: null for a diskless (EOF-marked) transfer. */
+  | { readonly kind: 'backup-sync-started'; readonly file: string; readonly length: number | null }
+  | { readonly kind: 'backup-sync-finished'; readonly eofBytes: number | null }
+  /** `addr`: set when the message does not name the node itself. */
+  | { readonly kind: 'backup-node-failed'; readonly message: string; readonly addr?: string };
+
+/** What backup reports, in order (render/dataText.ts prints it); its progress goes to onProgress. */
+export type BackupEvent =
+  | LoadEvent
+  | ClusterCheckEvent
+  | BackupNodeEvent
+  /** The directory cannot take the backup, or the files could not be moved into place. */
+  | { readonly kind: 'backup-failed'; readonly message: string }
+  | { readonly kind: 'backup-masters-missing'; readonly message: string }
+  | { readonly kind: 'backup-saving-config'; readonly path: string }
+  | { readonly kind: 'backup-config-failed'; readonly path: string }
+  | { readonly kind: 'backup-problems' }
+  | { readonly kind: 'backup-done'; readonly dir: string };
+
+export interface BackupOptions extends LoadOptions, OpHooks<BackupEvent>, OpEntry {
+  /** The directory to write the backup into. */
+  readonly dir: string;
   /** Fail a transfer when the master sends nothing for this long (default 60000 ms; keep-alives count). */
   readonly idleTimeoutMs?: number;
   /** Ask for diskless transfers (REPLCONF capa eof; used when the masters have repl-diskless-sync yes). Default off, as redis-cli. */
   readonly diskless?: boolean;
-  readonly onEvent?: (e: DataEvent) => void;
+  /** Progress and each master's transfer as they happen. */
+  readonly onProgress?: (e: DataEvent) => void;
   readonly signal?: AbortSignal;
   readonly now?: () => number;
 }
@@ -63,7 +75,7 @@ export interface BackupFile {
   readonly rdbVersion: number;
 }
 
-export interface BackupReport extends OpReport {
+export interface BackupReport extends OpReport<BackupEvent> {
   readonly topology?: Topology;
   readonly check?: CheckResult;
   readonly dir: string;
@@ -128,19 +140,20 @@ interface NodeResult {
   readonly version: number;
 }
 
-export async function runBackup(host: string, port: number, dir: string, opts: BackupOptions = {}): Promise<BackupReport> {
-  const log = new DataLog(opts.onOutput);
+export async function runBackup(opts: BackupOptions): Promise<BackupReport> {
+  const { host, port, dir } = opts;
+  const log = new EventLog(opts.onEvent);
   const now = opts.now ?? Date.now;
-  const progress = new DataProgressEmitter('backup', now, opts.onEvent);
+  const progress = new DataProgressEmitter('backup', now, opts.onProgress);
   const failed = (e: EngineError, extra: Partial<BackupReport> = {}): BackupReport => {
     progress.emit({ type: 'error', error: e.toJSON() });
-    return { dir, files: [], progress: progress.snapshot(), error: e.toJSON(), output: log.chunks, exitCode: 1, ...extra };
+    return { dir, files: [], progress: progress.snapshot(), error: e.toJSON(), events: log.events, exitCode: 1, ...extra };
   };
 
   try {
     await checkWritableDir(dir);
   } catch (e) {
-    log.emit(err(`${(e as Error).message}\n`));
+    log.emit({ kind: 'backup-failed', message: (e as Error).message });
     return failed(toEngineError(e, undefined, 'file-error'));
   }
 
@@ -148,7 +161,7 @@ export async function runBackup(host: string, port: number, dir: string, opts: B
   session.close(); // the transfers use their own raw sockets
   const { topology } = session;
   const check = checkCluster(topology);
-  log.emit(...renderLoadMessages(topology), ...renderCheck(topology, check));
+  log.emit(loadEvent(topology), { kind: 'check', topology, result: check });
   const clusterErrors = check.ok ? 0 : check.findings.length;
   const masters = topology.nodes.filter((n) => n.role === 'master');
   const missing = topology.skipped.filter((s) => s.role === 'master');
@@ -159,7 +172,7 @@ export async function runBackup(host: string, port: number, dir: string, opts: B
       node: list,
       message: `Master(s) ${list} could not be loaded: a backup now would miss their keys. Bring them back (or fail them over) first.`,
     });
-    log.emit(err(`[ERR] ${e.message}\n`));
+    log.emit({ kind: 'backup-masters-missing', message: e.message });
     return failed(e, { topology, check });
   }
 
@@ -172,7 +185,7 @@ export async function runBackup(host: string, port: number, dir: string, opts: B
   progress.counter.keysTotal = masters.reduce((a, m) => a + (typeof m.dbsize === 'number' ? m.dbsize : 0), 0);
 
   // Transfers in parallel; each master's lines are printed in node-list order as soon as they can be.
-  const blocks: (OutputChunk[] | null)[] = masters.map(() => null);
+  const blocks: (BackupNodeEvent[] | null)[] = masters.map(() => null);
   let printed = 0;
   const flush = (): void => {
     while (printed < blocks.length && blocks[printed]) log.emit(...blocks[printed++]!);
@@ -186,14 +199,14 @@ export async function runBackup(host: string, port: number, dir: string, opts: B
     const addr = `${n.host}:${n.port}`;
     const file = backupPath(dir, backupFileName(n));
     const tmp = join(dirname(file), `.${basename(file)}.rcm-tmp`);
-    const block: OutputChunk[] = [renderSavingRdb(addr)];
+    const block: BackupNodeEvent[] = [{ kind: 'backup-saving-rdb', addr }];
     progress.emit({ type: 'node-started', op: 'backup', nodeId: n.id, addr, file });
     try {
       const res = await syncRdbToFile(n.host, n.port, tmp, {
         ...opts,
         idleTimeoutMs: opts.idleTimeoutMs,
         signal: controller.signal,
-        onFraming: (f) => block.push(renderSyncStarted(file, f.mode === 'length' ? f.length : null)),
+        onFraming: (f) => block.push({ kind: 'backup-sync-started', file, length: f.mode === 'length' ? f.length : null }),
         onBytes: (b) => {
           progress.counter.bytes += b - (bytesByNode.get(n.id) ?? 0);
           bytesByNode.set(n.id, b);
@@ -201,7 +214,7 @@ export async function runBackup(host: string, port: number, dir: string, opts: B
         },
       });
       const { keys, version } = await verifyRdb(tmp, file, controller.signal);
-      block.push(renderSyncFinished(res.framing.mode === 'eof' ? res.bytes : null));
+      block.push({ kind: 'backup-sync-finished', eofBytes: res.framing.mode === 'eof' ? res.bytes : null });
       progress.counter.keysMoved += keys;
       progress.counter.keysScanned += keys;
       progress.emit({ type: 'node-done', op: 'backup', nodeId: n.id, addr, file, bytes: res.bytes, keys });
@@ -209,7 +222,8 @@ export async function runBackup(host: string, port: number, dir: string, opts: B
       return { node: n, file, tmp, framing: res.framing, bytes: res.bytes, keys, version };
     } catch (e) {
       const ee = e instanceof EngineError ? e : new EngineError({ code: 'sync-failed', node: addr, message: String(e) });
-      if (ee.code !== 'cancelled') block.push(err(`${ee.code === 'sync-failed' || ee.code === 'file-error' ? ee.message : `${addr}: ${ee.message}`}\n`));
+      if (ee.code !== 'cancelled')
+        block.push({ kind: 'backup-node-failed', message: ee.message, ...(ee.code === 'sync-failed' || ee.code === 'file-error' ? {} : { addr }) });
       await fsp.rm(tmp, { force: true }).catch(() => undefined);
       controller.abort(); // one failed transfer fails the backup: stop the others
       throw ee;
@@ -250,27 +264,27 @@ export async function runBackup(host: string, port: number, dir: string, opts: B
   } catch (e) {
     await Promise.all(results.map((r) => fsp.rm(r.tmp, { force: true }).catch(() => undefined)));
     const ee = new EngineError({ code: 'file-error', cause: strerror(e), message: `Could not move the RDB files into place in '${dir}': ${strerror(e)}` });
-    log.emit(err(`${ee.message}\n`));
+    log.emit({ kind: 'backup-failed', message: ee.message });
     return failed(ee, { topology, check, files });
   }
   const nodesPath = backupPath(dir, 'nodes.json');
-  log.emit(renderSavingConfig(nodesPath));
+  log.emit({ kind: 'backup-saving-config', path: nodesPath });
   const nodesTmp = join(dirname(nodesPath), '.nodes.json.rcm-tmp');
   try {
-    await fsp.writeFile(nodesTmp, renderNodesJson(topology, clusterErrors), { flush: true });
+    await fsp.writeFile(nodesTmp, nodesJsonText(topology, clusterErrors), { flush: true });
     await fsp.rename(nodesTmp, nodesPath);
     await fsyncDir(dirname(nodesPath));
   } catch (e) {
     await fsp.rm(nodesTmp, { force: true }).catch(() => undefined);
-    log.emit(...renderConfigSaveFailed(nodesPath));
+    log.emit({ kind: 'backup-config-failed', path: nodesPath });
     const ee = new EngineError({ code: 'file-error', cause: strerror(e), message: `Could not save nodes to: ${nodesPath}: ${strerror(e)}` });
     return failed(ee, { topology, check, files });
   }
-  if (!check.ok) log.emit(renderBackupProblems());
-  log.emit(renderBackupDone(dir));
+  if (!check.ok) log.emit({ kind: 'backup-problems' });
+  log.emit({ kind: 'backup-done', dir });
   const snap = progress.snapshot();
   progress.emit({ type: 'data-finished', progress: snap });
-  return { topology, check, dir, files, nodesJson: nodesPath, progress: snap, output: log.chunks, exitCode: 0 };
+  return { topology, check, dir, files, nodesJson: nodesPath, progress: snap, events: log.events, exitCode: 0 };
 }
 
 /** The RDB files of a backup directory (redis-node-*.rdb / valkey-node-*.rdb), sorted. */

@@ -7,7 +7,7 @@ import { RdbError } from '../data/rdbCursor';
 import { readRdbFile } from '../io/rdbFile';
 import { strerror } from '../io/replicationSync';
 import { EngineError } from '../model/errors';
-import { backupPath } from '../render/dataText';
+import { backupPath } from '../data/backupLayout';
 import { listBackupRdbFiles } from './backup';
 
 export interface RestoreFileReport {

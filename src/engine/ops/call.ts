@@ -11,23 +11,30 @@ import { EngineError } from '../model/errors';
 import type { Role, Topology } from '../model/types';
 import { openCluster, type LoadOptions } from '../io/loader';
 import { destructiveReason } from '../plan/callSafety';
-import { formatRawReply, toJsonReply, type JsonReply } from '../render/callText';
-import { renderLoadMessages } from '../render/checkText';
-import { out } from '../render/output';
-import { OutputLog, type OpHooks, type OpReport } from './opOutput';
+import { toJsonReply, type JsonReply } from '../model/reply';
+import { EventLog, loadEvent, type LoadEvent, type OpEntry, type OpHooks, type OpReport } from './opOutput';
 
-export interface CallOptions extends LoadOptions, OpHooks {
+export interface CallOptions extends LoadOptions, OpHooks<CallEvent>, OpEntry {
+  /** The command and its arguments. */
+  readonly argv: readonly string[];
   readonly onlyMasters?: boolean;
   readonly onlyReplicas?: boolean;
-  /** Separator between array elements (redis-cli's -d, default "\n"). */
-  readonly delimiter?: string;
 }
 
 export type CallReply =
   | { readonly node: NodeRef; readonly role: Role; readonly ok: true; readonly reply: JsonReply }
   | { readonly node: NodeRef; readonly role: Role; readonly ok: false; readonly error: string; readonly transport: boolean };
 
-export interface CallReport extends OpReport {
+/** What call reports, in order (render/callText.ts prints it; redis-cli's -d is the renderer's). */
+export type CallEvent =
+  | LoadEvent
+  /** The confirmation of a destructive command was declined: nothing was sent. */
+  | { readonly kind: 'call-aborted'; readonly command: string }
+  | { readonly kind: 'call-start'; readonly argv: readonly string[] }
+  /** One per node, in node-list order, once every node has answered. */
+  | { readonly kind: 'call-reply'; readonly reply: CallReply };
+
+export interface CallReport extends OpReport<CallEvent> {
   readonly topology: Topology;
   readonly command: readonly string[];
   /** One entry per node the command was sent to, in node-list order. */
@@ -36,13 +43,14 @@ export interface CallReport extends OpReport {
   readonly sent: boolean;
 }
 
-export async function runCall(host: string, port: number, argv: readonly string[], opts: CallOptions = {}): Promise<CallReport> {
+export async function runCall(opts: CallOptions): Promise<CallReport> {
+  const { argv } = opts;
   if (argv.length === 0) throw new EngineError({ code: 'usage', message: 'call needs a command to send' });
-  const log = new OutputLog(opts.onOutput);
-  const session = await openCluster(host, port, opts);
+  const log = new EventLog(opts.onEvent);
+  const session = await openCluster(opts.host, opts.port, opts);
   const { topology } = session;
   try {
-    log.emit(...renderLoadMessages(topology));
+    log.emit(loadEvent(topology));
     const targets = topology.nodes.filter((n) => {
       const replica = n.masterId !== null;
       return !(opts.onlyMasters && replica) && !(opts.onlyReplicas && !replica);
@@ -51,11 +59,11 @@ export async function runCall(host: string, port: number, argv: readonly string[
     if (danger && targets.length > 0 && opts.confirm) {
       const question = `${argv.join(' ')} ${danger}; it will be sent to ${targets.length} node(s). Are you sure?`;
       if (!(await opts.confirm(question))) {
-        log.emit(out(`*** Aborted: ${argv[0]} was not sent to any node.\n`, 'error'));
-        return { topology, command: argv, replies: [], sent: false, output: log.chunks, exitCode: 1 };
+        log.emit({ kind: 'call-aborted', command: argv[0]! });
+        return { topology, command: argv, replies: [], sent: false, events: log.events, exitCode: 1 };
       }
     }
-    log.emit(out('>>> Calling', 'info'), ...argv.map((a) => out(` ${a}`)), out('\n'));
+    log.emit({ kind: 'call-start', argv });
     const replies = await Promise.all(
       targets.map(async (n): Promise<CallReply> => {
         const base = { node: nodeRef(n), role: n.role };
@@ -69,19 +77,9 @@ export async function runCall(host: string, port: number, argv: readonly string[
         }
       }),
     );
-    for (const r of replies) {
-      const text = r.ok ? formatRawReply(fromJson(r.reply), opts.delimiter) : r.transport ? 'Failed!' : `${r.error}\n`;
-      log.emit(out(`${r.node.addr}: ${text}\n`));
-    }
-    return { topology, command: argv, replies, sent: true, output: log.chunks, exitCode: 0 };
+    for (const reply of replies) log.emit({ kind: 'call-reply', reply });
+    return { topology, command: argv, replies, sent: true, events: log.events, exitCode: 0 };
   } finally {
     session.close();
   }
-}
-
-/** Back from the JSON form to what formatRawReply expects (errors inside arrays). */
-function fromJson(r: JsonReply): unknown {
-  if (Array.isArray(r)) return r.map(fromJson);
-  if (r !== null && typeof r === 'object' && 'error' in r) return new Error(r.error);
-  return r;
 }

@@ -10,28 +10,56 @@
  */
 import { lookup } from 'node:dns/promises';
 import { checkCluster, type CheckResult } from '../check/check';
-import { dialectOf } from '../model/dialect';
+import { dialectOf, type CliDialect } from '../model/dialect';
 import type { Topology } from '../model/types';
 import { parseEntryAddress } from '../parse/address';
 import { openCluster } from '../io/loader';
 import type { ConnectionOptions } from '../io/options';
 import { createMasterCount, planCreate, type CreateNodeInput, type CreatePlan } from '../plan/createPlan';
-import { renderCheck, renderLoadMessages } from '../render/checkText';
-import { renderCreateAllocation, renderCreatePreview, renderFewPrimaries, renderTooFewMasters } from '../render/createText';
-import { err, out, type OutputChunk } from '../render/output';
-import { everyoneKnows, waitForJoin } from './joinWait';
-import type { JoinView } from '../render/joinText';
-import { probeFreshNode, type FreshNode } from './newNode';
-import { errorText, OutputLog, type OpHooks, type WaitOptions, type OpReport } from './opOutput';
+import { everyoneKnows, waitForJoin, type JoinEvent } from './joinWait';
+import type { JoinView } from '../check/links';
+import { probeFreshNode, type FreshNode, type FreshRejectedEvent } from './newNode';
+import { errorText, EventLog, loadEvent, type CommonEvent, type OpHooks, type OpReport, type ReplyErrorEvent, type WaitOptions } from './opOutput';
 
-export interface CreateOptions extends ConnectionOptions, OpHooks, WaitOptions {
+/** A node's host does not resolve to an address CLUSTER MEET could take (create, add-node). */
+export interface BadMeetHostEvent {
+  readonly kind: 'bad-meet-host';
+  readonly host: string;
+}
+
+/** What create reports, in order (render/createText.ts prints it). */
+export type CreateEvent =
+  | CommonEvent
+  | JoinEvent
+  | FreshRejectedEvent
+  | BadMeetHostEvent
+  | { readonly kind: 'create-bad-address'; readonly address: string }
+  | { readonly kind: 'create-duplicate'; readonly addr: string; readonly twin: string; readonly id: string }
+  | { readonly kind: 'create-bad-replicas'; readonly replicas: number }
+  | { readonly kind: 'create-too-few-masters'; readonly nodes: number; readonly replicas: number }
+  /** valkey-cli 9 asks before it creates a cluster of 1 or 2 primaries. */
+  | { readonly kind: 'create-few-primaries'; readonly primaries: number; readonly replicas: number }
+  /** The allocation and the listing shown before "Can I set the above configuration?" (`flags`: each node's own). */
+  | {
+      readonly kind: 'create-plan';
+      readonly nodes: readonly CreateNodeInput[];
+      readonly flags: readonly string[];
+      readonly plan: CreatePlan;
+      readonly dialect: CliDialect;
+    }
+  | { readonly kind: 'create-configured' }
+  | { readonly kind: 'create-meet' };
+
+export interface CreateOptions extends ConnectionOptions, OpHooks<CreateEvent>, WaitOptions {
+  /** The nodes, `host:port` each, as given. */
+  readonly addresses: readonly string[];
   /** --cluster-replicas (default 0). */
   readonly replicas?: number;
   /** Randomness for the anti-affinity optimiser (default Math.random). */
   readonly random?: () => number;
 }
 
-export interface CreateReport extends OpReport {
+export interface CreateReport extends OpReport<CreateEvent> {
   /** The validated nodes, in argument order (empty when validation failed). */
   readonly nodes: readonly CreateNodeInput[];
   readonly plan?: CreatePlan;
@@ -60,10 +88,11 @@ export async function resolveForMeet(host: string, family?: 4 | 6): Promise<stri
   }
 }
 
-export async function runCreate(addresses: readonly string[], opts: CreateOptions = {}): Promise<CreateReport> {
-  const log = new OutputLog(opts.onOutput);
+export async function runCreate(opts: CreateOptions): Promise<CreateReport> {
+  const { addresses } = opts;
+  const log = new EventLog(opts.onEvent);
   const fresh: FreshNode[] = [];
-  const fail = (extra: Partial<CreateReport> = {}): CreateReport => ({ nodes: [], applied: false, ...extra, output: log.chunks, exitCode: 1 });
+  const fail = (extra: Partial<CreateReport> = {}): CreateReport => ({ nodes: [], applied: false, ...extra, events: log.events, exitCode: 1 });
   try {
     // Validate in argument order; nodes before the first malformed address are probed concurrently.
     const parsed = addresses.map(parseCreateAddress);
@@ -73,25 +102,25 @@ export async function runCreate(addresses: readonly string[], opts: CreateOption
     for (const p of probes) if (p.ok) fresh.push(p.node);
     const rejected = probes.find((p) => !p.ok);
     if (rejected && !rejected.ok) {
-      log.emit(...rejected.output);
+      log.emit(rejected.event);
       return fail();
     }
     if (firstBad >= 0) {
-      log.emit(err(`Invalid address format: ${addresses[firstBad]!.replace(/@[^@]*$/, '')}\n`));
+      log.emit({ kind: 'create-bad-address', address: addresses[firstBad]!.replace(/@[^@]*$/, '') });
       return fail();
     }
     const seen = new Map<string, FreshNode>();
     for (const n of fresh) {
       const twin = seen.get(n.id);
       if (twin) {
-        log.emit(out(`[ERR] Node ${n.host}:${n.port} is the same node as ${twin.host}:${twin.port} (node ID ${n.id}): list every node once.\n`, 'error'));
+        log.emit({ kind: 'create-duplicate', addr: `${n.host}:${n.port}`, twin: `${twin.host}:${twin.port}`, id: n.id });
         return fail();
       }
       seen.set(n.id, n);
     }
     const replicas = opts.replicas ?? 0;
     if (!Number.isInteger(replicas) || replicas < 0) {
-      log.emit(out(`[ERR] Invalid --cluster-replicas ${replicas}: the number of replicas per master must be 0 or more.\n`, 'error'));
+      log.emit({ kind: 'create-bad-replicas', replicas });
       return fail();
     }
     const dialect = dialectOf(fresh.map((n) => n.serverName));
@@ -99,27 +128,20 @@ export async function runCreate(addresses: readonly string[], opts: CreateOption
     // valkey-cli 9 creates a cluster of 1 or 2 primaries once the user agrees (--cluster-yes agrees);
     // redis-cli refuses fewer than 3 masters.
     if (masterCount < 3 && (dialect !== 'valkey' || masterCount < 1)) {
-      log.emit(...renderTooFewMasters(fresh.length, replicas));
+      log.emit({ kind: 'create-too-few-masters', nodes: fresh.length, replicas });
       return fail();
     }
     if (masterCount < 3) {
-      log.emit(renderFewPrimaries(masterCount, replicas));
+      log.emit({ kind: 'create-few-primaries', primaries: masterCount, replicas });
       if (opts.confirm && !(await opts.confirm('Valkey cluster requires at least 3 primary nodes for automatic failover. Are you sure?'))) return fail();
     }
 
     const nodes: CreateNodeInput[] = fresh.map((n) => ({ host: n.host, port: n.port, id: n.id }));
     const plan = planCreate(nodes, replicas, opts.random ?? Math.random);
-    log.emit(...renderCreateAllocation(nodes, plan, dialect));
-    log.emit(
-      ...renderCreatePreview(
-        nodes,
-        fresh.map((n) => n.flags.join(',')),
-        plan,
-      ),
-    );
+    log.emit({ kind: 'create-plan', nodes, flags: fresh.map((n) => n.flags.join(',')), plan, dialect });
     // Declining is a success, as in redis-cli.
     if (opts.confirm && !(await opts.confirm('Can I set the above configuration?'))) {
-      return { nodes, plan, applied: false, output: log.chunks, exitCode: 0 };
+      return { nodes, plan, applied: false, events: log.events, exitCode: 0 };
     }
     return await apply(fresh, nodes, plan, opts, log);
   } finally {
@@ -127,9 +149,15 @@ export async function runCreate(addresses: readonly string[], opts: CreateOption
   }
 }
 
-async function apply(fresh: readonly FreshNode[], nodes: CreateNodeInput[], plan: CreatePlan, opts: CreateOptions, log: OutputLog): Promise<CreateReport> {
-  const done = (exitCode: 0 | 1, extra: Partial<CreateReport> = {}): CreateReport => ({ nodes, plan, applied: true, ...extra, output: log.chunks, exitCode });
-  const replyError = (n: FreshNode, e: unknown) => out(`Node ${n.host}:${n.port} replied with error:\n${errorText(e)}\n`, 'error');
+async function apply(
+  fresh: readonly FreshNode[],
+  nodes: CreateNodeInput[],
+  plan: CreatePlan,
+  opts: CreateOptions,
+  log: EventLog<CreateEvent>,
+): Promise<CreateReport> {
+  const done = (exitCode: 0 | 1, extra: Partial<CreateReport> = {}): CreateReport => ({ nodes, plan, applied: true, ...extra, events: log.events, exitCode });
+  const replyError = (n: FreshNode, e: unknown): ReplyErrorEvent => ({ kind: 'reply-error', addr: `${n.host}:${n.port}`, error: errorText(e) });
 
   const addSlots = await Promise.all(
     fresh.map(async (n, i) => {
@@ -148,15 +176,15 @@ async function apply(fresh: readonly FreshNode[], nodes: CreateNodeInput[], plan
     log.emit(slotError);
     return done(1);
   }
-  log.emit(out('>>> Nodes configuration updated\n', 'info'), out('>>> Assign a different config epoch to each node\n', 'info'));
+  log.emit({ kind: 'create-configured' });
   // Replies are ignored, as redis-cli does (a node may already have an epoch).
   await Promise.all(fresh.map((n, i) => n.client.call('CLUSTER', 'SET-CONFIG-EPOCH', i + 1).catch(() => undefined)));
 
-  log.emit(out('>>> Sending CLUSTER MEET messages to join the cluster\n', 'info'));
+  log.emit({ kind: 'create-meet' });
   const ips = await Promise.all(fresh.map((n) => resolveForMeet(n.host, opts.family)));
   const unresolved = fresh.findIndex((_, i) => ips[i] === null);
   if (unresolved >= 0) {
-    log.emit(err(`Invalid IP address or hostname specified: ${fresh[unresolved]!.host}\n`));
+    log.emit({ kind: 'bad-meet-host', host: fresh[unresolved]!.host });
     return done(1);
   }
   const meets = await Promise.all(
@@ -205,12 +233,12 @@ async function apply(fresh: readonly FreshNode[], nodes: CreateNodeInput[], plan
       );
     }),
   );
-  const replicateErrors = replicate.filter((c): c is OutputChunk => c !== null);
+  const replicateErrors = replicate.filter((c): c is ReplyErrorEvent => c !== null);
   log.emit(...replicateErrors);
 
   const session = await openCluster(fresh[0]!.host, fresh[0]!.port, opts);
   session.close();
   const check = checkCluster(session.topology);
-  log.emit(...renderLoadMessages(session.topology), ...renderCheck(session.topology, check));
+  log.emit(loadEvent(session.topology), { kind: 'check', topology: session.topology, result: check });
   return done(replicateErrors.length === 0 && check.ok ? 0 : 1, { topology: session.topology, check });
 }

@@ -1,20 +1,5 @@
-/** Output and event plumbing shared by import, backup and restore. */
-import type { OutputChunk } from '../render/output';
-import { OutputLog } from './opOutput';
+/** Progress plumbing shared by import, backup and restore. */
 import { ProgressCounter, type DataEvent, type DataOp, type DataProgress } from '../data/events';
-
-/**
- * Forwards every chunk to the hook; keeps only the chunks marked as
- * "recorded" in the report (per-key lines of a big import are streamed, not
- * kept in memory).
- */
-export class DataLog extends OutputLog {
-  /** Streamed to the hook only. */
-  stream(chunks: readonly OutputChunk[]): void {
-    if (!this.onOutput) return;
-    for (const c of chunks) this.onOutput(c);
-  }
-}
 
 /** Progress counters plus throttled `progress` events. */
 export class DataProgressEmitter {

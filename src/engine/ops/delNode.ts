@@ -12,15 +12,28 @@ import { nodeRef, type NodeRef } from '../check/check';
 import { countSlots } from '../model/slots';
 import type { ClusterNode, SkippedNode, Topology } from '../model/types';
 import type { LoadOptions } from '../io/loader';
-import { renderCandidates } from '../render/candidates';
-import { renderLoadMessages } from '../render/checkText';
-import { err, out } from '../render/output';
 import { masterWithFewestReplicas } from './addNode';
-import { errorText, OutputLog, type OpHooks, type OpReport } from './opOutput';
+import { errorText, EventLog, loadEvent, type CommonEvent, type NodeCandidate, type OpEntry, type OpHooks, type OpReport } from './opOutput';
 import { openGuarded } from './runGuard';
-import { dialectOfTopology } from '../model/dialect';
+import { dialectOfTopology, type CliDialect } from '../model/dialect';
 
-export interface DelNodeReport extends OpReport {
+/** What del-node reports, in order (render/delNodeText.ts prints it). `nodeId`: as given. */
+export type DelNodeEvent =
+  | CommonEvent
+  | { readonly kind: 'del-node-start'; readonly nodeId: string; readonly entry: string }
+  | { readonly kind: 'del-node-no-such-node'; readonly nodeId: string; readonly candidates: readonly NodeCandidate[] }
+  | { readonly kind: 'del-node-not-empty'; readonly node: NodeCandidate; readonly slots: number; readonly entry: string }
+  /** `why`: "unreachable" or "flagged FLAGS". */
+  | { readonly kind: 'del-node-down'; readonly addr: string; readonly why: string }
+  | { readonly kind: 'del-node-forget' }
+  | { readonly kind: 'del-node-no-master'; readonly replica: string }
+  | { readonly kind: 'del-node-repoint'; readonly replica: string; readonly master: string }
+  | { readonly kind: 'del-node-unreached'; readonly addr: string; readonly nodeId: string }
+  | { readonly kind: 'del-node-not-reset'; readonly addr: string }
+  | { readonly kind: 'del-node-reset' }
+  | { readonly kind: 'del-node-removed'; readonly nodeId: string; readonly dialect: CliDialect };
+
+export interface DelNodeReport extends OpReport<DelNodeEvent> {
   readonly topology: Topology;
   /** The removed node (absent when the id is unknown). */
   readonly node?: NodeRef & { readonly down: boolean };
@@ -30,11 +43,15 @@ export interface DelNodeReport extends OpReport {
   readonly forgotBy: readonly NodeRef[];
 }
 
-export interface DelNodeOptions extends LoadOptions, OpHooks {}
+export interface DelNodeOptions extends LoadOptions, OpHooks<DelNodeEvent>, OpEntry {
+  /** The node to remove. */
+  readonly nodeId: string;
+}
 
-export async function runDelNode(host: string, port: number, nodeId: string, opts: DelNodeOptions = {}): Promise<DelNodeReport> {
-  const log = new OutputLog(opts.onOutput);
-  log.emit(out(`>>> Removing node ${nodeId} from cluster ${host}:${port}\n`, 'info'));
+export async function runDelNode(opts: DelNodeOptions): Promise<DelNodeReport> {
+  const { host, port, nodeId } = opts;
+  const log = new EventLog(opts.onEvent);
+  log.emit({ kind: 'del-node-start', nodeId, entry: `${host}:${port}` });
   // Preflight and the cluster-wide lease (runGuard.ts); an open slot refuses: its importing side may be the node to delete.
   const { session, lease } = await openGuarded(host, port, opts, { op: 'del-node', kind: 'del-node', allowOpenSlots: false, requireReachableMasters: false });
   const { topology } = session;
@@ -45,53 +62,48 @@ export async function runDelNode(host: string, port: number, nodeId: string, opt
     topology,
     repointed,
     forgotBy,
-    output: log.chunks,
+    events: log.events,
     exitCode,
     ...(target ? { node: target } : {}),
   });
-  const replyError = (n: ClusterNode, e: unknown) => log.emit(out(`Node ${n.host}:${n.port} replied with error:\n${errorText(e)}\n`, 'error'));
-  /** valkey-cli 9 ends with an [OK] line naming the id as given; redis-cli 7/8 end silently. */
+  const replyError = (n: ClusterNode, e: unknown) => log.emit({ kind: 'reply-error', addr: `${n.host}:${n.port}`, error: errorText(e) });
   const removed = (): DelNodeReport => {
-    if (dialectOfTopology(topology) === 'valkey') log.emit(out(`[OK] Node ${nodeId} removed from the cluster.\n`, 'ok'));
+    log.emit({ kind: 'del-node-removed', nodeId, dialect: dialectOfTopology(topology) });
     return report(0);
   };
   try {
-    log.emit(...renderLoadMessages(topology));
+    log.emit(loadEvent(topology));
     const wanted = nodeId.toLowerCase();
     const live = topology.nodes.find((n) => n.id.toLowerCase() === wanted);
     const down: SkippedNode | undefined = live ? undefined : topology.skipped.find((n) => n.id.toLowerCase() === wanted);
     const victim = live ?? down;
     if (!victim) {
-      log.emit(out(`[ERR] No such node ID ${nodeId}\n`, 'error'), renderCandidates('the nodes are', [...topology.nodes, ...topology.skipped]));
+      const candidates = [...topology.nodes, ...topology.skipped].map((n) => ({ id: n.id, host: n.host, port: n.port }));
+      log.emit({ kind: 'del-node-no-such-node', nodeId, candidates });
       return report(1);
     }
     target = { ...nodeRef(victim), down: !live };
     const owned = countSlots(victim.slots);
     if (owned > 0) {
-      log.emit(out(`[ERR] Node ${victim.host}:${victim.port} is not empty! Reshard data away and try again.\n`, 'error'));
-      log.emit(
-        err(
-          `rcm: it still owns ${owned} slot(s); move them first, e.g. rcm reshard ${host}:${port} --cluster-from ${victim.id} --cluster-to <master id> --cluster-slots ${owned}, or rcm rebalance ${host}:${port} --cluster-weight ${victim.id}=0\n`,
-        ),
-      );
+      log.emit({ kind: 'del-node-not-empty', node: { id: victim.id, host: victim.host, port: victim.port }, slots: owned, entry: `${host}:${port}` });
       return report(1);
     }
     if (down) {
       const why = down.reason.kind === 'flagged' ? `flagged ${down.reason.flags.join(',')}` : 'unreachable';
-      log.emit(out(`>>> Node ${down.host}:${down.port} is down (${why}): it will only be forgotten by the other nodes.\n`, 'warn'));
+      log.emit({ kind: 'del-node-down', addr: `${down.host}:${down.port}`, why });
     }
 
-    log.emit(out('>>> Sending CLUSTER FORGET messages to the cluster...\n', 'info'));
+    log.emit({ kind: 'del-node-forget' });
     const others = topology.nodes.filter((n) => n.id !== victim.id);
     for (const n of others) {
       const client = session.clients.get(n.id)!;
       if (n.masterId === victim.id) {
         const master = masterWithFewestReplicas(topology.nodes, victim.id);
         if (!master) {
-          log.emit(out(`[ERR] No other master for ${n.host}:${n.port} to replicate\n`, 'error'));
+          log.emit({ kind: 'del-node-no-master', replica: `${n.host}:${n.port}` });
           return report(1);
         }
-        log.emit(out(`>>> ${n.host}:${n.port} as replica of ${master.host}:${master.port}\n`, 'info'));
+        log.emit({ kind: 'del-node-repoint', replica: `${n.host}:${n.port}`, master: `${master.host}:${master.port}` });
         try {
           await client.call('CLUSTER', 'REPLICATE', master.id);
           repointed.push({ replica: nodeRef(n), master: nodeRef(master) });
@@ -110,16 +122,14 @@ export async function runDelNode(host: string, port: number, nodeId: string, opt
     }
     const unreached = topology.skipped.filter((s) => s.id !== victim.id);
     for (const s of unreached) {
-      log.emit(
-        out(`*** ${s.host}:${s.port} was not reachable and still knows the deleted node: run CLUSTER FORGET ${victim.id} on it when it is back.\n`, 'warn'),
-      );
+      log.emit({ kind: 'del-node-unreached', addr: `${s.host}:${s.port}`, nodeId: victim.id });
     }
 
     if (!live) {
-      log.emit(out(`*** ${victim.host}:${victim.port} was not reset: if it comes back, run CLUSTER RESET on it before using it again.\n`, 'warn'));
+      log.emit({ kind: 'del-node-not-reset', addr: `${victim.host}:${victim.port}` });
       return removed();
     }
-    log.emit(out('>>> Sending CLUSTER RESET SOFT to the deleted node.\n', 'info'));
+    log.emit({ kind: 'del-node-reset' });
     try {
       await session.clients.get(live.id)!.call('CLUSTER', 'RESET', 'SOFT');
     } catch (e) {

@@ -10,19 +10,41 @@ import { clockSleep, systemClock } from '../exec/port';
 import { openCluster, type LoadOptions } from '../io/loader';
 import { parseClusterNodes } from '../parse/clusterNodes';
 import { parseInfo } from '../parse/info';
-import { renderLoadMessages } from '../render/checkText';
-import { out } from '../render/output';
-import { waitForJoin } from './joinWait';
-import { DEFAULT_POLL_INTERVAL_MS, errorText, OutputLog, type OpHooks, type WaitOptions, type OpReport } from './opOutput';
+import { waitForJoin, type JoinEvent } from './joinWait';
+import {
+  DEFAULT_POLL_INTERVAL_MS,
+  errorText,
+  EventLog,
+  loadEvent,
+  type CommonEvent,
+  type OpEntry,
+  type OpHooks,
+  type OpReport,
+  type WaitOptions,
+} from './opOutput';
 
 export type FailoverMode = 'default' | 'force' | 'takeover';
 
-export interface FailoverOptions extends LoadOptions, OpHooks, WaitOptions {
+/** What failover reports, in order (render/nodeOpText.ts prints it). `addr`: the replica, as given. */
+export type FailoverEvent =
+  | CommonEvent
+  | JoinEvent
+  | { readonly kind: 'failover-not-replica'; readonly addr: string }
+  /** A default failover waits for the replica to be in sync: a dot per second. */
+  | { readonly kind: 'failover-sync-start'; readonly addr: string }
+  | { readonly kind: 'failover-sync-dot' }
+  | { readonly kind: 'failover-sync-done' }
+  | { readonly kind: 'failover-sync-failed'; readonly addr: string; readonly state: string }
+  /** `master`: its address, or its id and "(not reachable)". */
+  | { readonly kind: 'failover-send'; readonly addr: string; readonly args: readonly string[]; readonly master: string }
+  | { readonly kind: 'failover-done'; readonly addr: string; readonly master: string };
+
+export interface FailoverOptions extends LoadOptions, OpHooks<FailoverEvent>, WaitOptions, OpEntry {
   /** CLUSTER FAILOVER [FORCE|TAKEOVER]. */
   readonly mode?: FailoverMode;
 }
 
-export interface FailoverReport extends OpReport {
+export interface FailoverReport extends OpReport<FailoverEvent> {
   readonly topology: Topology;
   readonly node: NodeRef;
   /** The master it replicated (null when that master was not loaded, e.g. down). */
@@ -38,7 +60,13 @@ export const DEFAULT_FAILOVER_TIMEOUT_MS = 15_000;
  * link is up and its master knows it as its replica (right after a role change
  * neither holds yet). Waits for both.
  */
-async function waitForSync(replica: NodeClient, master: NodeClient | undefined, replicaId: string, opts: FailoverOptions, log: OutputLog): Promise<boolean> {
+async function waitForSync(
+  replica: NodeClient,
+  master: NodeClient | undefined,
+  replicaId: string,
+  opts: FailoverOptions,
+  log: EventLog<FailoverEvent>,
+): Promise<boolean> {
   const status = async (): Promise<string> => {
     try {
       const link = parseInfo(String(await replica.call('INFO', 'replication'))).master_link_status ?? 'unknown';
@@ -54,27 +82,28 @@ async function waitForSync(replica: NodeClient, master: NodeClient | undefined, 
   };
   let state = await status();
   if (state === 'up') return true;
-  log.emit(out(`Waiting for ${replica.addr} to be in sync with its master\n`));
+  log.emit({ kind: 'failover-sync-start', addr: replica.addr });
   const clock = opts.clock ?? systemClock;
   const started = clock.now();
   const timeout = opts.joinTimeoutMs ?? DEFAULT_FAILOVER_TIMEOUT_MS;
   let dots = 0;
   while (state !== 'up') {
     const waited = clock.now() - started;
-    for (; dots < Math.floor(waited / 1000); dots++) log.emit(out('.'));
+    for (; dots < Math.floor(waited / 1000); dots++) log.emit({ kind: 'failover-sync-dot' });
     if (waited >= timeout) {
-      log.emit(out('\n'), out(`[ERR] ${replica.addr} is not in sync with its master (${state}); if the master is down, use --force.\n`, 'error'));
+      log.emit({ kind: 'failover-sync-failed', addr: replica.addr, state });
       return false;
     }
     await clockSleep(clock, opts.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
     state = await status();
   }
-  log.emit(out('\n'));
+  log.emit({ kind: 'failover-sync-done' });
   return true;
 }
 
-export async function runFailover(host: string, port: number, opts: FailoverOptions = {}): Promise<FailoverReport> {
-  const log = new OutputLog(opts.onOutput);
+export async function runFailover(opts: FailoverOptions): Promise<FailoverReport> {
+  const { host, port } = opts;
+  const log = new EventLog(opts.onEvent);
   const session = await openCluster(host, port, opts);
   const { topology } = session;
   const replica = topology.nodes[0]!;
@@ -86,13 +115,13 @@ export async function runFailover(host: string, port: number, opts: FailoverOpti
     node: nodeRef(replica),
     formerMaster,
     promoted,
-    output: log.chunks,
+    events: log.events,
     exitCode: promoted ? 0 : 1,
   });
   try {
-    log.emit(...renderLoadMessages(topology));
+    log.emit(loadEvent(topology));
     if (replica.role !== 'replica' || !replica.masterId) {
-      log.emit(out(`[ERR] Node ${addr} is not a replica: run failover on a replica of the master it should replace.\n`, 'error'));
+      log.emit({ kind: 'failover-not-replica', addr });
       return report(false);
     }
     const mode = opts.mode ?? 'default';
@@ -101,11 +130,11 @@ export async function runFailover(host: string, port: number, opts: FailoverOpti
     const client = session.clients.get(replica.id)!;
     const masterClient = master ? session.clients.get(master.id) : undefined;
     if (mode === 'default' && !(await waitForSync(client, masterClient, replica.id, opts, log))) return report(false);
-    log.emit(out(`>>> Sending CLUSTER FAILOVER${args.map((a) => ` ${a}`).join('')} to ${addr}, replica of ${masterText}\n`, 'info'));
+    log.emit({ kind: 'failover-send', addr, args, master: masterText });
     try {
       await client.call('CLUSTER', 'FAILOVER', ...args);
     } catch (e) {
-      log.emit(out(`Node ${addr} replied with error:\n${errorText(e)}\n`, 'error'));
+      log.emit({ kind: 'reply-error', addr, error: errorText(e) });
       return report(false);
     }
     const hint =
@@ -126,7 +155,7 @@ export async function runFailover(host: string, port: number, opts: FailoverOpti
       },
     });
     if (!waited.ok) return report(false);
-    log.emit(out(`[OK] ${addr} is now a master (it replaced ${masterText}).\n`, 'ok'));
+    log.emit({ kind: 'failover-done', addr, master: masterText });
     return report(true);
   } finally {
     session.close();

@@ -92,14 +92,14 @@ import {
   renderConflictsLeft,
 } from '../render/fixText';
 import { err, type OutputChunk } from '../render/output';
-import { OutputLog, type OpHooks, type OpReport } from './opOutput';
+import { OutputLog, type TextOpHooks, type TextOpReport } from './opOutput';
 import { openGuarded } from './runGuard';
 import { dialectOfTopology } from '../model/dialect';
 
 export type { FixAction } from '../fix/steps';
 export type { KeyConflict } from '../fix/merge';
 
-export interface FixOptions extends LoadOptions, OpHooks, FixStepOptions {
+export interface FixOptions extends LoadOptions, TextOpHooks, FixStepOptions {
   /** --cluster-fix-with-unreachable-masters: repair even though some masters could not be reached. */
   readonly fixWithUnreachableMasters?: boolean;
 }
@@ -116,7 +116,7 @@ export interface FixStages {
   readonly orphans?: readonly { readonly slot: number; readonly node: string; readonly owner: string; readonly ok: boolean }[];
 }
 
-export interface FixReport extends OpReport {
+export interface FixReport extends TextOpReport {
   /** redis-cli's final check result: 0 when the last stage ended well. */
   readonly exitCode: 0 | 1;
   readonly topology: Topology;

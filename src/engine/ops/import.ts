@@ -30,22 +30,26 @@ import { connectNode } from '../io/connection';
 import { openCluster, type LoadOptions } from '../io/loader';
 import { resolveAddress, type ConnectionOptions } from '../io/options';
 import { parseInfo } from '../parse/info';
-import { renderCheck, renderLoadMessages } from '../render/checkText';
-import {
-  renderImportKeyCount,
-  renderImportStart,
-  renderMigratedKeys,
-  renderMigrateFailure,
-  renderSourceAuthFailed,
-  renderSourceConnectError,
-  renderSourceIsCluster,
-  renderSourceReplyError,
-} from '../render/dataText';
-import type { OutputChunk } from '../render/output';
-import { DataLog, DataProgressEmitter } from './dataOutput';
-import { errorText, type OpHooks, type OpReport } from './opOutput';
+import { DataProgressEmitter } from './dataOutput';
+import { errorText, EventLog, loadEvent, type ClusterCheckEvent, type LoadEvent, type OpEntry, type OpHooks, type OpReport } from './opOutput';
 
-export interface ImportOptions extends LoadOptions, OpHooks {
+/** What import reports, in order (render/dataText.ts prints it); its progress goes to onProgress. */
+export type ImportEvent =
+  | LoadEvent
+  | ClusterCheckEvent
+  | { readonly kind: 'import-start'; readonly src: string; readonly entry: string }
+  | { readonly kind: 'import-source-auth-failed'; readonly error: string }
+  | { readonly kind: 'import-source-connect-failed'; readonly src: string; readonly reason: string; readonly tls: boolean }
+  | { readonly kind: 'import-source-reply-error'; readonly src: string; readonly error: string }
+  | { readonly kind: 'import-source-is-cluster' }
+  | { readonly kind: 'import-key-count'; readonly keys: number }
+  /** One MIGRATE's keys, moved (streamed to onEvent only, never kept in the report: a big import has millions). */
+  | { readonly kind: 'import-migrated'; readonly keys: readonly string[]; readonly addr: string }
+  /** `key`: the first key of the failed MIGRATE, when there is one. */
+  | { readonly kind: 'import-migrate-failed'; readonly key: string | null; readonly addr: string; readonly src: string; readonly error: string };
+
+/** `host`/`port`: any node of the cluster. */
+export interface ImportOptions extends LoadOptions, OpHooks<ImportEvent>, OpEntry {
   /** The standalone source server. */
   readonly from: { readonly host: string; readonly port: number };
   /** How to reach the source: user/password (--cluster-from-user/-pass), TLS (rcm only), connect timeout. */
@@ -64,16 +68,16 @@ export interface ImportOptions extends LoadOptions, OpHooks {
   readonly maxInFlight?: number;
   /** redis-cli's `Migrating «key» to «addr»: OK` line per key (default true). */
   readonly printKeys?: boolean;
-  readonly onEvent?: (e: DataEvent) => void;
+  /** Progress, batches, retries and busy keys as they happen. */
+  readonly onProgress?: (e: DataEvent) => void;
   /** Stop after the batches in flight (nothing is lost: each key is in the source or in the cluster). */
   readonly signal?: AbortSignal;
   /** Time (batch durations, retry back-off); the system's by default. */
   readonly clock?: Clock;
 }
 
-export interface ImportReport extends OpReport {
-  /** Output except the per-key lines (those are streamed to onOutput only). */
-  readonly output: readonly OutputChunk[];
+/** `events`: all but the per-key ones (import-migrated, streamed to onEvent only). */
+export interface ImportReport extends OpReport<ImportEvent> {
   readonly topology?: Topology;
   readonly check?: CheckResult;
   readonly status: 'done' | 'failed' | 'cancelled';
@@ -116,23 +120,24 @@ class ImportStop extends Error {
   }
 }
 
-export async function runImport(host: string, port: number, opts: ImportOptions): Promise<ImportReport> {
-  const log = new DataLog(opts.onOutput);
+export async function runImport(opts: ImportOptions): Promise<ImportReport> {
+  const { host, port } = opts;
+  const log = new EventLog(opts.onEvent);
   const clock = opts.clock ?? systemClock;
-  const progress = new DataProgressEmitter('import', () => clock.now(), opts.onEvent);
+  const progress = new DataProgressEmitter('import', () => clock.now(), opts.onProgress);
   const src = `${opts.from.host}:${opts.from.port}`;
   const fail = (error: EngineError, extra: Partial<ImportReport> = {}): ImportReport => {
     progress.emit({ type: 'error', error: error.toJSON() });
-    return { status: 'failed', progress: progress.snapshot(), conflicts: [], error: error.toJSON(), output: log.chunks, exitCode: 1, ...extra };
+    return { status: 'failed', progress: progress.snapshot(), conflicts: [], error: error.toJSON(), events: log.events, exitCode: 1, ...extra };
   };
 
-  log.emit(renderImportStart(src, `${host}:${port}`));
+  log.emit({ kind: 'import-start', src, entry: `${host}:${port}` });
   const session = await openCluster(host, port, opts);
   let source: NodeClient | undefined;
   try {
     const { topology } = session;
     const check = checkCluster(topology);
-    log.emit(...renderLoadMessages(topology), ...renderCheck(topology, check));
+    log.emit(loadEvent(topology), { kind: 'check', topology, result: check });
     if (!check.ok) {
       return fail(new EngineError({ code: 'cluster-not-ok', message: 'The cluster check found problems: fix them (rcm fix) before importing.' }), {
         topology,
@@ -145,9 +150,8 @@ export async function runImport(host: string, port: number, opts: ImportOptions)
       source = await connectNode(opts.from.host, opts.from.port, { ...opts.source, addressMap: opts.addressMap });
     } catch (e) {
       const ee = toEngineError(e, src);
-      if (ee.code === 'auth-failed' || ee.code === 'reply-error') log.emit(renderSourceAuthFailed(ee.detail ?? ee.message));
-      else if (ee.code === 'tls-failed') log.emit(renderSourceConnectError(src, `TLS error: ${ee.detail ?? ee.message}`));
-      else log.emit(renderSourceConnectError(src, ee.detail ?? ee.message));
+      if (ee.code === 'auth-failed' || ee.code === 'reply-error') log.emit({ kind: 'import-source-auth-failed', error: ee.detail ?? ee.message });
+      else log.emit({ kind: 'import-source-connect-failed', src, reason: ee.detail ?? ee.message, tls: ee.code === 'tls-failed' });
       // The hints name the cluster's TLS options; the source has its own.
       const hint = ee.message.replace(/--(tls|cacert|cert|key|sni|insecure)\b/g, '--cluster-from-$1');
       return fail(new EngineError({ code: ee.code, node: src, cause: ee.detail, message: `Cannot use the import source ${src}: ${hint}` }), {
@@ -160,7 +164,7 @@ export async function runImport(host: string, port: number, opts: ImportOptions)
     try {
       info = parseInfo(String(await source.call('INFO')));
     } catch (e) {
-      log.emit(renderSourceReplyError(src, errorText(e)));
+      log.emit({ kind: 'import-source-reply-error', src, error: errorText(e) });
       return fail(
         new EngineError({
           code: toEngineError(e, src).code,
@@ -172,7 +176,7 @@ export async function runImport(host: string, port: number, opts: ImportOptions)
       );
     }
     if (info.cluster_enabled === '1') {
-      log.emit(renderSourceIsCluster());
+      log.emit({ kind: 'import-source-is-cluster' });
       return fail(
         new EngineError({
           code: 'source-is-cluster',
@@ -185,13 +189,13 @@ export async function runImport(host: string, port: number, opts: ImportOptions)
     try {
       dbsize = Number(await source.call('DBSIZE'));
     } catch (e) {
-      log.emit(renderSourceReplyError(src, errorText(e)));
+      log.emit({ kind: 'import-source-reply-error', src, error: errorText(e) });
       return fail(
         new EngineError({ code: 'reply-error', node: src, cause: errorText(e), message: `The import source ${src} replied with an error: ${errorText(e)}` }),
         { topology, check },
       );
     }
-    log.emit(renderImportKeyCount(dbsize));
+    log.emit({ kind: 'import-key-count', keys: dbsize });
     progress.counter.keysTotal = dbsize;
 
     const result = await importKeys(topology, session.clients, source, src, opts, log, progress, clock);
@@ -208,7 +212,7 @@ export async function runImport(host: string, port: number, opts: ImportOptions)
         conflicts: result.stop.conflicts,
         remainingInSource,
         error: result.stop.error.toJSON(),
-        output: log.chunks,
+        events: log.events,
         exitCode: 1,
       };
     }
@@ -225,12 +229,12 @@ export async function runImport(host: string, port: number, opts: ImportOptions)
           code: 'cancelled',
           message: `Import cancelled after ${snap.keysMoved} keys; the other keys are still in the source.`,
         }).toJSON(),
-        output: log.chunks,
+        events: log.events,
         exitCode: 1,
       };
     }
     progress.emit({ type: 'data-finished', progress: snap });
-    return { topology, check, status: 'done', progress: snap, conflicts: [], remainingInSource, output: log.chunks, exitCode: 0 };
+    return { topology, check, status: 'done', progress: snap, conflicts: [], remainingInSource, events: log.events, exitCode: 0 };
   } finally {
     source?.close();
     session.close();
@@ -246,8 +250,8 @@ export async function importKeys(
   clients: ReadonlyMap<string, NodeClient>,
   source: NodeClient,
   src: string,
-  opts: ImportOptions,
-  log: DataLog,
+  opts: Omit<ImportOptions, keyof OpEntry>,
+  log: EventLog<ImportEvent>,
   progress: DataProgressEmitter,
   clock: Clock = systemClock,
 ): Promise<{ stop?: ImportStop; cancelled?: boolean }> {
@@ -275,7 +279,7 @@ export async function importKeys(
 
   const conflictStop = (t: Target, conflicts: readonly Buffer[], detail: string): ImportStop => {
     const names = conflicts.map((k) => k.toString());
-    log.emit(...renderMigrateFailure(conflicts[0] ?? null, t.addr, src, BUSYKEY_REPLY));
+    log.emit({ kind: 'import-migrate-failed', key: conflicts[0]?.toString() ?? null, addr: t.addr, src, error: BUSYKEY_REPLY });
     progress.emit({ type: 'busy-keys', op: 'import', targetId: t.node.id, keys: names, action: 'refused' });
     const shown =
       names
@@ -296,7 +300,7 @@ export async function importKeys(
 
   const succeeded = (t: Target, keys: readonly Buffer[], ms: number): void => {
     progress.counter.keysMoved += keys.length;
-    if (printKeys) log.stream(renderMigratedKeys(keys, t.addr));
+    if (printKeys && log.listened) log.stream({ kind: 'import-migrated', keys: keys.map((k) => k.toString()), addr: t.addr });
     progress.emit({ type: 'batch', op: 'import', targetId: t.node.id, keys: keys.length, ms });
     progress.tick();
   };
@@ -368,7 +372,7 @@ export async function importKeys(
           await clockSleep(clock, 100 * (attempt + 1));
           return migrate(t, keys, attempt + 1);
         case 'fatal':
-          log.emit(...renderMigrateFailure(keys[0] ?? null, t.addr, src, text));
+          log.emit({ kind: 'import-migrate-failed', key: keys[0]?.toString() ?? null, addr: t.addr, src, error: text });
           throw new ImportStop(
             new EngineError({
               code: toEngineError(e).code === 'connection-lost' ? 'connection-lost' : 'migration-failed',
@@ -403,7 +407,7 @@ export async function importKeys(
       }
       const [res] = await source.pipeline([['SCAN', cursor, 'COUNT', scanCount]], { buffers: true });
       if (!res!.ok) {
-        log.emit(renderSourceReplyError(src, res!.error));
+        log.emit({ kind: 'import-source-reply-error', src, error: res!.error });
         writer.stop(new ImportStop(new EngineError({ code: 'reply-error', node: src, cause: res!.error, message: `SCAN on ${src} failed: ${res!.error}` })));
         break;
       }

@@ -1,25 +1,38 @@
 /**
- * The `info` and `check` operations: load, compute, render. The result carries
- * the data (topology, summary, findings) and redis-cli's exact output.
+ * The `info` and `check` operations: load and compute. The report carries the
+ * data (topology, summary, findings) and its events; render/checkText.ts
+ * prints them as redis-cli does.
  */
-import type { OpReport } from './opOutput';
+import { EventLog, loadEvent, type ClusterCheckEvent, type LoadEvent, type OpEntry, type OpHooks, type OpReport } from './opOutput';
 import { checkCluster, type CheckResult } from '../check/check';
 import { summarizeCluster, type ClusterSummary } from '../check/summary';
-import { EngineError } from '../model/errors';
 import type { Topology } from '../model/types';
-import { findOrphans, renderOrphans, type OrphanFinding } from '../check/orphans';
+import { findOrphans, type OrphanFinding } from '../check/orphans';
 import { openCluster, type LoadOptions } from '../io/loader';
-import { renderCheck, renderLoadMessages, renderNodeErrorChunks, renderSummary } from '../render/checkText';
-import type { OutputChunk } from '../render/output';
 
-export interface InfoReport extends OpReport {
+export interface SummaryEvent {
+  readonly kind: 'summary';
+  readonly summary: ClusterSummary;
+}
+
+/** What info reports (render/checkText.ts prints it). */
+export type InfoEvent = LoadEvent | SummaryEvent;
+
+/** What check reports: info's, the check, and rcm's orphan-key findings. */
+export type CheckEvent = InfoEvent | ClusterCheckEvent | { readonly kind: 'orphans'; readonly orphans: readonly OrphanFinding[] };
+
+export interface InfoOptions extends LoadOptions, OpHooks<InfoEvent>, OpEntry {}
+
+export interface CheckOptions extends LoadOptions, OpHooks<CheckEvent>, OpEntry {}
+
+export interface InfoReport extends OpReport<InfoEvent> {
   /** info never fails once the cluster is loaded. */
   readonly exitCode: 0;
   readonly topology: Topology;
   readonly summary: ClusterSummary;
 }
 
-export interface CheckReport extends OpReport {
+export interface CheckReport extends OpReport<CheckEvent> {
   /** 1 when the check found problems, as redis-cli. */
   readonly exitCode: 0 | 1;
   readonly topology: Topology;
@@ -29,12 +42,14 @@ export interface CheckReport extends OpReport {
   readonly orphans: readonly OrphanFinding[];
 }
 
-export async function runInfo(host: string, port: number, opts: LoadOptions = {}): Promise<InfoReport> {
-  const session = await openCluster(host, port, opts);
+export async function runInfo(opts: InfoOptions): Promise<InfoReport> {
+  const session = await openCluster(opts.host, opts.port, opts);
   session.close();
   const { topology } = session;
   const summary = summarizeCluster(topology);
-  return { topology, summary, output: [...renderLoadMessages(topology), ...renderSummary(summary)], exitCode: 0 };
+  const log = new EventLog(opts.onEvent);
+  log.emit(loadEvent(topology), { kind: 'summary', summary });
+  return { topology, summary, events: log.events, exitCode: 0 };
 }
 
 /**
@@ -45,25 +60,14 @@ export async function runInfo(host: string, port: number, opts: LoadOptions = {}
  * cluster whose clients have lost those keys. A healthy cluster's output is
  * byte-identical to redis-cli's.
  */
-export async function runCheck(host: string, port: number, opts: LoadOptions = {}): Promise<CheckReport> {
-  const session = await openCluster(host, port, { ...opts, findOrphanKeys: true });
+export async function runCheck(opts: CheckOptions): Promise<CheckReport> {
+  const session = await openCluster(opts.host, opts.port, { ...opts, findOrphanKeys: true });
   session.close();
   const { topology } = session;
   const summary = summarizeCluster(topology);
   const check = checkCluster(topology, { searchMultipleOwners: opts.searchMultipleOwners });
   const orphans = findOrphans(topology);
-  return {
-    topology,
-    summary,
-    check,
-    orphans,
-    output: [...renderLoadMessages(topology), ...renderSummary(summary), ...renderCheck(topology, check), ...renderOrphans(orphans)],
-    exitCode: check.ok && orphans.length === 0 ? 0 : 1,
-  };
-}
-
-/** redis-cli's output for an error that stopped an operation before it began. */
-export function renderFatal(e: unknown, host: string, port: number): OutputChunk[] {
-  if (e instanceof EngineError) return renderNodeErrorChunks({ code: e.code, cause: e.detail, message: e.message }, e.node ?? `${host}:${port}`);
-  return [{ stream: 'stderr', level: 'plain', text: `${e instanceof Error ? e.message : String(e)}\n` }];
+  const log = new EventLog(opts.onEvent);
+  log.emit(loadEvent(topology), { kind: 'summary', summary }, { kind: 'check', topology, result: check }, { kind: 'orphans', orphans });
+  return { topology, summary, check, orphans, events: log.events, exitCode: check.ok && orphans.length === 0 ? 0 : 1 };
 }

@@ -8,16 +8,30 @@ import { signaturesAgree, configSignature } from '../check/signature';
 import type { ClusterNodesLine } from '../model/types';
 import { parseClusterNodes } from '../parse/clusterNodes';
 import type { NodeClient } from '../exec/nodeClient';
-import { linkProblems, renderLinkProblems, type JoinView } from '../render/joinText';
-import { out } from '../render/output';
+import { linkProblems, type JoinView } from '../check/links';
 import { clockSleep, systemClock } from '../exec/port';
-import { DEFAULT_JOIN_TIMEOUT_MS, DEFAULT_POLL_INTERVAL_MS, type OutputLog, type WaitOptions } from './opOutput';
+import { DEFAULT_JOIN_TIMEOUT_MS, DEFAULT_POLL_INTERVAL_MS, type EventSink, type WaitOptions } from './opOutput';
 
 /** An extra condition on the views; a string says what is still missing. */
 export type JoinCondition = (views: readonly JoinView[]) => true | string;
 
+/** What a join wait reports (render/joinText.ts prints it as redis-cli does). */
+export type JoinEvent =
+  | { readonly kind: 'join-start'; readonly banner: string }
+  /** One per second of waiting. */
+  | { readonly kind: 'join-dot' }
+  | { readonly kind: 'join-done' }
+  /** `banner`: set for a quiet wait, which printed nothing before. `problems`: peers whose link is down, and who sees it. */
+  | {
+      readonly kind: 'join-failed';
+      readonly banner?: string;
+      readonly problems: readonly (readonly [string, readonly string[]])[];
+      readonly waitedMs: number;
+      readonly reason: string;
+    };
+
 export interface JoinWaitOptions extends WaitOptions {
-  readonly log: OutputLog;
+  readonly log: EventSink<JoinEvent>;
   readonly condition?: JoinCondition;
   /** Called after every poll that did not find agreement (e.g. to speed gossip up). */
   readonly onPoll?: (views: readonly JoinView[]) => Promise<void>;
@@ -52,8 +66,8 @@ export async function waitForJoin(clients: readonly NodeClient[], opts: JoinWait
   const { log } = opts;
   const timeout = opts.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS;
   const interval = opts.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-  const banner = `${opts.banner ?? 'Waiting for the cluster to join'}\n`;
-  if (!opts.quiet) log.emit(out(banner));
+  const banner = opts.banner ?? 'Waiting for the cluster to join';
+  if (!opts.quiet) log.emit({ kind: 'join-start', banner });
   const clock = opts.clock ?? systemClock;
   const started = clock.now();
   let dots = 0;
@@ -61,13 +75,12 @@ export async function waitForJoin(clients: readonly NodeClient[], opts: JoinWait
     const { views, pending } = await pollAgreement(clients, opts.condition);
     const waited = clock.now() - started;
     if (pending === null) {
-      if (!opts.quiet) log.emit(out('\n'));
+      if (!opts.quiet) log.emit({ kind: 'join-done' });
       return { ok: true, waitedMs: waited };
     }
-    for (; dots < Math.floor(waited / 1000); dots++) if (!opts.quiet) log.emit(out('.'));
+    for (; dots < Math.floor(waited / 1000); dots++) if (!opts.quiet) log.emit({ kind: 'join-dot' });
     if (waited >= timeout) {
-      log.emit(...(opts.quiet ? [out(banner)] : []), out('\n'), ...renderLinkProblems(linkProblems(views)));
-      log.emit(out(`[ERR] Gave up waiting after ${Math.round(waited / 1000)} s: ${pending}.\n`, 'error'));
+      log.emit({ kind: 'join-failed', ...(opts.quiet ? { banner } : {}), problems: linkProblems(views), waitedMs: waited, reason: pending });
       return { ok: false, waitedMs: waited, reason: pending };
     }
     await opts.onPoll?.(views);

@@ -4,7 +4,7 @@
  * are redis-cli's (spec §3.1 validation), plus one of ours for a node that
  * already serves slots while knowing no other node.
  */
-import { toEngineError } from '../model/errors';
+import { toEngineError, type EngineErrorData } from '../model/errors';
 import { countSlots } from '../model/slots';
 import type { NodeFlag } from '../model/types';
 import { findMyself, parseClusterNodes } from '../parse/clusterNodes';
@@ -12,8 +12,6 @@ import { parseInfo, serverNameOf } from '../parse/info';
 import type { NodeClient } from '../exec/nodeClient';
 import { connectNode } from '../io/connection';
 import type { ConnectionOptions } from '../io/options';
-import { renderNodeErrorChunks } from '../render/checkText';
-import { out, type OutputChunk } from '../render/output';
 
 /** A validated, empty, cluster-enabled node with its open connection. */
 export interface FreshNode {
@@ -29,53 +27,72 @@ export interface FreshNode {
 
 export type FreshRejection = 'unreachable' | 'reply-error' | 'not-cluster-enabled' | 'not-empty';
 
+/** Why a node cannot join (render/newNodeText.ts says it in redis-cli's words). */
+export type FreshProblem =
+  | { readonly kind: 'connect'; readonly error: EngineErrorData }
+  /** redis-cli: "[ERR] Node ADDR " and the text. */
+  | { readonly kind: 'node-error'; readonly text: string }
+  | { readonly kind: 'not-cluster-enabled' }
+  | { readonly kind: 'reply-error'; readonly error: string }
+  | { readonly kind: 'invalid-nodes' }
+  /** It knows other nodes or holds keys; `servedSlots`: ours, it already serves slots while knowing no other node. */
+  | { readonly kind: 'not-empty'; readonly servedSlots?: number };
+
+/** A node given to create or add-node that cannot join. */
+export interface FreshRejectedEvent {
+  readonly kind: 'fresh-rejected';
+  readonly addr: string;
+  readonly problem: FreshProblem;
+}
+
 export type FreshProbe =
-  { readonly ok: true; readonly node: FreshNode } | { readonly ok: false; readonly reason: FreshRejection; readonly output: readonly OutputChunk[] };
+  { readonly ok: true; readonly node: FreshNode } | { readonly ok: false; readonly reason: FreshRejection; readonly event: FreshRejectedEvent };
 
-const notEmpty = (addr: string, why: string): OutputChunk => out(`[ERR] Node ${addr} ${why}\n`, 'error');
-const NOT_EMPTY_TEXT = 'is not empty. Either the node already knows other nodes (check with CLUSTER NODES) or contains some key in database 0.';
-
-/** Connects and validates; on failure the connection is closed and redis-cli's message returned. */
+/** Connects and validates; on failure the connection is closed and what is wrong returned. */
 export async function probeFreshNode(host: string, port: number, opts: ConnectionOptions): Promise<FreshProbe> {
   const addr = `${host}:${port}`;
   let client: NodeClient;
   try {
     client = await connectNode(host, port, opts);
   } catch (e) {
-    return { ok: false, reason: 'unreachable', output: renderNodeErrorChunks(toEngineError(e, addr, 'unreachable').toJSON(), addr) };
+    return {
+      ok: false,
+      reason: 'unreachable',
+      event: { kind: 'fresh-rejected', addr, problem: { kind: 'connect', error: toEngineError(e, addr, 'unreachable').toJSON() } },
+    };
   }
-  const fail = (reason: FreshRejection, output: OutputChunk[]): FreshProbe => {
+  const fail = (reason: FreshRejection, problem: FreshProblem): FreshProbe => {
     client.close();
-    return { ok: false, reason, output };
+    return { ok: false, reason, event: { kind: 'fresh-rejected', addr, problem } };
   };
   let replies;
   try {
     replies = await client.pipeline([['INFO'], ['CLUSTER', 'NODES'], ['CLUSTER', 'INFO']]);
   } catch (e) {
-    return fail('unreachable', [out(`[ERR] Node ${addr} ${(e as Error).message}\n`, 'error')]);
+    return fail('unreachable', { kind: 'node-error', text: (e as Error).message });
   }
   const [info, nodes, clusterInfo] = replies as [(typeof replies)[0], (typeof replies)[0], (typeof replies)[0]];
-  if (!info.ok) return fail('reply-error', [out(`[ERR] Node ${addr} ${info.error}\n`, 'error')]);
+  if (!info.ok) return fail('reply-error', { kind: 'node-error', text: info.error });
   const infoText = String(info.value);
   const fields = parseInfo(infoText);
   if (fields.cluster_enabled !== '1') {
-    return fail('not-cluster-enabled', [out(`[ERR] Node ${addr} is not configured as a cluster node.\n`, 'error')]);
+    return fail('not-cluster-enabled', { kind: 'not-cluster-enabled' });
   }
-  if (!nodes.ok) return fail('reply-error', [out(`Node ${addr} replied with error:\n${nodes.error}\n`, 'error')]);
+  if (!nodes.ok) return fail('reply-error', { kind: 'reply-error', error: nodes.error });
   let myself;
   try {
     myself = findMyself(parseClusterNodes(String(nodes.value)));
   } catch {
     myself = undefined;
   }
-  if (!myself) return fail('reply-error', [{ stream: 'stderr', level: 'plain', text: 'Error: invalid CLUSTER NODES reply\n' }]);
-  if (infoText.includes('db0:')) return fail('not-empty', [notEmpty(addr, NOT_EMPTY_TEXT)]);
-  if (!clusterInfo.ok) return fail('reply-error', [notEmpty(addr, clusterInfo.error)]);
-  if (parseInfo(String(clusterInfo.value)).cluster_known_nodes !== '1') return fail('not-empty', [notEmpty(addr, NOT_EMPTY_TEXT)]);
+  if (!myself) return fail('reply-error', { kind: 'invalid-nodes' });
+  if (infoText.includes('db0:')) return fail('not-empty', { kind: 'not-empty' });
+  if (!clusterInfo.ok) return fail('reply-error', { kind: 'node-error', text: clusterInfo.error });
+  if (parseInfo(String(clusterInfo.value)).cluster_known_nodes !== '1') return fail('not-empty', { kind: 'not-empty' });
   // Ours: redis-cli accepts a lone node that already owns slots and then fails at ADDSLOTS.
   const owned = countSlots(myself.slots);
   if (owned > 0) {
-    return fail('not-empty', [notEmpty(addr, `is not empty. It already serves ${owned} hash slots (see CLUSTER NODES); run CLUSTER RESET on it first.`)]);
+    return fail('not-empty', { kind: 'not-empty', servedSlots: owned });
   }
   return {
     ok: true,

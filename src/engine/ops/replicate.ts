@@ -6,12 +6,21 @@
 import { nodeRef, type NodeRef } from '../check/check';
 import type { Topology } from '../model/types';
 import { openCluster, type LoadOptions } from '../io/loader';
-import { renderLoadMessages } from '../render/checkText';
-import { out } from '../render/output';
-import { waitForJoin } from './joinWait';
-import { errorText, OutputLog, type OpHooks, type WaitOptions, type OpReport } from './opOutput';
+import { waitForJoin, type JoinEvent } from './joinWait';
+import { errorText, EventLog, loadEvent, type CommonEvent, type OpEntry, type OpHooks, type OpReport, type WaitOptions } from './opOutput';
 
-export interface ReplicateReport extends OpReport {
+/** What replicate reports, in order (render/nodeOpText.ts prints it). `addr`: the node moved, as given. */
+export type ReplicateEvent =
+  | CommonEvent
+  | JoinEvent
+  | { readonly kind: 'replicate-no-master'; readonly masterId: string }
+  | { readonly kind: 'replicate-self'; readonly addr: string }
+  | { readonly kind: 'replicate-owns-slots'; readonly addr: string; readonly slots: number }
+  | { readonly kind: 'replicate-already'; readonly addr: string; readonly master: string }
+  | { readonly kind: 'replicate-send'; readonly addr: string; readonly masterId: string }
+  | { readonly kind: 'replicate-done'; readonly addr: string; readonly master: string };
+
+export interface ReplicateReport extends OpReport<ReplicateEvent> {
   readonly topology: Topology;
   readonly node: NodeRef;
   /** The new master (null when MASTER_ID is not a loaded master). */
@@ -20,10 +29,14 @@ export interface ReplicateReport extends OpReport {
 }
 
 /** Connects to the node at host:port (the replica to move) and makes it replicate `masterId`. */
-export interface ReplicateOptions extends LoadOptions, OpHooks, WaitOptions {}
+export interface ReplicateOptions extends LoadOptions, OpHooks<ReplicateEvent>, WaitOptions, OpEntry {
+  /** The master to replicate: its id, or a prefix of at least 8 characters. */
+  readonly masterId: string;
+}
 
-export async function runReplicate(host: string, port: number, masterId: string, opts: ReplicateOptions = {}): Promise<ReplicateReport> {
-  const log = new OutputLog(opts.onOutput);
+export async function runReplicate(opts: ReplicateOptions): Promise<ReplicateReport> {
+  const { host, port, masterId } = opts;
+  const log = new EventLog(opts.onEvent);
   const session = await openCluster(host, port, opts);
   const { topology } = session;
   const replica = topology.nodes[0]!;
@@ -34,34 +47,34 @@ export async function runReplicate(host: string, port: number, masterId: string,
     node: nodeRef(replica),
     master: master ? nodeRef(master) : null,
     moved,
-    output: log.chunks,
+    events: log.events,
     exitCode: moved ? 0 : 1,
   });
   try {
-    log.emit(...renderLoadMessages(topology));
+    log.emit(loadEvent(topology));
     if (!master || master.role !== 'master') {
-      log.emit(out(`[ERR] No master with node ID ${masterId}.\n`, 'error'));
+      log.emit({ kind: 'replicate-no-master', masterId });
       return report(false);
     }
     if (master.id === replica.id) {
-      log.emit(out(`[ERR] Node ${addr} cannot replicate itself.\n`, 'error'));
+      log.emit({ kind: 'replicate-self', addr });
       return report(false);
     }
     // Redis refuses CLUSTER REPLICATE on a master that owns slots or holds keys; say it in one line.
     if (replica.role === 'master' && replica.slotCount > 0) {
-      log.emit(out(`[ERR] Node ${addr} is a master with ${replica.slotCount} slots: move its slots away first.\n`, 'error'));
+      log.emit({ kind: 'replicate-owns-slots', addr, slots: replica.slotCount });
       return report(false);
     }
+    const masterAddr = `${master.host}:${master.port}`;
     if (replica.masterId === master.id) {
-      log.emit(out(`[OK] ${addr} already replicates ${master.host}:${master.port}.\n`, 'ok'));
+      log.emit({ kind: 'replicate-already', addr, master: masterAddr });
       return report(true);
     }
-    const masterAddr = `${master.host}:${master.port}`;
-    log.emit(out(`>>> Sending CLUSTER REPLICATE ${master.id} to ${addr}\n`, 'info'));
+    log.emit({ kind: 'replicate-send', addr, masterId: master.id });
     try {
       await session.clients.get(replica.id)!.call('CLUSTER', 'REPLICATE', master.id);
     } catch (e) {
-      log.emit(out(`Node ${addr} replied with error:\n${errorText(e)}\n`, 'error'));
+      log.emit({ kind: 'reply-error', addr, error: errorText(e) });
       return report(false);
     }
     const clients = topology.nodes.map((n) => session.clients.get(n.id)!);
@@ -78,7 +91,7 @@ export async function runReplicate(host: string, port: number, masterId: string,
       },
     });
     if (!waited.ok) return report(false);
-    log.emit(out(`[OK] ${addr} is now a replica of ${masterAddr}.\n`, 'ok'));
+    log.emit({ kind: 'replicate-done', addr, master: masterAddr });
     return report(true);
   } finally {
     session.close();

@@ -25,17 +25,35 @@ import { systemClock, type Clock } from '../exec/port';
 import { openCluster, type LoadOptions } from '../io/loader';
 import { EngineError, toEngineError } from '../model/errors';
 import type { Topology } from '../model/types';
-import { renderCheck, renderLoadMessages } from '../render/checkText';
-import { renderRestoreDone, renderRestoreExisting, renderRestoreFileChecked, renderRestoreSkipped, renderRestoreStart } from '../render/dataText';
-import { err, out } from '../render/output';
 import { backupFiles, rdbFailure, verifyFile, type RestoreFileReport } from './backupFiles';
-import { DataLog, DataProgressEmitter } from './dataOutput';
-import type { OpHooks, OpReport } from './opOutput';
-import { restoreKeys, type RestoreCounts } from './restoreKeys';
+import { DataProgressEmitter } from './dataOutput';
+import { EventLog, loadEvent, type ClusterCheckEvent, type LoadEvent, type OpEntry, type OpHooks, type OpReport } from './opOutput';
+import { restoreKeys, type RestoreCounts, type RestoreKeysEvent } from './restoreKeys';
 
 export { backupFiles, type RestoreFileReport } from './backupFiles';
 
-export interface RestoreOptions extends LoadOptions, OpHooks {
+/** What restore reports, in order (render/dataText.ts prints it); its progress goes to onProgress. */
+export type RestoreEvent =
+  | LoadEvent
+  | ClusterCheckEvent
+  | RestoreKeysEvent
+  | { readonly kind: 'restore-start'; readonly dir: string; readonly entry: string }
+  | { readonly kind: 'restore-failed'; readonly message: string }
+  | { readonly kind: 'restore-cluster-not-ok' }
+  /** A file of the directory left out (backupFiles' words). */
+  | { readonly kind: 'restore-warning'; readonly text: string }
+  | { readonly kind: 'restore-file-checked'; readonly file: string; readonly keys: number; readonly bytes: number; readonly checksum: string }
+  | { readonly kind: 'restore-not-confirmed' }
+  | { readonly kind: 'restore-functions'; readonly found: number; readonly loaded: number; readonly masters: number; readonly existing: number }
+  | { readonly kind: 'restore-module-skipped'; readonly module: string; readonly keys: number }
+  | { readonly kind: 'restore-expired'; readonly keys: number }
+  /** `sample`: up to 20 of them. */
+  | { readonly kind: 'restore-existing'; readonly keys: number; readonly sample: readonly string[] }
+  | { readonly kind: 'restore-done'; readonly restored: number; readonly files: number; readonly seconds: number };
+
+export interface RestoreOptions extends LoadOptions, OpHooks<RestoreEvent>, OpEntry {
+  /** The backup directory. */
+  readonly dir: string;
   /** Overwrite keys that already exist (RESTORE … REPLACE) and function libraries (FUNCTION LOAD REPLACE). */
   readonly replace?: boolean;
   /** RESTORE commands per pipeline (default 1000). */
@@ -48,14 +66,15 @@ export interface RestoreOptions extends LoadOptions, OpHooks {
   readonly fileConcurrency?: number;
   /** Load the function libraries of the backup on every master (default true). */
   readonly functions?: boolean;
-  readonly onEvent?: (e: DataEvent) => void;
+  /** Progress, batches and busy keys as they happen. */
+  readonly onProgress?: (e: DataEvent) => void;
   /** Stop after the batches in flight. */
   readonly signal?: AbortSignal;
   /** Time (expiry of keys, batch durations); the system's by default. */
   readonly clock?: Clock;
 }
 
-export interface RestoreReport extends OpReport {
+export interface RestoreReport extends OpReport<RestoreEvent> {
   readonly topology?: Topology;
   readonly check?: CheckResult;
   readonly dir: string;
@@ -75,11 +94,12 @@ export interface RestoreReport extends OpReport {
   readonly progress: DataProgress;
 }
 
-export async function runRestore(host: string, port: number, dir: string, opts: RestoreOptions = {}): Promise<RestoreReport> {
-  const log = new DataLog(opts.onOutput);
+export async function runRestore(opts: RestoreOptions): Promise<RestoreReport> {
+  const { host, port, dir } = opts;
+  const log = new EventLog(opts.onEvent);
   const clock = opts.clock ?? systemClock;
   const startedAt = clock.now();
-  const progress = new DataProgressEmitter('restore', () => clock.now(), opts.onEvent);
+  const progress = new DataProgressEmitter('restore', () => clock.now(), opts.onProgress);
   const replace = opts.replace === true;
   let counts: RestoreCounts = { restored: 0, existing: 0, existingKeys: [], expired: 0, skippedOtherDbs: 0, skippedModules: {} };
   const functions = { found: 0, loaded: 0, existing: 0 };
@@ -102,16 +122,16 @@ export async function runRestore(host: string, port: number, dir: string, opts: 
       functions,
       progress: snap,
       ...(error ? { error: error.toJSON() } : {}),
-      output: log.chunks,
+      events: log.events,
       exitCode: status === 'done' ? 0 : 1,
     };
   };
   const failed = (e: EngineError): RestoreReport => {
-    log.emit(err(`[ERR] ${e.message}\n`));
+    log.emit({ kind: 'restore-failed', message: e.message });
     return report('failed', e);
   };
 
-  log.emit(renderRestoreStart(dir, `${host}:${port}`));
+  log.emit({ kind: 'restore-start', dir, entry: `${host}:${port}` });
   let found: { files: string[]; warnings: string[] };
   try {
     found = await backupFiles(dir);
@@ -123,22 +143,22 @@ export async function runRestore(host: string, port: number, dir: string, opts: 
   try {
     topology = session.topology;
     check = checkCluster(topology);
-    log.emit(...renderLoadMessages(topology), ...renderCheck(topology, check));
+    log.emit(loadEvent(topology), { kind: 'check', topology, result: check });
     if (!check.ok) {
-      log.emit(err(`*** Please fix your cluster problems before restoring\n`));
+      log.emit({ kind: 'restore-cluster-not-ok' });
       return report(
         'failed',
         new EngineError({ code: 'cluster-not-ok', message: 'The cluster check found problems: fix them (rcm fix) before restoring into it.' }),
       );
     }
-    for (const w of found.warnings) log.emit(renderRestoreSkipped(w));
+    for (const text of found.warnings) log.emit({ kind: 'restore-warning', text });
 
     // 1. Read every file to the end before writing anything.
     for (const file of found.files) {
       try {
         const f = await verifyFile(file, opts.signal);
         files.push(f);
-        log.emit(renderRestoreFileChecked(file, f.keys, f.bytes, f.checksum));
+        log.emit({ kind: 'restore-file-checked', file, keys: f.keys, bytes: f.bytes, checksum: f.checksum });
       } catch (e) {
         if (opts.signal?.aborted) return report('cancelled');
         files = [];
@@ -155,7 +175,7 @@ export async function runRestore(host: string, port: number, dir: string, opts: 
         `The cluster already holds ${present} keys; with --cluster-replace every key of the backup that exists there will be overwritten. Restore?`,
       );
       if (!yes) {
-        log.emit(out('*** Restore not confirmed: nothing was written.\n', 'warn'));
+        log.emit({ kind: 'restore-not-confirmed' });
         return report('failed', new EngineError({ code: 'cancelled', message: 'The restore was not confirmed; nothing was written.' }));
       }
     }
@@ -197,20 +217,13 @@ export async function runRestore(host: string, port: number, dir: string, opts: 
           }
         }
       }
-      log.emit(
-        out(
-          `>>> Function libraries: ${written.functionCodes.size} in the backup, loaded ${functions.loaded} time(s) on ${written.masters.length} master(s)${functions.existing ? `, ${functions.existing} already present (left untouched)` : ''}.\n`,
-          'info',
-        ),
-      );
+      log.emit({ kind: 'restore-functions', found: functions.found, loaded: functions.loaded, masters: written.masters.length, existing: functions.existing });
     }
 
-    for (const [name, n] of Object.entries(counts.skippedModules)) {
-      log.emit(renderRestoreSkipped(`${n} key(s) of module type '${name}' were not restored (load the module and restore them from the RDB by other means).`));
-    }
-    if (counts.expired > 0) log.emit(renderRestoreSkipped(`${counts.expired} key(s) had expired and were not restored.`));
-    log.emit(...renderRestoreExisting(counts.existing, counts.existingKeys.slice(0, 20)));
-    log.emit(renderRestoreDone(counts.restored, files.length, (clock.now() - startedAt) / 1000));
+    for (const [module, keys] of Object.entries(counts.skippedModules)) log.emit({ kind: 'restore-module-skipped', module, keys });
+    if (counts.expired > 0) log.emit({ kind: 'restore-expired', keys: counts.expired });
+    if (counts.existing > 0) log.emit({ kind: 'restore-existing', keys: counts.existing, sample: counts.existingKeys.slice(0, 20) });
+    log.emit({ kind: 'restore-done', restored: counts.restored, files: files.length, seconds: (clock.now() - startedAt) / 1000 });
     return report('done');
   } finally {
     session.close();

@@ -15,9 +15,9 @@ import type { Command } from '../model/command';
 import { EngineError } from '../model/errors';
 import { slotOwnerTable } from '../model/slotOwners';
 import type { ClusterNode, Topology } from '../model/types';
-import { renderRestoreSkipped } from '../render/dataText';
 import { rdbFailure, type RestoreFileReport } from './backupFiles';
-import type { DataLog, DataProgressEmitter } from './dataOutput';
+import type { DataProgressEmitter } from './dataOutput';
+import type { EventSink } from './opOutput';
 
 export interface RestoreWriteOptions {
   readonly replace: boolean;
@@ -66,12 +66,19 @@ interface Queue {
   bytes: number;
 }
 
+/** What writing the keys reports besides progress: what it leaves out, once each (render/dataText.ts). */
+export type RestoreKeysEvent =
+  | { readonly kind: 'restore-other-db'; readonly db: number }
+  /** The first 10 keys of module values; the count comes at the end. */
+  | { readonly kind: 'restore-module-key'; readonly key: string; readonly module: string }
+  | { readonly kind: 'restore-module-aux'; readonly module: string };
+
 export async function restoreKeys(
   files: readonly RestoreFileReport[],
   topology: Topology,
   clients: ReadonlyMap<string, NodeClient>,
   opts: RestoreWriteOptions,
-  log: DataLog,
+  log: EventSink<RestoreKeysEvent>,
   progress: DataProgressEmitter,
   clock: Clock,
   read: RecordReader = readFromDisk,
@@ -137,13 +144,12 @@ export async function restoreKeys(
         counts.skippedOtherDbs++;
         if (!otherDbWarned) {
           otherDbWarned = true;
-          log.emit(renderRestoreSkipped(`Skipping keys of database ${d.db}: a cluster has only database 0.`));
+          log.emit({ kind: 'restore-other-db', db: d.db });
         }
         return;
       case 'module':
         counts.skippedModules[d.moduleName] = (counts.skippedModules[d.moduleName] ?? 0) + 1;
-        if (moduleWarnings++ < 10)
-          log.emit(renderRestoreSkipped(`Skipping key ${rec.key.toString()}: a value of module type '${d.moduleName}' cannot be restored without the module.`));
+        if (moduleWarnings++ < 10) log.emit({ kind: 'restore-module-key', key: rec.key.toString(), module: d.moduleName });
         return;
       case 'expired':
         counts.expired++;
@@ -186,7 +192,7 @@ export async function restoreKeys(
       else if (rec.kind === 'function') functionCodes.set(rec.code.toString('latin1'), rec.code);
       else if (rec.kind === 'module-aux' && !moduleAuxWarned.has(rec.moduleName)) {
         moduleAuxWarned.add(rec.moduleName);
-        log.emit(renderRestoreSkipped(`Skipping the auxiliary data of module type '${rec.moduleName}' (it can only be loaded by the module itself).`));
+        log.emit({ kind: 'restore-module-aux', module: rec.moduleName });
       }
     }
   };

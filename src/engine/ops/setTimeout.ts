@@ -5,9 +5,7 @@
 import { nodeRef, type NodeRef } from '../check/check';
 import type { Topology } from '../model/types';
 import { openCluster, type LoadOptions } from '../io/loader';
-import { renderLoadMessages } from '../render/checkText';
-import { err, out } from '../render/output';
-import { errorText, OutputLog, type OpHooks, type OpReport } from './opOutput';
+import { errorText, EventLog, loadEvent, type LoadEvent, type OpEntry, type OpHooks, type OpReport } from './opOutput';
 
 export const MIN_NODE_TIMEOUT_MS = 100;
 
@@ -17,7 +15,16 @@ export type SetTimeoutResult =
   | { readonly node: NodeRef; readonly ok: true; readonly persisted: false; readonly rewriteError: string }
   | { readonly node: NodeRef; readonly ok: false; readonly persisted: false; readonly error: string };
 
-export interface SetTimeoutReport extends OpReport {
+/** What set-timeout reports, in order (render/setTimeoutText.ts prints it). */
+export type SetTimeoutEvent =
+  | { readonly kind: 'set-timeout-refused'; readonly timeoutMs: number }
+  | LoadEvent
+  | { readonly kind: 'set-timeout-start' }
+  /** One per node, in node order, once every node has answered. */
+  | { readonly kind: 'set-timeout-node'; readonly result: SetTimeoutResult }
+  | { readonly kind: 'set-timeout-done'; readonly ok: number; readonly failed: number; readonly unpersisted: number };
+
+export interface SetTimeoutReport extends OpReport<SetTimeoutEvent> {
   readonly topology?: Topology;
   readonly timeoutMs: number;
   /** `ok`: the new value is in effect on that node. */
@@ -32,22 +39,23 @@ export interface SetTimeoutReport extends OpReport {
  * value is in effect on every node, else 1. A node where both succeed prints
  * redis-cli's line, so a cluster with config files prints redis-cli's output.
  */
-export interface SetTimeoutOptions extends LoadOptions, OpHooks {
+export interface SetTimeoutOptions extends LoadOptions, OpHooks<SetTimeoutEvent>, OpEntry {
+  readonly timeoutMs: number;
   /** Only these nodes (the extension's "Set Timeout on This Node"); default every node, as redis-cli. */
   readonly nodeIds?: readonly string[];
 }
 
-export async function runSetTimeout(host: string, port: number, timeoutMs: number, opts: SetTimeoutOptions = {}): Promise<SetTimeoutReport> {
-  const log = new OutputLog(opts.onOutput);
+export async function runSetTimeout(opts: SetTimeoutOptions): Promise<SetTimeoutReport> {
+  const { host, port, timeoutMs } = opts;
+  const log = new EventLog(opts.onEvent);
   if (!Number.isInteger(timeoutMs) || timeoutMs < MIN_NODE_TIMEOUT_MS) {
-    log.emit(err('Setting a node timeout of less than 100 milliseconds is a bad idea.\n'));
-    return { timeoutMs, results: [], output: log.chunks, exitCode: 1 };
+    log.emit({ kind: 'set-timeout-refused', timeoutMs });
+    return { timeoutMs, results: [], events: log.events, exitCode: 1 };
   }
   const session = await openCluster(host, port, opts);
   const { topology } = session;
   try {
-    log.emit(...renderLoadMessages(topology));
-    log.emit(out('>>> Reconfiguring node timeout in every cluster node...\n', 'info'));
+    log.emit(loadEvent(topology), { kind: 'set-timeout-start' });
     const targets = opts.nodeIds ? topology.nodes.filter((n) => opts.nodeIds!.includes(n.id)) : topology.nodes;
     const results = await Promise.all(
       targets.map(async (n): Promise<SetTimeoutResult> => {
@@ -65,23 +73,11 @@ export async function runSetTimeout(host: string, port: number, timeoutMs: numbe
         }
       }),
     );
-    for (const r of results) {
-      if (!r.ok) log.emit(out(`ERR setting node-timeout for ${r.node.addr}: ${r.error}\n`, 'error'));
-      else if (r.persisted) log.emit(out(`*** New timeout set for ${r.node.addr}\n`, 'warn'));
-      else log.emit(out(`*** New timeout set for ${r.node.addr} (in effect, not persisted: ${r.rewriteError})\n`, 'warn'));
-    }
+    for (const result of results) log.emit({ kind: 'set-timeout-node', result });
     const failed = results.filter((r) => !r.ok).length;
     const unpersisted = results.filter((r) => r.ok && !r.persisted).length;
-    log.emit(out(`>>> New node timeout set. ${results.length - failed} OK, ${failed} ERR.\n`, 'info'));
-    if (unpersisted > 0) {
-      log.emit(
-        out(
-          `*** ${unpersisted} node(s) could not save the new timeout to a config file (CONFIG REWRITE failed; was the server started without one?): it is in effect there until they restart.\n`,
-          'warn',
-        ),
-      );
-    }
-    return { topology, timeoutMs, results, output: log.chunks, exitCode: failed === 0 ? 0 : 1 };
+    log.emit({ kind: 'set-timeout-done', ok: results.length - failed, failed, unpersisted });
+    return { topology, timeoutMs, results, events: log.events, exitCode: failed === 0 ? 0 : 1 };
   } finally {
     session.close();
   }

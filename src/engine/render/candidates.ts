@@ -1,11 +1,6 @@
 /** The nodes a user could have meant, for the `rcm:` line after an unknown or ambiguous node id. */
+import type { NodeCandidate as Candidate } from '../ops/opOutput';
 import { err, type OutputChunk } from './output';
-
-export interface Candidate {
-  readonly id: string;
-  readonly host: string;
-  readonly port: number;
-}
 
 /** `id (host:port), id (host:port)`; `none` for an empty list. */
 export function candidatesText(nodes: readonly Candidate[]): string {

@@ -1,15 +1,17 @@
 /** Renders load messages, the summary and the check exactly as redis-cli 7.0 prints them. Pure. */
 import type { CheckResult } from '../check/check';
 import type { ClusterSummary } from '../check/summary';
-import type { EngineErrorCode } from '../model/errors';
-import { formatSlotRanges } from '../model/slots';
+import { formatRangesPlain, formatSlotRanges, rangesFromSlots } from '../model/slots';
+import type { OrphanFinding } from '../check/orphans';
+import { EngineError, type EngineErrorCode } from '../model/errors';
+import type { CheckEvent } from '../ops/infoCheck';
 import type { ClusterNode, Topology } from '../model/types';
 import { formatFixed } from './cformat';
 import { wordsOf } from '../model/dialect';
 import { err, out, type OutputChunk } from './output';
 
 /** What redis-cli prints while loading: connection errors and unknown-master warnings. */
-export function renderLoadMessages(topology: Topology): OutputChunk[] {
+export function renderLoadMessages(topology: Pick<Topology, 'skipped' | 'orphanReplicas'>): OutputChunk[] {
   const chunks: OutputChunk[] = [];
   for (const s of topology.skipped) {
     const addr = `${s.host}:${s.port}`;
@@ -124,4 +126,39 @@ export function renderCheck(topology: Topology, result: CheckResult, quiet = fal
     if (result.multipleOwners.length === 0) chunks.push(out('[OK] No multiple owners found.\n', 'ok'));
   }
   return chunks;
+}
+
+/** One `[ERR]` line per node, on stdout after the check's own findings (none on a healthy cluster). */
+export function renderOrphans(orphans: readonly OrphanFinding[]): OutputChunk[] {
+  return orphans.map((o) => {
+    const where =
+      o.slots.length === 0
+        ? 'in slots it does not own (DBSIZE counts them; the server lists none of their slots)'
+        : `in ${o.slots.length} slot(s) it does not own (slots ${formatRangesPlain(rangesFromSlots(o.slots))}${(o.unplaced ?? 0) > 0 ? `, and ${o.unplaced} DBSIZE counts in slots the server does not list` : ''})`;
+    return out(`[ERR] Node ${o.node.addr} holds ${o.keys} key(s) ${where}: no client can reach them.\n`, 'error');
+  });
+}
+
+/** redis-cli's output for an error that stopped an operation before it began. */
+export function renderFatal(e: unknown, host: string, port: number): OutputChunk[] {
+  if (e instanceof EngineError) return renderNodeErrorChunks({ code: e.code, cause: e.detail, message: e.message }, e.node ?? `${host}:${port}`);
+  return [err(`${e instanceof Error ? e.message : String(e)}\n`)];
+}
+
+/** info's and check's events (ops/infoCheck.ts); info's are a subset. */
+export function renderCheckEvent(e: CheckEvent): OutputChunk[] {
+  switch (e.kind) {
+    case 'summary':
+      return renderSummary(e.summary);
+    case 'orphans':
+      return renderOrphans(e.orphans);
+    case 'load':
+      return renderLoadMessages(e);
+    case 'check':
+      return renderCheck(e.topology, e.result, e.quiet);
+    default: {
+      const unhandled: never = e;
+      return unhandled;
+    }
+  }
 }

@@ -1,8 +1,11 @@
-/** redis-cli 7.0's (or valkey-cli 9's) texts for `create`: allocation, anti-affinity outcome, plan preview. Pure. */
+/** redis-cli 7.0's (or valkey-cli 9's) texts for `create` (ops/create.ts): allocation, anti-affinity outcome, plan preview. Pure. */
 import { wordsOf, type CliDialect } from '../model/dialect';
 import { countSlots, formatSlotRanges } from '../model/slots';
+import type { BadMeetHostEvent, CreateEvent } from '../ops/create';
 import type { CreateNodeInput, CreatePlan } from '../plan/createPlan';
-import { out, type OutputChunk } from './output';
+import { renderFreshRejected } from './newNodeText';
+import { isSharedEvent, renderSharedEvent } from './opText';
+import { err, out, type OutputChunk } from './output';
 
 const addr = (n: CreateNodeInput): string => `${n.host}:${n.port}`;
 
@@ -49,4 +52,38 @@ export function renderCreatePreview(nodes: readonly CreateNodeInput[], flags: re
     const ranges = role.slots ? [role.slots] : [];
     return out(`M: ${n.id} ${addr(n)}\n   slots:${formatSlotRanges(ranges)} (${countSlots(ranges)} slots) ${flags[i] ?? 'master'}\n`);
   });
+}
+
+export function renderBadMeetHost(e: BadMeetHostEvent): OutputChunk[] {
+  return [err(`Invalid IP address or hostname specified: ${e.host}\n`)];
+}
+
+export function renderCreateEvent(e: CreateEvent): OutputChunk[] {
+  if (isSharedEvent(e)) return renderSharedEvent(e);
+  switch (e.kind) {
+    case 'create-bad-address':
+      return [err(`Invalid address format: ${e.address}\n`)];
+    case 'create-duplicate':
+      return [out(`[ERR] Node ${e.addr} is the same node as ${e.twin} (node ID ${e.id}): list every node once.\n`, 'error')];
+    case 'create-bad-replicas':
+      return [out(`[ERR] Invalid --cluster-replicas ${e.replicas}: the number of replicas per master must be 0 or more.\n`, 'error')];
+    case 'create-too-few-masters':
+      return renderTooFewMasters(e.nodes, e.replicas);
+    case 'create-few-primaries':
+      return [renderFewPrimaries(e.primaries, e.replicas)];
+    case 'create-plan':
+      return [...renderCreateAllocation(e.nodes, e.plan, e.dialect), ...renderCreatePreview(e.nodes, e.flags, e.plan)];
+    case 'create-configured':
+      return [out('>>> Nodes configuration updated\n', 'info'), out('>>> Assign a different config epoch to each node\n', 'info')];
+    case 'create-meet':
+      return [out('>>> Sending CLUSTER MEET messages to join the cluster\n', 'info')];
+    case 'bad-meet-host':
+      return renderBadMeetHost(e);
+    case 'fresh-rejected':
+      return renderFreshRejected(e);
+    default: {
+      const unhandled: never = e;
+      return unhandled;
+    }
+  }
 }

@@ -9,13 +9,35 @@ import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { EngineError } from '../model/errors';
 import { connectNode } from '../io/connection';
-import { out, type OutputChunk } from '../render/output';
-import { runCreate, type CreateReport } from '../ops/create';
-import { OutputLog, type OpHooks, type OpReport, type WaitOptions } from '../ops/opOutput';
+import { runCreate, type CreateEvent, type CreateReport } from '../ops/create';
+import { EventLog, type OpHooks, type OpReport, type WaitOptions } from '../ops/opOutput';
 import { isRedisServer, launchDaemon, readPidFile, redisServerVersion, stopRedisServer } from './redisServer';
 import { defaultSandboxDir, readState, redisConf, writeState, type SandboxNodeState, type SandboxState } from './state';
 
-export interface SandboxOptions extends Pick<OpHooks, 'onOutput'>, WaitOptions {
+/** What sandbox up reports, create's events included (render/sandboxText.ts prints it). */
+export type SandboxUpEvent =
+  | CreateEvent
+  | { readonly kind: 'sandbox-started'; readonly count: number; readonly version: string; readonly host: string; readonly port: number; readonly dir: string }
+  /** `down`: the command that stops it. */
+  | {
+      readonly kind: 'sandbox-ready';
+      readonly masters: number;
+      readonly replicas: number;
+      readonly host: string;
+      readonly port: number;
+      readonly down: string;
+      readonly count: number;
+      readonly dir: string;
+    };
+
+export type SandboxDownEvent =
+  { readonly kind: 'sandbox-stopping'; readonly nodes: number; readonly pids: readonly number[] } | { readonly kind: 'sandbox-stopped'; readonly dir: string };
+
+export type SandboxStatusEvent =
+  | { readonly kind: 'sandbox-none'; readonly dir: string }
+  | { readonly kind: 'sandbox-status'; readonly dir: string; readonly state: SandboxState; readonly nodes: SandboxStatusReport['nodes'] };
+
+export interface SandboxOptions extends Pick<OpHooks<SandboxUpEvent>, 'onEvent'>, WaitOptions {
   readonly masters?: number;
   readonly replicas?: number;
   /** First client port; nodes use port … port+N-1 and bus ports +10000. */
@@ -27,7 +49,7 @@ export interface SandboxOptions extends Pick<OpHooks, 'onOutput'>, WaitOptions {
   readonly nodeTimeoutMs?: number;
 }
 
-export interface SandboxUpReport extends OpReport {
+export interface SandboxUpReport extends OpReport<SandboxUpEvent> {
   readonly state: SandboxState;
   readonly create: CreateReport;
 }
@@ -87,7 +109,7 @@ export async function sandboxUp(opts: SandboxOptions = {}): Promise<SandboxUpRep
     for (const q of [p, p + 10000]) if (!(await portFree(host, q))) throw usage(`Port ${q} on ${host} is in use; choose another base port with --port.`);
   }
 
-  const log = new OutputLog(opts.onOutput);
+  const log = new EventLog(opts.onEvent);
   const nodes: SandboxNodeState[] = Array.from({ length: count }, (_, i) => ({ port: port + i, pid: null, dir: path.join(dir, String(port + i)) }));
   let state: SandboxState = { version: 1, dir, host, masters, replicas, redisVersion, createdAt: new Date().toISOString(), nodes };
   fs.mkdirSync(dir, { recursive: true });
@@ -105,18 +127,17 @@ export async function sandboxUp(opts: SandboxOptions = {}): Promise<SandboxUpRep
     const pids = await Promise.all(nodes.map((n) => waitForPing(host, n, deadline)));
     state = { ...state, nodes: nodes.map((n, i) => ({ ...n, pid: pids[i]! })) };
     writeState(state);
-    log.emit(out(`>>> Started ${count} redis-server ${redisVersion} processes on ${host}:${port}-${port + count - 1} (${dir})\n`, 'info'));
-    const create = await runCreate(
-      nodes.map((n) => `${host}:${n.port}`),
-      { ...opts, replicas, onOutput: (c) => log.emit(c) },
-    );
+    log.emit({ kind: 'sandbox-started', count, version: redisVersion, host, port, dir });
+    const create = await runCreate({
+      ...opts,
+      addresses: nodes.map((n) => `${host}:${n.port}`),
+      replicas,
+      onEvent: (e) => log.emit(e),
+    });
     if (create.exitCode !== 0) throw usage('Creating the sandbox cluster failed (see above); its processes were stopped.');
     const down = opts.dir === undefined ? (port === 7000 ? 'rcm sandbox down' : `rcm sandbox down --port ${port}`) : `rcm sandbox down --dir ${dir}`;
-    log.emit(
-      out(`[OK] Sandbox cluster ready: ${masters} masters, ${masters * replicas} replicas.\n`, 'ok'),
-      out(`Entry node: ${host}:${port}\nTry:  rcm check ${host}:${port}\nStop: ${down}   (stops these ${count} processes and deletes ${dir})\n`),
-    );
-    return { state, create, output: log.chunks, exitCode: 0 };
+    log.emit({ kind: 'sandbox-ready', masters, replicas, host, port, down, count, dir });
+    return { state, create, events: log.events, exitCode: 0 };
   } catch (e) {
     await stopAll(readState(dir) ?? state);
     fs.rmSync(dir, { recursive: true, force: true });
@@ -133,26 +154,29 @@ async function stopAll(state: SandboxState): Promise<{ port: number; pid: number
   );
 }
 
-export interface SandboxDownReport extends OpReport {
+export interface SandboxDownReport extends OpReport<SandboxDownEvent> {
   readonly dir: string;
   readonly stopped: readonly { readonly port: number; readonly pid: number | null; readonly result: string }[];
 }
 
 /** Stops the recorded processes (only those) and removes the directory. */
-export async function sandboxDown(dirOrPort: { dir?: string; port?: number } = {}, hooks: Pick<OpHooks, 'onOutput'> = {}): Promise<SandboxDownReport> {
+export async function sandboxDown(
+  dirOrPort: { dir?: string; port?: number } = {},
+  hooks: Pick<OpHooks<SandboxDownEvent>, 'onEvent'> = {},
+): Promise<SandboxDownReport> {
   const dir = path.resolve(dirOrPort.dir ?? defaultSandboxDir(dirOrPort.port ?? 7000));
   const state = readState(dir);
   if (!state) throw usage(`No sandbox in ${dir} (no sandbox.json there).`);
-  const log = new OutputLog(hooks.onOutput);
+  const log = new EventLog(hooks.onEvent);
   const pids = state.nodes.map((n) => n.pid).filter((p) => p !== null);
-  log.emit(out(`>>> Stopping ${state.nodes.length} redis-server processes (pids ${pids.join(' ')})\n`, 'info'));
+  log.emit({ kind: 'sandbox-stopping', nodes: state.nodes.length, pids });
   const stopped = await stopAll(state);
   fs.rmSync(dir, { recursive: true, force: true });
-  log.emit(out(`[OK] Sandbox stopped and ${dir} removed.\n`, 'ok'));
-  return { dir, stopped, output: log.chunks, exitCode: 0 };
+  log.emit({ kind: 'sandbox-stopped', dir });
+  return { dir, stopped, events: log.events, exitCode: 0 };
 }
 
-export interface SandboxStatusReport extends OpReport {
+export interface SandboxStatusReport extends OpReport<SandboxStatusEvent> {
   readonly dir: string;
   readonly state: SandboxState | null;
   readonly nodes: readonly { readonly port: number; readonly pid: number | null; readonly running: boolean }[];
@@ -162,17 +186,8 @@ export interface SandboxStatusReport extends OpReport {
 export function sandboxStatus(dirOrPort: { dir?: string; port?: number } = {}): SandboxStatusReport {
   const dir = path.resolve(dirOrPort.dir ?? defaultSandboxDir(dirOrPort.port ?? 7000));
   const state = readState(dir);
-  if (!state) return { dir, state, nodes: [], output: [out(`No sandbox in ${dir}.\n`)], exitCode: 1 };
+  if (!state) return { dir, state, nodes: [], events: [{ kind: 'sandbox-none', dir }], exitCode: 1 };
   const nodes = state.nodes.map((n) => ({ port: n.port, pid: n.pid, running: n.pid !== null && isRedisServer(n.pid) }));
-  const output: OutputChunk[] = [
-    out(`Sandbox in ${dir}: ${state.masters} masters, ${state.masters * state.replicas} replicas, redis-server ${state.redisVersion}\n`),
-  ];
-  for (const n of nodes) output.push(out(`${state.host}:${n.port}  pid ${n.pid ?? '-'}  ${n.running ? 'running' : 'stopped'}\n`));
   const up = nodes.filter((n) => n.running).length;
-  output.push(
-    up === nodes.length
-      ? out(`[OK] All ${up} nodes are running. Try: rcm check ${state.host}:${state.nodes[0]!.port}\n`, 'ok')
-      : out(`[ERR] ${nodes.length - up} of ${nodes.length} nodes are not running.\n`, 'error'),
-  );
-  return { dir, state, nodes, output, exitCode: up === nodes.length ? 0 : 1 };
+  return { dir, state, nodes, events: [{ kind: 'sandbox-status', dir, state, nodes }], exitCode: up === nodes.length ? 0 : 1 };
 }

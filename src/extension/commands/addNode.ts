@@ -1,6 +1,6 @@
 /** Add Node… (empty master or replica) and Add Replica… (from a master's item). */
 import * as vscode from 'vscode';
-import { runAddNode, type ClusterNode } from '../../engine';
+import { renderAddNodeEvent, runAddNode, type ClusterNode } from '../../engine';
 import { parseHostPort } from '../model/profile';
 import { isMaster } from '../tree/model';
 import type { CommandDeps, CommandHandler } from './context';
@@ -22,12 +22,19 @@ async function add(deps: CommandDeps, clusterId: string, name: string, host: str
     vscode.l10n.t('Add Node'),
     false,
   );
-  const report = await runOperation(deps, { clusterId, title: vscode.l10n.t('Adding {0}…', addr), component: 'add-node', refresh: true }, (h, p, opts) =>
-    runAddNode(host, port, h, p, {
-      ...opts,
-      ...(master !== undefined ? { asReplica: true } : {}),
-      ...(master !== undefined && master !== 'auto' ? { masterId: master.id } : {}),
-    }),
+  const report = await runOperation(
+    deps,
+    { clusterId, title: vscode.l10n.t('Adding {0}…', addr), component: 'add-node', refresh: true, render: renderAddNodeEvent },
+    (h, p, opts) =>
+      runAddNode({
+        ...opts,
+        newHost: host,
+        newPort: port,
+        host: h,
+        port: p,
+        ...(master !== undefined ? { asReplica: true } : {}),
+        ...(master !== undefined && master !== 'auto' ? { masterId: master.id } : {}),
+      }),
   );
   const ok = report.exitCode === 0;
   await notifyResult(

@@ -1,6 +1,6 @@
 /** Call Command…: on every node (or masters / replicas only), or on one node from its item; redis-cli's raw output. */
 import * as vscode from 'vscode';
-import { callNode, destructiveReason, formatRawReply, runCall } from '../../engine';
+import { callNode, destructiveReason, formatRawReply, renderCallEvent, runCall } from '../../engine';
 import { splitCommandLine } from '../model/commandLine';
 import { describeError } from '../model/errors';
 import { withProgress } from '../services/progress';
@@ -49,8 +49,14 @@ export const call: CommandHandler = async (deps, arg) => {
   await confirmIfDestructive(deps, argv, target.label);
   const report = await runOperation(
     deps,
-    { clusterId: id, title: vscode.l10n.t('Calling {0}…', argv[0]!), component: 'call', refresh: destructiveReason(argv) !== null },
-    (host, port, opts) => runCall(host, port, argv, { ...opts, onlyMasters: target.v === 'masters', onlyReplicas: target.v === 'replicas' }),
+    {
+      clusterId: id,
+      title: vscode.l10n.t('Calling {0}…', argv[0]!),
+      component: 'call',
+      refresh: destructiveReason(argv) !== null,
+      render: renderCallEvent,
+    },
+    (host, port, opts) => runCall({ ...opts, host, port, argv, onlyMasters: target.v === 'masters', onlyReplicas: target.v === 'replicas' }),
   );
   await deps.results.openOutput(vscode.l10n.t('Call {0} on {1}', argv[0]!, name), report.output);
   return report.replies.length;

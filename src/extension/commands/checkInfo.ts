@@ -5,7 +5,7 @@
  * summary's "view check output" link calls.
  */
 import * as vscode from 'vscode';
-import { runCheck, runInfo } from '../../engine';
+import { renderCheckEvent, runCheck, runInfo } from '../../engine';
 import type { CommandHandler } from './context';
 import { pickCluster, pickClusterId, pickNode } from './pick';
 import { runOperation } from './run';
@@ -13,8 +13,10 @@ import { runOperation } from './run';
 export const check: CommandHandler = async (deps, arg) => {
   const id = await pickClusterId(deps, arg, vscode.l10n.t('Select the cluster to check'));
   const name = deps.registry.get(id)?.name ?? id;
-  const report = await runOperation(deps, { clusterId: id, title: vscode.l10n.t('Checking {0}…', name), component: 'check' }, (host, port, opts) =>
-    runCheck(host, port, opts),
+  const report = await runOperation(
+    deps,
+    { clusterId: id, title: vscode.l10n.t('Checking {0}…', name), component: 'check', render: renderCheckEvent },
+    (host, port, opts) => runCheck({ ...opts, host, port }),
   );
   deps.store.accept(id, report.topology);
   await deps.results.openOutput(vscode.l10n.t('Check {0}', name), report.output);
@@ -24,8 +26,10 @@ export const check: CommandHandler = async (deps, arg) => {
 export const info: CommandHandler = async (deps, arg) => {
   const id = await pickClusterId(deps, arg, vscode.l10n.t('Select the cluster'));
   const name = deps.registry.get(id)?.name ?? id;
-  const report = await runOperation(deps, { clusterId: id, title: vscode.l10n.t('Loading {0}…', name), component: 'info' }, (host, port, opts) =>
-    runInfo(host, port, opts),
+  const report = await runOperation(
+    deps,
+    { clusterId: id, title: vscode.l10n.t('Loading {0}…', name), component: 'info', render: renderCheckEvent },
+    (host, port, opts) => runInfo({ ...opts, host, port }),
   );
   deps.store.accept(id, report.topology);
   await deps.results.openOutput(vscode.l10n.t('Info {0}', name), report.output);
@@ -37,8 +41,10 @@ export const checkNode: CommandHandler = async (deps, arg) => {
   const view = await pickCluster(deps, arg);
   const node = await pickNode(view, arg, () => true, vscode.l10n.t('Select the node'), vscode.l10n.t('The cluster has no nodes.'));
   const addr = `${node.host}:${node.port}`;
-  const report = await runOperation(deps, { clusterId: view.id, title: vscode.l10n.t('Checking {0}…', addr), component: 'check' }, (_h, _p, opts) =>
-    runCheck(node.host, node.port, opts),
+  const report = await runOperation(
+    deps,
+    { clusterId: view.id, title: vscode.l10n.t('Checking {0}…', addr), component: 'check', render: renderCheckEvent },
+    (_h, _p, opts) => runCheck({ ...opts, host: node.host, port: node.port }),
   );
   await deps.results.openOutput(vscode.l10n.t('Check {0}', addr), report.output);
   return report.exitCode;

@@ -1,6 +1,6 @@
 /** Create Cluster…: fresh nodes → the allocation redis-cli would choose, shown before anything changes; then added to the tree. */
 import * as vscode from 'vscode';
-import { parseCreateAddress, runCreate } from '../../engine';
+import { parseCreateAddress, printingTo, renderCreateEvent, renderEvents, runCreate } from '../../engine';
 import { parseSeeds } from '../model/profile';
 import { withProgress } from '../services/progress';
 import { Cancelled, type CommandHandler } from './context';
@@ -29,12 +29,13 @@ export const createCluster: CommandHandler = async (deps) => {
   let declined = false;
   let printed = '';
   const report = await withProgress(vscode.l10n.t('Creating the cluster…'), () =>
-    runCreate(addresses, {
+    runCreate({
+      addresses,
       replicas,
       connectTimeoutMs: deps.config.connectTimeoutMs(),
-      onOutput: (c) => {
+      onEvent: printingTo(renderCreateEvent, (c) => {
         printed += c.text;
-      },
+      }),
       confirm: async () => {
         const yes = vscode.l10n.t('Create Cluster');
         const detail = printed
@@ -49,12 +50,13 @@ export const createCluster: CommandHandler = async (deps) => {
       },
     }),
   );
-  deps.log.output('create', report.output);
+  const output = renderEvents(report.events, renderCreateEvent);
+  deps.log.output('create', output);
   if (declined) throw new Cancelled();
   if (report.exitCode !== 0 || !report.applied) {
     const showOutput = vscode.l10n.t('Show Output');
     const c = await vscode.window.showErrorMessage(vscode.l10n.t('The cluster was not created; see the output.'), showOutput);
-    if (c === showOutput) await deps.results.openOutput(title, report.output);
+    if (c === showOutput) await deps.results.openOutput(title, output);
     return undefined;
   }
   const profile = await deps.registry.add({ name: addresses[0]!, seeds: addresses.slice(0, 3) });

@@ -1,6 +1,6 @@
 /** Create Local Sandbox Cluster: starts redis-server processes on 127.0.0.1, creates the cluster, adds it to the tree. */
 import * as vscode from 'vscode';
-import { sandboxUp } from '../../engine';
+import { printingTo, renderEvents, renderSandboxEvent, sandboxUp } from '../../engine';
 import { withProgress } from '../services/progress';
 import type { CommandHandler } from './context';
 import { ask, quickPick } from './pick';
@@ -57,13 +57,13 @@ export const createSandbox: CommandHandler = async (deps, arg) => {
       replicas,
       port,
       redisServer: bin,
-      onOutput: (c) => {
+      onEvent: printingTo(renderSandboxEvent, (c) => {
         const t = c.text.trim();
         if (t) p.report(t.split('\n')[0]!.slice(0, 100));
-      },
+      }),
     }),
   );
-  deps.log.output('sandbox', report.output);
+  deps.log.output('sandbox', renderEvents(report.events, renderSandboxEvent));
   const profile = await deps.registry.add({
     name: vscode.l10n.t('Sandbox :{0}', port),
     seeds: [`127.0.0.1:${port}`],

@@ -1,6 +1,6 @@
 /** Import…, Backup…, Restore…: the engine's data operations with cancellable progress. */
 import * as vscode from 'vscode';
-import { runBackup, runImport, runRestore, type DataEvent, type DataProgress } from '../../engine';
+import { renderBackupEvent, renderImportEvent, renderRestoreEvent, runBackup, runImport, runRestore, type DataEvent, type DataProgress } from '../../engine';
 import { Cancelled, type CommandHandler } from './context';
 import { ask, askAddress, orCancel, pickClusterId, quickPick } from './pick';
 import { confirmChange, notifyResult, runOperation } from './run';
@@ -62,17 +62,19 @@ export const importData: CommandHandler = async (deps, arg) => {
   const m = deps.config.migration();
   const report = await runOperation(
     deps,
-    { clusterId: id, title: vscode.l10n.t('Importing from {0}…', src), component: 'import', refresh: true, cancellable: true },
+    { clusterId: id, title: vscode.l10n.t('Importing from {0}…', src), component: 'import', refresh: true, cancellable: true, render: renderImportEvent },
     (host, port, opts, signal, progress) =>
-      runImport(host, port, {
+      runImport({
         ...opts,
+        host,
+        port,
         from,
         copy: mode.copy,
         replace: existing.replace,
         timeoutMs: m.timeoutMs,
         printKeys: false,
         signal,
-        onEvent: onEvents(progress),
+        onProgress: onEvents(progress),
         source: { ...(user ? { user } : {}), ...(password ? { password } : {}), connectTimeoutMs: deps.config.connectTimeoutMs() },
       }),
   );
@@ -95,8 +97,8 @@ export const backup: CommandHandler = async (deps, arg) => {
   const dir = await pickFolder(vscode.l10n.t('Folder for the backup of {0}', name), vscode.l10n.t('Back Up Here'));
   const report = await runOperation(
     deps,
-    { clusterId: id, title: vscode.l10n.t('Backing up {0}…', name), component: 'backup', cancellable: true },
-    (host, port, opts, signal, progress) => runBackup(host, port, dir, { ...opts, signal, onEvent: onEvents(progress) }),
+    { clusterId: id, title: vscode.l10n.t('Backing up {0}…', name), component: 'backup', cancellable: true, render: renderBackupEvent },
+    (host, port, opts, signal, progress) => runBackup({ ...opts, host, port, dir, signal, onProgress: onEvents(progress) }),
   );
   const keys = report.files.reduce((a, f) => a + f.keys, 0);
   await notifyResult(
@@ -137,8 +139,8 @@ export const restore: CommandHandler = async (deps, arg) => {
   );
   const report = await runOperation(
     deps,
-    { clusterId: id, title: vscode.l10n.t('Restoring into {0}…', name), component: 'restore', refresh: true, cancellable: true },
-    (host, port, opts, signal, progress) => runRestore(host, port, dir, { ...opts, replace: existing.replace, signal, onEvent: onEvents(progress) }),
+    { clusterId: id, title: vscode.l10n.t('Restoring into {0}…', name), component: 'restore', refresh: true, cancellable: true, render: renderRestoreEvent },
+    (host, port, opts, signal, progress) => runRestore({ ...opts, host, port, dir, replace: existing.replace, signal, onProgress: onEvents(progress) }),
   );
   const message =
     report.status === 'done'

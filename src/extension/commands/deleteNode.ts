@@ -1,6 +1,6 @@
 /** Delete Node…: a replica, an empty master, or a node that is down; asks first (modal). */
 import * as vscode from 'vscode';
-import { runDelNode } from '../../engine';
+import { renderDelNodeEvent, runDelNode } from '../../engine';
 import { findNode } from '../tree/model';
 import { Cancelled, isTreeElement, type CommandHandler } from './context';
 import { pickCluster, quickPick } from './pick';
@@ -54,8 +54,8 @@ export const deleteNode: CommandHandler = async (deps, arg) => {
   );
   const report = await runOperation(
     deps,
-    { clusterId: view.id, title: vscode.l10n.t('Deleting {0}…', addr), component: 'del-node', refresh: true },
-    (h, p, opts) => runDelNode(h, p, nodeId!, opts),
+    { clusterId: view.id, title: vscode.l10n.t('Deleting {0}…', addr), component: 'del-node', refresh: true, render: renderDelNodeEvent },
+    (host, port, opts) => runDelNode({ ...opts, host, port, nodeId: nodeId! }),
   );
   const ok = report.exitCode === 0;
   await notifyResult(

@@ -1,6 +1,6 @@
 /** Failover: a replica takes over from its master (CLUSTER FAILOVER), with FORCE / TAKEOVER offered when that fails. */
 import * as vscode from 'vscode';
-import { runFailover, type FailoverMode } from '../../engine';
+import { renderFailoverEvent, runFailover, type FailoverMode } from '../../engine';
 import type { CommandHandler } from './context';
 import { pickCluster, pickNode } from './pick';
 import { confirmChange, notifyResult, runOperation } from './run';
@@ -23,8 +23,8 @@ export const failover: CommandHandler = async (deps, arg) => {
     const m = mode;
     const report = await runOperation(
       deps,
-      { clusterId: view.id, title: vscode.l10n.t('Failing over to {0}…', addr), component: 'failover', refresh: true },
-      (_h, _p, opts) => runFailover(replica.host, replica.port, { ...opts, mode: m }),
+      { clusterId: view.id, title: vscode.l10n.t('Failing over to {0}…', addr), component: 'failover', refresh: true, render: renderFailoverEvent },
+      (_h, _p, opts) => runFailover({ ...opts, host: replica.host, port: replica.port, mode: m }),
     );
     if (report.promoted) {
       await notifyResult(

@@ -4,7 +4,7 @@ import { formatSlotRanges, previewFix, rangesFromSlots, runFix, type FixPreview 
 import { withProgress } from '../services/progress';
 import type { CommandHandler } from './context';
 import { pickClusterId } from './pick';
-import { confirmChange, notifyResult, runOperation } from './run';
+import { confirmChange, notifyResult, runTextOperation } from './run';
 
 function shortSlots(slots: readonly number[]): string {
   const text = formatSlotRanges(rangesFromSlots(slots));
@@ -72,8 +72,11 @@ export const fix: CommandHandler = async (deps, arg) => {
   const shown = lines.length > 15 ? [...lines.slice(0, 15), vscode.l10n.t('… and {0} more', lines.length - 15)] : lines;
   await confirmChange(deps, vscode.l10n.t('Fix {0}?', name), shown.join('\n'), vscode.l10n.t('Fix'), true);
   const m = deps.config.migration();
-  const report = await runOperation(deps, { clusterId: id, title: vscode.l10n.t('Fixing {0}…', name), component: 'fix', refresh: true }, (host, port, opts) =>
-    runFix(host, port, { ...opts, timeoutMs: m.timeoutMs, replace: m.replace, ...(m.pipeline ? { pipeline: m.pipeline } : {}), confirm: async () => true }),
+  const report = await runTextOperation(
+    deps,
+    { clusterId: id, title: vscode.l10n.t('Fixing {0}…', name), component: 'fix', refresh: true },
+    (host, port, opts) =>
+      runFix(host, port, { ...opts, timeoutMs: m.timeoutMs, replace: m.replace, ...(m.pipeline ? { pipeline: m.pipeline } : {}), confirm: async () => true }),
   );
   const ok = report.exitCode === 0;
   await notifyResult(

@@ -1,6 +1,6 @@
 /** Remove Cluster: forgets the profile and its password (the cluster is untouched); a sandbox can be stopped too. */
 import * as vscode from 'vscode';
-import { sandboxDown } from '../../engine';
+import { renderEvents, renderSandboxEvent, sandboxDown } from '../../engine';
 import { Cancelled, type CommandHandler } from './context';
 import { pickClusterId } from './pick';
 import { withProgress } from '../services/progress';
@@ -25,7 +25,7 @@ export const removeCluster: CommandHandler = async (deps, arg) => {
   if (choice === stop && profile.sandbox) {
     const sandbox = profile.sandbox;
     const report = await withProgress(vscode.l10n.t('Stopping the sandbox cluster…'), () => sandboxDown({ dir: sandbox.dir }));
-    deps.log.output('sandbox', report.output);
+    deps.log.output('sandbox', renderEvents(report.events, renderSandboxEvent));
     void vscode.window.showInformationMessage(vscode.l10n.t('Sandbox stopped and {0} removed.', sandbox.dir));
   }
 };

@@ -1,6 +1,6 @@
 /** Move Replica to Another Master…: CLUSTER REPLICATE on a replica (or an empty master), via the engine's runReplicate. */
 import * as vscode from 'vscode';
-import { runReplicate } from '../../engine';
+import { renderReplicateEvent, runReplicate } from '../../engine';
 import { isMaster } from '../tree/model';
 import { Cancelled, type CommandHandler } from './context';
 import { nodeItems, pickCluster, pickNode, quickPick } from './pick';
@@ -36,8 +36,8 @@ export const replicate: CommandHandler = async (deps, arg) => {
   );
   const report = await runOperation(
     deps,
-    { clusterId: view.id, title: vscode.l10n.t('Moving {0} to {1}…', addr, masterAddr), component: 'replicate', refresh: true },
-    (_h, _p, opts) => runReplicate(node.host, node.port, master.id, opts),
+    { clusterId: view.id, title: vscode.l10n.t('Moving {0} to {1}…', addr, masterAddr), component: 'replicate', refresh: true, render: renderReplicateEvent },
+    (_h, _p, opts) => runReplicate({ ...opts, host: node.host, port: node.port, masterId: master.id }),
   );
   await notifyResult(
     deps,

@@ -1,11 +1,30 @@
 /** Running an engine operation from a command: progress, output to the log, refresh, result. */
 import * as vscode from 'vscode';
-import type { ConnectionOptions, OpHooks, OpReport, OutputChunk } from '../../engine';
+import {
+  printingTo,
+  renderEvents,
+  type ConnectionOptions,
+  type EventRenderer,
+  type OpHooks,
+  type OpReport,
+  type OutputChunk,
+  type TextOpHooks,
+  type TextOpReport,
+} from '../../engine';
 import { describeError } from '../model/errors';
 import { withProgress } from '../services/progress';
 import { Cancelled, type CommandDeps } from './context';
 
-export type OperationReport = Pick<OpReport, 'output' | 'exitCode'>;
+export type OperationReport = Pick<TextOpReport, 'output' | 'exitCode'>;
+
+/** What runOperation hands an operation: the cluster's entry, its connection options and where its events go. */
+export type OperationFn<E, R> = (
+  host: string,
+  port: number,
+  opts: ConnectionOptions & OpHooks<E>,
+  signal: AbortSignal,
+  report: (message: string) => void,
+) => Promise<R>;
 
 export interface OperationOptions {
   readonly clusterId: string;
@@ -28,10 +47,27 @@ function lastLine(text: string): string {
   return lines[lines.length - 1] ?? '';
 }
 
-export async function runOperation<R extends OperationReport>(
+/**
+ * Runs an operation under a progress notification that shows its last output line, logs its output (its events
+ * rendered by `render`) and returns its report with that output.
+ */
+export async function runOperation<E, R extends OpReport<E>>(
+  deps: CommandDeps,
+  o: OperationOptions & { readonly render: EventRenderer<E> },
+  fn: OperationFn<E, R>,
+): Promise<R & { readonly output: readonly OutputChunk[] }> {
+  return runTextOperation(deps, o, async (host, port, opts, signal, progress) => {
+    const { onOutput, ...rest } = opts;
+    const r = await fn(host, port, { ...rest, ...(onOutput ? { onEvent: printingTo(o.render, onOutput) } : {}) }, signal, progress);
+    return { ...r, output: renderEvents(r.events, o.render) };
+  });
+}
+
+/** runOperation for the operations that still render their own text (fix). */
+export async function runTextOperation<R extends OperationReport>(
   deps: CommandDeps,
   o: OperationOptions,
-  fn: (host: string, port: number, opts: ConnectionOptions & OpHooks, signal: AbortSignal, report: (message: string) => void) => Promise<R>,
+  fn: (host: string, port: number, opts: ConnectionOptions & TextOpHooks, signal: AbortSignal, report: (message: string) => void) => Promise<R>,
 ): Promise<R> {
   deps.log.info(o.component, `${o.title} (${deps.registry.get(o.clusterId)?.name ?? o.clusterId})`);
   try {

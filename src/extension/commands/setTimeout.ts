@@ -1,6 +1,6 @@
 /** Set Node Timeout… (every node) and Set Timeout on This Node… (one node): CONFIG SET cluster-node-timeout + CONFIG REWRITE. */
 import * as vscode from 'vscode';
-import { MIN_NODE_TIMEOUT_MS, runSetTimeout, type ClusterNode } from '../../engine';
+import { MIN_NODE_TIMEOUT_MS, renderSetTimeoutEvent, runSetTimeout, type ClusterNode } from '../../engine';
 import type { CommandDeps, CommandHandler } from './context';
 import { ask, pickCluster, pickClusterId, pickNode } from './pick';
 import { confirmChange, notifyResult, runOperation } from './run';
@@ -22,8 +22,8 @@ async function askTimeout(title: string, prompt: string): Promise<number> {
 async function apply(deps: CommandDeps, clusterId: string, ms: number, title: string, node?: ClusterNode): Promise<number> {
   const report = await runOperation(
     deps,
-    { clusterId, title: vscode.l10n.t('Setting the node timeout…'), component: 'set-timeout', refresh: true },
-    (host, port, opts) => runSetTimeout(host, port, ms, { ...opts, ...(node ? { nodeIds: [node.id] } : {}) }),
+    { clusterId, title: vscode.l10n.t('Setting the node timeout…'), component: 'set-timeout', refresh: true, render: renderSetTimeoutEvent },
+    (host, port, opts) => runSetTimeout({ ...opts, host, port, timeoutMs: ms, ...(node ? { nodeIds: [node.id] } : {}) }),
   );
   const failed = report.results.filter((r) => !r.ok).length;
   const ok = report.exitCode === 0;
