@@ -323,7 +323,7 @@ for (const kind of serverKinds()) {
         for (const s of [500, 501, 502, 3160]) await uncoverSlot(cluster, s);
         const nodesBefore = await Promise.all(cluster.masters.map((m) => cmd(c(m), 'CLUSTER', 'NODES')));
         // The plan, computed without changing anything (what the extension shows before running fix).
-        const preview = await previewFix(cluster.entry.host, cluster.entry.port);
+        const preview = await previewFix({ host: cluster.entry.host, port: cluster.entry.port });
         const m0 = await id(M0);
         // Redis 8 hides M0's keys of 3160 (see HIDES_STRAYS): four slots without keys, in redis-cli 8's dict order.
         assert.deepEqual(
