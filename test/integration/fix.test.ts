@@ -531,6 +531,8 @@ for (const kind of serverKinds()) {
           new RegExp(`\\*\\*\\* Fixing slots coverage with 1 unreachable ${MASTERS} is dangerous: .* --cluster-fix-with-unreachable-${MASTERS} option\\.\\n$`),
         );
         assert.match(ours.stderr, /Could not connect to Redis at 127\.0\.0\.1:\d+: Connection refused/);
+        const connectLines = (text: string): number => text.split('Could not connect to').length - 1;
+        assert.equal(connectLines(ours.stderr), connectLines(ref.stderr), `printed once, as the server's CLI does:\n${ours.stderr}`);
         const nodesAfter = await Promise.all(live.map(async (m) => (await clusterNodesOf(cluster, m)).find((l) => l.flags.includes('myself'))));
         assert.deepEqual(
           nodesAfter.map((l) => [l!.slotTokens, l!.openSlots]),

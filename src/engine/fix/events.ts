@@ -23,7 +23,7 @@ export interface AnalysisData {
 
 export type FixEvent =
   | CommonEvent
-  /** The check up to the coverage stage (fix interleaves its repairs after each stage). */
+  /** The key summary and the check up to the coverage stage (fix interleaves its repairs after each stage); after `load`. */
   | { readonly kind: 'fix-check'; readonly topology: Topology; readonly summary: ClusterSummary; readonly check: CheckResult }
   | { readonly kind: 'fix-unreachable-guard'; readonly stage: 'open-slots' | 'coverage'; readonly count: number; readonly dialect: CliDialect }
   | {

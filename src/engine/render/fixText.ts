@@ -9,7 +9,7 @@ import type { AnalysisData, FixEvent, UncoveredGroup } from '../fix/events';
 import type { KeyConflict } from '../fix/merge';
 import { formatSlotRanges, rangesFromSlots } from '../model/slots';
 import type { Topology } from '../model/types';
-import { renderCheck, renderLoadMessages, renderOrphans, renderSummary } from './checkText';
+import { renderCheck, renderOrphans, renderSummary } from './checkText';
 import { err, out, type OutputChunk } from './output';
 import { isSharedEvent, renderSharedEvent } from './opText';
 import { wordsOf, type CliDialect } from '../model/dialect';
@@ -239,7 +239,7 @@ export function renderFixEvent(e: FixEvent): OutputChunk[] {
   if (isSharedEvent(e)) return renderSharedEvent(e);
   switch (e.kind) {
     case 'fix-check':
-      return [...renderLoadMessages(e.topology), ...renderSummary(e.summary), ...renderCheckUntilCoverage(e.topology, e.check)];
+      return [...renderSummary(e.summary), ...renderCheckUntilCoverage(e.topology, e.check)];
     case 'fix-unreachable-guard':
       return [renderUnreachableGuard(e.stage, e.count, e.dialect)];
     case 'fix-repoint':
