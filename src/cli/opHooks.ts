@@ -1,5 +1,5 @@
 /** Wiring of the engine's operation hooks (streamed output, confirmations) to the terminal. */
-import { printingTo, type EventRenderer, type OutputChunk } from '../engine';
+import { printingTo, type EventRenderer } from '../engine';
 import { writeChunks, writeJson, type CommandContext } from './context';
 import { confirmYes } from './prompt';
 
@@ -21,32 +21,19 @@ export function opHooks<E>(
   onEvent?: (event: E) => void;
   confirm: (message: string) => Promise<boolean>;
 } {
-  const { onOutput, confirm } = textOpHooks(ctx, honourYes);
-  return { onEvent: onOutput && printingTo(render, onOutput), confirm };
+  const confirm = confirmHook(ctx, honourYes);
+  return ctx.json ? { confirm } : { onEvent: printingTo(render, (chunk) => writeChunks(ctx.io, [chunk])), confirm };
 }
 
-/** opHooks for the operations that still print their own text (fix). */
-export function textOpHooks(
-  ctx: CommandContext,
-  honourYes = true,
-): {
-  onOutput?: (chunk: OutputChunk) => void;
-  confirm: (message: string) => Promise<boolean>;
-} {
+/** redis-cli's yes/no question (on stderr in --json mode, so that stdout stays JSON). */
+export function confirmHook(ctx: CommandContext, honourYes = true): (message: string) => Promise<boolean> {
   const yes = honourYes && assumeYes(ctx);
   const io = ctx.json ? { ...ctx.io, stdout: ctx.io.stderr } : ctx.io;
-  return {
-    onOutput: ctx.json ? undefined : (chunk) => writeChunks(ctx.io, [chunk]),
-    confirm: (message) => confirmYes(io, message, yes),
-  };
+  return (message) => confirmYes(io, message, yes);
 }
 
-/** Prints an operation report as JSON (without its text output or its events). */
-export function writeReportJson(
-  ctx: CommandContext,
-  command: string,
-  report: { readonly output?: unknown; readonly events?: unknown; readonly exitCode: number },
-): void {
-  const { output: _output, events: _events, ...data } = report;
+/** Prints an operation report as JSON (without its events). */
+export function writeReportJson(ctx: CommandContext, command: string, report: { readonly events?: unknown; readonly exitCode: number }): void {
+  const { events: _events, ...data } = report;
   writeJson(ctx.io, { command, ok: report.exitCode === 0, ...data });
 }

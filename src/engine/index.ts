@@ -41,7 +41,7 @@ export type { RunOutcome, RunRequest } from './service/migrationService';
 export type { PendingJournal } from './service/journals';
 export { ProgressTracker } from './service/progress';
 // Topology operations: create, add-node, del-node, call, set-timeout, failover, sandbox
-export type { OpHooks, OpReport, TextOpHooks, TextOpReport } from './ops/opOutput';
+export type { OpHooks, OpReport } from './ops/opOutput';
 export { renderEvents, printingTo } from './render/events';
 export type { EventRenderer } from './render/events';
 export { runCreate, parseCreateAddress } from './ops/create';
@@ -70,7 +70,8 @@ export type { RebalanceOptions } from './plan/rebalance';
 export { renderReshardPlan, renderRebalancePlan, renderRebalanceGroupLine, movingSlotText } from './render/planText';
 export { dialectOfTopology } from './model/dialect';
 export { runFix, previewFix } from './ops/fix';
-export type { FixPreview } from './ops/fix';
+export type { FixEvent, FixPreview } from './ops/fix';
+export { renderFixEvent } from './render/fixText';
 export { planSlotMove } from './plan/moveSlots';
 // Data operations: import, backup, restore (and the RDB reader behind them)
 export { runImport } from './ops/import';

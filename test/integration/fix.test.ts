@@ -323,7 +323,7 @@ for (const kind of serverKinds()) {
         for (const s of [500, 501, 502, 3160]) await uncoverSlot(cluster, s);
         const nodesBefore = await Promise.all(cluster.masters.map((m) => cmd(c(m), 'CLUSTER', 'NODES')));
         // The plan, computed without changing anything (what the extension shows before running fix).
-        const preview = await previewFix(cluster.entry.host, cluster.entry.port);
+        const preview = await previewFix({ host: cluster.entry.host, port: cluster.entry.port });
         const m0 = await id(M0);
         // Redis 8 hides M0's keys of 3160 (see HIDES_STRAYS): four slots without keys, in redis-cli 8's dict order.
         assert.deepEqual(
@@ -531,6 +531,8 @@ for (const kind of serverKinds()) {
           new RegExp(`\\*\\*\\* Fixing slots coverage with 1 unreachable ${MASTERS} is dangerous: .* --cluster-fix-with-unreachable-${MASTERS} option\\.\\n$`),
         );
         assert.match(ours.stderr, /Could not connect to Redis at 127\.0\.0\.1:\d+: Connection refused/);
+        const connectLines = (text: string): number => text.split('Could not connect to').length - 1;
+        assert.equal(connectLines(ours.stderr), connectLines(ref.stderr), `printed once, as the server's CLI does:\n${ours.stderr}`);
         const nodesAfter = await Promise.all(live.map(async (m) => (await clusterNodesOf(cluster, m)).find((l) => l.flags.includes('myself'))));
         assert.deepEqual(
           nodesAfter.map((l) => [l!.slotTokens, l!.openSlots]),

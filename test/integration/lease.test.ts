@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { EngineError, loadTopology, runFix, type MovePlan } from '../../src/engine';
+import { EngineError, loadTopology, renderEvents, renderFixEvent, runFix, type MovePlan } from '../../src/engine';
 import { acquireLease } from '../../src/engine/io/lease';
 import { applyPlan } from '../../src/engine/ops/applyPlan';
 import { encodeLeaseName } from '../../src/engine/exec/lease';
@@ -124,8 +124,14 @@ test('an open slot counts as a run in progress: a new run is refused, fix finish
     assert.match(e.message, new RegExp(`^Slot ${slot} is open on .*rcm resume JOURNAL.*rcm fix`));
     return true;
   });
-  const fix = await runFix(cluster.entry.host, cluster.entry.port, { confirm: async () => true });
-  assert.equal(fix.exitCode, 0, fix.output.map((c) => c.text).join(''));
+  const fix = await runFix({ host: cluster.entry.host, port: cluster.entry.port, confirm: async () => true });
+  assert.equal(
+    fix.exitCode,
+    0,
+    renderEvents(fix.events, renderFixEvent)
+      .map((c) => c.text)
+      .join(''),
+  );
   assert.doesNotMatch(await layout(), /"slot"/, 'no open slot left');
   assert.equal(await totalKeys(), KEYS);
 });

@@ -7,7 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FixIo } from '../../src/engine/fix/steps';
+import type { FixEvent } from '../../src/engine/fix/events';
 import { mergeInto } from '../../src/engine/fix/merge';
+import { renderFixEvent } from '../../src/engine/render/fixText';
 import type { NodeClient, PipelineResult } from '../../src/engine/io/connection';
 import type { ClusterSession } from '../../src/engine/io/loader';
 import { FakeCluster } from '../fixtures/fakeSlotPort';
@@ -75,7 +77,8 @@ function setup(hooks: { dumpError?: () => string | null } = {}): { fake: FakeClu
     close: () => undefined,
   };
   const out: string[] = [];
-  const io = new FixIo(session, fake, (c) => out.push(c.text), { clusterDownWaitMs: 2000 });
+  const sink = { emit: (...events: FixEvent[]) => out.push(...events.flatMap(renderFixEvent).map((c) => c.text)) };
+  const io = new FixIo(session, fake, sink, { clusterDownWaitMs: 2000 });
   return { fake, io, out };
 }
 

@@ -8,18 +8,19 @@
  * (PR redis/redis#7247); scripts and the crash-recovery flow need it, and
  * without it rcm asks exactly as redis-cli does.
  */
-import { runFix } from '../../engine';
+import { renderFixEvent, runFix } from '../../engine';
 import { entryArgument, type CliCommand, type CommandContext } from '../context';
-import { textOpHooks, writeReportJson } from '../opHooks';
+import { opHooks, writeReportJson } from '../opHooks';
 import { migrationFlags } from '../runPlan';
 
 async function fix(ctx: CommandContext): Promise<number> {
   const entry = entryArgument(ctx, 'either');
   if (!entry) return 1;
   const flags = migrationFlags(ctx); // validates --cluster-timeout / --cluster-pipeline before touching the cluster
-  const report = await runFix(entry.host, entry.port, {
+  const report = await runFix({
     ...ctx.conn,
-    ...textOpHooks(ctx, true),
+    ...entry,
+    ...opHooks(ctx, renderFixEvent, true),
     ...flags,
     searchMultipleOwners: ctx.args.flags.has('--cluster-search-multiple-owners'),
     fixWithUnreachableMasters: ctx.args.flags.has('--cluster-fix-with-unreachable-masters'),

@@ -10,7 +10,7 @@ import { intOption, RANGES } from '../numbers';
 import { verbose } from '../runPlan';
 import { entryArgument, type CliCommand } from '../context';
 import { createDataView, rate, withSigint } from '../dataView';
-import { textOpHooks, writeReportJson } from '../opHooks';
+import { confirmHook, writeReportJson } from '../opHooks';
 
 export const restoreCommand: CliCommand = {
   name: 'restore',
@@ -21,7 +21,7 @@ export const restoreCommand: CliCommand = {
     const dir = ctx.args.args[1]!;
     const batchKeys = intOption(ctx.args, '--cluster-pipeline', RANGES.pipeline, undefined);
     const view = createDataView(ctx);
-    const { confirm } = textOpHooks(ctx);
+    const confirm = confirmHook(ctx);
     const report = await withSigint(ctx, 'restore', (signal) =>
       runRestore({
         ...ctx.conn,

@@ -1,8 +1,7 @@
 /** fix's orphan-key stage (issue #10 item 5). */
 import { nodeRef } from '../check/check';
-import { renderOrphans } from '../render/checkText';
-import { ORPHANS_QUESTION, renderFixingOrphans, renderOrphansNotConfirmed } from '../render/fixText';
 import { foreignKeys, readClaims, servedBy } from './claims';
+import { ORPHANS_QUESTION } from './questions';
 import type { FixIo } from './steps';
 
 export type OrphanFix = { slot: number; node: string; owner: string; ok: boolean };
@@ -28,9 +27,9 @@ export async function fixOrphans(io: FixIo, confirm: (q: string) => Promise<bool
     const mine = work.filter((w) => w.node === m.id);
     return mine.length === 0 ? [] : [{ node: nodeRef(m), keys: mine.reduce((a, w) => a + w.keys, 0), slots: mine.map((w) => w.slot) }];
   });
-  io.emit(renderFixingOrphans(), ...renderOrphans(findings));
+  io.emit({ kind: 'fix-orphans', findings });
   if (!(await confirm(ORPHANS_QUESTION))) {
-    io.emit(renderOrphansNotConfirmed());
+    io.emit({ kind: 'fix-orphans-not-confirmed' });
     return { ok: false };
   }
   const fixed: OrphanFix[] = [];

@@ -11,7 +11,6 @@
 import { clockSleep } from '../exec/port';
 import { parseMyselfLine } from '../parse/clusterNodes';
 import type { ClusterNodesLine } from '../model/types';
-import { renderReplicaOpenSlots } from '../render/fixText';
 import type { FixIo } from './steps';
 
 const CLEAR_DEADLINE_MS = 10_000;
@@ -43,7 +42,7 @@ export async function closeReplicaOpenSlots(io: FixIo): Promise<boolean> {
     if (!io.session.clients.has(primaryId)) continue;
     const slots = replicaOnlyOpenSlots(await myselfOf(io, r.id), await myselfOf(io, primaryId));
     if (slots.length === 0) continue;
-    io.emit(renderReplicaOpenSlots(slots, io.addr(r.id), io.addr(primaryId)));
+    io.emit({ kind: 'fix-replica-open-slots', slots, replica: io.addr(r.id), primary: io.addr(primaryId) });
     for (const s of slots) if (!(await io.setSlot(primaryId, s, 'STABLE'))) return false;
     const deadline = io.clock.now() + CLEAR_DEADLINE_MS;
     for (;;) {

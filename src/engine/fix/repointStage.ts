@@ -1,6 +1,6 @@
 /** The I/O of fix/repoint.ts: the question, then SETSLOT on each node whose marker names a node that failed over. */
-import { REPOINT_QUESTION, renderRepoint } from '../render/fixText';
 import { servedBy, type MasterClaims } from './claims';
+import { REPOINT_QUESTION } from './questions';
 import { repointOpenSlots } from './repoint';
 import type { FixIo } from './steps';
 
@@ -18,7 +18,7 @@ export async function repoint(io: FixIo, claims: readonly MasterClaims[], confir
   const todo = repointOpenSlots(masters, io.session.topology.nodes, (slot) => servedBy(io, claims, slot));
   if (todo.length === 0) return true;
   const short = (id: string): string => (io.session.topology.nodes.some((n) => n.id === id) ? io.addr(id) : id);
-  for (const r of todo) io.emit(renderRepoint(r.slot, io.addr(r.node), r.kind, short(r.from), io.addr(r.to)));
+  for (const r of todo) io.emit({ kind: 'fix-repoint', slot: r.slot, node: io.addr(r.node), marker: r.kind, from: short(r.from), to: io.addr(r.to) });
   if (!(await confirm(REPOINT_QUESTION))) return false;
   for (const r of todo) {
     const ok =

@@ -1,8 +1,8 @@
 /**
  * The I/O building blocks of `fix` (spec §2.8, §2.9): set-slot-owner
  * transaction, tolerant DELSLOTS, SETSLOT, key counts and the slot move in
- * its fix flavours (COLD: slot states untouched). Errors are printed in
- * redis-cli's words and reported as `false`, as redis-cli's fix paths do.
+ * its fix flavours (COLD: slot states untouched). Errors are reported as
+ * events (printed in redis-cli's words) and as `false`, as redis-cli's fix paths do.
  * Key moves reuse the migration engine's key mover (batched, pipelined
  * MIGRATE, BUSYKEY handling).
  */
@@ -16,8 +16,8 @@ import type { ClusterSession } from '../io/loader';
 import { EngineError, toEngineError } from '../model/errors';
 import type { ClusterNode } from '../model/types';
 import { parseInfo } from '../parse/info';
-import { renderBusyKeys, renderDifferingKeys, renderKeptCopies, renderMovingSlot, renderReplyError, renderSlotNotServed } from '../render/fixText';
-import { err, out, type OutputChunk } from '../render/output';
+import type { EventSink } from '../ops/opOutput';
+import type { FixEvent } from './events';
 import { dialectOfTopology, dictRehashOf, type CliDialect, type DictRehash } from '../model/dialect';
 
 /** What fix did, step by step (the JSON report and the extension show it). */
@@ -61,7 +61,7 @@ export interface FixStepOptions {
 
 const NOT_MASTER = 'ERR Please use SETSLOT only with masters.';
 
-/** The connections, the output and the record of one fix run. */
+/** The connections, the events and the record of one fix run. */
 export class FixIo {
   readonly actions: FixAction[] = [];
   /** Keys left on two nodes with different values (the owner's copy kept), over the whole run. */
@@ -73,7 +73,7 @@ export class FixIo {
   constructor(
     readonly session: ClusterSession,
     readonly port: SlotPort,
-    private readonly emitChunk: (c: OutputChunk) => void,
+    private readonly sink: EventSink<FixEvent>,
     readonly opts: FixStepOptions,
   ) {
     this.sizer = createBatchSizer({ fixed: opts.pipeline, budgetMs: opts.budgetMs });
@@ -99,12 +99,13 @@ export class FixIo {
     return n ? `${n.host}:${n.port}` : id;
   }
 
-  emit(...chunks: OutputChunk[]): void {
-    for (const c of chunks) this.emitChunk(c);
+  emit(...events: FixEvent[]): void {
+    this.sink.emit(...events);
   }
 
+  /** "Node ADDR replied with error:" and the reply. */
   emitReplyError(id: string, error: string): void {
-    this.emit(renderReplyError(this.addr(id), error));
+    this.emit({ kind: 'reply-error', addr: this.addr(id), error });
   }
 
   client(id: string): NodeClient {
@@ -130,7 +131,7 @@ export class FixIo {
   async setSlot(id: string, slot: number, state: 'NODE' | 'IMPORTING' | 'MIGRATING' | 'STABLE', peer?: string): Promise<boolean> {
     const r = await this.tryCall(id, 'CLUSTER', 'SETSLOT', slot, state, ...(peer !== undefined ? [peer] : []));
     this.actions.push({ slot, action: 'setslot', node: this.addr(id), state, ...(peer !== undefined ? { peer: this.addr(peer) } : {}) });
-    if (!r.ok) this.emit(renderReplyError(this.addr(id), r.error));
+    if (!r.ok) this.emitReplyError(id, r.error);
     return r.ok;
   }
 
@@ -152,7 +153,7 @@ export class FixIo {
       if (add instanceof Error) error = add.message;
     } else error = `unexpected EXEC reply ${String(exec.value)}`;
     if (error !== null) {
-      this.emit(renderReplyError(this.addr(id), error));
+      this.emitReplyError(id, error);
       return false;
     }
     return true;
@@ -165,7 +166,7 @@ export class FixIo {
     if (r.ok) return true;
     const served = await this.slotServed(id, slot);
     if (served === false) return true;
-    this.emit(renderReplyError(this.addr(id), r.error));
+    this.emitReplyError(id, r.error);
     return false;
   }
 
@@ -173,7 +174,7 @@ export class FixIo {
   async slotServed(id: string, slot: number): Promise<boolean | null> {
     const r = await this.tryCall(id, 'CLUSTER', 'SLOTS');
     if (!r.ok) {
-      this.emit(renderReplyError(this.addr(id), r.error));
+      this.emitReplyError(id, r.error);
       return null;
     }
     const ranges = Array.isArray(r.value) ? (r.value as unknown[][]) : [];
@@ -186,7 +187,7 @@ export class FixIo {
       ids.map(async (id) => {
         const r = await this.tryCall(id, 'CLUSTER', 'COUNTKEYSINSLOT', slot);
         if (!r.ok) {
-          this.emit(renderReplyError(this.addr(id), r.error));
+          this.emitReplyError(id, r.error);
           return -1;
         }
         return Number(r.value);
@@ -204,26 +205,26 @@ export class FixIo {
    * and SETSLOT NODE on the target, the source and every other master.
    */
   async moveSlot(sourceId: string, targetId: string, slot: number, cold: boolean): Promise<boolean> {
-    this.emit(renderMovingSlot(slot, this.addr(sourceId), this.addr(targetId), this.dialect));
+    this.emit({ kind: 'fix-moving-slot', slot, from: this.addr(sourceId), to: this.addr(targetId), dialect: this.dialect });
     if (cold) return this.mergeSlot(sourceId, targetId, slot);
     if (!(await this.setSlot(targetId, slot, 'IMPORTING', sourceId))) return false;
     if (!(await this.setSlot(sourceId, slot, 'MIGRATING', targetId))) return false;
     const keys = await this.moveKeys(sourceId, targetId, slot);
-    this.emit(out('\n'));
+    this.emit({ kind: 'fix-move-end' });
     this.actions.push({ slot, action: 'move-keys', from: this.addr(sourceId), to: this.addr(targetId), keys: Math.max(0, keys), cold: false, ok: keys >= 0 });
     if (keys < 0) return false;
     if (!(await this.setSlot(targetId, slot, 'NODE', targetId))) return false;
     const src = await this.tryCall(sourceId, 'CLUSTER', 'SETSLOT', slot, 'NODE', targetId);
     this.actions.push({ slot, action: 'setslot', node: this.addr(sourceId), state: 'NODE', peer: this.addr(targetId) });
     // Fix paths print a source error and go on; "only with masters" means the source became a replica (issue #9223).
-    if (!src.ok && !src.error.startsWith(NOT_MASTER)) this.emit(renderReplyError(this.addr(sourceId), src.error));
+    if (!src.ok && !src.error.startsWith(NOT_MASTER)) this.emitReplyError(sourceId, src.error);
     const others = this.masters().filter((m) => m.id !== sourceId && m.id !== targetId);
     const results = await Promise.all(others.map((m) => this.tryCall(m.id, 'CLUSTER', 'SETSLOT', slot, 'NODE', targetId)));
     let ok = true;
     results.forEach((r, i) => {
       this.actions.push({ slot, action: 'setslot', node: this.addr(others[i]!.id), state: 'NODE', peer: this.addr(targetId) });
       if (!r.ok && ok) {
-        this.emit(renderReplyError(this.addr(others[i]!.id), r.error));
+        this.emitReplyError(others[i]!.id, r.error);
         ok = false;
       }
     });
@@ -232,12 +233,12 @@ export class FixIo {
 
   /** The cold move: merge into the owner; keys with different copies stay on the source (listed) and the run ends with exit 1. */
   async mergeSlot(sourceId: string, targetId: string, slot: number): Promise<boolean> {
-    const r = await mergeInto(this, sourceId, targetId, slot, (n) => this.emit(out('.'.repeat(n))));
-    this.emit(out('\n'));
+    const r = await mergeInto(this, sourceId, targetId, slot, (n) => this.emit({ kind: 'fix-dots', count: n }));
+    this.emit({ kind: 'fix-move-end' });
     this.actions.push({ slot, action: 'move-keys', from: this.addr(sourceId), to: this.addr(targetId), keys: r.moved, cold: true, ok: r.ok });
     if (r.conflicts.length > 0) {
       this.conflicts.push(...r.conflicts);
-      this.emit(...renderKeptCopies(r.conflicts));
+      this.emit({ kind: 'fix-kept-copies', conflicts: r.conflicts });
     }
     return r.ok;
   }
@@ -248,11 +249,11 @@ export class FixIo {
     let total = 0;
     const emit = (e: MigrationEvent): void => {
       if (e.type === 'batch') {
-        this.emit(out('.'.repeat(e.keys)));
+        this.emit({ kind: 'fix-dots', count: e.keys });
         dots += e.keys;
       } else if (e.type === 'busy-keys') {
-        this.emit(...renderBusyKeys(e.action));
-        if (e.action === 'refused') this.emit(...renderDifferingKeys(e.keys, this.addr(sourceId), this.addr(targetId)));
+        this.emit({ kind: 'fix-busy-keys', action: e.action });
+        if (e.action === 'refused') this.emit({ kind: 'fix-differing-keys', keys: e.keys, source: this.addr(sourceId), target: this.addr(targetId) });
       }
     };
     const ctx = {
@@ -269,7 +270,7 @@ export class FixIo {
         const moved = await moveWindowKeys(ctx, sourceId, targetId, [slot]);
         total += moved.get(slot) ?? 0;
         // Keys moved by a BUSYKEY retry (REPLACE) are not reported as batches: their dots now.
-        if (total > dots) this.emit(out('.'.repeat(total - dots)));
+        if (total > dots) this.emit({ kind: 'fix-dots', count: total - dots });
         return total;
       } catch (e) {
         const ee = toEngineError(e);
@@ -281,23 +282,20 @@ export class FixIo {
         if (text.startsWith('CLUSTERDOWN The cluster is down')) {
           if (clusterDownDeadline === null) {
             clusterDownDeadline = this.clock.now() + (this.opts.clusterDownWaitMs ?? 10_000);
-            this.emit(
-              err(
-                `rcm: ${this.addr(sourceId)} still sees the cluster down (it has not heard yet that the slots were covered); waiting for its cluster state to turn ok.\n`,
-              ),
-            );
+            this.emit({ kind: 'fix-cluster-down-wait', node: this.addr(sourceId) });
           }
           if (await this.waitClusterOk(sourceId, clusterDownDeadline)) continue;
         } else if (!notServedTried && ee.code === 'migration-failed') {
           notServedTried = true;
           if ((await this.slotServed(sourceId, slot)) === false) {
-            this.emit(renderSlotNotServed(this.addr(targetId)));
+            this.emit({ kind: 'fix-slot-not-served', target: this.addr(targetId) });
             await this.tryCall(sourceId, 'CLUSTER', 'SETSLOT', slot, 'NODE', targetId);
             this.actions.push({ slot, action: 'setslot', node: this.addr(sourceId), state: 'NODE', peer: this.addr(targetId) });
             continue;
           }
         }
-        this.emit(out('\n'), renderReplyError(this.addr(sourceId), text));
+        this.emit({ kind: 'fix-move-end' });
+        this.emitReplyError(sourceId, text);
         return -1;
       }
     }

@@ -62,44 +62,17 @@ import { pipelineInChunks } from '../io/bulk';
 import { toEngineError } from '../model/errors';
 import { SLOT_COUNT } from '../model/slots';
 import type { ClusterNode, Topology } from '../model/types';
-import { renderLoadMessages, renderSummary } from '../render/checkText';
-import {
-  COVERAGE_QUESTION,
-  renderCannotSelectOwner,
-  renderCaseLine,
-  renderCheckUntilCoverage,
-  renderConfiguringOwner,
-  renderCoverageHeader,
-  renderCoverageResult,
-  renderCoveringSlot,
-  renderFixingCoverage,
-  renderFixingMultipleOwners,
-  renderMultipleOwners,
-  renderMultipleOwnersFailed,
-  renderMultipleOwnersHeader,
-  renderNoClearOwner,
-  renderNoMultipleOwners,
-  renderOpenSlotAnalysis,
-  renderReplyError,
-  renderSettingStable,
-  renderUncoveredGroup,
-  renderUnhandled,
-  renderUnreachableGuard,
-  openSlotQuestion,
-  multipleOwnersQuestion,
-  renderNotConfirmed,
-  type UncoveredGroup,
-  renderConflictsLeft,
-} from '../render/fixText';
-import { err, type OutputChunk } from '../render/output';
-import { OutputLog, type TextOpHooks, type TextOpReport } from './opOutput';
+import type { AnalysisData, FixEvent, UncoveredGroup } from '../fix/events';
+import { COVERAGE_QUESTION, multipleOwnersQuestion, openSlotQuestion } from '../fix/questions';
+import { EventLog, loadEvent, type OpEntry, type OpHooks, type OpReport } from './opOutput';
 import { openGuarded } from './runGuard';
 import { dialectOfTopology } from '../model/dialect';
 
 export type { FixAction } from '../fix/steps';
 export type { KeyConflict } from '../fix/merge';
+export type { FixEvent } from '../fix/events';
 
-export interface FixOptions extends LoadOptions, TextOpHooks, FixStepOptions {
+export interface FixOptions extends LoadOptions, OpHooks<FixEvent>, OpEntry, FixStepOptions {
   /** --cluster-fix-with-unreachable-masters: repair even though some masters could not be reached. */
   readonly fixWithUnreachableMasters?: boolean;
 }
@@ -116,7 +89,7 @@ export interface FixStages {
   readonly orphans?: readonly { readonly slot: number; readonly node: string; readonly owner: string; readonly ok: boolean }[];
 }
 
-export interface FixReport extends TextOpReport {
+export interface FixReport extends OpReport<FixEvent> {
   /** redis-cli's final check result: 0 when the last stage ended well. */
   readonly exitCode: 0 | 1;
   readonly topology: Topology;
@@ -151,7 +124,7 @@ async function keyHolders(io: FixIo, slots: readonly number[]): Promise<Map<numb
     for (let j = 0; j < slots.length; j++) {
       const r = replies[i]![j]!;
       if (!r.ok) {
-        io.emit(renderReplyError(io.addr(masters[i]!.id), r.error));
+        io.emitReplyError(masters[i]!.id, r.error);
         return null;
       }
       if (Array.isArray(r.value) && r.value.length > 0) holders.get(slots[j]!)!.push(masters[i]!.id);
@@ -209,19 +182,20 @@ async function fixOpenSlot(
   const a = await analyzeOpen(io, slot, claims);
   if (a === null) return { ok: false };
   const addr = (id: string): string => io.addr(id);
-  io.emit(...renderOpenSlotAnalysis(a, addr));
+  const data = analysisData(io, a);
+  io.emit({ kind: 'fix-open-slot', ...data });
   const done = (ok: boolean): { ok: boolean; analysis: OpenSlotAnalysis } => ({ ok, analysis: a });
 
   if (a.action.kind === 'no-owner') {
-    io.emit(renderNoClearOwner(), renderCannotSelectOwner());
+    io.emit({ kind: 'fix-no-owner' });
     return done(false);
   }
   if (!(await confirm(openSlotQuestion(slot)))) {
-    io.emit(renderNotConfirmed(slot));
+    io.emit({ kind: 'fix-not-confirmed', slot });
     return done(false);
   }
   const owner = a.owner!;
-  if (a.elected !== undefined) io.emit(renderNoClearOwner(), renderConfiguringOwner(addr(owner)));
+  if (a.elected !== undefined) io.emit({ kind: 'fix-elect-owner', owner: addr(owner) });
   // Deliberate difference in order: the other owners are demoted (IMPORTING) before the elected one bumps its
   // epoch — an importing node ignores newer claims on the slot, where an owner would delete its keys of it.
   for (const id of a.demoted) {
@@ -234,16 +208,15 @@ async function fixOpenSlot(
     if (!(await io.setSlotOwner(owner, slot, false))) return done(false);
   }
 
-  const line = renderCaseLine(a, addr);
-  if (line) io.emit(line);
   const act = a.action;
+  if (act.kind !== 'unhandled') io.emit({ kind: 'fix-case', ...data });
   switch (act.kind) {
     case 'case1':
       return done(await io.moveSlot(act.source, act.target, slot, false));
     case 'case2': {
       for (const src of act.sources) {
         if (!(await io.moveSlot(src, act.owner, slot, true))) return done(false);
-        io.emit(renderSettingStable(slot, addr(src)));
+        io.emit({ kind: 'fix-setting-stable', slot, node: addr(src) });
         if (!(await io.setSlot(src, slot, 'STABLE'))) return done(false);
       }
       // The keys moved "cold": tell every other master who owns the slot.
@@ -264,7 +237,7 @@ async function fixOpenSlot(
     case 'case4':
       return done(await io.setSlot(act.node, slot, 'STABLE'));
     case 'unhandled':
-      io.emit(renderUnhandled(a, addr, io.dialect));
+      io.emit({ kind: 'fix-unhandled', ...data, dialect: io.dialect });
       return done(false);
   }
 }
@@ -317,7 +290,7 @@ async function fixCoverage(
   claims: readonly MasterClaims[],
   confirm: (q: string) => Promise<boolean>,
 ): Promise<{ fixed: number; partition?: UncoveredPartition; declined: UncoveredGroup[] }> {
-  io.emit(renderFixingCoverage());
+  io.emit({ kind: 'fix-coverage-start' });
   const declined: UncoveredGroup[] = [];
   const plan = await planCoverage(io, uncovered, claims);
   if (!plan) return { fixed: -1, declined };
@@ -328,19 +301,14 @@ async function fixCoverage(
   for (const group of ['none', 'single', 'multi'] as const) {
     const targets = plan.targets[group];
     if (targets.length === 0) continue;
-    io.emit(
-      ...renderUncoveredGroup(
-        group,
-        targets.map((t) => t.slot),
-      ),
-    );
+    io.emit({ kind: 'fix-uncovered-group', group, slots: targets.map((t) => t.slot) });
     if (!(await confirm(COVERAGE_QUESTION[group]))) {
       declined.push(group);
       continue;
     }
     const cold = group === 'multi';
     for (const { slot, target, moveFrom } of targets) {
-      io.emit(renderCoveringSlot(slot, io.addr(target), cold));
+      io.emit({ kind: 'fix-covering-slot', slot, node: io.addr(target), moving: cold });
       if (!(await io.setSlotOwner(target, slot, cold))) return fail;
       for (const h of moveFrom) {
         // SETSLOT NODE + IMPORTING on the holder so that its MIGRATE runs locally.
@@ -371,7 +339,7 @@ async function multipleOwnersOwner(io: FixIo, slot: number, owners: readonly str
 /** §3.4.3 for one slot, with the IMPORTING step redis-cli lacks (PR #8353); the other nodes' keys merge into the owner. */
 async function fixMultipleOwners(io: FixIo, slot: number, owners: readonly string[], claims: readonly MasterClaims[]): Promise<boolean> {
   const owner = await multipleOwnersOwner(io, slot, owners, claims);
-  io.emit(...renderFixingMultipleOwners(slot, io.addr(owner)));
+  io.emit({ kind: 'fix-multiple-owners-fixing', slot, owner: io.addr(owner) });
   // The holders are made IMPORTING before the owner bumps its epoch: a node claiming the slot would delete its
   // keys of it on hearing the newer claim (Redis's dirty slots), an importing one keeps them for the merge.
   const holders: string[] = [];
@@ -396,12 +364,22 @@ async function fixMultipleOwners(io: FixIo, slot: number, owners: readonly strin
   }
   return true;
 }
-function fixIoFor(session: ClusterSession, opts: FixOptions, emit: (c: OutputChunk) => void): FixIo {
-  return new FixIo(session, createSlotPort(session, opts), emit, opts);
+function fixIoFor(session: ClusterSession, opts: FixOptions, log: EventLog<FixEvent>): FixIo {
+  return new FixIo(session, createSlotPort(session, opts), log, opts);
 }
 
-/** Runs fix against the cluster reachable at host:port. Load errors throw (as for check). */
-export async function runFix(host: string, port: number, opts: FixOptions = {}): Promise<FixReport> {
+/** The open slot's analysis with the address of every node it names (events carry addresses, not the topology). */
+function analysisData(io: FixIo, a: OpenSlotAnalysis): AnalysisData {
+  const named = Object.entries(a.action).flatMap(([k, v]: [string, string | readonly string[]]) => (k === 'kind' ? [] : v));
+  const ids = [a.nonOwnerKeys, a.owners, a.keyHolders, a.migrating, a.importing, a.demoted, a.finalMigrating, a.finalImporting, named].flat();
+  if (a.elected !== undefined) ids.push(a.elected);
+  if (a.owner !== null) ids.push(a.owner);
+  return { analysis: a, addrs: Object.fromEntries(ids.map((id) => [id, io.addr(id)])) };
+}
+
+/** Runs fix against the cluster reachable at opts.host:opts.port. Load errors throw (as for check). */
+export async function runFix(opts: FixOptions): Promise<FixReport> {
+  const { host, port } = opts;
   // Preflight and the cluster-wide lease (runGuard.ts): no other run may change the cluster while fix repairs it.
   const { session, lease } = await openGuarded(
     host,
@@ -419,10 +397,10 @@ export async function runFix(host: string, port: number, opts: FixOptions = {}):
       ...(opts.clock ? { clock: opts.clock } : {}),
     },
   );
-  const log = new OutputLog(opts.onOutput);
+  const log = new EventLog<FixEvent>(opts.onEvent);
   const confirm = opts.confirm ?? (async () => true);
   const { topology } = session;
-  const io = fixIoFor(session, opts, (c) => log.emit(c));
+  const io = fixIoFor(session, opts, log);
   const summary = summarizeCluster(topology);
   const check = checkCluster(topology);
   const openSlots: { slot: number; analysis?: OpenSlotAnalysis; ok: boolean }[] = [];
@@ -437,18 +415,18 @@ export async function runFix(host: string, port: number, opts: FixOptions = {}):
     stages: { openSlots, uncovered, ...(coverage ? { coverage } : {}), ...(multipleOwners ? { multipleOwners } : {}), ...(orphans ? { orphans } : {}) },
     actions: io.actions,
     conflicts: io.conflicts,
-    output: log.chunks,
+    events: log.events,
     exitCode,
     ...extra,
   });
   const guarded = (stage: 'open-slots' | 'coverage'): boolean => {
     if (topology.unreachableMasters === 0 || opts.fixWithUnreachableMasters) return false;
-    log.emit(renderUnreachableGuard(stage, topology.unreachableMasters, dialectOfTopology(topology)));
+    log.emit({ kind: 'fix-unreachable-guard', stage, count: topology.unreachableMasters, dialect: dialectOfTopology(topology) });
     return true;
   };
 
   try {
-    log.emit(...renderLoadMessages(topology), ...renderSummary(summary), ...renderCheckUntilCoverage(topology, check));
+    log.emit(loadEvent(topology), { kind: 'fix-check', topology, summary, check });
     let result = check.configConsistent;
 
     if (check.openSlots.length > 0) {
@@ -470,10 +448,10 @@ export async function runFix(host: string, port: number, opts: FixOptions = {}):
       if (result || onMasters.size === 0) result = await closeReplicaOpenSlots(io);
     }
 
-    log.emit(renderCoverageHeader());
+    log.emit({ kind: 'fix-coverage-check' });
     let claims = await readClaims(io);
     for (let s = 0; s < SLOT_COUNT; s++) if (!claims.some((c) => c.claims[s])) uncovered.push(s);
-    log.emit(renderCoverageResult(uncovered.length));
+    log.emit({ kind: 'fix-coverage-result', uncovered: uncovered.length });
     if (uncovered.length > 0) {
       result = false;
       if (guarded('coverage')) return report(1, { refused: 'unreachable-masters' });
@@ -483,7 +461,7 @@ export async function runFix(host: string, port: number, opts: FixOptions = {}):
     }
 
     if (opts.searchMultipleOwners) {
-      log.emit(renderMultipleOwnersHeader());
+      log.emit({ kind: 'fix-multiple-owners-check' });
       claims = await readClaims(io);
       const found = findMultipleOwners(
         claims.map((c) => ({ id: c.node.id, claims: c.claims })),
@@ -493,15 +471,10 @@ export async function runFix(host: string, port: number, opts: FixOptions = {}):
       let unfixed = 0;
       for (const { slot, owners } of found) {
         result = false;
-        log.emit(
-          ...renderMultipleOwners(
-            slot,
-            owners.map((id) => io.addr(id)),
-          ),
-        );
+        log.emit({ kind: 'fix-multiple-owners', slot, owners: owners.map((id) => io.addr(id)) });
         unfixed++;
         if (!(await confirm(multipleOwnersQuestion(slot)))) {
-          log.emit(renderNotConfirmed(slot));
+          log.emit({ kind: 'fix-not-confirmed', slot });
           break;
         }
         const conflictsBefore = io.conflicts.length;
@@ -509,26 +482,26 @@ export async function runFix(host: string, port: number, opts: FixOptions = {}):
         multipleOwners.push({ slot, owners: owners.map((id) => io.addr(id)), ok });
         result = ok;
         if (!ok) {
-          log.emit(renderMultipleOwnersFailed(slot));
+          log.emit({ kind: 'fix-multiple-owners-failed', slot });
           break;
         }
         // Keys left with different copies on a non-owner: the slot still has several holders (no "[OK] No multiple owners").
         if (io.conflicts.length === conflictsBefore) unfixed--;
       }
-      if (unfixed === 0) log.emit(renderNoMultipleOwners());
+      if (unfixed === 0) log.emit({ kind: 'fix-no-multiple-owners' });
     } else {
       const r = await fixOrphans(io, confirm);
       orphans = r.fixed;
       if (!r.ok) result = false;
     }
     if (io.conflicts.length > 0) {
-      log.emit(renderConflictsLeft(io.conflicts.length));
+      log.emit({ kind: 'fix-conflicts-left', count: io.conflicts.length });
       result = false;
     }
     return report(result ? 0 : 1);
   } catch (e) {
     const ee = toEngineError(e);
-    log.emit(err(`${ee.message}\n`));
+    log.emit({ kind: 'fix-failed', message: ee.message });
     return report(1, { error: ee.toJSON() });
   } finally {
     io.port.close?.();
@@ -555,9 +528,9 @@ export interface FixPreview {
   readonly multipleOwners?: readonly { readonly slot: number; readonly owners: readonly string[]; readonly owner: string }[];
 }
 
-export async function previewFix(host: string, port: number, opts: FixOptions = {}): Promise<FixPreview> {
-  const session = await openCluster(host, port, { ...opts, searchMultipleOwners: false });
-  const io = fixIoFor(session, opts, () => undefined);
+export async function previewFix(opts: FixOptions): Promise<FixPreview> {
+  const session = await openCluster(opts.host, opts.port, { ...opts, searchMultipleOwners: false });
+  const io = fixIoFor(session, opts, new EventLog<FixEvent>());
   try {
     const { topology } = session;
     const check = checkCluster(topology);

@@ -1,6 +1,6 @@
 /**
  * What the topology operations (create, add-node, del-node, call,
- * set-timeout, failover, sandbox) share: their events (plain data, streamed and
+ * set-timeout, failover, sandbox, fix) share: their events (plain data, streamed and
  * returned; render/ turns them into redis-cli's text, the op never does), the
  * confirmation hook and the deadlines of their waits.
  */
@@ -8,7 +8,6 @@ import type { Clock } from '../exec/port';
 import type { EngineErrorData } from '../model/errors';
 import type { Topology } from '../model/types';
 import type { CheckResult } from '../check/check';
-import type { OutputChunk } from '../render/output';
 
 export interface ConfirmHook {
   /**
@@ -38,18 +37,6 @@ export interface OpReport<E> {
   readonly exitCode: 0 | 1;
   /** Set when the operation stopped on an error (its one-line message is the last output line). */
   readonly error?: EngineErrorData;
-}
-
-/** Hooks of the operations that still render their own text (fix): to convert to OpHooks. */
-export interface TextOpHooks extends ConfirmHook {
-  /** Receives every output chunk as soon as it is produced. */
-  readonly onOutput?: (chunk: OutputChunk) => void;
-}
-
-/** The report of an operation that still renders its own text (see TextOpHooks). */
-export interface TextOpReport extends Omit<OpReport<never>, 'events'> {
-  /** The output in order, as the server's CLI prints it (also streamed to onOutput). */
-  readonly output: readonly OutputChunk[];
 }
 
 /** What loading the cluster found wrong (unreachable nodes, replicas of unknown masters): redis-cli prints it first. */
@@ -124,20 +111,6 @@ export class EventLog<E> implements EventSink<E> {
   /** Forwards to the hook without keeping it in the report (per-key events of a big run). */
   stream(event: E): void {
     this.onEvent?.(event);
-  }
-}
-
-/** Collects the chunks of one operation and forwards each to the hook. */
-export class OutputLog {
-  readonly chunks: OutputChunk[] = [];
-
-  constructor(protected readonly onOutput?: (chunk: OutputChunk) => void) {}
-
-  emit(...chunks: readonly OutputChunk[]): void {
-    for (const c of chunks) {
-      this.chunks.push(c);
-      this.onOutput?.(c);
-    }
   }
 }
 

@@ -1,15 +1,17 @@
 /**
- * The lines `fix` prints, in redis-cli 7.0's words and logger levels (spec
+ * The lines `fix` prints (its events, fix/events.ts), in redis-cli 7.0's words and logger levels (spec
  * §3.4, §4.6–4.9, §4.17). The check stages come from checkText.ts; fix
  * interleaves its lines after each stage, so the check is split here. Pure.
  */
 import type { CheckResult } from '../check/check';
 import type { OpenSlotAnalysis } from '../fix/analysis';
+import type { AnalysisData, FixEvent, UncoveredGroup } from '../fix/events';
 import type { KeyConflict } from '../fix/merge';
 import { formatSlotRanges, rangesFromSlots } from '../model/slots';
 import type { Topology } from '../model/types';
-import { renderCheck } from './checkText';
-import { out, type OutputChunk } from './output';
+import { renderCheck, renderOrphans, renderSummary } from './checkText';
+import { err, out, type OutputChunk } from './output';
+import { isSharedEvent, renderSharedEvent } from './opText';
 import { wordsOf, type CliDialect } from '../model/dialect';
 import { movingSlotText } from './planText';
 
@@ -38,10 +40,6 @@ export function renderUnreachableGuard(stage: 'open-slots' | 'coverage', count: 
     `*** Fixing ${what} with ${count} unreachable ${w.masters} is dangerous: ${w.cli} will assume that slots about ${w.masters} that are not reachable are not covered, and will try to reassign them to the reachable nodes. This can cause data loss and is rarely what you want to do. If you really want to proceed use the --cluster-fix-with-unreachable-${w.masters} option.\n`,
     'warn',
   );
-}
-
-export function renderReplyError(addr: string, error: string): OutputChunk {
-  return out(`Node ${addr} replied with error:\n${error}\n`, 'error');
 }
 
 /**
@@ -111,34 +109,11 @@ export function renderFixingCoverage(): OutputChunk {
   return out('>>> Fixing slots coverage...\n', 'info');
 }
 
-export type UncoveredGroup = 'none' | 'single' | 'multi';
-
 const GROUP_TITLE: Record<UncoveredGroup, string> = {
   none: 'The following uncovered slots have no keys across the cluster:\n',
   single: 'The following uncovered slots have keys in just one node:\n',
   multi: 'The following uncovered slots have keys in multiple nodes:\n',
 };
-
-/**
- * The confirmation questions, exactly redis-cli's. For `none` the question
- * still says "random node" although we pick deterministically (fewest slots),
- * so that prompts match redis-cli word for word.
- */
-export const COVERAGE_QUESTION: Record<UncoveredGroup, string> = {
-  none: 'Fix these slots by covering with a random node?',
-  single: 'Fix these slots by covering with those nodes?',
-  multi: 'Fix these slots by moving keys into a single node?',
-};
-
-/** rcm's question before fixing an open slot (redis-cli asks none). */
-export function openSlotQuestion(slot: number): string {
-  return `Fix open slot ${slot} as shown above?`;
-}
-
-/** rcm's question before fixing a slot with several owners (redis-cli asks none). */
-export function multipleOwnersQuestion(slot: number): string {
-  return `Fix the owners of slot ${slot} as shown above?`;
-}
 
 /** After a declined question: what stays as it is. */
 export function renderNotConfirmed(slot: number): OutputChunk {
@@ -228,8 +203,6 @@ export function renderFixingOrphans(): OutputChunk {
   return out('>>> Fixing orphan keys (keys a master holds in slots it neither owns nor imports)...\n', 'info');
 }
 
-export const ORPHANS_QUESTION = "Move them to each slot's owner where it lacks them, and drop those the owner holds an equal copy of?";
-
 export function renderOrphansNotConfirmed(): OutputChunk {
   return out('*** Orphan keys left as they are (not confirmed).\n', 'warn');
 }
@@ -251,9 +224,93 @@ export function renderRepoint(slot: number, node: string, kind: 'importing' | 'm
   );
 }
 
-export const REPOINT_QUESTION = 'Re-point these open slots to the current masters?';
-
 /** rcm's line before closing open slots left on a replica through its primary (fix/replicaStage.ts). */
 export function renderReplicaOpenSlots(slots: readonly number[], replica: string, primary: string): OutputChunk {
   return out(`>>> Closing slot(s) ${slots.join(',')} left open on replica ${replica} (CLUSTER SETSLOT STABLE on its primary ${primary})\n`, 'info');
+}
+
+const addrIn =
+  (e: AnalysisData) =>
+  (id: string): string =>
+    e.addrs[id] ?? id;
+
+/** One event of fix (ops/fix.ts, fix/*Stage.ts, fix/steps.ts) as the chunks redis-cli prints for it. */
+export function renderFixEvent(e: FixEvent): OutputChunk[] {
+  if (isSharedEvent(e)) return renderSharedEvent(e);
+  switch (e.kind) {
+    case 'fix-check':
+      return [...renderSummary(e.summary), ...renderCheckUntilCoverage(e.topology, e.check)];
+    case 'fix-unreachable-guard':
+      return [renderUnreachableGuard(e.stage, e.count, e.dialect)];
+    case 'fix-repoint':
+      return [renderRepoint(e.slot, e.node, e.marker, e.from, e.to)];
+    case 'fix-open-slot':
+      return renderOpenSlotAnalysis(e.analysis, addrIn(e));
+    case 'fix-no-owner':
+      return [renderNoClearOwner(), renderCannotSelectOwner()];
+    case 'fix-not-confirmed':
+      return [renderNotConfirmed(e.slot)];
+    case 'fix-elect-owner':
+      return [renderNoClearOwner(), renderConfiguringOwner(e.owner)];
+    case 'fix-case': {
+      const line = renderCaseLine(e.analysis, addrIn(e));
+      return line ? [line] : [];
+    }
+    case 'fix-unhandled':
+      return [renderUnhandled(e.analysis, addrIn(e), e.dialect)];
+    case 'fix-setting-stable':
+      return [renderSettingStable(e.slot, e.node)];
+    case 'fix-replica-open-slots':
+      return [renderReplicaOpenSlots(e.slots, e.replica, e.primary)];
+    case 'fix-coverage-check':
+      return [renderCoverageHeader()];
+    case 'fix-coverage-result':
+      return [renderCoverageResult(e.uncovered)];
+    case 'fix-coverage-start':
+      return [renderFixingCoverage()];
+    case 'fix-uncovered-group':
+      return renderUncoveredGroup(e.group, e.slots);
+    case 'fix-covering-slot':
+      return [renderCoveringSlot(e.slot, e.node, e.moving)];
+    case 'fix-multiple-owners-check':
+      return [renderMultipleOwnersHeader()];
+    case 'fix-multiple-owners':
+      return renderMultipleOwners(e.slot, e.owners);
+    case 'fix-multiple-owners-fixing':
+      return renderFixingMultipleOwners(e.slot, e.owner);
+    case 'fix-multiple-owners-failed':
+      return [renderMultipleOwnersFailed(e.slot)];
+    case 'fix-no-multiple-owners':
+      return [renderNoMultipleOwners()];
+    case 'fix-orphans':
+      return [renderFixingOrphans(), ...renderOrphans(e.findings)];
+    case 'fix-orphans-not-confirmed':
+      return [renderOrphansNotConfirmed()];
+    case 'fix-moving-slot':
+      return [renderMovingSlot(e.slot, e.from, e.to, e.dialect)];
+    case 'fix-dots':
+      return [out('.'.repeat(e.count))];
+    case 'fix-move-end':
+      return [out('\n')];
+    case 'fix-busy-keys':
+      return renderBusyKeys(e.action);
+    case 'fix-differing-keys':
+      return renderDifferingKeys(e.keys, e.source, e.target);
+    case 'fix-kept-copies':
+      return renderKeptCopies(e.conflicts);
+    case 'fix-cluster-down-wait':
+      return [
+        err(`rcm: ${e.node} still sees the cluster down (it has not heard yet that the slots were covered); waiting for its cluster state to turn ok.\n`),
+      ];
+    case 'fix-slot-not-served':
+      return [renderSlotNotServed(e.target)];
+    case 'fix-conflicts-left':
+      return [renderConflictsLeft(e.count)];
+    case 'fix-failed':
+      return [err(`${e.message}\n`)];
+    default: {
+      const unhandled: never = e;
+      return unhandled;
+    }
+  }
 }

@@ -1,10 +1,10 @@
 /** Fix…: shows what fix would do (computed without changing anything), asks, then repairs. */
 import * as vscode from 'vscode';
-import { formatSlotRanges, previewFix, rangesFromSlots, runFix, type FixPreview } from '../../engine';
+import { formatSlotRanges, previewFix, rangesFromSlots, renderFixEvent, runFix, type FixPreview } from '../../engine';
 import { withProgress } from '../services/progress';
 import type { CommandHandler } from './context';
 import { pickClusterId } from './pick';
-import { confirmChange, notifyResult, runTextOperation } from './run';
+import { confirmChange, notifyResult, runOperation } from './run';
 
 function shortSlots(slots: readonly number[]): string {
   const text = formatSlotRanges(rangesFromSlots(slots));
@@ -53,7 +53,7 @@ export const fix: CommandHandler = async (deps, arg) => {
   const id = await pickClusterId(deps, arg, vscode.l10n.t('Select the cluster to fix'));
   const name = deps.registry.get(id)?.name ?? id;
   const preview = await withProgress(vscode.l10n.t('Looking for problems in {0}…', name), () =>
-    deps.access.withEntry(id, (host, port, opts) => previewFix(host, port, opts)),
+    deps.access.withEntry(id, (host, port, opts) => previewFix({ ...opts, host, port })),
   );
   deps.store.accept(id, preview.topology);
   const lines = fixPlanLines(preview);
@@ -72,11 +72,11 @@ export const fix: CommandHandler = async (deps, arg) => {
   const shown = lines.length > 15 ? [...lines.slice(0, 15), vscode.l10n.t('… and {0} more', lines.length - 15)] : lines;
   await confirmChange(deps, vscode.l10n.t('Fix {0}?', name), shown.join('\n'), vscode.l10n.t('Fix'), true);
   const m = deps.config.migration();
-  const report = await runTextOperation(
+  const report = await runOperation(
     deps,
-    { clusterId: id, title: vscode.l10n.t('Fixing {0}…', name), component: 'fix', refresh: true },
+    { clusterId: id, title: vscode.l10n.t('Fixing {0}…', name), component: 'fix', refresh: true, render: renderFixEvent },
     (host, port, opts) =>
-      runFix(host, port, { ...opts, timeoutMs: m.timeoutMs, replace: m.replace, ...(m.pipeline ? { pipeline: m.pipeline } : {}), confirm: async () => true }),
+      runFix({ ...opts, host, port, timeoutMs: m.timeoutMs, replace: m.replace, ...(m.pipeline ? { pipeline: m.pipeline } : {}), confirm: async () => true }),
   );
   const ok = report.exitCode === 0;
   await notifyResult(

@@ -1,21 +1,9 @@
 /** Running an engine operation from a command: progress, output to the log, refresh, result. */
 import * as vscode from 'vscode';
-import {
-  printingTo,
-  renderEvents,
-  type ConnectionOptions,
-  type EventRenderer,
-  type OpHooks,
-  type OpReport,
-  type OutputChunk,
-  type TextOpHooks,
-  type TextOpReport,
-} from '../../engine';
+import { printingTo, renderEvents, type ConnectionOptions, type EventRenderer, type OpHooks, type OpReport, type OutputChunk } from '../../engine';
 import { describeError } from '../model/errors';
 import { withProgress } from '../services/progress';
 import { Cancelled, type CommandDeps } from './context';
-
-export type OperationReport = Pick<TextOpReport, 'output' | 'exitCode'>;
 
 /** What runOperation hands an operation: the cluster's entry, its connection options and where its events go. */
 export type OperationFn<E, R> = (
@@ -56,19 +44,6 @@ export async function runOperation<E, R extends OpReport<E>>(
   o: OperationOptions & { readonly render: EventRenderer<E> },
   fn: OperationFn<E, R>,
 ): Promise<R & { readonly output: readonly OutputChunk[] }> {
-  return runTextOperation(deps, o, async (host, port, opts, signal, progress) => {
-    const { onOutput, ...rest } = opts;
-    const r = await fn(host, port, { ...rest, ...(onOutput ? { onEvent: printingTo(o.render, onOutput) } : {}) }, signal, progress);
-    return { ...r, output: renderEvents(r.events, o.render) };
-  });
-}
-
-/** runOperation for the operations that still render their own text (fix). */
-export async function runTextOperation<R extends OperationReport>(
-  deps: CommandDeps,
-  o: OperationOptions,
-  fn: (host: string, port: number, opts: ConnectionOptions & TextOpHooks, signal: AbortSignal, report: (message: string) => void) => Promise<R>,
-): Promise<R> {
   deps.log.info(o.component, `${o.title} (${deps.registry.get(o.clusterId)?.name ?? o.clusterId})`);
   try {
     const report = await withProgress(
@@ -81,12 +56,12 @@ export async function runTextOperation<R extends OperationReport>(
             port,
             {
               ...opts,
-              onOutput: (c) => {
+              onEvent: printingTo(o.render, (c) => {
                 printed += c.text;
                 const line = lastLine(printed);
                 if (line) p.report(line.slice(0, 120));
                 if (printed.length > 4096) printed = printed.slice(-1024);
-              },
+              }),
             },
             p.signal,
             (message) => p.report(message),
@@ -94,8 +69,9 @@ export async function runTextOperation<R extends OperationReport>(
         }),
       { cancellable: o.cancellable ?? false },
     );
-    deps.log.output(o.component, report.output);
-    return report;
+    const output = renderEvents(report.events, o.render);
+    deps.log.output(o.component, output);
+    return { ...report, output };
   } finally {
     if (o.refresh) void deps.store.load(o.clusterId).catch(() => undefined);
   }
