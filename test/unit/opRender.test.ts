@@ -377,4 +377,7 @@ test('fix: multiple owners, orphan keys, BUSYKEY, kept copies and the waits', ()
     err('rcm: h:1 still sees the cluster down (it has not heard yet that the slots were covered); waiting for its cluster state to turn ok.\n'),
   ]);
   assert.deepEqual(renderFixEvent({ kind: 'fix-slot-not-served', target: 'h:2' }), [out('*** Slot was not served, setting owner to node h:2.\n', 'warn')]);
+  assert.deepEqual(renderFixEvent({ kind: 'fix-owner-unknown', node: 'h:1', slot: 7, owner: 'h:2' }), [
+    err('rcm: h:1 has not learned that h:2 serves slot 7; its keys of the slot stay there (run "rcm fix" again once the nodes agree).\n'),
+  ]);
 });

@@ -65,6 +65,8 @@ export type FixEvent =
   | { readonly kind: 'fix-differing-keys'; readonly keys: readonly string[]; readonly source: string; readonly target: string }
   | { readonly kind: 'fix-kept-copies'; readonly conflicts: readonly KeyConflict[] }
   | { readonly kind: 'fix-cluster-down-wait'; readonly node: string }
+  /** The orphan stage: the node holding orphan keys did not learn in time who serves their slot. */
+  | { readonly kind: 'fix-owner-unknown'; readonly node: string; readonly slot: number; readonly owner: string }
   | { readonly kind: 'fix-slot-not-served'; readonly target: string }
   | { readonly kind: 'fix-conflicts-left'; readonly count: number }
   /** fix stopped on an error (its one-line message). */

@@ -34,11 +34,19 @@ export async function fixOrphans(io: FixIo, confirm: (q: string) => Promise<bool
   }
   const fixed: OrphanFix[] = [];
   for (const w of work) {
+    // The holder first learns who serves the slot (one just covered by this fix reaches it by gossip): a node
+    // importing a slot takes no owner for it from gossip, so one set IMPORTING before it knew would stay without
+    // an owner (MIGRATE: "CLUSTERDOWN Hash slot not served"; cluster_state fail) until the slot is stable again.
+    if (!(await io.waitServedBy(w.node, w.slot, w.owner))) {
+      io.emit({ kind: 'fix-owner-unknown', node: io.addr(w.node), slot: w.slot, owner: io.addr(w.owner) });
+      fixed.push({ slot: w.slot, node: io.addr(w.node), owner: io.addr(w.owner), ok: false });
+      return { ok: false, fixed };
+    }
     // IMPORTING lets the node serve its keys of the slot to ASKING (DUMP, DEL) and run MIGRATE locally.
-    const ok =
-      (await io.setSlot(w.node, w.slot, 'IMPORTING', w.owner)) &&
-      (await io.moveSlot(w.node, w.owner, w.slot, true)) &&
-      (await io.setSlot(w.node, w.slot, 'STABLE'));
+    const imported = await io.setSlot(w.node, w.slot, 'IMPORTING', w.owner);
+    const ok = imported && (await io.moveSlot(w.node, w.owner, w.slot, true)) && (await io.setSlot(w.node, w.slot, 'STABLE'));
+    // A failed move leaves nothing open: the keys it did not move stay where they were, still listed next time.
+    if (imported && !ok) await io.setSlot(w.node, w.slot, 'STABLE');
     fixed.push({ slot: w.slot, node: io.addr(w.node), owner: io.addr(w.owner), ok });
     if (!ok) return { ok: false, fixed };
   }

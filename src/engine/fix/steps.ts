@@ -181,6 +181,26 @@ export class FixIo {
     return ranges.some((range) => Number(range[0]) <= slot && slot <= Number(range[1]));
   }
 
+  /**
+   * Waits (clusterDownWaitMs) until node `id` itself says `ownerId` serves `slot` (CLUSTER SLOTS): a slot just
+   * covered reaches the other nodes by gossip. True once it does, false at the deadline or on an error (printed).
+   */
+  async waitServedBy(id: string, slot: number, ownerId: string): Promise<boolean> {
+    const deadline = this.clock.now() + (this.opts.clusterDownWaitMs ?? 10_000);
+    for (;;) {
+      const r = await this.tryCall(id, 'CLUSTER', 'SLOTS');
+      if (!r.ok) {
+        this.emitReplyError(id, r.error);
+        return false;
+      }
+      const rows = Array.isArray(r.value) ? (r.value as unknown[][]) : [];
+      const row = rows.find((range) => Number(range[0]) <= slot && slot <= Number(range[1]));
+      if (row && Array.isArray(row[2]) && String(row[2][2]) === ownerId) return true;
+      if (this.clock.now() >= deadline) return false;
+      await clockSleep(this.clock, 100);
+    }
+  }
+
   /** COUNTKEYSINSLOT of one slot on each node (in parallel); -1 where it failed (printed). */
   async countKeys(ids: readonly string[], slot: number): Promise<number[]> {
     return Promise.all(

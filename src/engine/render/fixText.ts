@@ -302,6 +302,12 @@ export function renderFixEvent(e: FixEvent): OutputChunk[] {
       return [
         err(`rcm: ${e.node} still sees the cluster down (it has not heard yet that the slots were covered); waiting for its cluster state to turn ok.\n`),
       ];
+    case 'fix-owner-unknown':
+      return [
+        err(
+          `rcm: ${e.node} has not learned that ${e.owner} serves slot ${e.slot}; its keys of the slot stay there (run "rcm fix" again once the nodes agree).\n`,
+        ),
+      ];
     case 'fix-slot-not-served':
       return [renderSlotNotServed(e.target)];
     case 'fix-conflicts-left':
