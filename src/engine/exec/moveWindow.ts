@@ -9,9 +9,8 @@ import { EngineError } from '../model/errors';
 import { targetReplicated } from './durability';
 import { targetEpochAboveSource, targetSeesSourceEpoch } from './epochGuard';
 import { moveWindowKeys, type KeyMoveContext } from './keyMover';
+import { createOwnerBroadcast, NOT_MASTER } from './ownerBroadcast';
 import type { SetSlotAction } from './port';
-
-const NOT_MASTER = 'ERR Please use SETSLOT only with masters.';
 
 function firstError(errors: readonly (string | null)[], slots: readonly number[]): { slot: number; error: string } | null {
   const i = errors.findIndex((e) => e !== null);
@@ -131,30 +130,9 @@ async function commitWindow(ctx: KeyMoveContext, sourceId: string, targetId: str
       message: `Telling ${src} that slot ${srcErr.slot} moved to ${dst} failed: ${srcErr.error}. Run "rcm fix" to close it.`,
     });
   }
-  if (ctx.broadcast) {
-    ctx.broadcast.send(slots, targetId, [sourceId, targetId]);
-    return;
-  }
-  const others = port.masterIds().filter((id) => id !== sourceId && id !== targetId);
-  const results = await Promise.all(
-    others.map(async (id) => ({ id, errors: await port.setSlots(id, each('NODE', targetId)).catch((e: unknown) => [String(e)]) })),
-  );
-  for (const r of results) {
-    const e = firstError(
-      r.errors.map((x) => (x?.startsWith(NOT_MASTER) ? null : x)),
-      slots,
-    );
-    if (e) {
-      ctx.emit({
-        type: 'error',
-        slots,
-        error: {
-          code: 'reply-error',
-          node: port.nodeAddr(r.id),
-          cause: e.error,
-          message: `${port.nodeAddr(r.id)} did not accept the new owner of slot ${e.slot}: ${e.error} (it will learn it from the cluster bus)`,
-        },
-      });
-    }
-  }
+  // Every other master is told by the run's broadcast (amortised across windows); without one (a lone window),
+  // by a broadcast of its own that this window waits for.
+  const broadcast = ctx.broadcast ?? createOwnerBroadcast(port, ctx.emit);
+  broadcast.send(slots, targetId, [sourceId, targetId]);
+  if (!ctx.broadcast) await broadcast.flush();
 }

@@ -19,7 +19,8 @@
 import type { MigrationEvent } from './events';
 import type { SetSlotAction, SlotPort } from './port';
 
-const NOT_MASTER = 'ERR Please use SETSLOT only with masters.';
+/** SETSLOT's answer on a node that is no master (any more): nothing to tell it. */
+export const NOT_MASTER = 'ERR Please use SETSLOT only with masters.';
 
 export interface OwnerBroadcast {
   /** Sends SETSLOT `slot` NODE `targetId` of a window's slots to every master but `except`; returns at once. */
