@@ -9,6 +9,7 @@
 import { createBatchSizer, type BatchSizer } from '../exec/batchSize';
 import type { MigrationEvent } from '../exec/events';
 import { moveWindowKeys } from '../exec/keyMover';
+import { slotsServedBy } from '../exec/atomicJob';
 import { mergeInto, type KeyConflict } from './merge';
 import { clockSleep, systemClock, type Clock, type SlotPort } from '../exec/port';
 import type { NodeClient } from '../exec/nodeClient';
@@ -193,9 +194,7 @@ export class FixIo {
         this.emitReplyError(id, r.error);
         return false;
       }
-      const rows = Array.isArray(r.value) ? (r.value as unknown[][]) : [];
-      const row = rows.find((range) => Number(range[0]) <= slot && slot <= Number(range[1]));
-      if (row && Array.isArray(row[2]) && String(row[2][2]) === ownerId) return true;
+      if (slotsServedBy(r.value, ownerId).has(slot)) return true;
       if (this.clock.now() >= deadline) return false;
       await clockSleep(this.clock, 100);
     }
