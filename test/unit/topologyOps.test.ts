@@ -6,6 +6,8 @@ import { planCreate, seededRandom, type CreateNodeInput } from '../../src/engine
 import { streamText } from '../../src/engine/render/output';
 import { renderCreateAllocation, renderCreatePreview, renderTooFewMasters } from '../../src/engine/render/createText';
 import { linkProblems } from '../../src/engine/check/links';
+import { RedisDictOrder } from '../../src/engine/check/redisDict';
+import { dictRehashOfServers } from '../../src/engine/model/dialect';
 import { renderLinkProblems } from '../../src/engine/render/joinText';
 import { confirmYes } from '../../src/cli/prompt';
 import { parseArgs } from '../../src/cli/args';
@@ -110,6 +112,33 @@ test('join wait: links that do not come up are reported as redis-cli does', () =
       '',
     ].join('\n'),
   );
+});
+
+test("join wait: six unreachable peers are listed in the order of the server's CLI (redis-cli 7's dict or the 7.4+/valkey one)", () => {
+  const peers = [1, 2, 3, 4, 5, 6].map((i) => `127.0.0.1:${7000 + i}@${17000 + i}`);
+  const lines = parseClusterNodes(
+    ['aaaa 127.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-16383', ...peers.map((p, i) => `id${i} ${p} handshake - 0 0 0 disconnected`)].join('\n'),
+  );
+  const views = [{ addr: '127.0.0.1:7000', lines }];
+  const orderIn = (rehash: 'scan' | 'bucket') => {
+    const dict = new RedisDictOrder<number>(rehash);
+    peers.forEach((p, i) => dict.set(p, i));
+    return dict.entries().map(([p]) => p);
+  };
+  assert.notDeepEqual(orderIn('scan'), orderIn('bucket'), 'the two dicts order six peers differently');
+  assert.deepEqual(
+    linkProblems(views).map(([p]) => p),
+    orderIn('scan'),
+  );
+  assert.deepEqual(
+    linkProblems(views, 'bucket').map(([p]) => p),
+    orderIn('bucket'),
+  );
+  const servers = (name: 'redis' | 'valkey', version: string) => [{ serverName: name, serverVersion: version }];
+  assert.equal(dictRehashOfServers(servers('redis', '7.0.15')), 'scan');
+  assert.equal(dictRehashOfServers(servers('redis', '8.6.3')), 'bucket');
+  assert.equal(dictRehashOfServers(servers('valkey', '9.1.2')), 'bucket');
+  assert.equal(dictRehashOfServers([...servers('redis', '8.6.3'), ...servers('redis', '7.0.15')]), 'scan');
 });
 
 test('confirmation: redis-cli\'s 4-byte read accepts "yes…" only; --cluster-yes skips the question', async () => {

@@ -1,6 +1,7 @@
 /** Which cluster-bus links are down while waiting for a join (spec §2.10): the data behind redis-cli's warning. Pure. */
 import { RedisDictOrder } from './redisDict';
 import type { ClusterNodesLine } from '../model/types';
+import type { DictRehash } from '../model/dialect';
 
 /** One node's CLUSTER NODES as seen while waiting (null when it did not answer). */
 export interface JoinView {
@@ -8,9 +9,9 @@ export interface JoinView {
   readonly lines: readonly ClusterNodesLine[] | null;
 }
 
-/** Peers in handshake or with a disconnected link, grouped by peer address, in Redis dict order. */
-export function linkProblems(views: readonly JoinView[]): [string, string[]][] {
-  const dict = new RedisDictOrder<string[]>();
+/** Peers in handshake or with a disconnected link, grouped by peer address, in the order of the CLI's dict (`rehash`: model/dialect.ts). */
+export function linkProblems(views: readonly JoinView[], rehash: DictRehash = 'scan'): [string, string[]][] {
+  const dict = new RedisDictOrder<string[]>(rehash);
   const byPeer = new Map<string, string[]>();
   for (const v of views) {
     for (const l of v.lines ?? []) {

@@ -20,15 +20,20 @@ export function dialectOf(serverNames: readonly ('redis' | 'valkey' | undefined)
  */
 export type DictRehash = 'scan' | 'bucket';
 
-/** The rehash step of the CLI matching a cluster's masters: 'bucket' when every master that said is Valkey or Redis >= 7.4. */
-export function dictRehashOf(topology: Topology): DictRehash {
-  const masters = topology.nodes.filter((n) => n.role !== 'replica' && n.stats?.serverName !== undefined);
+/** The rehash step of the CLI matching these servers: 'bucket' when every one that said is Valkey or Redis >= 7.4. */
+export function dictRehashOfServers(servers: readonly { readonly serverName?: string; readonly serverVersion?: string }[]): DictRehash {
+  const known = servers.filter((s) => s.serverName !== undefined);
   const bucket = (name: string | undefined, version: string | undefined): boolean => {
     if (name === 'valkey') return true;
     const [major, minor] = (version ?? '').split('.').map(Number) as [number, number | undefined];
     return major > 7 || (major === 7 && (minor ?? 0) >= 4);
   };
-  return masters.length > 0 && masters.every((n) => bucket(n.stats?.serverName, n.stats?.serverVersion)) ? 'bucket' : 'scan';
+  return known.length > 0 && known.every((s) => bucket(s.serverName, s.serverVersion)) ? 'bucket' : 'scan';
+}
+
+/** The rehash step of the CLI matching a cluster's masters. */
+export function dictRehashOf(topology: Topology): DictRehash {
+  return dictRehashOfServers(topology.nodes.filter((n) => n.role !== 'replica').map((n) => n.stats));
 }
 
 /** The dialect of a cluster's masters. */

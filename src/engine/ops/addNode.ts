@@ -15,7 +15,7 @@ import { meetArgs, resolveForMeet, type BadMeetHostEvent } from './create';
 import { everyoneKnows, waitForJoin, type JoinEvent } from './joinWait';
 import { probeFreshNode, type FreshNode, type FreshRejectedEvent } from './newNode';
 import { errorText, EventLog, loadEvent, type CommonEvent, type NodeCandidate, type OpEntry, type OpHooks, type OpReport, type WaitOptions } from './opOutput';
-import { dialectOfTopology, type CliDialect } from '../model/dialect';
+import { dialectOfTopology, dictRehashOfServers, type CliDialect } from '../model/dialect';
 
 /** Copying the cluster's functions to a new master (redis-cli's steps and messages; render/addNodeText.ts). */
 export type FunctionsEvent =
@@ -176,7 +176,14 @@ async function waitUntilKnown(session: ClusterSession, fresh: FreshNode, opts: A
     );
   };
   // redis-cli 7.0 returns without waiting; rcm waits (quietly, so the output stays redis-cli's) until every node knows the new one.
-  const joined = await waitForJoin(clients, { ...opts, log, condition: everyoneKnows(ids), onPoll: introduce, quiet: true });
+  const joined = await waitForJoin(clients, {
+    ...opts,
+    log,
+    condition: everyoneKnows(ids),
+    onPoll: introduce,
+    quiet: true,
+    rehash: dictRehashOfServers([...nodes.map((n) => n.stats), fresh]),
+  });
   return joined.ok;
 }
 

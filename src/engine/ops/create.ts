@@ -10,7 +10,7 @@
  */
 import { lookup } from 'node:dns/promises';
 import { checkCluster, type CheckResult } from '../check/check';
-import { dialectOf, type CliDialect } from '../model/dialect';
+import { dialectOf, dictRehashOfServers, type CliDialect } from '../model/dialect';
 import type { Topology } from '../model/types';
 import { parseEntryAddress } from '../parse/address';
 import { openCluster } from '../io/loader';
@@ -219,7 +219,7 @@ async function apply(
 
   const joined = await waitForJoin(
     fresh.map((n) => n.client),
-    { ...opts, log, condition: everyoneKnows(ids), onPoll: introduce },
+    { ...opts, log, condition: everyoneKnows(ids), onPoll: introduce, rehash: dictRehashOfServers(fresh) },
   );
   if (!joined.ok) return done(1);
 

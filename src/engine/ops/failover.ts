@@ -5,6 +5,7 @@
  */
 import { nodeRef, type NodeRef } from '../check/check';
 import type { Topology } from '../model/types';
+import { dictRehashOf } from '../model/dialect';
 import type { NodeClient } from '../exec/nodeClient';
 import { clockSleep, systemClock } from '../exec/port';
 import { openCluster, type LoadOptions } from '../io/loader';
@@ -148,6 +149,7 @@ export async function runFailover(opts: FailoverOptions): Promise<FailoverReport
       ...opts,
       joinTimeoutMs: opts.joinTimeoutMs ?? DEFAULT_FAILOVER_TIMEOUT_MS,
       log,
+      rehash: dictRehashOf(topology),
       banner: 'Waiting for the failover',
       condition: (views) => {
         const me = views[0]?.lines?.find((l) => l.flags.includes('myself'));

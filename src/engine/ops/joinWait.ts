@@ -10,6 +10,7 @@ import { parseClusterNodes } from '../parse/clusterNodes';
 import type { NodeClient } from '../exec/nodeClient';
 import { linkProblems, type JoinView } from '../check/links';
 import { clockSleep, systemClock } from '../exec/port';
+import type { DictRehash } from '../model/dialect';
 import { DEFAULT_JOIN_TIMEOUT_MS, DEFAULT_POLL_INTERVAL_MS, type EventSink, type WaitOptions } from './opOutput';
 
 /** An extra condition on the views; a string says what is still missing. */
@@ -39,6 +40,8 @@ export interface JoinWaitOptions extends WaitOptions {
   readonly banner?: string;
   /** Print nothing unless the wait fails (where redis-cli does not wait at all: add-node). */
   readonly quiet?: boolean;
+  /** The order the server's CLI lists unreachable peers in (model/dialect.ts dictRehashOf); default redis-cli 7's. */
+  readonly rehash?: DictRehash;
 }
 
 export type JoinResult = { readonly ok: true; readonly waitedMs: number } | { readonly ok: false; readonly waitedMs: number; readonly reason: string };
@@ -80,7 +83,7 @@ export async function waitForJoin(clients: readonly NodeClient[], opts: JoinWait
     }
     for (; dots < Math.floor(waited / 1000); dots++) if (!opts.quiet) log.emit({ kind: 'join-dot' });
     if (waited >= timeout) {
-      log.emit({ kind: 'join-failed', ...(opts.quiet ? { banner } : {}), problems: linkProblems(views), waitedMs: waited, reason: pending });
+      log.emit({ kind: 'join-failed', ...(opts.quiet ? { banner } : {}), problems: linkProblems(views, opts.rehash), waitedMs: waited, reason: pending });
       return { ok: false, waitedMs: waited, reason: pending };
     }
     await opts.onPoll?.(views);

@@ -23,6 +23,7 @@ export interface FreshNode {
   /** Own flags without `myself` (normally `master`). */
   readonly flags: readonly NodeFlag[];
   readonly serverName: 'redis' | 'valkey';
+  readonly serverVersion?: string;
 }
 
 export type FreshRejection = 'unreachable' | 'reply-error' | 'not-cluster-enabled' | 'not-empty';
@@ -104,6 +105,7 @@ export async function probeFreshNode(host: string, port: number, opts: Connectio
       busPort: myself.address?.busPort ?? 0,
       flags: myself.flags.filter((f) => f !== 'myself'),
       serverName: serverNameOf(fields),
+      ...((fields.valkey_version ?? fields.redis_version) !== undefined ? { serverVersion: fields.valkey_version ?? fields.redis_version } : {}),
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { nodeRef, type NodeRef } from '../check/check';
 import type { Topology } from '../model/types';
+import { dictRehashOf } from '../model/dialect';
 import { openCluster, type LoadOptions } from '../io/loader';
 import { waitForJoin, type JoinEvent } from './joinWait';
 import { errorText, EventLog, loadEvent, type CommonEvent, type OpEntry, type OpHooks, type OpReport, type WaitOptions } from './opOutput';
@@ -81,6 +82,7 @@ export async function runReplicate(opts: ReplicateOptions): Promise<ReplicateRep
     const waited = await waitForJoin(clients, {
       ...opts,
       log,
+      rehash: dictRehashOf(topology),
       banner: 'Waiting for the cluster to agree',
       condition: (views) => {
         for (const v of views) {
