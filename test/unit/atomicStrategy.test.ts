@@ -156,8 +156,6 @@ test('Valkey: the job this run created is followed, never an older one with the 
   const ours = c.jobs.find((j) => j.id.startsWith('job1'))!;
   assert.equal(ours.state, 'success');
   assert.ok(ours.reads >= 5, 'polled until the server said success');
-  // Every poll of the source also wakes the target (an idle target sends the PONG that ends the job only at its next cron tick).
-  assert.equal(c.sent.filter((l) => l === 'B PING').length, ours.reads - 1, 'one PING to the target per poll of the job');
   assert.ok(states.indexOf('slot-done') > states.lastIndexOf('snapshotting'), 'no slot reported done while the job ran');
   assert.equal(res.mismatches, 0);
   assert.deepEqual([...c.nodes.get('B')!.owned].sort(), [10, 11, 12]);

@@ -109,14 +109,7 @@ export async function valkeyMoveSlots(ctx: MoverContext, sourceId: string, targe
       job: { sourceId, targetId, jobId: job.name, slots: todo.length },
       targetId,
       slots: todo,
-      read: async () => {
-        // Each poll also wakes the target: granted the failover, it claims the slots in one beforeSleep but
-        // sends the PONG that ends the job (and saves nodes.conf) only in the next, which an idle target
-        // reaches at its next serverCron tick, up to 1000/hz ms later (valkey 9.1 cluster_migrateslots.c
-        // performSlotImportJobFailover raises flags clusterBeforeSleep has already read). Any command wakes it.
-        const [jobs] = await Promise.all([jobsOf(cmd, sourceId), cmd(targetId, 'PING').catch(() => undefined)]);
-        return valkeyJobState(jobs.find((j) => j.name === job.name));
-      },
+      read: async () => valkeyJobState((await jobsOf(cmd, sourceId)).find((j) => j.name === job.name)),
       cancel: async () => {
         await cmd(sourceId, 'CLUSTER', 'CANCELSLOTMIGRATIONS');
       },
