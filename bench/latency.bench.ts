@@ -8,7 +8,8 @@
  *              (not measured); then the tool rebalances
  * Env: BENCH_MASTERS (3), BENCH_REPLICAS (1), BENCH_KEYS (1000000), BENCH_VALUE (100 bytes),
  *      BENCH_SLOTS (2000), BENCH_UNBALANCE (4000), BENCH_PHASES ("reshard,rebalance"),
- *      BENCH_VARIANTS: rcm option sets separated by ";" (default ";--fast": the default pace, then --fast).
+ *      BENCH_VARIANTS: rcm option sets separated by ";" (default ";--fast": the default pace, then --fast),
+ *      BENCH_ROUNDS (1): rounds of redis-cli and every variant, interleaved; the ratios pool each tool's rounds.
  *      RCM_PROFILE=1: each rcm run's round trips and busy time per phase (exec/profile.ts) under its row.
  * Run: npm run build && npx tsx bench/latency.bench.ts
  */
@@ -26,6 +27,7 @@ const SLOTS = Number(process.env.BENCH_SLOTS ?? 2000);
 const UNBALANCE = Number(process.env.BENCH_UNBALANCE ?? 4000);
 const PHASES = (process.env.BENCH_PHASES ?? 'reshard,rebalance').split(',');
 const VARIANTS = (process.env.BENCH_VARIANTS ?? ';--fast').split(';').map((v) => v.split(' ').filter(Boolean));
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
 const LONG = { timeoutMs: 3_600_000 };
 
 async function ownedSlots(cluster: TestCluster, id: string, n: number): Promise<number[]> {
@@ -79,8 +81,10 @@ async function main(): Promise<void> {
         );
         [from, to] = [to, from];
       };
-      await reshard('redis-cli reshard', 'cli', []);
-      for (const v of VARIANTS) await reshard(`rcm reshard ${v.join(' ') || '(default)'}`, 'rcm', v);
+      for (let round = 0; round < ROUNDS; round++) {
+        await reshard('redis-cli reshard', 'cli', []);
+        for (const v of VARIANTS) await reshard(`rcm reshard ${v.join(' ') || '(default)'}`, 'rcm', v);
+      }
       ratios(rows);
     }
 
@@ -108,8 +112,10 @@ async function main(): Promise<void> {
           ),
         );
       };
-      await rebalance('redis-cli rebalance', 'cli', []);
-      for (const v of VARIANTS) await rebalance(`rcm rebalance ${v.join(' ') || '(default)'}`, 'rcm', v);
+      for (let round = 0; round < ROUNDS; round++) {
+        await rebalance('redis-cli rebalance', 'cli', []);
+        for (const v of VARIANTS) await rebalance(`rcm rebalance ${v.join(' ') || '(default)'}`, 'rcm', v);
+      }
       ratios(rows);
     }
     const total = (await masters(cluster)).reduce((acc, n) => acc + (n.dbsize as number), 0);

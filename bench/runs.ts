@@ -94,12 +94,32 @@ export async function timed(
 }
 
 /** The first row is redis-cli's; every other row against it. */
+/**
+ * Each way's ratios against redis-cli (the first row's name). Rows of the same name (BENCH_ROUNDS > 1:
+ * the tools interleaved, round after round) are pooled: keys over seconds, and the median of their p50,
+ * p99 and max.
+ */
 export function ratios(rows: readonly Row[]): void {
-  const [cli, ...ours] = rows;
+  const byName = new Map<string, Row[]>();
+  for (const r of rows) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+  const median = (xs: number[]): number => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  };
+  const pooled = [...byName].map(([name, rs]) => ({
+    name,
+    runs: rs.length,
+    rate: rs.reduce((a, r) => a + r.keys, 0) / rs.reduce((a, r) => a + r.secs, 0),
+    p50: median(rs.map((r) => r.st.p50)),
+    p99: median(rs.map((r) => r.st.p99)),
+    max: median(rs.map((r) => r.st.max)),
+  }));
+  const [cli, ...ours] = pooled;
+  const runs = (n: number): string => (n > 1 ? ` (${n} runs pooled)` : '');
+  if (cli && cli.runs > 1) console.log(`  ${cli.name}${runs(cli.runs)}: ${Math.round(cli.rate)} keys/s, client p99 ${cli.p99.toFixed(2)} ms (median)`);
   for (const r of ours) {
-    const speed = r.keys / r.secs / (cli!.keys / cli!.secs);
     console.log(
-      `  ${r.name.padEnd(38)} keys/s ${speed.toFixed(2)}x redis-cli's; client p99 ${(r.st.p99 / cli!.st.p99).toFixed(2)}x, p50 ${(r.st.p50 / cli!.st.p50).toFixed(2)}x, max ${(r.st.max / cli!.st.max).toFixed(2)}x redis-cli's`,
+      `  ${r.name.padEnd(38)} keys/s ${(r.rate / cli!.rate).toFixed(2)}x redis-cli's; client p99 ${(r.p99 / cli!.p99).toFixed(2)}x, p50 ${(r.p50 / cli!.p50).toFixed(2)}x, max ${(r.max / cli!.max).toFixed(2)}x redis-cli's${runs(r.runs)}`,
     );
   }
 }
