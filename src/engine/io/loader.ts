@@ -8,7 +8,7 @@ import { countSlots } from '../model/slots';
 import type { ClusterNode, ClusterNodesLine, NodeFlag, SkippedNode, Topology } from '../model/types';
 import { configSignature, replySignature } from '../check/signature';
 import { findMyself, isReplicaFlags, parseClusterNodes, parseMyselfLine } from '../parse/clusterNodes';
-import { infoFields, infoNumber, parseInfo, serverNameOf } from '../parse/info';
+import { infoFields, infoNumber, parseInfo, serverNameOf, serverVersionOf } from '../parse/info';
 import { countKeysInSlots } from './bulk';
 import { keysOutside, keysOutsideCommand, keysOutsideOf, ownOrImportedRanges, sameRanges } from './ownKeys';
 import { connectNode, type NodeClient } from './connection';
@@ -122,7 +122,7 @@ function buildNode(host: string, port: number, own: NodeProbe, entryView: Cluste
       masterLastIoSecondsAgo: infoNumber(own.info, 'master_last_io_seconds_ago'),
       redisVersion: own.info.redis_version,
       serverName: serverNameOf(own.info),
-      serverVersion: own.info.valkey_version ?? own.info.redis_version,
+      serverVersion: serverVersionOf(own.info),
     },
   };
 }

@@ -15,7 +15,7 @@ import { meetArgs, resolveForMeet, type BadMeetHostEvent } from './create';
 import { everyoneKnows, waitForJoin, type JoinEvent } from './joinWait';
 import { probeFreshNode, type FreshNode, type FreshRejectedEvent } from './newNode';
 import { errorText, EventLog, loadEvent, type CommonEvent, type NodeCandidate, type OpEntry, type OpHooks, type OpReport, type WaitOptions } from './opOutput';
-import { dialectOfTopology, dictRehashOfServers, type CliDialect } from '../model/dialect';
+import { dialectOfTopology, dictRehashOf, type CliDialect } from '../model/dialect';
 
 /** Copying the cluster's functions to a new master (redis-cli's steps and messages; render/addNodeText.ts). */
 export type FunctionsEvent =
@@ -182,7 +182,7 @@ async function waitUntilKnown(session: ClusterSession, fresh: FreshNode, opts: A
     condition: everyoneKnows(ids),
     onPoll: introduce,
     quiet: true,
-    rehash: dictRehashOfServers([...nodes.map((n) => n.stats), fresh]),
+    rehash: dictRehashOf(session.topology),
   });
   return joined.ok;
 }

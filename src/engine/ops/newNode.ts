@@ -8,7 +8,7 @@ import { toEngineError, type EngineErrorData } from '../model/errors';
 import { countSlots } from '../model/slots';
 import type { NodeFlag } from '../model/types';
 import { findMyself, parseClusterNodes } from '../parse/clusterNodes';
-import { parseInfo, serverNameOf } from '../parse/info';
+import { parseInfo, serverNameOf, serverVersionOf } from '../parse/info';
 import type { NodeClient } from '../exec/nodeClient';
 import { connectNode } from '../io/connection';
 import type { ConnectionOptions } from '../io/options';
@@ -105,7 +105,7 @@ export async function probeFreshNode(host: string, port: number, opts: Connectio
       busPort: myself.address?.busPort ?? 0,
       flags: myself.flags.filter((f) => f !== 'myself'),
       serverName: serverNameOf(fields),
-      ...((fields.valkey_version ?? fields.redis_version) !== undefined ? { serverVersion: fields.valkey_version ?? fields.redis_version } : {}),
+      serverVersion: serverVersionOf(fields),
     },
   };
 }

@@ -32,6 +32,11 @@ export function serverNameOf(info: Record<string, string>): 'redis' | 'valkey' {
   return info.server_name === 'valkey' || info.valkey_version !== undefined ? 'valkey' : 'redis';
 }
 
+/** The server's own version: valkey_version for Valkey (its redis_version stays 7.2.4), else redis_version. */
+export function serverVersionOf(info: Record<string, string>): string | undefined {
+  return info.valkey_version ?? info.redis_version;
+}
+
 export function infoNumber(info: Record<string, string>, field: string): number | undefined {
   const v = info[field];
   if (v === undefined) return undefined;
