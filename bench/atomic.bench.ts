@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { cmd, createCluster, populate, runRedisCli, stopAllNodes, type ServerKind, type TestCluster } from '../test/helpers/redisCluster';
 import { runRcm } from '../test/helpers/rcm';
 import type { CliResult } from '../test/helpers/redisCli';
+import { median } from './runs';
 
 const KIND = (process.argv[2] ?? process.env.BENCH_KIND ?? 'valkey9') as ServerKind;
 const KEYS = Number(process.env.BENCH_KEYS ?? 1_000_000);
@@ -98,8 +99,6 @@ function phasesOf(stderr: string): Phases | null {
   if ([started, accepted, done, verified, exited].some((x) => x === undefined)) return null;
   return { startup: started!, beforeChange: accepted! - started!, job: done! - accepted!, verify: verified! - done!, exit: exited! - verified! };
 }
-
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
 
 async function main(): Promise<void> {
   console.log(`${KIND}: 3 masters, ${KEYS} keys of ${VALUE} bytes; ${SLOTS} slots back and forth between two masters`);

@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { createCluster, populate, runRedisCli, stopAllNodes } from '../test/helpers/redisCluster';
 import { runRcm } from '../test/helpers/rcm';
 import { runCheck } from '../src/engine';
-import { stopNodesOnSignals } from './runs';
+import { median, stopNodesOnSignals } from './runs';
 
 const masters = Number(process.env.BENCH_MASTERS ?? 50);
 const replicas = Number(process.env.BENCH_REPLICAS ?? 1);
@@ -36,8 +36,6 @@ async function interleaved(fns: readonly Run[]): Promise<number[][]> {
   }
   return out.map((xs) => xs.sort((a, b) => a - b));
 }
-
-const median = (xs: readonly number[]) => xs[Math.floor(xs.length / 2)]!;
 
 const nodeStart: Run = () =>
   new Promise((resolve, reject) => {

@@ -94,6 +94,13 @@ export async function timed(
 }
 
 /** The first row is redis-cli's; every other row against it. */
+/** The median (the mean of the middle two for an even count; NaN for none). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
 /**
  * Each way's ratios against redis-cli (the first row's name). Rows of the same name (BENCH_ROUNDS > 1:
  * the tools interleaved, round after round) are pooled: keys over seconds, and the median of their p50,
@@ -102,10 +109,6 @@ export async function timed(
 export function ratios(rows: readonly Row[]): void {
   const byName = new Map<string, Row[]>();
   for (const r of rows) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
-  const median = (xs: number[]): number => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-  };
   const pooled = [...byName].map(([name, rs]) => ({
     name,
     runs: rs.length,

@@ -18,7 +18,7 @@ import { SLOT_COUNT } from '../src/engine/model/slots';
 import { createCluster, populate, runRedisCli, stopAllNodes } from '../test/helpers/redisCluster';
 import { runRcm } from '../test/helpers/rcm';
 import { formatStats, loadClient, type LoadClient } from './client';
-import { masters, stopNodesOnSignals, timed, type Row } from './runs';
+import { masters, median, stopNodesOnSignals, timed, type Row } from './runs';
 
 const MASTERS = Number(process.env.BENCH_MASTERS ?? 50);
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1);
@@ -35,8 +35,6 @@ function weightFor(slots: number): number {
   const share = slots + SLOT_COUNT / MASTERS;
   return Number(((share * (MASTERS - 1)) / (SLOT_COUNT - share)).toFixed(3));
 }
-
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
   stopNodesOnSignals();
