@@ -11,8 +11,11 @@ export interface Row {
   readonly secs: number;
   readonly keys: number;
   readonly st: ClientStats;
-  /** CPU the servers spent during the run, ms, and the machine's busy share of all its cores (0..1). */
-  readonly cpu?: { readonly serversMs: number; readonly machineBusy: number };
+  /**
+   * CPU spent during the run, ms: by the servers, by the tool (this process's children that ended meanwhile: the
+   * tool's process), by this process (the concurrent client); and the machine's busy share of all its cores (0..1).
+   */
+  readonly cpu?: { readonly serversMs: number; readonly toolMs: number; readonly clientMs: number; readonly machineBusy: number };
 }
 
 /** Clock ticks per second of /proc (USER_HZ: 100 on Linux). */
@@ -26,29 +29,52 @@ function machineTicks(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
+/** /proc/PID/stat's fields after the command name (utime is [11], stime [12], cutime [13], cstime [14]); none for a process gone. */
+function statFields(pid: number | 'self'): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
 /** utime + stime of the processes, ticks (a process gone counts 0). */
 function processTicks(pids: readonly number[]): number {
   let n = 0;
   for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      n += Number(f[11]) + Number(f[12]);
-    } catch {
-      /* gone */
-    }
+    const f = statFields(pid);
+    if (f) n += Number(f[11]) + Number(f[12]);
   }
   return n;
 }
 
+/** utime + stime of this process's children that ended and were waited for (execFile waits: the tool's run), ticks. */
+function childTicks(): number {
+  const f = statFields('self')!;
+  return Number(f[13]) + Number(f[14]);
+}
+
+const ownCpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 /** Starts counting CPU: the servers' (by pid) and the machine's; `stop` returns what the run used. */
-function cpuMeter(pids: readonly number[]): { stop(): NonNullable<Row['cpu']> } {
+export function cpuMeter(pids: readonly number[]): { stop(): NonNullable<Row['cpu']> } {
   const m0 = machineTicks();
   const p0 = processTicks(pids);
+  const c0 = childTicks();
+  const o0 = ownCpuMs();
   return {
     stop() {
       const m1 = machineTicks();
-      return { serversMs: (processTicks(pids) - p0) * TICK_MS, machineBusy: (m1.busy - m0.busy) / Math.max(1, m1.total - m0.total) };
+      return {
+        serversMs: (processTicks(pids) - p0) * TICK_MS,
+        toolMs: (childTicks() - c0) * TICK_MS,
+        clientMs: ownCpuMs() - o0,
+        machineBusy: (m1.busy - m0.busy) / Math.max(1, m1.total - m0.total),
+      };
     },
   };
 }
@@ -85,10 +111,11 @@ export async function timed(
       .toString()
       .padStart(7)} keys/s  ${formatStats(st)}`,
   );
-  // Whether the machine, not the tool, set the pace: its cores' busy share, and what the servers spent per key.
-  const perKey = keys > 0 ? ((cpu.serversMs * 1000) / keys).toFixed(1) : '-';
+  // Whether the machine, not the tool, set the pace: its cores' busy share, and what the servers, the tool and the client spent per key.
+  const perKey = (ms: number): string => (keys > 0 ? `${((ms * 1000) / keys).toFixed(1)} µs per key moved` : '-');
   console.log(
-    `  ${''.padEnd(38)} machine busy ${(cpu.machineBusy * 100).toFixed(0)}% of ${cpus().length} cores; servers' CPU ${(cpu.serversMs / 1000).toFixed(2)} s (${perKey} µs per key moved)`,
+    `  ${''.padEnd(38)} machine busy ${(cpu.machineBusy * 100).toFixed(0)}% of ${cpus().length} cores; servers' CPU ${(cpu.serversMs / 1000).toFixed(2)} s (${perKey(cpu.serversMs)}); ` +
+      `the tool's ${(cpu.toolMs / 1000).toFixed(2)} s (${perKey(cpu.toolMs)}); the client's ${(cpu.clientMs / 1000).toFixed(2)} s`,
   );
   return row;
 }
