@@ -9,6 +9,9 @@
  * how many times faster than redis-cli each rcm variant is.
  * Env: BENCH_MASTERS (50), BENCH_REPLICAS (1), BENCH_KEYS (500000), BENCH_VALUE (100 bytes),
  *      BENCH_SLOTS (2480), BENCH_RUNS (2), BENCH_PHASES ("in,out"),
+ *      BENCH_NODE_TIMEOUT: the nodes' cluster-node-timeout, ms (15000, the servers' default; the tests' 2000
+ *      has every node ping each of the 99 others at least once a second, and that gossip takes much of the
+ *      2 cores before anything moves: the idle line prints the servers' CPU),
  *      BENCH_VARIANTS: rcm option sets separated by ";" (default ";--fast").
  * Every redis-server it started is stopped at the end, on failure and on Ctrl-C.
  * Run: npm run build && npx tsx bench/scale.bench.ts
@@ -18,7 +21,7 @@ import { SLOT_COUNT } from '../src/engine/model/slots';
 import { createCluster, populate, runRedisCli, stopAllNodes } from '../test/helpers/redisCluster';
 import { runRcm } from '../test/helpers/rcm';
 import { formatStats, loadClient, type LoadClient } from './client';
-import { masters, median, stopNodesOnSignals, timed, type Row } from './runs';
+import { cpuMeter, masters, median, stopNodesOnSignals, timed, type Row } from './runs';
 
 const MASTERS = Number(process.env.BENCH_MASTERS ?? 50);
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1);
@@ -28,6 +31,7 @@ const SLOTS = Number(process.env.BENCH_SLOTS ?? 2480);
 const RUNS = Number(process.env.BENCH_RUNS ?? 2);
 const PHASES = (process.env.BENCH_PHASES ?? 'in,out').split(',');
 const VARIANTS = (process.env.BENCH_VARIANTS ?? ';--fast').split(';').map((v) => v.split(' ').filter(Boolean));
+const NODE_TIMEOUT = Number(process.env.BENCH_NODE_TIMEOUT ?? 15_000);
 const LONG = { timeoutMs: 3_600_000 };
 
 /** The weight of one master (others 1) for which a rebalance moves about `slots` slots onto it. */
@@ -40,10 +44,10 @@ async function main(): Promise<void> {
   stopNodesOnSignals();
   const weight = weightFor(SLOTS);
   console.log(
-    `${MASTERS}+${MASTERS * REPLICAS} cluster, ${KEYS} keys of ${VALUE} bytes; rebalance in (weight ${weight} on one master, ~${SLOTS} slots from ${MASTERS - 1} sources) and out; ${RUNS} run(s) per tool; rcm variants: ${VARIANTS.map((v) => `[${v.join(' ') || 'default'}]`).join(' ')}`,
+    `${MASTERS}+${MASTERS * REPLICAS} cluster, ${KEYS} keys of ${VALUE} bytes; cluster-node-timeout ${NODE_TIMEOUT} ms; rebalance in (weight ${weight} on one master, ~${SLOTS} slots from ${MASTERS - 1} sources) and out; ${RUNS} run(s) per tool; rcm variants: ${VARIANTS.map((v) => `[${v.join(' ') || 'default'}]`).join(' ')}`,
   );
   const t0 = performance.now();
-  const cluster = await createCluster({ masters: MASTERS, replicas: REPLICAS, timeoutMs: 180_000 });
+  const cluster = await createCluster({ masters: MASTERS, replicas: REPLICAS, nodeTimeout: NODE_TIMEOUT, timeoutMs: 180_000 });
   let client: LoadClient | undefined;
   try {
     await populate(cluster, KEYS, { valueSize: VALUE, batchSize: 5000 });
@@ -51,8 +55,13 @@ async function main(): Promise<void> {
     client = loadClient(cluster, KEYS);
     await new Promise((r) => setTimeout(r, 1000));
     client.reset();
+    const idle = cpuMeter(cluster.nodes.map((n) => n.pid));
     await new Promise((r) => setTimeout(r, 3000));
+    const idleCpu = idle.stop();
     console.log(`${'idle (nothing moving), 3 s'.padEnd(40)} ${formatStats(client.stats())}`);
+    console.log(
+      `  ${''.padEnd(38)} machine busy ${(idleCpu.machineBusy * 100).toFixed(0)}%; the servers' gossip alone: ${(idleCpu.serversMs / 3000).toFixed(2)} cores`,
+    );
     const a = await cluster.nodeId(cluster.entry);
     const addr = cluster.entry.addr;
 
