@@ -219,6 +219,8 @@ function faultSuite(kind: ServerKind): void {
       const m = await mastersNow();
       const from = m[trial % 3]!;
       const to = m[(trial + 1) % 3]!;
+      // Odd trials take from both other masters: two pairs into one target, moving at the same time (legacy).
+      const sources = trial % 2 === 1 ? `${from.id},${m[(trial + 2) % 3]!.id}` : from.id;
       const journal = join(dir, `kill-rcm-${trial}.jsonl`);
       const writer = await startAckWriter(
         m.map((x) => x.addr),
@@ -228,7 +230,7 @@ function faultSuite(kind: ServerKind): void {
       // Legacy: a delay from the start (the run takes seconds). Atomic: the server job of 1,200 slots takes a
       // fraction of a second, so the kill comes a short delay after the job's window record (as crash.test.ts).
       const delay = atomic ? Math.floor(random() * 40) : 80 + Math.floor(random() * 900);
-      const run = rcmProcess(reshard(from.addr, from.id, to.id, 1200, journal, ['--cluster-pipeline', '50']));
+      const run = rcmProcess(reshard(from.addr, sources, to.id, 1200, journal, ['--cluster-pipeline', '50']));
       let timer: NodeJS.Timeout | undefined;
       if (!atomic) timer = setTimeout(() => run.kill(), delay);
       else
@@ -356,7 +358,9 @@ function faultSuite(kind: ServerKind): void {
     const writer = await startAckWriter([entry.addr], join(dir, `w-${how}-${side}-${trial}.json`), `${how[0]}${side[0]}${trial}`, 1);
     dbg(`writer started; victim ${victim.addr}`);
     await snap('baseline');
-    const run = rcmProcess(reshard(entry.addr, from.id, to.id, 2000, journal, ['--cluster-pipeline', '20', '--cluster-timeout', '3000']));
+    // A failing target imports from two sources at once (legacy: two pairs sharing it run together).
+    const sources = side === 'target' ? `${from.id},${entry.id}` : from.id;
+    const run = rcmProcess(reshard(entry.addr, sources, to.id, 2000, journal, ['--cluster-pipeline', '20', '--cluster-timeout', '3000']));
     // Strike once some windows are done, at a random point after that.
     await waitFor('the reshard to be under way', () => readFileSync(journal, 'utf8').includes(STRIKE_RECORD) || 'not yet', 20_000, 2).catch(() => undefined);
     await new Promise((res) => setTimeout(res, Math.floor(random() * (atomic ? 20 : 150))));

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EngineError, readJournalState, type MigrationEvent, type MovePlan } from '../../src/engine';
 import { createBatchSizer } from '../../src/engine/exec/batchSize';
-import { executePlan } from '../../src/engine/exec/executor';
+import { executePlan, LANES_PER_TARGET } from '../../src/engine/exec/executor';
 import { type JournalRecord } from '../../src/engine/exec/journal';
 import { FakeCluster } from '../fixtures/fakeSlotPort';
 import { assertInOrder } from '../helpers/order';
@@ -121,7 +121,7 @@ test('a refused IMPORTING is rolled back: nothing left open', async () => {
   assert.equal(c.nodes.get('A')!.data.get(1)!.size, 1);
 });
 
-test('disjoint source/target pairs run in parallel; pairs sharing a node do not', async () => {
+test('disjoint pairs run in parallel; pairs into one target too, up to a limit; pairs from one source, or through a node in both roles, one at a time', async () => {
   const c = new FakeCluster();
   c.addNode('A', range(0, 9), 2);
   c.addNode('B', []);
@@ -133,17 +133,40 @@ test('disjoint source/target pairs run in parallel; pairs sharing a node do not'
     { windowSlots: 2 },
   );
   assert.equal(c.maxSourcesInFlight, 2);
+  // Six sources into one target: LANES_PER_TARGET of them at a time, and every slot arrives.
   const d = new FakeCluster();
-  d.addNode('A', range(0, 9), 2);
-  d.addNode('B', []);
-  d.addNode('C', range(10, 19), 2);
+  const sources = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6'];
+  sources.forEach((id, i) => d.addNode(id, range(i * 10, i * 10 + 9), 2));
+  d.addNode('T', []);
+  const into = await executePlan(plan(sources.flatMap((id, i) => range(i * 10, i * 10 + 9).map((s) => [s, id, 'T'] as [number, string, string]))), d, {
+    windowSlots: 2,
+  });
+  assert.equal(into.status, 'done');
+  assert.equal(d.maxSourcesInFlight, LANES_PER_TARGET);
+  assert.equal(d.nodes.get('T')!.owned.size, 60);
+  assert.equal(openSlots(d), 0);
+  // One source giving to several targets: one pair after another (their targets' epoch bumps must not meet).
+  const e = new FakeCluster();
+  e.addNode('S', range(0, 29), 2);
+  for (const t of ['T1', 'T2', 'T3']) e.addNode(t, []);
+  const out = await executePlan(plan(range(0, 29).map((s) => [s, 'S', `T${(s % 3) + 1}`] as [number, string, string])), e, { windowSlots: 2 });
+  assert.equal(out.status, 'done');
+  assert.equal(e.maxSourcesInFlight, 1);
+  assert.ok(e.maxInFlight <= 2, 'at most two MIGRATEs in flight per source');
+  assertInOrder(e.log, 'S SETSLOT 27 NODE T1', 'T2 SETSLOT 1 IMPORTING S');
+  // B imports from A while it gives to C: one after the other, in plan order.
+  const f = new FakeCluster();
+  f.addNode('A', range(0, 9), 2);
+  f.addNode('B', range(10, 19), 2);
+  f.addNode('C', []);
   await executePlan(
-    plan([...range(0, 9).map((s) => [s, 'A', 'B'] as [number, string, string]), ...range(10, 19).map((s) => [s, 'C', 'B'] as [number, string, string])]),
-    d,
+    plan([...range(0, 9).map((s) => [s, 'A', 'B'] as [number, string, string]), ...range(10, 19).map((s) => [s, 'B', 'C'] as [number, string, string])]),
+    f,
     { windowSlots: 2 },
   );
-  assert.equal(d.maxSourcesInFlight, 1);
-  assert.ok(d.maxInFlight <= 2, 'at most two MIGRATEs in flight per source');
+  assert.equal(f.maxSourcesInFlight, 1);
+  assertInOrder(f.log, 'B SETSLOT 9 NODE B', 'C SETSLOT 10 IMPORTING B');
+  assert.ok(f.maxInFlight <= 2, 'at most two MIGRATEs in flight per source');
 });
 
 test('an aborted signal before start opens nothing; the journal records windows and the end', async () => {
@@ -264,6 +287,31 @@ test('epoch guard: the target waits to learn the source epoch, then ends above i
   assert.equal(stuck.status, 'failed');
   assert.equal(stuck.error?.code, 'timeout');
   assert.ok(d.nodes.get('A')!.owned.has(1) && !d.nodes.get('B')!.owned.has(1), 'ownership untouched');
+});
+
+test('epoch guard: a source sharing its config epoch with another master is bumped before its slots are claimed', async () => {
+  const c = new FakeCluster();
+  c.addNode('A', [1], 1);
+  c.addNode('B', []);
+  c.addNode('C', [2]);
+  // A and C collided at 5 (two bumps from the same view); B, the target, has seen 5.
+  for (const id of ['A', 'C']) c.epochMine.set(id, 5);
+  for (const id of ['A', 'B', 'C']) c.epochCurrent.set(id, 5);
+  c.epochMine.set('B', 4);
+  let t = 0;
+  const clock = {
+    now: () => t,
+    sleep: async (ms: number) => {
+      t += ms;
+      c.epochCurrent.set('B', Math.max(c.epochCurrent.get('B')!, c.epochMine.get('A')!)); // gossip
+    },
+  };
+  const res = await executePlan(plan([[1, 'A', 'B']]), c, { clock });
+  assert.equal(res.status, 'done');
+  const [a, b, cc] = ['A', 'B', 'C'].map((id) => c.epochMine.get(id)!);
+  assert.ok(a !== cc, `A (${a}) no longer shares C's epoch (${cc})`);
+  assert.ok(b! > a!, `the target (${b}) ended above its source (${a})`);
+  assert.ok(c.nodes.get('B')!.owned.has(1));
 });
 
 test('keys that vanish in a move are counted per slot (the CLI then exits 1); keys added meanwhile are not', async () => {

@@ -14,6 +14,36 @@ import { clockSleep, type Clock, type SlotPort } from './port';
 const STEP_MS = 20;
 const DEADLINE_MS = 10000;
 
+/**
+ * Waits until no other master shares the source's config epoch, bumping the source (CLUSTER BUMPEPOCH) while
+ * one does. Two masters that bumped their epochs without consensus at about the same time (two targets taking
+ * slots, each from a view that lacked the other's bump) can end with the same epoch, and Redis settles such a
+ * collision only when the two next exchange a packet: the one with the smaller node id then takes a new epoch
+ * above every epoch it knows. A source doing that after its target claimed a window would claim the window's
+ * slots with an epoch above the target's, and the target would give them back and delete their keys, which the
+ * source has deleted already. So a source's collision is settled before its slots are claimed. Reads every
+ * master's own epoch (the nodes' views of each other may lag).
+ */
+export async function sourceEpochUnique(port: SlotPort, clock: Clock, sourceId: string): Promise<void> {
+  const end = clock.now() + DEADLINE_MS;
+  for (;;) {
+    const others = port.masterIds().filter((id) => id !== sourceId);
+    // A master that does not answer is not settling a collision either: it is left out.
+    const [src, ...rest] = await Promise.all([port.epochs(sourceId), ...others.map((id) => port.epochs(id).catch(() => null))]);
+    const twin = rest.findIndex((e) => e?.master === true && e.mine === src!.mine);
+    if (twin < 0 || !src!.master) return;
+    if (clock.now() > end) {
+      throw new EngineError({
+        code: 'timeout',
+        node: port.nodeAddr(sourceId),
+        message: `${port.nodeAddr(sourceId)} and ${port.nodeAddr(others[twin]!)} still share config epoch ${src!.mine} after ${DEADLINE_MS / 1000}s (CLUSTER BUMPEPOCH did not part them): is the cluster bus working? No slot was reassigned; resume the journal once it has settled.`,
+      });
+    }
+    await port.bumpEpoch(sourceId);
+    await clockSleep(clock, STEP_MS);
+  }
+}
+
 /** Waits until the target's current epoch is at least the source's config epoch. */
 export async function targetSeesSourceEpoch(port: SlotPort, clock: Clock, sourceId: string, targetId: string): Promise<void> {
   const end = clock.now() + DEADLINE_MS;

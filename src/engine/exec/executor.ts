@@ -291,9 +291,22 @@ async function chooseStrategies(lanes: Lane[], port: SlotPort, wanted: 'auto' | 
 }
 
 /**
- * Starts a lane when none of its nodes is busy and no earlier waiting lane
- * uses one of them (per-node plan order is kept), up to the pace's number of
- * parallel pairs.
+ * Legacy lanes into one target (from different sources) run together, up to this many: each lane's round trips
+ * (SETSLOTs, MIGRATEs, the replica and epoch checks) then overlap. A rebalance into one master of 50 moved its
+ * 49 pairs one after another. Only the shared target bumps its config epoch as they commit, and once it holds
+ * the highest epoch it does not bump again. A source's lanes stay one at a time: lanes of one source go to
+ * different targets, and targets that bump their epochs at the same time can end with equal ones (a collision,
+ * epochGuard.ts). A node never runs lanes in both roles at once: its epoch guard orders a target's claim after
+ * its source's. Atomic lanes are server jobs, one per node at a time.
+ */
+export const LANES_PER_TARGET = 4;
+
+type LaneRole = 'source' | 'target' | 'atomic';
+
+/**
+ * Starts a lane when each of its nodes is free (a target: runs only legacy lanes into it, fewer than
+ * LANES_PER_TARGET), and no earlier waiting lane uses one of them (per-node plan order is kept), up
+ * to the pace's number of parallel pairs.
  */
 async function schedule(lanes: readonly Lane[], parallel: boolean, run: (l: Lane) => Promise<void>, pacer?: PaceRunner): Promise<void> {
   if (!parallel) {
@@ -301,24 +314,41 @@ async function schedule(lanes: readonly Lane[], parallel: boolean, run: (l: Lane
     return;
   }
   const waiting = [...lanes];
-  const busy = new Set<string>();
+  const busy = new Map<string, { role: LaneRole; lanes: number }>();
   const running = new Set<Promise<void>>();
-  const nodesOf = (l: Lane) => [l.sourceId, l.targetId];
+  const rolesOf = (l: Lane): [string, LaneRole][] =>
+    isAtomic(l.strategy)
+      ? [
+          [l.sourceId, 'atomic'],
+          [l.targetId, 'atomic'],
+        ]
+      : [
+          [l.sourceId, 'source'],
+          [l.targetId, 'target'],
+        ];
+  const room = (node: string, role: LaneRole): boolean => {
+    const b = busy.get(node);
+    return !b || (role === 'target' && b.role === 'target' && b.lanes < LANES_PER_TARGET);
+  };
   while (waiting.length > 0 || running.size > 0) {
     const claimed = new Set<string>();
     const cap = pacer ? Math.max(1, pacer.pace().lanes) : Number.POSITIVE_INFINITY;
     for (let i = 0; i < waiting.length && running.size < cap;) {
       const lane = waiting[i]!;
-      const nodes = nodesOf(lane);
-      if (nodes.some((n) => busy.has(n) || claimed.has(n))) {
-        for (const n of nodes) claimed.add(n);
+      const roles = rolesOf(lane);
+      if (roles.some(([n, role]) => claimed.has(n) || !room(n, role))) {
+        for (const [n] of roles) claimed.add(n);
         i++;
         continue;
       }
       waiting.splice(i, 1);
-      for (const n of nodes) busy.add(n);
+      for (const [n, role] of roles) busy.set(n, { role, lanes: (busy.get(n)?.lanes ?? 0) + 1 });
       const p: Promise<void> = run(lane).finally(() => {
-        for (const n of nodes) busy.delete(n);
+        for (const [n] of roles) {
+          const b = busy.get(n)!;
+          if (b.lanes > 1) busy.set(n, { ...b, lanes: b.lanes - 1 });
+          else busy.delete(n);
+        }
         running.delete(p);
       });
       running.add(p);

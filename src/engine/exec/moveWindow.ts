@@ -7,7 +7,7 @@
  */
 import { EngineError } from '../model/errors';
 import { targetReplicated } from './durability';
-import { targetEpochAboveSource, targetSeesSourceEpoch } from './epochGuard';
+import { sourceEpochUnique, targetEpochAboveSource, targetSeesSourceEpoch } from './epochGuard';
 import { moveWindowKeys, type KeyMoveContext } from './keyMover';
 import { createOwnerBroadcast, NOT_MASTER } from './ownerBroadcast';
 import type { SetSlotAction } from './port';
@@ -107,6 +107,7 @@ async function commitWindow(ctx: KeyMoveContext, sourceId: string, targetId: str
   // The window's keys are on the target's replica before the target owns them: a failover of the target
   // after this point cannot take them away, and a target replaced meanwhile never gets the slots.
   await targetReplicated(port, ctx.clock, targetId, `Its window's slots stay open; resume the journal (or run "rcm fix") once the cluster has settled.`);
+  await sourceEpochUnique(port, ctx.clock, sourceId);
   await targetSeesSourceEpoch(port, ctx.clock, sourceId, targetId);
   const own = firstError(await port.setSlots(targetId, each('NODE', targetId)), slots);
   if (own) {
