@@ -15,33 +15,65 @@ const STEP_MS = 20;
 const DEADLINE_MS = 10000;
 
 /**
- * Waits until no other master shares the source's config epoch, bumping the source (CLUSTER BUMPEPOCH) while
- * one does. Two masters that bumped their epochs without consensus at about the same time (two targets taking
- * slots, each from a view that lacked the other's bump) can end with the same epoch, and Redis settles such a
- * collision only when the two next exchange a packet: the one with the smaller node id then takes a new epoch
- * above every epoch it knows. A source doing that after its target claimed a window would claim the window's
- * slots with an epoch above the target's, and the target would give them back and delete their keys, which the
- * source has deleted already. So a source's collision is settled before its slots are claimed. Reads every
- * master's own epoch (the nodes' views of each other may lag).
+ * The masters' config epochs, to find a source that shares its epoch with another master. Two masters that
+ * bumped their epochs without consensus at about the same time (two targets taking slots, each from a view
+ * that lacked the other's bump) can end with the same epoch, and Redis settles such a collision only when the
+ * two next exchange a packet: the one with the smaller node id then takes an epoch above every epoch it knows.
+ * A source doing that after its target claimed a window would claim the window's slots with an epoch above the
+ * target's, and the target would give them back and delete their keys, which the source has deleted already.
+ * So a source's collision is settled before its slots are claimed.
+ *
+ * Every master's own epoch is read once per run (the nodes' views of each other may lag); after that, the
+ * epochs the guard reads (each window's source and target) keep the book. Within a run only targets bump,
+ * each to one above all it knows; a master outside the run changes its epoch only by settling a collision
+ * the first read saw, or by a failover.
  */
-export async function sourceEpochUnique(port: SlotPort, clock: Clock, sourceId: string): Promise<void> {
-  const end = clock.now() + DEADLINE_MS;
-  for (;;) {
-    const others = port.masterIds().filter((id) => id !== sourceId);
-    // A master that does not answer is not settling a collision either: it is left out.
-    const [src, ...rest] = await Promise.all([port.epochs(sourceId), ...others.map((id) => port.epochs(id).catch(() => null))]);
-    const twin = rest.findIndex((e) => e?.master === true && e.mine === src!.mine);
-    if (twin < 0 || !src!.master) return;
-    if (clock.now() > end) {
-      throw new EngineError({
-        code: 'timeout',
-        node: port.nodeAddr(sourceId),
-        message: `${port.nodeAddr(sourceId)} and ${port.nodeAddr(others[twin]!)} still share config epoch ${src!.mine} after ${DEADLINE_MS / 1000}s (CLUSTER BUMPEPOCH did not part them): is the cluster bus working? No slot was reassigned; resume the journal once it has settled.`,
-      });
-    }
-    await port.bumpEpoch(sourceId);
-    await clockSleep(clock, STEP_MS);
-  }
+export interface EpochBook {
+  /** Waits until no other master shares the source's epoch, bumping the source (CLUSTER BUMPEPOCH) while one does. */
+  sourceUnique(sourceId: string): Promise<void>;
+  /** An epoch the guard read. */
+  note(nodeId: string, mine: number): void;
+}
+
+export function createEpochBook(port: SlotPort, clock: Clock): EpochBook {
+  let book: Promise<Map<string, number>> | undefined;
+  /** Every master's own epoch; a master that does not answer is not settling a collision either: left out. */
+  const readAll = async (): Promise<Map<string, number>> => {
+    const ids = port.masterIds();
+    const read = await Promise.all(ids.map((id) => port.epochs(id).catch(() => null)));
+    return new Map(ids.flatMap((id, i) => (read[i]?.master ? [[id, read[i]!.mine] as const] : [])));
+  };
+  const twinOf = (epochs: ReadonlyMap<string, number>, sourceId: string, mine: number): string | undefined =>
+    [...epochs].find(([id, e]) => id !== sourceId && e === mine)?.[0];
+  return {
+    async sourceUnique(sourceId) {
+      book ??= readAll();
+      const known = await book;
+      const src = await port.epochs(sourceId);
+      known.set(sourceId, src.mine);
+      if (!src.master || twinOf(known, sourceId, src.mine) === undefined) return;
+      const end = clock.now() + DEADLINE_MS;
+      for (;;) {
+        const fresh = await readAll();
+        for (const [id, e] of fresh) known.set(id, e);
+        const mine = fresh.get(sourceId) ?? src.mine;
+        const twin = twinOf(fresh, sourceId, mine);
+        if (twin === undefined) return;
+        if (clock.now() > end) {
+          throw new EngineError({
+            code: 'timeout',
+            node: port.nodeAddr(sourceId),
+            message: `${port.nodeAddr(sourceId)} and ${port.nodeAddr(twin)} still share config epoch ${mine} after ${DEADLINE_MS / 1000}s (CLUSTER BUMPEPOCH did not part them): is the cluster bus working? No slot was reassigned; resume the journal once it has settled.`,
+          });
+        }
+        await port.bumpEpoch(sourceId);
+        await clockSleep(clock, STEP_MS);
+      }
+    },
+    note(nodeId, mine) {
+      void book?.then((known) => known.set(nodeId, mine));
+    },
+  };
 }
 
 /** Waits until the target's current epoch is at least the source's config epoch. */
@@ -62,10 +94,11 @@ export async function targetSeesSourceEpoch(port: SlotPort, clock: Clock, source
 }
 
 /** After the target took ownership: its config epoch must be above the source's (CLUSTER BUMPEPOCH if not). */
-export async function targetEpochAboveSource(port: SlotPort, clock: Clock, sourceId: string, targetId: string): Promise<void> {
+export async function targetEpochAboveSource(port: SlotPort, clock: Clock, sourceId: string, targetId: string, book?: EpochBook): Promise<void> {
   const end = clock.now() + DEADLINE_MS;
   for (;;) {
     const [src, dst] = await Promise.all([port.epochs(sourceId), port.epochs(targetId)]);
+    book?.note(targetId, dst.mine);
     // A source that gave away its last slot becomes a replica (reporting its master's epoch): nothing to outrank.
     if (dst.mine > src.mine || !src.master) return;
     if (clock.now() > end) {

@@ -18,6 +18,7 @@ import { isAtomic, WINDOW_MOVERS, type PairStrategy, type StrategyKind } from '.
 import { systemClock, type Clock, type SlotPort } from './port';
 import { profilePort } from './profile';
 import { createOwnerBroadcast } from './ownerBroadcast';
+import { createEpochBook } from './epochGuard';
 
 export interface ExecuteOptions {
   readonly timeoutMs?: number;
@@ -185,6 +186,7 @@ export async function executePlan(plan: MovePlan, rawPort: SlotPort, opts: Execu
 
   // SETSLOT NODE to the masters outside each window: amortised across the run's windows, all answered before it ends.
   const broadcast = createOwnerBroadcast(port, emit);
+  const epochs = createEpochBook(port, clock);
 
   const runLaneWindows = async (lane: Lane): Promise<void> => {
     const onJob = (job: AtomicJobProgress): void => {
@@ -202,6 +204,7 @@ export async function executePlan(plan: MovePlan, rawPort: SlotPort, opts: Execu
       sizer: createBatchSizer({ fixed: opts.pipeline, budgetMs: opts.budgetMs ?? (opts.fast ? FAST_MIGRATE_BUDGET_MS : undefined) }),
       migrate: { timeoutMs: opts.timeoutMs ?? 60000, replace: opts.replace ?? false },
       broadcast,
+      epochs,
       ...(pacer ? { pace: () => pacer.pace(), countOwn: (id: string, n: number) => pacer.countOwn(id, n) } : {}),
       ...(bigKeys.size > 0 ? { bigKeys } : {}),
     };

@@ -10,6 +10,7 @@ import { EngineError } from '../model/errors';
 import type { BatchSizer } from './batchSize';
 import { replicationBarrier, targetReplicated } from './durability';
 import type { MigrationEvent } from './events';
+import type { EpochBook } from './epochGuard';
 import type { OwnerBroadcast } from './ownerBroadcast';
 import type { Pace } from '../model/progress';
 import { MIGRATE_COPY_CHANGED, type Clock, type MigrateOptions, type SlotPort } from './port';
@@ -35,6 +36,8 @@ export interface KeyMoveContext {
   readonly replicated?: () => Promise<void>;
   /** The run's SETSLOT NODE to the masters outside a window (ownerBroadcast.ts); without it each window sends its own and waits. */
   readonly broadcast?: OwnerBroadcast;
+  /** The run's book of the masters' config epochs (epochGuard.ts); without it each window reads its own. */
+  readonly epochs?: EpochBook;
 }
 
 /** Keys per MIGRATE now: the sizer's latency-budgeted size, capped by the pace. */

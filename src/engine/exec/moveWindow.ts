@@ -7,7 +7,7 @@
  */
 import { EngineError } from '../model/errors';
 import { targetReplicated } from './durability';
-import { sourceEpochUnique, targetEpochAboveSource, targetSeesSourceEpoch } from './epochGuard';
+import { createEpochBook, targetEpochAboveSource, targetSeesSourceEpoch } from './epochGuard';
 import { moveWindowKeys, type KeyMoveContext } from './keyMover';
 import { createOwnerBroadcast, NOT_MASTER } from './ownerBroadcast';
 import type { SetSlotAction } from './port';
@@ -107,7 +107,8 @@ async function commitWindow(ctx: KeyMoveContext, sourceId: string, targetId: str
   // The window's keys are on the target's replica before the target owns them: a failover of the target
   // after this point cannot take them away, and a target replaced meanwhile never gets the slots.
   await targetReplicated(port, ctx.clock, targetId, `Its window's slots stay open; resume the journal (or run "rcm fix") once the cluster has settled.`);
-  await sourceEpochUnique(port, ctx.clock, sourceId);
+  const epochs = ctx.epochs ?? createEpochBook(port, ctx.clock);
+  await epochs.sourceUnique(sourceId);
   await targetSeesSourceEpoch(port, ctx.clock, sourceId, targetId);
   const own = firstError(await port.setSlots(targetId, each('NODE', targetId)), slots);
   if (own) {
@@ -118,7 +119,7 @@ async function commitWindow(ctx: KeyMoveContext, sourceId: string, targetId: str
       message: `Assigning slot ${own.slot} to ${dst} failed: ${own.error}. Its keys are on the target; run "rcm fix" to close it.`,
     });
   }
-  await targetEpochAboveSource(port, ctx.clock, sourceId, targetId);
+  await targetEpochAboveSource(port, ctx.clock, sourceId, targetId, epochs);
   const srcErr = firstError(
     (await port.setSlots(sourceId, each('NODE', targetId))).map((e) => (e?.startsWith(NOT_MASTER) ? null : e)),
     slots,
