@@ -4,7 +4,7 @@ import { type MovePlan } from '../../src/engine';
 import { capabilitiesFromCommandInfo, pairStrategy } from '../../src/engine/exec/capabilities';
 import { executePlan } from '../../src/engine/exec/executor';
 import type { MigrationEvent } from '../../src/engine/exec/events';
-import { findCreatedJob, parseSlotMigrations, valkeyJobsInProgress } from '../../src/engine/exec/atomicValkey';
+import { findCreatedJob, parseSlotMigrations, valkeyCancellable, valkeyJobsInProgress } from '../../src/engine/exec/atomicValkey';
 import { redisTaskState, redisTasksInProgress } from '../../src/engine/exec/atomicRedis';
 import { FakeAtomicCluster } from '../fixtures/fakeAtomic';
 
@@ -207,6 +207,29 @@ test('Valkey: a stop request sends CLUSTER CANCELSLOTMIGRATIONS; the run ends ca
   assert.equal(res.status, 'cancelled');
   assert.ok(c.sent.includes('A CLUSTER CANCELSLOTMIGRATIONS'));
   assert.ok(c.nodes.get('A')!.owned.has(10));
+});
+
+test('Valkey: a stop request while the target is granted the failover is not sent: the job is followed to its end', async () => {
+  const c = new FakeAtomicCluster();
+  c.addFamilyNode('A', 'valkey', [10, 11], 1);
+  c.addFamilyNode('B', 'valkey', []);
+  c.pollsToFinish = 6;
+  c.progressState = 'failover-granted';
+  const ac = new AbortController();
+  const res = await executePlan(plan(range(10, 11)), c, {
+    strategy: 'valkey-atomic',
+    clock: clock(),
+    signal: ac.signal,
+    onEvent: (e) => {
+      if (e.type === 'atomic-job') ac.abort();
+    },
+  });
+  assert.ok(!c.sent.includes('A CLUSTER CANCELSLOTMIGRATIONS'), c.sent.join('\n'));
+  assert.equal(res.status, 'done');
+  assert.deepEqual([...res.doneSlots].sort(), [10, 11]);
+  assert.ok(c.nodes.get('B')!.owned.has(10) && !c.nodes.get('A')!.owned.has(10));
+  assert.equal(valkeyCancellable('failover-granted'), false);
+  assert.equal(valkeyCancellable('snapshotting'), true);
 });
 
 test('disjoint atomic pairs run at the same time', async () => {

@@ -124,6 +124,8 @@ export interface PollSpec {
   readonly read: () => Promise<JobState & { readonly progress?: Partial<AtomicJobProgress> }>;
   /** Sends the server's cancel command (once, when the run is asked to stop). */
   readonly cancel: () => Promise<void>;
+  /** Whether a cancel may be sent in this state (default: in any); one that may not waits for the job's end. */
+  readonly cancellable?: (state: string) => boolean;
   readonly job: Omit<AtomicJobProgress, 'state'>;
   readonly targetId: string;
   readonly slots: readonly number[];
@@ -138,8 +140,9 @@ const COUNT_EVERY_MS = 500;
 
 /**
  * Polls until the job is done. A stop request cancels it (then waits for the server to say so, since a
- * job may still finish first). Throws EngineError 'cancelled' when cancelled, 'migration-failed' on failure,
- * 'timeout' past the run's deadline.
+ * job may still finish first), unless the job is in a state that must not be cancelled (`cancellable`):
+ * then it is followed to its end, and cancelled if it leaves that state unfinished. Throws EngineError
+ * 'cancelled' when cancelled, 'migration-failed' on failure, 'timeout' past the run's deadline.
  */
 export async function pollJob(ctx: MoverContext, spec: PollSpec): Promise<void> {
   const started = ctx.clock.now();
@@ -149,11 +152,12 @@ export async function pollJob(ctx: MoverContext, spec: PollSpec): Promise<void> 
   let lastCount = ctx.clock.now();
   let lastState = '';
   for (;;) {
-    if (ctx.signal?.aborted && !cancelSent) {
+    let s = await spec.read();
+    if (ctx.signal?.aborted && !cancelSent && s.kind === 'running' && spec.cancellable?.(s.state) !== false) {
       cancelSent = true;
       await spec.cancel().catch(() => undefined);
+      s = await spec.read();
     }
-    const s = await spec.read();
     ctx.phase?.(`job poll: ${s.kind === 'failed' ? 'failed' : s.state}`);
     if (s.kind === 'done') return;
     if (s.kind === 'failed') throw new EngineError({ code: 'migration-failed', cause: s.error, message: `${spec.what} failed: ${s.error}` });

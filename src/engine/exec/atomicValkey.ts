@@ -56,6 +56,15 @@ export function findCreatedJob(jobs: readonly ValkeyJob[], knownBefore: Readonly
   return jobs.find((j) => j.operation === 'EXPORT' && j.targetNode === targetId && j.slotRanges === ranges && !knownBefore.has(j.name));
 }
 
+/**
+ * Whether a Stop may cancel an export in this state. Not in `failover-granted`: the source has paused its
+ * writes and granted the target the slots, which the target may be claiming. CANCELSLOTMIGRATIONS would end
+ * the job and unpause the source (valkey 9.1 clusterCommandCancelSlotMigrations cancels every export in
+ * progress); writes it then acknowledged are lost once the target's claim wins. A lost connection in that
+ * state does not fail the job either: the source stays paused until it learns who won. Pure.
+ */
+export const valkeyCancellable = (state: string): boolean => state !== 'failover-granted';
+
 /** A job's state as the poller sees it. Pure. */
 export function valkeyJobState(job: ValkeyJob | undefined): JobState {
   if (!job) return { kind: 'failed', error: 'the source no longer lists the slot migration job (did it restart or fail over?)' };
@@ -113,6 +122,7 @@ export async function valkeyMoveSlots(ctx: MoverContext, sourceId: string, targe
       cancel: async () => {
         await cmd(sourceId, 'CLUSTER', 'CANCELSLOTMIGRATIONS');
       },
+      cancellable: valkeyCancellable,
     });
   }
   await assertTargetOwns(ctx, cmd, targetId, slots, what);
