@@ -28,6 +28,18 @@ const clock = () => {
   };
 };
 const NAMES = ['cluster|migrateslots', 'cluster|getslotmigrations', 'cluster|cancelslotmigrations', 'cluster|migration'];
+/** Runs the plan and asks it to stop as soon as the first server job reports. */
+const stopAtFirstJob = (c: FakeAtomicCluster, moves: [number, string, string][], strategy: 'redis-atomic' | 'valkey-atomic') => {
+  const ac = new AbortController();
+  return executePlan(plan(moves), c, {
+    strategy,
+    clock: clock(),
+    signal: ac.signal,
+    onEvent: (e) => {
+      if (e.type === 'atomic-job') ac.abort();
+    },
+  });
+};
 const info = (name: string) => [name, -4, ['admin', 'stale', 'no_async_loading'], 0, 0, 0, ['@admin', '@slow', '@dangerous'], [], [], []];
 
 test('capabilities come from COMMAND INFO, never from the version', () => {
@@ -119,15 +131,7 @@ test('Redis: a stop request maps to CLUSTER MIGRATION CANCEL ID and the run ends
   c.addFamilyNode('A', 'redis', [7, 8], 3);
   c.addFamilyNode('B', 'redis', []);
   c.pollsToFinish = 1000;
-  const ac = new AbortController();
-  const res = await executePlan(plan(range(7, 8)), c, {
-    strategy: 'redis-atomic',
-    clock: clock(),
-    signal: ac.signal,
-    onEvent: (e) => {
-      if (e.type === 'atomic-job') ac.abort();
-    },
-  });
+  const res = await stopAtFirstJob(c, range(7, 8), 'redis-atomic');
   assert.equal(res.status, 'cancelled');
   assert.equal(res.error, undefined);
   assert.ok(c.sent.includes('B CLUSTER MIGRATION CANCEL ID task1'));
@@ -195,15 +199,7 @@ test('Valkey: a stop request sends CLUSTER CANCELSLOTMIGRATIONS; the run ends ca
   c.addFamilyNode('A', 'valkey', [10, 11], 1);
   c.addFamilyNode('B', 'valkey', []);
   c.pollsToFinish = 1000;
-  const ac = new AbortController();
-  const res = await executePlan(plan(range(10, 11)), c, {
-    strategy: 'valkey-atomic',
-    clock: clock(),
-    signal: ac.signal,
-    onEvent: (e) => {
-      if (e.type === 'atomic-job') ac.abort();
-    },
-  });
+  const res = await stopAtFirstJob(c, range(10, 11), 'valkey-atomic');
   assert.equal(res.status, 'cancelled');
   assert.ok(c.sent.includes('A CLUSTER CANCELSLOTMIGRATIONS'));
   assert.ok(c.nodes.get('A')!.owned.has(10));
@@ -215,15 +211,7 @@ test('Valkey: a stop request while the target is granted the failover is not sen
   c.addFamilyNode('B', 'valkey', []);
   c.pollsToFinish = 6;
   c.progressState = 'failover-granted';
-  const ac = new AbortController();
-  const res = await executePlan(plan(range(10, 11)), c, {
-    strategy: 'valkey-atomic',
-    clock: clock(),
-    signal: ac.signal,
-    onEvent: (e) => {
-      if (e.type === 'atomic-job') ac.abort();
-    },
-  });
+  const res = await stopAtFirstJob(c, range(10, 11), 'valkey-atomic');
   assert.ok(!c.sent.includes('A CLUSTER CANCELSLOTMIGRATIONS'), c.sent.join('\n'));
   assert.equal(res.status, 'done');
   assert.deepEqual([...res.doneSlots].sort(), [10, 11]);
