@@ -120,7 +120,6 @@ export async function timed(
   return row;
 }
 
-/** The first row is redis-cli's; every other row against it. */
 /** The median (the mean of the middle two for an even count; NaN for none). */
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -129,7 +128,7 @@ export function median(xs: readonly number[]): number {
 }
 
 /**
- * Each way's ratios against redis-cli (the first row's name). Rows of the same name (BENCH_ROUNDS > 1:
+ * Each way's ratios against redis-cli: the first row is redis-cli's, every other row is against it. Rows of the same name (BENCH_ROUNDS > 1:
  * the tools interleaved, round after round) are pooled: keys over seconds, and the median of their p50,
  * p99 and max.
  */

@@ -9,9 +9,9 @@
  * how many times faster than redis-cli each rcm variant is.
  * Env: BENCH_MASTERS (50), BENCH_REPLICAS (1), BENCH_KEYS (500000), BENCH_VALUE (100 bytes),
  *      BENCH_SLOTS (2480), BENCH_RUNS (2), BENCH_PHASES ("in,out"),
- *      BENCH_NODE_TIMEOUT: the nodes' cluster-node-timeout, ms (15000, the servers' default; the tests' 2000
- *      has every node ping each of the 99 others at least once a second, and that gossip takes much of the
- *      2 cores before anything moves: the idle line prints the servers' CPU),
+ *      BENCH_NODE_TIMEOUT: the nodes' cluster-node-timeout, ms (15000, the servers' default; with the tests'
+ *      2000 every node pings each of the 99 others at least once a second; the idle line prints what the
+ *      servers use before anything moves),
  *      BENCH_VARIANTS: rcm option sets separated by ";" (default ";--fast").
  * Every redis-server it started is stopped at the end, on failure and on Ctrl-C.
  * Run: npm run build && npx tsx bench/scale.bench.ts
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     const idleCpu = idle.stop();
     console.log(`${'idle (nothing moving), 3 s'.padEnd(40)} ${formatStats(client.stats())}`);
     console.log(
-      `  ${''.padEnd(38)} machine busy ${(idleCpu.machineBusy * 100).toFixed(0)}%; the servers' gossip alone: ${(idleCpu.serversMs / 3000).toFixed(2)} cores`,
+      `  ${''.padEnd(38)} machine busy ${(idleCpu.machineBusy * 100).toFixed(0)}%; the servers (gossip and the client's commands): ${(idleCpu.serversMs / 3000).toFixed(2)} cores`,
     );
     const a = await cluster.nodeId(cluster.entry);
     const addr = cluster.entry.addr;
