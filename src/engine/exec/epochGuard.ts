@@ -24,9 +24,10 @@ const DEADLINE_MS = 10000;
  * So a source's collision is settled before its slots are claimed.
  *
  * Every master's own epoch is read once per run (the nodes' views of each other may lag); after that, the
- * epochs the guard reads (each window's source and target) keep the book. Within a run only targets bump,
- * each to one above all it knows; a master outside the run changes its epoch only by settling a collision
- * the first read saw, or by a failover.
+ * epochs the guard reads (each window's source and target) keep the book, and a fresh read of all of them
+ * follows only when the book shows the source's epoch twice. Within a run, epochs change by the targets'
+ * claims (each to one above all it knows) and by this guard's bumps of colliding sources; a master outside
+ * the run changes its epoch only by settling a collision the first read saw, or by a failover.
  */
 export interface EpochBook {
   /** Waits until no other master shares the source's epoch, bumping the source (CLUSTER BUMPEPOCH) while one does. */
