@@ -101,7 +101,8 @@ Deliberate differences from redis-cli 7.0 (the README lists them in full):
               --cluster-use-empty-primaries, --cluster-fix-with-unreachable-primaries) work everywhere; on
               Valkey the texts are valkey-cli's (primaries, replicas) and create of 1-2 primaries asks
   Migrations  reshard moves exactly N slots; BUSYKEY compares DUMP payloads; rebalance groups run in
-              parallel; import moves keys in batches per master (its per-key lines in that order)
+              parallel; a check after the moves (problems left after up to 5 s: exit 1); import moves
+              keys in batches per master (its per-key lines in that order)
 
 Import source over TLS (redis-cli has none): --cluster-from-tls, --cluster-from-cacert FILE,
   --cluster-from-cert FILE, --cluster-from-key FILE, --cluster-from-sni NAME, --cluster-from-insecure

@@ -16,6 +16,8 @@ import {
   type RunRequest,
   type Topology,
 } from '../engine';
+import { checkView } from '../shared/checkView';
+import { EN_STRINGS, translator } from '../shared/strings';
 import { ArgError } from './args';
 import { decimalOption, intOption, RANGES } from './numbers';
 import type { CommandContext } from './context';
@@ -81,10 +83,22 @@ async function runInService(ctx: CommandContext, req: RunRequest & { journalPath
   return outcome.result;
 }
 
+/** The exit status 0: every move done and verified, no key missing, and the cluster check clean afterwards. */
+function succeeded(result: ApplyResult): boolean {
+  return result.status === 'done' && result.check.ok && !(result.vanished && result.vanished.slots > 0);
+}
+
 function report(ctx: CommandContext, result: ApplyResult, style: 'reshard' | 'rebalance', journalPath: string): number {
   if (result.status === 'done') {
     if (verbose(ctx)) ctx.io.stderr(summaryLine(result.progress, result.mismatches));
-    if (!result.check.ok && !ctx.json) ctx.io.stderr('rcm: the check after the moves found problems: run "rcm check" for details.\n');
+    // Exit 0 is done and verified: problems the check after the moves still finds, once the nodes had time to
+    // settle, make it 1 (redis-cli runs no check after its moves).
+    if (!result.check.ok) {
+      const found = checkView(result.check, translator(EN_STRINGS)).findings.map((f) => f.replace(/\.$/, ''));
+      ctx.io.stderr(
+        `rcm: [ERR] the moves are done and verified, but the cluster check after them still finds problems: ${found.join('; ')}. Run "rcm check" for details, and "rcm fix" if they persist.\n`,
+      );
+    }
     // Keys that vanished are never "done and verified", even when clients may have deleted them meanwhile.
     if (result.vanished && result.vanished.slots > 0) {
       ctx.io.stderr(
@@ -92,7 +106,7 @@ function report(ctx: CommandContext, result: ApplyResult, style: 'reshard' | 're
       );
       return 1;
     }
-    return 0;
+    return succeeded(result) ? 0 : 1;
   }
   if (result.status === 'cancelled') {
     ctx.io.stderr(
@@ -140,7 +154,7 @@ export async function runPlanFromCli(
     },
   );
   view.finish();
-  if (ctx.json) ctx.io.stdout(`${JSON.stringify({ command: plan.kind, ok: result.status === 'done', journal: journalPath, ...result }, null, 2)}\n`);
+  if (ctx.json) ctx.io.stdout(`${JSON.stringify({ command: plan.kind, ok: succeeded(result), journal: journalPath, ...result }, null, 2)}\n`);
   return report(ctx, result, style, journalPath);
 }
 
@@ -155,7 +169,7 @@ export async function resumeFromCli(ctx: CommandContext, journalPath: string): P
     view.onEvent(e);
   });
   view.finish();
-  if (ctx.json) ctx.io.stdout(`${JSON.stringify({ command: 'resume', ok: result.status === 'done', ...result }, null, 2)}\n`);
+  if (ctx.json) ctx.io.stdout(`${JSON.stringify({ command: 'resume', ok: succeeded(result), ...result }, null, 2)}\n`);
   if (result.alreadyMoved > 0 && verbose(ctx))
     ctx.io.stderr(`rcm: ${result.alreadyMoved} slot(s) had moved before the interruption and were only finalised.\n`);
   return report(ctx, result, plan.kind, journalPath);

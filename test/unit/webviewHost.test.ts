@@ -12,7 +12,8 @@ import { MigrationService, planRebalance, planReshard, type MigrationEvent, type
 import { type SlotRange } from '../../src/engine/model/slots';
 import { buildPlanView, groupViews, recomputeRebalance, restoredPreview } from '../../src/extension/webview/planView';
 import { PROTOCOL_VERSION, type PanelSnapshot } from '../../src/shared/protocol';
-import { RunAggregator, Throttle, checkView, summaryOf, type Timers } from '../../src/extension/webview/runModel';
+import { RunAggregator, Throttle, summaryOf, type Timers } from '../../src/extension/webview/runModel';
+import { checkView } from '../../src/shared/checkView';
 import { contentSecurityPolicy, newNonce, renderHtml } from '../../src/extension/webview/html';
 import { journalInUse, lockJournal, unlockJournal } from '../../src/engine/io/journalFile';
 import { isOwnJournal, journalDir } from '../../src/extension/webview/panelJournals';

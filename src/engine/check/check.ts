@@ -3,43 +3,14 @@
  * loaded topology: configuration agreement, open slots, slot coverage and,
  * on request, multiple slot owners. Findings are plain data with codes.
  */
-import { SLOT_COUNT, rangesFromSlots, type SlotRange } from '../model/slots';
+import { SLOT_COUNT, rangesFromSlots } from '../model/slots';
+import type { CheckFinding, CheckOptions, CheckResult, NodeRef } from '../model/check';
 import type { ClusterNode, Topology } from '../model/types';
 import { RedisDictOrder } from './redisDict';
 import { dictRehashOf } from '../model/dialect';
 import { signaturesAgree } from './signature';
 
-export interface NodeRef {
-  readonly id: string;
-  readonly addr: string;
-}
-
-export type CheckFinding =
-  | { readonly code: 'config-disagree'; readonly signatures: readonly { readonly node: NodeRef; readonly signature: string | null }[] }
-  | { readonly code: 'slots-migrating'; readonly node: NodeRef; readonly slots: readonly number[] }
-  | { readonly code: 'slots-importing'; readonly node: NodeRef; readonly slots: readonly number[] }
-  | { readonly code: 'open-slots'; readonly slots: readonly number[] }
-  | { readonly code: 'slots-uncovered'; readonly uncovered: readonly SlotRange[]; readonly count: number }
-  | { readonly code: 'multiple-owners'; readonly slot: number; readonly owners: readonly NodeRef[] };
-
-export type CheckFindingCode = CheckFinding['code'];
-
-export interface CheckOptions {
-  /** redis-cli's --cluster-search-multiple-owners. Needs topology.foreignKeys. */
-  readonly searchMultipleOwners?: boolean;
-}
-
-export interface CheckResult {
-  /** false when any problem was found (redis-cli exits 1). */
-  readonly ok: boolean;
-  readonly configConsistent: boolean;
-  /** Open slots in redis-cli's printing order (Redis dict order). */
-  readonly openSlots: readonly number[];
-  readonly uncovered: readonly SlotRange[];
-  /** undefined when the multiple-owner search was not requested. */
-  readonly multipleOwners?: readonly { readonly slot: number; readonly owners: readonly NodeRef[] }[];
-  readonly findings: readonly CheckFinding[];
-}
+export type { CheckFinding, CheckFindingCode, CheckOptions, CheckResult, NodeRef } from '../model/check';
 
 export function nodeRef(n: Pick<ClusterNode, 'id' | 'host' | 'port'>): NodeRef {
   return { id: n.id, addr: `${n.host}:${n.port}` };

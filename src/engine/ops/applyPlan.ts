@@ -94,16 +94,33 @@ export async function applyPlan(plan: MovePlan, opts: ApplyOptions = {}, resumed
       ...(bigKeys ? { bigKeys: bigKeys.keys } : {}),
     }).finally(() => port.close?.());
     opts.onPhase?.('apply: moves executed');
-    // The check after the moves reads the cluster again on the run's own connections.
-    const after = await openCluster(plan.entry.host, plan.entry.port, { ...opts, reuse: session.clients.values() });
-    after.close();
+    const check = await checkAfterMoves(plan, { ...opts, reuse: session.clients.values() }, clock);
     opts.onPhase?.('apply: cluster loaded for the check after the moves');
-    return { ...result, alreadyMoved: alreadyMoved.length, check: checkCluster(after.topology), ...(bigKeys ? { bigKeys } : {}) };
+    return { ...result, alreadyMoved: alreadyMoved.length, check, ...(bigKeys ? { bigKeys } : {}) };
   } finally {
     await journal?.close();
     if (locked) unlockJournal(opts.journalPath!);
     session.close();
     lease.release();
+  }
+}
+
+const SETTLE_DEADLINE_MS = 5_000;
+const SETTLE_POLL_MS = 200;
+
+/**
+ * The check after the moves, on the run's own connections. Right after a failover during the run the nodes
+ * can still disagree about the slots for a few gossip rounds: the cluster is read again (SETTLE_POLL_MS) until
+ * the check passes or SETTLE_DEADLINE_MS has passed, and the last check is the answer.
+ */
+async function checkAfterMoves(plan: MovePlan, opts: LoadOptions, clock: Clock): Promise<CheckResult> {
+  const deadline = clock.now() + SETTLE_DEADLINE_MS;
+  for (;;) {
+    const after = await openCluster(plan.entry.host, plan.entry.port, opts);
+    after.close();
+    const check = checkCluster(after.topology);
+    if (check.ok || clock.now() >= deadline) return check;
+    await clockSleep(clock, SETTLE_POLL_MS);
   }
 }
 

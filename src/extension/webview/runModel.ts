@@ -5,19 +5,11 @@
  * messages per second. vscode-free (clock and timers injected) so both are
  * unit-tested under Node.
  */
-import {
-  ProgressTracker,
-  UNLIMITED_LANES,
-  type ApplyResult,
-  type CheckResult,
-  type MigrationEvent,
-  type MigrationRun,
-  type MovePlan,
-  type ProgressSnapshot,
-} from '../../engine';
-import type { CheckView, GroupProgressView, LogEntry, LogLevel, ProgressDelta, ProgressView, RunView, SummaryView } from '../../shared/protocol';
+import { ProgressTracker, UNLIMITED_LANES, type ApplyResult, type MigrationEvent, type MigrationRun, type MovePlan, type ProgressSnapshot } from '../../engine';
+import type { GroupProgressView, LogEntry, LogLevel, ProgressDelta, ProgressView, RunView, SummaryView } from '../../shared/protocol';
 import { LOG_LIMIT } from '../../shared/protocol';
 import type { StringKey } from '../../shared/strings';
+import { checkView } from '../../shared/checkView';
 import { formatRanges, toRanges } from '../../shared/slotMap';
 
 export type Translate = (key: StringKey, ...args: (string | number)[]) => string;
@@ -311,34 +303,6 @@ export function followProgress(
   };
   void run.outcome.finally(finish);
   return finish;
-}
-
-/** One localized line per check finding. */
-export function checkView(check: CheckResult, t: Translate): CheckView {
-  const findings: string[] = [];
-  for (const f of check.findings) {
-    switch (f.code) {
-      case 'config-disagree':
-        findings.push(t('check.configDisagree'));
-        break;
-      case 'slots-migrating':
-        findings.push(t('check.migrating', f.node.addr, formatRanges(toRanges(f.slots), 8).text));
-        break;
-      case 'slots-importing':
-        findings.push(t('check.importing', f.node.addr, formatRanges(toRanges(f.slots), 8).text));
-        break;
-      case 'open-slots':
-        findings.push(t('check.openSlots', formatRanges(toRanges(f.slots), 8).text));
-        break;
-      case 'slots-uncovered':
-        findings.push(t('check.uncovered', f.count));
-        break;
-      case 'multiple-owners':
-        findings.push(t('check.multipleOwners', f.slot, f.owners.map((o) => o.addr).join(', ')));
-        break;
-    }
-  }
-  return { ok: check.ok, findings };
 }
 
 /** The summary of a run that returned a result. */
