@@ -368,6 +368,27 @@ for (const kind of serverKinds()) {
         assert.equal(Number(await cmd(c(M0), 'CLUSTER', 'COUNTKEYSINSLOT', 3160)), 2);
       });
 
+      test("an interrupted move with copies on the target: the source, the slot's only claimer, keeps its config epoch", async () => {
+        // redis-cli bumps the elected owner's epoch; above the masters it gave slots to moments ago, a stale view
+        // (a replica not yet told) would make one of them give a slot back and delete its keys (see fixOpenSlot).
+        await resetSlot(2024);
+        await cluster.waitHealthy();
+        await openSlotBoth(cluster, 2024, M1);
+        await strayKeys(2024, M1, 2, M0);
+        const epochOf = async (n: NodeHandle): Promise<number> => Number(/cluster_my_epoch:(\d+)/.exec(String(await cmd(c(n), 'CLUSTER', 'INFO')))![1]);
+        const before = await epochOf(M0);
+        const keys = await totalKeys();
+        const fixed = await runRcm(['fix', cluster.entry.addr, '--cluster-yes']);
+        assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
+        assert.ok(fixed.stdout.includes(`*** Configuring ${M0.addr} as the slot owner\n`), fixed.stdout);
+        assert.equal(await epochOf(M0), before, "the source's config epoch");
+        await cluster.waitHealthy();
+        assert.equal(await slotOwner(cluster, 2024), M0);
+        assert.equal(Number(await cmd(c(M0), 'CLUSTER', 'COUNTKEYSINSLOT', 2024)), BASE.get(2024)!.keys + 2);
+        assert.equal(await totalKeys(), keys);
+        await resetSlot(2024);
+      });
+
       test('multiple owners, keys on the non-owner: redis-cli fails with MOVED, rcm fixes it', async () => {
         const args = ['--cluster-search-multiple-owners'];
         if (HIDES_STRAYS) {

@@ -138,12 +138,14 @@ export class FixIo {
 
   /**
    * Set slot owner (spec §2.9): MULTI, DELSLOTS, ADDSLOTS, [SETSLOT STABLE],
-   * BUMPEPOCH, EXEC on the node. Only an ADDSLOTS error counts.
+   * [BUMPEPOCH], EXEC on the node. Only an ADDSLOTS error counts. `bump` false: the node keeps its
+   * config epoch (see fixOpenSlot: a node that already is the slot's only claimer).
    */
-  async setSlotOwner(id: string, slot: number, stable: boolean): Promise<boolean> {
+  async setSlotOwner(id: string, slot: number, stable: boolean, bump = true): Promise<boolean> {
     const cmds: [string, ...(string | number)[]][] = [['MULTI'], ['CLUSTER', 'DELSLOTS', slot], ['CLUSTER', 'ADDSLOTS', slot]];
     if (stable) cmds.push(['CLUSTER', 'SETSLOT', slot, 'STABLE']);
-    cmds.push(['CLUSTER', 'BUMPEPOCH'], ['EXEC']);
+    if (bump) cmds.push(['CLUSTER', 'BUMPEPOCH']);
+    cmds.push(['EXEC']);
     const res = await this.client(id).pipeline(cmds);
     this.actions.push({ slot, action: 'set-owner', node: this.addr(id), ...(stable ? { stable } : {}) });
     const exec = res[res.length - 1]!;

@@ -204,8 +204,17 @@ async function fixOpenSlot(
     if (!(await io.setSlot(id, slot, 'IMPORTING', owner))) return done(false);
   }
   if (a.elected !== undefined) {
+    // Deliberate difference: an elected node that already is the slot's only claimer (a migrating source
+    // whose keys were partly copied to the target) keeps its config epoch; redis-cli bumps it. The bump
+    // would put the node above the masters it gave slots to moments ago, and a node whose view still maps
+    // one of those to it (a replica not yet told) would then send its new owner an UPDATE: that owner
+    // gives the slot back and deletes its keys (the fault suite lost acknowledged writes so, with two
+    // sources moving into one target when rcm was killed). The ownership is what it was, so no claim needs
+    // to outrank another.
+    const claimers = a.owners.filter((id) => !a.nonOwnerKeys.includes(id));
+    const soleClaimer = claimers.length === 1 && claimers[0] === owner;
     if (!(await io.setSlot(owner, slot, 'STABLE'))) return done(false);
-    if (!(await io.setSlotOwner(owner, slot, false))) return done(false);
+    if (!(await io.setSlotOwner(owner, slot, false, !soleClaimer))) return done(false);
   }
 
   const act = a.action;
