@@ -208,6 +208,7 @@ function faultSuite(kind: ServerKind): void {
     const res =
       how === 'resume' ? await runRcm(['resume', journal], { timeoutMs: 60_000 }) : await runRcm(['fix', entry, '--cluster-yes'], { timeoutMs: 60_000 });
     console.log(`# ${how} ${journal}: exit ${res.code} in ${Date.now() - t0} ms: ${res.stderr.trim().split('\n').slice(-3).join(' / ')}`);
+    if (process.env.RCM_FAULT_DEBUG) appendFileSync(process.env.RCM_FAULT_DEBUG, `--- ${how} stdout\n${res.stdout}\n--- ${how} stderr\n${res.stderr}\n`);
     assert.equal(res.code, 0, `${how}: ${res.stdout.slice(-800)}\n${res.stderr}`);
   }
 
@@ -242,6 +243,21 @@ function faultSuite(kind: ServerKind): void {
       const res = await run.done;
       clearTimeout(timer);
       if (res.signal === 'SIGKILL') {
+        if (process.env.RCM_FAULT_DEBUG) {
+          const views = await Promise.all(
+            cluster.liveNodes().map(
+              async (h) =>
+                `${h.port}\n${String(await cmd(cluster.client(h), 'CLUSTER', 'NODES'))}${String(await cmd(cluster.client(h), 'CLUSTER', 'INFO'))
+                  .split('\r\n')
+                  .filter((l) => /epoch/.test(l))
+                  .join(' ')}\n`,
+            ),
+          );
+          appendFileSync(
+            process.env.RCM_FAULT_DEBUG,
+            `=== trial ${trial} after kill (delay ${delay})\n${views.join('\n')}\n--- rcm stdout\n${res.stdout.slice(-4000)}\n--- rcm stderr\n${res.stderr}\n`,
+          );
+        }
         await finish(journal, from.addr, trial % 2 === 0 ? 'resume' : 'fix');
       } else {
         assert.equal(res.code, 0, `trial ${trial}: rcm was not killed (delay ${delay} ms) and failed: ${res.stderr}`);
