@@ -91,7 +91,8 @@ Deliberate differences from redis-cli 7.0 (the README lists them in full):
               keeps the copy clients are served (owner in most masters' views, else highest epoch) and
               never overwrites an owner's copy, even with --cluster-replace: differing copies are kept,
               listed (type, size, TTL), exit 1; moves or drops orphan keys; re-points open slots whose
-              importing/migrating node failed over to its shard's current master
+              importing/migrating node failed over to its shard's current master; an elected owner that
+              already claims the slot keeps its config epoch (redis-cli bumps it)
   set-timeout per node: in effect and persisted, in effect but not persisted (no config file: redis-cli
               says ERR), or not set; exit 0 when in effect on every node, else 1 (redis-cli: always 0)
   Topology    create polls the join quickly with a deadline; add-node waits quietly until every node knows
