@@ -17,6 +17,8 @@ import type { ClusterSession } from '../io/loader';
 import { EngineError, toEngineError } from '../model/errors';
 import type { ClusterNode } from '../model/types';
 import { parseInfo } from '../parse/info';
+import { parseClusterNodes, parseMyselfLine } from '../parse/clusterNodes';
+import { staleSlotsOf } from './staleViews';
 import type { EventSink } from '../ops/opOutput';
 import type { FixEvent } from './events';
 import { dialectOfTopology, dictRehashOf, type CliDialect, type DictRehash } from '../model/dialect';
@@ -61,6 +63,10 @@ export interface FixStepOptions {
 }
 
 const NOT_MASTER = 'ERR Please use SETSLOT only with masters.';
+
+/** How long a bump waits for stale views of its node to clear (waitNoStaleViews), and how often it looks. */
+const STALE_VIEW_WAIT_MS = 10_000;
+const STALE_VIEW_POLL_MS = 100;
 
 /** The connections, the events and the record of one fix run. */
 export class FixIo {
@@ -142,6 +148,7 @@ export class FixIo {
    * config epoch (see fixOpenSlot: a node that already is the slot's only claimer).
    */
   async setSlotOwner(id: string, slot: number, stable: boolean, bump = true): Promise<boolean> {
+    if (bump) await this.waitNoStaleViews(id, slot);
     const cmds: [string, ...(string | number)[]][] = [['MULTI'], ['CLUSTER', 'DELSLOTS', slot], ['CLUSTER', 'ADDSLOTS', slot]];
     if (stable) cmds.push(['CLUSTER', 'SETSLOT', slot, 'STABLE']);
     if (bump) cmds.push(['CLUSTER', 'BUMPEPOCH']);
@@ -160,6 +167,30 @@ export class FixIo {
       return false;
     }
     return true;
+  }
+
+  /**
+   * Before `id`'s epoch rises: waits (STALE_VIEW_WAIT_MS at most, then goes on as redis-cli would) until no
+   * connected node's view gives `id` a slot that `id` does not claim itself, `slot` (the one being fixed) aside
+   * (fix/staleViews.ts). A node that does not answer is left out.
+   */
+  async waitNoStaleViews(id: string, slot: number): Promise<void> {
+    const deadline = this.clock.now() + STALE_VIEW_WAIT_MS;
+    for (;;) {
+      const own = parseMyselfLine(String(await this.client(id).call('CLUSTER', 'NODES')));
+      if (!own) return;
+      const others = [...this.session.clients].filter(([other]) => other !== id);
+      const views = await Promise.all(
+        others.map(([, c]) =>
+          c.call('CLUSTER', 'NODES').then(
+            (r) => parseClusterNodes(String(r)),
+            () => [],
+          ),
+        ),
+      );
+      if (staleSlotsOf(id, own, views, slot).length === 0 || this.clock.now() >= deadline) return;
+      await clockSleep(this.clock, STALE_VIEW_POLL_MS);
+    }
   }
 
   /** Tolerant DELSLOTS: an error is ignored when the node then shows the slot unassigned. */
