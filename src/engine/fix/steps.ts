@@ -172,7 +172,7 @@ export class FixIo {
   /**
    * Before `id`'s epoch rises: waits (STALE_VIEW_WAIT_MS at most, then goes on as redis-cli would) until no
    * connected node's view gives `id` a slot that `id` does not claim itself, `slot` (the one being fixed) aside
-   * (fix/staleViews.ts). A node that does not answer is left out.
+   * (fix/staleViews.ts). A node that fails or does not answer by then is left out.
    */
   async waitNoStaleViews(id: string, slot: number): Promise<void> {
     const deadline = this.clock.now() + STALE_VIEW_WAIT_MS;
@@ -180,14 +180,20 @@ export class FixIo {
       const own = parseMyselfLine(String(await this.client(id).call('CLUSTER', 'NODES')));
       if (!own) return;
       const others = [...this.session.clients].filter(([other]) => other !== id);
+      // A node silent until the deadline is left out (its own command deadline is longer).
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<[]>((resolve) => (timer = setTimeout(() => resolve([]), Math.max(0, deadline - this.clock.now()))));
       const views = await Promise.all(
         others.map(([, c]) =>
-          c.call('CLUSTER', 'NODES').then(
-            (r) => parseClusterNodes(String(r)),
-            () => [],
-          ),
+          Promise.race([
+            c.call('CLUSTER', 'NODES').then(
+              (r) => parseClusterNodes(String(r)),
+              () => [],
+            ),
+            late,
+          ]),
         ),
-      );
+      ).finally(() => clearTimeout(timer));
       if (staleSlotsOf(id, own, views, slot).length === 0 || this.clock.now() >= deadline) return;
       await clockSleep(this.clock, STALE_VIEW_POLL_MS);
     }
