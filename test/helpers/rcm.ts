@@ -34,3 +34,8 @@ export function redisCliStderr(stderr: string): string {
     .filter((l) => !l.startsWith('rcm: '))
     .join('\n');
 }
+
+/** `rcm reshard` of `slots` slots from one master to another (node ids), answering yes. */
+export function reshardArgs(entry: string, fromId: string, toId: string, slots: number, ...extra: string[]): string[] {
+  return ['reshard', entry, '--cluster-from', fromId, '--cluster-to', toId, '--cluster-slots', String(slots), '--cluster-yes', ...extra];
+}

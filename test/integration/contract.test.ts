@@ -35,7 +35,7 @@ import {
   type NodeHandle,
   type TestCluster,
 } from '../helpers/redisCluster';
-import { redisCliStderr, runRcm } from '../helpers/rcm';
+import { redisCliStderr, reshardArgs, runRcm } from '../helpers/rcm';
 import { myIdOf, nodeCall, nodesOf, normalizeAddresses } from '../helpers/topologyOps';
 import { allocatePortPair } from '../helpers/ports';
 
@@ -131,18 +131,7 @@ describe('the drop-in contract on a 3-master cluster', () => {
 
   const signature = async (): Promise<string> => slotSignature(await nodesOf(cluster.entry));
   /** A reshard of `slots` slots between the masters at indexes `from` and `to`, answering yes. */
-  const reshardArgs = (from: number, to: number, slots: number, ...extra: string[]): string[] => [
-    'reshard',
-    entry,
-    '--cluster-from',
-    ids[from]!,
-    '--cluster-to',
-    ids[to]!,
-    '--cluster-slots',
-    String(slots),
-    '--cluster-yes',
-    ...extra,
-  ];
+  const reshard = (from: number, to: number, slots: number, ...extra: string[]): string[] => reshardArgs(entry, ids[from]!, ids[to]!, slots, ...extra);
 
   test('info, check, call: identical on success and on a refused connection', async () => {
     for (const args of [
@@ -411,7 +400,7 @@ describe('the drop-in contract on a 3-master cluster', () => {
     const start = await signature();
     const planFile = join(work, 'plan.json');
     const journal = join(work, 'run.jsonl');
-    const planned = await runRcm(reshardArgs(0, 2, 20, '--plan-out', planFile));
+    const planned = await runRcm(reshard(0, 2, 20, '--plan-out', planFile));
     assert.equal(planned.code, 0, planned.stderr);
     assert.equal(planned.stderr, '');
     assert.equal(await signature(), start);
@@ -443,12 +432,12 @@ describe('the drop-in contract on a 3-master cluster', () => {
       /The journal .*damaged\.jsonl is damaged at line 1: the first record is not the plan\./,
     );
     assertOneLineFailure(await runRcm(['resume', join(work, 'missing.jsonl')]), 'missing journal', /Cannot read the journal/);
-    assert.equal((await runRcm(reshardArgs(2, 0, 20))).code, 0);
+    assert.equal((await runRcm(reshard(2, 0, 20))).code, 0);
   });
 
   test('a check after the moves that still finds problems: exit 1 and one rcm: line naming them', async () => {
     const journal = join(work, 'checked.jsonl');
-    const moved = await runRcm(reshardArgs(0, 2, 5, '--journal', journal));
+    const moved = await runRcm(reshard(0, 2, 5, '--journal', journal));
     assert.equal(moved.code, 0, moved.stdout + moved.stderr);
     // A resume may start with open slots (the run it finishes left them): one that is not the run's stays open.
     const interrupted = join(work, 'checked-interrupted.jsonl');
@@ -469,7 +458,7 @@ describe('the drop-in contract on a 3-master cluster', () => {
     } finally {
       await nodeCall(opened, 'CLUSTER', 'SETSLOT', '8000', 'STABLE');
     }
-    assert.equal((await runRcm(reshardArgs(2, 0, 5))).code, 0);
+    assert.equal((await runRcm(reshard(2, 0, 5))).code, 0);
   });
 });
 

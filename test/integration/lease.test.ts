@@ -15,7 +15,7 @@ import { acquireLease } from '../../src/engine/io/lease';
 import { applyPlan } from '../../src/engine/ops/applyPlan';
 import { encodeLeaseName } from '../../src/engine/exec/lease';
 import { cmd, createCluster, openSlotBoth, populate, slotOwner, stopAllNodes, waitFor, type TestCluster } from '../helpers/redisCluster';
-import { runRcm } from '../helpers/rcm';
+import { reshardArgs, runRcm } from '../helpers/rcm';
 
 after(() => stopAllNodes());
 
@@ -62,26 +62,15 @@ function onePlan(slot: number, sourceId: string, targetId: string): MovePlan {
   };
 }
 
-const reshardArgs = (from: number, to: number, slots: number, journal: string) => [
-  'reshard',
-  cluster.entry.addr,
-  '--cluster-from',
-  ids[from]!,
-  '--cluster-to',
-  ids[to]!,
-  '--cluster-slots',
-  String(slots),
-  '--cluster-yes',
-  '--journal',
-  journal,
-];
+const reshard = (from: number, to: number, slots: number, journal: string): string[] =>
+  reshardArgs(cluster.entry.addr, ids[from]!, ids[to]!, slots, '--journal', journal);
 
 test('a second run is refused with one line naming the holder; once released the run goes through', async () => {
   const t = await loadTopology(cluster.entry.host, cluster.entry.port);
   const lease = await acquireLease(t, {}, { op: 'rebalance', journal: '/some/where/rebalance-1.jsonl' });
   const before = await layout();
   try {
-    const res = await runRcm(reshardArgs(0, 1, 100, join(dir, 'a.jsonl')));
+    const res = await runRcm(reshard(0, 1, 100, join(dir, 'a.jsonl')));
     assert.equal(res.code, 1, res.stdout + res.stderr);
     const line = res.stderr.split('\n').find((l) => l.includes('Another run is changing this cluster'));
     assert.ok(line, res.stderr);
@@ -105,7 +94,7 @@ test('a second run is refused with one line naming the holder; once released the
   } finally {
     lease.release();
   }
-  const ok = await runRcm(reshardArgs(0, 1, 100, join(dir, 'b.jsonl')));
+  const ok = await runRcm(reshard(0, 1, 100, join(dir, 'b.jsonl')));
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
   assert.notEqual(await layout(), before);
   assert.equal(await totalKeys(), KEYS);
@@ -154,7 +143,7 @@ test('resume takes over the lease its own killed run left; other runs still see 
     }),
   );
   try {
-    const refused = await runRcm(reshardArgs(2, 0, 10, join(dir, 'c.jsonl')));
+    const refused = await runRcm(reshard(2, 0, 10, join(dir, 'c.jsonl')));
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /Another run is changing this cluster: reshard by process 4194321 .*journal .*takeover\.jsonl/);
     const res = await runRcm(['resume', journal]);
@@ -174,7 +163,7 @@ test('an ACL user without MIGRATE is refused before any change (ACL DRYRUN, and 
   }
   const before = await layout();
   for (const user of ['nomig', 'nomigacl']) {
-    const res = await runRcm([...reshardArgs(1, 2, 200, join(dir, `${user}.jsonl`)), '--user', user, '--pass', 'pw', '--no-auth-warning']);
+    const res = await runRcm([...reshard(1, 2, 200, join(dir, `${user}.jsonl`)), '--user', user, '--pass', 'pw', '--no-auth-warning']);
     assert.equal(res.code, 1, res.stdout + res.stderr);
     assert.match(
       res.stderr,
