@@ -317,17 +317,25 @@ function faultSuite(kind: ServerKind): void {
 
   type Master = Awaited<ReturnType<typeof mastersNow>>[number];
 
+  /**
+   * The trial's master (trial % 3) when it owns at least `min` slots, else the one owning the most: earlier trials
+   * leave the layout uneven (once a master held 461 slots).
+   */
+  async function sourceIndex(m: readonly Master[], trial: number, min: number): Promise<number> {
+    const layout = await topology();
+    const owned = m.map((x) => layout.nodes.find((n) => n.id === x.id)?.slotCount ?? 0);
+    return owned[trial % 3]! >= min ? trial % 3 : owned.indexOf(Math.max(...owned));
+  }
+
   /** Source, target and entry of a failover trial, the side that fails and its replicas. */
   async function pickPair(
     trial: number,
     side: 'source' | 'target',
   ): Promise<{ from: Master; to: Master; entry: Master; victim: Master; replicaIds: string[] }> {
     const m = await mastersNow();
-    // The source must own the 2,000 slots the run moves: earlier trials leave the layout uneven (once a master
-    // held 461 slots), so the trial's master gives way to the one owning the most.
+    // The source must own the 2,000 slots the run moves.
+    const first = await sourceIndex(m, trial, 2500);
     const layout = await topology();
-    const owned = m.map((x) => layout.nodes.find((n) => n.id === x.id)?.slotCount ?? 0);
-    const first = owned[trial % 3]! >= 2500 ? trial % 3 : owned.indexOf(Math.max(...owned));
     const from = m[first]!;
     const to = m[(first + 1) % 3]!;
     const entry = m[(first + 2) % 3]!;
@@ -457,13 +465,15 @@ function faultSuite(kind: ServerKind): void {
     for (let trial = 0; trial < 3; trial++) {
       r.trial();
       const m = await mastersNow();
-      const from = m[trial % 3]!;
+      // Each run moves 1,000 slots from `from` (once its master held only 786, and the run was refused for that).
+      const first = await sourceIndex(m, trial, 1000);
+      const from = m[first]!;
       const writer = await startAckWriter(
         m.map((x) => x.addr),
         join(dir, `w-two-${trial}.json`),
         `two${trial}`,
       );
-      const runs = [1, 2].map((k) => rcmProcess(reshard(from.addr, from.id, m[(trial + k) % 3]!.id, 1000, join(dir, `two-${trial}-${k}.jsonl`))));
+      const runs = [1, 2].map((k) => rcmProcess(reshard(from.addr, from.id, m[(first + k) % 3]!.id, 1000, join(dir, `two-${trial}-${k}.jsonl`))));
       const out = await Promise.all(runs.map((x) => x.done));
       const ok = out.filter((o) => o.code === 0).length;
       // A refused run names the holder of the lease, an open slot, or (when the other run ended between this one's
