@@ -91,14 +91,6 @@ function succeeded(result: ApplyResult): boolean {
 function report(ctx: CommandContext, result: ApplyResult, style: 'reshard' | 'rebalance', journalPath: string): number {
   if (result.status === 'done') {
     if (verbose(ctx)) ctx.io.stderr(summaryLine(result.progress, result.mismatches));
-    // Exit 0 is done and verified: problems the check after the moves still finds, once the nodes had time to
-    // settle, make it 1 (redis-cli runs no check after its moves).
-    if (!result.check.ok) {
-      const found = checkView(result.check, translator(EN_STRINGS)).findings.map((f) => f.replace(/\.$/, ''));
-      ctx.io.stderr(
-        `rcm: [ERR] the moves are done and verified, but the cluster check after them still finds problems: ${found.join('; ')}. Run "rcm check" for details, and "rcm fix" if they persist.\n`,
-      );
-    }
     // Keys that vanished are never "done and verified", even when clients may have deleted them meanwhile.
     if (result.vanished && result.vanished.slots > 0) {
       ctx.io.stderr(
@@ -106,7 +98,16 @@ function report(ctx: CommandContext, result: ApplyResult, style: 'reshard' | 're
       );
       return 1;
     }
-    return succeeded(result) ? 0 : 1;
+    // Problems the check after the moves still finds, once the nodes had time to settle, make it 1 too (redis-cli
+    // runs no check after its moves). One rcm: line either way: missing keys are named first.
+    if (!result.check.ok) {
+      const found = checkView(result.check, translator(EN_STRINGS)).findings.map((f) => f.replace(/\.$/, ''));
+      ctx.io.stderr(
+        `rcm: [ERR] the moves are done and verified, but the cluster check after them still finds problems: ${found.join('; ')}. Run "rcm check" for details, and "rcm fix" if they persist.\n`,
+      );
+      return 1;
+    }
+    return 0;
   }
   if (result.status === 'cancelled') {
     ctx.io.stderr(
