@@ -321,8 +321,7 @@ function faultSuite(kind: ServerKind): void {
    * The trial's master (trial % 3) when it owns at least `min` slots, else the one owning the most: earlier trials
    * leave the layout uneven (once a master held 461 slots).
    */
-  async function sourceIndex(m: readonly Master[], trial: number, min: number): Promise<number> {
-    const layout = await topology();
+  function sourceIndex(m: readonly Master[], layout: Topology, trial: number, min: number): number {
     const owned = m.map((x) => layout.nodes.find((n) => n.id === x.id)?.slotCount ?? 0);
     return owned[trial % 3]! >= min ? trial % 3 : owned.indexOf(Math.max(...owned));
   }
@@ -334,8 +333,8 @@ function faultSuite(kind: ServerKind): void {
   ): Promise<{ from: Master; to: Master; entry: Master; victim: Master; replicaIds: string[] }> {
     const m = await mastersNow();
     // The source must own the 2,000 slots the run moves.
-    const first = await sourceIndex(m, trial, 2500);
     const layout = await topology();
+    const first = sourceIndex(m, layout, trial, 2500);
     const from = m[first]!;
     const to = m[(first + 1) % 3]!;
     const entry = m[(first + 2) % 3]!;
@@ -467,7 +466,7 @@ function faultSuite(kind: ServerKind): void {
       const m = await mastersNow();
       // Each run moves 1,000 slots from `from`, and both may run, one after the other (once its master held only
       // 1,834: the second run was refused for the 834 left).
-      const first = await sourceIndex(m, trial, 2000);
+      const first = sourceIndex(m, await topology(), trial, 2000);
       const from = m[first]!;
       const writer = await startAckWriter(
         m.map((x) => x.addr),
