@@ -38,8 +38,17 @@ async function pickClusterIfAsked(wb: Wb, label: string): Promise<void> {
 async function chooseFolder(wb: Wb, dir: string, shot: string): Promise<void> {
   const input = wb.page.locator('.quick-input-widget:not(.hidden) input');
   await input.waitFor();
-  await input.fill(`${dir}/`);
-  await wb.page.waitForTimeout(500);
+  // code-server's simple dialog puts its starting folder in the input a moment after it opens: a path typed before
+  // that gets the folder put in front of it. Type once the starting folder is there, and again until the input holds
+  // exactly the path.
+  const want = `${dir}/`;
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline && (await input.inputValue()) === '';) await wb.page.waitForTimeout(50);
+  for (const deadline = Date.now() + 10_000; ;) {
+    await input.fill(want);
+    await wb.page.waitForTimeout(300);
+    if ((await input.inputValue()) === want) break;
+    if (Date.now() > deadline) throw new Error(`the folder dialog's input reads "${await input.inputValue()}", not "${want}"`);
+  }
   await wb.shot(shot);
   const ok = wb.page
     .locator('.quick-input-widget:not(.hidden) .quick-input-action a, .quick-input-widget:not(.hidden) .monaco-button', { hasText: /Back Up Here|Restore|OK/ })
