@@ -342,10 +342,16 @@ function faultSuite(kind: ServerKind): void {
     const replicasOf = (t: Topology): string[] => t.nodes.filter((n) => n.masterId === victim.id).map((n) => n.id);
     // An old master of an earlier trial turns replica at once in its own view; the others learn it by gossip (once,
     // on Redis 7.0, the node loaded here did not list it yet).
-    for (const deadline = Date.now() + 15_000; replicasOf(layout).length === 0 && Date.now() < deadline;) {
-      await new Promise((res) => setTimeout(res, 100));
-      layout = await topology();
-    }
+    await waitFor(
+      `a replica of ${victim.addr} to be listed`,
+      async () => {
+        if (replicasOf(layout).length > 0) return true;
+        layout = await topology();
+        return replicasOf(layout).length > 0 || 'none yet';
+      },
+      15_000,
+      100,
+    ).catch(() => undefined); // the assertion below names what is missing
     const replicaIds = replicasOf(layout);
     assert.ok(replicaIds.length > 0, `trial ${trial}: ${victim.addr} has a replica`);
     return { from, to, entry, victim, replicaIds };
