@@ -39,18 +39,19 @@ async function pickClusterIfAsked(wb: Wb, label: string): Promise<void> {
 async function chooseFolder(wb: Wb, dir: string, shot: string): Promise<void> {
   const input = wb.page.locator('.quick-input-widget:not(.hidden) input');
   await input.waitFor();
-  // code-server's simple dialog puts its starting folder in the input a moment after it opens: a path typed before
-  // that gets the folder put in front of it. Type once the starting folder is there, and again until the input holds
-  // exactly the path.
+  // code-server's simple dialog puts its starting folder in the input a moment after it opens, and may do so again
+  // after a path was typed (a screenshot showed the starting folder back in place of the path): type the path until
+  // the input has held exactly it on three looks in a row.
   const want = `${dir}/`;
-  // Not fatal: a dialog that never shows a starting folder has nothing to put in front of the path.
-  await waitFor("the folder dialog's starting folder", async () => (await input.inputValue()) !== '' || 'empty', 10_000, 50).catch(() => undefined);
+  let held = 0;
   await waitFor(
-    `the folder dialog's input to read ${want}`,
+    `the folder dialog's input to keep ${want}`,
     async () => {
-      if ((await input.inputValue()) !== want) await input.fill(want);
       const value = await input.inputValue();
-      return value === want || `it reads "${value}"`;
+      if (value === want) return ++held >= 3 || `held ${held}`;
+      held = 0;
+      await input.fill(want);
+      return `it read "${value}"`;
     },
     10_000,
     100,
@@ -235,7 +236,18 @@ export function nodeJourneys(journey: Journey, wb: Wb, ports: { seed: number; cr
       await panel.locator('#plan-total-slots').waitFor({ timeout: 60_000 });
       await panel.locator(dark ? 'body.vscode-dark' : 'body.vscode-light').waitFor();
       // #16 problem 8: the phase badge keeps a colour in both themes (the dark theme's badge colour is a grey) and reads.
-      const badge = await renderedColours(panel.locator('#phase-badge'));
+      // A webview frame not laid out yet computes no colours at all (CI once read "" on "", contrast NaN): measure
+      // once it is styled; the assertion below still judges what it reads.
+      let badge = await renderedColours(panel.locator('#phase-badge'));
+      await waitFor(
+        'the phase badge to be styled',
+        async () => {
+          badge = await renderedColours(panel.locator('#phase-badge'));
+          return (badge.color !== '' && badge.background !== '') || 'no computed colour yet';
+        },
+        10_000,
+        100,
+      ).catch(() => undefined);
       if (badge.chroma < 40 || badge.contrast < 4.5)
         throw new Error(`the ${theme} phase badge: ${badge.color} on ${badge.background} (contrast ${badge.contrast.toFixed(2)}:1)`);
       await page.waitForTimeout(600); // the palette fades out
