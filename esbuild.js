@@ -97,11 +97,13 @@ const ioredisLazyCluster = {
 };
 
 /**
- * Node's tls (~5 ms to load, measured on Node 20), child_process and dns/promises are loaded by the CLI bundle
- * on start although most runs use none of them (tls only with --tls, child_process for the sandbox, dns for
- * names): in the CLI bundle they become modules of getters that load the real one on first use.
+ * Node's tls (~5 ms to load, measured on Node 20), crypto (~3.5 ms), assert and perf_hooks (~1.4 ms each),
+ * child_process and dns/promises are loaded by the CLI bundle on start although most runs use none of them
+ * (tls only with --tls, child_process for the sandbox, dns for names, crypto for a lease's token, assert in
+ * redis-errors' ParserError, perf_hooks for RCM_PROFILE): in the CLI bundle they become modules of getters
+ * that load the real one on first use (a module that is a function, assert, becomes a function calling it).
  */
-const LAZY_BUILTINS = ['tls', 'child_process', 'dns/promises'];
+const LAZY_BUILTINS = ['tls', 'crypto', 'assert', 'perf_hooks', 'child_process', 'dns/promises'];
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(build) {
@@ -110,10 +112,14 @@ const lazyBuiltins = {
       args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' },
     );
     build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {
-      const getters = Object.getOwnPropertyNames(require(`node:${args.path}`))
+      const real = require(`node:${args.path}`);
+      const shell = typeof real === 'function' ? (...a) => a : {};
+      const getters = Object.getOwnPropertyNames(real)
+        .filter((k) => !Object.prototype.hasOwnProperty.call(shell, k))
         .map((k) => `${JSON.stringify(k)}: { enumerable: true, get: () => load()[${JSON.stringify(k)}] }`)
         .join(',\n');
-      return { contents: `const load = () => require("node:${args.path}");\nmodule.exports = Object.defineProperties({}, {\n${getters}\n});\n`, loader: 'js' };
+      const base = typeof real === 'function' ? '(...args) => load()(...args)' : '{}';
+      return { contents: `const load = () => require("node:${args.path}");\nmodule.exports = Object.defineProperties(${base}, {\n${getters}\n});\n`, loader: 'js' };
     });
   },
 };
