@@ -30,6 +30,7 @@ import {
   NODE24_BIN,
   portFree,
   REPO,
+  pickRow,
   runPaletteCommand,
   startCodeServer,
   type CodeServer,
@@ -329,7 +330,7 @@ async function runUiJourneys(
   journey('Reshard… from the palette opens its plan in the migration panel', async () => {
     await wb.command('Redis Cluster: Reshard…');
     await wb.pick('e2e'); // two clusters by now: the other one is the wrong-password one
-    await wb.page.locator('.quick-input-widget:not(.hidden) .quick-input-list .monaco-list-row').first().click(); // target: the first master
+    await pickRow(page, 'Master that receives the slots'); // target: the first master
     await wb.pick('All other masters');
     await page.keyboard.press('Enter');
     await wb.answer('100');
@@ -390,7 +391,7 @@ async function runVsixCheck(browser: Browser, port: number, stateDir: string, se
       // The migration-end notification as a user sees it, a toast (#16 problem 3): a one-slot reshard, executed in the panel.
       await runPaletteCommand(page, 'Redis Cluster: Reshard…');
       const quickRow = page.locator('.quick-input-widget:not(.hidden) .quick-input-list .monaco-list-row');
-      await quickRow.first().click(); // target: the first master
+      await pickRow(page, 'Master that receives the slots'); // target: the first master
       await quickRow.filter({ hasText: 'All other masters' }).first().click();
       await page.keyboard.press('Enter');
       await page.locator('.quick-input-widget:not(.hidden) input').fill('1');

@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { createCluster, keyInSlot, populate, type TestCluster } from '../helpers/redisCluster';
-import { runPaletteCommand, startCodeServer, type CodeServer } from './codeServer';
+import { pickRow, runPaletteCommand, startCodeServer, type CodeServer } from './codeServer';
 import { assertTreeRowsFit } from './treeFit';
 
 const MASTERS = 50;
@@ -118,7 +118,7 @@ export async function runScaleUi(browser: Browser, o: { port: number; stateDir: 
 
     // The panel: a reshard of 100 slots from all other masters into the first one.
     await runPaletteCommand(page, 'Redis Cluster: Reshard…');
-    await page.locator('.quick-input-widget:not(.hidden) .quick-input-list .monaco-list-row').first().click(); // target: the first master
+    await pickRow(page, 'Master that receives the slots'); // target: the first master
     await page.locator('.quick-input-widget:not(.hidden) .quick-input-list .monaco-list-row', { hasText: 'All other masters' }).first().click();
     await page.keyboard.press('Enter');
     const input = page.locator('.quick-input-widget:not(.hidden) input');
