@@ -12,13 +12,15 @@
  *      BENCH_NODE_TIMEOUT: the nodes' cluster-node-timeout, ms (15000, the servers' default; with the tests'
  *      2000 every node pings each of the 99 others at least once a second; the idle line prints what the
  *      servers use before anything moves),
- *      BENCH_VARIANTS: rcm option sets separated by ";" (default ";--fast").
+ *      BENCH_VARIANTS: rcm option sets separated by ";" (default ";--fast"),
+ *      BENCH_KIND: the servers, redis7 (default), redis8 or valkey9; the CLI beside rcm is that kind's own
+ *      (redis-cli 8 moves keys with MIGRATE; rcm picks the server's atomic slot migration where it has one).
  * Every redis-server it started is stopped at the end, on failure and on Ctrl-C.
  * Run: npm run build && npx tsx bench/scale.bench.ts
  */
 import { performance } from 'node:perf_hooks';
 import { SLOT_COUNT } from '../src/engine/model/slots';
-import { createCluster, populate, runRedisCli, stopAllNodes } from '../test/helpers/redisCluster';
+import { createCluster, populate, runRedisCli, stopAllNodes, type ServerKind } from '../test/helpers/redisCluster';
 import { runRcm } from '../test/helpers/rcm';
 import { formatStats, loadClient, type LoadClient } from './client';
 import { cpuMeter, masters, median, stopNodesOnSignals, timed, type Row } from './runs';
@@ -32,6 +34,9 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 2);
 const PHASES = (process.env.BENCH_PHASES ?? 'in,out').split(',');
 const VARIANTS = (process.env.BENCH_VARIANTS ?? ';--fast').split(';').map((v) => v.split(' ').filter(Boolean));
 const NODE_TIMEOUT = Number(process.env.BENCH_NODE_TIMEOUT ?? 15_000);
+const KIND = (process.env.BENCH_KIND ?? 'redis7') as ServerKind;
+/** The kind's own CLI: the reference every rcm run is compared with. */
+const CLI = `${KIND === 'valkey9' ? 'valkey-cli' : 'redis-cli'} rebalance`;
 const LONG = { timeoutMs: 3_600_000 };
 
 /** The weight of one master (others 1) for which a rebalance moves about `slots` slots onto it. */
@@ -44,10 +49,10 @@ async function main(): Promise<void> {
   stopNodesOnSignals();
   const weight = weightFor(SLOTS);
   console.log(
-    `${MASTERS}+${MASTERS * REPLICAS} cluster, ${KEYS} keys of ${VALUE} bytes; cluster-node-timeout ${NODE_TIMEOUT} ms; rebalance in (weight ${weight} on one master, ~${SLOTS} slots from ${MASTERS - 1} sources) and out; ${RUNS} run(s) per tool; rcm variants: ${VARIANTS.map((v) => `[${v.join(' ') || 'default'}]`).join(' ')}`,
+    `${KIND}: ${MASTERS}+${MASTERS * REPLICAS} cluster, ${KEYS} keys of ${VALUE} bytes; cluster-node-timeout ${NODE_TIMEOUT} ms; rebalance in (weight ${weight} on one master, ~${SLOTS} slots from ${MASTERS - 1} sources) and out; ${RUNS} run(s) per tool; rcm variants: ${VARIANTS.map((v) => `[${v.join(' ') || 'default'}]`).join(' ')}`,
   );
   const t0 = performance.now();
-  const cluster = await createCluster({ masters: MASTERS, replicas: REPLICAS, nodeTimeout: NODE_TIMEOUT, timeoutMs: 180_000 });
+  const cluster = await createCluster({ kind: KIND, masters: MASTERS, replicas: REPLICAS, nodeTimeout: NODE_TIMEOUT, timeoutMs: 180_000 });
   let client: LoadClient | undefined;
   try {
     await populate(cluster, KEYS, { valueSize: VALUE, batchSize: 5000 });
@@ -73,14 +78,16 @@ async function main(): Promise<void> {
       return timed(
         `${name} ${phase}`,
         client!,
-        () => (tool === 'cli' ? runRedisCli(['--cluster', ...args], LONG) : runRcm([...args, ...extra], LONG)),
+        () => (tool === 'cli' ? runRedisCli(['--cluster', ...args, ...extra], { ...LONG, kind: KIND }) : runRcm([...args, ...extra], LONG)),
         moved,
         cluster.nodes.map((n) => n.pid),
       );
     };
 
     const tools: { name: string; tool: 'cli' | 'rcm'; extra: string[] }[] = [
-      { name: 'redis-cli rebalance', tool: 'cli', extra: [] },
+      { name: CLI, tool: 'cli', extra: [] },
+      // valkey-cli 9 can move slots with the server's atomic slot migration too (not its default).
+      ...(KIND === 'valkey9' ? [{ name: 'valkey-cli atomic rebalance', tool: 'cli' as const, extra: ['--cluster-use-atomic-slot-migration'] }] : []),
       ...VARIANTS.map((v) => ({ name: `rcm rebalance ${v.join(' ') || '(default)'}`, tool: 'rcm' as const, extra: v })),
     ];
     const rows = new Map<string, Row[]>();
@@ -98,14 +105,14 @@ async function main(): Promise<void> {
 
     console.log('\nmedians:');
     for (const phase of PHASES) {
-      const cli = rows.get(`redis-cli rebalance ${phase}`)!;
+      const cli = rows.get(`${CLI} ${phase}`)!;
       const cliSecs = median(cli.map((x) => x.secs));
       for (const t of tools) {
         const rs = rows.get(`${t.name} ${phase}`)!;
         const secs = median(rs.map((x) => x.secs));
         const p = (f: (x: Row) => number) => median(rs.map(f)).toFixed(2);
         console.log(
-          `  ${`${t.name} ${phase}`.padEnd(38)} ${secs.toFixed(2).padStart(7)} s (${rs.map((x) => x.secs.toFixed(2)).join(', ')}) ${String(median(rs.map((x) => x.keys))).padStart(7)} keys  client p50 ${p((x) => x.st.p50)} p99 ${p((x) => x.st.p99)} max ${p((x) => x.st.max)} ms${t.tool === 'rcm' ? `  => ${(cliSecs / secs).toFixed(1)}x faster than redis-cli` : ''}`,
+          `  ${`${t.name} ${phase}`.padEnd(40)} ${secs.toFixed(2).padStart(7)} s (${rs.map((x) => x.secs.toFixed(2)).join(', ')}) ${String(median(rs.map((x) => x.keys))).padStart(7)} keys  client p50 ${p((x) => x.st.p50)} p99 ${p((x) => x.st.p99)} max ${p((x) => x.st.max)} ms${t.name !== CLI ? `  => ${(cliSecs / secs).toFixed(1)}x faster than ${CLI}` : ''}`,
         );
       }
     }
