@@ -36,15 +36,14 @@ export async function runPaletteCommand(page: import('playwright-core').Page, ti
 }
 
 /**
- * Clicks a row of the open quick pick whose placeholder is `placeholder` (the first row, or the first with
- * `label`), once that quick pick is the one shown: right after a palette command the palette's own list can
- * still be on screen. The click is repeated, within 20 s, while that quick pick stays open with the same
- * placeholder (a click while a long list renders once did not take: 100 nodes).
+ * Clicks the first row of the open quick pick whose placeholder is `placeholder`, once that quick pick is the
+ * one shown: right after a palette command the palette's own list can still be on screen. The click is
+ * repeated, within 20 s, while that quick pick stays open (a click while a long list rendered once did not
+ * take: 100 nodes).
  */
-export async function pickRow(page: import('playwright-core').Page, placeholder: string, label?: string): Promise<void> {
+export async function pickRow(page: import('playwright-core').Page, placeholder: string): Promise<void> {
   const widget = page.locator('.quick-input-widget:not(.hidden)', { has: page.locator(`input[placeholder="${placeholder}"]`) });
-  const rows = widget.locator('.quick-input-list .monaco-list-row');
-  const row = label === undefined ? rows.first() : rows.filter({ hasText: label }).first();
+  const row = widget.locator('.quick-input-list .monaco-list-row').first();
   const deadline = Date.now() + 20_000;
   await row.waitFor({ timeout: 20_000 });
   for (;;) {
@@ -53,8 +52,8 @@ export async function pickRow(page: import('playwright-core').Page, placeholder:
       .waitFor({ state: 'detached', timeout: 2_000 })
       .then(() => true)
       .catch(() => false);
-    if (closed || (await widget.count()) === 0) return;
-    if (Date.now() > deadline) throw new Error(`the quick pick "${placeholder}" stayed open after clicking its row${label ? ` "${label}"` : ''}`);
+    if (closed) return;
+    if (Date.now() > deadline) throw new Error(`the quick pick "${placeholder}" stayed open after clicking its first row`);
   }
 }
 
